@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "HTTP/1.1 server and client with timeouts you can reason about.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                Serve.class,
         })
 public final class Main {
     public static void main(String[] args) {

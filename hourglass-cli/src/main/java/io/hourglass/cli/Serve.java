@@ -1,0 +1,250 @@
+package io.hourglass.cli;
+
+import io.hourglass.http.Durations;
+import io.hourglass.server.Request;
+import io.hourglass.server.Response;
+import io.hourglass.server.Router;
+import io.hourglass.server.Server;
+import io.hourglass.server.ServerConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code hourglass serve}: the server with demo routes, for trying the timeouts by hand and in tests. */
+@Command(name = "serve",
+        description = {"Runs an Hourglass server with built-in demo routes:",
+            "  GET /hello              200 hello",
+            "  GET /sleep?d=DUR        waits DUR (returns early when cancelled; &cancel=ignore waits regardless)",
+            "  GET /bytes?n=N          N bytes with Content-Length",
+            "  GET /stream?n=N&every=DUR  N chunks 'tick', one every DUR",
+            "  POST /echo              sends the request body back",
+            "Durations use Go's syntax (250ms, 1.5s, 2m, 1m30s); 0 disables a timeout."},
+        footer = {"", "Example:", "  hourglass serve --listen 127.0.0.1:8080 --read-header-timeout 2s --handler-timeout 5s"},
+        mixinStandardHelpOptions = true)
+final class Serve implements Callable<Integer> {
+    @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
+            description = "Address to listen on; port 0 picks a free port.")
+    HostPort listen;
+
+    @Option(names = "--read-header-timeout", paramLabel = "DUR", converter = DurationConverter.class,
+            description = "Request line and header, from the first byte (default 10s).")
+    Duration readHeaderTimeout;
+
+    @Option(names = "--read-timeout", paramLabel = "DUR", converter = DurationConverter.class,
+            description = "Whole request, header and body (default 60s).")
+    Duration readTimeout;
+
+    @Option(names = "--write-timeout", paramLabel = "DUR", converter = DurationConverter.class,
+            description = "End of request header to end of response (default 60s).")
+    Duration writeTimeout;
+
+    @Option(names = "--idle-timeout", paramLabel = "DUR", converter = DurationConverter.class,
+            description = "Keep-alive wait for the next request (default 120s).")
+    Duration idleTimeout;
+
+    @Option(names = "--handler-timeout", paramLabel = "DUR", converter = DurationConverter.class,
+            description = "Handler run time; 503 and cancel on expiry (default 30s).")
+    Duration handlerTimeout;
+
+    @Option(names = "--max-header-bytes", paramLabel = "N", description = "Largest request head; 431 past it (default 16384).")
+    Integer maxHeaderBytes;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DUR", converter = DurationConverter.class,
+            description = "Graceful shutdown wait for in-flight requests (default 30s).")
+    Duration shutdownTimeout;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain (with --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (with --tls-cert).")
+    Path tlsKey;
+
+    private final PrintStream out;
+
+    Serve() {
+        this(System.out);
+    }
+
+    Serve(PrintStream out) {
+        this.out = out;
+    }
+
+    ServerConfig config() {
+        ServerConfig.Builder b = ServerConfig.builder().host(listen.host()).port(listen.port());
+        if (readHeaderTimeout != null) b.readHeaderTimeout(readHeaderTimeout);
+        if (readTimeout != null) b.readTimeout(readTimeout);
+        if (writeTimeout != null) b.writeTimeout(writeTimeout);
+        if (idleTimeout != null) b.idleTimeout(idleTimeout);
+        if (handlerTimeout != null) b.handlerTimeout(handlerTimeout);
+        if (shutdownTimeout != null) b.shutdownTimeout(shutdownTimeout);
+        if (maxHeaderBytes != null) {
+            if (maxHeaderBytes < 256) {
+                throw new Cli.UsageException("--max-header-bytes must be at least 256, got " + maxHeaderBytes);
+            }
+            b.maxHeaderBytes(maxHeaderBytes);
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new Cli.UsageException(tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+        }
+        if (tlsCert != null) {
+            for (Path p : new Path[] {tlsCert, tlsKey}) {
+                if (!Files.isReadable(p)) {
+                    throw new Cli.UsageException("cannot read " + (p == tlsCert ? "--tls-cert" : "--tls-key") + " file " + p);
+                }
+            }
+            b.tls(tlsCert, tlsKey);
+        }
+        return b.build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig cfg = config();
+        Server server;
+        try {
+            server = Server.start(cfg, routes());
+        } catch (IOException e) {
+            throw new Cli.UsageException(e.getMessage());
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            server.shutdown();
+            done.countDown();
+        }, "hourglass-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("listening on " + server.url());
+        out.flush();
+        server.awaitShutdown();
+        done.await();
+        return Cli.OK;
+    }
+
+    /** The demo routes. */
+    static Router routes() {
+        return new Router()
+                .get("/hello", (req, res) -> res.send(HELLO))
+                .get("/sleep", Serve::sleep)
+                .get("/bytes", Serve::bytes)
+                .get("/stream", Serve::stream)
+                .post("/echo", Serve::echo);
+    }
+
+    private static final byte[] HELLO = "hello\n".getBytes(StandardCharsets.US_ASCII);
+
+    private static void sleep(Request req, Response res) throws IOException {
+        Duration d = durationParam(req, res, "d");
+        if (d == null) {
+            return;
+        }
+        boolean ignore = "ignore".equals(req.queryParam("cancel"));
+        long end = System.nanoTime() + d.toNanos();
+        while (true) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                Thread.sleep(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                if (!ignore) {
+                    return; // cancelled: the client is gone or the handler timed out
+                }
+            }
+        }
+        res.send("slept\n");
+    }
+
+    private static void bytes(Request req, Response res) throws IOException {
+        Long n = longParam(req, res, "n");
+        if (n == null) {
+            return;
+        }
+        res.contentLength(n);
+        res.header("Content-Type", "application/octet-stream");
+        OutputStream os = res.body();
+        byte[] block = new byte[8192];
+        Arrays.fill(block, (byte) 'x');
+        long left = n;
+        while (left > 0) {
+            int k = (int) Math.min(block.length, left);
+            os.write(block, 0, k);
+            left -= k;
+        }
+    }
+
+    private static void stream(Request req, Response res) throws IOException, InterruptedException {
+        Long n = longParam(req, res, "n");
+        if (n == null) {
+            return;
+        }
+        Duration every = req.queryParam("every") == null ? Duration.ofSeconds(1) : durationParam(req, res, "every");
+        if (every == null) {
+            return;
+        }
+        res.header("Content-Type", "text/plain; charset=utf-8");
+        OutputStream os = res.body();
+        byte[] tick = "tick\n".getBytes(StandardCharsets.US_ASCII);
+        for (long i = 0; i < n; i++) {
+            if (i > 0) {
+                Thread.sleep(every);
+            }
+            os.write(tick);
+            os.flush();
+        }
+    }
+
+    private static void echo(Request req, Response res) throws IOException {
+        String type = req.header("Content-Type");
+        res.header("Content-Type", type == null ? "application/octet-stream" : type);
+        long len = req.contentLength();
+        InputStream in = req.body();
+        if (len >= 0) {
+            res.contentLength(len);
+        }
+        OutputStream os = res.body();
+        in.transferTo(os);
+    }
+
+    private static Duration durationParam(Request req, Response res, String name) throws IOException {
+        String v = req.queryParam(name);
+        if (v == null) {
+            badRequest(res, "missing query parameter " + name + " (a duration such as 500ms or 2s)");
+            return null;
+        }
+        try {
+            return Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            badRequest(res, name + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static Long longParam(Request req, Response res, String name) throws IOException {
+        String v = req.queryParam(name);
+        try {
+            long n = Long.parseLong(v == null ? "" : v);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            badRequest(res, "query parameter " + name + " must be a non-negative integer");
+            return null;
+        }
+    }
+
+    private static void badRequest(Response res, String message) throws IOException {
+        res.status(400);
+        res.send(message + "\n");
+    }
+}

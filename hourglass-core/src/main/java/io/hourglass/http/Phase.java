@@ -1,0 +1,52 @@
+package io.hourglass.http;
+
+/**
+ * The phase of an exchange in which a timeout fired. Server phases and client phases share one enum so
+ * that metrics and logs use one vocabulary ({@code hourglass_timeouts_total{side,phase}}).
+ */
+public enum Phase {
+    /** Server: TLS handshake after accept. */
+    TLS_HANDSHAKE("tls-handshake", "TLS handshake not completed"),
+    /** Server: waiting for the first byte of the next request on a keep-alive connection. */
+    IDLE("idle", "no next request"),
+    /** Server: reading a request's line and header. */
+    READ_HEADER("read-header", "request header not read"),
+    /** Server: reading a request's body (the read timeout). */
+    READ_BODY("read-body", "request body not read"),
+    /** Server: the request body arrived slower than the minimum data rate. */
+    MIN_BODY_RATE("min-body-rate", "request body slower than the minimum rate"),
+    /** Server: from the end of the request header to the end of writing the response. */
+    WRITE("write", "response not written"),
+    /** Server: the handler ran longer than the handler timeout. */
+    HANDLER("handler", "handler did not finish"),
+    /** Client: waiting for a pooled connection or a permit to open one. */
+    POOL_WAIT("pool-wait", "no connection available"),
+    /** Client: TCP connect. */
+    CONNECT("connect", "connection not established"),
+    /** Client: waiting for 100 Continue before sending the body. */
+    EXPECT_CONTINUE("expect-continue", "no 100 Continue"),
+    /** Client: from the request fully written until the status line and headers are read. */
+    RESPONSE_HEADERS("response-headers", "response headers not received"),
+    /** Client: reading the response body. */
+    BODY("body", "response body not read"),
+    /** Client: the whole call, from its start to the end of the body. */
+    TOTAL("total", "call not completed");
+
+    private final String label;
+    private final String what;
+
+    Phase(String label, String what) {
+        this.label = label;
+        this.what = what;
+    }
+
+    /** The lower-case name used in metrics, logs and CLI output, e.g. {@code read-header}. */
+    public String label() {
+        return label;
+    }
+
+    /** What did not happen in time, e.g. "request header not read" (used to build messages). */
+    public String what() {
+        return what;
+    }
+}

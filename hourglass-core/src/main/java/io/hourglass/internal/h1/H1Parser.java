@@ -1,0 +1,408 @@
+package io.hourglass.internal.h1;
+
+import io.hourglass.http.Headers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The strict HTTP/1.1 head parser (RFC 9112), shared by the server (requests) and the client (responses).
+ *
+ * <p>A head is parsed only once its final CRLF CRLF has arrived, so a slow peer costs one scan of the
+ * bytes, not one parse per read. Anything ambiguous is rejected with an {@link H1Exception} that carries the
+ * status a server answers: bare LF line ends, obs-fold, whitespace before a colon, CR/LF/NUL or other
+ * controls in a value, a request line that is not exactly three parts, unknown versions (505), and
+ * conflicting framing (see {@link #requestFraming}).
+ */
+public final class H1Parser {
+    private final int maxHeadBytes;
+    private final int maxHeaderCount;
+
+    /**
+     * @param maxHeadBytes   the most bytes a head may take, request line and final CRLF included (431 past it)
+     * @param maxHeaderCount the most header fields (431 past it)
+     */
+    public H1Parser(int maxHeadBytes, int maxHeaderCount) {
+        this.maxHeadBytes = maxHeadBytes;
+        this.maxHeaderCount = maxHeaderCount;
+    }
+
+    public int maxHeadBytes() {
+        return maxHeadBytes;
+    }
+
+    /**
+     * Finds the end of a head in {@code in}, reading more when needed. Empty lines before the head are
+     * skipped (RFC 9112 section 2.2). Returns the index just past the blank line, or -1 when the stream ended
+     * before any byte of a head (a clean end of a keep-alive connection).
+     *
+     * @param onFirstByte called once when the first byte of the head is available (starts a clock)
+     */
+    public int awaitHead(InBuffer in, Runnable onFirstByte) throws IOException {
+        return await(in, onFirstByte, false);
+    }
+
+    /**
+     * Finds the end of a trailer section (RFC 9112 section 7.1.2) starting at {@code in.pos}: the index just
+     * past its blank line, which may be the very first line.
+     */
+    public int awaitTrailers(InBuffer in) throws IOException {
+        int end = await(in, null, true);
+        if (end < 0) {
+            throw new java.io.EOFException("connection closed before the end of the trailers");
+        }
+        return end;
+    }
+
+    private int await(InBuffer in, Runnable onFirstByte, boolean trailers) throws IOException {
+        boolean started = false;
+        int scan = in.pos;
+        while (true) {
+            byte[] b = in.buf;
+            int lim = in.lim;
+            if (trailers && lim - in.pos >= 2 && b[in.pos] == '\r' && b[in.pos + 1] == '\n') {
+                return in.pos + 2;
+            }
+            // skip empty lines ahead of the head
+            while (!trailers && scan == in.pos && scan + 1 < lim && b[scan] == '\r' && b[scan + 1] == '\n') {
+                in.pos += 2;
+                scan += 2;
+            }
+            if (!started && lim > in.pos && !(lim - in.pos == 1 && b[in.pos] == '\r')) {
+                started = true;
+                if (onFirstByte != null) {
+                    onFirstByte.run();
+                }
+            }
+            for (int i = Math.max(scan, in.pos); i < lim; i++) {
+                if (b[i] == '\n') {
+                    if (i == in.pos || b[i - 1] != '\r') {
+                        throw new H1Exception(400, "line ended by a bare LF");
+                    }
+                    if (i - in.pos >= 3 && b[i - 2] == '\n' && b[i - 3] == '\r') {
+                        int end = i + 1;
+                        if (end - in.pos > maxHeadBytes) {
+                            throw new H1Exception(431, "head larger than " + maxHeadBytes + " bytes");
+                        }
+                        return end;
+                    }
+                }
+            }
+            scan = lim;
+            if (lim - in.pos > maxHeadBytes) {
+                throw new H1Exception(431, "head larger than " + maxHeadBytes + " bytes");
+            }
+            int pos0 = in.pos;
+            int n = in.fill();
+            scan -= pos0 - in.pos; // a compaction moved the bytes
+            if (n < 0) {
+                if (in.lim == in.pos) {
+                    return -1;
+                }
+                throw new java.io.EOFException("connection closed in the middle of a head");
+            }
+            if (n == 0) {
+                throw new H1Exception(431, "head larger than " + maxHeadBytes + " bytes");
+            }
+        }
+    }
+
+    /** Parses the request head in {@code buf[start, end)} (as found by {@link #awaitHead}) into {@code h}. */
+    public void parseRequest(byte[] buf, int start, int end, RequestHead h) throws H1Exception {
+        h.reset();
+        h.headBytes = end - start;
+        int eol = lineEnd(buf, start, end);
+        // request-line = method SP request-target SP HTTP-version (RFC 9112 section 3), single spaces only
+        int sp1 = indexOf(buf, start, eol, (byte) ' ');
+        int sp2 = sp1 < 0 ? -1 : indexOf(buf, sp1 + 1, eol, (byte) ' ');
+        if (sp1 <= start || sp2 < 0 || sp2 == sp1 + 1 || indexOf(buf, sp2 + 1, eol, (byte) ' ') >= 0 || sp2 + 1 == eol) {
+            throw new H1Exception(400, "request line is not three parts separated by single spaces");
+        }
+        for (int i = start; i < sp1; i++) {
+            if (!Headers.isTokenChar(buf[i] & 0xff)) {
+                throw new H1Exception(400, "method has a character not allowed in a token");
+            }
+        }
+        h.method = method(buf, start, sp1 - start);
+        for (int i = sp1 + 1; i < sp2; i++) {
+            int c = buf[i] & 0xff;
+            if (c <= 0x20 || c >= 0x7f) {
+                throw new H1Exception(400, "request target has a control, space or non-ASCII character");
+            }
+        }
+        h.target = new String(buf, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
+        h.version = version(buf, sp2 + 1, eol);
+        parseFields(buf, eol + 2, end, h.headers);
+        requestFraming(h);
+    }
+
+    /** Parses the response head in {@code buf[start, end)} into {@code h}; {@code method} is the request's. */
+    public void parseResponse(byte[] buf, int start, int end, String method, ResponseHead h) throws H1Exception {
+        h.reset();
+        h.headBytes = end - start;
+        int eol = lineEnd(buf, start, end);
+        // status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 section 4)
+        if (eol - start < 12 || buf[start + 8] != ' ') {
+            throw new H1Exception(502, "malformed status line");
+        }
+        try {
+            h.version = version(buf, start, start + 8);
+        } catch (H1Exception e) {
+            throw new H1Exception(502, "malformed status line: " + e.getMessage());
+        }
+        int code = 0;
+        for (int i = start + 9; i < start + 12; i++) {
+            int d = buf[i] - '0';
+            if (d < 0 || d > 9) {
+                throw new H1Exception(502, "malformed status code");
+            }
+            code = code * 10 + d;
+        }
+        if (code < 100) {
+            throw new H1Exception(502, "status code below 100");
+        }
+        if (eol > start + 12 && buf[start + 12] != ' ') {
+            throw new H1Exception(502, "malformed status line");
+        }
+        h.status = code;
+        h.reason = eol > start + 13 ? new String(buf, start + 13, eol - start - 13, StandardCharsets.ISO_8859_1) : "";
+        for (int i = start + 13; i < eol; i++) {
+            int c = buf[i] & 0xff;
+            if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                throw new H1Exception(502, "control character in reason phrase");
+            }
+        }
+        try {
+            parseFields(buf, eol + 2, end, h.headers);
+        } catch (H1Exception e) {
+            throw new H1Exception(502, e.getMessage());
+        }
+        responseFraming(method, h);
+    }
+
+    /** Parses header fields (or trailer fields) from {@code buf[p, end)}, which ends with the blank line. */
+    public void parseFields(byte[] buf, int p, int end, Headers out) throws H1Exception {
+        int count = 0;
+        while (p < end) {
+            int eol = lineEnd(buf, p, end);
+            if (eol == p) {
+                return; // the blank line
+            }
+            if (++count > maxHeaderCount) {
+                throw new H1Exception(431, "more than " + maxHeaderCount + " header fields");
+            }
+            byte first = buf[p];
+            if (first == ' ' || first == '\t') {
+                throw new H1Exception(400, "obsolete line folding (obs-fold) is not accepted");
+            }
+            int colon = -1;
+            for (int i = p; i < eol; i++) {
+                int c = buf[i] & 0xff;
+                if (c == ':') {
+                    colon = i;
+                    break;
+                }
+                if (!Headers.isTokenChar(c)) {
+                    throw new H1Exception(400, c == ' ' || c == '\t'
+                            ? "whitespace between a field name and its colon"
+                            : "field name has a character not allowed in a token");
+                }
+            }
+            if (colon <= p) {
+                throw new H1Exception(400, colon < 0 ? "header line without a colon" : "empty field name");
+            }
+            int vs = colon + 1;
+            int ve = eol;
+            while (vs < ve && (buf[vs] == ' ' || buf[vs] == '\t')) vs++;
+            while (ve > vs && (buf[ve - 1] == ' ' || buf[ve - 1] == '\t')) ve--;
+            for (int i = vs; i < ve; i++) {
+                int c = buf[i] & 0xff;
+                if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                    throw new H1Exception(400, "field value has CR, LF, NUL or another control character");
+                }
+            }
+            String name = KnownNames.lookup(buf, p, colon - p);
+            if (name == null) {
+                name = new String(buf, p, colon - p, StandardCharsets.ISO_8859_1);
+            }
+            out.addUnchecked(name, new String(buf, vs, ve - vs, StandardCharsets.ISO_8859_1));
+            p = eol + 2;
+        }
+    }
+
+    /** Index of the CR of the CRLF that ends the line starting at {@code p}; rejects a lone CR. */
+    private static int lineEnd(byte[] buf, int p, int end) throws H1Exception {
+        for (int i = p; i < end - 1; i++) {
+            byte c = buf[i];
+            if (c == '\r') {
+                if (buf[i + 1] != '\n') {
+                    throw new H1Exception(400, "CR not followed by LF");
+                }
+                return i;
+            }
+            if (c == '\n' || c == 0) {
+                throw new H1Exception(400, c == 0 ? "NUL in the head" : "line ended by a bare LF");
+            }
+        }
+        throw new H1Exception(400, "line without CRLF");
+    }
+
+    private static int indexOf(byte[] buf, int from, int to, byte c) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == c) return i;
+        }
+        return -1;
+    }
+
+    private static int version(byte[] b, int p, int end) throws H1Exception {
+        if (end - p == 8 && b[p] == 'H' && b[p + 1] == 'T' && b[p + 2] == 'T' && b[p + 3] == 'P' && b[p + 4] == '/'
+                && isDigit(b[p + 5]) && b[p + 6] == '.' && isDigit(b[p + 7])) {
+            int major = b[p + 5] - '0';
+            int minor = b[p + 7] - '0';
+            if (major == 1 && minor == 1) return 11;
+            if (major == 1 && minor == 0) return 10;
+            throw new H1Exception(505, "HTTP version " + major + "." + minor + " is not supported");
+        }
+        throw new H1Exception(400, "malformed HTTP version");
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static String method(byte[] b, int p, int n) {
+        if (n == 3 && b[p] == 'G' && b[p + 1] == 'E' && b[p + 2] == 'T') return "GET";
+        if (n == 4 && b[p] == 'P' && b[p + 1] == 'O' && b[p + 2] == 'S' && b[p + 3] == 'T') return "POST";
+        if (n == 4 && b[p] == 'H' && b[p + 1] == 'E' && b[p + 2] == 'A' && b[p + 3] == 'D') return "HEAD";
+        if (n == 3 && b[p] == 'P' && b[p + 1] == 'U' && b[p + 2] == 'T') return "PUT";
+        String s = new String(b, p, n, StandardCharsets.ISO_8859_1);
+        return switch (s) {
+            case "DELETE" -> "DELETE";
+            case "PATCH" -> "PATCH";
+            case "OPTIONS" -> "OPTIONS";
+            default -> s;
+        };
+    }
+
+    /**
+     * Derives a request's body framing (RFC 9112 section 6) and rejects every ambiguous case with 400:
+     * Transfer-Encoding together with Content-Length, Transfer-Encoding on HTTP/1.0, a transfer coding other
+     * than one final chunked, Content-Length values that differ or are not plain digits; also a missing or
+     * repeated Host in HTTP/1.1 (RFC 9112 section 3.2).
+     */
+    static void requestFraming(RequestHead h) throws H1Exception {
+        Headers hs = h.headers;
+        int hosts = hs.count("Host");
+        if (h.version == 11 ? hosts != 1 : hosts > 1) {
+            throw new H1Exception(400, hosts == 0 ? "HTTP/1.1 request without Host" : "more than one Host");
+        }
+        boolean hasTe = hs.contains("Transfer-Encoding");
+        boolean hasCl = hs.contains("Content-Length");
+        if (hasTe) {
+            if (h.version == 10) {
+                throw new H1Exception(400, "Transfer-Encoding in an HTTP/1.0 request");
+            }
+            if (hasCl) {
+                throw new H1Exception(400, "both Transfer-Encoding and Content-Length");
+            }
+            checkOnlyChunked(hs);
+            h.chunked = true;
+            h.contentLength = -1;
+        } else if (hasCl) {
+            h.contentLength = contentLength(hs);
+        }
+        String conn = hs.first("Connection");
+        if (h.version == 11) {
+            h.keepAlive = conn == null || !hs.hasToken("Connection", "close");
+        } else {
+            h.keepAlive = conn != null && hs.hasToken("Connection", "keep-alive") && !hs.hasToken("Connection", "close");
+        }
+        String expect = hs.first("Expect");
+        if (expect != null) {
+            if (expect.equalsIgnoreCase("100-continue") && h.version == 11) {
+                h.expectContinue = true;
+            }
+        }
+    }
+
+    /** Derives a response's body framing (RFC 9112 section 6.3); ambiguous framing fails with 502. */
+    static void responseFraming(String method, ResponseHead h) throws H1Exception {
+        Headers hs = h.headers;
+        h.keepAlive = h.version == 11
+                ? !hs.hasToken("Connection", "close")
+                : hs.hasToken("Connection", "keep-alive") && !hs.hasToken("Connection", "close");
+        if ("HEAD".equals(method) || h.status / 100 == 1 || h.status == 204 || h.status == 304) {
+            h.contentLength = 0;
+            return;
+        }
+        boolean hasTe = hs.contains("Transfer-Encoding");
+        boolean hasCl = hs.contains("Content-Length");
+        try {
+            if (hasTe) {
+                if (hasCl) {
+                    throw new H1Exception(502, "both Transfer-Encoding and Content-Length");
+                }
+                checkOnlyChunked(hs);
+                h.chunked = true;
+                h.contentLength = -1;
+            } else if (hasCl) {
+                h.contentLength = contentLength(hs);
+            } else {
+                h.contentLength = ResponseHead.UNTIL_CLOSE;
+                h.keepAlive = false;
+            }
+        } catch (H1Exception e) {
+            throw new H1Exception(502, e.getMessage());
+        }
+    }
+
+    private static void checkOnlyChunked(Headers hs) throws H1Exception {
+        int codings = 0;
+        boolean lastChunked = false;
+        for (int i = 0; i < hs.size(); i++) {
+            if (!hs.name(i).equalsIgnoreCase("Transfer-Encoding")) continue;
+            for (String part : hs.value(i).split(",", -1)) {
+                String c = part.strip();
+                if (c.isEmpty()) {
+                    continue;
+                }
+                codings++;
+                lastChunked = c.equalsIgnoreCase("chunked");
+            }
+        }
+        if (codings != 1 || !lastChunked) {
+            throw new H1Exception(400, "transfer coding other than a single final chunked");
+        }
+    }
+
+    private static long contentLength(Headers hs) throws H1Exception {
+        long value = -1;
+        for (int i = 0; i < hs.size(); i++) {
+            if (!hs.name(i).equalsIgnoreCase("Content-Length")) continue;
+            // RFC 9110 section 8.6: a list of identical values may be taken as one; anything else is an error.
+            for (String part : hs.value(i).split(",", -1)) {
+                long v = digits(part.strip());
+                if (value >= 0 && v != value) {
+                    throw new H1Exception(400, "differing Content-Length values");
+                }
+                value = v;
+            }
+        }
+        return value;
+    }
+
+    private static long digits(String s) throws H1Exception {
+        int n = s.length();
+        if (n == 0 || n > 18) {
+            throw new H1Exception(400, "malformed Content-Length");
+        }
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new H1Exception(400, "malformed Content-Length");
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+}

@@ -1,0 +1,368 @@
+package io.hourglass.net;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A connection over a socket (plain or TLS) with Go-style read and write deadlines.
+ *
+ * <p><b>Deadlines.</b> A deadline is an absolute instant, not a timeout: it is not extended when bytes flow.
+ * Whoever wants a per-operation timeout sets a new deadline before each operation. Once the read deadline
+ * has passed, a read in progress and every later read fail with {@link DeadlineExceededException}; the same
+ * holds for writes and the write deadline, including a write blocked because the peer does not read.
+ * {@code null} (or {@code 0} for the nanosecond variants) clears a deadline.
+ *
+ * <p><b>Differences from Go.</b> The deadlines are enforced by one shared timer thread (a timing wheel with
+ * 1 ms slots, so expiry is late by about a millisecond), not by the poller. When the read deadline passes
+ * the connection's input is shut down: reads stay failed for good, but the connection can still write
+ * (so a server can still answer 408). When the write deadline passes the connection is closed abortively
+ * (TCP RST), which frees the socket and its unsent data at once instead of leaving it in FIN_WAIT1. In both
+ * cases, unlike Go, the deadline cannot be moved back to revive the connection: the server and the client
+ * end a connection whose deadline passed anyway.
+ *
+ * <p><b>Threads.</b> One thread may read while another writes. Arming or clearing a deadline is a volatile
+ * store (plus, rarely, a hand-off to the timer) and allocates nothing; it may be done from any thread.
+ */
+public final class Conn implements Closeable {
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final int OPEN = 0;
+    private static final int CLOSED = 1;
+
+    static final VarHandle QUEUED;
+    private static final VarHandle ALARM;
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            QUEUED = l.findVarHandle(Conn.class, "queued", int.class);
+            ALARM = l.findVarHandle(Conn.class, "alarmAt", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long id = IDS.incrementAndGet();
+    private final Socket raw;          // the TCP socket: closing it never blocks
+    private final Socket socket;       // raw, or the TLS socket layered over it
+    private final InputStream in;
+    private final OutputStream out;
+
+    // Deadlines as System.nanoTime() instants; 0 means none. Volatile: written by the I/O threads, read by
+    // the timer thread.
+    private volatile long readDeadline;
+    private volatile long writeDeadline;
+    private volatile long alarmAt;
+    private volatile Runnable alarm;
+    // Set once by the timer when a deadline passed; read by the I/O threads to turn a failure into a timeout.
+    private volatile boolean readExpired;
+    private volatile boolean writeExpired;
+    private volatile int state;        // OPEN or CLOSED; volatile so the timer sees a close
+
+    // Timer bookkeeping. scheduledAt is volatile because armers compare their new deadline with it.
+    volatile long scheduledAt;
+    volatile int queued;
+    Conn queueNext;                    // guarded by the queue's CAS
+    Conn wheelNext, wheelPrev;         // timer thread only
+    int wheelSlot = -1;                // timer thread only
+
+    private Conn(Socket raw, Socket socket) throws IOException {
+        this.raw = raw;
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    /** Wraps a connected plain socket. */
+    public static Conn of(Socket socket) throws IOException {
+        return new Conn(socket, socket);
+    }
+
+    /**
+     * Wraps a TLS socket layered over {@code raw} (created with {@code autoClose = true}). Expiry and abort
+     * close {@code raw}, so that they never block on a TLS close_notify to a peer that does not read.
+     */
+    public static Conn of(Socket raw, SSLSocket tls) throws IOException {
+        return new Conn(raw, tls);
+    }
+
+    /** A process-wide unique id, for logs and errors ("connection #12"). */
+    public long id() {
+        return id;
+    }
+
+    /** The underlying socket (the TLS socket for a TLS connection). */
+    public Socket socket() {
+        return socket;
+    }
+
+    public SocketAddress remoteAddress() {
+        return raw.getRemoteSocketAddress();
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) raw.getLocalSocketAddress();
+    }
+
+    /** Whether the connection is TLS. */
+    public boolean isTls() {
+        return socket != raw;
+    }
+
+    // ---- I/O ----
+
+    /**
+     * Reads up to {@code len} bytes, blocking until at least one is available. Returns -1 at end of stream.
+     *
+     * @throws DeadlineExceededException when the read deadline has passed, before or during the read
+     */
+    public int read(byte[] b, int off, int len) throws IOException {
+        long d = readDeadline;
+        if (readExpired || (d != 0 && System.nanoTime() - d >= 0)) {
+            throw new DeadlineExceededException(DeadlineExceededException.Op.READ, id);
+        }
+        int n;
+        try {
+            n = in.read(b, off, len);
+        } catch (IOException e) {
+            throw translate(e, DeadlineExceededException.Op.READ);
+        }
+        if (n < 0 && readExpired) {
+            throw new DeadlineExceededException(DeadlineExceededException.Op.READ, id);
+        }
+        return n;
+    }
+
+    /**
+     * Writes all {@code len} bytes, blocking while the socket's send buffer is full.
+     *
+     * @throws DeadlineExceededException when the write deadline has passed, before or during the write
+     */
+    public void write(byte[] b, int off, int len) throws IOException {
+        long d = writeDeadline;
+        if (writeExpired || (d != 0 && System.nanoTime() - d >= 0)) {
+            throw new DeadlineExceededException(DeadlineExceededException.Op.WRITE, id);
+        }
+        try {
+            out.write(b, off, len);
+        } catch (IOException e) {
+            throw translate(e, DeadlineExceededException.Op.WRITE);
+        }
+    }
+
+    /** Flushes a TLS socket's pending record; a no-op for plain sockets, which do not buffer. */
+    public void flush() throws IOException {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw translate(e, DeadlineExceededException.Op.WRITE);
+        }
+    }
+
+    private IOException translate(IOException e, DeadlineExceededException.Op op) {
+        if (op == DeadlineExceededException.Op.READ ? readExpired : writeExpired) {
+            DeadlineExceededException t = new DeadlineExceededException(op, id);
+            t.initCause(e);
+            return t;
+        }
+        if (op == DeadlineExceededException.Op.READ && writeExpired) {
+            // The write deadline closed the connection under this read.
+            DeadlineExceededException t = new DeadlineExceededException(DeadlineExceededException.Op.WRITE, id);
+            t.initCause(e);
+            return t;
+        }
+        return e;
+    }
+
+    // ---- deadlines ----
+
+    /** Sets both deadlines; {@code null} clears them. See the class comment for the semantics. */
+    public void setDeadline(Instant deadline) {
+        long n = toNanos(deadline);
+        setReadDeadlineNanos(n);
+        setWriteDeadlineNanos(n);
+    }
+
+    /** Sets the read deadline; {@code null} clears it. */
+    public void setReadDeadline(Instant deadline) {
+        setReadDeadlineNanos(toNanos(deadline));
+    }
+
+    /** Sets the write deadline; {@code null} clears it. */
+    public void setWriteDeadline(Instant deadline) {
+        setWriteDeadlineNanos(toNanos(deadline));
+    }
+
+    /** Sets the read deadline as a {@link System#nanoTime()} instant; 0 clears it. Allocation-free. */
+    public void setReadDeadlineNanos(long nanoTime) {
+        readDeadline = nanoTime;
+        armed(nanoTime);
+    }
+
+    /** Sets the write deadline as a {@link System#nanoTime()} instant; 0 clears it. Allocation-free. */
+    public void setWriteDeadlineNanos(long nanoTime) {
+        writeDeadline = nanoTime;
+        armed(nanoTime);
+    }
+
+    /** The read deadline as a {@link System#nanoTime()} instant, 0 for none. */
+    public long readDeadlineNanos() {
+        return readDeadline;
+    }
+
+    /** The write deadline as a {@link System#nanoTime()} instant, 0 for none. */
+    public long writeDeadlineNanos() {
+        return writeDeadline;
+    }
+
+    /**
+     * Installs the action that {@link #armAlarm} triggers. It runs on the shared timer thread, so it must
+     * not block: hand any real work to another thread.
+     */
+    public void setAlarm(Runnable action) {
+        this.alarm = action;
+    }
+
+    /**
+     * Runs the alarm action once, at about {@code nanoTime} (1 ms late at most, typically). A new call
+     * replaces the pending instant; 0 disarms it. Allocation-free.
+     */
+    public void armAlarm(long nanoTime) {
+        alarmAt = nanoTime;
+        armed(nanoTime);
+    }
+
+    private void armed(long nanoTime) {
+        if (nanoTime == 0) {
+            return; // clearing never needs the timer: it finds out when the slot comes due
+        }
+        long at = scheduledAt;
+        if (at == 0 || nanoTime - at < 0) {
+            DeadlineTimer.INSTANCE.enqueue(this);
+        }
+    }
+
+    private static long toNanos(Instant deadline) {
+        if (deadline == null) {
+            return 0;
+        }
+        long nanosFromNow = Duration.between(Instant.now(), deadline).toNanos();
+        long n = System.nanoTime() + nanosFromNow;
+        return n == 0 ? 1 : n;
+    }
+
+    /** Whether the read deadline has passed and shut the input down. */
+    public boolean readExpired() {
+        return readExpired;
+    }
+
+    /** Whether the write deadline has passed and aborted the connection. */
+    public boolean writeExpired() {
+        return writeExpired;
+    }
+
+    // ---- timer side ----
+
+    long earliestDeadline() {
+        long m = 0;
+        m = min(m, readExpired ? 0 : readDeadline);
+        m = min(m, writeExpired ? 0 : writeDeadline);
+        m = min(m, alarmAt);
+        return m;
+    }
+
+    private static long min(long a, long b) {
+        if (a == 0) return b;
+        if (b == 0) return a;
+        return a - b <= 0 ? a : b;
+    }
+
+    /** Called by the timer thread when this connection's slot comes due. */
+    void checkDeadlines(long now) {
+        long w = writeDeadline;
+        if (w != 0 && now - w >= 0 && !writeExpired) {
+            writeExpired = true;
+            abort();
+            return;
+        }
+        long r = readDeadline;
+        if (r != 0 && now - r >= 0 && !readExpired) {
+            readExpired = true;
+            try {
+                raw.shutdownInput(); // wakes a blocked read with end-of-stream, which read() turns into a timeout
+            } catch (IOException ignored) {
+                // already closed: the reader fails anyway
+            }
+        }
+        long a = alarmAt;
+        if (a != 0 && now - a >= 0 && ALARM.compareAndSet(this, a, 0L)) {
+            Runnable action = alarm;
+            if (action != null) {
+                action.run();
+            }
+        }
+    }
+
+    // ---- closing ----
+
+    /** Whether {@link #close} or {@link #abort} has been called. */
+    public boolean isClosed() {
+        return state == CLOSED;
+    }
+
+    /**
+     * Closes the connection with a FIN. Idempotent; never blocks. For TLS no close_notify is sent: every
+     * message Hourglass sends is framed, so the peer never relies on it to detect truncation, and sending it
+     * could block on a peer that does not read.
+     */
+    @Override
+    public void close() {
+        state = CLOSED;
+        closeQuietly(raw);
+    }
+
+    /**
+     * Closes the connection abortively: SO_LINGER 0, so the kernel sends RST and drops unsent data at once.
+     * Never blocks. Idempotent.
+     */
+    public void abort() {
+        state = CLOSED;
+        try {
+            raw.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // already closed
+        }
+        closeQuietly(raw);
+    }
+
+    /** Shuts the output down (sends FIN) while the input stays open; used for a lingering close. */
+    public void shutdownOutput() {
+        try {
+            raw.shutdownOutput();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "connection #" + id;
+    }
+}

@@ -1,0 +1,193 @@
+package io.hourglass.server;
+
+import io.hourglass.http.Headers;
+import io.hourglass.internal.h1.BodyIn;
+import io.hourglass.net.Conn;
+import java.io.InputStream;
+import java.net.SocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A request as the handler sees it: line, header, body stream, and its cancellation state.
+ * Valid only while the handler runs.
+ */
+public final class Request {
+    private final String method;
+    private final String target;
+    private final int version;
+    private final Headers headers;
+    private final long contentLength;
+    private final BodyIn body;
+    private final Conn conn;
+    private final long startNanos;
+    private volatile boolean cancelled;   // written by the disconnect watcher and the timer
+    private volatile String cancelReason;
+    private String path;
+    private String query;
+    Map<String, String> pathParams = Map.of();
+
+    Request(String method, String target, int version, Headers headers, long contentLength, BodyIn body, Conn conn,
+            long startNanos) {
+        this.method = method;
+        this.target = target;
+        this.version = version;
+        this.headers = headers;
+        this.contentLength = contentLength;
+        this.body = body;
+        this.conn = conn;
+        this.startNanos = startNanos;
+    }
+
+    /** The method, e.g. {@code GET}. */
+    public String method() {
+        return method;
+    }
+
+    /** The request target as sent, e.g. {@code /users/7?x=1}. */
+    public String target() {
+        return target;
+    }
+
+    /** The path of the target, percent-decoding not applied. */
+    public String path() {
+        if (path == null) {
+            splitTarget();
+        }
+        return path;
+    }
+
+    /** The query of the target without the '?', or {@code ""}. */
+    public String query() {
+        if (query == null) {
+            splitTarget();
+        }
+        return query;
+    }
+
+    private void splitTarget() {
+        String t = target;
+        if (t.startsWith("http://") || t.startsWith("https://")) {
+            int slash = t.indexOf('/', t.indexOf("//") + 2);
+            t = slash < 0 ? "/" : t.substring(slash);
+        }
+        int q = t.indexOf('?');
+        path = q < 0 ? t : t.substring(0, q);
+        query = q < 0 ? "" : t.substring(q + 1);
+    }
+
+    /** The first value of a query parameter, percent-decoded, or {@code null}. */
+    public String queryParam(String name) {
+        String q = query();
+        int i = 0;
+        while (i <= q.length()) {
+            int amp = q.indexOf('&', i);
+            int end = amp < 0 ? q.length() : amp;
+            int eq = q.indexOf('=', i);
+            String key = eq < 0 || eq > end ? q.substring(i, end) : q.substring(i, eq);
+            if (decode(key).equals(name)) {
+                return eq < 0 || eq > end ? "" : decode(q.substring(eq + 1, end));
+            }
+            if (amp < 0) {
+                break;
+            }
+            i = amp + 1;
+        }
+        return null;
+    }
+
+    private static String decode(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
+        }
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    /** A parameter captured by the router's pattern ({@code {id}} in {@code GET /users/{id}}), or null. */
+    public String pathParam(String name) {
+        return pathParams.get(name);
+    }
+
+    /** "HTTP/1.1" or "HTTP/1.0". */
+    public String version() {
+        return version == 11 ? "HTTP/1.1" : "HTTP/1.0";
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+
+    /** The first value of a header, or null. */
+    public String header(String name) {
+        return headers.first(name);
+    }
+
+    /** The declared body length, -1 for a chunked body, 0 for none. */
+    public long contentLength() {
+        return contentLength;
+    }
+
+    /**
+     * The body. Reading it sends {@code 100 Continue} first when the client asked for it. A read fails with
+     * {@link io.hourglass.http.HttpTimeoutException} when the read timeout or the minimum data rate is
+     * exceeded, and with an {@link java.io.EOFException} when the client leaves in the middle.
+     */
+    public InputStream body() {
+        return body;
+    }
+
+    /** Trailer fields of a chunked body, once it has been read to its end. */
+    public Headers trailers() {
+        return body.trailers();
+    }
+
+    public SocketAddress remoteAddress() {
+        return conn.remoteAddress();
+    }
+
+    /** The connection's id, as in logs and errors. */
+    public long connectionId() {
+        return conn.id();
+    }
+
+    /** When the request's first byte arrived, as a {@link System#nanoTime()} instant. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /**
+     * Whether the request was cancelled: the client went away, or the handler timeout passed. The
+     * handler's thread is interrupted at the same moment.
+     */
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** Why the request was cancelled ("client closed the connection", "handler timeout"), or null. */
+    public String cancelReason() {
+        return cancelReason;
+    }
+
+    /** Marks the request cancelled; the first reason given is kept. */
+    synchronized void cancel(String reason) {
+        if (!cancelled) {
+            cancelReason = reason;
+            cancelled = true;
+        }
+    }
+
+    /**
+     * Moves this connection's read deadline, for a handler that streams a long request body (what Go's
+     * ResponseController.SetReadDeadline offers). It replaces the read timeout for the rest of this request;
+     * {@code null} clears it. The semantics are {@link Conn}'s: an absolute instant, not extended by progress.
+     */
+    public void setReadDeadline(Instant deadline) {
+        conn.setReadDeadline(deadline);
+    }
+}

@@ -1,0 +1,255 @@
+package io.hourglass.server;
+
+import io.hourglass.http.Durations;
+import io.hourglass.http.Phase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
+
+/**
+ * An HTTP/1.1 server: one virtual thread per connection, blocking I/O, Go's timeout model.
+ *
+ * <pre>{@code
+ * Router router = new Router().get("/hello", (req, res) -> res.send("hello\n"));
+ * try (Server server = Server.start(ServerConfig.builder().port(8080).build(), router)) {
+ *     server.awaitShutdown();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start} binds and starts accepting before it returns. {@link #shutdown()} is graceful: it stops
+ * accepting, closes idle keep-alive connections at once, lets in-flight requests finish until the shutdown
+ * timeout, then closes what is left. {@link #close()} is {@link #shutdown()}.
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Server.class.getName());
+
+    private final ServerConfig config;
+    private final Handler handler;
+    private final SSLContext tls;
+    private final ServerSocket listener;
+    private final Semaphore permits;
+    private final Set<ServerConn> conns = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread acceptor;
+    private final Map<Phase, LongAdder> timeouts = new EnumMap<>(Phase.class);
+    private final LongAdder cancelled = new LongAdder();
+    private final LongAdder accepted = new LongAdder();
+    private volatile boolean closing; // set once by shutdown; read by every connection
+
+    private Server(ServerConfig config, Handler handler) throws IOException {
+        this.config = config;
+        this.handler = handler;
+        this.tls = config.tls() ? Pem.serverContext(config.tlsCertificate(), config.tlsPrivateKey()) : null;
+        for (Phase p : Phase.values()) {
+            timeouts.put(p, new LongAdder());
+        }
+        this.permits = new Semaphore(config.maxConnections());
+        ServerSocket ss = new ServerSocket();
+        ss.setReuseAddress(true);
+        try {
+            ss.bind(new InetSocketAddress(config.host(), config.port()), 1024);
+        } catch (IOException e) {
+            ss.close();
+            throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        this.listener = ss;
+        this.acceptor = Thread.ofVirtual().name("hourglass-accept-" + port()).unstarted(this::acceptLoop);
+    }
+
+    /**
+     * Binds to the configured address and starts serving.
+     *
+     * @throws IOException when the address cannot be bound, or the TLS files cannot be read
+     */
+    public static Server start(ServerConfig config, Handler handler) throws IOException {
+        Server s = new Server(config, java.util.Objects.requireNonNull(handler, "handler"));
+        s.acceptor.start();
+        return s;
+    }
+
+    /** The port the server listens on (the real one when the config asked for 0). */
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** The address the server listens on. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.getLocalSocketAddress();
+    }
+
+    /** {@code http://host:port} or {@code https://host:port}. */
+    public String url() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return (tls != null ? "https" : "http") + "://" + host + ":" + port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    Handler handler() {
+        return handler;
+    }
+
+    SSLContext tlsContext() {
+        return tls;
+    }
+
+    boolean closing() {
+        return closing;
+    }
+
+    /** Connections currently open. */
+    public int openConnections() {
+        return conns.size();
+    }
+
+    /** Connections accepted since start. */
+    public long acceptedConnections() {
+        return accepted.sum();
+    }
+
+    /** Timeouts counted for {@code phase} since start. */
+    public long timeouts(Phase phase) {
+        return timeouts.get(phase).sum();
+    }
+
+    /** Handlers cancelled since start (client gone or handler timeout). */
+    public long cancelledHandlers() {
+        return cancelled.sum();
+    }
+
+    private void acceptLoop() {
+        try {
+            while (!closing) {
+                permits.acquire();
+                Socket s;
+                try {
+                    s = listener.accept();
+                } catch (IOException e) {
+                    permits.release();
+                    if (closing) {
+                        return;
+                    }
+                    LOG.log(Level.WARNING, "accept failed", e);
+                    Thread.sleep(10); // e.g. too many open files: do not spin
+                    continue;
+                }
+                accepted.increment();
+                try {
+                    s.setTcpNoDelay(true);
+                } catch (SocketException ignored) {
+                    // the connection fails on first use instead
+                }
+                ServerConn c = new ServerConn(this, s);
+                conns.add(c);
+                Thread.ofVirtual().start(c);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void closed(ServerConn c) {
+        if (conns.remove(c)) {
+            permits.release();
+        }
+    }
+
+    void timeout(Phase phase) {
+        if (phase != null) {
+            timeouts.get(phase).increment();
+        }
+    }
+
+    void handlerCancelled() {
+        cancelled.increment();
+    }
+
+    void handlerError(Throwable t) {
+        LOG.log(Level.WARNING, "handler failed", t);
+    }
+
+    void log(Throwable t) {
+        LOG.log(Level.FINE, "connection ended with an error", t);
+    }
+
+    /**
+     * Graceful shutdown: stops accepting, closes idle connections at once, waits for in-flight requests up
+     * to the shutdown timeout, then closes the rest abortively. Returns true when everything finished in
+     * time. Idempotent; later calls wait like the first.
+     */
+    public boolean shutdown() {
+        if (!closing) {
+            closing = true;
+            try {
+                listener.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            acceptor.interrupt();
+        }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        boolean clean = true;
+        while (!conns.isEmpty()) {
+            for (ServerConn c : conns) {
+                c.closeIfIdle();
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                clean = false;
+                for (ServerConn c : conns) {
+                    c.forceClose();
+                }
+                conns.clear();
+                break;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        stopped.countDown();
+        return clean;
+    }
+
+    /** Same as {@link #shutdown()}. */
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    /** Blocks until {@link #shutdown()} has completed. */
+    public void awaitShutdown() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Blocks until shutdown completed or the time passed; returns whether it completed. */
+    public boolean awaitShutdown(long time, TimeUnit unit) throws InterruptedException {
+        return stopped.await(time, unit);
+    }
+
+    @Override
+    public String toString() {
+        return "Server[" + url() + ", read-header " + Durations.format(config.readHeaderTimeout()) + "]";
+    }
+
+    static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}

@@ -1,0 +1,739 @@
+package io.hourglass.server;
+
+import io.hourglass.http.HttpTimeoutException;
+import io.hourglass.http.Phase;
+import io.hourglass.http.Status;
+import io.hourglass.internal.h1.BodyIn;
+import io.hourglass.internal.h1.H1Exception;
+import io.hourglass.internal.h1.H1Parser;
+import io.hourglass.internal.h1.InBuffer;
+import io.hourglass.internal.h1.OutBuffer;
+import io.hourglass.internal.h1.RequestHead;
+import io.hourglass.net.Conn;
+import io.hourglass.net.DeadlineExceededException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The whole life of one server connection, on its own virtual thread: TLS handshake, then for each request
+ * idle wait, header, handler, response; then close. Read top to bottom.
+ *
+ * <p><b>Deadlines.</b> The connection's read deadline is, in turn, the idle deadline (until the first byte
+ * of a request), the read-header deadline (until the blank line), and the read deadline (until the body has
+ * been read). The write deadline is set at the end of the header. The handler timeout, the disconnect watch
+ * and the minimum body rate run off the connection's alarm.
+ *
+ * <p><b>Client disconnect.</b> A handler that is still running {@value #WATCH_DELAY_MILLIS} ms after it
+ * started gets a watcher: a virtual thread that reads the socket while nobody else does, keeping what it
+ * reads (a pipelined next request, or body bytes) for the handler and the connection. When it sees the end
+ * of the stream or a reset while the handler runs, it cancels the request, interrupts the handler and
+ * closes the socket at once, so the server's CLOSE_WAIT lasts milliseconds rather than as long as the
+ * handler. Fast handlers never pay for a watcher.
+ */
+final class ServerConn implements Runnable {
+    static final int WATCH_DELAY_MILLIS = 20;
+    private static final long WATCH_DELAY = WATCH_DELAY_MILLIS * 1_000_000L;
+    private static final int MAX_PENDING = 64 * 1024;
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    static final int IDLE = 0, ACTIVE = 1, DONE = 2;
+
+    private final Server server;
+    private final ServerConfig cfg;
+    private final Socket raw;
+    private final Handler handler;
+    private final H1Parser parser;
+    private final RequestHead head = new RequestHead();
+    private final Runnable onFirstByte = this::firstByte;
+    private Conn conn;
+    private InBuffer in;
+    private OutBuffer out;
+    private Thread thread;
+    private long requestStart;
+    private boolean firstRequest = true;
+    private boolean sawFirstByte;
+
+    /** IDLE while waiting for a request (so shutdown may close it), ACTIVE while serving one, DONE. */
+    volatile int state = IDLE;
+
+    // The request in progress, for the timer and the watcher. Volatile: read by those threads.
+    private volatile Request request;
+    private volatile Response response;
+    private volatile BodyIn body;
+    private volatile long handlerDeadline;
+    private volatile long watchAt;
+    private volatile boolean rateViolated;
+    private volatile long readingSince;   // when the handler's current body read started waiting, 0 if none
+    private volatile long readBlockedNanos; // total time the handler waited in body reads
+    private boolean continueSent;
+
+    // The disconnect watcher and the hand-off of the bytes it reads.
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private boolean handlerRunning;       // guarded by lock (written under it; read by the owner without it)
+    private volatile boolean watchMode;   // reads go through the hand-off; written under lock
+    private boolean watcherAlive;         // guarded by lock
+    private boolean directReading;        // guarded by lock
+    private byte[] pending;               // guarded by lock
+    private int pendPos, pendLen;         // guarded by lock
+    private boolean pendEof;              // guarded by lock
+    private IOException pendErr;          // guarded by lock
+
+    ServerConn(Server server, Socket raw) {
+        this.server = server;
+        this.cfg = server.config();
+        this.raw = raw;
+        this.handler = server.handler();
+        this.parser = new H1Parser(cfg.maxHeaderBytes(), cfg.maxHeaderCount());
+    }
+
+    Conn conn() {
+        return conn;
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        try {
+            conn = server.tlsContext() == null ? Conn.of(raw) : handshake();
+            if (conn == null) {
+                return;
+            }
+            conn.setAlarm(this::onAlarm);
+            in = new InBuffer(this::sourceRead, 4096, cfg.maxHeaderBytes() + 4096);
+            out = new OutBuffer(conn::write, 8192);
+            serve();
+        } catch (IOException | RuntimeException e) {
+            server.log(e);
+        } finally {
+            state = DONE;
+            if (conn != null) {
+                if (!abandonedByTimer) {
+                    conn.close();
+                }
+            } else {
+                closeRaw();
+            }
+            server.closed(this);
+        }
+    }
+
+    private volatile boolean abandonedByTimer; // the handler-timeout path owns the close (it is writing a 503)
+
+    private Conn handshake() throws IOException {
+        SSLSocket tls = (SSLSocket) server.tlsContext().getSocketFactory()
+                .createSocket(raw, null, raw.getPort(), true);
+        tls.setUseClientMode(false);
+        Conn c = Conn.of(raw, tls);
+        long limit = cfg.tlsHandshakeTimeout().toNanos();
+        if (limit > 0) {
+            long d = System.nanoTime() + limit;
+            c.setReadDeadlineNanos(d);
+            c.setWriteDeadlineNanos(d);
+        }
+        try {
+            tls.startHandshake();
+        } catch (IOException e) {
+            server.timeout(c.readExpired() || c.writeExpired() ? Phase.TLS_HANDSHAKE : null);
+            c.abort();
+            return null;
+        }
+        c.setReadDeadlineNanos(0);
+        c.setWriteDeadlineNanos(0);
+        return c;
+    }
+
+    private void closeRaw() {
+        try {
+            raw.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    // ---- the request loop ----
+
+    private void serve() throws IOException {
+        long connStart = System.nanoTime();
+        while (true) {
+            if (!awaitRequest(connStart)) {
+                return;
+            }
+            if (!handle()) {
+                return;
+            }
+            firstRequest = false;
+        }
+    }
+
+    /** Waits for and parses the next request head. Returns false when the connection should end. */
+    private boolean awaitRequest(long connStart) throws IOException {
+        in.rewindIfEmpty();
+        sawFirstByte = false;
+        if (in.available() == 0) {
+            state = IDLE;
+            if (server.closing()) {
+                return false;
+            }
+            long base = firstRequest ? connStart : System.nanoTime();
+            Duration limit = firstRequest ? cfg.readHeaderTimeout() : cfg.idleTimeout();
+            conn.setReadDeadlineNanos(limit.isZero() ? 0 : base + limit.toNanos());
+        }
+        int end;
+        try {
+            end = parser.awaitHead(in, onFirstByte);
+        } catch (DeadlineExceededException e) {
+            if (!sawFirstByte && !firstRequest) {
+                server.timeout(Phase.IDLE);
+                return false;
+            }
+            server.timeout(Phase.READ_HEADER);
+            if (sawFirstByte) {
+                sendError(408, "request header not read within " + fmt(cfg.readHeaderTimeout()));
+            }
+            return false;
+        } catch (H1Exception e) {
+            sendError(e.status(), e.getMessage());
+            lingerAndClose();
+            return false;
+        } catch (EOFException e) {
+            return false; // the client left in the middle of a head
+        } catch (IOException e) {
+            return false; // reset, or closed by shutdown
+        }
+        if (end < 0) {
+            return false; // clean end of stream between requests
+        }
+        try {
+            parser.parseRequest(in.buf, in.pos, end, head);
+        } catch (H1Exception e) {
+            sendError(e.status(), e.getMessage());
+            lingerAndClose();
+            return false;
+        }
+        in.pos = end;
+        return true;
+    }
+
+    /** Called by the parser when a request's first byte is there: idle ends, the header clock starts. */
+    private void firstByte() {
+        sawFirstByte = true;
+        state = ACTIVE;
+        long now = System.nanoTime();
+        requestStart = now;
+        if (!firstRequest) {
+            long limit = cfg.readHeaderTimeout().toNanos();
+            long rt = cfg.readTimeout().toNanos();
+            long d = limit == 0 ? 0 : now + limit;
+            if (rt > 0 && (d == 0 || now + rt - d < 0)) {
+                d = now + rt;
+            }
+            conn.setReadDeadlineNanos(d);
+        }
+    }
+
+    /** Serves one parsed request. Returns false when the connection should end. */
+    private boolean handle() throws IOException {
+        long headerEnd = System.nanoTime();
+        long wt = cfg.writeTimeout().toNanos();
+        if (wt > 0) {
+            conn.setWriteDeadlineNanos(headerEnd + wt);
+        }
+        BodyIn b;
+        if (head.chunked) {
+            b = BodyIn.chunked(in, parser);
+        } else if (head.contentLength > 0) {
+            b = BodyIn.length(in, head.contentLength);
+        } else {
+            b = BodyIn.empty(in);
+        }
+        long rt = cfg.readTimeout().toNanos();
+        conn.setReadDeadlineNanos(b.isComplete() || rt == 0 ? 0 : requestStart + rt);
+        continueSent = false;
+        if (head.expectContinue && !b.isComplete()) {
+            b.beforeFirstRead(this::sendContinue);
+        }
+        Request req = new Request(head.method, head.target, head.version, head.headers, head.contentLength, b, conn,
+                requestStart);
+        Response res = new Response(this, out, conn, head.method, head.version, head.keepAlive);
+        rateViolated = false;
+        readBlockedNanos = 0;
+        readingSince = 0;
+        body = b;
+        request = req;
+        response = res;
+
+        runHandler(req, res);
+
+        if (abandonedByTimer || req.isCancelled() || conn.isClosed()) {
+            return false;
+        }
+        boolean keep = res.keepAlive() && head.keepAlive && !server.closing();
+        try {
+            if (!res.finish()) {
+                keep = false; // a Content-Length body left short: only a close tells the client
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        if (keep && !b.isComplete()) {
+            keep = drainBody(b);
+        }
+        request = null;
+        response = null;
+        body = null;
+        conn.setWriteDeadlineNanos(0);
+        if (!keep) {
+            conn.shutdownOutput();
+            return false;
+        }
+        return true;
+    }
+
+    private void runHandler(Request req, Response res) throws IOException {
+        long now = System.nanoTime();
+        long ht = cfg.handlerTimeout().toNanos();
+        handlerDeadline = ht == 0 ? 0 : now + ht;
+        watchAt = now + WATCH_DELAY;
+        lock.lock();
+        try {
+            handlerRunning = true;
+        } finally {
+            lock.unlock();
+        }
+        conn.armAlarm(watchAt);
+        Throwable failure = null;
+        try {
+            handler.handle(req, res);
+        } catch (Throwable t) {
+            failure = t;
+        } finally {
+            lock.lock();
+            try {
+                handlerRunning = false;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            conn.armAlarm(0);
+            Thread.interrupted(); // a cancellation that came as the handler returned must not leak on
+        }
+        if (failure != null && !abandonedByTimer && !req.isCancelled()) {
+            handlerFailed(failure, res);
+        }
+    }
+
+    private void handlerFailed(Throwable t, Response res) throws IOException {
+        int status;
+        String message;
+        if (t instanceof HttpTimeoutException te) {
+            server.timeout(te.phase());
+            status = 408;
+            message = te.getMessage();
+        } else if (t instanceof H1Exception he) {
+            status = he.status();
+            message = he.getMessage();
+        } else if (t instanceof DeadlineExceededException de && de.op() == DeadlineExceededException.Op.WRITE) {
+            server.timeout(Phase.WRITE);
+            conn.abort();
+            return;
+        } else if (t instanceof EOFException || conn.isClosed()) {
+            conn.close();
+            return;
+        } else {
+            server.handlerError(t);
+            status = 500;
+            message = "internal server error";
+        }
+        if (!res.isCommitted()) {
+            res.abandon("handler failed");
+            sendError(status, message);
+            lingerAndClose();
+        } else {
+            conn.abort(); // the response had started: a reset, so the client cannot take it as complete
+        }
+    }
+
+    /** Reads and discards what the handler left of the body, so the connection can carry the next request. */
+    private boolean drainBody(BodyIn b) {
+        if (head.expectContinue && !continueSent) {
+            return false; // the client may or may not send the body now: only a close is unambiguous
+        }
+        try {
+            return b.drain(cfg.maxDrainBytes());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void sendContinue() {
+        Response res = response;
+        if (res != null && res.isCommitted()) {
+            return; // a final status is already on its way; RFC 9110 section 10.1.1 allows skipping the 100
+        }
+        try {
+            conn.write(CONTINUE, 0, CONTINUE.length);
+            continueSent = true;
+        } catch (IOException e) {
+            // the body read that follows fails with the connection's error
+        }
+    }
+
+    // ---- error responses ----
+
+    private void sendError(int status, String message) {
+        try {
+            out.discard();
+            byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
+            out.writeAscii("HTTP/1.1 " + status + " " + Status.reason(status) + "\r\n");
+            out.write(io.hourglass.internal.h1.HttpDate.line());
+            out.writeAscii("Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length
+                    + "\r\nConnection: close\r\n\r\n");
+            out.write(body);
+            out.flush();
+        } catch (IOException ignored) {
+            // the client is gone or too slow: the close follows anyway
+        }
+    }
+
+    /**
+     * Sends FIN, then reads and discards what the client still sends for a short while, so that closing
+     * with unread bytes does not reset the connection before the client has read our error response.
+     */
+    private void lingerAndClose() {
+        conn.shutdownOutput();
+        if (conn.readExpired()) {
+            return;
+        }
+        conn.setReadDeadlineNanos(System.nanoTime() + 500_000_000L);
+        byte[] scratch = new byte[4096];
+        int budget = 64 * 1024;
+        try {
+            while (budget > 0) {
+                int n = conn.read(scratch, 0, scratch.length);
+                if (n < 0) {
+                    break;
+                }
+                budget -= n;
+            }
+        } catch (IOException ignored) {
+            // deadline or reset: done lingering
+        }
+    }
+
+    // ---- reading: direct, or through the watcher's hand-off ----
+
+    /** The {@link InBuffer}'s source. */
+    private int sourceRead(byte[] b, int off, int len) throws IOException {
+        if (!watchMode && !handlerRunning) {
+            return conn.read(b, off, len); // fast path: no handler runs, so no watcher can start
+        }
+        long start = System.nanoTime();
+        readingSince = start;
+        try {
+            return watchMode ? watchedRead(b, off, len) : guardedRead(b, off, len);
+        } catch (DeadlineExceededException e) {
+            throw bodyTimeout(e);
+        } finally {
+            readingSince = 0;
+            readBlockedNanos += System.nanoTime() - start;
+        }
+    }
+
+    private IOException bodyTimeout(DeadlineExceededException e) {
+        if (!handlerRunning || e.op() != DeadlineExceededException.Op.READ) {
+            return e;
+        }
+        long elapsed = System.nanoTime() - requestStart;
+        HttpTimeoutException t = rateViolated
+                ? new HttpTimeoutException(Phase.MIN_BODY_RATE, cfg.minRequestBodyGrace(),
+                        Duration.ofNanos(readBlockedNanos), "less than " + cfg.minRequestBodyRate()
+                        + " bytes/s of request body, " + conn)
+                : new HttpTimeoutException(Phase.READ_BODY, cfg.readTimeout(), Duration.ofNanos(elapsed), conn.toString());
+        t.initCause(e);
+        return t;
+    }
+
+    /** A read by the owner while a handler runs but no watcher does: excludes a watcher starting meanwhile. */
+    private int guardedRead(byte[] b, int off, int len) throws IOException {
+        lock.lock();
+        try {
+            if (watchMode) {
+                return watchedRead(b, off, len);
+            }
+            directReading = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            return conn.read(b, off, len);
+        } finally {
+            lock.lock();
+            try {
+                directReading = false;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** A read by the owner while a watcher is (or was) reading the socket. */
+    private int watchedRead(byte[] b, int off, int len) throws IOException {
+        lock.lock();
+        try {
+            while (true) {
+                if (pendPos < pendLen) {
+                    int n = Math.min(len, pendLen - pendPos);
+                    System.arraycopy(pending, pendPos, b, off, n);
+                    pendPos += n;
+                    if (pendPos == pendLen) {
+                        pendPos = 0;
+                        pendLen = 0;
+                    }
+                    changed.signalAll();
+                    return n;
+                }
+                if (pendEof) {
+                    if (pendErr != null) {
+                        IOException e = pendErr;
+                        pendErr = null;
+                        throw e;
+                    }
+                    return -1;
+                }
+                if (!watcherAlive) {
+                    watchMode = false;
+                    break;
+                }
+                changed.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while reading the request body");
+        } finally {
+            lock.unlock();
+        }
+        return guardedOrDirect(b, off, len);
+    }
+
+    private int guardedOrDirect(byte[] b, int off, int len) throws IOException {
+        return handlerRunning ? guardedRead(b, off, len) : conn.read(b, off, len);
+    }
+
+    // ---- the timer's side: handler timeout, disconnect watch, minimum body rate ----
+
+    /** Runs on the shared timer thread: decides, hands off any work, never blocks on I/O. */
+    private void onAlarm() {
+        if (!handlerRunning) {
+            return;
+        }
+        long now = System.nanoTime();
+        long hd = handlerDeadline;
+        if (hd != 0 && now - hd >= 0) {
+            handlerDeadline = 0;
+            Thread.ofVirtual().start(this::handlerTimedOut);
+            return;
+        }
+        long wa = watchAt;
+        if (wa != 0 && now - wa >= 0) {
+            watchAt = 0;
+            startWatcher();
+        }
+        long next = hd;
+        if (checkBodyRate(now)) {
+            next = min(next, now + 250_000_000L);
+        }
+        conn.armAlarm(next);
+    }
+
+    private static long min(long a, long b) {
+        if (a == 0) return b;
+        if (b == 0) return a;
+        return a - b <= 0 ? a : b;
+    }
+
+    /** Whether the rate still needs watching; expires the read deadline when the body is too slow. */
+    private boolean checkBodyRate(long now) {
+        long rate = cfg.minRequestBodyRate();
+        BodyIn b = body;
+        if (rate == 0 || b == null || b.isComplete()) {
+            return false;
+        }
+        long since = readingSince;
+        long blocked = readBlockedNanos + (since == 0 ? 0 : now - since);
+        long grace = cfg.minRequestBodyGrace().toNanos();
+        if (blocked > grace && b.delivered() < (double) rate * blocked / 1e9) {
+            rateViolated = true;
+            server.timeout(Phase.MIN_BODY_RATE);
+            conn.setReadDeadlineNanos(now); // the timer shuts the input down; the blocked read fails
+            return false;
+        }
+        return true;
+    }
+
+    private void startWatcher() {
+        lock.lock();
+        try {
+            if (!handlerRunning || watchMode || conn.isClosed()) {
+                return;
+            }
+            watchMode = true;
+            watcherAlive = true;
+            if (pending == null) {
+                pending = new byte[MAX_PENDING];
+            }
+        } finally {
+            lock.unlock();
+        }
+        Thread.ofVirtual().start(this::watch);
+    }
+
+    /** The watcher: reads while nobody else does, keeps the bytes, and notices a client that left. */
+    private void watch() {
+        byte[] tmp = new byte[8192];
+        boolean gone = false;
+        lock.lock();
+        try {
+            while (true) {
+                while (handlerRunning && (directReading || pendLen == MAX_PENDING)) {
+                    changed.await();
+                }
+                if (!handlerRunning) {
+                    break; // the owner reads for itself again
+                }
+                if (pendPos > 0) {
+                    System.arraycopy(pending, pendPos, pending, 0, pendLen - pendPos);
+                    pendLen -= pendPos;
+                    pendPos = 0;
+                }
+                int room = Math.min(tmp.length, MAX_PENDING - pendLen);
+                lock.unlock();
+                int n;
+                IOException err = null;
+                try {
+                    n = conn.read(tmp, 0, room);
+                } catch (IOException e) {
+                    n = -1;
+                    err = e;
+                }
+                lock.lock();
+                if (n > 0) {
+                    System.arraycopy(tmp, 0, pending, pendLen, n);
+                    pendLen += n;
+                    changed.signalAll();
+                    if (!handlerRunning) {
+                        break;
+                    }
+                } else {
+                    pendEof = true;
+                    pendErr = err;
+                    // Not a departure: a read deadline that passed, or our own close (handler timeout).
+                    gone = handlerRunning && !(err instanceof DeadlineExceededException) && !conn.isClosed();
+                    changed.signalAll();
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            // not expected: the watcher is never interrupted
+        } finally {
+            watcherAlive = false;
+            changed.signalAll();
+            lock.unlock();
+        }
+        if (gone) {
+            clientGone();
+        }
+    }
+
+    /** The client closed or reset the connection while its handler ran. */
+    private void clientGone() {
+        Request req = request;
+        if (req != null) {
+            req.cancel("client closed the connection");
+        }
+        server.handlerCancelled();
+        conn.close(); // our FIN goes now: CLOSE_WAIT ends here, not when the handler returns
+        interruptHandler();
+    }
+
+    private void interruptHandler() {
+        lock.lock();
+        try {
+            if (handlerRunning) {
+                thread.interrupt();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs on its own virtual thread when the handler timeout passes. */
+    private void handlerTimedOut() {
+        Request req = request;
+        Response res = response;
+        boolean nothingSent;
+        lock.lock();
+        try {
+            if (!handlerRunning || req == null || res == null) {
+                return;
+            }
+            req.cancel("handler timeout");
+            abandonedByTimer = true;
+            nothingSent = res.abandon("handler timeout after " + fmt(cfg.handlerTimeout()));
+            thread.interrupt();
+        } finally {
+            lock.unlock();
+        }
+        server.timeout(Phase.HANDLER);
+        server.handlerCancelled();
+        if (nothingSent) {
+            byte[] body = ("handler did not finish within " + fmt(cfg.handlerTimeout()) + "\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] headBytes = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            try {
+                conn.write(headBytes, 0, headBytes.length);
+                conn.write(body, 0, body.length);
+                conn.flush();
+                conn.shutdownOutput();
+            } catch (IOException ignored) {
+                // the client went away as well
+            }
+            conn.close();
+        } else {
+            conn.abort(); // the response had begun: the client must see it truncated
+        }
+    }
+
+    /** Graceful shutdown: closes the connection when it is waiting for a request. */
+    void closeIfIdle() {
+        if (state == IDLE && conn != null) {
+            conn.close();
+        }
+    }
+
+    /** Shutdown timeout passed: closes whatever is left. */
+    void forceClose() {
+        if (conn != null) {
+            conn.abort();
+        } else {
+            closeRaw();
+        }
+    }
+
+    boolean closing() {
+        return server.closing();
+    }
+
+    private static String fmt(Duration d) {
+        return io.hourglass.http.Durations.format(d);
+    }
+}
