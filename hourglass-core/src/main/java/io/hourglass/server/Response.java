@@ -194,7 +194,7 @@ public final class Response {
         if (status == 200) {
             o.write(STATUS_200);
         } else {
-            o.writeAscii(requestVersion == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+            o.writeAscii("HTTP/1.1 "); // our highest version, also to 1.0 clients (RFC 9110 section 6.2)
             o.writeDecimal(status);
             o.writeByte(' ');
             o.writeAscii(Status.reason(status));

@@ -570,8 +570,7 @@ final class ServerConn implements Runnable {
         long blocked = readBlockedNanos + (since == 0 ? 0 : now - since);
         long grace = cfg.minRequestBodyGrace().toNanos();
         if (blocked > grace && b.delivered() < (double) rate * blocked / 1e9) {
-            rateViolated = true;
-            server.timeout(Phase.MIN_BODY_RATE);
+            rateViolated = true; // counted where the failed read is answered, like every body timeout
             conn.setReadDeadlineNanos(now); // the timer shuts the input down; the blocked read fails
             return false;
         }
