@@ -1,0 +1,174 @@
+package io.hourglass.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the client leaves while its handler runs, the server cancels the request, interrupts the handler and
+ * closes its socket at once. The server side's CLOSE_WAIT is measured with {@code ss}, not assumed.
+ */
+class ServerDisconnectTest {
+    static final long CLOSE_WAIT_BOUND_MS = 100;
+    Server server;
+    final CountDownLatch handlerStarted = new CountDownLatch(1);
+    final CountDownLatch handlerEnded = new CountDownLatch(1);
+    final AtomicBoolean sawCancel = new AtomicBoolean();
+    final AtomicReference<String> cancelReason = new AtomicReference<>();
+
+    @BeforeEach
+    void requireSs() {
+        Assumptions.assumeTrue(SocketStates.available(), "needs ss (iproute2)");
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.shutdown();
+    }
+
+    /** A handler stuck for 5 s that ignores interruption and cancellation, like a typical stuck handler. */
+    void startStuckServer(boolean readBody) throws Exception {
+        server = Server.start(ServerConfig.builder().port(0).handlerTimeout(Duration.ZERO)
+                .shutdownTimeout(Duration.ofMillis(200)).build(), (req, res) -> {
+                    handlerStarted.countDown();
+                    if (readBody) {
+                        req.body().readAllBytes();
+                    }
+                    long end = System.nanoTime() + 5_000_000_000L;
+                    while (System.nanoTime() < end) {
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            sawCancel.set(req.isCancelled());
+                            cancelReason.set(req.cancelReason());
+                            // ignore it, like a stuck handler would
+                        }
+                    }
+                    handlerEnded.countDown();
+                });
+    }
+
+    /** Sends a request, closes the client side, and returns how long the server side stayed in CLOSE_WAIT. */
+    long closeWaitMillisAfterClientLeaves(String request) throws Exception {
+        try (RawClient c = new RawClient(server.port())) {
+            c.send(request);
+            assertThat(handlerStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(50); // the handler is well into its work
+            int clientPort = c.localPort();
+            assertThat(SocketStates.serverSide(server.port(), clientPort)).isEqualTo("ESTAB");
+            c.socket.shutdownOutput(); // FIN, as a client that gives up and closes
+            long t0 = System.nanoTime();
+            String state;
+            long sawCloseWaitUntil = t0;
+            // poll ss until the server side has left CLOSE_WAIT (bounded: 3 s)
+            while ((System.nanoTime() - t0) < 3_000_000_000L) {
+                state = SocketStates.serverSide(server.port(), clientPort);
+                if (!state.equals("CLOSE-WAIT") && !state.equals("ESTAB")) {
+                    break;
+                }
+                sawCloseWaitUntil = System.nanoTime();
+            }
+            return (sawCloseWaitUntil - t0) / 1_000_000;
+        }
+    }
+
+    @Test
+    void serverClosesAtOnceWhenClientLeavesDuringAStuckHandler() throws Exception {
+        startStuckServer(false);
+        long closeWait = closeWaitMillisAfterClientLeaves("GET /stuck HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertThat(closeWait).isLessThan(CLOSE_WAIT_BOUND_MS);
+        assertThat(server.cancelledHandlers()).isEqualTo(1);
+        // the handler was told, even though it ignores it
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!sawCancel.get() && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(sawCancel).isTrue();
+        assertThat(cancelReason.get()).isEqualTo("client closed the connection");
+    }
+
+    @Test
+    void serverClosesAtOnceEvenWhenTheHandlerHasNotReadTheBody() throws Exception {
+        startStuckServer(false);
+        long closeWait = closeWaitMillisAfterClientLeaves(
+                "POST /stuck HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789");
+        assertThat(closeWait).isLessThan(CLOSE_WAIT_BOUND_MS);
+        assertThat(server.cancelledHandlers()).isEqualTo(1);
+    }
+
+    @Test
+    void serverClosesAtOnceWhenClientResets() throws Exception {
+        startStuckServer(true);
+        try (RawClient c = new RawClient(server.port())) {
+            c.send("POST /stuck HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc");
+            assertThat(handlerStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(50);
+            int clientPort = c.localPort();
+            c.socket.setSoLinger(true, 0);
+            c.socket.close(); // RST
+            long t0 = System.nanoTime();
+            while (!SocketStates.serverSide(server.port(), clientPort).equals("GONE")
+                    && System.nanoTime() - t0 < 3_000_000_000L) {
+                Thread.sleep(5);
+            }
+            assertThat(SocketStates.serverSide(server.port(), clientPort)).isEqualTo("GONE");
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (server.cancelledHandlers() == 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(server.cancelledHandlers()).isEqualTo(1);
+    }
+
+    @Test
+    void aPipelinedRequestThatArrivesWhileTheHandlerRunsIsNotLost() throws Exception {
+        server = Server.start(ServerConfig.builder().port(0).shutdownTimeout(Duration.ofMillis(200)).build(),
+                (req, res) -> {
+                    if (req.path().equals("/slow")) {
+                        handlerStarted.countDown();
+                        Thread.sleep(300); // long enough for the disconnect watcher to be reading
+                    }
+                    res.send(req.path());
+                });
+        try (RawClient c = new RawClient(server.port())) {
+            c.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(handlerStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(100); // the watcher has started by now
+            c.send("GET /next HTTP/1.1\r\nHost: a\r\n\r\nGET /third HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(c.read().body()).isEqualTo("/slow");
+            assertThat(c.read().body()).isEqualTo("/next");
+            assertThat(c.read().body()).isEqualTo("/third");
+        }
+        assertThat(server.cancelledHandlers()).isZero();
+    }
+
+    @Test
+    void aBodyThatArrivesAfterTheWatcherStartedReachesTheHandlerIntact() throws Exception {
+        server = Server.start(ServerConfig.builder().port(0).shutdownTimeout(Duration.ofMillis(200)).build(),
+                (req, res) -> {
+                    handlerStarted.countDown();
+                    Thread.sleep(100); // the watcher starts and reads the body before the handler does
+                    byte[] body = req.body().readAllBytes();
+                    res.send(new String(body));
+                });
+        try (RawClient c = new RawClient(server.port())) {
+            c.send("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 20000\r\n\r\n");
+            assertThat(handlerStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < 20; i++) {
+                String part = String.valueOf((char) ('a' + i)).repeat(1000);
+                expected.append(part);
+                c.send(part);
+                Thread.sleep(10);
+            }
+            RawClient.Resp r = c.read();
+            assertThat(r.body()).isEqualTo(expected.toString());
+            c.send("GET /again HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(200);
+        }
+    }
+}

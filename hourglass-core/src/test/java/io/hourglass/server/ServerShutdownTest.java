@@ -1,0 +1,84 @@
+package io.hourglass.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Graceful shutdown: stop accepting, close idle connections at once, let in-flight requests finish. */
+class ServerShutdownTest {
+
+    @Test
+    void inFlightRequestFinishesIdleConnectionClosesAtOnceNewConnectionsRefused() throws Exception {
+        CountDownLatch inHandler = new CountDownLatch(1);
+        Server server = Server.start(ServerConfig.builder().port(0).shutdownTimeout(Duration.ofSeconds(5)).build(),
+                (req, res) -> {
+                    if (req.path().equals("/slow")) {
+                        inHandler.countDown();
+                        Thread.sleep(500);
+                    }
+                    res.send("done " + req.path());
+                });
+        int port = server.port();
+        try (RawClient idle = new RawClient(port); RawClient busy = new RawClient(port)) {
+            idle.send("GET /warm HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(idle.read().body()).isEqualTo("done /warm");
+            busy.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(inHandler.await(5, TimeUnit.SECONDS)).isTrue();
+
+            long t0 = System.nanoTime();
+            CompletableFuture<Boolean> clean = CompletableFuture.supplyAsync(server::shutdown);
+            // the idle keep-alive connection is closed at once, long before the in-flight request ends
+            assertThat(idle.awaitClose()).isEqualTo("eof");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(400);
+            // the in-flight request completes, told that the connection closes
+            RawClient.Resp r = busy.read();
+            assertThat(r.body()).isEqualTo("done /slow");
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(clean.get(5, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThatThrownBy(() -> new RawClient(port)).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void shutdownTimeoutClosesWhatIsLeft() throws Exception {
+        Server server = Server.start(ServerConfig.builder().port(0).handlerTimeout(Duration.ZERO)
+                .shutdownTimeout(Duration.ofMillis(300)).build(), (req, res) -> {
+                    Thread.sleep(10_000);
+                    res.send("never");
+                });
+        try (RawClient c = new RawClient(server.port())) {
+            c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+            Thread.sleep(100);
+            long t0 = System.nanoTime();
+            assertThat(server.shutdown()).isFalse();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(ms).isBetween(290L, 300L + 1500);
+            assertThat(c.awaitClose()).isIn("eof", "reset");
+        }
+    }
+
+    @Test
+    void startFailsWithAClearMessageWhenThePortIsTaken() throws Exception {
+        try (Server first = Server.start(ServerConfig.builder().port(0).build(), (req, res) -> res.send("x"))) {
+            assertThatThrownBy(() -> Server.start(ServerConfig.builder().port(first.port()).build(), (q, r) -> { }))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("cannot listen on 127.0.0.1:" + first.port());
+        }
+    }
+
+    @Test
+    void configRejectsNegativeTimeoutsNamingTheField() {
+        assertThatThrownBy(() -> ServerConfig.builder().readHeaderTimeout(Duration.ofSeconds(-1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("readHeaderTimeout must not be negative");
+        assertThatThrownBy(() -> ServerConfig.builder().port(70000).build())
+                .hasMessageContaining("port must be between 0 and 65535");
+    }
+}

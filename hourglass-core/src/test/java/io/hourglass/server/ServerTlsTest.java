@@ -1,0 +1,146 @@
+package io.hourglass.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TLS from PEM files, and the handshake timeout. Certificates are made with openssl at test time. */
+class ServerTlsTest {
+    @TempDir
+    static Path dir;
+    static Path cert;
+    static Path key;
+    Server server;
+
+    @BeforeAll
+    static void makeCertificate() throws Exception {
+        cert = dir.resolve("cert.pem");
+        key = dir.resolve("key.pem");
+        Process p;
+        try {
+            p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                    "-keyout", key.toString(), "-out", cert.toString())
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.abort("needs openssl to make a test certificate");
+            return;
+        }
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.shutdown();
+    }
+
+    static SSLContext trusting(Path certFile) throws Exception {
+        KeyStore ts = KeyStore.getInstance("PKCS12");
+        ts.load(null, null);
+        int i = 0;
+        for (Certificate c : Pem.certificates(certFile)) {
+            ts.setCertificateEntry("c" + i++, c);
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ts);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    @Test
+    void servesHttpsFromPemFiles() throws Exception {
+        server = Server.start(ServerConfig.builder().port(0).tls(cert, key).build(), (req, res) -> res.send("secure\n"));
+        assertThat(server.url()).startsWith("https://127.0.0.1:");
+        try (SSLSocket s = (SSLSocket) trusting(cert).getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            for (int i = 0; i < 2; i++) { // keep-alive over TLS
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                String resp = readResponse(s.getInputStream());
+                assertThat(resp).startsWith("HTTP/1.1 200 OK").endsWith("secure\n");
+            }
+        }
+    }
+
+    private static String readResponse(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("secure\n")) {
+            int b = in.read();
+            if (b < 0) break;
+            sb.append((char) b);
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void handshakeTimeoutClosesAClientThatNeverHandshakes() throws Exception {
+        server = Server.start(ServerConfig.builder().port(0).tls(cert, key)
+                .tlsHandshakeTimeout(Duration.ofMillis(500)).build(), (req, res) -> res.send("x"));
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            long t0 = System.nanoTime();
+            int r;
+            try {
+                r = s.getInputStream().read();
+            } catch (IOException e) {
+                r = -1; // reset also counts as closed
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(r).isEqualTo(-1);
+            assertThat(ms).isBetween(490L, 500L + 1500);
+        }
+        long until = System.nanoTime() + 2_000_000_000L; // the server counts just after it closes
+        while (server.timeouts(io.hourglass.http.Phase.TLS_HANDSHAKE) == 0 && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertThat(server.timeouts(io.hourglass.http.Phase.TLS_HANDSHAKE)).isEqualTo(1);
+    }
+
+    @Test
+    void missingOrBadPemFilesFailWithAClearMessage() throws Exception {
+        Path missing = dir.resolve("nope.pem");
+        assertThatThrownBy(() -> Server.start(ServerConfig.builder().port(0).tls(missing, key).build(), (q, r) -> { }))
+                .isInstanceOf(IOException.class).hasMessageContaining("certificate file not found");
+        Path garbage = dir.resolve("garbage.pem");
+        Files.writeString(garbage, "hello");
+        assertThatThrownBy(() -> Server.start(ServerConfig.builder().port(0).tls(cert, garbage).build(), (q, r) -> { }))
+                .isInstanceOf(IOException.class).hasMessageContaining("no PEM private key");
+    }
+
+    @Test
+    void pkcs1RsaKeysAreAccepted() throws Exception {
+        Path rsaKey = dir.resolve("rsa.pem");
+        Process p = new ProcessBuilder("openssl", "rsa", "-in", key.toString(), "-out", rsaKey.toString(), "-traditional")
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        p.waitFor(30, TimeUnit.SECONDS);
+        Assumptions.assumeTrue(p.exitValue() == 0 && Files.readString(rsaKey).contains("BEGIN RSA PRIVATE KEY"));
+        server = Server.start(ServerConfig.builder().port(0).tls(cert, rsaKey).build(), (req, res) -> res.send("secure\n"));
+        try (SSLSocket s = (SSLSocket) trusting(cert).getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponse(s.getInputStream())).endsWith("secure\n");
+        }
+    }
+}
