@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -116,16 +115,10 @@ final class Serve implements Callable<Integer> {
         } catch (IOException e) {
             throw new Cli.UsageException(e.getMessage());
         }
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            server.shutdown();
-            done.countDown();
-        }, "hourglass-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Signals.onTermination(server::shutdown);
         out.println("listening on " + server.url());
         out.flush();
         server.awaitShutdown();
-        done.await();
         return Cli.OK;
     }
 

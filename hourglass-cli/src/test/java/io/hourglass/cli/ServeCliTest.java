@@ -1,0 +1,122 @@
+package io.hourglass.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code hourglass serve}: user mistakes give one line and exit 2; a real process serves and stops on SIGTERM. */
+class ServeCliTest {
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown flag          | serve --listen 127.0.0.1:0 --bogus                  | --bogus
+            bad duration          | serve --listen 127.0.0.1:0 --read-timeout 5         | --read-timeout
+            negative duration     | serve --listen 127.0.0.1:0 --idle-timeout -1s       | --idle-timeout
+            unknown unit          | serve --listen 127.0.0.1:0 --write-timeout 3days    | --write-timeout
+            no port               | serve --listen localhost                            | --listen
+            port out of range     | serve --listen 127.0.0.1:70000                      | --listen
+            missing listen        | serve                                               | --listen
+            bad header bytes      | serve --listen 127.0.0.1:0 --max-header-bytes abc   | --max-header-bytes
+            tiny header bytes     | serve --listen 127.0.0.1:0 --max-header-bytes 10    | --max-header-bytes
+            cert without key      | serve --listen 127.0.0.1:0 --tls-cert /etc/hostname | --tls-key
+            unreadable cert       | serve --listen 127.0.0.1:0 --tls-cert /nope.pem --tls-key /nope.key | --tls-cert
+            """)
+    void userMistakesGiveOneLineNamingTheFlagAndExit2(String name, String args, String flag) {
+        Result r = run(args.trim().split("\\s+"));
+        assertThat(r.code()).isEqualTo(2);
+        List<String> lines = r.err().lines().toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).startsWith("hourglass serve: ").contains(flag);
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
+    void portInUseIsOneLineAndExit2() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Result r = run("serve", "--listen", "127.0.0.1:" + taken.getLocalPort());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err().lines().toList()).hasSize(1);
+            assertThat(r.err()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void helpShowsAnExample() {
+        Result r = run("serve", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("--read-header-timeout").contains("Example:");
+    }
+
+    @Test
+    void realProcessPrintsListeningLineServesAndExitsZeroOnSigterm(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path stdout = dir.resolve("stdout");
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "--listen", "127.0.0.1:0", "--handler-timeout", "2s")
+                .redirectOutput(stdout.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (!Files.readString(stdout).contains("\n") && System.nanoTime() < until && p.isAlive()) {
+                Thread.sleep(20);
+            }
+            String line = Files.readString(stdout).lines().findFirst().orElse("");
+            assertThat(line).matches("listening on http://127\\.0\\.0\\.1:\\d+");
+            String base = line.substring("listening on ".length());
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> hello = client.send(HttpRequest.newBuilder(URI.create(base + "/hello")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(hello.statusCode()).isEqualTo(200);
+            assertThat(hello.body()).isEqualTo("hello\n");
+            HttpResponse<String> echo = client.send(HttpRequest.newBuilder(URI.create(base + "/echo"))
+                    .POST(HttpRequest.BodyPublishers.ofString("ping")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(echo.body()).isEqualTo("ping");
+            HttpResponse<String> slept = client.send(HttpRequest.newBuilder(URI.create(base + "/sleep?d=50ms")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(slept.body()).isEqualTo("slept\n");
+            HttpResponse<String> bytes = client.send(HttpRequest.newBuilder(URI.create(base + "/bytes?n=1000")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(bytes.body()).hasSize(1000);
+            HttpResponse<String> stream = client.send(HttpRequest.newBuilder(URI.create(base + "/stream?n=3&every=10ms")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(stream.body()).isEqualTo("tick\ntick\ntick\n");
+            HttpResponse<String> timedOut = client.send(HttpRequest.newBuilder(URI.create(base + "/sleep?d=10s")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(timedOut.statusCode()).isEqualTo(503);
+            HttpResponse<String> missing = client.send(HttpRequest.newBuilder(URI.create(base + "/nope")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(missing.statusCode()).isEqualTo(404);
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(stdout).lines().toList()).as("exactly one line on stdout")
+                    .hasSize(1);
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(15, TimeUnit.SECONDS);
+        }
+        assertThat(p.exitValue()).isZero();
+    }
+}
