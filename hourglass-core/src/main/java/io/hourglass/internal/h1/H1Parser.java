@@ -62,10 +62,9 @@ public final class H1Parser {
             if (trailers && lim - in.pos >= 2 && b[in.pos] == '\r' && b[in.pos + 1] == '\n') {
                 return in.pos + 2;
             }
-            // skip empty lines ahead of the head
-            while (!trailers && scan == in.pos && scan + 1 < lim && b[scan] == '\r' && b[scan + 1] == '\n') {
+            // skip empty lines ahead of the head, also one whose CR and LF came in different reads
+            while (!trailers && !started && in.pos + 1 < lim && b[in.pos] == '\r' && b[in.pos + 1] == '\n') {
                 in.pos += 2;
-                scan += 2;
             }
             if (!started && lim > in.pos && !(lim - in.pos == 1 && b[in.pos] == '\r')) {
                 started = true;
