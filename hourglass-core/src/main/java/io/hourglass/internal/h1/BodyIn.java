@@ -246,7 +246,11 @@ public abstract class BodyIn extends InputStream {
                     throw new H1Exception(400, "chunk-size line too long");
                 }
                 if (c == '\r') {
-                    if (in.readByte() != '\n') {
+                    int lf = in.readByte();
+                    if (lf < 0) {
+                        throw new EOFException("connection closed inside a chunk-size line");
+                    }
+                    if (lf != '\n') {
                         throw new H1Exception(400, "chunk-size line not ended by CRLF");
                     }
                     break;
