@@ -59,6 +59,11 @@ class ChunkedBodyTest {
         assertThat(body.isComplete()).isTrue();
     }
 
+    @Test
+    void acceptsWhitespaceAfterSizeWithoutExtension() throws IOException {
+        assertThat(readAll(chunked("5 \t\r\nhello\r\n0 \r\n\r\n"))).isEqualTo("hello");
+    }
+
     @ParameterizedTest(name = "fragments of {0}")
     @ValueSource(ints = {1, 5, 4096})
     void readsTrailers(int fragment) throws IOException {
@@ -151,6 +156,8 @@ class ChunkedBodyTest {
             arguments("empty size", "\r\nhello\r\n0\r\n\r\n"),
             arguments("extension without a size", ";a=b\r\nhello\r\n0\r\n\r\n"),
             arguments("size led by whitespace", " 5\r\nhello\r\n0\r\n\r\n"),
+            arguments("hex digit after whitespace in the size", "5 6\r\nhello\r\n0\r\n\r\n"),
+            arguments("junk after whitespace in the size", "5 x\r\nhello\r\n0\r\n\r\n"),
             arguments("16 hex digits", "1000000000000000\r\nhello\r\n0\r\n\r\n"),
             arguments("size overflowing a long", "ffffffffffffffffff\r\nhello\r\n0\r\n\r\n"),
             arguments("chunk data longer than its size", "5\r\nhelloX\r\n0\r\n\r\n"),
