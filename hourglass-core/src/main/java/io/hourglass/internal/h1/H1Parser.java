@@ -138,7 +138,12 @@ public final class H1Parser {
     public void parseResponse(byte[] buf, int start, int end, String method, ResponseHead h) throws H1Exception {
         h.reset();
         h.headBytes = end - start;
-        int eol = lineEnd(buf, start, end);
+        int eol;
+        try {
+            eol = lineEnd(buf, start, end);
+        } catch (H1Exception e) {
+            throw new H1Exception(502, "malformed status line: " + e.getMessage());
+        }
         // status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 section 4)
         if (eol - start < 12 || buf[start + 8] != ' ') {
             throw new H1Exception(502, "malformed status line");
