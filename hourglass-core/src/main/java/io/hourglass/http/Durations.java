@@ -80,24 +80,31 @@ public final class Durations {
             return nanos + "ns";
         }
         if (nanos < 1_000_000) {
-            return trim(nanos / 1e3) + "µs";
+            return trim(nanos, 1_000L) + "µs";
         }
         if (nanos < 1_000_000_000) {
-            return trim(nanos / 1e6) + "ms";
+            return trim(nanos, 1_000_000L) + "ms";
         }
         long totalSeconds = nanos / 1_000_000_000L;
         if (totalSeconds < 60) {
-            return trim(nanos / 1e9) + "s";
+            return trim(nanos, 1_000_000_000L) + "s";
         }
         long h = totalSeconds / 3600;
         long m = (totalSeconds % 3600) / 60;
-        double s = (nanos % 60_000_000_000L) / 1e9;
-        return (h > 0 ? h + "h" : "") + m + "m" + trim(s) + "s";
+        return (h > 0 ? h + "h" : "") + m + "m" + trim(nanos % 60_000_000_000L, 1_000_000_000L) + "s";
     }
 
-    private static String trim(double v) {
-        String s = String.format(java.util.Locale.ROOT, "%.3f", v);
-        s = s.replaceAll("0+$", "");
-        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    /**
+     * {@code nanos / unit} with at most three decimals, truncated: rounding would turn 999.9996ms into
+     * "1000ms" and 119.9996s into "1m60s".
+     */
+    private static String trim(long nanos, long unit) {
+        long whole = nanos / unit;
+        long thousandths = nanos % unit * 1000 / unit;
+        if (thousandths == 0) {
+            return Long.toString(whole);
+        }
+        String frac = String.format(java.util.Locale.ROOT, "%03d", thousandths).replaceAll("0+$", "");
+        return whole + "." + frac;
     }
 }

@@ -237,6 +237,7 @@ public abstract class BodyIn extends InputStream {
             int digits = 0;
             int count = 0;
             boolean ext = false;
+            boolean bws = false;
             while (true) {
                 int c = in.readByte();
                 if (c < 0) {
@@ -246,7 +247,11 @@ public abstract class BodyIn extends InputStream {
                     throw new H1Exception(400, "chunk-size line too long");
                 }
                 if (c == '\r') {
-                    if (in.readByte() != '\n') {
+                    int lf = in.readByte();
+                    if (lf < 0) {
+                        throw new EOFException("connection closed inside a chunk-size line");
+                    }
+                    if (lf != '\n') {
                         throw new H1Exception(400, "chunk-size line not ended by CRLF");
                     }
                     break;
@@ -261,7 +266,7 @@ public abstract class BodyIn extends InputStream {
                     continue;
                 }
                 int d = hex(c);
-                if (d >= 0 && !ext) {
+                if (d >= 0 && !bws) {
                     if (++digits > 15) {
                         throw new H1Exception(400, "chunk size overflows");
                     }
@@ -270,7 +275,10 @@ public abstract class BodyIn extends InputStream {
                     if (digits == 0) {
                         throw new H1Exception(400, "chunk extension without a size");
                     }
-                    ext = true; // chunk extensions are ignored (RFC 9112 section 7.1.1)
+                    // chunk extensions are ignored (RFC 9112 section 7.1.1); they start at ';', and only
+                    // whitespace (BWS) may come between the size and it, so "5 6" is not size 5
+                    ext = c == ';';
+                    bws = true;
                 } else {
                     throw new H1Exception(400, "malformed chunk size");
                 }

@@ -62,10 +62,9 @@ public final class H1Parser {
             if (trailers && lim - in.pos >= 2 && b[in.pos] == '\r' && b[in.pos + 1] == '\n') {
                 return in.pos + 2;
             }
-            // skip empty lines ahead of the head
-            while (!trailers && scan == in.pos && scan + 1 < lim && b[scan] == '\r' && b[scan + 1] == '\n') {
+            // skip empty lines ahead of the head, also one whose CR and LF came in different reads
+            while (!trailers && !started && in.pos + 1 < lim && b[in.pos] == '\r' && b[in.pos + 1] == '\n') {
                 in.pos += 2;
-                scan += 2;
             }
             if (!started && lim > in.pos && !(lim - in.pos == 1 && b[in.pos] == '\r')) {
                 started = true;
@@ -139,7 +138,12 @@ public final class H1Parser {
     public void parseResponse(byte[] buf, int start, int end, String method, ResponseHead h) throws H1Exception {
         h.reset();
         h.headBytes = end - start;
-        int eol = lineEnd(buf, start, end);
+        int eol;
+        try {
+            eol = lineEnd(buf, start, end);
+        } catch (H1Exception e) {
+            throw new H1Exception(502, "malformed status line: " + e.getMessage());
+        }
         // status-line = HTTP-version SP status-code SP [ reason-phrase ] (RFC 9112 section 4)
         if (eol - start < 12 || buf[start + 8] != ' ') {
             throw new H1Exception(502, "malformed status line");

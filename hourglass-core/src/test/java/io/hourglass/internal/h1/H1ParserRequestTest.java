@@ -1,0 +1,268 @@
+package io.hourglass.internal.h1;
+
+import static io.hourglass.internal.h1.Wire.buffer;
+import static io.hourglass.internal.h1.Wire.request;
+import static io.hourglass.internal.h1.Wire.rest;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Valid request heads: bytes in, RequestHead out. */
+class H1ParserRequestTest {
+
+    @Test
+    void parsesGetWithHost() throws IOException {
+        RequestHead h = request(buffer("GET /a/b?c=d HTTP/1.1\r\nHost: example.com\r\n\r\n"));
+
+        assertThat(h.method).isEqualTo("GET");
+        assertThat(h.target).isEqualTo("/a/b?c=d");
+        assertThat(h.version).isEqualTo(11);
+        assertThat(h.headers.first("host")).isEqualTo("example.com");
+        assertThat(h.contentLength).isZero();
+        assertThat(h.chunked).isFalse();
+        assertThat(h.keepAlive).isTrue();
+        assertThat(h.expectContinue).isFalse();
+        assertThat(h.headBytes).isEqualTo(44);
+    }
+
+    @Test
+    void keepsUncommonMethodAndAbsoluteFormTarget() throws IOException {
+        RequestHead h = request(buffer("PROPFIND http://example.com:8080/x HTTP/1.1\r\nHost: example.com:8080\r\n\r\n"));
+
+        assertThat(h.method).isEqualTo("PROPFIND");
+        assertThat(h.target).isEqualTo("http://example.com:8080/x");
+    }
+
+    @ParameterizedTest(name = "fragments of {0}")
+    @ValueSource(ints = {1, 2, 3, 7, 4096})
+    void ignoresEmptyLinesBeforeRequestLine(int fragment) throws IOException {
+        // RFC 9112 section 2.2: a server SHOULD ignore at least one empty line before the request-line
+        InBuffer in = buffer("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n", fragment);
+        RequestHead h = request(in);
+
+        assertThat(h.method).isEqualTo("GET");
+        assertThat(h.target).isEqualTo("/");
+        assertThat(in.available()).isZero();
+    }
+
+    @ParameterizedTest(name = "fragments of {0}")
+    @ValueSource(ints = {1, 2, 4096})
+    void emptyLinesThenEndOfStreamIsACleanEnd(int fragment) throws IOException {
+        assertThat(Wire.parser().awaitHead(buffer("\r\n\r\n", fragment), null)).isEqualTo(-1);
+        assertThat(Wire.parser().awaitHead(buffer("", fragment), null)).isEqualTo(-1);
+    }
+
+    @ParameterizedTest(name = "fragments of {0}")
+    @ValueSource(ints = {1, 4096})
+    void firstByteCallbackRunsOnceAndNotForLeadingEmptyLines(int fragment) throws IOException {
+        Wire.Fragments src = new Wire.Fragments(Wire.bytes("\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"), fragment);
+        InBuffer in = buffer(src);
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger servedAtCall = new AtomicInteger(-1);
+
+        Wire.parser().awaitHead(in, () -> {
+            calls.incrementAndGet();
+            servedAtCall.set(src.served());
+        });
+
+        assertThat(calls).hasValue(1);
+        if (fragment == 1) {
+            assertThat(servedAtCall).hasValue(3); // "\r\n" then "G"
+        }
+    }
+
+    @Test
+    void acceptsHttp10WithoutHost() throws IOException {
+        RequestHead h = request(buffer("GET / HTTP/1.0\r\n\r\n"));
+
+        assertThat(h.version).isEqualTo(10);
+        assertThat(h.headers.isEmpty()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0} with Connection: [{1}] -> keep-alive {2}")
+    @CsvSource(delimiter = '|', value = {
+        "HTTP/1.1 |                  | true",
+        "HTTP/1.1 | close            | false",
+        "HTTP/1.1 | Close            | false",
+        "HTTP/1.1 | keep-alive       | true",
+        "HTTP/1.1 | upgrade, close   | false",
+        "HTTP/1.1 | closed           | true",
+        "HTTP/1.0 |                  | false",
+        "HTTP/1.0 | keep-alive       | true",
+        "HTTP/1.0 | Keep-Alive       | true",
+        "HTTP/1.0 | close            | false",
+        "HTTP/1.0 | keep-alive, close | false",
+    })
+    void derivesKeepAliveFromVersionAndConnection(String version, String connection, boolean keepAlive)
+            throws IOException {
+        String conn = connection == null ? "" : "Connection: " + connection + "\r\n";
+        RequestHead h = request(buffer("GET / " + version + "\r\nHost: h\r\n" + conn + "\r\n"));
+
+        assertThat(h.keepAlive).isEqualTo(keepAlive);
+    }
+
+    @Test
+    void detectsExpectContinue() throws IOException {
+        RequestHead h = request(buffer(
+                "PUT /f HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\nExpect: 100-Continue\r\n\r\n"));
+
+        assertThat(h.expectContinue).isTrue();
+        assertThat(h.contentLength).isEqualTo(10);
+    }
+
+    @Test
+    void ignoresExpectContinueFromHttp10() throws IOException {
+        // RFC 9110 section 10.1.1: a server MUST ignore 100-continue in an HTTP/1.0 request
+        RequestHead h = request(buffer("PUT /f HTTP/1.0\r\nContent-Length: 1\r\nExpect: 100-continue\r\n\r\n"));
+
+        assertThat(h.expectContinue).isFalse();
+    }
+
+    @Test
+    void keepsFieldNameCaseAndTrimsOptionalWhitespace() throws IOException {
+        RequestHead h = request(buffer("GET / HTTP/1.1\r\nhOsT:h\r\nX-Custom-NAME: \t a  b \t \r\nX-Empty:   \r\n\r\n"));
+
+        assertThat(h.headers.name(0)).isEqualTo("hOsT");
+        assertThat(h.headers.value(0)).isEqualTo("h");
+        assertThat(h.headers.name(1)).isEqualTo("X-Custom-NAME");
+        assertThat(h.headers.value(1)).isEqualTo("a  b");
+        assertThat(h.headers.first("x-custom-name")).isEqualTo("a  b");
+        assertThat(h.headers.first("X-EMPTY")).isEmpty();
+    }
+
+    @Test
+    void keepsRepeatedFieldsInOrder() throws IOException {
+        RequestHead h = request(buffer(
+                "GET / HTTP/1.1\r\nAccept: a\r\nHost: h\r\nAccept: b\r\naccept: c\r\n\r\n"));
+
+        assertThat(h.headers.all("Accept")).containsExactly("a", "b", "c");
+        assertThat(h.headers.size()).isEqualTo(4);
+        assertThat(h.headers.name(2)).isEqualTo("Accept");
+    }
+
+    @Test
+    void keepsObsTextInValues() throws IOException {
+        RequestHead h = request(buffer("GET / HTTP/1.1\r\nHost: h\r\nX-Latin: caf\u00e9\r\n\r\n"));
+
+        assertThat(h.headers.first("X-Latin")).isEqualTo("caf\u00e9");
+    }
+
+    @ParameterizedTest(name = "Content-Length: {0}")
+    @ValueSource(strings = {"5, 5", "5,5", "5 ,5,  5"})
+    void acceptsListOfIdenticalContentLengths(String value) throws IOException {
+        RequestHead h = request(buffer("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: " + value + "\r\n\r\nhello"));
+
+        assertThat(h.contentLength).isEqualTo(5);
+        assertThat(h.chunked).isFalse();
+    }
+
+    @Test
+    void acceptsRepeatedIdenticalContentLengthFields() throws IOException {
+        RequestHead h = request(buffer("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n"));
+
+        assertThat(h.contentLength).isEqualTo(5);
+    }
+
+    @Test
+    void acceptsLargestEighteenDigitContentLength() throws IOException {
+        RequestHead h = request(buffer("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 999999999999999999\r\n\r\n"));
+
+        assertThat(h.contentLength).isEqualTo(999_999_999_999_999_999L);
+    }
+
+    @ParameterizedTest(name = "Transfer-Encoding: {0}")
+    @ValueSource(strings = {"chunked", "Chunked", "CHUNKED", " chunked "})
+    void detectsChunkedFraming(String value) throws IOException {
+        RequestHead h = request(buffer("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: " + value + "\r\n\r\n"));
+
+        assertThat(h.chunked).isTrue();
+        assertThat(h.contentLength).isEqualTo(-1);
+    }
+
+    @ParameterizedTest(name = "fragments of {0}")
+    @ValueSource(ints = {1, 2, 3, 5, 13, 100})
+    void parsesHeadSplitAcrossManyReads(int fragment) throws IOException {
+        String wire = "POST /upload HTTP/1.1\r\nHost: example.com\r\nUser-Agent: t\r\n"
+                + "Content-Type: text/plain\r\nContent-Length: 3\r\n\r\nabc";
+        Wire.Fragments src = new Wire.Fragments(Wire.bytes(wire), fragment);
+        InBuffer in = buffer(src);
+        RequestHead h = request(in);
+
+        assertThat(h.method).isEqualTo("POST");
+        assertThat(h.target).isEqualTo("/upload");
+        assertThat(h.headers.size()).isEqualTo(4);
+        assertThat(h.headers.first("Content-Type")).isEqualTo("text/plain");
+        assertThat(h.contentLength).isEqualTo(3);
+        if (fragment == 1) {
+            assertThat(src.reads()).isEqualTo(wire.length() - 3); // not a byte of the body read yet
+        }
+    }
+
+    @Test
+    void parsesHeadThatGrowsTheBufferAndCrossesACompaction() throws IOException {
+        String big = "x".repeat(6000);
+        String first = "GET /1 HTTP/1.1\r\nHost: h\r\n\r\n";
+        String second = "GET /2 HTTP/1.1\r\nHost: h\r\nX-Big: " + big + "\r\n\r\n";
+        InBuffer in = new InBuffer(new Wire.Fragments(Wire.bytes(first + second), 1000), 64, Wire.MAX_HEAD + 4096);
+        H1Parser p = Wire.parser();
+
+        assertThat(request(p, in).target).isEqualTo("/1");
+        RequestHead h = request(p, in);
+
+        assertThat(h.target).isEqualTo("/2");
+        assertThat(h.headers.first("X-Big")).isEqualTo(big);
+    }
+
+    @ParameterizedTest(name = "fragments of {0}")
+    @ValueSource(ints = {1, 4, 4096})
+    void leavesPipelinedRequestUntouchedAfterHeadAndBody(int fragment) throws IOException {
+        String second = "GET /second HTTP/1.1\r\nHost: h\r\n\r\n";
+        InBuffer in = buffer("POST /first HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello" + second, fragment);
+        H1Parser p = Wire.parser();
+
+        RequestHead first = request(p, in);
+        BodyIn body = BodyIn.length(in, first.contentLength);
+        assertThat(Wire.readAll(body)).isEqualTo("hello");
+
+        if (fragment == 4096) {
+            assertThat(rest(in)).isEqualTo(second);
+        } else {
+            assertThat(second).startsWith(rest(in));
+        }
+        RequestHead next = request(p, in);
+        assertThat(next.target).isEqualTo("/second");
+        assertThat(in.available()).isZero();
+    }
+
+    @Test
+    void reusedHeadIsResetBetweenRequests() throws IOException {
+        H1Parser p = Wire.parser();
+        RequestHead h = new RequestHead();
+        byte[] a = Wire.bytes("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n");
+        byte[] b = Wire.bytes("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+
+        p.parseRequest(a, 0, a.length, h);
+        p.parseRequest(b, 0, b.length, h);
+
+        assertThat(h.chunked).isFalse();
+        assertThat(h.expectContinue).isFalse();
+        assertThat(h.contentLength).isZero();
+        assertThat(h.headers.size()).isEqualTo(1);
+    }
+
+    @Test
+    void acceptsHeadOfExactlyTheLimit() throws IOException {
+        String start = "GET / HTTP/1.1\r\nHost: h\r\nX: ";
+        String head = start + "v".repeat(200 - start.length() - 4) + "\r\n\r\n";
+        assertThat(head).hasSize(200);
+
+        RequestHead h = request(new H1Parser(200, 10), buffer(head, 1));
+
+        assertThat(h.headBytes).isEqualTo(200);
+    }
+}

@@ -1,0 +1,193 @@
+package io.hourglass.internal.h1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** OutBuffer: what reaches the sink, in order, and when. */
+class OutBufferTest {
+    private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    private int sinkWrites;
+    private final Sink sink = (b, off, len) -> {
+        sinkWrites++;
+        sent.write(b, off, len);
+    };
+
+    private String sent() {
+        return sent.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private String buffered(OutBuffer out) {
+        return new String(out.buf, 0, out.len, StandardCharsets.ISO_8859_1);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "0, 0",
+        "7, 7",
+        "10, 10",
+        "200, 200",
+        "1234567890, 1234567890",
+        "9223372036854775807, 9223372036854775807",
+    })
+    void writesDecimal(long value, String expected) throws IOException {
+        OutBuffer out = new OutBuffer(sink, 64);
+
+        out.writeDecimal(value);
+
+        assertThat(buffered(out)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "0, 0",
+        "1, 1",
+        "10, a",
+        "15, f",
+        "16, 10",
+        "255, ff",
+        "4096, 1000",
+        "48879, beef",
+        "9223372036854775807, 7fffffffffffffff",
+    })
+    void writesLowerCaseHexWithoutLeadingZeros(long value, String expected) throws IOException {
+        OutBuffer out = new OutBuffer(sink, 64);
+
+        out.writeHex(value);
+
+        assertThat(buffered(out)).isEqualTo(expected);
+    }
+
+    @Test
+    void writesAsciiAndLatin1() throws IOException {
+        OutBuffer out = new OutBuffer(sink, 64);
+
+        out.writeAscii("Host: caf\u00e9");
+        out.writeCrlf();
+
+        assertThat(out.buffered()).isEqualTo(12);
+        assertThat(out.buf[9] & 0xff).isEqualTo(0xe9);
+        assertThat(buffered(out)).isEqualTo("Host: caf\u00e9\r\n");
+        assertThat(sinkWrites).isZero();
+    }
+
+    @Test
+    void numbersThatDoNotFitFlushFirstAndKeepOrder() throws IOException {
+        OutBuffer out = new OutBuffer(sink, 24);
+        out.writeAscii("0123456789");
+
+        out.writeDecimal(Long.MAX_VALUE); // needs 20 bytes of room: flush, then write
+        out.writeHex(Long.MAX_VALUE);     // needs 16
+        out.flush();
+
+        assertThat(sent()).isEqualTo("0123456789" + Long.MAX_VALUE + "7fffffffffffffff");
+    }
+
+    @Test
+    void asciiLongerThanTheBufferGoesStraightToTheSinkAfterWhatWasBuffered() throws IOException {
+        OutBuffer out = new OutBuffer(sink, 16);
+        String big = "x".repeat(40);
+
+        out.writeAscii("head:");
+        out.writeAscii(big);
+        out.writeAscii(":tail");
+        out.flush();
+
+        assertThat(sent()).isEqualTo("head:" + big + ":tail");
+        assertThat(sinkWrites).isEqualTo(3);
+    }
+
+    @Test
+    void asciiThatDoesNotFitFlushesThenBuffers() throws IOException {
+        OutBuffer out = new OutBuffer(sink, 16);
+
+        out.writeAscii("0123456789");
+        out.writeAscii("abcdefghij");
+
+        assertThat(sent()).isEqualTo("0123456789");
+        assertThat(buffered(out)).isEqualTo("abcdefghij");
+    }
+
+    @Test
+    void largeByteWritesBypassTheBuffer() throws IOException {
+        OutBuffer out = new OutBuffer(sink, 16);
+        byte[] big = "y".repeat(12).getBytes(StandardCharsets.ISO_8859_1);
+
+        out.write(Wire.bytes("abcdefgh"));
+        out.write(big); // does not fit, at least half the buffer: flush then send as is
+        out.write(Wire.bytes("z"));
+
+        assertThat(sent()).isEqualTo("abcdefgh" + "y".repeat(12));
+        assertThat(buffered(out)).isEqualTo("z");
+        assertThat(sinkWrites).isEqualTo(2);
+    }
+
+    @Test
+    void smallByteWriteThatDoesNotFitIsBuffered() throws IOException {
+        OutBuffer out = new OutBuffer(sink, 16);
+
+        out.write(Wire.bytes("0123456789abc"));
+        out.write(Wire.bytes("ABCDEF"), 1, 4);
+
+        assertThat(sent()).isEqualTo("0123456789abc");
+        assertThat(buffered(out)).isEqualTo("BCDE");
+    }
+
+    @Test
+    void byteAndCrlfFlushWhenFull() throws IOException {
+        OutBuffer out = new OutBuffer(sink, 4);
+
+        out.writeAscii("abc");
+        out.writeCrlf();
+        for (char c : "defg".toCharArray()) {
+            out.writeByte(c);
+        }
+        out.writeByte('h');
+        out.flush();
+
+        assertThat(sent()).isEqualTo("abc\r\ndefgh");
+    }
+
+    @Test
+    void flushOfNothingDoesNotWrite() throws IOException {
+        OutBuffer out = new OutBuffer(sink, 16);
+
+        out.flush();
+
+        assertThat(sinkWrites).isZero();
+    }
+
+    @Test
+    void discardDropsBufferedBytes() throws IOException {
+        OutBuffer out = new OutBuffer(sink, 16);
+        out.writeAscii("HTTP/1.1 200 OK");
+
+        out.discard();
+        out.writeAscii("HTTP/1.1 500");
+        out.flush();
+
+        assertThat(sent()).isEqualTo("HTTP/1.1 500");
+    }
+
+    @Test
+    void writesAChunkedBodyFrame() throws IOException {
+        OutBuffer out = new OutBuffer(sink, 64);
+
+        out.writeHex(26);
+        out.writeCrlf();
+        out.writeAscii("abcdefghijklmnopqrstuvwxyz");
+        out.writeCrlf();
+        out.writeHex(0);
+        out.writeCrlf();
+        out.writeCrlf();
+        out.flush();
+
+        BodyIn body = BodyIn.chunked(Wire.buffer(sent()), Wire.parser());
+        assertThat(Wire.readAll(body)).isEqualTo("abcdefghijklmnopqrstuvwxyz");
+    }
+}
