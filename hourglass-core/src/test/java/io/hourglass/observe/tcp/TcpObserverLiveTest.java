@@ -57,7 +57,9 @@ class TcpObserverLiveTest {
                     StandardCharsets.US_ASCII));
             List<TcpSocket> v6 = ProcNetTcp.parse(Files.readString(Path.of("/proc/net/tcp6"),
                     StandardCharsets.US_ASCII));
-            assertThat(v4).filteredOn(s -> s.localPort() == sockets.ipv4ClientPort())
+            // Match both ports: on a busy host an old TIME-WAIT socket may share the ephemeral port.
+            assertThat(v4).filteredOn(s -> s.localPort() == sockets.ipv4ClientPort()
+                            && s.remotePort() == sockets.port())
                     .extracting(TcpSocket::state).containsExactly(TcpState.ESTABLISHED);
             assertThat(v6).filteredOn(s -> s.localPort() == sockets.port() && s.state() == TcpState.LISTEN)
                     .singleElement()
