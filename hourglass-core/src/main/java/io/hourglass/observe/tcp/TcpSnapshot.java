@@ -84,13 +84,21 @@ public final class TcpSnapshot {
         return filter(s -> s.localPort() == port || s.remotePort() == port);
     }
 
-    /** The sockets whose local port is {@code port} (ss: {@code sport = :port}). */
+    /**
+     * The sockets whose local port is {@code port} (ss: {@code sport = :port}).
+     *
+     * @throws IllegalArgumentException if {@code port} is not 1 to 65535
+     */
     public TcpSnapshot withLocalPort(int port) {
         checkPort(port);
         return filter(s -> s.localPort() == port);
     }
 
-    /** The sockets whose remote port is {@code port} (ss: {@code dport = :port}). */
+    /**
+     * The sockets whose remote port is {@code port} (ss: {@code dport = :port}).
+     *
+     * @throws IllegalArgumentException if {@code port} is not 1 to 65535
+     */
     public TcpSnapshot withRemotePort(int port) {
         checkPort(port);
         return filter(s -> s.remotePort() == port);
