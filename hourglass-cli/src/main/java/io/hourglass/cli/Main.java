@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 Serve.class,
+                Tcpstat.class,
         })
 public final class Main {
     public static void main(String[] args) {
