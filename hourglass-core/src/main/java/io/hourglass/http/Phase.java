@@ -27,9 +27,10 @@ public enum Phase {
     EXPECT_CONTINUE("expect-continue", "no 100 Continue"),
     /** Client: from the request fully written until the status line and headers are read. */
     RESPONSE_HEADERS("response-headers", "response headers not received"),
-    /** Client: reading the response body. */
-    BODY("body", "response body not read"),
-    /** Client: the whole call, from its start to the end of the body. */
+    /**
+     * Client: the whole call, from its start to the end of the body (the message says what the call was
+     * doing when it passed, e.g. "while reading the body").
+     */
     TOTAL("total", "call not completed");
 
     private final String label;

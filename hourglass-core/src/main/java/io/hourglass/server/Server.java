@@ -53,7 +53,7 @@ public final class Server implements AutoCloseable {
     private Server(ServerConfig config, Handler handler) throws IOException {
         this.config = config;
         this.handler = handler;
-        this.tls = config.tls() ? Pem.serverContext(config.tlsCertificate(), config.tlsPrivateKey()) : null;
+        this.tls = config.tls() ? io.hourglass.internal.tls.Pem.serverContext(config.tlsCertificate(), config.tlsPrivateKey()) : null;
         for (Phase p : Phase.values()) {
             timeouts.put(p, new LongAdder());
         }

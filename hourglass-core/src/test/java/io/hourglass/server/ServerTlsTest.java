@@ -3,6 +3,7 @@ package io.hourglass.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hourglass.internal.tls.Pem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;

@@ -53,6 +53,14 @@ public abstract class BodyIn extends InputStream {
     /** Whether the whole body has been read (the terminating chunk and trailers included). */
     public abstract boolean isComplete();
 
+    /**
+     * Whether a failed read left the framing in an unknown state (a chunk-size line half read), so the rest
+     * of the body cannot be drained and the connection cannot be reused.
+     */
+    public boolean isBroken() {
+        return false;
+    }
+
     /** Trailer fields of a chunked body, once complete; empty otherwise. */
     public Headers trailers() {
         return EMPTY;
@@ -197,6 +205,13 @@ public abstract class BodyIn extends InputStream {
         }
 
         @Override
+        public boolean isBroken() {
+            return broken;
+        }
+
+        private boolean broken;
+
+        @Override
         public int available() {
             return needSize || done ? 0 : (int) Math.min(remaining, in.available());
         }
@@ -204,7 +219,12 @@ public abstract class BodyIn extends InputStream {
         @Override
         protected int readBody(byte[] b, int off, int len) throws IOException {
             if (needSize) {
-                readSizeLine();
+                try {
+                    readSizeLine();
+                } catch (IOException e) {
+                    broken = true;
+                    throw e;
+                }
                 if (done) {
                     return -1;
                 }
@@ -215,9 +235,14 @@ public abstract class BodyIn extends InputStream {
             }
             remaining -= n;
             if (remaining == 0) {
-                expect('\r');
-                expect('\n');
                 needSize = true;
+                try {
+                    expect('\r');
+                    expect('\n');
+                } catch (IOException e) {
+                    broken = true;
+                    throw e;
+                }
             }
             return n;
         }

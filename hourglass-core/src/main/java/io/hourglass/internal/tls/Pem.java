@@ -1,4 +1,4 @@
-package io.hourglass.server;
+package io.hourglass.internal.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -20,14 +20,17 @@ import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
-/** Loads a server's TLS identity from PEM files: a certificate chain and a PKCS#8 or PKCS#1 (RSA) key. */
-final class Pem {
+/**
+ * PEM files for TLS: a server's identity (certificate chain and a PKCS#8 or PKCS#1 RSA key) and a client's
+ * trusted CA certificates. Internal: not part of the API.
+ */
+public final class Pem {
     private static final Pattern BLOCK = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
     private Pem() {}
 
-    static SSLContext serverContext(Path certFile, Path keyFile) throws IOException {
+    public static SSLContext serverContext(Path certFile, Path keyFile) throws IOException {
         List<Certificate> chain = certificates(certFile);
         PrivateKey key = privateKey(keyFile);
         try {
@@ -46,7 +49,7 @@ final class Pem {
         }
     }
 
-    static List<Certificate> certificates(Path file) throws IOException {
+    public static List<Certificate> certificates(Path file) throws IOException {
         String text = read(file, "certificate");
         List<Certificate> out = new ArrayList<>();
         try {
@@ -66,7 +69,7 @@ final class Pem {
         return out;
     }
 
-    static PrivateKey privateKey(Path file) throws IOException {
+    public static PrivateKey privateKey(Path file) throws IOException {
         String text = read(file, "private key");
         Matcher m = BLOCK.matcher(text);
         while (m.find()) {
@@ -86,6 +89,26 @@ final class Pem {
             }
         }
         throw new IOException("no PEM private key (-----BEGIN PRIVATE KEY----- or RSA PRIVATE KEY) in " + file);
+    }
+
+    /** A client context that trusts exactly the CA certificates in {@code caFile}. */
+    public static SSLContext clientContext(Path caFile) throws IOException {
+        try {
+            KeyStore ts = KeyStore.getInstance("PKCS12");
+            ts.load(null, null);
+            int i = 0;
+            for (Certificate c : certificates(caFile)) {
+                ts.setCertificateEntry("ca" + i++, c);
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ts);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot trust the certificates in " + caFile + ": " + e.getMessage(), e);
+        }
     }
 
     private static PrivateKey pkcs8(byte[] der, Path file) throws IOException {

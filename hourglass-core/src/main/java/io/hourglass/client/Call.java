@@ -1,0 +1,55 @@
+package io.hourglass.client;
+
+import java.io.IOException;
+
+/**
+ * One call, which another thread may cancel. {@link #execute()} runs it on the calling thread;
+ * {@link #cancel()} makes a blocked {@code execute()} (or a body read) fail at once with a
+ * {@link ClientException} of kind CANCELLED.
+ */
+public final class Call {
+    private final Client client;
+    private final ClientRequest request;
+    private volatile Exchange exchange;
+    private volatile boolean cancelled;
+    private boolean executed;
+
+    Call(Client client, ClientRequest request) {
+        this.client = client;
+        this.request = request;
+    }
+
+    public ClientRequest request() {
+        return request;
+    }
+
+    /** Runs the call. A call runs once. */
+    public ClientResponse execute() throws IOException {
+        synchronized (this) {
+            if (executed) {
+                throw new IllegalStateException("a call runs once; make a new one with client.newCall(request)");
+            }
+            executed = true;
+        }
+        client.checkOpen();
+        Exchange x = new Exchange(client, request);
+        exchange = x;
+        if (cancelled) {
+            x.cancel();
+        }
+        return x.run();
+    }
+
+    /** Cancels the call from any thread. Idempotent; a call that has finished is not affected. */
+    public void cancel() {
+        cancelled = true;
+        Exchange x = exchange;
+        if (x != null) {
+            x.cancel();
+        }
+    }
+
+    public boolean isCancelled() {
+        return cancelled;
+    }
+}

@@ -1,0 +1,167 @@
+package io.hourglass.client;
+
+import io.hourglass.http.Phase;
+import io.hourglass.internal.tls.Pem;
+import io.hourglass.observe.MetricsRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+
+/**
+ * An HTTP/1.1 client with a connection pool per origin and Go's timeout model. Build one and share it by
+ * all threads; calls block the calling thread (virtual threads welcome).
+ *
+ * <pre>{@code
+ * Client client = new Client(ClientConfig.builder().timeout(Duration.ofSeconds(2)).build());
+ * try (ClientResponse r = client.send(ClientRequest.get("http://127.0.0.1:8080/hello"))) {
+ *     System.out.println(r.status() + " " + r.bodyAsString());
+ * }
+ * }</pre>
+ *
+ * <p>Errors: a timeout is an {@link io.hourglass.http.HttpTimeoutException} naming the phase, the limit, the
+ * time spent and the connection; everything else is a {@link ClientException} with a {@link ClientException.Kind}
+ * (refused, reset, premature end, malformed, TLS, cancelled). An idempotent request that fails on a reused
+ * connection before any byte of the response arrived is retried once on a new connection; nothing else is
+ * retried.
+ */
+public final class Client implements AutoCloseable {
+    private final ClientConfig config;
+    private final ConcurrentHashMap<Pool.Origin, Pool> pools = new ConcurrentHashMap<>();
+    private final ClientMetrics metrics;
+    private volatile SSLContext ssl;
+    private volatile boolean closed;
+
+    public Client() {
+        this(ClientConfig.defaults());
+    }
+
+    public Client(ClientConfig config) {
+        this(config, new MetricsRegistry());
+    }
+
+    /** A client that records its meters in {@code registry} (one client per registry). */
+    public Client(ClientConfig config, MetricsRegistry registry) {
+        this.config = config;
+        this.metrics = new ClientMetrics(registry);
+        if (config.trustedCaFile() != null) {
+            try {
+                ssl = Pem.clientContext(config.trustedCaFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    public ClientConfig config() {
+        return config;
+    }
+
+    /** Sends a request and returns once the response headers have arrived. */
+    public ClientResponse send(ClientRequest request) throws IOException {
+        return newCall(request).execute();
+    }
+
+    /** A call that another thread can cancel. */
+    public Call newCall(ClientRequest request) {
+        return new Call(this, request);
+    }
+
+    /** The registry this client records into (connections, reuse, drains, timeouts, statuses). */
+    public MetricsRegistry metrics() {
+        return metrics.registry;
+    }
+
+    ClientMetrics clientMetrics() {
+        return metrics;
+    }
+
+    /** A summary of what this client did, for load tools and tests. */
+    public Stats stats() {
+        long[] byPhase = new long[Phase.values().length];
+        for (Phase p : Phase.values()) {
+            byPhase[p.ordinal()] = metrics.timeouts(p);
+        }
+        long[] byClass = new long[6];
+        for (int i = 1; i <= 5; i++) {
+            byClass[i] = metrics.statusClass(i);
+        }
+        return new Stats(metrics.sum(h -> h.opened.value()), metrics.sum(h -> h.reused.value()),
+                metrics.sum(h -> h.drainedReused.value()), metrics.sum(h -> h.drainedClosed.value()),
+                metrics.sum(h -> h.closed.value()), byPhase, byClass);
+    }
+
+    /**
+     * Counts since the client was built.
+     *
+     * @param opened        connections opened
+     * @param reused        calls that reused a pooled connection
+     * @param drainedReused connections that drained a late response and went back to the pool
+     * @param drainedClosed connections closed because their drain overran the budget or was not reusable
+     * @param closed        connections closed, for any reason
+     */
+    public record Stats(long opened, long reused, long drainedReused, long drainedClosed, long closed,
+            long[] timeoutsByPhase, long[] responsesByClass) {
+        public long timeouts(Phase p) {
+            return timeoutsByPhase[p.ordinal()];
+        }
+
+        /** Responses with status {@code klass}xx (1 to 5). */
+        public long responses(int klass) {
+            return responsesByClass[klass];
+        }
+    }
+
+    ClientMetrics metricsInternal() {
+        return metrics;
+    }
+
+    EventListener listener() {
+        return config.listener();
+    }
+
+    Pool pool(URI uri) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        Pool.Origin o = new Pool.Origin(scheme, uri.getHost(), port(uri));
+        return pools.computeIfAbsent(o, k -> new Pool(k, this));
+    }
+
+    int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    }
+
+    SSLContext sslContext() throws IOException {
+        SSLContext s = ssl;
+        if (s == null) {
+            try {
+                s = SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IOException("no default TLS context", e);
+            }
+            ssl = s;
+        }
+        return s;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("client is closed");
+        }
+    }
+
+    /** Closes idle connections and refuses new calls; calls in flight finish. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Pool p : pools.values()) {
+            p.closeIdle();
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package io.hourglass.client;
+
+import io.hourglass.internal.h1.H1Parser;
+import io.hourglass.internal.h1.InBuffer;
+import io.hourglass.internal.h1.OutBuffer;
+import io.hourglass.net.Conn;
+import java.io.IOException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One client connection: the socket, its codec buffers, and a reader thread.
+ *
+ * <p><b>Why a reader thread.</b> Under {@link TimeoutPolicy#DRAIN} a caller's deadline must wake the caller
+ * without killing the connection, and a blocked socket read cannot be woken without closing the socket. So a
+ * virtual thread per connection does the socket reads and hands the bytes over ({@link #pull}); the caller
+ * waits untimed and the shared timer's alarm wakes it at its deadline. The connection then lives on: a
+ * drainer reads the late response from the same hand-off. The reader also notices at once when the server
+ * closes an idle pooled connection, which is the liveness check before reuse.
+ */
+final class ClientConn {
+    static final int IDLE = 0, ACTIVE = 1, DRAINING = 2, CLOSED = 3;
+    private static final int CAPACITY = 64 * 1024;
+
+    /** Whoever consumes the connection's bytes now (a call or a drain): says when waiting must stop. */
+    interface Reader {
+        /** Throws when the reader's deadline has passed or it was cancelled. */
+        void check() throws IOException;
+    }
+
+    final Conn conn;
+    final Pool pool;
+    final InBuffer in;
+    final OutBuffer out;
+    final H1Parser parser;
+    int uses;                       // calls carried; owner thread (pool lock for the hand-over)
+    long idleSince;                 // guarded by the pool's lock
+    volatile int state = ACTIVE;    // read by the timer and the reader thread
+    volatile Reader reader;         // the current consumer, for deadline checks in pull
+    volatile long received;         // bytes handed over since the last resetReceived()
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notFull = lock.newCondition();
+    private final byte[] buf = new byte[CAPACITY];  // guarded by lock
+    private int bpos, blen;                          // guarded by lock
+    private boolean eof;                             // guarded by lock
+    private IOException error;                       // guarded by lock
+    private volatile Thread waiter;                  // parked in pull, to wake on data or alarm
+
+    ClientConn(Conn conn, Pool pool, H1Parser parser) {
+        this.conn = conn;
+        this.pool = pool;
+        this.parser = parser;
+        this.in = new InBuffer(this::pull, 8192, 64 * 1024);
+        this.out = new OutBuffer(conn::write, 8192);
+        conn.setAlarm(this::onAlarm);
+    }
+
+    long id() {
+        return conn.id();
+    }
+
+    void startReader() {
+        Thread.ofVirtual().name("hourglass-client-reader-" + conn.id()).start(this::readLoop);
+    }
+
+    private void readLoop() {
+        byte[] tmp = new byte[16 * 1024];
+        while (true) {
+            int room;
+            lock.lock();
+            try {
+                while (blen == CAPACITY && !conn.isClosed()) {
+                    notFull.awaitUninterruptibly();
+                }
+                if (bpos > 0) {
+                    System.arraycopy(buf, bpos, buf, 0, blen - bpos);
+                    blen -= bpos;
+                    bpos = 0;
+                }
+                room = Math.min(tmp.length, CAPACITY - blen);
+            } finally {
+                lock.unlock();
+            }
+            int n;
+            IOException err = null;
+            try {
+                n = room == 0 ? -1 : conn.read(tmp, 0, room);
+            } catch (IOException e) {
+                n = -1;
+                err = e;
+            }
+            Thread w;
+            lock.lock();
+            try {
+                if (n > 0) {
+                    System.arraycopy(tmp, 0, buf, blen, n);
+                    blen += n;
+                } else {
+                    eof = true;
+                    error = err;
+                }
+                w = waiter;
+            } finally {
+                lock.unlock();
+            }
+            if (w != null) {
+                LockSupport.unpark(w);
+            }
+            if (n < 0) {
+                if (state == IDLE) {
+                    pool.idleConnectionEnded(this, err == null ? "server closed" : "reset while idle");
+                }
+                return;
+            }
+            if (state == IDLE) {
+                pool.idleConnectionEnded(this, "unexpected bytes while idle");
+                return;
+            }
+        }
+    }
+
+    /** The InBuffer's source: bytes from the reader thread, waiting untimed until data, end, or a deadline. */
+    private int pull(byte[] b, int off, int len) throws IOException {
+        while (true) {
+            lock.lock();
+            try {
+                int avail = blen - bpos;
+                if (avail > 0) {
+                    int n = Math.min(avail, len);
+                    System.arraycopy(buf, bpos, b, off, n);
+                    bpos += n;
+                    if (bpos == blen) {
+                        bpos = 0;
+                        blen = 0;
+                    }
+                    notFull.signal();
+                    waiter = null;
+                    received += n;
+                    return n;
+                }
+                if (eof) {
+                    waiter = null;
+                    if (error != null) {
+                        throw error;
+                    }
+                    return -1;
+                }
+                waiter = Thread.currentThread();
+            } finally {
+                lock.unlock();
+            }
+            Reader r = reader;
+            if (r != null) {
+                try {
+                    r.check();
+                } catch (IOException e) {
+                    waiter = null;
+                    throw e;
+                }
+            }
+            LockSupport.park(this);
+        }
+    }
+
+    /** Whether the pooled connection can carry another call: open, no stray bytes, no end of stream. */
+    boolean reusable() {
+        lock.lock();
+        try {
+            return !eof && blen == bpos && in.available() == 0 && !conn.isClosed();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs on the shared timer: wakes whoever waits (it re-checks its deadline) and evicts idle connections. */
+    private void onAlarm() {
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+        Runnable a = alarmAction;
+        if (a != null) {
+            a.run();
+        }
+    }
+
+    /** An extra action for the alarm (idle eviction, abandoning a call whose body is never read). */
+    volatile Runnable alarmAction;
+
+    /** Wakes a parked consumer (cancellation). */
+    void wake() {
+        Thread w = waiter;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    void close() {
+        state = CLOSED;
+        conn.close();
+        lock.lock();
+        try {
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "connection #" + conn.id();
+    }
+}

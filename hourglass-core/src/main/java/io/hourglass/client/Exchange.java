@@ -1,0 +1,850 @@
+package io.hourglass.client;
+
+import io.hourglass.http.Durations;
+import io.hourglass.http.HttpTimeoutException;
+import io.hourglass.http.Phase;
+import io.hourglass.internal.h1.BodyIn;
+import io.hourglass.internal.h1.H1Exception;
+import io.hourglass.internal.h1.H1Parser;
+import io.hourglass.internal.h1.OutBuffer;
+import io.hourglass.internal.h1.ResponseHead;
+import io.hourglass.net.Conn;
+import io.hourglass.net.DeadlineExceededException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The whole life of one client call, on the caller's thread: pool, connect, TLS, write, wait, read, and
+ * what a timeout or a failure does to the connection. Read top to bottom.
+ *
+ * <p>Deadlines: the call's total deadline is fixed at its start; each phase (connect, TLS, response
+ * headers, expect-continue) gets its own deadline, capped by the total. While the caller waits for bytes the
+ * connection's alarm is armed at the earliest of them; the caller re-checks them whenever it wakes.
+ */
+final class Exchange implements ClientConn.Reader {
+    private final Client client;
+    private final ClientConfig cfg;
+    final ClientRequest req;
+    private final EventListener ev;
+    private final long start = System.nanoTime();
+    private final long totalDeadline;           // 0: none
+    private final Duration totalLimit;
+    private volatile Phase phase;
+    private volatile long phaseDeadline;        // 0: none
+    private volatile long phaseStart;
+    private volatile Duration phaseLimit;
+    private volatile String doing = "waiting for a connection";
+    private volatile boolean cancelled;
+    private volatile Socket connecting;         // closed by cancel()
+    private volatile Pool waitingPool;          // woken by cancel()
+    private volatile ClientConn conn;
+    private boolean reused;
+    private volatile boolean requestWritten;
+    private boolean timeoutCounted;
+
+    // The response body's hand-over between the caller and the timer (a body nobody reads or closes).
+    private final ReentrantLock bodyLock = new ReentrantLock();
+    private int bodyReaders;                    // guarded by bodyLock
+    private boolean ended;                      // guarded by bodyLock
+    private boolean abandonPending;             // guarded by bodyLock
+    private ResponseHead head;
+    private BodyIn body;
+    private boolean mustClose;
+
+    Exchange(Client client, ClientRequest req) {
+        this.client = client;
+        this.cfg = client.config();
+        this.req = req;
+        this.ev = client.listener();
+        Duration t = req.timeout() != null ? req.timeout() : cfg.timeout();
+        long d = t.isZero() ? 0 : start + t.toNanos();
+        Duration limit = t;
+        Instant at = req.deadline();
+        if (at != null) {
+            long left = Duration.between(Instant.now(), at).toNanos();
+            long d2 = start + left;
+            if (d == 0 || d2 - d < 0) {
+                d = d2 == 0 ? 1 : d2;
+                limit = Duration.ofNanos(Math.max(0, left));
+            }
+        }
+        this.totalDeadline = d;
+        this.totalLimit = limit;
+    }
+
+    // ---- the call ----
+
+    ClientResponse run() throws IOException {
+        ev.callStart(req);
+        try {
+            return attempt();
+        } catch (IOException e) {
+            ev.callFailed(req, e);
+            throw e;
+        }
+    }
+
+    private ClientResponse attempt() throws IOException {
+        Pool pool = client.pool(req.uri());
+        for (int attempt = 0; ; attempt++) {
+            Pool.Lease lease = acquire(pool, attempt > 0);
+            ClientConn c = lease.conn();
+            reused = c != null;
+            if (c == null) {
+                try {
+                    c = connect(pool);
+                } catch (IOException e) {
+                    pool.connectFailed();
+                    throw translate(e, null);
+                }
+            } else {
+                pool.metrics.reused.inc();
+                ev.connectionReused(c.id());
+            }
+            ev.poolAcquired(req, c.id(), reused, lease.waitedNanos());
+            conn = c;
+            c.reader = this;
+            c.received = 0;
+            requestWritten = false;
+            try {
+                return exchange(c);
+            } catch (IOException e) {
+                if (attempt == 0 && retryable(e, c)) {
+                    pool.discard(c, "stale (retried)");
+                    continue; // RFC 9110 section 9.2.2: an idempotent request may be sent again
+                }
+                throw fail(c, e);
+            }
+        }
+    }
+
+    private Pool.Lease acquire(Pool pool, boolean forceNew) throws IOException {
+        try {
+            return pool.acquire(this, forceNew);
+        } catch (HttpTimeoutException e) {
+            throw e;
+        }
+    }
+
+    /** Writes the request and reads the response head; the body is read later through the response. */
+    private ClientResponse exchange(ClientConn c) throws IOException {
+        armAlarm(c);
+        doing = "writing the request";
+        c.conn.setWriteDeadlineNanos(totalDeadline);
+        RequestBody b = req.body();
+        boolean expect = req.expectContinue() && b != null;
+        writeHead(c.out, expect, b);
+        ResponseHead h = null;
+        if (b != null && !expect) {
+            writeBody(c.out, b);
+        }
+        c.out.flush();
+        if (expect) {
+            h = awaitContinue(c);
+            if (h == null) {
+                writeBody(c.out, b);
+                c.out.flush();
+            } else {
+                mustClose = true; // a final status came before the body: the server's framing state is unclear
+            }
+        }
+        c.conn.setWriteDeadlineNanos(0);
+        requestWritten = true;
+        ev.requestWritten(req, c.id());
+        if (h == null) {
+            setPhase(c, Phase.RESPONSE_HEADERS,
+                    req.responseHeaderTimeout() != null ? req.responseHeaderTimeout() : cfg.responseHeaderTimeout());
+            doing = "awaiting headers";
+            h = readFinalHead(c);
+            clearPhase(c);
+        }
+        head = h;
+        ev.responseHeaders(req, c.id(), h.status);
+        client.clientMetrics().status(h.status);
+        client.clientMetrics().durationChild.observeNanos(System.nanoTime() - start);
+        doing = "reading the body";
+        if (h.chunked) {
+            body = BodyIn.chunked(c.in, c.parser);
+        } else if (h.contentLength == ResponseHead.UNTIL_CLOSE) {
+            body = BodyIn.untilClose(c.in);
+        } else {
+            body = BodyIn.length(c.in, h.contentLength);
+        }
+        if (!h.keepAlive || h.status == 101) {
+            mustClose = true;
+        }
+        c.alarmAction = this::onAlarm;
+        ClientResponse resp = new ClientResponse(this, h, c.id(), reused);
+        if (body.isComplete()) {
+            finish();
+        }
+        return resp;
+    }
+
+    // ---- writing ----
+
+    private void writeHead(OutBuffer o, boolean expect, RequestBody b) throws IOException {
+        URI u = req.uri();
+        o.writeAscii(req.method());
+        o.writeByte(' ');
+        String path = u.getRawPath();
+        o.writeAscii(path == null || path.isEmpty() ? "/" : path);
+        if (u.getRawQuery() != null) {
+            o.writeByte('?');
+            o.writeAscii(u.getRawQuery());
+        }
+        o.writeAscii(" HTTP/1.1\r\nHost: ");
+        o.writeAscii(hostHeader(u));
+        o.writeCrlf();
+        var hs = req.headers();
+        boolean ua = false;
+        for (int i = 0; i < hs.size(); i++) {
+            String n = hs.name(i);
+            if (n.equalsIgnoreCase("Host") || n.equalsIgnoreCase("Content-Length")
+                    || n.equalsIgnoreCase("Transfer-Encoding") || n.equalsIgnoreCase("Connection")
+                    || n.equalsIgnoreCase("Expect")) {
+                continue; // the client owns framing and connection management
+            }
+            ua |= n.equalsIgnoreCase("User-Agent");
+            o.writeAscii(n);
+            o.writeAscii(": ");
+            o.writeAscii(hs.value(i));
+            o.writeCrlf();
+        }
+        if (!ua) {
+            o.writeAscii("User-Agent: ");
+            o.writeAscii(cfg.userAgent());
+            o.writeCrlf();
+        }
+        if (b != null) {
+            long len = b.length();
+            if (len >= 0) {
+                o.writeAscii("Content-Length: ");
+                o.writeDecimal(len);
+                o.writeCrlf();
+            } else {
+                o.writeAscii("Transfer-Encoding: chunked\r\n");
+            }
+        } else if (req.method().equals("POST") || req.method().equals("PUT") || req.method().equals("PATCH")) {
+            o.writeAscii("Content-Length: 0\r\n"); // RFC 9110 section 8.6: a body-carrying method says so
+        }
+        if (expect) {
+            o.writeAscii("Expect: 100-continue\r\n");
+        }
+        o.writeCrlf();
+    }
+
+    private static String hostHeader(URI u) {
+        String host = u.getHost();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        int port = u.getPort();
+        boolean dflt = port == -1 || (u.getScheme().equalsIgnoreCase("http") && port == 80)
+                || (u.getScheme().equalsIgnoreCase("https") && port == 443);
+        return dflt ? host : host + ":" + port;
+    }
+
+    private static void writeBody(OutBuffer o, RequestBody b) throws IOException {
+        long len = b.length();
+        byte[] chunk = new byte[8192];
+        try (InputStream in = b.open()) {
+            if (len >= 0) {
+                long left = len;
+                while (left > 0) {
+                    int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+                    if (n < 0) {
+                        throw new IOException("request body ended after " + (len - left) + " of " + len + " bytes");
+                    }
+                    o.write(chunk, 0, n);
+                    left -= n;
+                }
+            } else {
+                int n;
+                while ((n = in.read(chunk)) >= 0) {
+                    if (n == 0) continue;
+                    o.writeHex(n);
+                    o.writeCrlf();
+                    o.write(chunk, 0, n);
+                    o.writeCrlf();
+                }
+                o.writeAscii("0\r\n\r\n");
+            }
+        }
+    }
+
+    // ---- reading the head ----
+
+    /** Thrown by {@link #check()} when the expect-continue wait ends: not an error, the body goes anyway. */
+    private static final class ContinueExpired extends IOException {
+        ContinueExpired() {
+            super("no 100 Continue in time");
+        }
+    }
+
+    /** Waits for 100 Continue: null when the body should go now, or a final head that came instead. */
+    private ResponseHead awaitContinue(ClientConn c) throws IOException {
+        setPhase(c, Phase.EXPECT_CONTINUE, cfg.expectContinueTimeout());
+        doing = "waiting for 100 Continue";
+        try {
+            ResponseHead h = readOneHead(c);
+            return h.status == 100 ? null : h.status / 100 == 1 ? readFinalHead(c) : h;
+        } catch (ContinueExpired e) {
+            return null;
+        } finally {
+            clearPhase(c);
+        }
+    }
+
+    private ResponseHead readFinalHead(ClientConn c) throws IOException {
+        while (true) {
+            ResponseHead h = readOneHead(c);
+            if (h.status / 100 != 1 || h.status == 101) {
+                return h;
+            }
+        }
+    }
+
+    private ResponseHead readOneHead(ClientConn c) throws IOException {
+        int end = c.parser.awaitHead(c.in, null);
+        if (end < 0) {
+            throw new EOFException("connection closed before the response headers");
+        }
+        ResponseHead h = new ResponseHead();
+        c.parser.parseResponse(c.in.buf, c.in.pos, end, req.method(), h);
+        c.in.pos = end;
+        return h;
+    }
+
+    // ---- deadlines ----
+
+    private void setPhase(ClientConn c, Phase p, Duration limit) {
+        long now = System.nanoTime();
+        phase = p;
+        phaseLimit = limit;
+        phaseStart = now;
+        phaseDeadline = limit.isZero() ? 0 : now + limit.toNanos();
+        armAlarm(c);
+    }
+
+    private void clearPhase(ClientConn c) {
+        phaseDeadline = 0;
+        phase = null;
+        armAlarm(c);
+    }
+
+    private void armAlarm(ClientConn c) {
+        c.conn.armAlarm(earliest(phaseDeadline));
+    }
+
+    /** The earlier of {@code d} and the total deadline (0 means none). */
+    long earliest(long d) {
+        long t = totalDeadline;
+        if (d == 0) return t;
+        if (t == 0) return d;
+        return d - t <= 0 ? d : t;
+    }
+
+    @Override
+    public void check() throws IOException {
+        if (cancelled) {
+            throw new ClientException(ClientException.Kind.CANCELLED, context(), null);
+        }
+        long now = System.nanoTime();
+        long t = totalDeadline;
+        long p = phaseDeadline;
+        if (p != 0 && now - p >= 0 && (t == 0 || p - t < 0)) {
+            if (phase == Phase.EXPECT_CONTINUE) {
+                throw new ContinueExpired();
+            }
+            throw timeout(phase, null);
+        }
+        if (t != 0 && now - t >= 0) {
+            throw timeout(Phase.TOTAL, "while " + doing);
+        }
+    }
+
+    void checkCancelled() throws IOException {
+        if (cancelled) {
+            throw new ClientException(ClientException.Kind.CANCELLED, context(), null);
+        }
+    }
+
+    void poolWaiting(Pool p) {
+        waitingPool = p;
+    }
+
+    /** Builds (and counts once) the timeout error of {@code p}. */
+    HttpTimeoutException timeout(Phase p, String detail) {
+        long now = System.nanoTime();
+        Duration limit;
+        long since;
+        if (p == Phase.TOTAL) {
+            limit = totalLimit;
+            since = start;
+        } else if (p == Phase.POOL_WAIT) {
+            limit = cfg.poolWaitTimeout();
+            since = start;
+        } else {
+            limit = phaseLimit;
+            since = phaseStart;
+        }
+        if (!timeoutCounted) {
+            timeoutCounted = true;
+            client.clientMetrics().timeout(p);
+            ev.timeout(req, p);
+        }
+        String ctx = (detail == null ? "" : detail + "; ") + context();
+        return new HttpTimeoutException(p, limit, Duration.ofNanos(now - since), ctx);
+    }
+
+    private String context() {
+        ClientConn c = conn;
+        return req + (c == null ? "" : ", connection #" + c.id() + (reused ? ", reused" : ", new"));
+    }
+
+    // ---- connecting ----
+
+    private ClientConn connect(Pool pool) throws IOException {
+        doing = "connecting";
+        Pool.Origin o = pool.origin;
+        InetAddress[] addrs;
+        try {
+            addrs = InetAddress.getAllByName(o.host());
+        } catch (UnknownHostException e) {
+            throw new ClientException(ClientException.Kind.UNKNOWN_HOST, o.host(), e);
+        }
+        IOException last = null;
+        for (InetAddress addr : addrs) {
+            checkCancelled();
+            long now = System.nanoTime();
+            Duration ct = cfg.connectTimeout();
+            long cd = ct.isZero() ? 0 : now + ct.toNanos();
+            long eff = earliest(cd);
+            if (eff != 0 && eff - now <= 0) {
+                throw timeout(Phase.TOTAL, "while connecting");
+            }
+            InetSocketAddress target = new InetSocketAddress(addr, o.port());
+            Socket s = new Socket();
+            connecting = s;
+            ev.connectStart(req, target);
+            phase = Phase.CONNECT;
+            phaseLimit = ct;
+            phaseStart = now;
+            try {
+                s.setTcpNoDelay(true);
+                s.connect(target, eff == 0 ? 0 : (int) Math.max(1, (eff - now) / 1_000_000));
+            } catch (IOException e) {
+                closeQuietly(s);
+                checkCancelled();
+                if (e instanceof SocketTimeoutException) {
+                    last = eff == cd ? timeoutUncounted(Phase.CONNECT, target) : timeout(Phase.TOTAL, "while connecting");
+                    if (eff != cd) {
+                        throw last;
+                    }
+                } else {
+                    last = e;
+                }
+                ev.connectFailed(req, target, e);
+                continue;
+            } finally {
+                connecting = null;
+                phase = null;
+            }
+            Conn c = o.tls() ? handshake(s, o) : Conn.of(s);
+            pool.metrics.opened.inc();
+            ClientConn cc = new ClientConn(c, pool, new H1Parser(64 * 1024, 256));
+            cc.startReader();
+            ev.connectEnd(req, cc.id());
+            return cc;
+        }
+        if (last instanceof HttpTimeoutException) {
+            // count the connect timeout once, when no address is left to try
+            throw timeout(Phase.CONNECT, null);
+        }
+        throw last == null ? new ClientException(ClientException.Kind.UNKNOWN_HOST, o.host(), null) : last;
+    }
+
+    private HttpTimeoutException timeoutUncounted(Phase p, InetSocketAddress target) {
+        return new HttpTimeoutException(p, phaseLimit, Duration.ofNanos(System.nanoTime() - phaseStart), req + " to " + target);
+    }
+
+    private Conn handshake(Socket s, Pool.Origin o) throws IOException {
+        SSLSocket tls = (SSLSocket) client.sslContext().getSocketFactory().createSocket(s, o.host(), o.port(), true);
+        SSLParameters p = tls.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS"); // hostname verification
+        if (!o.host().isEmpty() && !Character.isDigit(o.host().charAt(0)) && o.host().indexOf(':') < 0) {
+            p.setServerNames(List.of(new SNIHostName(o.host())));
+        }
+        tls.setSSLParameters(p);
+        Conn c = Conn.of(s, tls);
+        long now = System.nanoTime();
+        Duration lim = cfg.tlsHandshakeTimeout();
+        long hd = lim.isZero() ? 0 : now + lim.toNanos();
+        long eff = earliest(hd);
+        c.setReadDeadlineNanos(eff);
+        c.setWriteDeadlineNanos(eff);
+        phase = Phase.TLS_HANDSHAKE;
+        phaseLimit = lim;
+        phaseStart = now;
+        doing = "in the TLS handshake";
+        ev.tlsStart(req, c.id());
+        try {
+            tls.startHandshake();
+        } catch (IOException e) {
+            c.abort();
+            checkCancelled();
+            if (c.readExpired() || c.writeExpired()) {
+                throw eff == hd ? timeout(Phase.TLS_HANDSHAKE, null) : timeout(Phase.TOTAL, "in the TLS handshake");
+            }
+            throw new ClientException(ClientException.Kind.TLS, req + ": " + e.getMessage(), e);
+        } finally {
+            phase = null;
+        }
+        c.setReadDeadlineNanos(0);
+        c.setWriteDeadlineNanos(0);
+        ev.tlsEnd(req, c.id());
+        return c;
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    // ---- failure, retry, and the timeout policy ----
+
+    private boolean retryable(IOException e, ClientConn c) {
+        if (!reused || cancelled || c.received > 0 || !req.idempotent()) {
+            return false;
+        }
+        if (req.body() != null && !req.body().replayable()) {
+            return false;
+        }
+        return e instanceof EOFException
+                || (e instanceof SocketException && !(e instanceof ConnectException));
+    }
+
+    /** What a failed exchange does to its connection; returns the error for the caller. */
+    private IOException fail(ClientConn c, IOException e) {
+        IOException out = translate(e, c);
+        boolean timedOut = out instanceof HttpTimeoutException || cancelled;
+        if (timedOut && cfg.timeoutPolicy() == TimeoutPolicy.DRAIN && requestWritten && !mustClose
+                && (body == null || !body.isBroken())) {
+            startDrain(c);
+        } else {
+            c.pool.discard(c, timedOut ? "timeout" : "error");
+        }
+        return out;
+    }
+
+    private IOException translate(IOException e, ClientConn c) {
+        if (e instanceof HttpTimeoutException || e instanceof ClientException) {
+            return e;
+        }
+        if (e instanceof DeadlineExceededException) {
+            return timeout(Phase.TOTAL, "while " + doing);
+        }
+        String ctx = context();
+        if (e instanceof H1Exception) {
+            return new ClientException(ClientException.Kind.MALFORMED, ctx + ": " + e.getMessage(), e);
+        }
+        if (e instanceof EOFException) {
+            return new ClientException(ClientException.Kind.PREMATURE_EOF, ctx + " (" + doing + ")", e);
+        }
+        if (e instanceof ConnectException) {
+            return new ClientException(ClientException.Kind.REFUSED, req.uri().getHost() + ":" + client.port(req.uri()), e);
+        }
+        if (e instanceof SSLException) {
+            return new ClientException(ClientException.Kind.TLS, ctx + ": " + e.getMessage(), e);
+        }
+        if (e instanceof SocketException) {
+            String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("reset") || m.contains("broken pipe")) {
+                return new ClientException(ClientException.Kind.RESET, ctx + " (" + doing + ")", e);
+            }
+        }
+        return new ClientException(ClientException.Kind.IO, ctx + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * DRAIN: the connection leaves the caller and reads the late response on a virtual thread, within the
+     * drain budget, then goes back to the pool, or is closed when it overruns the budget or is not reusable.
+     */
+    private void startDrain(ClientConn c) {
+        Pool pool = c.pool;
+        pool.startedDraining(c);
+        long dt = cfg.drainTimeout().toNanos();
+        long deadline = dt == 0 ? 0 : System.nanoTime() + dt;
+        c.reader = () -> {
+            if (deadline != 0 && System.nanoTime() - deadline >= 0) {
+                throw new SocketTimeoutException("drain budget of " + Durations.format(cfg.drainTimeout()) + " used up");
+            }
+        };
+        c.alarmAction = null;
+        c.conn.armAlarm(deadline);
+        ResponseHead h0 = head;
+        BodyIn b0 = body;
+        String method = req.method();
+        Thread.ofVirtual().name("hourglass-drain-" + c.id()).start(() -> {
+            boolean ok;
+            try {
+                ResponseHead h = h0;
+                BodyIn b = b0;
+                if (h == null) {
+                    while (true) {
+                        int end = c.parser.awaitHead(c.in, null);
+                        if (end < 0) {
+                            throw new EOFException("closed before the late response");
+                        }
+                        h = new ResponseHead();
+                        c.parser.parseResponse(c.in.buf, c.in.pos, end, method, h);
+                        c.in.pos = end;
+                        if (h.status / 100 != 1) break;
+                    }
+                    b = h.chunked ? BodyIn.chunked(c.in, c.parser)
+                            : h.contentLength == ResponseHead.UNTIL_CLOSE ? BodyIn.untilClose(c.in)
+                            : BodyIn.length(c.in, h.contentLength);
+                }
+                ok = h.keepAlive && h.contentLength != ResponseHead.UNTIL_CLOSE && b.drain(cfg.drainMaxBytes());
+            } catch (IOException | RuntimeException e) {
+                ok = false;
+            }
+            c.conn.armAlarm(0);
+            if (ok && c.reusable()) {
+                pool.metrics.drainedReused.inc();
+                ev.connectionDrained(c.id(), true);
+                pool.release(c);
+            } else {
+                pool.metrics.drainedClosed.inc();
+                ev.connectionDrained(c.id(), false);
+                pool.discard(c, "drain over budget or not reusable");
+            }
+        });
+    }
+
+    // ---- the response body, read by the caller ----
+
+    int readBody(byte[] b, int off, int len) throws IOException {
+        if (!enterBody()) {
+            return -1;
+        }
+        int n;
+        try {
+            n = body.read(b, off, len);
+        } catch (IOException e) {
+            exitBody();
+            throw failBody(e);
+        }
+        exitBody();
+        if (n < 0 || body.isComplete()) {
+            finish();
+        }
+        return n;
+    }
+
+    int availableBody() throws IOException {
+        return ended() ? 0 : body.available();
+    }
+
+    private boolean ended() {
+        bodyLock.lock();
+        try {
+            return ended;
+        } finally {
+            bodyLock.unlock();
+        }
+    }
+
+    /** Returns false when the body has been read to its end (the read returns -1). */
+    private boolean enterBody() throws IOException {
+        bodyLock.lock();
+        try {
+            if (ended) {
+                if (body.isComplete()) {
+                    return false;
+                }
+                // abandoned: the deadline passed while nobody was reading
+                throw timeoutOrCancelled();
+            }
+            bodyReaders++;
+            return true;
+        } finally {
+            bodyLock.unlock();
+        }
+    }
+
+    private void exitBody() {
+        boolean abandon;
+        bodyLock.lock();
+        try {
+            bodyReaders--;
+            abandon = abandonPending && bodyReaders == 0 && !ended;
+            if (abandon) {
+                ended = true;
+            }
+        } finally {
+            bodyLock.unlock();
+        }
+        if (abandon) {
+            giveUpBody();
+        }
+    }
+
+    private IOException timeoutOrCancelled() {
+        return cancelled ? new ClientException(ClientException.Kind.CANCELLED, context(), null)
+                : timeout(Phase.TOTAL, "while reading the body");
+    }
+
+    private IOException failBody(IOException e) {
+        bodyLock.lock();
+        try {
+            if (ended) {
+                return translate(e, conn);
+            }
+            ended = true;
+        } finally {
+            bodyLock.unlock();
+        }
+        IOException out = fail(conn, e);
+        ev.callFailed(req, out);
+        return out;
+    }
+
+    /** The body was read to its end: the connection goes back to the pool. */
+    private void finish() {
+        bodyLock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            ended = true;
+        } finally {
+            bodyLock.unlock();
+        }
+        ClientConn c = conn;
+        c.alarmAction = null;
+        c.conn.armAlarm(0);
+        ev.bodyDone(req, c.id(), body.delivered());
+        ev.callEnd(req);
+        if (mustClose || !body.isComplete()) {
+            c.pool.discard(c, "response asked to close");
+        } else {
+            c.pool.release(c);
+        }
+    }
+
+    /** The caller closed the body before its end: the connection follows the timeout policy. */
+    void closeBody() {
+        bodyLock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            if (bodyReaders > 0) {
+                abandonPending = true;
+                return;
+            }
+            ended = true;
+        } finally {
+            bodyLock.unlock();
+        }
+        if (body.isComplete()) {
+            ClientConn c = conn;
+            c.alarmAction = null;
+            ev.callEnd(req);
+            if (mustClose) c.pool.discard(c, "response asked to close");
+            else c.pool.release(c);
+            return;
+        }
+        ev.callEnd(req);
+        giveUpBody();
+    }
+
+    private void giveUpBody() {
+        ClientConn c = conn;
+        if (cfg.timeoutPolicy() == TimeoutPolicy.DRAIN && !mustClose && !body.isBroken()) {
+            startDrain(c);
+        } else {
+            c.pool.discard(c, "body not read to its end");
+        }
+    }
+
+    /** The connection's alarm, on the timer thread, while the response body is open. */
+    private void onAlarm() {
+        long t = totalDeadline;
+        if (t == 0 || System.nanoTime() - t < 0) {
+            return;
+        }
+        bodyLock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            if (bodyReaders > 0) {
+                return; // the reader is woken by the alarm and fails with the timeout itself
+            }
+            ended = true;
+        } finally {
+            bodyLock.unlock();
+        }
+        // Nobody reads or closes the body and the call's time is up: free the connection (a documented misuse).
+        timeout(Phase.TOTAL, "while the body was left unread");
+        Thread.ofVirtual().start(this::giveUpBody);
+    }
+
+    /** Abandons a response that became unreachable without being closed (see {@link ClientResponse}). */
+    void leaked() {
+        bodyLock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            ended = true;
+        } finally {
+            bodyLock.unlock();
+        }
+        giveUpBody();
+    }
+
+    // ---- cancellation ----
+
+    void cancel() {
+        cancelled = true;
+        Socket s = connecting;
+        if (s != null) {
+            closeQuietly(s);
+        }
+        ClientConn c = conn;
+        if (c != null) {
+            if (!requestWritten) {
+                c.conn.abort(); // a blocked write cannot be woken otherwise; a half-sent request is unusable anyway
+            }
+            c.wake();
+        }
+        Pool p = waitingPool;
+        if (p != null) {
+            p.wakeWaiters();
+        }
+    }
+}

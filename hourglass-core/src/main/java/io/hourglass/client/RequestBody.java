@@ -1,0 +1,80 @@
+package io.hourglass.client;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A request body: bytes, a string, a file, or a stream (with a known length, or chunked when the length is
+ * -1). Bytes, strings and files can be sent again (a retry); a stream cannot.
+ */
+public abstract class RequestBody {
+    RequestBody() {}
+
+    /** The length in bytes, or -1 for a chunked body. */
+    public abstract long length();
+
+    /** Whether the body can be sent a second time (needed to retry a call). */
+    public abstract boolean replayable();
+
+    /** A fresh stream of the body. */
+    public abstract InputStream open() throws IOException;
+
+    public static RequestBody of(byte[] bytes) {
+        byte[] copy = bytes.clone();
+        return new RequestBody() {
+            @Override public long length() { return copy.length; }
+            @Override public boolean replayable() { return true; }
+            @Override public InputStream open() { return new ByteArrayInputStream(copy); }
+        };
+    }
+
+    /** UTF-8 text. */
+    public static RequestBody of(String text) {
+        return of(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A file, read when the request is written; its length is taken then. */
+    public static RequestBody of(Path file) {
+        if (!Files.isReadable(file)) {
+            throw new UncheckedIOException(new IOException("cannot read request body file " + file));
+        }
+        return new RequestBody() {
+            @Override public long length() {
+                try {
+                    return Files.size(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            @Override public boolean replayable() { return true; }
+            @Override public InputStream open() throws IOException { return Files.newInputStream(file); }
+        };
+    }
+
+    /**
+     * A stream, sent once: with Content-Length when {@code length >= 0}, chunked when it is -1. The stream
+     * is read to its end (or {@code length} bytes) and closed.
+     */
+    public static RequestBody of(InputStream stream, long length) {
+        if (length < -1) {
+            throw new IllegalArgumentException("length must be -1 (chunked) or more, got " + length);
+        }
+        return new RequestBody() {
+            private boolean used;
+            @Override public long length() { return length; }
+            @Override public boolean replayable() { return false; }
+            @Override public synchronized InputStream open() throws IOException {
+                if (used) {
+                    throw new IOException("a stream request body can be sent only once");
+                }
+                used = true;
+                return stream;
+            }
+        };
+    }
+}

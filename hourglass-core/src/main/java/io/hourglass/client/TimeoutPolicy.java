@@ -1,0 +1,24 @@
+package io.hourglass.client;
+
+/**
+ * What happens to an HTTP/1.1 connection when a call on it times out while its response is still due.
+ *
+ * <p>HTTP/1.1 carries one exchange at a time, so a late response must never be read as the answer to the
+ * next request. There are two safe ways out.
+ */
+public enum TimeoutPolicy {
+    /**
+     * Close the connection at the timeout (Go's, OkHttp's and most clients' behaviour). Simple, but on a slow
+     * upstream every timed-out call costs a connection: a new one is dialled for the next call, and the
+     * closed ones wait in FIN_WAIT2 and then TIME_WAIT on the client, CLOSE_WAIT on the server.
+     */
+    CLOSE,
+    /**
+     * The default. The caller gets its timeout error at once; the connection leaves the caller, waits for the
+     * late response within the drain budget ({@link ClientConfig#drainTimeout()} and
+     * {@link ClientConfig#drainMaxBytes()}), discards it, and goes back to the pool when it is still reusable;
+     * otherwise it is closed. While draining it counts against {@link ClientConfig#maxConnsPerHost()}, so a
+     * stuck upstream cannot make the client open connections without bound.
+     */
+    DRAIN
+}
