@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 Serve.class,
+                Get.class,
+                Load.class,
                 Tcpstat.class,
         })
 public final class Main {

@@ -1,0 +1,203 @@
+package io.hourglass.cli;
+
+import io.hourglass.client.Client;
+import io.hourglass.client.ClientConfig;
+import io.hourglass.client.TimeoutPolicy;
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hourglass load}: an open-loop (or closed-loop) load generator on the Hourglass client. */
+@Command(name = "load",
+        description = {"Drives URL with the Hourglass client and reports what happened: requests, statuses,",
+            "timeouts by phase, errors by kind, connections opened/reused/drained, latency percentiles.",
+            "Open loop (default): --rate calls per second for --duration, started on schedule whether or not",
+            "earlier ones finished. Closed loop: -n N --concurrency C callers back to back."},
+        footer = {"", "Examples:",
+            "  hourglass load 'http://127.0.0.1:8080/sleep?d=5s' --rate 50 --duration 30s --timeout 1s --policy close",
+            "  hourglass load http://127.0.0.1:8080/hello -n 100000 --concurrency 64 --json"},
+        mixinStandardHelpOptions = true)
+final class Load implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "URL")
+    String url;
+
+    @Option(names = "--rate", paramLabel = "N", description = "Calls per second (open loop).")
+    Double rate;
+
+    @Option(names = "--duration", paramLabel = "DUR", converter = DurationConverter.class,
+            description = "How long to keep starting calls (open loop).")
+    Duration duration;
+
+    @Option(names = "-n", paramLabel = "N", description = "Total calls (closed loop).")
+    Long count;
+
+    @Option(names = "--concurrency", paramLabel = "C", description = "Callers back to back (closed loop; default 1).")
+    Integer concurrency;
+
+    @Option(names = "--concurrency-limit", paramLabel = "N",
+            description = "Open loop: most calls in flight; a call due while at the limit is skipped and counted (default 10000).")
+    int concurrencyLimit = 10_000;
+
+    @Option(names = "--timeout", paramLabel = "DUR", converter = DurationConverter.class,
+            description = "Client total timeout per call (default 60s).")
+    Duration timeout;
+
+    @Option(names = "--response-header-timeout", paramLabel = "DUR", converter = DurationConverter.class,
+            description = "Client response-header timeout (default 30s).")
+    Duration responseHeaderTimeout;
+
+    @Option(names = "--policy", paramLabel = "close|drain", description = "Timeout policy (default drain).")
+    String policy = "drain";
+
+    @Option(names = "--max-conns-per-host", paramLabel = "N", description = "Pool cap per origin (default 64).")
+    Integer maxConns;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    boolean json;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Load() {
+        this(System.out, System.err);
+    }
+
+    Load(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    static TimeoutPolicy policy(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "close" -> TimeoutPolicy.CLOSE;
+            case "drain" -> TimeoutPolicy.DRAIN;
+            default -> throw new Cli.UsageException("--policy must be close or drain, got '" + s + "'");
+        };
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        boolean open = rate != null || duration != null;
+        boolean closed = count != null || concurrency != null;
+        if (open == closed) {
+            throw new Cli.UsageException("give either --rate and --duration (open loop) or -n and --concurrency (closed loop)");
+        }
+        if (open && (rate == null || duration == null)) {
+            throw new Cli.UsageException(rate == null ? "--duration needs --rate" : "--rate needs --duration");
+        }
+        if (open && (rate <= 0 || rate > 1_000_000)) {
+            throw new Cli.UsageException("--rate must be between 0 and 1000000, got " + rate);
+        }
+        if (open && (duration.isZero() || duration.compareTo(Duration.ofHours(24)) > 0)) {
+            throw new Cli.UsageException("--duration must be more than 0 and at most 24h");
+        }
+        if (closed && (count == null || count < 1 || count > 100_000_000)) {
+            throw new Cli.UsageException("-n must be between 1 and 100000000");
+        }
+        int conc = concurrency == null ? 1 : concurrency;
+        if (conc < 1 || conc > 10_000) {
+            throw new Cli.UsageException("--concurrency must be between 1 and 10000, got " + conc);
+        }
+        if (concurrencyLimit < 1) {
+            throw new Cli.UsageException("--concurrency-limit must be at least 1");
+        }
+        URI uri;
+        try {
+            uri = URI.create(url);
+            io.hourglass.client.ClientRequest.builder("GET", uri);
+        } catch (IllegalArgumentException e) {
+            throw new Cli.UsageException("URL: " + e.getMessage());
+        }
+        ClientConfig.Builder cb = ClientConfig.builder().timeoutPolicy(policy(policy));
+        if (timeout != null) cb.timeout(timeout);
+        if (responseHeaderTimeout != null) cb.responseHeaderTimeout(responseHeaderTimeout);
+        if (maxConns != null) {
+            if (maxConns < 1) throw new Cli.UsageException("--max-conns-per-host must be at least 1");
+            cb.maxConnsPerHost(maxConns).maxIdlePerHost(maxConns);
+        } else if (closed) {
+            cb.maxConnsPerHost(Math.max(64, conc)).maxIdlePerHost(Math.max(64, conc));
+        }
+        ClientConfig cfg = cb.build();
+        try (Client client = new Client(cfg)) {
+            LoadRun run;
+            if (open) {
+                long total = (long) Math.floor(rate * duration.toNanos() / 1e9);
+                run = new LoadRun(client, uri, (int) Math.min(total, 20_000_000));
+                Duration grace = cfg.timeout().isZero() ? Duration.ofSeconds(60) : cfg.timeout().plusSeconds(5);
+                run.openLoop(rate, duration, concurrencyLimit, grace, this::progress);
+            } else {
+                run = new LoadRun(client, uri, (int) Math.min(count, 20_000_000));
+                run.closedLoop(count, conc, Duration.ofHours(1), this::progress);
+            }
+            err.print("\r\033[K");
+            err.flush();
+            out.print(json ? json(run) : table(run));
+            out.flush();
+        }
+        return Cli.OK;
+    }
+
+    private void progress(LoadRun r) {
+        if (json) {
+            return;
+        }
+        var s = r.clientStats();
+        err.printf(Locale.ROOT, "\r\033[Ksent %d  done %d  timeouts %d  errors %d  in flight %d  conns opened %d reused %d",
+                r.sent(), r.completed(), r.timeoutsTotal(), r.errorsTotal(), r.inFlight(), s.opened(), s.reused());
+        err.flush();
+    }
+
+    static String table(LoadRun r) {
+        var s = r.clientStats();
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "requests sent        %d in %.1fs (%.0f/s)%n", r.sent(), r.elapsedSeconds(),
+                r.sent() / Math.max(0.001, r.elapsedSeconds())));
+        if (r.skipped() > 0) b.append(String.format(Locale.ROOT, "skipped (limit)      %d%n", r.skipped()));
+        b.append("completed            ").append(join(r.completedByClass())).append('\n');
+        b.append("timeouts             ").append(r.timeoutsByPhase().isEmpty() ? "0" : join(r.timeoutsByPhase())).append('\n');
+        b.append("errors               ").append(r.errorsByKind().isEmpty() ? "0" : join(r.errorsByKind())).append('\n');
+        b.append(String.format(Locale.ROOT, "connections          opened %d  reused %d  drained %d (back to pool %d, closed %d)  closed %d%n",
+                s.opened(), s.reused(), s.drainedReused() + s.drainedClosed(), s.drainedReused(), s.drainedClosed(), s.closed()));
+        b.append(String.format(Locale.ROOT, "latency (completed)  p50 %.1fms  p90 %.1fms  p99 %.1fms  max %.1fms%n",
+                r.latencyMillis(50), r.latencyMillis(90), r.latencyMillis(99), r.latencyMillis(100)));
+        return b.toString();
+    }
+
+    private static String join(Map<String, Long> m) {
+        StringBuilder b = new StringBuilder();
+        m.forEach((k, v) -> b.append(k).append(' ').append(v).append("  "));
+        return b.toString().trim();
+    }
+
+    static String json(LoadRun r) {
+        var s = r.clientStats();
+        return "{\"sent\":" + r.sent()
+                + ",\"skipped\":" + r.skipped()
+                + ",\"elapsed_s\":" + String.format(Locale.ROOT, "%.3f", r.elapsedSeconds())
+                + ",\"completed\":" + obj(r.completedByClass())
+                + ",\"timeouts\":" + obj(r.timeoutsByPhase())
+                + ",\"errors\":" + obj(r.errorsByKind())
+                + ",\"connections\":{\"opened\":" + s.opened() + ",\"reused\":" + s.reused()
+                + ",\"drained\":" + (s.drainedReused() + s.drainedClosed()) + ",\"drained_reused\":" + s.drainedReused()
+                + ",\"drained_closed\":" + s.drainedClosed() + ",\"closed\":" + s.closed() + "}"
+                + ",\"latency_ms\":{" + String.format(Locale.ROOT, "\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f",
+                        r.latencyMillis(50), r.latencyMillis(90), r.latencyMillis(99), r.latencyMillis(100)) + "}"
+                + ",\"peak_in_flight\":" + r.peakInFlight()
+                + "}\n";
+    }
+
+    private static String obj(Map<String, Long> m) {
+        StringBuilder b = new StringBuilder("{");
+        m.forEach((k, v) -> {
+            if (b.length() > 1) b.append(',');
+            b.append('"').append(k).append("\":").append(v);
+        });
+        return b.append('}').toString();
+    }
+}
