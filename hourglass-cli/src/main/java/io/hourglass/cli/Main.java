@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 Serve.class,
                 Get.class,
                 Load.class,
+                Lab.class,
                 Tcpstat.class,
         })
 public final class Main {

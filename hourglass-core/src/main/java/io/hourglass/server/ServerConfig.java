@@ -51,6 +51,12 @@ import java.util.Objects;
  *                           a connection alive; a larger rest closes the connection. Default 256 KiB
  * @param shutdownTimeout    how long {@link Server#shutdown()} lets in-flight requests finish before it
  *                           closes their connections. Default 30s
+ * @param watchClientDisconnect
+ *      Whether the server watches a connection while its handler runs, so that a client that closes or
+ *      resets it cancels the request and the socket is closed at once (see docs/timeouts.md). Default true.
+ *      {@code false} behaves like servers that notice a departed client only when the handler returns (Go's
+ *      net/http with a handler that ignores its context): the socket then sits in CLOSE_WAIT as long as the
+ *      handler runs. Meant for demonstrations such as {@code hourglass lab storm --naive-upstream}.
  * @param tlsCertificate     a PEM certificate chain file; with {@code tlsPrivateKey}, the server speaks TLS
  * @param tlsPrivateKey      a PEM private key file (PKCS#8, or PKCS#1 RSA)
  */
@@ -70,6 +76,7 @@ public record ServerConfig(
         int maxConnections,
         long maxDrainBytes,
         Duration shutdownTimeout,
+        boolean watchClientDisconnect,
         Path tlsCertificate,
         Path tlsPrivateKey) {
 
@@ -148,6 +155,7 @@ public record ServerConfig(
         private int maxConnections = 10_000;
         private long maxDrainBytes = 256 * 1024;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private boolean watchClientDisconnect = true;
         private Path tlsCertificate;
         private Path tlsPrivateKey;
 
@@ -169,6 +177,7 @@ public record ServerConfig(
             maxConnections = c.maxConnections;
             maxDrainBytes = c.maxDrainBytes;
             shutdownTimeout = c.shutdownTimeout;
+            watchClientDisconnect = c.watchClientDisconnect;
             tlsCertificate = c.tlsCertificate;
             tlsPrivateKey = c.tlsPrivateKey;
         }
@@ -188,6 +197,7 @@ public record ServerConfig(
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder maxDrainBytes(long v) { maxDrainBytes = v; return this; }
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
+        public Builder watchClientDisconnect(boolean v) { watchClientDisconnect = v; return this; }
 
         /** Serve TLS with this PEM certificate chain and PEM private key. */
         public Builder tls(Path certificate, Path privateKey) {
@@ -199,7 +209,8 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(host, port, tlsHandshakeTimeout, readHeaderTimeout, readTimeout, writeTimeout,
                     idleTimeout, handlerTimeout, minRequestBodyRate, minRequestBodyGrace, maxHeaderBytes,
-                    maxHeaderCount, maxConnections, maxDrainBytes, shutdownTimeout, tlsCertificate, tlsPrivateKey);
+                    maxHeaderCount, maxConnections, maxDrainBytes, shutdownTimeout, watchClientDisconnect, tlsCertificate,
+                    tlsPrivateKey);
         }
     }
 }

@@ -300,14 +300,18 @@ final class ServerConn implements Runnable {
         long now = System.nanoTime();
         long ht = cfg.handlerTimeout().toNanos();
         handlerDeadline = ht == 0 ? 0 : now + ht;
-        watchAt = now + WATCH_DELAY;
+        watchAt = cfg.watchClientDisconnect() ? now + WATCH_DELAY : 0;
         lock.lock();
         try {
             handlerRunning = true;
         } finally {
             lock.unlock();
         }
-        conn.armAlarm(watchAt);
+        long first = min(watchAt, handlerDeadline);
+        if (cfg.minRequestBodyRate() > 0 && !body.isComplete()) {
+            first = min(first, now + 250_000_000L); // the body-rate check runs off the same alarm
+        }
+        conn.armAlarm(first);
         Throwable failure = null;
         try {
             handler.handle(req, res);
@@ -546,7 +550,7 @@ final class ServerConn implements Runnable {
             watchAt = 0;
             startWatcher();
         }
-        long next = hd;
+        long next = min(hd, watchAt);
         if (checkBodyRate(now)) {
             next = min(next, now + 250_000_000L);
         }

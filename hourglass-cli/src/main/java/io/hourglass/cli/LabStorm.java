@@ -1,0 +1,301 @@
+package io.hourglass.cli;
+
+import io.hourglass.client.Client;
+import io.hourglass.client.ClientConfig;
+import io.hourglass.client.TimeoutPolicy;
+import io.hourglass.http.Durations;
+import io.hourglass.observe.tcp.ProcNetTcp;
+import io.hourglass.observe.tcp.TcpSnapshot;
+import io.hourglass.observe.tcp.TcpState;
+import io.hourglass.server.Server;
+import io.hourglass.server.ServerConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code hourglass lab storm}: the incident of docs/BACKGROUND on one machine. A slow upstream (an Hourglass
+ * server whose handler waits {@code --delay}, ignoring cancellation like a stuck handler) is driven by the
+ * Hourglass client at a fixed rate with a timeout shorter than the delay, once per timeout policy, while the
+ * TCP states of both sides are sampled from /proc. Prints a side-by-side table and writes an HTML report.
+ */
+@Command(name = "storm",
+        description = {"Reproduces the connection storm: a slow upstream, a client timeout shorter than its delay,",
+            "once with the CLOSE policy (what Go and most clients do) and once with DRAIN (Hourglass's default),",
+            "sampling TCP states on both sides every 200ms. Prints a table and writes an HTML report.",
+            "Each policy gets its own upstream port, so one run's TIME_WAIT sockets do not count in the other's."},
+        footer = {"", "Examples:", "  hourglass lab storm",
+            "  hourglass lab storm --rate 100 --duration 30s --delay 3s --timeout 500ms",
+            "  hourglass lab storm --policy close --naive-upstream   # the upstream keeps CLOSE_WAIT, like Go's"},
+        mixinStandardHelpOptions = true)
+final class LabStorm implements Callable<Integer> {
+    @Option(names = "--rate", paramLabel = "N", description = "Calls per second (default 50).")
+    double rate = 50;
+
+    @Option(names = "--duration", paramLabel = "DUR", converter = DurationConverter.class,
+            description = "Load time per policy (default 20s).")
+    Duration duration = Duration.ofSeconds(20);
+
+    @Option(names = "--delay", paramLabel = "DUR", converter = DurationConverter.class,
+            description = "How long the upstream's handler takes (default 5s).")
+    Duration delay = Duration.ofSeconds(5);
+
+    @Option(names = "--timeout", paramLabel = "DUR", converter = DurationConverter.class,
+            description = "Client total timeout per call (default 1s).")
+    Duration timeout = Duration.ofSeconds(1);
+
+    @Option(names = "--policy", paramLabel = "close|drain|both", description = "Which policies to run (default both).")
+    String policy = "both";
+
+    @Option(names = "--max-conns-per-host", paramLabel = "N", description = "Client pool cap (default 64).")
+    int maxConns = 64;
+
+    @Option(names = "--honour-cancel", description = "The upstream's handler stops when its request is cancelled.")
+    boolean honourCancel;
+
+    @Option(names = "--naive-upstream",
+            description = "The upstream does not watch for departed clients (like Go's net/http): its sockets stay "
+                    + "in CLOSE_WAIT, and the client's in FIN_WAIT2, until each handler returns.")
+    boolean naive;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write the report (default lab-out).")
+    Path outDir = Path.of("lab-out");
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    LabStorm() {
+        this(System.out, System.err);
+    }
+
+    LabStorm(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** One sample of both sides' TCP states for the upstream's port. */
+    record Sample(double t, int clientEstab, int clientFinWait2, int clientTimeWait, int clientOther,
+            int serverEstab, int serverCloseWait, long opened, int draining, int upstreamInFlight) {}
+
+    /** One policy's run. */
+    record Result(TimeoutPolicy policy, int port, LoadRun run, Client.Stats stats, List<Sample> samples,
+            int upstreamPeak) {
+        int peak(java.util.function.ToIntFunction<Sample> f) {
+            return samples.stream().mapToInt(f).max().orElse(0);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<TimeoutPolicy> policies = switch (policy.toLowerCase(Locale.ROOT)) {
+            case "both" -> List.of(TimeoutPolicy.CLOSE, TimeoutPolicy.DRAIN);
+            case "close" -> List.of(TimeoutPolicy.CLOSE);
+            case "drain" -> List.of(TimeoutPolicy.DRAIN);
+            default -> throw new Cli.UsageException("--policy must be close, drain or both, got '" + policy + "'");
+        };
+        if (rate <= 0 || rate > 5000) throw new Cli.UsageException("--rate must be between 0 and 5000, got " + rate);
+        if (duration.isZero() || duration.compareTo(Duration.ofMinutes(30)) > 0) {
+            throw new Cli.UsageException("--duration must be more than 0 and at most 30m");
+        }
+        if (timeout.isZero()) throw new Cli.UsageException("--timeout must be more than 0 (the storm needs a timeout)");
+        if (delay.compareTo(Duration.ofMinutes(5)) > 0) throw new Cli.UsageException("--delay must be at most 5m");
+        if (maxConns < 1) throw new Cli.UsageException("--max-conns-per-host must be at least 1");
+        if (!ProcNetTcp.isSupported()) {
+            throw new Cli.UsageException("the lab samples TCP states from /proc/net/tcp, which this system does not have (Linux only)");
+        }
+        out.printf(Locale.ROOT, "storm: %s calls/s for %s, upstream delay %s, client timeout %s, max %d connections per host%s%n",
+                fmt(rate), Durations.format(duration), Durations.format(delay), Durations.format(timeout), maxConns,
+                naive ? ", naive upstream" : "");
+        out.printf(Locale.ROOT, "expected under CLOSE: ~%d new connections; under DRAIN: at most %d%n",
+                (long) (rate * duration.toSeconds()), Math.min(maxConns, (long) Math.ceil(rate * delay.toMillis() / 1000.0)));
+        out.flush();
+        List<Result> results = new ArrayList<>();
+        for (TimeoutPolicy p : policies) {
+            results.add(runOne(p));
+        }
+        out.println();
+        out.print(table(results));
+        Path report = writeReport(results);
+        out.println();
+        out.println("report: " + report.toAbsolutePath());
+        out.flush();
+        return Cli.OK;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    private Result runOne(TimeoutPolicy p) throws IOException, InterruptedException {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        long delayNanos = delay.toNanos();
+        Server up = Server.start(ServerConfig.builder().host("127.0.0.1").port(0)
+                .handlerTimeout(Duration.ZERO).writeTimeout(Duration.ZERO).maxConnections(100_000)
+                .watchClientDisconnect(!naive).shutdownTimeout(Duration.ofSeconds(1)).build(), (req, res) -> {
+                    peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    try {
+                        long end = System.nanoTime() + delayNanos;
+                        long left;
+                        while ((left = end - System.nanoTime()) > 0) {
+                            try {
+                                Thread.sleep(Duration.ofNanos(left));
+                            } catch (InterruptedException e) {
+                                if (honourCancel) {
+                                    return;
+                                }
+                            }
+                        }
+                        res.send("late\n");
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                });
+        int port = up.port();
+        ClientConfig cfg = ClientConfig.builder().timeout(timeout).timeoutPolicy(p).maxConnsPerHost(maxConns)
+                .maxIdlePerHost(maxConns).build();
+        List<Sample> samples = new ArrayList<>();
+        String label = p.name().toLowerCase(Locale.ROOT);
+        try (Client client = new Client(cfg)) {
+            long total = (long) Math.floor(rate * duration.toNanos() / 1e9);
+            LoadRun run = new LoadRun(client, URI.create("http://127.0.0.1:" + port + "/slow"), (int) Math.min(total, 10_000_000));
+            long t0 = System.nanoTime();
+            Thread sampler = Thread.ofVirtual().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        Sample s = sample(port, t0, client, inFlight.get());
+                        synchronized (samples) {
+                            samples.add(s);
+                        }
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (IOException e) {
+                        // /proc raced with a socket change: skip this sample
+                    }
+                }
+            });
+            run.openLoop(rate, duration, 100_000, timeout.plusSeconds(2), r -> progress(label, r, samples));
+            // Keep sampling the tail until the upstream's handlers and the drains are done.
+            long until = System.nanoTime() + delayNanos + 3_000_000_000L;
+            while (System.nanoTime() - until < 0 && (inFlight.get() > 0 || draining(client) > 0)) {
+                Thread.sleep(200);
+                progress(label, run, samples);
+            }
+            Thread.sleep(400);
+            sampler.interrupt();
+            sampler.join(2000);
+            err.print("\r\033[K");
+            err.flush();
+            return new Result(p, port, run, client.stats(), List.copyOf(samples), peak.get());
+        } finally {
+            up.shutdown();
+        }
+    }
+
+    /** Connections draining now, from the client's own gauge. */
+    private static int draining(Client c) {
+        String text = c.metrics().toPrometheusText();
+        int sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("hourglass_client_connections{") && line.contains("state=\"draining\"")) {
+                sum += (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    private static Sample sample(int port, long t0, Client client, int upstreamInFlight) throws IOException {
+        TcpSnapshot all = ProcNetTcp.snapshot();
+        TcpSnapshot clientSide = all.withRemotePort(port);
+        TcpSnapshot serverSide = all.withLocalPort(port).filter(s -> s.state() != TcpState.LISTEN);
+        int estab = clientSide.count(TcpState.ESTABLISHED);
+        int fw2 = clientSide.count(TcpState.FIN_WAIT2);
+        int tw = clientSide.count(TcpState.TIME_WAIT);
+        int other = clientSide.size() - estab - fw2 - tw;
+        return new Sample((System.nanoTime() - t0) / 1e9, estab, fw2, tw, other,
+                serverSide.count(TcpState.ESTABLISHED), serverSide.count(TcpState.CLOSE_WAIT),
+                client.stats().opened(), draining(client), upstreamInFlight);
+    }
+
+    private void progress(String label, LoadRun r, List<Sample> samples) {
+        Sample last;
+        synchronized (samples) {
+            last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
+        }
+        var s = r.clientStats();
+        err.printf(Locale.ROOT, "\r\033[K[%s] %4.0fs  sent %d  timeouts %d  conns opened %d reused %d drained %d"
+                        + "  |  client ESTAB %d FIN_WAIT2 %d TIME_WAIT %d  server CLOSE_WAIT %d",
+                label, last == null ? 0 : last.t(), r.sent(), r.timeoutsTotal(), s.opened(), s.reused(),
+                s.drainedReused() + s.drainedClosed(),
+                last == null ? 0 : last.clientEstab(), last == null ? 0 : last.clientFinWait2(),
+                last == null ? 0 : last.clientTimeWait(), last == null ? 0 : last.serverCloseWait());
+        err.flush();
+    }
+
+    static String table(List<Result> results) {
+        StringBuilder b = new StringBuilder();
+        String[][] rows = {
+            {"requests sent"}, {"completed (any status)"}, {"timeouts"}, {"other errors"},
+            {"connections opened"}, {"connections reused"}, {"connections drained (back to pool / closed)"},
+            {"peak client FIN_WAIT2"}, {"peak client TIME_WAIT"}, {"peak client ESTABLISHED"},
+            {"peak server CLOSE_WAIT"}, {"upstream peak concurrency"},
+        };
+        List<List<String>> cols = new ArrayList<>();
+        for (Result r : results) {
+            var s = r.stats();
+            List<String> c = new ArrayList<>();
+            c.add(String.valueOf(r.run().sent()));
+            c.add(String.valueOf(r.run().completed()));
+            c.add(r.run().timeoutsByPhase().isEmpty() ? "0" : r.run().timeoutsTotal() + " " + r.run().timeoutsByPhase());
+            c.add(r.run().errorsByKind().isEmpty() ? "0" : r.run().errorsTotal() + " " + r.run().errorsByKind());
+            c.add(String.valueOf(s.opened()));
+            c.add(String.valueOf(s.reused()));
+            c.add((s.drainedReused() + s.drainedClosed()) + " (" + s.drainedReused() + " / " + s.drainedClosed() + ")");
+            c.add(String.valueOf(r.peak(Sample::clientFinWait2)));
+            c.add(String.valueOf(r.peak(Sample::clientTimeWait)));
+            c.add(String.valueOf(r.peak(Sample::clientEstab)));
+            c.add(String.valueOf(r.peak(Sample::serverCloseWait)));
+            c.add(String.valueOf(r.upstreamPeak()));
+            cols.add(c);
+        }
+        int w0 = 46;
+        int w = 26;
+        b.append(String.format(Locale.ROOT, "%-" + w0 + "s", "policy"));
+        for (Result r : results) b.append(String.format(Locale.ROOT, "%-" + w + "s", r.policy()));
+        b.append('\n');
+        for (int i = 0; i < rows.length; i++) {
+            b.append(String.format(Locale.ROOT, "%-" + w0 + "s", rows[i][0]));
+            for (List<String> c : cols) b.append(String.format(Locale.ROOT, "%-" + w + "s", c.get(i)));
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private Path writeReport(List<Result> results) throws IOException {
+        Files.createDirectories(outDir);
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path file = outDir.resolve("storm-" + stamp + ".html");
+        Files.writeString(file, StormReport.html(results, this));
+        return file;
+    }
+
+    String settings() {
+        return String.format(Locale.ROOT, "%s calls/s for %s; upstream handler delay %s (%s cancellation%s); client timeout %s; "
+                        + "max %d connections per host",
+                fmt(rate), Durations.format(duration), Durations.format(delay), honourCancel ? "honours" : "ignores",
+                naive ? ", naive upstream that keeps CLOSE_WAIT" : "", Durations.format(timeout), maxConns);
+    }
+}
