@@ -123,6 +123,7 @@ final class Load implements Callable<Integer> {
         } else if (closed) {
             cb.maxConnsPerHost(Math.max(64, conc)).maxIdlePerHost(Math.max(64, conc));
         }
+        // idle connections are bounded by the cap and the idle timeout (see ClientConfig.maxIdlePerHost)
         ClientConfig cfg = cb.build();
         try (Client client = new Client(cfg)) {
             LoadRun run;

@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  */
 final class LoadRun {
     private final Client client;
-    private final URI uri;
+    private final ClientRequest request; // immutable: one for every call
     private final long[] latenciesNanos;
     private final AtomicInteger latencyCount = new AtomicInteger();
     private final AtomicLongArray byClass = new AtomicLongArray(6);
@@ -44,7 +44,7 @@ final class LoadRun {
 
     LoadRun(Client client, URI uri, int maxCalls) {
         this.client = client;
-        this.uri = uri;
+        this.request = ClientRequest.builder("GET", uri).build();
         this.latenciesNanos = new long[Math.max(1, maxCalls)];
         for (Phase p : Phase.values()) {
             timeouts.put(p, new LongAdder());
@@ -140,7 +140,7 @@ final class LoadRun {
 
     private void one(long plannedStart) {
         byte[] sink = new byte[8192];
-        try (ClientResponse r = client.send(ClientRequest.builder("GET", uri).build())) {
+        try (ClientResponse r = client.send(request)) {
             try (InputStream in = r.body()) {
                 while (in.read(sink) >= 0) { /* discard */ }
             }

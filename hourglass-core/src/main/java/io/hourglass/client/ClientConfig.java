@@ -35,7 +35,10 @@ import java.util.Objects;
  *      message naming the limit. Default 5s.
  * @param maxConnsPerHost the most connections per origin (scheme, host, port), active, idle and draining
  *      together. Default 64: bounded, so a stuck upstream cannot make the client open sockets without limit
- * @param maxIdlePerHost  the most idle connections kept per origin; extra ones are closed. Default 16
+ * @param maxIdlePerHost  the most idle connections kept per origin; extra ones are closed. Default 64, the same
+ *                        as the cap: a smaller number closes connections that come back in a burst and dials
+ *                        them again moments later, which is churn (Go's default of 2 is a known source of it);
+ *                        idle connections are bounded by the idle timeout instead
  * @param timeoutPolicy   what a timeout does to its HTTP/1.1 connection; default {@link TimeoutPolicy#DRAIN}
  * @param drainTimeout    how long a draining connection may wait for the rest of a late response, from the
  *                        call's timeout; past it the connection is closed. Default 30s
@@ -115,7 +118,7 @@ public record ClientConfig(
         private Duration idleTimeout = Duration.ofSeconds(90);
         private Duration poolWaitTimeout = Duration.ofSeconds(5);
         private int maxConnsPerHost = 64;
-        private int maxIdlePerHost = 16;
+        private int maxIdlePerHost = 64;
         private TimeoutPolicy timeoutPolicy = TimeoutPolicy.DRAIN;
         private Duration drainTimeout = Duration.ofSeconds(30);
         private long drainMaxBytes = 1024 * 1024;

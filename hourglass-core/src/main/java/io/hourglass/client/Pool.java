@@ -30,7 +30,7 @@ final class Pool {
     final Origin origin;
     private final Client client;
     private final ClientConfig cfg;
-    private final ReentrantLock lock = new ReentrantLock(true);
+    private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
     private final ArrayDeque<ClientConn> idle = new ArrayDeque<>(); // guarded by lock
     private int total;      // guarded by lock: every connection counted against the cap
