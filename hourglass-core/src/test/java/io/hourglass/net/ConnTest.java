@@ -1,0 +1,165 @@
+package io.hourglass.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Go's deadline semantics on a real loopback socket pair. Timing asserts windows, not instants. */
+class ConnTest {
+    static final long SLACK_MS = 1500;
+    ServerSocket listener;
+    Socket peer;
+    Conn conn;
+
+    @BeforeEach
+    void pair() throws Exception {
+        listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+        peer = listener.accept();
+        conn = Conn.of(client);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        conn.close();
+        peer.close();
+        listener.close();
+    }
+
+    static long ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    @Test
+    void readDeadlineIsNotExtendedByProgress() throws Exception {
+        long t0 = System.nanoTime();
+        conn.setReadDeadline(Instant.now().plusMillis(600));
+        Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < 20; i++) {
+                    peer.getOutputStream().write('x'); // a byte every 100 ms: progress, but the deadline holds
+                    Thread.sleep(100);
+                }
+            } catch (Exception ignored) {
+                // the test ended
+            }
+        });
+        byte[] b = new byte[1];
+        int got = 0;
+        DeadlineExceededException failed = null;
+        try {
+            while (true) {
+                if (conn.read(b, 0, 1) > 0) got++;
+            }
+        } catch (DeadlineExceededException e) {
+            failed = e;
+        }
+        assertThat(failed.op()).isEqualTo(DeadlineExceededException.Op.READ);
+        assertThat(got).isBetween(3, 8);
+        assertThat(ms(t0)).isBetween(590L, 600 + SLACK_MS);
+        // once passed, later reads fail at once too
+        assertThatThrownBy(() -> conn.read(b, 0, 1)).isInstanceOf(DeadlineExceededException.class);
+        // and the write side still works (a server can still answer 408)
+        conn.write(new byte[] {'o', 'k'}, 0, 2);
+        assertThat(peer.getInputStream().readNBytes(2)).containsExactly('o', 'k');
+    }
+
+    @Test
+    void aDeadlineAlreadyPassedFailsTheNextReadAtOnce() {
+        conn.setReadDeadline(Instant.now().minusSeconds(1));
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> conn.read(new byte[1], 0, 1)).isInstanceOf(DeadlineExceededException.class);
+        assertThat(ms(t0)).isLessThan(100);
+    }
+
+    @Test
+    void clearingTheDeadlineBeforeItPassesLeavesReadsBlockingNormally() throws Exception {
+        conn.setReadDeadline(Instant.now().plusMillis(200));
+        conn.setReadDeadline(null);
+        CountDownLatch sent = new CountDownLatch(1);
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(500);
+                peer.getOutputStream().write('z');
+                sent.countDown();
+            } catch (Exception ignored) {
+                // the test ended
+            }
+        });
+        byte[] b = new byte[1];
+        assertThat(conn.read(b, 0, 1)).isEqualTo(1);
+        assertThat(b[0]).isEqualTo((byte) 'z');
+        assertThat(sent.await(1, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void writeDeadlineHoldsWhenThePeerNeverReadsAndResetsTheConnection() throws Exception {
+        conn.setWriteDeadline(Instant.now().plusMillis(500));
+        byte[] block = new byte[64 * 1024];
+        long t0 = System.nanoTime();
+        DeadlineExceededException failed = null;
+        try {
+            for (int i = 0; i < 100_000; i++) {
+                conn.write(block, 0, block.length); // the peer never reads: the buffers fill, the write blocks
+            }
+        } catch (DeadlineExceededException e) {
+            failed = e;
+        }
+        assertThat(failed).isNotNull();
+        assertThat(failed.op()).isEqualTo(DeadlineExceededException.Op.WRITE);
+        assertThat(ms(t0)).isBetween(490L, 500 + SLACK_MS);
+        assertThat(conn.isClosed()).isTrue();
+        // aborted: the peer sees a reset, not an orderly end after the unsent data
+        peer.setSoTimeout(5000);
+        assertThatThrownBy(() -> {
+            byte[] sink = new byte[1 << 16];
+            while (peer.getInputStream().read(sink) >= 0) { /* drain what arrived before the reset */ }
+        }).isInstanceOf(java.net.SocketException.class);
+    }
+
+    @Test
+    void alarmRunsOnceAtItsInstant() throws Exception {
+        CountDownLatch rang = new CountDownLatch(1);
+        long[] at = new long[1];
+        conn.setAlarm(() -> {
+            at[0] = System.nanoTime();
+            rang.countDown();
+        });
+        long t0 = System.nanoTime();
+        conn.armAlarm(t0 + 300_000_000L);
+        assertThat(rang.await(3, TimeUnit.SECONDS)).isTrue();
+        assertThat((at[0] - t0) / 1_000_000).isBetween(299L, 300 + SLACK_MS);
+    }
+
+    @Test
+    void armingAndDisarmingDeadlinesAllocatesNothing() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long far = System.nanoTime() + 60_000_000_000L;
+        conn.setReadDeadlineNanos(far); // first arm may queue the connection to the timer
+        for (int i = 0; i < 10_000; i++) { // warm up so the JIT has compiled the path
+            conn.setReadDeadlineNanos(far + i);
+            conn.setWriteDeadlineNanos(far + i);
+            conn.setReadDeadlineNanos(0);
+            conn.setWriteDeadlineNanos(0);
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 1_000_000; i++) {
+            conn.setReadDeadlineNanos(far + i);
+            conn.setWriteDeadlineNanos(far + i);
+            conn.setReadDeadlineNanos(0);
+            conn.setWriteDeadlineNanos(0);
+        }
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated by 4 million arm/disarm calls").isLessThan(16 * 1024);
+    }
+}
