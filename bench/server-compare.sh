@@ -25,6 +25,8 @@ Servers run one at a time, in an order rotated every round. Results go to bench/
   --threads N        wrk threads (default $def_threads)
   --servers "S ..."  servers, from: $known_servers (default "$def_servers")
   --jvm-opts "OPTS"  JVM flags given to every Java server alike (default: none)
+  --quiet PCT        before each server start, wait (up to ${quiet_limit}s) until the machine's other load
+                     is below PCT % of all CPUs; for shared machines (default: don't wait)
   --markdown         print the summary as Markdown (it is always saved as summary.md too)
   --summarize DIR    print the summary of an earlier run's directory and exit
   -h, --help         this text
@@ -38,9 +40,9 @@ say() { echo "$prog: $*" >&2; }
 
 known_servers="hourglass jetty go"
 def_rounds=3 def_duration=10 def_warmup=5 def_conns="64 256" def_threads=2 def_servers="$known_servers"
-quick_duration=5 quick_warmup=3
+quick_duration=5 quick_warmup=3 quiet_limit=120
 rounds="" duration="" warmup="" conns_list="" threads="" servers="" jvm_opts="" markdown=0 quick=0
-summarize_dir=""
+summarize_dir="" quiet=""
 
 need_arg() { [ "$#" -ge 2 ] || die "$1 needs a value (see --help)"; }
 is_posint() { [[ "$1" =~ ^[1-9][0-9]*$ ]]; }
@@ -55,6 +57,7 @@ while [ "$#" -gt 0 ]; do
     --threads) need_arg "$@"; threads="$2"; shift 2 ;;
     --servers) need_arg "$@"; servers="$2"; shift 2 ;;
     --jvm-opts) need_arg "$@"; jvm_opts="$2"; shift 2 ;;
+    --quiet) need_arg "$@"; quiet="$2"; shift 2 ;;
     --markdown) markdown=1; shift ;;
     --summarize) need_arg "$@"; summarize_dir="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -71,6 +74,7 @@ fi
 is_posint "$rounds" || die "--rounds must be a positive integer, got '$rounds'"
 is_posint "$duration" || die "--duration must be a positive number of seconds, got '$duration'"
 [[ "$warmup" =~ ^[0-9]+$ ]] || die "--warmup must be a number of seconds (0 for none), got '$warmup'"
+[ -z "$quiet" ] || { is_posint "$quiet" && [ "$quiet" -le 100 ]; } || die "--quiet takes a percentage 1-100, got '$quiet'"
 is_posint "$threads" || die "--threads must be a positive integer, got '$threads'"
 read -r -a conns_arr <<<"$conns_list"
 [ "${#conns_arr[@]}" -gt 0 ] || die "--conns is empty"
@@ -354,6 +358,22 @@ children_ms() {
   awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60000 + a[2] * 1000 }; printf "%d", t }' "$1"
 }
 
+# wait_quiet: when --quiet is set, wait until the CPUs were busy less than $quiet % over one second
+# (nothing of ours runs then), for at most $quiet_limit seconds; returns the last busy % seen
+wait_quiet() {
+  local start=$SECONDS a b pct
+  [ -n "$quiet" ] || return 0
+  while :; do
+    a=$(machine_ticks); sleep 1; b=$(machine_ticks)
+    pct=$(( (b - a) * 100 / (clk_tck * ncpu) ))
+    [ "$pct" -lt "$quiet" ] && return 0
+    if [ $(( SECONDS - start )) -ge "$quiet_limit" ]; then
+      say "the machine is still ${pct}% busy with other work after ${quiet_limit}s; measuring anyway"
+      return 0
+    fi
+  done
+}
+
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # start_server NAME OUT ERR: starts it, waits for its 'listening on' line and a correct /hello answer
@@ -433,7 +453,7 @@ for s in "${server_arr[@]}"; do "prepare_$s"; done
 } >"$out/versions.txt"
 {
   echo "rounds=$rounds duration=${duration}s warmup=${warmup}s wrk_threads=$threads conns=\"${conns_arr[*]}\""
-  echo "servers=\"${server_arr[*]}\" jvm_opts=\"${jvm_opts}\" cpus=$(nproc) (wrk on the same machine)"
+  echo "servers=\"${server_arr[*]}\" jvm_opts=\"${jvm_opts}\" quiet=${quiet:-off} cpus=$(nproc) (wrk on the same machine)"
 } >"$out/settings.txt"
 printf 'round\tconns\tserver\tposition\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\terrors\tcpu_s\tcpu_us_per_req\trss_kb\twrk_cpu_s\tother_cpu_pct\n' \
   >"$out/results.tsv"
@@ -452,6 +472,7 @@ for ((r = 0; r < rounds; r++)); do
     for ((i = 0; i < n; i++)); do
       s=${server_arr[$(( (i + r) % n ))]}
       tag="r$((r + 1))-c$c-$s"
+      wait_quiet
       start_server "$s" "$out/$tag.server.out" "$out/$tag.server.err"
       url="http://127.0.0.1:$server_port$url_path"
       echo "# $tag server: $server_cmd" >>"$out/commands.txt"
