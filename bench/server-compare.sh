@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # functions called by name ("start_$name") look unreachable to it
 # Side-by-side server benchmark: wrk against Hourglass and peer servers answering GET /hello,
 # interleaved round by round, with the server's CPU time per request as the main figure.
 # See docs/BENCHMARKS.md for the method and how to read the numbers; --help for the options.
 set -euo pipefail
+# The whole script is one { ...; exit; } block, so bash reads all of it before running any: editing or
+# checking out the file during a run cannot change what that run does.
+{
 
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$bench")
@@ -288,10 +292,12 @@ prepare_hourglass() {
     die "'hourglass serve' is not available in this build (${server_version[hourglass]}); leave it out with --servers \"jetty go\""
   fi
 }
+# the same limits as the Go peer (and Jetty's idle timeout); hourglass's defaults differ
+hourglass_flags=(--read-header-timeout 10s --write-timeout 30s --idle-timeout 60s)
 start_hourglass() {
   # ./hourglass execs java, so $! is the JVM's pid
-  server_cmd="HOURGLASS_JAVA_OPTS='$jvm_opts' $root/hourglass serve --listen 127.0.0.1:0"
-  HOURGLASS_JAVA_OPTS="$jvm_opts" "$root/hourglass" serve --listen 127.0.0.1:0 >"$1" 2>"$2" &
+  server_cmd="HOURGLASS_JAVA_OPTS='$jvm_opts' $root/hourglass serve --listen 127.0.0.1:0 ${hourglass_flags[*]}"
+  HOURGLASS_JAVA_OPTS="$jvm_opts" "$root/hourglass" serve --listen 127.0.0.1:0 "${hourglass_flags[@]}" >"$1" 2>"$2" &
   server_pid=$!
 }
 
@@ -517,3 +523,5 @@ echo
 if [ "$markdown" = 1 ]; then cat "$out/summary.md"; else cat "$out/summary.txt"; fi
 echo
 echo "raw output, versions and commands: $out"
+exit 0
+}
