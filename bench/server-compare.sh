@@ -88,8 +88,11 @@ for c in "${conns_arr[@]}"; do
 done
 read -r -a server_arr <<<"$servers"
 [ "${#server_arr[@]}" -gt 0 ] || die "--servers is empty"
+seen=" "
 for s in "${server_arr[@]}"; do
   [[ " $known_servers " == *" $s "* ]] || die "unknown server '$s'; known: $known_servers"
+  [[ "$seen" != *" $s "* ]] || die "--servers names '$s' twice"
+  seen="$seen$s "
 done
 read -r -a jvm_arr <<<"$jvm_opts"
 
