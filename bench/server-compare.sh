@@ -336,6 +336,18 @@ run_wrk() {
   return "$rc"
 }
 
+# reap_server: the server has ended by itself; waits for it and sets exit_reason to how it ended
+reap_server() {
+  local st=0
+  wait "$server_pid" 2>/dev/null || st=$?
+  server_pid=""
+  if [ "$st" -gt 128 ]; then
+    exit_reason="killed by signal $(kill -l $(( st - 128 )) 2>/dev/null || echo $(( st - 128 )))"
+  else
+    exit_reason="exit status $st"
+  fi
+}
+
 on_exit() {
   local rc=$?
   if [ -n "$wrk_pid" ]; then kill -TERM "$wrk_pid" 2>/dev/null || true; wait "$wrk_pid" 2>/dev/null || true; fi
@@ -393,8 +405,9 @@ start_server() {
     line=$(grep -m1 -o 'listening on http://[^ ]*' "$out" 2>/dev/null || true)
     [ -n "$line" ] && break
     if ! kill -0 "$server_pid" 2>/dev/null; then
+      reap_server
       tail -n 20 "$err" >&2 || true
-      die "$name exited before it was listening (its stderr is above and in $err)"
+      die "$name ended ($exit_reason) before it was listening (its stderr is above and in $err)"
     fi
     sleep 0.1
   done
@@ -490,13 +503,14 @@ for ((r = 0; r < rounds; r++)); do
         run_wrk "$out/$tag.warmup.txt" $(( warmup + 30 )) -t"$threads" -c"$c" -d"${warmup}s" "$url" \
           || die "wrk warm-up against $s failed (see $out/$tag.warmup.txt)"
       fi
-      kill -0 "$server_pid" 2>/dev/null || die "$s died during warm-up (see $out/$tag.server.err)"
+      kill -0 "$server_pid" 2>/dev/null || { reap_server; die "$s ended during warm-up, $exit_reason (see $out/$tag.server.err)"; }
       echo "# $tag measured: wrk -t$threads -c$c -d${duration}s --latency $url" >>"$out/commands.txt"
       t0=$(cpu_ticks "$server_pid") || die "cannot read /proc/$server_pid/stat"
       m0=$(machine_ticks); children_ms "$out/.times" >"$out/.w0"; w0=$(<"$out/.w0")
       run_wrk "$out/$tag.wrk.txt" $(( duration + 30 )) -t"$threads" -c"$c" -d"${duration}s" --latency "$url" \
         || die "wrk against $s failed (see $out/$tag.wrk.txt)"
-      t1=$(cpu_ticks "$server_pid") || die "$s died during the measured run (see $out/$tag.server.err)"
+      t1=$(cpu_ticks "$server_pid" 2>/dev/null) \
+        || { reap_server; die "$s ended during the measured run, $exit_reason (see $out/$tag.server.err)"; }
       m1=$(machine_ticks); children_ms "$out/.times" >"$out/.w1"; w1=$(<"$out/.w1")
       rss=$(rss_kb "$server_pid")
       stop_server
