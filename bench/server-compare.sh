@@ -368,9 +368,6 @@ cpu_ticks() {
   echo $(( f[11] + f[12] + f[13] + f[14] ))
 }
 
-# machine_ticks: "BUSY" clock ticks of all CPUs together since boot (/proc/stat: user nice system irq
-# softirq steal; guest time is already inside user)
-machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 
 # children_ms FILE: user+system milliseconds of this shell's waited-for children so far, from bash's
 # 'times'; it must run in this shell, not in a $(...) subshell, whose counters start at zero
@@ -379,14 +376,18 @@ children_ms() {
   awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60000 + a[2] * 1000 }; printf "%d", t }' "$1"
 }
 
-# wait_quiet: when --quiet is set, wait until the CPUs were busy less than $quiet % over one second
-# (nothing of ours runs then), for at most $quiet_limit seconds; returns the last busy % seen
+# busy_total: "BUSY TOTAL" clock ticks of all CPUs together since boot, from /proc/stat: BUSY is user
+# nice system irq softirq steal (guest time is already inside user), TOTAL adds idle and iowait
+busy_total() { awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6; exit }' /proc/stat; }
+
+# wait_quiet: when --quiet is set, wait until the CPUs were busy less than $quiet % over about one
+# second (nothing of ours runs then), for at most $quiet_limit seconds
 wait_quiet() {
-  local start=$SECONDS a b pct
+  local start=$SECONDS b0 t0 b1 t1 pct
   [ -n "$quiet" ] || return 0
   while :; do
-    a=$(machine_ticks); sleep 1; b=$(machine_ticks)
-    pct=$(( (b - a) * 100 / (clk_tck * ncpu) ))
+    read -r b0 t0 <<<"$(busy_total)"; sleep 1; read -r b1 t1 <<<"$(busy_total)"
+    pct=$(( t1 > t0 ? (b1 - b0) * 100 / (t1 - t0) : 0 ))
     [ "$pct" -lt "$quiet" ] && return 0
     if [ $(( SECONDS - start )) -ge "$quiet_limit" ]; then
       say "the machine is still ${pct}% busy with other work after ${quiet_limit}s; measuring anyway"
@@ -482,7 +483,6 @@ printf 'round\tconns\tserver\tposition\trequests\tseconds\treq_per_s\tp50_ms\tp9
 : >"$out/commands.txt"
 
 n=${#server_arr[@]}
-ncpu=$(nproc)
 per_run=$(( warmup + duration + 3 ))
 total=$(( rounds * ${#conns_arr[@]} * n * per_run ))
 say "results in $out"
@@ -506,12 +506,12 @@ for ((r = 0; r < rounds; r++)); do
       kill -0 "$server_pid" 2>/dev/null || { reap_server; die "$s ended during warm-up, $exit_reason (see $out/$tag.server.err)"; }
       echo "# $tag measured: wrk -t$threads -c$c -d${duration}s --latency $url" >>"$out/commands.txt"
       t0=$(cpu_ticks "$server_pid") || die "cannot read /proc/$server_pid/stat"
-      m0=$(machine_ticks); children_ms "$out/.times" >"$out/.w0"; w0=$(<"$out/.w0")
+      read -r m0 mt0 <<<"$(busy_total)"; children_ms "$out/.times" >"$out/.w0"; w0=$(<"$out/.w0")
       run_wrk "$out/$tag.wrk.txt" $(( duration + 30 )) -t"$threads" -c"$c" -d"${duration}s" --latency "$url" \
         || die "wrk against $s failed (see $out/$tag.wrk.txt)"
       t1=$(cpu_ticks "$server_pid" 2>/dev/null) \
         || { reap_server; die "$s ended during the measured run, $exit_reason (see $out/$tag.server.err)"; }
-      m1=$(machine_ticks); children_ms "$out/.times" >"$out/.w1"; w1=$(<"$out/.w1")
+      read -r m1 mt1 <<<"$(busy_total)"; children_ms "$out/.times" >"$out/.w1"; w1=$(<"$out/.w1")
       rss=$(rss_kb "$server_pid")
       stop_server
       parsed=$(parse_wrk "$out/$tag.wrk.txt") || die "cannot parse wrk's output in $out/$tag.wrk.txt"
@@ -522,8 +522,8 @@ for ((r = 0; r < rounds; r++)); do
       wrk_s=$(awk -v ms=$(( w1 - w0 )) 'BEGIN { printf "%.2f", ms / 1000 }')
       # CPU the machine spent on anything but this server and wrk (other developers' builds, ...), as a
       # share of all CPUs over the run: a noise indicator, not a correction
-      other_pct=$(awk -v m=$(( m1 - m0 )) -v t=$(( t1 - t0 )) -v hz="$clk_tck" -v w="$wrk_s" -v cpus="$ncpu" \
-        -v d="$secs" 'BEGIN { o = (m - t) / hz - w; if (o < 0) o = 0; printf "%.1f", o * 100 / (cpus * d) }')
+      other_pct=$(awk -v m=$(( m1 - m0 )) -v all=$(( mt1 - mt0 )) -v t=$(( t1 - t0 )) -v hz="$clk_tck" -v w="$wrk_s" \
+        'BEGIN { o = m - t - w * hz; if (o < 0 || all <= 0) o = 0; printf "%.1f", o * 100 / (all > 0 ? all : 1) }')
       printf '%d\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $((r + 1)) "$c" "$s" $((i + 1)) \
         "$req" "$secs" "$rps" "$p50" "$p99" "$errs" "$cpu_s" "$cpu_us" "$rss" "$wrk_s" "$other_pct" >>"$out/results.tsv"
       say "$(printf 'round %d/%d  c=%-4s %-10s %9.0f req/s  p50 %6.2f ms  p99 %7.2f ms  CPU %6.1f us/req  RSS %4d MB  other %4.1f%%%s' \
