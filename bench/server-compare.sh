@@ -172,10 +172,15 @@ summarize() {
           r[4] = sprintf("%.2f", med("p50", s, c)); r[5] = sprintf("%.2f", med("p99", s, c))
           r[6] = sprintf("%.1f", med("cpu", s, c)); r[7] = sprintf("%.0f", med("rss", s, c))
           r[8] = runs[s, c]; r[9] = errs[s, c]
-          r[10] = sprintf("%.1f", med("other", s, c))
+          r[10] = sprintf("%.1f", med("other", s, c)); if (med("other", s, c) > 25) noisy = 1
           r[11] = (best == "") ? "n/a" : ratio(med("cpu", s, c), best) " (" bestname ")"
           row(r, 11)
         }
+      }
+      if (noisy) {
+        print ""
+        print "WARNING: other work took over 25 % of the CPUs in a typical round of some rows: their figures are"
+        print "unreliable (a JVM whose JIT is starved looks far worse); rerun those with --quiet on a calmer machine."
       }
       for (ci = 1; ci <= nc; ci++) {
         c = order_c[ci]
