@@ -1,0 +1,3 @@
+module hourglass.bench/gohello
+
+go 1.19

@@ -1,0 +1,79 @@
+package io.hourglass.bench.jetty;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Jetty;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Benchmark peer: plain Jetty 12 core (no servlets) answering {@code GET /hello} with {@code hello\n}.
+ *
+ * <p>Usage: {@code java -jar jetty-hello.jar PORT} (0 picks a free port) or {@code --version}.
+ * Prints {@code listening on http://127.0.0.1:PORT} once it accepts connections, like {@code hourglass serve}.
+ */
+public final class JettyHello {
+    private static final byte[] BODY = "hello\n".getBytes(StandardCharsets.US_ASCII);
+
+    private JettyHello() {}
+
+    /** 200 {@code hello\n} for GET /hello, 404 for anything else. */
+    static final class HelloHandler extends Handler.Abstract.NonBlocking {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            if (!HttpMethod.GET.is(request.getMethod()) || !"/hello".equals(Request.getPathInContext(request))) {
+                Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+                return true;
+            }
+            response.setStatus(HttpStatus.OK_200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, BODY.length);
+            response.write(true, ByteBuffer.wrap(BODY), callback);
+            return true;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 1 && args[0].equals("--version")) {
+            System.out.println("jetty " + Jetty.VERSION);
+            return;
+        }
+        if (args.length != 1) {
+            System.err.println("usage: jetty-hello PORT   (0 picks a free port)");
+            System.exit(2);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(args[0]);
+        } catch (NumberFormatException e) {
+            System.err.println("jetty-hello: not a port: " + args[0]);
+            System.exit(2);
+            return;
+        }
+
+        Server server = new Server(new QueuedThreadPool());  // Jetty's defaults: 8..200 threads
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);  // Go's net/http sends no Server header either
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        connector.setIdleTimeout(60_000);  // keep-alive idle limit, as Go's IdleTimeout 60s
+        server.addConnector(connector);
+        server.setHandler(new HelloHandler());
+        server.setStopAtShutdown(true);
+        server.start();
+        System.out.println("listening on http://127.0.0.1:" + connector.getLocalPort());
+        System.out.flush();
+        server.join();
+    }
+}
