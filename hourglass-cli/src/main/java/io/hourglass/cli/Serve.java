@@ -125,7 +125,7 @@ final class Serve implements Callable<Integer> {
     /** The demo routes. */
     static Router routes() {
         return new Router()
-                .get("/hello", (req, res) -> res.send(HELLO))
+                .get("/hello", (req, res) -> res.header("Content-Type", "text/plain; charset=utf-8").send(HELLO))
                 .get("/sleep", Serve::sleep)
                 .get("/bytes", Serve::bytes)
                 .get("/stream", Serve::stream)
