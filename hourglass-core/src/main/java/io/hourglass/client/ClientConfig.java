@@ -67,14 +67,14 @@ public record ClientConfig(
         EventListener listener) {
 
     public ClientConfig {
-        nonNegative("timeout", timeout);
-        nonNegative("connectTimeout", connectTimeout);
-        nonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
-        nonNegative("responseHeaderTimeout", responseHeaderTimeout);
-        nonNegative("expectContinueTimeout", expectContinueTimeout);
-        nonNegative("idleTimeout", idleTimeout);
-        nonNegative("poolWaitTimeout", poolWaitTimeout);
-        nonNegative("drainTimeout", drainTimeout);
+        io.hourglass.http.Durations.requireNonNegative("timeout", timeout);
+        io.hourglass.http.Durations.requireNonNegative("connectTimeout", connectTimeout);
+        io.hourglass.http.Durations.requireNonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
+        io.hourglass.http.Durations.requireNonNegative("responseHeaderTimeout", responseHeaderTimeout);
+        io.hourglass.http.Durations.requireNonNegative("expectContinueTimeout", expectContinueTimeout);
+        io.hourglass.http.Durations.requireNonNegative("idleTimeout", idleTimeout);
+        io.hourglass.http.Durations.requireNonNegative("poolWaitTimeout", poolWaitTimeout);
+        io.hourglass.http.Durations.requireNonNegative("drainTimeout", drainTimeout);
         if (maxConnsPerHost < 1) {
             throw new IllegalArgumentException("maxConnsPerHost must be at least 1, got " + maxConnsPerHost);
         }
@@ -89,12 +89,6 @@ public record ClientConfig(
         Objects.requireNonNull(listener, "listener");
     }
 
-    private static void nonNegative(String field, Duration d) {
-        Objects.requireNonNull(d, field);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(field + " must not be negative (Duration.ZERO disables it), got " + d);
-        }
-    }
 
     public static ClientConfig defaults() {
         return builder().build();

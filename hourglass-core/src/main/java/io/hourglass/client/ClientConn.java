@@ -92,8 +92,12 @@ final class ClientConn {
                 err = e;
             }
             Thread w;
+            boolean whileIdle;
             lock.lock();
             try {
+                // Decide before handing the bytes over: once the caller has them it may finish its call and
+                // put the connection back to the pool (IDLE), and its own response would look stray.
+                whileIdle = state == IDLE;
                 if (n > 0) {
                     System.arraycopy(tmp, 0, buf, blen, n);
                     blen += n;
@@ -109,12 +113,12 @@ final class ClientConn {
                 LockSupport.unpark(w);
             }
             if (n < 0) {
-                if (state == IDLE) {
+                if (whileIdle) {
                     pool.idleConnectionEnded(this, err == null ? "server closed" : "reset while idle");
                 }
-                return;
+                return; // otherwise the call in progress, or reusable() at release, sees the end
             }
-            if (state == IDLE) {
+            if (whileIdle) {
                 pool.idleConnectionEnded(this, "unexpected bytes while idle");
                 return;
             }

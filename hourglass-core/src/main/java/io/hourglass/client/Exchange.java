@@ -57,6 +57,7 @@ final class Exchange implements ClientConn.Reader {
     private volatile ClientConn conn;
     private boolean reused;
     private volatile boolean requestWritten;
+    private volatile boolean sending;           // a byte of this request may have reached the connection
     private boolean timeoutCounted;
 
     // The response body's hand-over between the caller and the timer (a body nobody reads or closes).
@@ -123,6 +124,7 @@ final class Exchange implements ClientConn.Reader {
             c.reader = this;
             c.received = 0;
             requestWritten = false;
+            sending = false;
             try {
                 return exchange(c);
             } catch (IOException e) {
@@ -146,6 +148,8 @@ final class Exchange implements ClientConn.Reader {
     /** Writes the request and reads the response head; the body is read later through the response. */
     private ClientResponse exchange(ClientConn c) throws IOException {
         armAlarm(c);
+        check(); // a deadline that passed while waiting for the pool must not cost this connection
+        sending = true;
         doing = "writing the request";
         c.conn.setWriteDeadlineNanos(totalDeadline);
         RequestBody b = req.body();
@@ -549,7 +553,9 @@ final class Exchange implements ClientConn.Reader {
     private IOException fail(ClientConn c, IOException e) {
         IOException out = translate(e, c);
         boolean timedOut = out instanceof HttpTimeoutException || cancelled;
-        if (timedOut && cfg.timeoutPolicy() == TimeoutPolicy.DRAIN && requestWritten && !mustClose
+        if (!sending) {
+            c.pool.release(c); // nothing was sent on it: it is as good as before this call took it
+        } else if (timedOut && cfg.timeoutPolicy() == TimeoutPolicy.DRAIN && requestWritten && !mustClose
                 && (body == null || !body.isBroken())) {
             startDrain(c);
         } else {
@@ -731,16 +737,24 @@ final class Exchange implements ClientConn.Reader {
         return out;
     }
 
-    /** The body was read to its end: the connection goes back to the pool. */
-    private void finish() {
+    /** Marks the body ended; true only for the one caller that ended it. */
+    private boolean endOnce() {
         bodyLock.lock();
         try {
             if (ended) {
-                return;
+                return false;
             }
             ended = true;
+            return true;
         } finally {
             bodyLock.unlock();
+        }
+    }
+
+    /** The body was read to its end: the connection goes back to the pool. */
+    private void finish() {
+        if (!endOnce()) {
+            return;
         }
         ClientConn c = conn;
         c.alarmAction = null;
@@ -815,14 +829,8 @@ final class Exchange implements ClientConn.Reader {
 
     /** Abandons a response that became unreachable without being closed (see {@link ClientResponse}). */
     void leaked() {
-        bodyLock.lock();
-        try {
-            if (ended) {
-                return;
-            }
-            ended = true;
-        } finally {
-            bodyLock.unlock();
+        if (!endOnce()) {
+            return;
         }
         giveUpBody();
     }

@@ -67,6 +67,21 @@ public final class Durations {
         return new IllegalArgumentException("invalid duration \"" + s + "\" (expected e.g. 250ms, 1.5s, 2m, 1m30s)");
     }
 
+    /**
+     * Checks a configuration duration: not null, not negative ({@link Duration#ZERO} means "disabled").
+     *
+     * @throws IllegalArgumentException naming the field
+     */
+    public static Duration requireNonNegative(String field, Duration d) {
+        if (d == null) {
+            throw new IllegalArgumentException(field + " must not be null (Duration.ZERO disables it)");
+        }
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(field + " must not be negative (Duration.ZERO disables it), got " + d);
+        }
+        return d;
+    }
+
     /** Formats like Go: {@code 1.5s}, {@code 250ms}, {@code 2m0s}, {@code 0s}. */
     public static String format(Duration d) {
         if (d == null) {

@@ -85,14 +85,14 @@ public record ServerConfig(
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
-        nonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
-        nonNegative("readHeaderTimeout", readHeaderTimeout);
-        nonNegative("readTimeout", readTimeout);
-        nonNegative("writeTimeout", writeTimeout);
-        nonNegative("idleTimeout", idleTimeout);
-        nonNegative("handlerTimeout", handlerTimeout);
-        nonNegative("minRequestBodyGrace", minRequestBodyGrace);
-        nonNegative("shutdownTimeout", shutdownTimeout);
+        io.hourglass.http.Durations.requireNonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
+        io.hourglass.http.Durations.requireNonNegative("readHeaderTimeout", readHeaderTimeout);
+        io.hourglass.http.Durations.requireNonNegative("readTimeout", readTimeout);
+        io.hourglass.http.Durations.requireNonNegative("writeTimeout", writeTimeout);
+        io.hourglass.http.Durations.requireNonNegative("idleTimeout", idleTimeout);
+        io.hourglass.http.Durations.requireNonNegative("handlerTimeout", handlerTimeout);
+        io.hourglass.http.Durations.requireNonNegative("minRequestBodyGrace", minRequestBodyGrace);
+        io.hourglass.http.Durations.requireNonNegative("shutdownTimeout", shutdownTimeout);
         if (minRequestBodyRate < 0) {
             throw new IllegalArgumentException("minRequestBodyRate must not be negative, got " + minRequestBodyRate);
         }
@@ -113,12 +113,6 @@ public record ServerConfig(
         }
     }
 
-    private static void nonNegative(String field, Duration d) {
-        Objects.requireNonNull(d, field);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(field + " must not be negative (Duration.ZERO disables it), got " + d);
-        }
-    }
 
     /** Whether the server speaks TLS. */
     public boolean tls() {
