@@ -110,7 +110,7 @@ final class StormReport {
         int w = 640;
         int h = 240;
         int left = 50;
-        int right = 10;
+        int right = 24; // room for half of the last time label, which is centred on the right edge
         int top = 10;
         int bottom = 30;
         double yTop = niceCeil(yMax);
