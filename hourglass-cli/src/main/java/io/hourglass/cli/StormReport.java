@@ -38,7 +38,7 @@ final class StormReport {
         b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>hourglass lab storm</title>\n<style>\n")
                 .append("body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}\n")
                 .append("h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:0 0 6px} p{margin:4px 0 12px;line-height:1.4}\n")
-                .append(".panels{display:flex;gap:24px;flex-wrap:wrap} .panel{flex:1;min-width:560px;border:1px solid #ddd;border-radius:6px;padding:12px}\n")
+                .append(".panels{display:flex;gap:24px;flex-wrap:wrap} .panel{flex:1;min-width:560px;max-width:700px;border:1px solid #ddd;border-radius:6px;padding:12px}\n")
                 .append("table{border-collapse:collapse;margin:8px 0 16px} td,th{border:1px solid #ddd;padding:4px 10px;text-align:right}\n")
                 .append("th:first-child,td:first-child{text-align:left} .legend span{display:inline-block;margin-right:14px;font-size:13px}\n")
                 .append(".swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}\n")
@@ -110,7 +110,7 @@ final class StormReport {
         int w = 640;
         int h = 240;
         int left = 50;
-        int right = 10;
+        int right = 24; // room for half of the last time label, which is centred on the right edge
         int top = 10;
         int bottom = 30;
         double yTop = niceCeil(yMax);
