@@ -60,12 +60,12 @@ class LoadCliTest {
         assertThat(r.code()).isZero();
         String json = r.stdout().strip();
         assertThat(json).startsWith("{").endsWith("}").doesNotContain("\n");
-        assertThat(number(json, "sent")).isEqualTo(200);
-        assertThat(number(json, "completed.2xx")).isEqualTo(200);
-        assertThat(number(json, "connections.opened")).isBetween(1L, 4L);
-        assertThat(number(json, "connections.reused")).isEqualTo(200 - number(json, "connections.opened"));
+        assertThat(number(json, "sent")).as(json).isEqualTo(200);
+        assertThat(number(json, "completed.2xx")).as(json).isEqualTo(200);
+        assertThat(number(json, "connections.opened")).as(json).isBetween(1L, 4L);
+        assertThat(number(json, "connections.reused")).as(json).isEqualTo(200 - number(json, "connections.opened"));
         assertThat(json).contains("\"timeouts\":{}").contains("\"errors\":{}");
-        assertThat(number(json, "peak_in_flight")).isBetween(1L, 4L);
+        assertThat(number(json, "peak_in_flight")).as(json).isBetween(1L, 4L);
     }
 
     /*
@@ -80,13 +80,13 @@ class LoadCliTest {
                 "--policy", "drain", "--json");
         assertThat(r.code()).isZero();
         String json = r.stdout().strip();
-        assertThat(number(json, "sent")).isEqualTo(20);
-        assertThat(number(json, "timeouts.total")).isEqualTo(20);
-        assertThat(number(json, "completed.2xx")).isZero();
+        assertThat(number(json, "sent")).as(json).isEqualTo(20);
+        assertThat(number(json, "timeouts.total")).as(json).isEqualTo(20);
+        assertThat(number(json, "completed.2xx")).as(json).isZero();
         long opened = number(json, "connections.opened");
-        assertThat(opened).as("connections opened for 20 timed-out calls: " + json).isBetween(1L, 15L);
-        assertThat(number(json, "connections.reused")).isEqualTo(20 - opened);
-        assertThat(number(json, "connections.drained_reused")).isPositive();
+        assertThat(opened).as(json).isBetween(1L, 15L);
+        assertThat(number(json, "connections.reused")).as(json).isEqualTo(20 - opened);
+        assertThat(number(json, "connections.drained_reused")).as(json).isPositive();
     }
 
     @Test
@@ -95,12 +95,12 @@ class LoadCliTest {
                 "--policy", "close", "--json");
         assertThat(r.code()).isZero();
         String json = r.stdout().strip();
-        assertThat(number(json, "sent")).isEqualTo(20);
-        assertThat(number(json, "timeouts.total")).isEqualTo(20);
-        assertThat(number(json, "connections.opened")).isEqualTo(20);
-        assertThat(number(json, "connections.reused")).isZero();
-        assertThat(number(json, "connections.drained")).isZero();
-        assertThat(number(json, "connections.closed")).isEqualTo(20);
+        assertThat(number(json, "sent")).as(json).isEqualTo(20);
+        assertThat(number(json, "timeouts.total")).as(json).isEqualTo(20);
+        assertThat(number(json, "connections.opened")).as(json).isEqualTo(20);
+        assertThat(number(json, "connections.reused")).as(json).isZero();
+        assertThat(number(json, "connections.drained")).as(json).isZero();
+        assertThat(number(json, "connections.closed")).as(json).isEqualTo(20);
     }
 
     @Test
