@@ -69,14 +69,15 @@ class LoadCliTest {
     }
 
     /*
-     * Open loop: 20 calls, one every 50ms, each given up after 300ms while /sleep answers after 500ms. Under
-     * DRAIN a timed-out connection reads the late response and goes back to the pool at about 50i + 500ms,
-     * so the calls from about 550ms on reuse those: about 11 connections for 20 calls. (With a 1s sleep no
-     * drain would end before the last call starts at 950ms, and DRAIN, too, would open 20.)
+     * Open loop: 20 calls, one every 50ms, each given up after 300ms while /sleep answers after 400ms. Under
+     * DRAIN a timed-out connection reads the late response and goes back to the pool at about 50i + 400ms,
+     * so the calls from about 450ms on reuse those: about 9 connections for 20 calls (at most 15 leaves room
+     * for a loaded machine). Under CLOSE every timeout closes its connection: 20. (With a 1s sleep no drain
+     * would end before the last call starts at 950ms, and DRAIN, too, would open 20.)
      */
     @Test
     void openLoopTimeoutsUnderDrainReuseConnections() throws Exception {
-        CliRun r = load(serve("/sleep?d=500ms"), "--rate", "20", "--duration", "1s", "--timeout", "300ms",
+        CliRun r = load(serve("/sleep?d=400ms"), "--rate", "20", "--duration", "1s", "--timeout", "300ms",
                 "--policy", "drain", "--json");
         assertThat(r.code()).isZero();
         String json = r.stdout().strip();
@@ -91,7 +92,7 @@ class LoadCliTest {
 
     @Test
     void openLoopTimeoutsUnderCloseOpenOneConnectionPerCall() throws Exception {
-        CliRun r = load(serve("/sleep?d=500ms"), "--rate", "20", "--duration", "1s", "--timeout", "300ms",
+        CliRun r = load(serve("/sleep?d=400ms"), "--rate", "20", "--duration", "1s", "--timeout", "300ms",
                 "--policy", "close", "--json");
         assertThat(r.code()).isZero();
         String json = r.stdout().strip();
