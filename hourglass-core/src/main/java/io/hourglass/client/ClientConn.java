@@ -128,6 +128,17 @@ final class ClientConn {
     /** The InBuffer's source: bytes from the reader thread, waiting untimed until data, end, or a deadline. */
     private int pull(byte[] b, int off, int len) throws IOException {
         while (true) {
+            // Check before handing bytes over, not only before parking: bytes that came while this thread ran
+            // late (a GC pause, busy carrier threads) must not extend a deadline that has passed.
+            Reader r = reader;
+            if (r != null) {
+                try {
+                    r.check();
+                } catch (IOException e) {
+                    waiter = null;
+                    throw e;
+                }
+            }
             lock.lock();
             try {
                 int avail = blen - bpos;
@@ -155,8 +166,7 @@ final class ClientConn {
             } finally {
                 lock.unlock();
             }
-            Reader r = reader;
-            if (r != null) {
+            if (r != null) { // again, now that the waiter is set, so that an alarm from here on wakes it
                 try {
                     r.check();
                 } catch (IOException e) {

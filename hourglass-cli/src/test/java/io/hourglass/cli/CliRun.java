@@ -1,0 +1,44 @@
+package io.hourglass.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Runs the CLI in-process the way a real process sees it: picocli's writers and {@code System.out} /
+ * {@code System.err} (which {@code get} and {@code load} write to) go to one stdout and one stderr buffer.
+ * Swaps the JVM's streams for the run and restores them, so runs are serialized.
+ */
+record CliRun(int code, String stdout, String stderr, long millis) {
+
+    static synchronized CliRun of(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream savedOut = System.out;
+        PrintStream savedErr = System.err;
+        PrintStream sysOut = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream sysErr = new PrintStream(err, true, StandardCharsets.UTF_8);
+        long t0 = System.nanoTime();
+        int code;
+        System.setOut(sysOut);
+        System.setErr(sysErr);
+        try {
+            code = Main.run(new PrintWriter(new OutputStreamWriter(sysOut, StandardCharsets.UTF_8), true),
+                    new PrintWriter(new OutputStreamWriter(sysErr, StandardCharsets.UTF_8), true), args);
+        } finally {
+            System.setOut(savedOut);
+            System.setErr(savedErr);
+        }
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        sysOut.flush();
+        sysErr.flush();
+        return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), millis);
+    }
+
+    List<String> stderrLines() {
+        return stderr.lines().toList();
+    }
+}
