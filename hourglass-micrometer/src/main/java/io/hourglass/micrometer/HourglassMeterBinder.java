@@ -14,7 +14,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,9 +44,9 @@ import java.util.concurrent.TimeUnit;
  *     {@code hourglass.server.request.duration}</td></tr>
  * <tr><td>any other {@link Histogram}</td><td>two {@link FunctionCounter}s, {@code <name>.count} and
  *     {@code <name>.sum}</td><td>{@code <name>.count}, {@code <name>.sum}</td></tr>
- * <tr><td>{@link CallbackGauge} without labels</td><td>{@link io.micrometer.core.instrument.Gauge} that runs
- *     the callback</td><td>as a gauge</td></tr>
- * <tr><td>{@link CallbackGauge} with labels</td><td>not shown (see below)</td><td>—</td></tr>
+ * <tr><td>{@link CallbackGauge}</td><td>one {@link io.micrometer.core.instrument.Gauge} per label set
+ *     present when bound; the callback runs at most once a second for all of them</td>
+ *     <td>{@code hourglass.client.connections}</td></tr>
  * </table>
  * Underscores become dots, Micrometer's own convention; its Prometheus registry turns the names back into the
  * Hourglass ones ({@code hourglass_server_requests_total}, {@code hourglass_server_request_duration_seconds_count}).
@@ -56,29 +58,37 @@ import java.util.concurrent.TimeUnit;
  *     the bucket counts, use {@link #withBucketCounters()}: each bucket becomes a {@link FunctionCounter}
  *     {@code <name>.buckets} tagged {@code le} (cumulative, as in Prometheus), from which a backend that
  *     understands {@code le} can estimate quantiles. Or scrape Hourglass's Prometheus text.</li>
- * <li>Gauges computed with labels, such as {@code hourglass_tcp_connections{state,peer}}: their label sets
- *     change from one read to the next, which fixed Micrometer meters do not model. They stay in the
- *     Prometheus text.</li>
+ * <li>Computed gauges whose label sets change, such as {@code hourglass_tcp_connections{state,peer}}: a
+ *     Micrometer gauge is fixed, so the binder makes one per label set that the callback returned when
+ *     {@link #bindTo} ran. A label set missing from a later read reads {@code NaN} (most registries then skip
+ *     it); one that appears later is shown after the next {@link #bindTo}. The values of one family come from
+ *     one run of the callback, reused for a second, so a publish that reads all of them (TCP states read
+ *     {@code /proc/net/tcp}) runs it once.</li>
  * <li>Children made after {@link #bindTo}. Hourglass makes a child the first time a label value is seen (a
  *     new client host, say). Call {@link #bindTo} again, for instance on a schedule: meters already bound are
  *     found again by Micrometer, not duplicated, and the new children are added. The server makes all of its
  *     children when it starts, so binding after {@code Server.start} shows all of them.</li>
  * </ul>
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe.
  */
 public final class HourglassMeterBinder implements MeterBinder {
+    private static final long SAMPLES_REUSED_NANOS = 1_000_000_000L;
+
     private final MetricsRegistry source;
     private final boolean bucketCounters;
+    private final long samplesReusedNanos;
+    private final Map<CallbackGauge, Samples> samples = new ConcurrentHashMap<>();
 
     /** A binder for {@code source}'s meters, without bucket counters. */
     public HourglassMeterBinder(MetricsRegistry source) {
-        this(source, false);
+        this(source, false, SAMPLES_REUSED_NANOS);
     }
 
-    private HourglassMeterBinder(MetricsRegistry source, boolean bucketCounters) {
+    HourglassMeterBinder(MetricsRegistry source, boolean bucketCounters, long samplesReusedNanos) {
         this.source = Objects.requireNonNull(source, "source");
         this.bucketCounters = bucketCounters;
+        this.samplesReusedNanos = samplesReusedNanos;
     }
 
     /**
@@ -87,7 +97,7 @@ public final class HourglassMeterBinder implements MeterBinder {
      * ({@code 0.25}, {@code +Inf}); its value is the cumulative count of observations at or below the bound.
      */
     public HourglassMeterBinder withBucketCounters() {
-        return new HourglassMeterBinder(source, true);
+        return new HourglassMeterBinder(source, true, samplesReusedNanos);
     }
 
     /**
@@ -155,17 +165,51 @@ public final class HourglassMeterBinder implements MeterBinder {
         }
     }
 
-    private static void bindCallbackGauge(MeterRegistry meters, CallbackGauge family) {
-        if (!family.labelNames().isEmpty()) {
-            return; // label sets that change per read: not representable as fixed meters (see the class comment)
+    private void bindCallbackGauge(MeterRegistry meters, CallbackGauge family) {
+        Samples memo = samples.computeIfAbsent(family, f -> new Samples(f, samplesReusedNanos));
+        Map<List<String>, Number> now;
+        try {
+            now = memo.read();
+        } catch (RuntimeException e) {
+            return; // e.g. /proc/net/tcp unreadable: the other families are still bound
         }
-        io.micrometer.core.instrument.Gauge.builder(meterName(family), family, g -> {
-                    Number v = g.samples().get(List.of());
-                    return v == null ? Double.NaN : v.doubleValue();
-                })
-                .description(family.help())
-                .strongReference(true)
-                .register(meters);
+        String name = meterName(family);
+        for (List<String> values : now.keySet()) {
+            io.micrometer.core.instrument.Gauge.builder(name, memo, m -> m.value(values))
+                    .description(family.help())
+                    .tags(tags(family, values))
+                    .strongReference(true)
+                    .register(meters);
+        }
+    }
+
+    /** The latest samples of one computed gauge family, reused for a short while so a publish runs it once. */
+    private static final class Samples {
+        private record Taken(long atNanos, Map<List<String>, Number> values) {}
+
+        private final CallbackGauge family;
+        private final long reuseNanos;
+        private volatile Taken last; // replaced whole; two readers racing may both run the callback, harmlessly
+
+        Samples(CallbackGauge family, long reuseNanos) {
+            this.family = family;
+            this.reuseNanos = reuseNanos;
+        }
+
+        Map<List<String>, Number> read() {
+            Taken t = last;
+            long now = System.nanoTime();
+            if (t == null || now - t.atNanos() >= reuseNanos) {
+                t = new Taken(now, family.samples());
+                last = t;
+            }
+            return t.values();
+        }
+
+        double value(List<String> labelValues) {
+            Number v = read().get(labelValues);
+            return v == null ? Double.NaN : v.doubleValue();
+        }
     }
 
     /**

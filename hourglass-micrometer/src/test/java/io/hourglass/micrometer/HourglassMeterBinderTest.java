@@ -91,17 +91,67 @@ class HourglassMeterBinderTest {
     }
 
     @Test
-    void callbackGaugesWithoutLabelsAreShownAndThoseWithLabelsAreNot() {
+    void callbackGaugeWithoutLabelsRunsTheCallback() {
         double[] now = {7};
         hg.gauge("uptime_seconds", "Up.", () -> now[0]);
-        hg.gauges("hourglass_tcp_connections", "TCP.", List.of("state", "peer"),
-                () -> Map.of(List.of("established", "10.0.0.1"), 3));
-        new HourglassMeterBinder(hg).bindTo(meters);
+        new HourglassMeterBinder(hg, false, 0).bindTo(meters);
         io.micrometer.core.instrument.Gauge up = meters.get("uptime.seconds").gauge();
         assertThat(up.value()).isEqualTo(7);
         now[0] = 8;
         assertThat(up.value()).isEqualTo(8);
-        assertThat(meters.find("hourglass.tcp.connections").meters()).isEmpty();
+    }
+
+    @Test
+    void callbackGaugeWithLabelsGetsAGaugePerLabelSetPresentWhenBound() {
+        Map<List<String>, Integer> now = new HashMap<>();
+        now.put(List.of("established", "10.0.0.1"), 3);
+        now.put(List.of("time_wait", "10.0.0.1"), 40);
+        hg.gauges("hourglass_tcp_connections", "TCP.", List.of("state", "peer"), () -> now);
+        HourglassMeterBinder binder = new HourglassMeterBinder(hg, false, 0);
+        binder.bindTo(meters);
+
+        io.micrometer.core.instrument.Gauge est = meters.get("hourglass.tcp.connections")
+                .tags("state", "established", "peer", "10.0.0.1").gauge();
+        assertThat(est.value()).isEqualTo(3);
+        assertThat(est.getId().getDescription()).isEqualTo("TCP.");
+        now.put(List.of("established", "10.0.0.1"), 4);
+        assertThat(est.value()).isEqualTo(4);
+        now.remove(List.of("established", "10.0.0.1")); // no such socket any more
+        assertThat(est.value()).isNaN();
+
+        now.put(List.of("fin_wait2", "10.0.0.7"), 9); // new label set: shown after binding again
+        assertThat(meters.find("hourglass.tcp.connections").tag("state", "fin_wait2").gauge()).isNull();
+        binder.bindTo(meters);
+        assertThat(meters.get("hourglass.tcp.connections").tag("state", "fin_wait2").gauge().value()).isEqualTo(9);
+        assertThat(meters.getMeters()).hasSize(3);
+    }
+
+    @Test
+    void oneReadOfACallbackServesAllItsGaugesForASecond() {
+        int[] runs = {0};
+        hg.gauges("x", "X.", List.of("k"), () -> {
+            runs[0]++;
+            return Map.of(List.of("a"), 1, List.of("b"), 2, List.of("c"), 3);
+        });
+        new HourglassMeterBinder(hg).bindTo(meters);
+        int afterBind = runs[0];
+        double sum = 0;
+        for (Meter m : meters.find("x").meters()) {
+            sum += ((io.micrometer.core.instrument.Gauge) m).value();
+        }
+        assertThat(sum).isEqualTo(6);
+        assertThat(runs[0]).isEqualTo(afterBind); // within the second: no new run
+    }
+
+    @Test
+    void aFailingCallbackDoesNotStopTheOtherFamiliesFromBinding() {
+        hg.gauges("broken", "B.", List.of("k"), () -> {
+            throw new IllegalStateException("cannot read /proc/net/tcp");
+        });
+        hg.counter("ok_total", "OK.").labels().inc();
+        new HourglassMeterBinder(hg).bindTo(meters);
+        assertThat(meters.get("ok").functionCounter().count()).isEqualTo(1);
+        assertThat(meters.find("broken").meters()).isEmpty();
     }
 
     @Test

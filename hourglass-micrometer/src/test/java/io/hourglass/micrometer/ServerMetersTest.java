@@ -178,6 +178,37 @@ class ServerMetersTest {
         }
     }
 
+    @Test
+    void aClientAndAServerSharingARegistryAreBothShown() throws Exception {
+        io.hourglass.observe.MetricsRegistry shared = new io.hourglass.observe.MetricsRegistry();
+        try (Server s = Server.start(ServerConfig.builder().port(0).build(),
+                        new Router().get("/ok", (req, res) -> res.send("ok\n")), shared);
+                io.hourglass.client.Client client = new io.hourglass.client.Client(
+                        io.hourglass.client.ClientConfig.builder().build(), shared)) {
+            for (int i = 0; i < 3; i++) {
+                try (var r = client.send(io.hourglass.client.ClientRequest.get(s.url() + "/ok"))) {
+                    assertThat(r.bodyAsString()).isEqualTo("ok\n");
+                }
+            }
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            new HourglassMeterBinder(shared, false, 0).bindTo(meters);
+
+            String host = meters.get("hourglass.client.connections.opened").functionCounter().getId().getTag("host");
+            assertThat(host).isNotNull();
+            assertThat(meters.get("hourglass.client.connections.opened").tag("host", host).functionCounter().count())
+                    .isEqualTo(1);
+            assertThat(meters.get("hourglass.client.connections.reused").tag("host", host).functionCounter().count())
+                    .isEqualTo(2);
+            assertThat(meters.get("hourglass.client.connections").tags("host", host, "state", "idle").gauge().value())
+                    .isEqualTo(1);
+            assertThat(meters.get("hourglass.client.requests").tag("code", "2xx").functionCounter().count()).isEqualTo(3);
+            assertThat(meters.get("hourglass.server.requests").tag("code", "2xx").functionCounter().count()).isEqualTo(3);
+            // One family for both sides' timeouts, told apart by the side tag.
+            assertThat(meters.find("hourglass.timeouts").tag("side", "client").meters()).isNotEmpty();
+            assertThat(meters.find("hourglass.timeouts").tag("side", "server").meters()).hasSize(7);
+        }
+    }
+
     static List<Tag> tags(Family f, List<String> values) {
         List<Tag> tags = new ArrayList<>();
         for (int i = 0; i < values.size(); i++) {
