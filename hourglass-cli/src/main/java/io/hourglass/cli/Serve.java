@@ -1,6 +1,9 @@
 package io.hourglass.cli;
 
 import io.hourglass.http.Durations;
+import io.hourglass.observe.MetricsRegistry;
+import io.hourglass.observe.tcp.ProcNetTcp;
+import io.hourglass.observe.tcp.TcpMetrics;
 import io.hourglass.server.Request;
 import io.hourglass.server.Response;
 import io.hourglass.server.Router;
@@ -19,7 +22,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code hourglass serve}: the server with demo routes, for trying the timeouts by hand and in tests. */
+/**
+ * {@code hourglass serve}: the server with demo routes, for trying the timeouts by hand and in tests, and
+ * {@code GET /metrics} for Prometheus.
+ */
 @Command(name = "serve",
         description = {"Runs an Hourglass server with built-in demo routes:",
             "  GET /hello              200 hello",
@@ -27,8 +33,11 @@ import picocli.CommandLine.Option;
             "  GET /bytes?n=N          N bytes with Content-Length",
             "  GET /stream?n=N&every=DUR  N chunks 'tick', one every DUR",
             "  POST /echo              sends the request body back",
+            "  GET /metrics            Prometheus text: this server's metrics and, on Linux,",
+            "                          TCP states of its port by peer (docs/metrics.md)",
             "Durations use Go's syntax (250ms, 1.5s, 2m, 1m30s); 0 disables a timeout."},
-        footer = {"", "Example:", "  hourglass serve --listen 127.0.0.1:8080 --read-header-timeout 2s --handler-timeout 5s"},
+        footer = {"", "Example:", "  hourglass serve --listen 127.0.0.1:8080 --read-header-timeout 2s --handler-timeout 5s",
+            "  curl -s 127.0.0.1:8080/metrics"},
         mixinStandardHelpOptions = true)
 final class Serve implements Callable<Integer> {
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
@@ -109,11 +118,16 @@ final class Serve implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerConfig cfg = config();
+        MetricsRegistry registry = new MetricsRegistry();
         Server server;
         try {
-            server = Server.start(cfg, routes());
+            server = Server.start(cfg, routes(registry), registry);
         } catch (IOException e) {
             throw new Cli.UsageException(e.getMessage());
+        }
+        if (ProcNetTcp.isSupported()) {
+            int port = server.port(); // the real one when --listen asked for port 0
+            TcpMetrics.register(registry, s -> s.localPort() == port, TCP_PEERS);
         }
         Signals.onTermination(server::shutdown);
         out.println("listening on " + server.url());
@@ -122,9 +136,16 @@ final class Serve implements Callable<Integer> {
         return Cli.OK;
     }
 
-    /** The demo routes. */
-    static Router routes() {
+    /** Hosts named in {@code hourglass_tcp_connections}'s peer label; the rest are summed as "other". */
+    static final int TCP_PEERS = 20;
+
+    /** The demo routes, and {@code /metrics} serving {@code registry}. */
+    static Router routes(MetricsRegistry registry) {
         return new Router()
+                .get("/metrics", (req, res) -> {
+                    res.header("Content-Type", MetricsRegistry.CONTENT_TYPE);
+                    res.send(registry.toPrometheusText().getBytes(StandardCharsets.UTF_8));
+                })
                 .get("/hello", (req, res) -> res.header("Content-Type", "text/plain; charset=utf-8").send(HELLO))
                 .get("/sleep", Serve::sleep)
                 .get("/bytes", Serve::bytes)

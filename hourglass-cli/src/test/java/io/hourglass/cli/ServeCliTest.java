@@ -70,6 +70,52 @@ class ServeCliTest {
     }
 
     @Test
+    void metricsRouteServesPrometheusTextWithTheServersCountsAndTcpStates(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path stdout = dir.resolve("stdout");
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "--listen", "127.0.0.1:0")
+                .redirectOutput(stdout.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (!Files.readString(stdout).contains("\n") && System.nanoTime() < until && p.isAlive()) {
+                Thread.sleep(20);
+            }
+            String base = Files.readString(stdout).lines().findFirst().orElse("").substring("listening on ".length());
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            for (String path : List.of("/hello", "/hello", "/nope")) {
+                client.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+            }
+            HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("Content-Type"))
+                    .hasValue("text/plain; version=0.0.4; charset=utf-8");
+            List<String> lines = metrics.body().lines().toList();
+            assertThat(lines).contains(
+                    "# TYPE hourglass_server_requests_total counter",
+                    "hourglass_server_requests_total{code=\"2xx\"} 2",
+                    "hourglass_server_requests_total{code=\"4xx\"} 1",
+                    "hourglass_server_connections{state=\"active\"} 1",
+                    "# TYPE hourglass_server_request_duration_seconds histogram",
+                    "hourglass_server_request_duration_seconds_count 3",
+                    "hourglass_timeouts_total{side=\"server\",phase=\"read-header\"} 0",
+                    "hourglass_server_handler_cancellations_total{reason=\"client_gone\"} 0");
+            if (io.hourglass.observe.tcp.ProcNetTcp.isSupported()) {
+                // The listener, and this client's connection seen from the server's side; nothing of other ports.
+                assertThat(lines).contains("hourglass_tcp_connections{state=\"listen\",peer=\"*\"} 1")
+                        .contains("hourglass_tcp_connections{state=\"established\",peer=\"127.0.0.1\"} 1");
+            }
+        } finally {
+            p.destroy();
+            p.waitFor(15, TimeUnit.SECONDS);
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void realProcessPrintsListeningLineServesAndExitsZeroOnSigterm(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

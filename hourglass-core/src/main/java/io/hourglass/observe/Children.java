@@ -1,7 +1,9 @@
 package io.hourglass.observe;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,6 +67,15 @@ final class Children<C> {
         List<Map.Entry<List<String>, C>> entries = new ArrayList<>(byValues.entrySet());
         entries.sort(Map.Entry.comparingByKey(BY_VALUES));
         return entries;
+    }
+
+    /** An unmodifiable copy of the children in {@link #sorted()} order. */
+    Map<List<String>, C> snapshot() {
+        Map<List<String>, C> out = new LinkedHashMap<>();
+        for (Map.Entry<List<String>, C> e : sorted()) {
+            out.put(e.getKey(), e.getValue());
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     static Comparator<List<String>> byValues() {

@@ -3,10 +3,15 @@ package io.hourglass.observe;
 import java.util.List;
 
 /**
- * What the registry needs from a metric family: its identity, the names of its samples, and a writer.
- * Package-private so that none of this shows in the public types that extend it.
+ * A metric family: a name, a help text, label names, and one value (a child) per list of label values.
+ *
+ * <p>Families are made by {@link MetricsRegistry}'s registration methods and listed by
+ * {@link MetricsRegistry#families()}. There are four kinds, and a reader (an exporter to another metrics
+ * system, say) tells them apart with a {@code switch} over this sealed type: {@link Counter}, {@link Gauge} and
+ * {@link Histogram} hold their children and list them with {@code children()}; a {@link CallbackGauge}
+ * computes its samples when read, with {@link CallbackGauge#samples()}.
  */
-abstract class Family {
+public abstract sealed class Family permits Counter, Gauge, Histogram, CallbackGauge {
     final String name;
     final String help;
     final List<String> labelNames;
@@ -17,8 +22,23 @@ abstract class Family {
         this.labelNames = labelNames;
     }
 
-    /** The Prometheus type word: counter, gauge or histogram. */
-    abstract String type();
+    /** The metric name, as registered (a histogram's samples add {@code _bucket}, {@code _sum}, {@code _count}). */
+    public final String name() {
+        return name;
+    }
+
+    /** The help text of the first registration. */
+    public final String help() {
+        return help;
+    }
+
+    /** The label names given at registration, in order; unmodifiable. */
+    public final List<String> labelNames() {
+        return labelNames;
+    }
+
+    /** The Prometheus type word, as {@code # TYPE} writes it: {@code counter}, {@code gauge} or {@code histogram}. */
+    public abstract String type();
 
     /** Every sample name this family writes (a histogram writes three), so collisions can be refused. */
     List<String> sampleNames() {
@@ -37,5 +57,10 @@ abstract class Family {
     /** For error messages: {@code counter foo_total{a,b}}. */
     String describe() {
         return type() + " " + name + (labelNames.isEmpty() ? "" : "{" + String.join(",", labelNames) + "}");
+    }
+
+    @Override
+    public String toString() {
+        return describe();
     }
 }

@@ -86,28 +86,22 @@ public final class Histogram extends Family {
         return children.get(values);
     }
 
-    /** The metric name, as registered; samples add {@code _bucket}, {@code _sum} and {@code _count}. */
-    public String name() {
-        return name;
-    }
-
-    /** The help text of the first registration. */
-    public String help() {
-        return help;
-    }
-
-    /** The label names given at registration, in order. */
-    public List<String> labelNames() {
-        return labelNames;
-    }
-
     /** The upper bounds of the buckets, without the implicit {@code +Inf}. Returns a fresh copy. */
     public double[] bucketBounds() {
         return bounds.clone();
     }
 
+    /**
+     * The children that exist now, by their label values (one per label name, in order), sorted as a scrape
+     * writes them. The map is a snapshot, unmodifiable; the children in it are the live ones, so a reader
+     * may keep one and read its value later. Children made after the call are not in it.
+     */
+    public Map<List<String>, Child> children() {
+        return children.snapshot();
+    }
+
     @Override
-    String type() {
+    public String type() {
         return "histogram";
     }
 

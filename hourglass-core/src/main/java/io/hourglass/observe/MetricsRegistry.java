@@ -32,6 +32,9 @@ import java.util.function.Supplier;
  * label values (compared as strings, first label first). The text is built in memory first and appended in one
  * call, so a callback that throws leaves {@code out} untouched.
  *
+ * <p><b>Reading.</b> {@link #families()} lists the families, and each lists its children, for code that
+ * exports them elsewhere (the {@code hourglass-micrometer} module does).
+ *
  * <p>Thread-safe: registration, updates and writing may run concurrently. A write sees each child's value at
  * some moment during the write; it is not an atomic snapshot across children.
  */
@@ -133,6 +136,22 @@ public final class MetricsRegistry {
         double[] bounds = Histogram.checkBounds(name, bucketBounds);
         return register(new Histogram(name, Names.checkHelp(name, help),
                 Names.checkLabelNames(name, labelNames, Histogram.reservedLabels()), bounds), Histogram.class);
+    }
+
+    /**
+     * The families registered so far, in registration order: a snapshot of the list, unmodifiable, holding the
+     * live families. This is the read side for exporters to other metrics systems; switch over the sealed
+     * {@link Family} to tell a {@link Counter}, {@link Gauge}, {@link Histogram} or {@link CallbackGauge} apart,
+     * then read the children of the first three with {@code children()}, and the samples of the last with
+     * {@link CallbackGauge#samples()}. Families registered later are not in the list; none is ever removed.
+     */
+    public List<Family> families() {
+        lock.lock();
+        try {
+            return List.copyOf(families.values());
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

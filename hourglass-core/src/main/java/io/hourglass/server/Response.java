@@ -169,6 +169,11 @@ public final class Response {
         return keepAlive;
     }
 
+    /** Whether the handler's head was committed and not taken away since: the status that went out. */
+    boolean headCommitted() {
+        return state.get() == COMMITTED;
+    }
+
     private void commit() throws IOException {
         if (!state.compareAndSet(OPEN, COMMITTED)) {
             checkAlive();

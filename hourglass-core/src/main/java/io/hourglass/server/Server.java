@@ -2,20 +2,19 @@ package io.hourglass.server;
 
 import io.hourglass.http.Durations;
 import io.hourglass.http.Phase;
+import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.util.EnumMap;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
@@ -33,6 +32,12 @@ import javax.net.ssl.SSLContext;
  * <p>{@link #start} binds and starts accepting before it returns. {@link #shutdown()} is graceful: it stops
  * accepting, closes idle keep-alive connections at once, lets in-flight requests finish until the shutdown
  * timeout, then closes what is left. {@link #close()} is {@link #shutdown()}.
+ *
+ * <p><b>Metrics.</b> Every server records into a {@link MetricsRegistry}: its own, or the one given to
+ * {@link #start(ServerConfig, Handler, MetricsRegistry)}. {@link #metrics()} returns it, ready to be written
+ * out in the Prometheus text format. The families (connections opened and closed, connections by state,
+ * responses by status class, timeouts by phase, handler cancellations by reason, request duration) are listed
+ * in {@code docs/metrics.md}. Recording costs a few lock-free updates per request and allocates nothing.
  */
 public final class Server implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Server.class.getName());
@@ -45,18 +50,14 @@ public final class Server implements AutoCloseable {
     private final Set<ServerConn> conns = ConcurrentHashMap.newKeySet();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread acceptor;
-    private final Map<Phase, LongAdder> timeouts = new EnumMap<>(Phase.class);
-    private final LongAdder cancelled = new LongAdder();
-    private final LongAdder accepted = new LongAdder();
+    private final ServerMetrics metrics;
     private volatile boolean closing; // set once by shutdown; read by every connection
 
-    private Server(ServerConfig config, Handler handler) throws IOException {
+    private Server(ServerConfig config, Handler handler, MetricsRegistry registry) throws IOException {
         this.config = config;
         this.handler = handler;
         this.tls = config.tls() ? io.hourglass.internal.tls.Pem.serverContext(config.tlsCertificate(), config.tlsPrivateKey()) : null;
-        for (Phase p : Phase.values()) {
-            timeouts.put(p, new LongAdder());
-        }
+        this.metrics = new ServerMetrics(registry);
         this.permits = new Semaphore(config.maxConnections());
         ServerSocket ss = new ServerSocket();
         ss.setReuseAddress(true);
@@ -71,12 +72,34 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * Binds to the configured address and starts serving.
+     * Binds to the configured address and starts serving, recording metrics into a registry of its own
+     * ({@link #metrics()}).
      *
      * @throws IOException when the address cannot be bound, or the TLS files cannot be read
      */
     public static Server start(ServerConfig config, Handler handler) throws IOException {
-        Server s = new Server(config, java.util.Objects.requireNonNull(handler, "handler"));
+        return start(config, handler, new MetricsRegistry());
+    }
+
+    /**
+     * Binds to the configured address and starts serving, recording metrics into {@code registry}, for an
+     * application that exports one registry for everything it runs.
+     *
+     * <p>The registry is a collaborator, like the handler, rather than a field of {@link ServerConfig}: a
+     * config is an immutable value that {@link ServerConfig#toBuilder()} copies freely, and a copied registry
+     * would silently merge the metrics of servers meant to be apart. Servers that are given the same registry
+     * do share its series (there is no per-server label), and the counting accessors of each
+     * ({@link #acceptedConnections()}, {@link #timeouts}, {@link #cancelledHandlers()}) then report the sum.
+     *
+     * @throws IOException when the address cannot be bound, or the TLS files cannot be read
+     * @throws IllegalArgumentException when {@code registry} already has one of the server's metric names
+     *     registered with another type or other labels
+     */
+    public static Server start(ServerConfig config, Handler handler, MetricsRegistry registry) throws IOException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(registry, "registry");
+        Server s = new Server(config, handler, registry);
         s.acceptor.start();
         return s;
     }
@@ -113,24 +136,36 @@ public final class Server implements AutoCloseable {
         return closing;
     }
 
+    /** The registry this server records its metrics into. */
+    public MetricsRegistry metrics() {
+        return metrics.registry();
+    }
+
+    ServerMetrics recorder() {
+        return metrics;
+    }
+
     /** Connections currently open. */
     public int openConnections() {
         return conns.size();
     }
 
-    /** Connections accepted since start. */
+    /** Connections accepted since start: {@code hourglass_server_connections_opened_total}. */
     public long acceptedConnections() {
-        return accepted.sum();
+        return metrics.accepted();
     }
 
-    /** Timeouts counted for {@code phase} since start. */
+    /** Timeouts counted for {@code phase} since start: {@code hourglass_timeouts_total{side="server"}}. */
     public long timeouts(Phase phase) {
-        return timeouts.get(phase).sum();
+        return metrics.timeouts(Objects.requireNonNull(phase, "phase"));
     }
 
-    /** Handlers cancelled since start (client gone or handler timeout). */
+    /**
+     * Handlers cancelled since start, client gone or handler timeout:
+     * {@code hourglass_server_handler_cancellations_total}, both reasons.
+     */
     public long cancelledHandlers() {
-        return cancelled.sum();
+        return metrics.cancellations();
     }
 
     private void acceptLoop() {
@@ -149,7 +184,7 @@ public final class Server implements AutoCloseable {
                     Thread.sleep(10); // e.g. too many open files: do not spin
                     continue;
                 }
-                accepted.increment();
+                metrics.opened();
                 try {
                     s.setTcpNoDelay(true);
                 } catch (SocketException ignored) {
@@ -172,12 +207,8 @@ public final class Server implements AutoCloseable {
 
     void timeout(Phase phase) {
         if (phase != null) {
-            timeouts.get(phase).increment();
+            metrics.timeout(phase);
         }
-    }
-
-    void handlerCancelled() {
-        cancelled.increment();
     }
 
     void handlerError(Throwable t) {

@@ -46,6 +46,7 @@ final class ServerConn implements Runnable {
 
     private final Server server;
     private final ServerConfig cfg;
+    private final ServerMetrics metrics;
     private final Socket raw;
     private final Handler handler;
     private final H1Parser parser;
@@ -88,6 +89,7 @@ final class ServerConn implements Runnable {
     ServerConn(Server server, Socket raw) {
         this.server = server;
         this.cfg = server.config();
+        this.metrics = server.recorder();
         this.raw = raw;
         this.handler = server.handler();
         this.parser = new H1Parser(cfg.maxHeaderBytes(), cfg.maxHeaderCount());
@@ -112,7 +114,7 @@ final class ServerConn implements Runnable {
         } catch (IOException | RuntimeException e) {
             server.log(e);
         } finally {
-            state = DONE;
+            enter(DONE);
             if (conn != null) {
                 if (!abandonedByTimer) {
                     conn.close();
@@ -177,7 +179,7 @@ final class ServerConn implements Runnable {
         in.rewindIfEmpty();
         sawFirstByte = false;
         if (in.available() == 0) {
-            state = IDLE;
+            enter(IDLE);
             if (server.closing()) {
                 return false;
             }
@@ -224,7 +226,7 @@ final class ServerConn implements Runnable {
     /** Called by the parser when a request's first byte is there: idle ends, the header clock starts. */
     private void firstByte() {
         sawFirstByte = true;
-        state = ACTIVE;
+        enter(ACTIVE);
         long now = System.nanoTime();
         requestStart = now;
         if (!firstRequest) {
@@ -235,6 +237,15 @@ final class ServerConn implements Runnable {
                 d = now + rt;
             }
             conn.setReadDeadlineNanos(d);
+        }
+    }
+
+    /** Moves to state {@code next}, keeping the connections-by-state gauge in step. Only this thread calls it. */
+    private void enter(int next) {
+        int prev = state;
+        if (prev != next) {
+            state = next;
+            metrics.moved(prev, next);
         }
     }
 
@@ -272,6 +283,7 @@ final class ServerConn implements Runnable {
         runHandler(req, res);
 
         if (abandonedByTimer || req.isCancelled() || conn.isClosed()) {
+            responseEnded(res);
             return false;
         }
         boolean keep = res.keepAlive() && head.keepAlive && !server.closing();
@@ -280,8 +292,10 @@ final class ServerConn implements Runnable {
                 keep = false; // a Content-Length body left short: only a close tells the client
             }
         } catch (IOException e) {
+            responseEnded(res);
             return false;
         }
+        responseEnded(res);
         if (keep && !b.isComplete()) {
             keep = drainBody(b);
         }
@@ -294,6 +308,17 @@ final class ServerConn implements Runnable {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Counts the handler's response once it has ended, if its head was committed. An abandoned response is
+     * counted by whoever abandoned it (the error response, or the handler timeout's 503); a request whose
+     * client left before a head was committed has no response to count.
+     */
+    private void responseEnded(Response res) {
+        if (res.headCommitted()) {
+            metrics.responded(res.status(), System.nanoTime() - requestStart);
+        }
     }
 
     private void runHandler(Request req, Response res) throws IOException {
@@ -404,6 +429,7 @@ final class ServerConn implements Runnable {
         } catch (IOException ignored) {
             // the client is gone or too slow: the close follows anyway
         }
+        metrics.responded(status, System.nanoTime() - requestStart);
     }
 
     /**
@@ -661,7 +687,7 @@ final class ServerConn implements Runnable {
         if (req != null) {
             req.cancel("client closed the connection");
         }
-        server.handlerCancelled();
+        metrics.cancelled(ServerMetrics.CancelReason.CLIENT_GONE);
         conn.close(); // our FIN goes now: CLOSE_WAIT ends here, not when the handler returns
         interruptHandler();
     }
@@ -682,12 +708,14 @@ final class ServerConn implements Runnable {
         Request req = request;
         Response res = response;
         boolean nothingSent;
+        long start;
         lock.lock();
         try {
             if (!handlerRunning || req == null || res == null) {
                 return;
             }
             req.cancel("handler timeout");
+            start = requestStart; // written before runHandler took this lock, so visible here
             abandonedByTimer = true;
             nothingSent = res.abandon("handler timeout after " + fmt(cfg.handlerTimeout()));
             thread.interrupt();
@@ -695,7 +723,7 @@ final class ServerConn implements Runnable {
             lock.unlock();
         }
         server.timeout(Phase.HANDLER);
-        server.handlerCancelled();
+        metrics.cancelled(ServerMetrics.CancelReason.HANDLER_TIMEOUT);
         if (nothingSent) {
             byte[] body = ("handler did not finish within " + fmt(cfg.handlerTimeout()) + "\n")
                     .getBytes(StandardCharsets.UTF_8);
@@ -711,8 +739,10 @@ final class ServerConn implements Runnable {
                 // the client went away as well
             }
             conn.close();
+            metrics.responded(503, System.nanoTime() - start);
         } else {
             conn.abort(); // the response had begun: the client must see it truncated
+            metrics.responded(res.status(), System.nanoTime() - start);
         }
     }
 

@@ -1,0 +1,135 @@
+package io.hourglass.server;
+
+import io.hourglass.http.Phase;
+import io.hourglass.observe.Counter;
+import io.hourglass.observe.Gauge;
+import io.hourglass.observe.Histogram;
+import io.hourglass.observe.MetricsRegistry;
+
+/**
+ * The server's metric children, looked up once when the server starts so that recording on the request
+ * path is a field read and a lock-free update: no key, no map lookup, no allocation. The names are those of
+ * {@code docs/metrics.md}; each family is registered idempotently, so servers (and later clients) that share
+ * a registry add up into the same series.
+ */
+final class ServerMetrics {
+    static final String OPENED = "hourglass_server_connections_opened_total";
+    static final String CLOSED = "hourglass_server_connections_closed_total";
+    static final String CONNECTIONS = "hourglass_server_connections";
+    static final String REQUESTS = "hourglass_server_requests_total";
+    static final String TIMEOUTS = "hourglass_timeouts_total";
+    static final String CANCELLATIONS = "hourglass_server_handler_cancellations_total";
+    static final String DURATION = "hourglass_server_request_duration_seconds";
+
+    /** The phases a server can time out in; their series exist from the start, at 0. */
+    private static final Phase[] SERVER_PHASES = {Phase.TLS_HANDSHAKE, Phase.IDLE, Phase.READ_HEADER,
+        Phase.READ_BODY, Phase.MIN_BODY_RATE, Phase.WRITE, Phase.HANDLER};
+
+    /** Why a handler was cancelled: the values of the {@code reason} label. */
+    enum CancelReason {
+        CLIENT_GONE("client_gone"),
+        HANDLER_TIMEOUT("handler_timeout");
+
+        final String label;
+
+        CancelReason(String label) {
+            this.label = label;
+        }
+    }
+
+    private final MetricsRegistry registry;
+    private final Counter.Child opened;
+    private final Counter.Child closed;
+    private final Gauge.Child[] byState; // indexed by ServerConn.IDLE / ACTIVE; DONE has none
+    private final Counter requests;
+    private final Counter.Child[] byClass = new Counter.Child[10]; // status / 100; 2..5 made up front
+    private final Counter timeoutFamily;
+    private final Counter.Child[] timeouts = new Counter.Child[Phase.values().length]; // by ordinal
+    private final Counter.Child[] cancellations = new Counter.Child[CancelReason.values().length];
+    private final Histogram.Child duration;
+
+    ServerMetrics(MetricsRegistry registry) {
+        this.registry = registry;
+        opened = registry.counter(OPENED, "Connections the server accepted.").labels();
+        closed = registry.counter(CLOSED,
+                "Connections the server finished with: socket closed and its thread done.").labels();
+        Gauge conns = registry.gauge(CONNECTIONS, "Connections open now: active while a request is being "
+                + "read, handled or answered; idle while waiting for the next request.", "state");
+        byState = new Gauge.Child[] {conns.labels("idle"), conns.labels("active")};
+        requests = registry.counter(REQUESTS, "Responses the server sent, by status class, including its own "
+                + "error responses (400, 408, 431, 503 ...).", "code");
+        for (int c = 2; c <= 5; c++) {
+            byClass[c] = requests.labels(c + "xx");
+        }
+        timeoutFamily = registry.counter(TIMEOUTS, "Timeouts, by side (server or client) and phase.",
+                "side", "phase");
+        for (Phase p : SERVER_PHASES) {
+            timeouts[p.ordinal()] = timeoutFamily.labels("server", p.label());
+        }
+        Counter cancelled = registry.counter(CANCELLATIONS,
+                "Handlers cancelled while running, by reason.", "reason");
+        for (CancelReason r : CancelReason.values()) {
+            cancellations[r.ordinal()] = cancelled.labels(r.label);
+        }
+        duration = registry.histogram(DURATION, "Time from the first byte of a request to the end of its "
+                + "response (last byte written, or the connection cut).").labels();
+    }
+
+    MetricsRegistry registry() {
+        return registry;
+    }
+
+    /** A connection was accepted; it starts idle (waiting for its first request). */
+    void opened() {
+        opened.inc();
+        byState[ServerConn.IDLE].inc();
+    }
+
+    /** A connection moved between {@link ServerConn#IDLE}, {@link ServerConn#ACTIVE} and {@link ServerConn#DONE}. */
+    void moved(int from, int to) {
+        byState[from].dec();
+        if (to == ServerConn.DONE) {
+            closed.inc();
+        } else {
+            byState[to].inc();
+        }
+    }
+
+    /** A response ended: {@code status} went out, {@code nanos} after the request's first byte. */
+    void responded(int status, long nanos) {
+        int c = status / 100;
+        Counter.Child child = c >= 0 && c < byClass.length ? byClass[c] : null;
+        if (child == null) {
+            // 1xx never ends a request; 6xx to 9xx are legal but rare: a lookup (and its key) is fine here.
+            child = requests.labels(c + "xx");
+        }
+        child.inc();
+        duration.observeNanos(nanos);
+    }
+
+    void timeout(Phase phase) {
+        Counter.Child child = timeouts[phase.ordinal()];
+        (child != null ? child : timeoutFamily.labels("server", phase.label())).inc();
+    }
+
+    void cancelled(CancelReason reason) {
+        cancellations[reason.ordinal()].inc();
+    }
+
+    long accepted() {
+        return opened.value();
+    }
+
+    long timeouts(Phase phase) {
+        Counter.Child child = timeouts[phase.ordinal()];
+        return child != null ? child.value() : timeoutFamily.labels("server", phase.label()).value();
+    }
+
+    long cancellations() {
+        long n = 0;
+        for (Counter.Child c : cancellations) {
+            n += c.value();
+        }
+        return n;
+    }
+}
