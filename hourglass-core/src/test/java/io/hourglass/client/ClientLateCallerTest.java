@@ -76,6 +76,11 @@ class ClientLateCallerTest {
                     .isInstanceOfSatisfying(HttpTimeoutException.class, e -> assertThat(e.phase()).isEqualTo(Phase.TOTAL));
             assertThat(ms(t0)).as("fails when the caller resumes").isBetween(500L, 500 + SLACK_MS);
             // the late response was complete: the drain gives the connection back and the next call reuses it
+            long until = System.nanoTime() + 5_000_000_000L; // the drain runs on its own thread
+            while (client.stats().drainedReused() == 0 && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+            assertThat(client.stats().drainedReused()).isEqualTo(1);
             try (ClientResponse r = client.send(ClientRequest.get(srv.url("/next")))) {
                 assertThat(r.bodyAsString()).isEqualTo("ok\n");
                 assertThat(r.reused()).isTrue();
