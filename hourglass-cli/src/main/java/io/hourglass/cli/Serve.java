@@ -142,15 +142,15 @@ final class Serve implements Callable<Integer> {
     /** The demo routes, and {@code /metrics} serving {@code registry}. */
     static Router routes(MetricsRegistry registry) {
         return new Router()
-                .get("/metrics", (req, res) -> {
-                    res.header("Content-Type", MetricsRegistry.CONTENT_TYPE);
-                    res.send(registry.toPrometheusText().getBytes(StandardCharsets.UTF_8));
-                })
                 .get("/hello", (req, res) -> res.header("Content-Type", "text/plain; charset=utf-8").send(HELLO))
                 .get("/sleep", Serve::sleep)
                 .get("/bytes", Serve::bytes)
                 .get("/stream", Serve::stream)
-                .post("/echo", Serve::echo);
+                .post("/echo", Serve::echo)
+                .get("/metrics", (req, res) -> { // last: the demo routes, /hello first, match as before
+                    res.header("Content-Type", MetricsRegistry.CONTENT_TYPE);
+                    res.send(registry.toPrometheusText().getBytes(StandardCharsets.UTF_8));
+                });
     }
 
     private static final byte[] HELLO = "hello\n".getBytes(StandardCharsets.US_ASCII);
