@@ -139,18 +139,22 @@ final class Serve implements Callable<Integer> {
     /** Hosts named in {@code hourglass_tcp_connections}'s peer label; the rest are summed as "other". */
     static final int TCP_PEERS = 20;
 
-    /** The demo routes, and {@code /metrics} serving {@code registry}. */
-    static Router routes(MetricsRegistry registry) {
+    /** The demo routes, without {@code /metrics}. */
+    static Router routes() {
         return new Router()
-                .get("/metrics", (req, res) -> {
-                    res.header("Content-Type", MetricsRegistry.CONTENT_TYPE);
-                    res.send(registry.toPrometheusText().getBytes(StandardCharsets.UTF_8));
-                })
                 .get("/hello", (req, res) -> res.header("Content-Type", "text/plain; charset=utf-8").send(HELLO))
                 .get("/sleep", Serve::sleep)
                 .get("/bytes", Serve::bytes)
                 .get("/stream", Serve::stream)
                 .post("/echo", Serve::echo);
+    }
+
+    /** The demo routes, then {@code /metrics} serving {@code registry} (last, so /hello matches first). */
+    static Router routes(MetricsRegistry registry) {
+        return routes().get("/metrics", (req, res) -> {
+            res.header("Content-Type", MetricsRegistry.CONTENT_TYPE);
+            res.send(registry.toPrometheusText().getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     private static final byte[] HELLO = "hello\n".getBytes(StandardCharsets.US_ASCII);
