@@ -65,6 +65,25 @@ class ServerShutdownTest {
     }
 
     @Test
+    void maxConnectionsStopsAcceptingUntilOneCloses() throws Exception {
+        try (Server server = Server.start(ServerConfig.builder().port(0).maxConnections(1).build(),
+                (req, res) -> res.send("ok"))) {
+            RawClient first = new RawClient(server.port());
+            first.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(first.read().body()).isEqualTo("ok");
+            try (RawClient second = new RawClient(server.port())) { // the kernel's backlog takes it
+                second.socket.setSoTimeout(500);
+                second.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+                // not served while the first holds the only slot: not one byte of a response arrives
+                assertThatThrownBy(() -> second.in.read()).isInstanceOf(java.net.SocketTimeoutException.class);
+                first.close();
+                second.socket.setSoTimeout(10_000);
+                assertThat(second.read().body()).isEqualTo("ok");
+            }
+        }
+    }
+
+    @Test
     void startFailsWithAClearMessageWhenThePortIsTaken() throws Exception {
         try (Server first = Server.start(ServerConfig.builder().port(0).build(), (req, res) -> res.send("x"))) {
             assertThatThrownBy(() -> Server.start(ServerConfig.builder().port(first.port()).build(), (q, r) -> { }))
