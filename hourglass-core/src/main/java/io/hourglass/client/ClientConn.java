@@ -98,7 +98,13 @@ final class ClientConn {
                 // Decide before handing the bytes over: once the caller has them it may finish its call and
                 // put the connection back to the pool (IDLE), and its own response would look stray.
                 whileIdle = state == IDLE;
-                if (n > 0) {
+                if (n > 0 && whileIdle) {
+                    // Bytes nobody asked for: never hand them to a caller (one may take the connection this
+                    // instant and would read them as its response). The connection ends here; such a caller
+                    // fails before any byte of a response, so an idempotent call is retried on a new one.
+                    eof = true;
+                    error = new java.io.EOFException("unexpected bytes on an idle connection");
+                } else if (n > 0) {
                     System.arraycopy(tmp, 0, buf, blen, n);
                     blen += n;
                 } else {
@@ -120,6 +126,7 @@ final class ClientConn {
             }
             if (whileIdle) {
                 pool.idleConnectionEnded(this, "unexpected bytes while idle");
+                conn.close(); // also when a caller took it meanwhile: it sees the end, not the stray bytes
                 return;
             }
         }

@@ -133,6 +133,25 @@ class ClientPoolTest {
     }
 
     @Test
+    void unsolicitedBytesOnAnIdleConnectionNeverBecomeTheNextCallsResponse() throws Exception {
+        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
+                    ScriptedServer.readHead(in);
+                    ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
+                    Thread.sleep(100); // then, unasked, a second response on the idle connection
+                    ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstray");
+                    while (ScriptedServer.readHead(in) != null) {
+                        ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nlater");
+                    }
+                });
+             Client c = new Client()) {
+            assertThat(get(c, srv.url("/a"))).isEqualTo("first");
+            Thread.sleep(400); // the stray response has arrived by now
+            assertThat(get(c, srv.url("/b"))).isEqualTo("later");
+            assertThat(c.stats().opened()).as("the spoiled connection was not reused").isEqualTo(2);
+        }
+    }
+
+    @Test
     void nonIdempotentRequestIsNotRetried() throws Exception {
         try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
                     ScriptedServer.readHead(in);
