@@ -36,7 +36,7 @@ public class Main {
                         }
                         if (r.status() / 100 == 2) ok.incrementAndGet(); else failed.incrementAndGet();
                     } catch (Exception e) {
-                        failed.incrementAndGet();
+                        if (failed.incrementAndGet() <= 3) System.err.println("hg-client: " + e);
                     }
                 }
             });

@@ -31,7 +31,7 @@ public class Main {
                         HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
                         if (r.statusCode() / 100 == 2) ok.incrementAndGet(); else failed.incrementAndGet();
                     } catch (Exception e) {
-                        failed.incrementAndGet();
+                        if (failed.incrementAndGet() <= 3) System.err.println("jdk-client: " + e);
                         if (e instanceof InterruptedException) return;
                     }
                 }
