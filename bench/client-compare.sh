@@ -1,0 +1,595 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317  # functions called by name ("cmd_$name") look unreachable to it
+# Side-by-side client benchmark: Hourglass's client, the JDK's HttpClient and Go's net/http client, each in a
+# closed loop of N GETs with C callers against the same nginx /hello, interleaved round by round, with the
+# client's CPU time per request as the main figure. See docs/BENCHMARKS.md ("Client: closed loop against
+# nginx") for the method and how to read the numbers; --help for the options.
+set -euo pipefail
+# The whole script is one { ...; exit; } block, so bash reads all of it before running any: editing or
+# checking out the file during a run cannot change what that run does.
+{
+
+bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$bench")
+build="$bench/build"
+prog=client-compare
+
+usage() {
+  cat <<EOF
+usage: bench/$prog.sh [options]
+
+Starts nginx (bench/peers/nginx, one worker) on a free loopback port, then runs each client as a fresh
+process doing a closed loop of GET http://127.0.0.1:PORT/hello: C callers back to back over keep-alive,
+each body read fully, until N calls are done. Clients run one at a time, in an order rotated every round.
+Two modes per client and concurrency:
+
+  cold   no warm-up: the whole process's CPU time (start-up, JIT, N calls, exit) per call; how
+         'hourglass load' is measured, and the JDK and Go peers the same way for comparison
+  warm   W warm-up calls first, then the process's own CPU time over the N measured calls only (read
+         inside the process); the Hourglass library through bench/peers/hgclient, and the JDK and Go peers
+
+plus one start-up run per client and round (N=1, C=1, cold). Results go to bench/out/<timestamp>-client/.
+
+  --quick            smoke test: 1 round, N=$quick_n, W=$quick_warmup
+  --rounds R         rounds (default $def_rounds)
+  -n "N ..."         measured calls: one number for every concurrency, or one per --conc entry
+                     (default "$def_n" for --conc "$def_conc")
+  --conc "C ..."     concurrent callers (default "$def_conc")
+  --warmup W         warm-up calls before the measured ones in warm mode (default $def_warmup)
+  --clients "X ..."  clients, from: $known_clients (default all)
+  --modes "M ..."    modes, from: cold warm (default both); hourglass runs cold only, hourglass-lib warm only
+  --jvm-opts "OPTS"  JVM flags given to every Java client alike (default: none)
+  --quiet PCT        before each client run, wait (up to ${quiet_limit}s) until the machine's other load is
+                     below PCT % of all CPUs; for shared machines (default: don't wait)
+  --markdown         print the summary as Markdown (it is always saved as summary.md too)
+  --summarize DIR    print the summary of an earlier run's directory and exit
+  -h, --help         this text
+EOF
+}
+
+die() { echo "$prog: $*" >&2; exit 1; }
+say() { echo "$prog: $*" >&2; }
+
+# ---- options ---------------------------------------------------------------------------------
+
+known_clients="hourglass hourglass-lib jdk go"
+def_rounds=3 def_n="20000 100000" def_conc="1 64" def_warmup=20000
+quick_n=1000 quick_warmup=300 quiet_limit=120
+rounds="" n_list="" conc_list="" warmup="" clients="" modes="" jvm_opts="" markdown=0 quick=0
+summarize_dir="" quiet=""
+
+need_arg() { [ "$#" -ge 2 ] || die "$1 needs a value (see --help)"; }
+is_posint() { [[ "$1" =~ ^[1-9][0-9]*$ ]]; }
+
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1; shift ;;
+    --rounds) need_arg "$@"; rounds="$2"; shift 2 ;;
+    -n) need_arg "$@"; n_list="$2"; shift 2 ;;
+    --conc) need_arg "$@"; conc_list="$2"; shift 2 ;;
+    --warmup) need_arg "$@"; warmup="$2"; shift 2 ;;
+    --clients) need_arg "$@"; clients="$2"; shift 2 ;;
+    --modes) need_arg "$@"; modes="$2"; shift 2 ;;
+    --jvm-opts) need_arg "$@"; jvm_opts="$2"; shift 2 ;;
+    --quiet) need_arg "$@"; quiet="$2"; shift 2 ;;
+    --markdown) markdown=1; shift ;;
+    --summarize) need_arg "$@"; summarize_dir="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+done
+
+if [ "$quick" = 1 ]; then
+  : "${rounds:=1}" "${n_list:=$quick_n}" "${warmup:=$quick_warmup}"
+fi
+: "${rounds:=$def_rounds}" "${conc_list:=$def_conc}" "${warmup:=$def_warmup}"
+: "${clients:=$known_clients}" "${modes:=cold warm}"
+if [ -z "$n_list" ]; then
+  if [ "$conc_list" = "$def_conc" ]; then n_list="$def_n"; else n_list=${def_n##* }; fi
+fi
+
+is_posint "$rounds" || die "--rounds must be a positive integer, got '$rounds'"
+[[ "$warmup" =~ ^[0-9]+$ ]] || die "--warmup must be a number of calls (0 for none), got '$warmup'"
+[ -z "$quiet" ] || { is_posint "$quiet" && [ "$quiet" -le 100 ]; } || die "--quiet takes a percentage 1-100, got '$quiet'"
+read -r -a conc_arr <<<"$conc_list"
+[ "${#conc_arr[@]}" -gt 0 ] || die "--conc is empty"
+for c in "${conc_arr[@]}"; do
+  if ! is_posint "$c" || [ "$c" -gt 10000 ]; then die "--conc takes integers 1-10000, got '$c'"; fi
+done
+read -r -a n_arr <<<"$n_list"
+for v in "${n_arr[@]}"; do is_posint "$v" || die "-n takes positive integers, got '$v'"; done
+if [ "${#n_arr[@]}" -eq 1 ]; then
+  for ((i = 1; i < ${#conc_arr[@]}; i++)); do n_arr[i]=${n_arr[0]}; done
+elif [ "${#n_arr[@]}" -ne "${#conc_arr[@]}" ]; then
+  die "-n has ${#n_arr[@]} numbers for ${#conc_arr[@]} --conc entries: give one, or one per entry"
+fi
+read -r -a client_arr <<<"$clients"
+[ "${#client_arr[@]}" -gt 0 ] || die "--clients is empty"
+seen=" "
+for s in "${client_arr[@]}"; do
+  [[ " $known_clients " == *" $s "* ]] || die "unknown client '$s'; known: $known_clients"
+  [[ "$seen" != *" $s "* ]] || die "--clients names '$s' twice"
+  seen="$seen$s "
+done
+read -r -a mode_arr <<<"$modes"
+[ "${#mode_arr[@]}" -gt 0 ] || die "--modes is empty"
+for m in "${mode_arr[@]}"; do [[ "$m" == cold || "$m" == warm ]] || die "unknown mode '$m'; known: cold warm"; done
+read -r -a jvm_arr <<<"$jvm_opts"
+
+# client_modes NAME: the modes a client runs in
+client_modes() { case "$1" in hourglass) echo cold ;; hourglass-lib) echo warm ;; *) echo cold warm ;; esac; }
+
+# ---- summary (also used by --summarize) ------------------------------------------------------
+
+# summarize DIR FORMAT: medians over rounds from DIR/results.tsv, then ratios. FORMAT: text or markdown.
+summarize() {
+  local dir="$1" format="$2" settings=""
+  [ -f "$dir/results.tsv" ] || die "no results.tsv in $dir"
+  [ -f "$dir/settings.txt" ] && settings=$(tr '\n' ' ' <"$dir/settings.txt")
+  awk -F'\t' -v fmt="$format" -v settings="$settings" '
+    function median(key,   n, i, j, v, a) {
+      n = cnt[key]
+      if (n == 0) return ""
+      for (i = 1; i <= n; i++) a[i] = vals[key, i]
+      for (i = 2; i <= n; i++) { v = a[i]; for (j = i - 1; j >= 1 && a[j] > v; j--) a[j + 1] = a[j]; a[j + 1] = v }
+      if (n % 2) return a[(n + 1) / 2]
+      return (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    function add(field, k, v,   key) { if (v == "" || v == "-") return; key = field SUBSEP k; cnt[key]++; vals[key, cnt[key]] = v }
+    function med(field, k) { return median(field SUBSEP k) }
+    function f(fm, v) { return (v == "") ? "-" : sprintf(fm, v) }
+    function ratio(a, b) { return (a != "" && b != "" && b > 0) ? sprintf("%.2f", a / b) : "-" }
+    function row(cells, n,   i, line) {
+      if (fmt == "markdown") { line = "|"; for (i = 1; i <= n; i++) line = line " " cells[i] " |"; print line }
+      else { line = sprintf("%-20s", cells[1]); for (i = 2; i <= n; i++) line = line sprintf(" %12s", cells[i]); print line }
+    }
+    function rule(n,   i, line) {
+      if (fmt != "markdown") return
+      line = "|---|"; for (i = 2; i <= n; i++) line = line "---:|"; print line
+    }
+    function para(md, txt) { print (fmt == "markdown") ? md : txt }
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    {
+      s = $col["client"]; m = $col["mode"]; c = $col["conc"]
+      if (m == "startup") {
+        if (!(s in su_seen)) { su_seen[s] = 1; su_order[++nsu] = s }
+        add("su_cpu", s, $col["proc_cpu_s"] * 1000); add("su_wall", s, $col["proc_wall_s"] * 1000); su_runs[s]++
+        next
+      }
+      k = m SUBSEP s SUBSEP c
+      if (!(s in seen_s)) { seen_s[s] = 1; order_s[++ns] = s }
+      if (!(c in seen_c)) { seen_c[c] = 1; order_c[++nc] = c }
+      nn[c] = $col["n"]
+      add("rps", k, $col["req_per_s"]); add("in", k, $col["cpu_in_us_per_req"]); add("proc", k, $col["proc_us_per_req"])
+      add("proc_s", k, $col["proc_cpu_s"]); add("ngx", k, $col["nginx_us_per_req"]); add("other", k, $col["other_cpu_pct"])
+      fails[k] += $col["failed"]; runs[k]++
+    }
+    END {
+      if (ns == 0) { print "no results"; exit 1 }
+      if (settings != "") { print (fmt == "markdown" ? "Settings: " : "") settings; print "" }
+      para("Medians over rounds. **Warm**: W warm-up calls, then the client process'"'"'s own CPU time (all threads) over the N measured calls, per call. **Cold**: no warm-up; the whole client process'"'"'s CPU time (start-up, JIT, N calls, exit) per call, and the same less the median start-up cost below. req/s: N over the client'"'"'s own wall time for the N calls. nginx: the server'"'"'s CPU per call served, a sanity check. Other CPU: everything but the client and nginx, in % of all CPUs (noise, not subtracted).",
+           "medians over rounds. warm: client CPU (in-process, all threads) over the N measured calls after W warm-up calls;\ncold: whole-process CPU (start-up, JIT, N calls, exit) per call, and less the median start-up CPU;\nreq/s = N / the client'"'"'s own wall time for the N calls; nginx = server CPU per call served;\nother% = CPU used by anything but the client and nginx, in % of all CPUs (noise indicator)")
+      print ""
+      for (mi = 1; mi <= 2; mi++) {
+        m = (mi == 1) ? "warm" : "cold"; any = 0
+        for (ci = 1; ci <= nc; ci++) for (si = 1; si <= ns; si++) if ((m SUBSEP order_s[si] SUBSEP order_c[ci]) in runs) any = 1
+        if (!any) continue
+        para("**" m "**", m ":")
+        print ""
+        if (m == "warm") {
+          h[1] = "client"; h[2] = "conc"; h[3] = "N"; h[4] = "req/s"; h[5] = "CPU µs/req"
+          h[6] = "nginx µs/req"; h[7] = "other CPU %"; h[8] = "runs"; h[9] = "failed"; nh = 9
+        } else {
+          h[1] = "client"; h[2] = "conc"; h[3] = "N"; h[4] = "req/s"; h[5] = "whole-process CPU µs/req"
+          h[6] = "less start-up µs/req"; h[7] = "nginx µs/req"; h[8] = "other CPU %"; h[9] = "runs"; h[10] = "failed"; nh = 10
+        }
+        if (fmt != "markdown") {
+          gsub(/µ/, "u", h[5]); gsub(/µ/, "u", h[6]); gsub(/µ/, "u", h[7])
+          if (m == "cold") { h[5] = "proc us/req"; h[6] = "-startup"; h[7] = "nginx us/req"; h[8] = "other%" } else { h[7] = "other%" }
+        }
+        row(h, nh); rule(nh)
+        for (ci = 1; ci <= nc; ci++) for (si = 1; si <= ns; si++) {
+          c = order_c[ci]; s = order_s[si]; k = m SUBSEP s SUBSEP c
+          if (!(k in runs)) continue
+          r[1] = s; r[2] = c; r[3] = nn[c]; r[4] = f("%.0f", med("rps", k))
+          o = med("other", k); if (o > 25) noisy = 1
+          if (m == "warm") {
+            r[5] = f("%.1f", med("in", k)); r[6] = f("%.1f", med("ngx", k)); r[7] = f("%.1f", o); r[8] = runs[k]; r[9] = fails[k]
+          } else {
+            r[5] = f("%.1f", med("proc", k)); su = med("su_cpu", s)
+            r[6] = (su == "") ? "-" : sprintf("%.1f", (med("proc_s", k) - su / 1000) * 1e6 / nn[c])
+            r[7] = f("%.1f", med("ngx", k)); r[8] = f("%.1f", o); r[9] = runs[k]; r[10] = fails[k]
+          }
+          row(r, nh)
+        }
+        print ""
+      }
+      if (nsu > 0) {
+        para("**start-up** (N=1, C=1: the whole process'"'"'s CPU time and wall time, median)", "start-up (N=1, C=1, whole process, median):")
+        print ""
+        h[1] = "client"; h[2] = "CPU ms"; h[3] = "wall ms"; h[4] = "runs"; row(h, 4); rule(4)
+        for (i = 1; i <= nsu; i++) { s = su_order[i]; r[1] = s; r[2] = f("%.0f", med("su_cpu", s)); r[3] = f("%.0f", med("su_wall", s)); r[4] = su_runs[s]; row(r, 4) }
+        print ""
+      }
+      # ratios: Hourglass (the library warm, the CLI cold) against each peer
+      para("**Hourglass ÷ peer** (CPU per call: below 1 is leaner; req/s: above 1 is faster)", "hourglass / peer (CPU/call: <1 leaner; req/s: >1 faster):")
+      print ""
+      h[1] = "mode"; h[2] = "conc"; h[3] = "CPU vs jdk"; h[4] = "CPU vs go"; h[5] = "req/s vs jdk"; h[6] = "req/s vs go"
+      row(h, 6); rule(6)
+      for (mi = 1; mi <= 2; mi++) {
+        m = (mi == 1) ? "warm" : "cold"; hg = (m == "warm") ? "hourglass-lib" : "hourglass"
+        fld = (m == "warm") ? "in" : "proc"
+        for (ci = 1; ci <= nc; ci++) {
+          c = order_c[ci]; kh = m SUBSEP hg SUBSEP c
+          if (!(kh in runs)) continue
+          kj = m SUBSEP "jdk" SUBSEP c; kg = m SUBSEP "go" SUBSEP c
+          r[1] = m " (" hg ")"; r[2] = c
+          r[3] = ratio(med(fld, kh), med(fld, kj)); r[4] = ratio(med(fld, kh), med(fld, kg))
+          r[5] = ratio(med("rps", kh), med("rps", kj)); r[6] = ratio(med("rps", kh), med("rps", kg))
+          row(r, 6)
+        }
+      }
+      if (noisy) {
+        print ""
+        print "WARNING: other work took over 25 % of the CPUs in a typical round of some rows: their figures are"
+        print "unreliable (a JVM whose JIT is starved looks far worse); rerun those with --quiet on a calmer machine."
+      }
+    }' "$dir/results.tsv"
+}
+
+if [ -n "$summarize_dir" ]; then
+  summarize "$summarize_dir" "$([ "$markdown" = 1 ] && echo markdown || echo text)"
+  exit 0
+fi
+
+# ---- tools -----------------------------------------------------------------------------------
+
+apt_updated=0
+apt_install() {   # apt_install COMMAND PACKAGE
+  command -v "$1" >/dev/null && return 0
+  [ "$(id -u)" = 0 ] || die "'$1' is missing: install it with 'apt-get install $2' (needs root)"
+  command -v apt-get >/dev/null || die "'$1' is missing and there is no apt-get: install $2 by hand"
+  say "installing $2 (apt-get)..."
+  if [ "$apt_updated" = 0 ]; then
+    apt-get update -qq >/dev/null 2>&1 || die "apt-get update failed"
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 || die "apt-get install $2 failed"
+  command -v "$1" >/dev/null || die "installed $2 but '$1' is still not on PATH"
+}
+
+PATH="$PATH:/usr/sbin:/sbin"   # nginx lives in /usr/sbin
+apt_install nginx nginx
+apt_install curl curl
+# shellcheck source=scripts/find-jdk.sh
+. "$root/scripts/find-jdk.sh"   # exports JAVA_HOME (a JDK >= 21) or exits with a message
+
+clk_tck=$(getconf CLK_TCK)
+is_posint "$clk_tck" || die "getconf CLK_TCK gave '$clk_tck'"
+
+# newer_than TARGET PATH...: true if TARGET is missing or any file under PATH is newer
+newer_than() {
+  local target="$1"; shift
+  [ -e "$target" ] || return 0
+  [ -n "$(find "$@" -newer "$target" -print -quit 2>/dev/null)" ]
+}
+
+declare -A client_version=()
+cli_jar="$root/hourglass-cli/target/hourglass-cli.jar"
+jdk_dir="$build/jdkclient"
+hg_dir="$build/hgclient"
+go_bin="$build/goclient/go-client"
+
+# ---- clients: prepare_NAME builds and checks; cmd_NAME URL N C W sets cmd (an array) to run ------
+
+prepare_hourglass() {
+  # The launcher builds the CLI when it is missing or stale; do that now, not while timing.
+  client_version[hourglass]=$(HOURGLASS_JAVA_OPTS="" "$root/hourglass" --version) \
+    || die "'$root/hourglass --version' failed (output above)"
+  local help
+  help=$(HOURGLASS_JAVA_OPTS="" "$root/hourglass" load --help 2>&1 || true)
+  [[ "$help" == *--concurrency* ]] || die "'hourglass load' has no closed loop in this build (${client_version[hourglass]})"
+}
+cmd_hourglass() {
+  cmd=(env HOURGLASS_JAVA_OPTS="$jvm_opts" "$root/hourglass" load "$1" -n "$2" --concurrency "$3" --json)
+}
+
+prepare_hourglass-lib() {
+  [ -n "${client_version[hourglass]:-}" ] || prepare_hourglass   # builds the CLI jar it compiles against
+  local src="$bench/peers/hgclient" log
+  if newer_than "$hg_dir/Main.class" "$src" "$cli_jar"; then
+    say "building the Hourglass library client peer..."
+    log="$build/hgclient-build.log"; rm -rf "$hg_dir"; mkdir -p "$hg_dir"
+    "$JAVA_HOME/bin/javac" -cp "$cli_jar" -d "$hg_dir" "$src/Main.java" >"$log" 2>&1 \
+      || { cat "$log" >&2; die "building bench/peers/hgclient failed (output above, also in $log)"; }
+  fi
+  client_version[hourglass-lib]="${client_version[hourglass]:-hourglass} library (bench/peers/hgclient)"
+}
+cmd_hourglass-lib() {
+  cmd=("$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -cp "$cli_jar:$hg_dir" Main "$1" "$2" "$3" "$4")
+}
+
+prepare_jdk() {
+  local src="$bench/peers/jdkclient" log
+  if newer_than "$jdk_dir/Main.class" "$src" "$JAVA_HOME/release"; then
+    say "building the JDK HttpClient peer..."
+    log="$build/jdkclient-build.log"; rm -rf "$jdk_dir"; mkdir -p "$jdk_dir"
+    "$JAVA_HOME/bin/javac" -d "$jdk_dir" "$src/Main.java" >"$log" 2>&1 \
+      || { cat "$log" >&2; die "building bench/peers/jdkclient failed (output above, also in $log)"; }
+  fi
+  client_version[jdk]=$("$JAVA_HOME/bin/java" -cp "$jdk_dir" Main --version) || die "the JDK client peer does not run"
+}
+cmd_jdk() {
+  cmd=("$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -cp "$jdk_dir" Main "$1" "$2" "$3" "$4")
+}
+
+prepare_go() {
+  local src="$bench/peers/goclient" log
+  if newer_than "$go_bin" "$src"; then
+    apt_install go golang-go
+    say "building the Go client peer..."
+    log="$build/goclient-build.log"; mkdir -p "$build/goclient"
+    # GOPATH and the build cache stay under bench/build (git-ignored); stdlib only, no downloads
+    if ! (cd "$src" && GOPATH="$build/go/path" GOCACHE="$build/go/cache" GOFLAGS='' \
+            GOTOOLCHAIN=local GOPROXY=off go build -o "$go_bin" . ) >"$log" 2>&1; then
+      cat "$log" >&2; die "building the Go client peer failed (output above, also in $log)"
+    fi
+  fi
+  client_version[go]="net/http client, $("$go_bin" --version)" || die "the Go client peer does not run"
+}
+cmd_go() {
+  cmd=("$go_bin" "$1" "$2" "$3" "$4")
+}
+
+# ---- process helpers -------------------------------------------------------------------------
+
+nginx_pid=""
+client_pid=""
+
+stop_nginx() {
+  local pid="$nginx_pid" i
+  [ -n "$pid" ] || return 0
+  nginx_pid=""
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "nginx pid $pid ignored SIGTERM for 10 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+on_exit() {
+  local rc=$?
+  if [ -n "$client_pid" ]; then kill -TERM "$client_pid" 2>/dev/null || true; wait "$client_pid" 2>/dev/null || true; fi
+  stop_nginx
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# cpu_ticks PID: user+system clock ticks of the process, all its threads, and its waited-for children
+# (/proc/PID/stat fields 14-17; the text after the last ')' starts at field 3)
+cpu_ticks() {
+  local stat rest f
+  stat=$(<"/proc/$1/stat") || return 1
+  rest=${stat##*) }
+  read -r -a f <<<"$rest"
+  echo $(( f[11] + f[12] + f[13] + f[14] ))
+}
+
+# nginx_ticks: CPU ticks of nginx's master and its worker(s) (the master reaps no worker while it runs)
+nginx_ticks() {
+  local t=0 p
+  for p in $nginx_pid $(<"/proc/$nginx_pid/task/$nginx_pid/children"); do
+    t=$(( t + $(cpu_ticks "$p") ))
+  done
+  echo "$t"
+}
+
+# children_ms: sets kids_ms to the user+system milliseconds of this shell's waited-for children (and
+# theirs) so far, from bash's 'times'; pure bash, so that reading it costs no child process's CPU
+kids_ms=0
+children_ms() {
+  local l
+  times >"$out/.times"
+  mapfile -t l <"$out/.times"
+  [[ "${l[1]}" =~ ^([0-9]+)m([0-9]+)\.([0-9]+)s\ ([0-9]+)m([0-9]+)\.([0-9]+)s$ ]] || die "cannot read 'times': ${l[1]}"
+  local r=("${BASH_REMATCH[@]}")
+  kids_ms=$(( (10#${r[1]} * 60 + 10#${r[2]}) * 1000 + 10#${r[3]} + (10#${r[4]} * 60 + 10#${r[5]}) * 1000 + 10#${r[6]} ))
+}
+
+# busy_total: "BUSY TOTAL" clock ticks of all CPUs together since boot, from /proc/stat: BUSY is user
+# nice system irq softirq steal (guest time is already inside user), TOTAL adds idle and iowait
+busy_total() { awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6; exit }' /proc/stat; }
+
+# wait_quiet: when --quiet is set, wait until the CPUs were busy less than $quiet % over about one
+# second (nothing of ours but an idle nginx runs then), for at most $quiet_limit seconds
+wait_quiet() {
+  local start=$SECONDS b0 t0 b1 t1 pct
+  [ -n "$quiet" ] || return 0
+  while :; do
+    read -r b0 t0 <<<"$(busy_total)"; sleep 1; read -r b1 t1 <<<"$(busy_total)"
+    pct=$(( t1 > t0 ? (b1 - b0) * 100 / (t1 - t0) : 0 ))
+    [ "$pct" -lt "$quiet" ] && return 0
+    if [ $(( SECONDS - start )) -ge "$quiet_limit" ]; then
+      say "the machine is still ${pct}% busy with other work after ${quiet_limit}s; measuring anyway"
+      return 0
+    fi
+  done
+}
+
+# start_nginx: writes the config with a free loopback port into $out/nginx and starts nginx in the
+# foreground (daemon off) as this shell's child; sets nginx_pid and nginx_port
+start_nginx() {
+  local dir="$out/nginx" try port i resp=""
+  mkdir -p "$dir/logs" "$dir/tmp"
+  for ((try = 0; try < 10; try++)); do
+    port=$(( 20000 + RANDOM % 30000 ))
+    [ -z "$(ss -Htln "sport = :$port" 2>/dev/null)" ] || continue
+    sed "s/@PORT@/$port/" "$bench/peers/nginx/nginx.conf" >"$dir/nginx.conf"
+    echo "# nginx: nginx -p $dir -c $dir/nginx.conf -e $dir/logs/error.log" >>"$out/commands.txt"
+    nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" >"$dir/stdout" 2>"$dir/stderr" &
+    nginx_pid=$!
+    for ((i = 0; i < 50; i++)); do
+      if ! kill -0 "$nginx_pid" 2>/dev/null; then break; fi
+      resp=$(curl -s --max-time 2 -w '\n%{http_code}' "http://127.0.0.1:$port/hello" || true)
+      if [ "$resp" = $'hello\n\n200' ]; then
+        nginx_port=$port
+        [ "$(<"/proc/$nginx_pid/comm")" = nginx ] || die "nginx's pid $nginx_pid is not nginx"
+        [ -n "$(<"/proc/$nginx_pid/task/$nginx_pid/children")" ] || die "nginx (pid $nginx_pid) has no worker"
+        return 0
+      fi
+      sleep 0.1
+    done
+    if kill -0 "$nginx_pid" 2>/dev/null; then
+      die "nginx on port $port does not answer GET /hello with 200 'hello' (got: ${resp:-nothing}; see $dir)"
+    fi
+    wait "$nginx_pid" 2>/dev/null || true; nginx_pid=""
+    grep -q 'Address already in use' "$dir/stderr" "$dir/logs/error.log" 2>/dev/null && continue
+    cat "$dir/stderr" >&2; die "nginx did not start (its stderr is above; see $dir)"
+  done
+  die "found no free loopback port for nginx in 10 tries"
+}
+
+# jnum KEY FILE: the first number after "KEY": in FILE (the clients' one-line JSON), or nothing
+jnum() { grep -o "\"$1\":[0-9.]*" "$2" | head -n 1 | cut -d: -f2; }
+
+# run_client TAG NAME MODE CONC N W: runs one client process under timeout, with its whole-process CPU
+# (this shell's children times), nginx's CPU and the machine's busy time read around it; appends to
+# results.tsv
+run_client() {
+  local tag="$1" name="$2" mode="$3" c="$4" n="$5" w="$6" url="http://127.0.0.1:$nginx_port/hello"
+  local o="$out/$tag.out" e="$out/$tag.err" rc=0 limit cmd=()
+  "cmd_$name" "$url" "$n" "$c" "$w"
+  limit=$(( 120 + (n + w) / 100 ))   # generous: 100 calls/s would be 20x slower than the slowest peer here
+  echo "# $tag: ${cmd[*]}" >>"$out/commands.txt"
+  local ng0 ng1 b0 t0 b1 t1 k0 k1 wall0 wall1
+  ng0=$(nginx_ticks)
+  read -r b0 t0 <<<"$(busy_total)"
+  children_ms; k0=$kids_ms
+  wall0=$EPOCHREALTIME
+  timeout -k 5 "$limit" "${cmd[@]}" >"$o" 2>"$e" &
+  client_pid=$!
+  wait "$client_pid" || rc=$?
+  client_pid=""
+  wall1=$EPOCHREALTIME
+  children_ms; k1=$kids_ms
+  read -r b1 t1 <<<"$(busy_total)"
+  kill -0 "$nginx_pid" 2>/dev/null || die "nginx ended during $tag (see $out/nginx)"
+  ng1=$(nginx_ticks)
+  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then die "$name did not finish in ${limit}s ($tag; see $o, $e)"; fi
+  [ "$rc" = 0 ] || { tail -n 20 "$e" >&2; die "$name failed with exit status $rc ($tag; its stderr is above and in $e)"; }
+
+  local completed failed elapsed cpu_in sent
+  elapsed=$(jnum elapsed_s "$o")
+  if [ "$name" = hourglass ]; then
+    completed=$(jnum 2xx "$o"); sent=$(jnum sent "$o")
+    [ -n "$sent" ] && failed=$(( n - completed )) || failed=""
+    cpu_in="-"
+  else
+    completed=$(jnum completed "$o"); failed=$(jnum failed "$o"); cpu_in=$(jnum cpu_s "$o")
+  fi
+  if [ -z "$completed" ] || [ -z "$failed" ] || [ -z "$elapsed" ] || [ -z "$cpu_in" ]; then
+    die "cannot read $name's output in $o: $(head -c 300 "$o")"
+  fi
+  [ "$completed" -gt 0 ] || die "$name completed no call ($tag; see $o)"
+
+  awk -v r="$round" -v c="$c" -v s="$name" -v m="$mode" -v pos="$pos" -v n="$n" -v w="$w" -v ok="$completed" \
+      -v failed="$failed" -v el="$elapsed" -v cin="$cpu_in" -v kms=$(( k1 - k0 )) -v wall0="$wall0" -v wall1="$wall1" \
+      -v ng=$(( ng1 - ng0 )) -v busy=$(( b1 - b0 )) -v all=$(( t1 - t0 )) -v hz="$clk_tck" 'BEGIN {
+    rps = (el > 0) ? n / el : 0
+    cin_us = (cin == "-") ? "-" : sprintf("%.2f", cin * 1e6 / n)
+    proc = kms / 1000; served = n + w
+    ngs = ng / hz
+    # CPU the machine spent on anything but this client and nginx, as a share of all CPUs over the run
+    other = busy - (proc + ngs) * hz; if (other < 0 || all <= 0) other = 0
+    printf "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%.6f\t%.1f\t%s\t%s\t%.3f\t%.2f\t%.3f\t%.2f\t%.2f\t%.1f\n", \
+      r, c, s, m, pos, n, w, ok, failed, el, rps, (cin == "-") ? "-" : cin, cin_us, proc, proc * 1e6 / served, \
+      wall1 - wall0, ngs, ngs * 1e6 / served, other * 100 / (all > 0 ? all : 1)
+  }' >>"$out/results.tsv"
+  tail -n 1 "$out/results.tsv" | awk -F'\t' -v rounds="$rounds" '
+    $4 == "startup" { printf "round %d/%d  startup        %-13s whole process %6.0f ms CPU, %6.0f ms wall  other %4.1f%%\n",
+      $1, rounds, $3, $14 * 1000, $16 * 1000, $19; next }
+    {
+    printf "round %d/%d  %-7s c=%-4s %-13s %8.0f req/s  in-process %7s us/req  whole %8.1f us/req  nginx %5.1f us/req  other %4.1f%%%s\n",
+      $1, rounds, $4, $2, $3, $11, $13, $15, $18, $19, ($9 > 0 ? "  (" $9 " failed)" : "") }' >&2
+}
+
+# ---- run -------------------------------------------------------------------------------------
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out="$bench/out/$stamp-client"
+mkdir -p "$out"
+: >"$out/commands.txt"
+
+for s in "${client_arr[@]}"; do "prepare_$s"; done
+
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "repo: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$root" diff --quiet 2>/dev/null || echo ' (dirty)')"
+  echo "kernel: $(uname -srm)"
+  echo "cpus: $(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+  echo "memory: $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+  echo "nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //')"
+  echo "jvm opts: ${jvm_opts:-(none)}"
+  echo "java ($JAVA_HOME):"; "$JAVA_HOME/bin/java" -version 2>&1 | sed 's/^/  /'
+  for s in "${client_arr[@]}"; do echo "$s: ${client_version[$s]}"; done
+  if [[ " ${client_arr[*]} " == *" go "* ]]; then echo "go toolchain: $(go version 2>/dev/null || echo 'n/a')"; fi
+} >"$out/versions.txt"
+
+# the runs of one round and concurrency, in the order of the first round: "client:mode"
+plan=()
+for m in "${mode_arr[@]}"; do
+  for s in "${client_arr[@]}"; do
+    [[ " $(client_modes "$s") " == *" $m "* ]] && plan+=("$s:$m")
+  done
+done
+[ "${#plan[@]}" -gt 0 ] || die "no client runs in any of the modes \"${mode_arr[*]}\""
+startup=()   # clients with a cold run get a start-up run (N=1) each round
+for p in "${plan[@]}"; do [[ "$p" == *:cold ]] && startup+=("${p%:cold}"); done
+
+{
+  echo "rounds=$rounds conc=\"${conc_arr[*]}\" n=\"${n_arr[*]}\" warmup=$warmup modes=\"${mode_arr[*]}\""
+  echo "clients=\"${client_arr[*]}\" jvm_opts=\"${jvm_opts}\" quiet=${quiet:-off} cpus=$(nproc) (clients and nginx on the same machine)"
+} >"$out/settings.txt"
+printf 'round\tconc\tclient\tmode\tposition\tn\twarmup\tcompleted\tfailed\telapsed_s\treq_per_s\tcpu_in_s\tcpu_in_us_per_req\tproc_cpu_s\tproc_us_per_req\tproc_wall_s\tnginx_cpu_s\tnginx_us_per_req\tother_cpu_pct\n' \
+  >"$out/results.tsv"
+
+start_nginx
+say "results in $out; nginx $nginx_pid on 127.0.0.1:$nginx_port"
+say "$rounds round(s) x ${#conc_arr[@]} concurrency(ies) x ${#plan[@]} run(s) (${plan[*]}), N=\"${n_arr[*]}\", W=$warmup"
+
+for ((rr = 0; rr < rounds; rr++)); do
+  round=$((rr + 1))
+  ns=${#startup[@]}
+  for ((i = 0; i < ns; i++)); do
+    s=${startup[$(( (i + rr) % ns ))]}; pos=$((i + 1))
+    wait_quiet
+    run_client "r$round-startup-$s" "$s" startup 1 1 0
+  done
+  for ((ci = 0; ci < ${#conc_arr[@]}; ci++)); do
+    c=${conc_arr[ci]}; n=${n_arr[ci]}
+    np=${#plan[@]}
+    for ((i = 0; i < np; i++)); do
+      p=${plan[$(( (i + rr) % np ))]}; s=${p%:*}; m=${p#*:}; pos=$((i + 1))
+      w=0; [ "$m" = warm ] && w=$warmup
+      wait_quiet
+      run_client "r$round-c$c-$m-$s" "$s" "$m" "$c" "$n" "$w"
+    done
+  done
+done
+
+stop_nginx
+rm -f "$out/.times"
+summarize "$out" text >"$out/summary.txt"
+summarize "$out" markdown >"$out/summary.md"
+echo
+if [ "$markdown" = 1 ]; then cat "$out/summary.md"; else cat "$out/summary.txt"; fi
+echo
+echo "raw output, versions and commands: $out"
+exit 0
+}

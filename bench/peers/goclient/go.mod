@@ -1,0 +1,3 @@
+module hourglass.bench/goclient
+
+go 1.19
