@@ -190,7 +190,7 @@ final class LabStorm implements Callable<Integer> {
             run.openLoop(rate, duration, 100_000, timeout.plusSeconds(2), r -> progress(label, r, samples));
             // Keep sampling the tail until the upstream's handlers and the drains are done.
             long until = System.nanoTime() + delayNanos + 3_000_000_000L;
-            while (System.nanoTime() - until < 0 && (inFlight.get() > 0 || draining(client) > 0)) {
+            while (System.nanoTime() - until < 0 && (inFlight.get() > 0 || client.stats().draining() > 0)) {
                 Thread.sleep(200);
                 progress(label, run, samples);
             }
@@ -205,17 +205,6 @@ final class LabStorm implements Callable<Integer> {
         }
     }
 
-    /** Connections draining now, from the client's own gauge. */
-    private static int draining(Client c) {
-        String text = c.metrics().toPrometheusText();
-        int sum = 0;
-        for (String line : text.split("\n")) {
-            if (line.startsWith("hourglass_client_connections{") && line.contains("state=\"draining\"")) {
-                sum += (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
-    }
 
     private static Sample sample(int port, long t0, Client client, int upstreamInFlight) throws IOException {
         TcpSnapshot all = ProcNetTcp.snapshot();
@@ -227,7 +216,7 @@ final class LabStorm implements Callable<Integer> {
         int other = clientSide.size() - estab - fw2 - tw;
         return new Sample((System.nanoTime() - t0) / 1e9, estab, fw2, tw, other,
                 serverSide.count(TcpState.ESTABLISHED), serverSide.count(TcpState.CLOSE_WAIT),
-                client.stats().opened(), draining(client), upstreamInFlight);
+                client.stats().opened(), (int) client.stats().draining(), upstreamInFlight);
     }
 
     private void progress(String label, LoadRun r, List<Sample> samples) {

@@ -91,7 +91,7 @@ public final class Client implements AutoCloseable {
         }
         return new Stats(metrics.sum(h -> h.opened.value()), metrics.sum(h -> h.reused.value()),
                 metrics.sum(h -> h.drainedReused.value()), metrics.sum(h -> h.drainedClosed.value()),
-                metrics.sum(h -> h.closed.value()), byPhase, byClass);
+                metrics.sum(h -> h.closed.value()), metrics.sum(h -> h.pool.drainingCount()), byPhase, byClass);
     }
 
     /**
@@ -102,9 +102,10 @@ public final class Client implements AutoCloseable {
      * @param drainedReused connections that drained a late response and went back to the pool
      * @param drainedClosed connections closed because their drain overran the budget or was not reusable
      * @param closed        connections closed, for any reason
+     * @param draining      connections draining a late response now
      */
     public record Stats(long opened, long reused, long drainedReused, long drainedClosed, long closed,
-            long[] timeoutsByPhase, long[] responsesByClass) {
+            long draining, long[] timeoutsByPhase, long[] responsesByClass) {
         public long timeouts(Phase p) {
             return timeoutsByPhase[p.ordinal()];
         }
@@ -113,10 +114,6 @@ public final class Client implements AutoCloseable {
         public long responses(int klass) {
             return responsesByClass[klass];
         }
-    }
-
-    ClientMetrics metricsInternal() {
-        return metrics;
     }
 
     EventListener listener() {

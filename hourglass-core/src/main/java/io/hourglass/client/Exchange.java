@@ -105,7 +105,7 @@ final class Exchange implements ClientConn.Reader {
     private ClientResponse attempt() throws IOException {
         Pool pool = client.pool(req.uri());
         for (int attempt = 0; ; attempt++) {
-            Pool.Lease lease = acquire(pool, attempt > 0);
+            Pool.Lease lease = pool.acquire(this, attempt > 0);
             ClientConn c = lease.conn();
             reused = c != null;
             if (c == null) {
@@ -134,14 +134,6 @@ final class Exchange implements ClientConn.Reader {
                 }
                 throw fail(c, e);
             }
-        }
-    }
-
-    private Pool.Lease acquire(Pool pool, boolean forceNew) throws IOException {
-        try {
-            return pool.acquire(this, forceNew);
-        } catch (HttpTimeoutException e) {
-            throw e;
         }
     }
 

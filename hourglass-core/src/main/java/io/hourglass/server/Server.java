@@ -4,7 +4,6 @@ import io.hourglass.http.Durations;
 import io.hourglass.http.Phase;
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -280,7 +279,4 @@ public final class Server implements AutoCloseable {
         return "Server[" + url() + ", read-header " + Durations.format(config.readHeaderTimeout()) + "]";
     }
 
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
-    }
 }
