@@ -13,6 +13,7 @@ bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$bench")
 build="$bench/build"
 prog=client-compare
+. "$bench/lib.sh"   # die, say, need_arg, is_posint, apt_install, newer_than, cpu_ticks, busy_total, wait_quiet
 
 usage() {
   cat <<EOF
@@ -47,8 +48,6 @@ plus one start-up run per client and round (N=1, C=1, cold). Results go to bench
 EOF
 }
 
-die() { echo "$prog: $*" >&2; exit 1; }
-say() { echo "$prog: $*" >&2; }
 
 # ---- options ---------------------------------------------------------------------------------
 
@@ -58,8 +57,6 @@ quick_n=1000 quick_warmup=300 quiet_limit=120
 rounds="" n_list="" conc_list="" warmup="" clients="" modes="" jvm_opts="" markdown=0 quick=0
 summarize_dir="" quiet=""
 
-need_arg() { [ "$#" -ge 2 ] || die "$1 needs a value (see --help)"; }
-is_posint() { [[ "$1" =~ ^[1-9][0-9]*$ ]]; }
 
 while [ "$#" -gt 0 ]; do
   case "$1" in
@@ -244,19 +241,6 @@ fi
 
 # ---- tools -----------------------------------------------------------------------------------
 
-apt_updated=0
-apt_install() {   # apt_install COMMAND PACKAGE
-  command -v "$1" >/dev/null && return 0
-  [ "$(id -u)" = 0 ] || die "'$1' is missing: install it with 'apt-get install $2' (needs root)"
-  command -v apt-get >/dev/null || die "'$1' is missing and there is no apt-get: install $2 by hand"
-  say "installing $2 (apt-get)..."
-  if [ "$apt_updated" = 0 ]; then
-    apt-get update -qq >/dev/null 2>&1 || die "apt-get update failed"
-    apt_updated=1
-  fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 || die "apt-get install $2 failed"
-  command -v "$1" >/dev/null || die "installed $2 but '$1' is still not on PATH"
-}
 
 PATH="$PATH:/usr/sbin:/sbin"   # nginx lives in /usr/sbin
 apt_install nginx nginx
@@ -268,11 +252,6 @@ clk_tck=$(getconf CLK_TCK)
 is_posint "$clk_tck" || die "getconf CLK_TCK gave '$clk_tck'"
 
 # newer_than TARGET PATH...: true if TARGET is missing or any file under PATH is newer
-newer_than() {
-  local target="$1"; shift
-  [ -e "$target" ] || return 0
-  [ -n "$(find "$@" -newer "$target" -print -quit 2>/dev/null)" ]
-}
 
 declare -A client_version=()
 cli_jar="$root/hourglass-cli/target/hourglass-cli.jar"
@@ -373,13 +352,6 @@ trap 'exit 143' TERM
 
 # cpu_ticks PID: user+system clock ticks of the process, all its threads, and its waited-for children
 # (/proc/PID/stat fields 14-17; the text after the last ')' starts at field 3)
-cpu_ticks() {
-  local stat rest f
-  stat=$(<"/proc/$1/stat") || return 1
-  rest=${stat##*) }
-  read -r -a f <<<"$rest"
-  echo $(( f[11] + f[12] + f[13] + f[14] ))
-}
 
 # nginx_ticks: CPU ticks of nginx's master and its worker(s) (the master reaps no worker while it runs)
 nginx_ticks() {
@@ -404,23 +376,9 @@ children_ms() {
 
 # busy_total: "BUSY TOTAL" clock ticks of all CPUs together since boot, from /proc/stat: BUSY is user
 # nice system irq softirq steal (guest time is already inside user), TOTAL adds idle and iowait
-busy_total() { awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6; exit }' /proc/stat; }
 
 # wait_quiet: when --quiet is set, wait until the CPUs were busy less than $quiet % over about one
 # second (nothing of ours but an idle nginx runs then), for at most $quiet_limit seconds
-wait_quiet() {
-  local start=$SECONDS b0 t0 b1 t1 pct
-  [ -n "$quiet" ] || return 0
-  while :; do
-    read -r b0 t0 <<<"$(busy_total)"; sleep 1; read -r b1 t1 <<<"$(busy_total)"
-    pct=$(( t1 > t0 ? (b1 - b0) * 100 / (t1 - t0) : 0 ))
-    [ "$pct" -lt "$quiet" ] && return 0
-    if [ $(( SECONDS - start )) -ge "$quiet_limit" ]; then
-      say "the machine is still ${pct}% busy with other work after ${quiet_limit}s; measuring anyway"
-      return 0
-    fi
-  done
-}
 
 # start_nginx: writes the config with a free loopback port into $out/nginx and starts nginx in the
 # foreground (daemon off) as this shell's child; sets nginx_pid and nginx_port

@@ -1,0 +1,54 @@
+# Helpers shared by bench/server-compare.sh and bench/client-compare.sh; sourced after each sets $prog.
+
+apt_updated=0
+
+die() { echo "$prog: $*" >&2; exit 1; }
+
+say() { echo "$prog: $*" >&2; }
+
+need_arg() { [ "$#" -ge 2 ] || die "$1 needs a value (see --help)"; }
+
+is_posint() { [[ "$1" =~ ^[1-9][0-9]*$ ]]; }
+
+apt_install() {   # apt_install COMMAND PACKAGE
+  command -v "$1" >/dev/null && return 0
+  [ "$(id -u)" = 0 ] || die "'$1' is missing: install it with 'apt-get install $2' (needs root)"
+  command -v apt-get >/dev/null || die "'$1' is missing and there is no apt-get: install $2 by hand"
+  say "installing $2 (apt-get)..."
+  if [ "$apt_updated" = 0 ]; then
+    apt-get update -qq >/dev/null 2>&1 || die "apt-get update failed"
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 || die "apt-get install $2 failed"
+  command -v "$1" >/dev/null || die "installed $2 but '$1' is still not on PATH"
+}
+
+newer_than() {
+  local target="$1"; shift
+  [ -e "$target" ] || return 0
+  [ -n "$(find "$@" -newer "$target" -print -quit 2>/dev/null)" ]
+}
+
+cpu_ticks() {
+  local stat rest f
+  stat=$(<"/proc/$1/stat") || return 1
+  rest=${stat##*) }
+  read -r -a f <<<"$rest"
+  echo $(( f[11] + f[12] + f[13] + f[14] ))
+}
+
+busy_total() { awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6; exit }' /proc/stat; }
+
+wait_quiet() {
+  local start=$SECONDS b0 t0 b1 t1 pct
+  [ -n "$quiet" ] || return 0
+  while :; do
+    read -r b0 t0 <<<"$(busy_total)"; sleep 1; read -r b1 t1 <<<"$(busy_total)"
+    pct=$(( t1 > t0 ? (b1 - b0) * 100 / (t1 - t0) : 0 ))
+    [ "$pct" -lt "$quiet" ] && return 0
+    if [ $(( SECONDS - start )) -ge "$quiet_limit" ]; then
+      say "the machine is still ${pct}% busy with other work after ${quiet_limit}s; measuring anyway"
+      return 0
+    fi
+  done
+}
