@@ -247,7 +247,7 @@ public final class Conn implements Closeable {
         }
         long at = scheduledAt;
         if (at == 0 || nanoTime - at < 0) {
-            DeadlineTimer.INSTANCE.enqueue(this);
+            DeadlineTimer.INSTANCE.enqueue(this, nanoTime);
         }
     }
 

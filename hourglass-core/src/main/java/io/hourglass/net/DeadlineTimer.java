@@ -15,6 +15,10 @@ import java.util.concurrent.locks.LockSupport;
  * "now + timeout" re-arm is one store with no allocation, and a connection with far deadlines is looked at
  * about once per wheel turn.
  *
+ * <p>The thread sleeps until the tick of the next non-empty slot (or until an armer queues a connection), not
+ * tick by tick: a server whose connections all have far deadlines wakes about once per connection per wheel
+ * turn, and one with no deadline armed not at all.
+ *
  * <p>The timer never blocks on a connection: expiring one is a {@code shutdown} or a non-lingering close.
  * Alarms ({@link Conn#setAlarm}) run on the timer thread and must only hand work off.
  */
@@ -32,7 +36,12 @@ final class DeadlineTimer implements Runnable {
     private final long origin = System.nanoTime();
     private long lastTick;            // timer thread only: the last tick whose slot was processed
     private int scheduled;            // timer thread only
-    private volatile boolean sleeping; // the thread is parked with nothing scheduled; armers must unpark it
+    private volatile long wakeups;     // written by the timer thread only; for tests
+    // Whether the thread is (about to be) parked, and until when. Written by the timer (wakeAt first), read by
+    // armers after they queued a connection: they unpark it when it sleeps past their deadline.
+    private static final int AWAKE = 0, TIMED = 1, FOREVER = 2;
+    private volatile int sleeping;
+    private volatile long wakeAt;
 
     private DeadlineTimer() {
         lastTick = tickOf(System.nanoTime());
@@ -45,8 +54,11 @@ final class DeadlineTimer implements Runnable {
         return (nanos - origin) / TICK;
     }
 
-    /** Called by arming threads: the connection needs (re)scheduling earlier than it is now. */
-    void enqueue(Conn c) {
+    /**
+     * Called by arming threads: the connection needs (re)scheduling for {@code due}, earlier than it is now.
+     * Wakes the timer only when it sleeps past {@code due}.
+     */
+    void enqueue(Conn c, long due) {
         if (!Conn.QUEUED.compareAndSet(c, 0, 1)) {
             return; // already queued; the timer will read its newest deadlines
         }
@@ -55,7 +67,8 @@ final class DeadlineTimer implements Runnable {
             head = queue.get();
             c.queueNext = head;
         } while (!queue.compareAndSet(head, c));
-        if (sleeping) {
+        int sleep = sleeping;
+        if (sleep == FOREVER || (sleep == TIMED && due - wakeAt < 0)) {
             LockSupport.unpark(thread);
         }
     }
@@ -67,29 +80,58 @@ final class DeadlineTimer implements Runnable {
                 drainQueue();
                 long now = System.nanoTime();
                 long nowTick = tickOf(now);
+                if (nowTick - lastTick > SLOTS) {
+                    lastTick = nowTick - SLOTS; // after a long sleep, visit each slot once
+                }
                 while (lastTick < nowTick) {
                     lastTick++;
-                    processSlot((int) (lastTick & (SLOTS - 1)), now);
+                    int slot = (int) (lastTick & (SLOTS - 1));
+                    if (heads[slot] != null) {
+                        processSlot(slot, now);
+                    }
                 }
-                if (scheduled == 0 && queue.get() == null) {
-                    sleeping = true;
-                    if (queue.get() == null) {
-                        LockSupport.park(this);
-                    }
-                    sleeping = false;
-                    lastTick = tickOf(System.nanoTime());
+                long wakeTick = scheduled == 0 ? -1 : nextOccupiedTick();
+                if (wakeTick < 0) {
+                    sleeping = FOREVER;
                 } else {
-                    long next = origin + (lastTick + 1) * TICK;
-                    long wait = next - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(this, wait);
+                    wakeAt = origin + wakeTick * TICK;
+                    sleeping = TIMED;
+                }
+                if (queue.get() == null) {
+                    if (wakeTick < 0) {
+                        LockSupport.park(this);
+                    } else {
+                        long wait = wakeAt - System.nanoTime();
+                        if (wait > 0) {
+                            LockSupport.parkNanos(this, wait);
+                        }
                     }
+                }
+                sleeping = AWAKE;
+                wakeups = wakeups + 1;
+                if (wakeTick < 0) {
+                    lastTick = tickOf(System.nanoTime()); // nothing was scheduled: no tick to catch up on
                 }
             } catch (Throwable t) {
                 // The timer must survive anything a connection does.
                 t.printStackTrace();
             }
         }
+    }
+
+    /** How many times the timer thread has woken up since the JVM started. */
+    long wakeups() {
+        return wakeups;
+    }
+
+    /** The first tick after {@code lastTick} whose slot holds a connection; only called when one does. */
+    private long nextOccupiedTick() {
+        for (int k = 1; k <= SLOTS; k++) {
+            if (heads[(int) ((lastTick + k) & (SLOTS - 1))] != null) {
+                return lastTick + k;
+            }
+        }
+        return lastTick + 1; // unreachable while scheduled > 0
     }
 
     private void drainQueue() {

@@ -162,4 +162,18 @@ class ConnTest {
         long allocated = mx.getCurrentThreadAllocatedBytes() - before;
         assertThat(allocated).as("bytes allocated by 4 million arm/disarm calls").isLessThan(16 * 1024);
     }
+
+    @Test
+    void aFarDeadlineDoesNotWakeTheTimerEveryTick() throws Exception {
+        // The timer sleeps until the slot of the next deadline it holds (at most one wheel turn, about 1 s,
+        // ahead), not tick by tick: one armed deadline 30 s away costs about one wake-up per second.
+        conn.setReadDeadlineNanos(System.nanoTime() + 30_000_000_000L);
+        Thread.sleep(50); // let the timer take the connection in
+        long before = DeadlineTimer.INSTANCE.wakeups();
+        Thread.sleep(500);
+        long woke = DeadlineTimer.INSTANCE.wakeups() - before;
+        // Ticking every millisecond would be about 500; other tests' leftovers could add a few.
+        assertThat(woke).as("timer wake-ups in 500 ms with one far deadline").isLessThan(50);
+        conn.setReadDeadlineNanos(0);
+    }
 }
