@@ -59,14 +59,15 @@ final class DeadlineTimer implements Runnable {
      * Wakes the timer only when it sleeps past {@code due}.
      */
     void enqueue(Conn c, long due) {
-        if (!Conn.QUEUED.compareAndSet(c, 0, 1)) {
-            return; // already queued; the timer will read its newest deadlines
+        if (Conn.QUEUED.compareAndSet(c, 0, 1)) {
+            Conn head;
+            do {
+                head = queue.get();
+                c.queueNext = head;
+            } while (!queue.compareAndSet(head, c));
         }
-        Conn head;
-        do {
-            head = queue.get();
-            c.queueNext = head;
-        } while (!queue.compareAndSet(head, c));
+        // Else it is queued already, perhaps for a later deadline that did not wake the timer: the timer will
+        // read the newest deadlines when it drains the queue, but it must wake for this one.
         int sleep = sleeping;
         if (sleep == FOREVER || (sleep == TIMED && due - wakeAt < 0)) {
             LockSupport.unpark(thread);

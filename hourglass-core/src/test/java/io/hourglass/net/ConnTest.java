@@ -176,4 +176,31 @@ class ConnTest {
         assertThat(woke).as("timer wake-ups in 500 ms with one far deadline").isLessThan(50);
         conn.setReadDeadlineNanos(0);
     }
+
+    @Test
+    void aNearDeadlineOfAConnectionAlreadyQueuedWithAFarOneWakesTheTimer() throws Exception {
+        // The timer sleeps until its next slot (here about 1 s away, for conn's far deadline). A second
+        // connection queued for a far deadline, then armed for a near one, must still wake it in time.
+        conn.setReadDeadlineNanos(System.nanoTime() + 30_000_000_000L);
+        Thread.sleep(50); // the timer schedules conn about one wheel turn ahead and sleeps until then
+        try (ServerSocket l2 = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Socket s2 = new Socket(InetAddress.getLoopbackAddress(), l2.getLocalPort());
+                Socket p2 = l2.accept();
+                Conn c2 = Conn.of(s2)) {
+            assertThat(p2.isConnected()).isTrue();
+            CountDownLatch rang = new CountDownLatch(1);
+            long[] at = new long[1];
+            c2.setAlarm(() -> {
+                at[0] = System.nanoTime();
+                rang.countDown();
+            });
+            long t0 = System.nanoTime();
+            c2.setReadDeadlineNanos(t0 + 30_000_000_000L); // queued; the sleeping timer need not wake for it
+            c2.armAlarm(t0 + 20_000_000L);                  // but for this it must
+            assertThat(rang.await(3, TimeUnit.SECONDS)).isTrue();
+            // Sleeping through to the far slot would make it about 1000 ms late.
+            assertThat((at[0] - t0) / 1_000_000).isBetween(19L, 20L + 700);
+        }
+        conn.setReadDeadlineNanos(0);
+    }
 }
