@@ -625,10 +625,10 @@ printf 'round\tmode\tconns\tserver\tposition\trequests\tseconds\treq_per_s\tp50_
 : >"$out/commands.txt"
 
 n=${#server_arr[@]}
-per_run=$(( warmup + duration + 3 ))
+per_run=$(( warmup + duration + 2 ))   # start-up, checks and stop take about 1-3 s
 total=$(( rounds * ${#mode_arr[@]} * ${#conns_arr[@]} * n * per_run ))
 say "results in $out"
-say "$rounds round(s) x ${#mode_arr[@]} mode(s) x ${#conns_arr[@]} conn count(s) x $n server(s), ${duration}s each after ${warmup}s warm-up: about $(( total / 60 + 1 )) min"
+say "$rounds round(s) x ${#mode_arr[@]} mode(s) x ${#conns_arr[@]} conn count(s) x $n server(s), ${duration}s each after ${warmup}s warm-up: about $(( (total + 59) / 60 )) min"
 
 url_path=/hello
 for ((r = 0; r < rounds; r++)); do
