@@ -52,3 +52,40 @@ wait_quiet() {
     fi
   done
 }
+
+# tree_pids PID: PID and all its descendants, one per line (children of every thread, from /proc)
+tree_pids() {
+  local p kids=() f
+  echo "$1"
+  for f in /proc/"$1"/task/*/children; do
+    [ -r "$f" ] || continue
+    read -r -a p <"$f" 2>/dev/null || true
+    kids+=(${p[@]+"${p[@]}"})
+  done
+  for p in ${kids[@]+"${kids[@]}"}; do tree_pids "$p"; done
+}
+
+# tree_ticks PID: cpu_ticks summed over PID and its descendants (a process that ends and is reaped
+# meanwhile moves into its parent's waited-for children fields, so it is still counted once)
+tree_ticks() {
+  local t=0 p v
+  for p in $(tree_pids "$1"); do
+    v=$(cpu_ticks "$p" 2>/dev/null) || { [ "$p" = "$1" ] && return 1; continue; }
+    t=$(( t + v ))
+  done
+  echo "$t"
+}
+
+# tree_rss_kb PID: VmRSS summed over PID and its descendants, in KiB
+tree_rss_kb() {
+  local t=0 p v
+  for p in $(tree_pids "$1"); do
+    v=$(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" 2>/dev/null) || continue
+    t=$(( t + ${v:-0} ))
+  done
+  echo "$t"
+}
+
+# passive_opens: TCP connections accepted by this network namespace since boot (Tcp PassiveOpens in
+# /proc/net/snmp); machine-wide, so other work on the machine adds to a difference of two readings
+passive_opens() { awk '$1 == "Tcp:" { if (!h) { for (i = 2; i <= NF; i++) if ($i == "PassiveOpens") c = i; h = 1 } else { print $c; exit } }' /proc/net/snmp; }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317  # functions called by name ("start_$name") look unreachable to it
-# Side-by-side server benchmark: wrk against Hourglass and peer servers answering GET /hello,
-# interleaved round by round, with the server's CPU time per request as the main figure.
+# Side-by-side server benchmark: wrk against Hourglass and peer servers answering GET /hello, on
+# keep-alive connections and connect-per-request, interleaved round by round, with the CPU time of the
+# server's process tree per request as the main figure.
 # See docs/BENCHMARKS.md for the method and how to read the numbers; --help for the options.
 set -euo pipefail
 # The whole script is one { ...; exit; } block, so bash reads all of it before running any: editing or
@@ -12,27 +13,34 @@ bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$bench")
 build="$bench/build"
 prog=server-compare
-. "$bench/lib.sh"   # die, say, need_arg, is_posint, apt_install, newer_than, cpu_ticks, busy_total, wait_quiet
+. "$bench/lib.sh"   # die, say, need_arg, is_posint, apt_install, newer_than, cpu_ticks, busy_total, wait_quiet,
+                    # tree_pids, tree_ticks, tree_rss_kb, passive_opens
 
 usage() {
   cat <<EOF
 usage: bench/$prog.sh [options]
 
 Starts each server on a free loopback port, warms it up with wrk, then measures one wrk run of
-'wrk -tT -cC -dD --latency http://127.0.0.1:PORT/hello' and the server's CPU time during that run.
-Servers run one at a time, in an order rotated every round. Results go to bench/out/<timestamp>/.
+'wrk -tT -cC -dD --latency http://127.0.0.1:PORT/hello' and the CPU time of the server's process tree
+during that run. Mode 'keepalive' reuses wrk's C connections; mode 'close' adds -H 'Connection: close',
+so every request is a new connection. Servers run one at a time, in an order rotated every round.
+Results go to bench/out/<timestamp>/ (results.tsv, summary.txt, summary.md, summary.tsv).
 
-  --quick            smoke test: 1 round of ${quick_duration}s per server and connection count
+  --quick            smoke test: 1 round, ${quick_warmup}s warm-up + ${quick_duration}s per server and mode, ${quick_conns} connections
   --rounds N         rounds (default $def_rounds)
-  --duration SEC     measured wrk run per server, conns and round (default $def_duration)
-  --warmup SEC       wrk warm-up before each measured run, not measured (default $def_warmup, quick $quick_warmup)
-  --conns "C ..."    wrk connection counts (default "$def_conns")
+  --duration SEC     measured wrk run per server, mode, conns and round (default $def_duration)
+  --warmup SEC       wrk warm-up before each measured run, same mode, not measured (default $def_warmup)
+  --conns "C ..."    wrk connection counts (default "$def_conns", quick "$quick_conns")
+  --modes "M ..."    from: $known_modes (default "$def_modes")
   --threads N        wrk threads (default $def_threads)
-  --servers "S ..."  servers, from: $known_servers (default "$def_servers")
+  --servers "S ..."  servers, from: $known_servers
+                     (default: all)
   --jvm-opts "OPTS"  JVM flags given to every Java server alike (default: none)
   --quiet PCT        before each server start, wait (up to ${quiet_limit}s) until the machine's other load
                      is below PCT % of all CPUs; for shared machines (default: don't wait)
   --markdown         print the summary as Markdown (it is always saved as summary.md too)
+  --tsv              print the summary as tab-separated values (always saved as summary.tsv too)
+  --build-only       build (when stale) and check the selected servers, then exit
   --summarize DIR    print the summary of an earlier run's directory and exit
   -h, --help         this text
 EOF
@@ -41,11 +49,13 @@ EOF
 
 # ---- options ---------------------------------------------------------------------------------
 
-known_servers="hourglass jetty go"
+known_servers="hourglass jetty netty helidon undertow vertx jdkhttp go nginx"
+known_modes="keepalive close"
 def_rounds=3 def_duration=10 def_warmup=5 def_conns="64 256" def_threads=2 def_servers="$known_servers"
-quick_duration=5 quick_warmup=3 quiet_limit=120
-rounds="" duration="" warmup="" conns_list="" threads="" servers="" jvm_opts="" markdown=0 quick=0
-summarize_dir="" quiet=""
+def_modes="$known_modes"
+quick_duration=2 quick_warmup=2 quick_conns=64 quiet_limit=120
+rounds="" duration="" warmup="" conns_list="" threads="" servers="" jvm_opts="" markdown=0 tsv=0 quick=0
+summarize_dir="" quiet="" modes="" build_only=0
 
 
 while [ "$#" -gt 0 ]; do
@@ -54,23 +64,26 @@ while [ "$#" -gt 0 ]; do
     --rounds) need_arg "$@"; rounds="$2"; shift 2 ;;
     --duration) need_arg "$@"; duration="$2"; shift 2 ;;
     --warmup) need_arg "$@"; warmup="$2"; shift 2 ;;
-    --conns) need_arg "$@"; conns_list="$2"; shift 2 ;;
+    --conns) need_arg "$@"; conns_list="$2"; [ -n "${2// }" ] || die "--conns is empty"; shift 2 ;;
+    --modes) need_arg "$@"; modes="$2"; [ -n "${2// }" ] || die "--modes is empty"; shift 2 ;;
     --threads) need_arg "$@"; threads="$2"; shift 2 ;;
-    --servers) need_arg "$@"; servers="$2"; shift 2 ;;
+    --servers) need_arg "$@"; servers="$2"; [ -n "${2// }" ] || die "--servers is empty"; shift 2 ;;
     --jvm-opts) need_arg "$@"; jvm_opts="$2"; shift 2 ;;
     --quiet) need_arg "$@"; quiet="$2"; shift 2 ;;
     --markdown) markdown=1; shift ;;
+    --tsv) tsv=1; shift ;;
     --summarize) need_arg "$@"; summarize_dir="$2"; shift 2 ;;
+    --build-only) build_only=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
 
 if [ "$quick" = 1 ]; then
-  : "${rounds:=1}" "${duration:=$quick_duration}" "${warmup:=$quick_warmup}"
+  : "${rounds:=1}" "${duration:=$quick_duration}" "${warmup:=$quick_warmup}" "${conns_list:=$quick_conns}"
 fi
 : "${rounds:=$def_rounds}" "${duration:=$def_duration}" "${warmup:=$def_warmup}"
-: "${conns_list:=$def_conns}" "${threads:=$def_threads}" "${servers:=$def_servers}"
+: "${conns_list:=$def_conns}" "${threads:=$def_threads}" "${servers:=$def_servers}" "${modes:=$def_modes}"
 
 is_posint "$rounds" || die "--rounds must be a positive integer, got '$rounds'"
 is_posint "$duration" || die "--duration must be a positive number of seconds, got '$duration'"
@@ -91,15 +104,26 @@ for s in "${server_arr[@]}"; do
   [[ "$seen" != *" $s "* ]] || die "--servers names '$s' twice"
   seen="$seen$s "
 done
+read -r -a mode_arr <<<"$modes"
+[ "${#mode_arr[@]}" -gt 0 ] || die "--modes is empty"
+seen=" "
+for m in "${mode_arr[@]}"; do
+  [[ " $known_modes " == *" $m "* ]] || die "unknown mode '$m'; known: $known_modes"
+  [[ "$seen" != *" $m "* ]] || die "--modes names '$m' twice"
+  seen="$seen$m "
+done
 read -r -a jvm_arr <<<"$jvm_opts"
+[ "$markdown" = 0 ] || [ "$tsv" = 0 ] || die "--markdown and --tsv exclude each other"
 
 # ---- summary (also used by --summarize) ------------------------------------------------------
 
-# server_kind NAME: "java" for servers on the JVM (they are compared to the best Java peer), else "native"
-server_kind() { case "$1" in hourglass|jetty) echo java ;; *) echo native ;; esac; }
+# server_kind NAME: "java" for servers on the JVM (compared to the best Java peer), else "native"
+server_kind() { case "$1" in hourglass|jetty|netty|helidon|undertow|vertx|jdkhttp) echo java ;; *) echo native ;; esac; }
 
-# summarize DIR FORMAT: medians over rounds per server and connection count from DIR/results.tsv,
-# then CPU/request ratios. FORMAT is "text" or "markdown".
+# summarize DIR FORMAT: per mode, connection count and server, medians over rounds from DIR/results.tsv,
+# and CPU/request ratios to nginx and to the best Java peer, each both as the median of the per-round
+# ratios and as the ratio of the medians. FORMAT: "text", "markdown" or "tsv" (one row per server, mode
+# and conns, for charts). Runs of old results.tsv files without a mode column count as keepalive.
 summarize() {
   local dir="$1" format="$2" kinds="" s
   [ -f "$dir/results.tsv" ] || die "no results.tsv in $dir"
@@ -107,93 +131,164 @@ summarize() {
   local settings=""
   [ -f "$dir/settings.txt" ] && settings=$(tr '\n' ' ' <"$dir/settings.txt")
   awk -F'\t' -v fmt="$format" -v kinds="$kinds" -v settings="$settings" '
-    function median(key,   n, i, j, v, a) {
-      n = cnt[key]
-      for (i = 1; i <= n; i++) a[i] = vals[key, i]
+    function sortn(a, n,   i, j, v) {
       for (i = 2; i <= n; i++) { v = a[i]; for (j = i - 1; j >= 1 && a[j] > v; j--) a[j + 1] = a[j]; a[j + 1] = v }
-      if (n % 2) return a[(n + 1) / 2]
-      return (a[n / 2] + a[n / 2 + 1]) / 2
     }
-    function add(field, s, c, v,   key) { key = field SUBSEP s SUBSEP c; cnt[key]++; vals[key, cnt[key]] = v }
-    function med(field, s, c) { return median(field SUBSEP s SUBSEP c) }
-    function ratio(a, b) { return (b > 0) ? sprintf("%.2f", a / b) : "n/a" }
+    function median_of(a, n) {
+      if (n == 0) return ""
+      sortn(a, n)
+      return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    function add(field, s, k, v,   key) { key = field SUBSEP s SUBSEP k; cnt[key]++; vals[key, cnt[key]] = v }
+    function med(field, s, k,   key, n, i, a) {
+      key = field SUBSEP s SUBSEP k; n = cnt[key] + 0
+      for (i = 1; i <= n; i++) a[i] = vals[key, i]
+      return median_of(a, n)
+    }
+    # rmed(s, ref, k): median over rounds of cpu(s) / cpu(ref), rounds where both ran
+    function rmed(s, ref, k,   r, n, a) {
+      n = 0
+      for (r = 1; r <= maxr; r++)
+        if (((s, k, r) in cpur) && ((ref, k, r) in cpur) && cpur[ref, k, r] > 0) a[++n] = cpur[s, k, r] / cpur[ref, k, r]
+      return median_of(a, n)
+    }
+    function qratio(a, b) { return (a != "" && b != "" && b > 0) ? a / b : "" }
+    function f(v, d) { return (v == "") ? (fmt == "tsv" ? "" : "n/a") : sprintf("%." d "f", v) }
     function row(cells, n,   i, line) {
       if (fmt == "markdown") { line = "|"; for (i = 1; i <= n; i++) line = line " " cells[i] " |"; print line }
-      else { line = sprintf("%-10s", cells[1]); for (i = 2; i <= n; i++) line = line sprintf(" %11s", cells[i]); print line }
+      else if (fmt == "tsv") { line = cells[1]; for (i = 2; i <= n; i++) line = line "\t" cells[i]; print line }
+      else { line = sprintf("%-10s", cells[1]); for (i = 2; i <= n; i++) line = line sprintf(" %9s", cells[i]); print line }
     }
     function rule(n,   i, line) {
       if (fmt != "markdown") return
       line = "|---|"; for (i = 2; i <= n; i++) line = line "---:|"; print line
     }
+    function para(md, txt) { if (fmt == "markdown") print md; else print txt }
     BEGIN {
       nk = split(kinds, kv, " ")
       for (i = 1; i <= nk; i++) { split(kv[i], p, "="); kind[p[1]] = p[2] }
+      title["keepalive"] = "keep-alive: wrk keeps its C connections open"
+      title["close"] = "connect per request: wrk -H \"Connection: close\", one new connection per request (CPU/req = CPU per connection)"
+      nk = 0
     }
     NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
     {
-      s = $col["server"]; c = $col["conns"]
+      m = ("mode" in col) ? $col["mode"] : "keepalive"
+      s = $col["server"]; c = $col["conns"]; r = $col["round"] + 0; k = m SUBSEP c
       if (!(s in seen_s)) { seen_s[s] = 1; order_s[++ns] = s }
-      if (!(c in seen_c)) { seen_c[c] = 1; order_c[++nc] = c }
-      add("rps", s, c, $col["req_per_s"]); add("p50", s, c, $col["p50_ms"]); add("p99", s, c, $col["p99_ms"])
-      add("cpu", s, c, $col["cpu_us_per_req"]); add("rss", s, c, $col["rss_kb"] / 1024)
-      if ("other_cpu_pct" in col) add("other", s, c, $col["other_cpu_pct"]); else add("other", s, c, 0)
-      errs[s, c] += $col["errors"]; runs[s, c]++
+      if (!(k in seen_k)) { seen_k[k] = 1; order_k[++nk] = k; kmode[nk] = m; kconns[nk] = c }
+      if (!(m in seen_m)) { seen_m[m] = 1; order_m[++nm] = m }
+      if (r > maxr) maxr = r
+      add("rps", s, k, $col["req_per_s"]); add("p50", s, k, $col["p50_ms"]); add("p99", s, k, $col["p99_ms"])
+      add("cpu", s, k, $col["cpu_us_per_req"]); add("rss", s, k, $col["rss_kb"] / 1024)
+      add("other", s, k, ("other_cpu_pct" in col) ? $col["other_cpu_pct"] : 0)
+      if (("new_conns" in col) && $col["requests"] > 0) add("cpr", s, k, $col["new_conns"] / $col["requests"])
+      cpur[s, k, r] = $col["cpu_us_per_req"]
+      errs[s, k] += $col["errors"]; runs[s, k]++
     }
     END {
       if (ns == 0) { print "no results"; exit 1 }
-      if (settings != "") { print (fmt == "markdown" ? "Settings: " : "") settings; print "" }
-      if (fmt == "markdown") {
-        print "Medians over rounds. CPU: the server process'"'"'s user+system time during the measured run, per request."
-        print "Other CPU: what everything but the server and wrk used meanwhile, in % of all CPUs (noise, not subtracted)."
-      } else {
-        print "medians over rounds; CPU = server user+system time during the measured run, per request;"
-        print "other% = CPU used by anything but the server and wrk meanwhile, in % of all CPUs (noise indicator)"
-      }
-      print ""
-      h[1] = "server"; h[2] = "conns"; h[3] = "req/s"; h[4] = "p50 ms"; h[5] = "p99 ms"
-      h[6] = "CPU us/req"; h[7] = "RSS MB"; h[8] = "runs"; h[9] = "errors"; h[10] = "other CPU %"
-      h[11] = "CPU vs best Java peer"
-      if (fmt != "markdown") { h[10] = "other%"; h[11] = "CPU/bestJava" }
-      row(h, 11); rule(11)
-      for (ci = 1; ci <= nc; ci++) {
-        c = order_c[ci]; best = ""; bestname = ""
+      # per mode and conns: the best Java peer (leanest Java server but hourglass, by median CPU/req) and
+      # every ratio; then print
+      for (ki = 1; ki <= nk; ki++) {
+        k = order_k[ki]; bj[k] = ""; bv = ""
         for (si = 1; si <= ns; si++) {
           s = order_s[si]
-          if ((s, c) in runs && kind[s] == "java" && s != "hourglass") {
-            v = med("cpu", s, c); if (best == "" || v < best) { best = v; bestname = s }
+          if (((s, k) in runs) && kind[s] == "java" && s != "hourglass") {
+            v = med("cpu", s, k); if (bv == "" || v < bv) { bv = v; bj[k] = s }
           }
         }
         for (si = 1; si <= ns; si++) {
-          s = order_s[si]; if (!((s, c) in runs)) continue
-          r[1] = s; r[2] = c; r[3] = sprintf("%.0f", med("rps", s, c))
-          r[4] = sprintf("%.2f", med("p50", s, c)); r[5] = sprintf("%.2f", med("p99", s, c))
-          r[6] = sprintf("%.1f", med("cpu", s, c)); r[7] = sprintf("%.0f", med("rss", s, c))
-          r[8] = runs[s, c]; r[9] = errs[s, c]
-          r[10] = sprintf("%.1f", med("other", s, c)); if (med("other", s, c) > 25) noisy = 1
-          r[11] = (best == "") ? "n/a" : ratio(med("cpu", s, c), best) " (" bestname ")"
-          row(r, 11)
+          s = order_s[si]; if (!((s, k) in runs)) continue
+          mc = med("cpu", s, k)
+          vn[s, k] = ""; vnm[s, k] = ""; vb[s, k] = ""; vbm[s, k] = ""
+          if (("nginx", k) in runs) { vn[s, k] = rmed(s, "nginx", k); vnm[s, k] = qratio(mc, med("cpu", "nginx", k)) }
+          if (bj[k] != "") { vb[s, k] = rmed(s, bj[k], k); vbm[s, k] = qratio(mc, med("cpu", bj[k], k)) }
         }
+      }
+      if (fmt == "tsv") {
+        split("mode conns server kind runs errors req_per_s p50_ms p99_ms cpu_us_per_req rss_mb conns_per_req other_cpu_pct cpu_vs_nginx cpu_vs_nginx_of_medians best_java cpu_vs_best_java cpu_vs_best_java_of_medians", h, " ")
+        row(h, 18)
+        for (ki = 1; ki <= nk; ki++) {
+          k = order_k[ki]
+          for (si = 1; si <= ns; si++) {
+            s = order_s[si]; if (!((s, k) in runs)) continue
+            t[1] = kmode[ki]; t[2] = kconns[ki]; t[3] = s; t[4] = kind[s] == "" ? "native" : kind[s]
+            t[5] = runs[s, k]; t[6] = errs[s, k]; t[7] = f(med("rps", s, k), 0)
+            t[8] = f(med("p50", s, k), 3); t[9] = f(med("p99", s, k), 3); t[10] = f(med("cpu", s, k), 2)
+            t[11] = f(med("rss", s, k), 1); t[12] = f(med("cpr", s, k), 4); t[13] = f(med("other", s, k), 1)
+            t[14] = f(vn[s, k], 3); t[15] = f(vnm[s, k], 3); t[16] = bj[k]
+            t[17] = f(vb[s, k], 3); t[18] = f(vbm[s, k], 3)
+            row(t, 18)
+          }
+        }
+        exit 0
+      }
+      if (settings != "") { print (fmt == "markdown" ? "Settings: " : "") settings; print "" }
+      para("Medians over rounds. CPU: user+system time of the server'"'"'s whole process tree (nginx: master and workers) during the measured run, per request. RSS: summed over the tree after the run. Conns/req: TCP connections accepted machine-wide during the run, per request (about 0 on keep-alive, 1 when connecting per request). ÷ nginx, ÷ best Java: CPU per request relative to nginx and to the best Java peer (the leanest Java server other than Hourglass, by median), as the median over rounds of the same-round ratio, and as the ratio of the medians. Other CPU: what everything but the server and wrk used meanwhile, in % of all CPUs (noise, not subtracted).",
+           "medians over rounds; CPU = user+system time of the server'"'"'s process tree during the measured run, per request;\nRSS summed over the tree; conn/req = TCP connections accepted (machine-wide) per request;\n/nginx, /bestJ = CPU/req ratio to nginx and to the best Java peer (leanest Java server but hourglass):\nmedian of the same-round ratios, and (med) the ratio of the medians;\nother% = CPU used by anything but the server and wrk meanwhile, in % of all CPUs (noise indicator)")
+      for (mi = 1; mi <= nm; mi++) {
+        m = order_m[mi]
+        print ""
+        print (fmt == "markdown" ? "**" (m in title ? title[m] : m) "**" : "== " (m in title ? title[m] : m))
+        print ""
+        h[1] = "server"; h[2] = "conns"; h[3] = "req/s"; h[4] = "p50 ms"; h[5] = "p99 ms"
+        h[6] = "CPU µs/req"; h[7] = "RSS MB"; h[8] = "conns/req"; h[9] = "runs"; h[10] = "errors"
+        h[11] = "other CPU %"; h[12] = "CPU ÷ nginx"; h[13] = "÷ nginx, of medians"
+        h[14] = "CPU ÷ best Java"; h[15] = "÷ best Java, of medians"
+        if (fmt != "markdown") {
+          h[6] = "CPU us/req"; h[8] = "conn/req"; h[11] = "other%"; h[12] = "/nginx"; h[13] = "(med)"
+          h[14] = "/bestJ"; h[15] = "(med)"
+        }
+        row(h, 15); rule(15)
+        best = ""
+        for (ki = 1; ki <= nk; ki++) {
+          if (kmode[ki] != m) continue
+          k = order_k[ki]
+          best = best (best == "" ? "" : ", ") (bj[k] == "" ? "none" : bj[k]) " at " kconns[ki]
+          for (si = 1; si <= ns; si++) {
+            s = order_s[si]; if (!((s, k) in runs)) continue
+            q[1] = s; q[2] = kconns[ki]; q[3] = f(med("rps", s, k), 0)
+            q[4] = f(med("p50", s, k), 2); q[5] = f(med("p99", s, k), 2)
+            q[6] = f(med("cpu", s, k), 1); q[7] = f(med("rss", s, k), 0); q[8] = f(med("cpr", s, k), 3)
+            q[9] = runs[s, k]; q[10] = errs[s, k]
+            o = med("other", s, k); q[11] = f(o, 1); if (o > 25) noisy = 1
+            q[12] = f(vn[s, k], 2); q[13] = f(vnm[s, k], 2); q[14] = f(vb[s, k], 2); q[15] = f(vbm[s, k], 2)
+            row(q, 15)
+            cpr = med("cpr", s, k)
+            if (cpr != "" && m == "close" && cpr < 0.5)
+              connwarn = warn[++nw] = sprintf("%s, close, %s conns: %.3f new connections per request: it kept connections open despite \"Connection: close\"", s, kconns[ki], cpr)
+            if (cpr != "" && m == "keepalive" && cpr > 0.1)
+              connwarn = warn[++nw] = sprintf("%s, keepalive, %s conns: %.3f new connections per request: it closed keep-alive connections", s, kconns[ki], cpr)
+            if (errs[s, k] > 0)
+              warn[++nw] = sprintf("%s, %s, %s conns: %d wrk errors (socket errors or non-2xx; see its .wrk.txt files)", s, m, kconns[ki], errs[s, k])
+          }
+        }
+        print ""
+        print (fmt == "markdown" ? "Best Java peer: " : "best Java peer: ") best
       }
       if (noisy) {
         print ""
         print "WARNING: other work took over 25 % of the CPUs in a typical round of some rows: their figures are"
         print "unreliable (a JVM whose JIT is starved looks far worse); rerun those with --quiet on a calmer machine."
       }
-      for (ci = 1; ci <= nc; ci++) {
-        c = order_c[ci]
+      for (i = 1; i <= nw; i++) { print ""; print "WARNING: " warn[i] }
+      if (connwarn != "") print "(connections are counted machine-wide: other work opening connections adds to them)"
+      for (ki = 1; ki <= nk; ki++) {
+        k = order_k[ki]
         print ""
-        print (fmt == "markdown" ? "CPU per request, row ÷ column, " c " connections:" \
-                                  : "CPU/req ratio, row / column, " c " conns:")
+        print (fmt == "markdown" ? "CPU per request (ratio of medians), row ÷ column, " kmode[ki] ", " kconns[ki] " connections:" \
+                                  : "CPU/req ratio of medians, row / column, " kmode[ki] ", " kconns[ki] " conns:")
         print ""
-        m[1] = (fmt == "markdown") ? "" : "server"; n = 1
-        for (sj = 1; sj <= ns; sj++) if ((order_s[sj], c) in runs) m[++n] = order_s[sj]
-        row(m, n); rule(n)
+        mm[1] = (fmt == "markdown") ? "" : "server"; n = 1
+        for (sj = 1; sj <= ns; sj++) if ((order_s[sj], k) in runs) mm[++n] = order_s[sj]
+        row(mm, n); rule(n)
         for (si = 1; si <= ns; si++) {
-          s = order_s[si]; if (!((s, c) in runs)) continue
+          s = order_s[si]; if (!((s, k) in runs)) continue
           q[1] = s; n = 1
           for (sj = 1; sj <= ns; sj++) {
-            t = order_s[sj]; if (!((t, c) in runs)) continue
-            q[++n] = ratio(med("cpu", s, c), med("cpu", t, c))
+            t2 = order_s[sj]; if (!((t2, k) in runs)) continue
+            q[++n] = f(qratio(med("cpu", s, k), med("cpu", t2, k)), 2)
           }
           row(q, n)
         }
@@ -201,50 +296,92 @@ summarize() {
     }' "$dir/results.tsv"
 }
 
+# write_summaries DIR: summary.txt, summary.md and summary.tsv in DIR
+write_summaries() {
+  summarize "$1" text >"$1/summary.txt"
+  summarize "$1" markdown >"$1/summary.md"
+  summarize "$1" tsv >"$1/summary.tsv"
+}
+
 if [ -n "$summarize_dir" ]; then
-  summarize "$summarize_dir" "$([ "$markdown" = 1 ] && echo markdown || echo text)"
+  summarize "$summarize_dir" "$([ "$tsv" = 1 ] && echo tsv || { [ "$markdown" = 1 ] && echo markdown; } || echo text)"
   exit 0
 fi
 
 # ---- tools -----------------------------------------------------------------------------------
 
-
 apt_install wrk wrk
 apt_install curl curl
+apt_install ss iproute2
 # shellcheck source=scripts/find-jdk.sh
 . "$root/scripts/find-jdk.sh"   # exports JAVA_HOME (a JDK >= 21) or exits with a message
 
 clk_tck=$(getconf CLK_TCK)
 is_posint "$clk_tck" || die "getconf CLK_TCK gave '$clk_tck'"
 
-# newer_than TARGET PATH...: true if TARGET is missing or any file under PATH is newer
-
-# server_comm NAME: the process name its pid must have once started (the JVM for Java servers)
-server_comm() { case "$1" in hourglass|jetty) echo java ;; go) echo go-hello ;; esac; }
+# server_comm NAME: the process name its pid must have once started (the JVM for Java servers; for
+# nginx its master, whose workers are its children)
+server_comm() { case "$1" in go) echo go-hello ;; nginx) echo nginx ;; *) echo java ;; esac; }
 declare -A server_version=()
 
 # ---- servers: prepare_NAME builds and checks; start_NAME OUT ERR starts it in the background,
-# ---- listening on 127.0.0.1 with port 0, and sets server_pid and server_cmd.
+# ---- listening on 127.0.0.1 with port 0, and sets server_pid and server_cmd (and server_port when
+# ---- it knows the port itself: nginx, which cannot listen on port 0)
 
-jetty_jar="$build/jetty-peer/jetty-hello.jar"
 go_bin="$build/go/go-hello"
+jdkhttp_dir="$build/jdkhttp"
 
-prepare_jetty() {
-  local src="$bench/peers/jetty" log
-  if newer_than "$jetty_jar" "$src/pom.xml" "$src/src"; then
-    command -v mvn >/dev/null || die "Maven is needed to build the Jetty peer: apt-get install maven"
-    say "building the Jetty peer..."
-    log="$build/jetty-build.log"; mkdir -p "$build"
-    if ! mvn -q -B -ntp -f "$src/pom.xml" package >"$log" 2>&1; then
-      cat "$log" >&2; die "building the Jetty peer failed (output above, also in $log)"
+# Java peers built by Maven from bench/peers/NAME/pom.xml into bench/build/NAME-peer/NAME-hello.jar
+# (Jetty's shaded, the others with their dependencies in libs/ beside the jar, named by its manifest)
+peer_jar() { echo "$build/$1-peer/$1-hello.jar"; }
+
+# prepare_maven_peer NAME TITLE: builds the peer when its sources are newer than its jar; sets its version
+prepare_maven_peer() {
+  local name="$1" title="$2" src="$bench/peers/$1" jar log
+  jar=$(peer_jar "$name")
+  if newer_than "$jar" "$src/pom.xml" "$src/src"; then
+    apt_install mvn maven
+    say "building the $title peer (Maven; the first time downloads its dependencies)..."
+    log="$build/$name-build.log"; mkdir -p "$build"
+    if ! mvn -q -B -ntp -f "$src/pom.xml" clean package >"$log" 2>&1; then
+      cat "$log" >&2; die "building the $title peer failed (output above, also in $log)"
     fi
-    [ -f "$jetty_jar" ] || die "the Jetty build passed but made no $jetty_jar"
+    [ -f "$jar" ] || die "the $title build passed but made no $jar"
   fi
-  server_version[jetty]=$("$JAVA_HOME/bin/java" -jar "$jetty_jar" --version 2>/dev/null) || die "the Jetty peer does not run"
+  server_version[$name]=$("$JAVA_HOME/bin/java" -jar "$jar" --version 2>/dev/null) || die "the $title peer does not run"
 }
-start_jetty() {
-  server_cmd="$JAVA_HOME/bin/java${jvm_opts:+ $jvm_opts} -jar $jetty_jar 0"
-  "$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -jar "$jetty_jar" 0 >"$1" 2>"$2" &
+# start_java_peer NAME OUT ERR
+start_java_peer() {
+  local jar; jar=$(peer_jar "$1")
+  server_cmd="$JAVA_HOME/bin/java${jvm_opts:+ $jvm_opts} -jar $jar 0"
+  "$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -jar "$jar" 0 >"$2" 2>"$3" &
+  server_pid=$!
+}
+
+prepare_jetty() { prepare_maven_peer jetty "Jetty"; }
+start_jetty() { start_java_peer jetty "$@"; }
+prepare_netty() { prepare_maven_peer netty "Netty"; }
+start_netty() { start_java_peer netty "$@"; }
+prepare_helidon() { prepare_maven_peer helidon "Helidon"; }
+start_helidon() { start_java_peer helidon "$@"; }
+prepare_undertow() { prepare_maven_peer undertow "Undertow"; }
+start_undertow() { start_java_peer undertow "$@"; }
+prepare_vertx() { prepare_maven_peer vertx "Vert.x"; }
+start_vertx() { start_java_peer vertx "$@"; }
+
+prepare_jdkhttp() {
+  local src="$bench/peers/jdkhttp" log
+  if newer_than "$jdkhttp_dir/JdkHello.class" "$src" "$JAVA_HOME/release"; then
+    say "building the JDK HttpServer peer..."
+    log="$build/jdkhttp-build.log"; rm -rf "$jdkhttp_dir"; mkdir -p "$jdkhttp_dir"
+    "$JAVA_HOME/bin/javac" -d "$jdkhttp_dir" "$src/JdkHello.java" >"$log" 2>&1 \
+      || { cat "$log" >&2; die "building bench/peers/jdkhttp failed (output above, also in $log)"; }
+  fi
+  server_version[jdkhttp]=$("$JAVA_HOME/bin/java" -cp "$jdkhttp_dir" JdkHello --version) || die "the JDK HttpServer peer does not run"
+}
+start_jdkhttp() {
+  server_cmd="$JAVA_HOME/bin/java${jvm_opts:+ $jvm_opts} -cp $jdkhttp_dir JdkHello 0"
+  "$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -cp "$jdkhttp_dir" JdkHello 0 >"$1" 2>"$2" &
   server_pid=$!
 }
 
@@ -268,6 +405,41 @@ start_go() {
   server_pid=$!
 }
 
+prepare_nginx() {
+  PATH="$PATH:/usr/sbin:/sbin"   # nginx lives in /usr/sbin
+  apt_install nginx nginx
+  server_version[nginx]="$(nginx -v 2>&1 | sed 's/^nginx version: //'), worker_processes auto ($(nproc) workers)"
+}
+# start_nginx OUT ERR: bench/peers/nginx/server.conf with a free loopback port (nginx cannot take port 0),
+# prefix, pid file and logs in $out/nginx; runs in the foreground (daemon off) as this shell's child.
+# Retries another port when the one it picked was taken meanwhile; sets server_port.
+start_nginx() {
+  local dir="$out/nginx" try port i resp="" lo
+  mkdir -p "$dir/logs" "$dir/tmp"
+  # below the ephemeral range, where wrk's own sockets (and their TIME_WAITs) never are
+  read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || lo=32768
+  [ "$lo" -gt 11024 ] || lo=32768
+  for ((try = 0; try < 10; try++)); do
+    port=$(( lo - 10000 + RANDOM % 10000 ))
+    [ -z "$(ss -Htln "sport = :$port" 2>/dev/null)" ] || continue
+    sed "s/@PORT@/$port/" "$bench/peers/nginx/server.conf" >"$dir/nginx.conf"
+    server_cmd="nginx -p $dir -c $dir/nginx.conf -e $dir/logs/error.log   (port $port)"
+    nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" >"$1" 2>"$2" &
+    server_pid=$!
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      resp=$(curl -s --max-time 2 -w '\n%{http_code}' "http://127.0.0.1:$port/hello" || true)
+      if [ "$resp" = $'hello\n\n200' ]; then server_port=$port; return 0; fi
+      sleep 0.1
+    done
+    kill -0 "$server_pid" 2>/dev/null && return 0   # running but not answering: start_server says so
+    reap_server
+    grep -q 'Address already in use' "$2" "$dir/logs/error.log" 2>/dev/null && continue
+    tail -n 20 "$2" >&2 || true; die "nginx did not start, $exit_reason (its stderr is above; see $dir)"
+  done
+  die "found no free loopback port for nginx in 10 tries"
+}
+
 prepare_hourglass() {
   # The launcher builds the CLI when it is missing or stale; do that now, not while timing.
   server_version[hourglass]=$(HOURGLASS_JAVA_OPTS="" "$root/hourglass" --version) \
@@ -276,10 +448,10 @@ prepare_hourglass() {
   local help
   help=$(HOURGLASS_JAVA_OPTS="" "$root/hourglass" serve --help 2>&1 || true)
   if [[ "$help" != *--listen* ]]; then
-    die "'hourglass serve' is not available in this build (${server_version[hourglass]}); leave it out with --servers \"jetty go\""
+    die "'hourglass serve' is not available in this build (${server_version[hourglass]}); leave it out with --servers"
   fi
 }
-# the same limits as the Go peer (and Jetty's idle timeout); hourglass's defaults differ
+# the same limits as the Go peer (and the others' idle timeouts); hourglass's defaults differ
 hourglass_flags=(--read-header-timeout 10s --write-timeout 30s --idle-timeout 60s)
 start_hourglass() {
   # ./hourglass execs java, so $! is the JVM's pid
@@ -293,19 +465,28 @@ start_hourglass() {
 server_pid=""
 server_port=""
 
+# stop_server: SIGTERM to the server (for nginx its master, which stops its workers), SIGKILL after 10 s;
+# then SIGKILL to any of its descendants still running under the same name (only after a SIGKILL)
 stop_server() {
-  local pid="$server_pid" i
+  local pid="$server_pid" i p kids=() killed=0
   [ -n "$pid" ] || return 0
   server_pid=""
   if kill -0 "$pid" 2>/dev/null; then
+    for p in $(tree_pids "$pid" 2>/dev/null | tail -n +2); do kids+=("$p:$(cat "/proc/$p/comm" 2>/dev/null)"); done
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$pid" 2>/dev/null; then
       say "server pid $pid ignored SIGTERM for 10 s; killing it"
       kill -KILL "$pid" 2>/dev/null || true
+      killed=1
     fi
   fi
   wait "$pid" 2>/dev/null || true
+  if [ "$killed" = 1 ]; then
+    for p in ${kids[@]+"${kids[@]}"}; do
+      if [ "$(cat "/proc/${p%%:*}/comm" 2>/dev/null)" = "${p#*:}" ]; then kill -KILL "${p%%:*}" 2>/dev/null || true; fi
+    done
+  fi
 }
 
 # run_wrk OUT LIMIT ARGS...: wrk ARGS >OUT, killed after LIMIT seconds. It runs as a background job
@@ -342,10 +523,6 @@ trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# cpu_ticks PID: user+system clock ticks of the process, all its threads, and its waited-for children
-# (/proc/PID/stat fields 14-17; the text after the last ')' starts at field 3)
-
-
 # children_ms FILE: user+system milliseconds of this shell's waited-for children so far, from bash's
 # 'times'; it must run in this shell, not in a $(...) subshell, whose counters start at zero
 children_ms() {
@@ -353,31 +530,27 @@ children_ms() {
   awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60000 + a[2] * 1000 }; printf "%d", t }' "$1"
 }
 
-# busy_total: "BUSY TOTAL" clock ticks of all CPUs together since boot, from /proc/stat: BUSY is user
-# nice system irq softirq steal (guest time is already inside user), TOTAL adds idle and iowait
-
-# wait_quiet: when --quiet is set, wait until the CPUs were busy less than $quiet % over about one
-# second (nothing of ours runs then), for at most $quiet_limit seconds
-
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-
-# start_server NAME OUT ERR: starts it, waits for its 'listening on' line and a correct /hello answer
+# start_server NAME OUT ERR: starts it, waits for its 'listening on' line (unless start_NAME set the
+# port) and a correct /hello answer, and checks that its pid is the process to measure
 start_server() {
-  local name="$1" out="$2" err="$3" line="" i resp comm expected
-  "start_$name" "$out" "$err"
-  for ((i = 0; i < 600; i++)); do   # up to 60 s: a cold JVM on a busy 2-core machine is slow
-    line=$(grep -m1 -o 'listening on http://[^ ]*' "$out" 2>/dev/null || true)
-    [ -n "$line" ] && break
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      reap_server
-      tail -n 20 "$err" >&2 || true
-      die "$name ended ($exit_reason) before it was listening (its stderr is above and in $err)"
-    fi
-    sleep 0.1
-  done
-  [ -n "$line" ] || { tail -n 20 "$err" >&2 || true; die "$name printed no 'listening on' line within 60 s (see $out, $err)"; }
-  server_port=${line##*:}
-  is_posint "$server_port" || die "$name printed '$line': no port in it"
+  local name="$1" sout="$2" serr="$3" line="" i resp comm expected
+  server_port=""
+  "start_$name" "$sout" "$serr"
+  if [ -z "$server_port" ]; then
+    for ((i = 0; i < 600; i++)); do   # up to 60 s: a cold JVM on a busy 2-core machine is slow
+      line=$(grep -m1 -o 'listening on http://[^ ]*' "$sout" 2>/dev/null || true)
+      [ -n "$line" ] && break
+      if ! kill -0 "$server_pid" 2>/dev/null; then
+        reap_server
+        tail -n 20 "$serr" >&2 || true
+        die "$name ended ($exit_reason) before it was listening (its stderr is above and in $serr)"
+      fi
+      sleep 0.1
+    done
+    [ -n "$line" ] || { tail -n 20 "$serr" >&2 || true; die "$name printed no 'listening on' line within 60 s (see $sout, $serr)"; }
+    server_port=${line##*:}
+    is_posint "$server_port" || die "$name printed '$line': no port in it"
+  fi
   expected=$(server_comm "$name")
   comm=$(<"/proc/$server_pid/comm")
   [ "$comm" = "$expected" ] || die "$name's pid $server_pid is '$comm', expected '$expected': CPU would be measured on the wrong process"
@@ -419,11 +592,17 @@ parse_wrk() {
 
 # ---- run -------------------------------------------------------------------------------------
 
+prep_start=$SECONDS
+for s in "${server_arr[@]}"; do "prepare_$s"; done
+say "servers built and checked in $(( SECONDS - prep_start ))s"
+if [ "$build_only" = 1 ]; then
+  for s in "${server_arr[@]}"; do echo "$s: ${server_version[$s]}"; done
+  exit 0
+fi
+
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="$bench/out/$stamp"
 mkdir -p "$out"
-
-for s in "${server_arr[@]}"; do "prepare_$s"; done
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -438,70 +617,80 @@ for s in "${server_arr[@]}"; do "prepare_$s"; done
   if [[ " ${server_arr[*]} " == *" go "* ]]; then echo "go toolchain: $(go version 2>/dev/null || echo 'n/a')"; fi
 } >"$out/versions.txt"
 {
-  echo "rounds=$rounds duration=${duration}s warmup=${warmup}s wrk_threads=$threads conns=\"${conns_arr[*]}\""
+  echo "rounds=$rounds duration=${duration}s warmup=${warmup}s wrk_threads=$threads conns=\"${conns_arr[*]}\" modes=\"${mode_arr[*]}\""
   echo "servers=\"${server_arr[*]}\" jvm_opts=\"${jvm_opts}\" quiet=${quiet:-off} cpus=$(nproc) (wrk on the same machine)"
 } >"$out/settings.txt"
-printf 'round\tconns\tserver\tposition\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\terrors\tcpu_s\tcpu_us_per_req\trss_kb\twrk_cpu_s\tother_cpu_pct\n' \
+printf 'round\tmode\tconns\tserver\tposition\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\terrors\tcpu_s\tcpu_us_per_req\trss_kb\tprocs\tnew_conns\twrk_cpu_s\tother_cpu_pct\n' \
   >"$out/results.tsv"
 : >"$out/commands.txt"
 
 n=${#server_arr[@]}
-per_run=$(( warmup + duration + 3 ))
-total=$(( rounds * ${#conns_arr[@]} * n * per_run ))
+per_run=$(( warmup + duration + 2 ))   # start-up, checks and stop take about 1-3 s
+total=$(( rounds * ${#mode_arr[@]} * ${#conns_arr[@]} * n * per_run ))
 say "results in $out"
-say "$rounds round(s) x ${#conns_arr[@]} conn count(s) x $n server(s), ${duration}s each after ${warmup}s warm-up: about $(( total / 60 + 1 )) min"
+say "$rounds round(s) x ${#mode_arr[@]} mode(s) x ${#conns_arr[@]} conn count(s) x $n server(s), ${duration}s each after ${warmup}s warm-up: about $(( (total + 59) / 60 )) min"
 
 url_path=/hello
 for ((r = 0; r < rounds; r++)); do
-  for c in "${conns_arr[@]}"; do
-    for ((i = 0; i < n; i++)); do
-      s=${server_arr[$(( (i + r) % n ))]}
-      tag="r$((r + 1))-c$c-$s"
-      wait_quiet
-      start_server "$s" "$out/$tag.server.out" "$out/$tag.server.err"
-      url="http://127.0.0.1:$server_port$url_path"
-      echo "# $tag server: $server_cmd" >>"$out/commands.txt"
-      if [ "$warmup" -gt 0 ]; then
-        echo "# $tag warm-up: wrk -t$threads -c$c -d${warmup}s $url" >>"$out/commands.txt"
-        run_wrk "$out/$tag.warmup.txt" $(( warmup + 30 )) -t"$threads" -c"$c" -d"${warmup}s" "$url" \
-          || die "wrk warm-up against $s failed (see $out/$tag.warmup.txt)"
-      fi
-      kill -0 "$server_pid" 2>/dev/null || { reap_server; die "$s ended during warm-up, $exit_reason (see $out/$tag.server.err)"; }
-      echo "# $tag measured: wrk -t$threads -c$c -d${duration}s --latency $url" >>"$out/commands.txt"
-      t0=$(cpu_ticks "$server_pid") || die "cannot read /proc/$server_pid/stat"
-      read -r m0 mt0 <<<"$(busy_total)"; children_ms "$out/.times" >"$out/.w0"; w0=$(<"$out/.w0")
-      run_wrk "$out/$tag.wrk.txt" $(( duration + 30 )) -t"$threads" -c"$c" -d"${duration}s" --latency "$url" \
-        || die "wrk against $s failed (see $out/$tag.wrk.txt)"
-      t1=$(cpu_ticks "$server_pid" 2>/dev/null) \
-        || { reap_server; die "$s ended during the measured run, $exit_reason (see $out/$tag.server.err)"; }
-      read -r m1 mt1 <<<"$(busy_total)"; children_ms "$out/.times" >"$out/.w1"; w1=$(<"$out/.w1")
-      rss=$(rss_kb "$server_pid")
-      stop_server
-      parsed=$(parse_wrk "$out/$tag.wrk.txt") || die "cannot parse wrk's output in $out/$tag.wrk.txt"
-      IFS=$'\t' read -r req secs rps p50 p99 errs <<<"$parsed"
-      [ "$req" -gt 0 ] || die "wrk made no requests against $s (see $out/$tag.wrk.txt)"
-      cpu_s=$(awk -v t=$(( t1 - t0 )) -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')
-      cpu_us=$(awk -v t=$(( t1 - t0 )) -v hz="$clk_tck" -v n="$req" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')
-      wrk_s=$(awk -v ms=$(( w1 - w0 )) 'BEGIN { printf "%.2f", ms / 1000 }')
-      # CPU the machine spent on anything but this server and wrk (other developers' builds, ...), as a
-      # share of all CPUs over the run: a noise indicator, not a correction
-      other_pct=$(awk -v m=$(( m1 - m0 )) -v all=$(( mt1 - mt0 )) -v t=$(( t1 - t0 )) -v hz="$clk_tck" -v w="$wrk_s" \
-        'BEGIN { o = m - t - w * hz; if (o < 0 || all <= 0) o = 0; printf "%.1f", o * 100 / (all > 0 ? all : 1) }')
-      printf '%d\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $((r + 1)) "$c" "$s" $((i + 1)) \
-        "$req" "$secs" "$rps" "$p50" "$p99" "$errs" "$cpu_s" "$cpu_us" "$rss" "$wrk_s" "$other_pct" >>"$out/results.tsv"
-      say "$(printf 'round %d/%d  c=%-4s %-10s %9.0f req/s  p50 %6.2f ms  p99 %7.2f ms  CPU %6.1f us/req  RSS %4d MB  other %4.1f%%%s' \
-        $((r + 1)) "$rounds" "$c" "$s" "$rps" "$p50" "$p99" "$cpu_us" $(( rss / 1024 )) "$other_pct" \
-        "$([ "$errs" -gt 0 ] && echo "  ($errs errors)")")"
+  for mode in "${mode_arr[@]}"; do
+    hdr=(); hdr_txt=""
+    if [ "$mode" = close ]; then hdr=(-H "Connection: close"); hdr_txt=" -H 'Connection: close'"; fi
+    for c in "${conns_arr[@]}"; do
+      for ((i = 0; i < n; i++)); do
+        s=${server_arr[$(( (i + r) % n ))]}
+        tag="r$((r + 1))-$mode-c$c-$s"
+        wait_quiet
+        start_server "$s" "$out/$tag.server.out" "$out/$tag.server.err"
+        url="http://127.0.0.1:$server_port$url_path"
+        echo "# $tag server: $server_cmd" >>"$out/commands.txt"
+        if [ "$warmup" -gt 0 ]; then
+          echo "# $tag warm-up: wrk -t$threads -c$c -d${warmup}s$hdr_txt $url" >>"$out/commands.txt"
+          run_wrk "$out/$tag.warmup.txt" $(( warmup + 30 )) -t"$threads" -c"$c" -d"${warmup}s" ${hdr[@]+"${hdr[@]}"} "$url" \
+            || die "wrk warm-up against $s failed (see $out/$tag.warmup.txt)"
+        fi
+        kill -0 "$server_pid" 2>/dev/null || { reap_server; die "$s ended during warm-up, $exit_reason (see $out/$tag.server.err)"; }
+        echo "# $tag measured: wrk -t$threads -c$c -d${duration}s --latency$hdr_txt $url" >>"$out/commands.txt"
+        t0=$(tree_ticks "$server_pid") || die "cannot read /proc/$server_pid/stat"
+        o0=$(passive_opens)
+        read -r m0 mt0 <<<"$(busy_total)"; children_ms "$out/.times" >"$out/.w0"; w0=$(<"$out/.w0")
+        run_wrk "$out/$tag.wrk.txt" $(( duration + 30 )) -t"$threads" -c"$c" -d"${duration}s" --latency ${hdr[@]+"${hdr[@]}"} "$url" \
+          || die "wrk against $s failed (see $out/$tag.wrk.txt)"
+        children_ms "$out/.times" >"$out/.w1"; w1=$(<"$out/.w1")
+        t1=$(tree_ticks "$server_pid" 2>/dev/null) \
+          || { reap_server; die "$s ended during the measured run, $exit_reason (see $out/$tag.server.err)"; }
+        read -r m1 mt1 <<<"$(busy_total)"
+        o1=$(passive_opens)
+        rss=$(tree_rss_kb "$server_pid")
+        procs=$(tree_pids "$server_pid" | wc -l)
+        stop_server
+        parsed=$(parse_wrk "$out/$tag.wrk.txt") || die "cannot parse wrk's output in $out/$tag.wrk.txt"
+        IFS=$'\t' read -r req secs rps p50 p99 errs <<<"$parsed"
+        [ "$req" -gt 0 ] || die "wrk made no requests against $s (see $out/$tag.wrk.txt)"
+        cpu_s=$(awk -v t=$(( t1 - t0 )) -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')
+        cpu_us=$(awk -v t=$(( t1 - t0 )) -v hz="$clk_tck" -v n="$req" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')
+        wrk_s=$(awk -v ms=$(( w1 - w0 )) 'BEGIN { printf "%.2f", ms / 1000 }')
+        new_conns=$(( o1 - o0 ))
+        # CPU the machine spent on anything but this server and wrk (other developers' builds, ...), as a
+        # share of all CPUs over the run: a noise indicator, not a correction
+        other_pct=$(awk -v m=$(( m1 - m0 )) -v all=$(( mt1 - mt0 )) -v t=$(( t1 - t0 )) -v hz="$clk_tck" -v w="$wrk_s" \
+          'BEGIN { o = m - t - w * hz; if (o < 0 || all <= 0) o = 0; printf "%.1f", o * 100 / (all > 0 ? all : 1) }')
+        printf '%d\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $((r + 1)) "$mode" "$c" "$s" $((i + 1)) \
+          "$req" "$secs" "$rps" "$p50" "$p99" "$errs" "$cpu_s" "$cpu_us" "$rss" "$procs" "$new_conns" "$wrk_s" "$other_pct" \
+          >>"$out/results.tsv"
+        say "$(printf 'round %d/%d  %-9s c=%-4s %-9s %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms  CPU %6.1f us/req  RSS %4d MB  conn/req %5.3f  other %4.1f%%%s' \
+          $((r + 1)) "$rounds" "$mode" "$c" "$s" "$rps" "$p50" "$p99" "$cpu_us" $(( rss / 1024 )) \
+          "$(awk -v a="$new_conns" -v b="$req" 'BEGIN { printf "%.3f", a / b }')" "$other_pct" \
+          "$([ "$errs" -gt 0 ] && echo "  ($errs errors)")")"
+      done
     done
   done
 done
 
 rm -f "$out/.times" "$out/.w0" "$out/.w1"
-summarize "$out" text >"$out/summary.txt"
-summarize "$out" markdown >"$out/summary.md"
+write_summaries "$out"
 echo
-if [ "$markdown" = 1 ]; then cat "$out/summary.md"; else cat "$out/summary.txt"; fi
+if [ "$markdown" = 1 ]; then cat "$out/summary.md"; elif [ "$tsv" = 1 ]; then cat "$out/summary.tsv"; else cat "$out/summary.txt"; fi
 echo
-echo "raw output, versions and commands: $out"
+echo "raw output, versions and commands: $out (summary.txt, summary.md, summary.tsv)"
 exit 0
 }
