@@ -1,4 +1,4 @@
-# Helpers shared by bench/server-compare.sh and bench/client-compare.sh; sourced after each sets $prog.
+# Helpers shared by the bench/*.sh scripts; sourced after each sets $prog.
 
 apt_updated=0
 
@@ -89,3 +89,35 @@ tree_rss_kb() {
 # passive_opens: TCP connections accepted by this network namespace since boot (Tcp PassiveOpens in
 # /proc/net/snmp); machine-wide, so other work on the machine adds to a difference of two readings
 passive_opens() { awk '$1 == "Tcp:" { if (!h) { for (i = 2; i <= NF; i++) if ($i == "PassiveOpens") c = i; h = 1 } else { print $c; exit } }' /proc/net/snmp; }
+
+# go_build SRC BIN WHAT: builds the Go program in SRC into BIN when BIN is missing or older than SRC, with
+# GOPATH and the build cache under $build (git-ignored); standard library only, nothing is downloaded
+go_build() {
+  local src="$1" bin="$2" what="$3" log
+  newer_than "$bin" "$src" || return 0
+  apt_install go golang-go
+  say "building $what..."
+  log="$build/$(basename "$bin")-build.log"; mkdir -p "$build" "$(dirname "$bin")"
+  if ! (cd "$src" && GOPATH="$build/go/path" GOCACHE="$build/go/cache" GOFLAGS='' \
+          GOTOOLCHAIN=local GOPROXY=off go build -o "$bin" . ) >"$log" 2>&1; then
+    cat "$log" >&2; die "building $what failed (output above, also in $log)"
+  fi
+}
+
+# proc_status PID FIELD: the number in /proc/PID/status's FIELD line (VmRSS in kB, Threads, ...)
+proc_status() { awk -v f="$2:" '$1 == f { print $2; exit }' "/proc/$1/status"; }
+
+# stop_pid PID WHAT: SIGTERM, SIGKILL after 10 s, then reaps it (it must be a child of this shell)
+stop_pid() {
+  local pid="$1" i
+  [ -n "$pid" ] || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "$2 (pid $pid) ignored SIGTERM for 10 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  wait "$pid" 2>/dev/null || true
+}

@@ -1,0 +1,3 @@
+module hourglass.bench/idleclient
+
+go 1.19
