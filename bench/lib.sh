@@ -1,5 +1,7 @@
 # Helpers shared by the bench/*.sh scripts; sourced after each sets $prog.
 
+# Helpers shared by the bench/*.sh scripts; sourced after each sets $prog (and $root, $build for build_jmh).
+
 apt_updated=0
 
 die() { echo "$prog: $*" >&2; exit 1; }
@@ -120,4 +122,23 @@ stop_pid() {
     fi
   fi
   wait "$pid" 2>/dev/null || true
+}
+
+# build_jmh: builds bench/jmh/target/benchmarks.jar (the JMH benchmarks and the timer precision harness,
+# against the current hourglass-core sources) when it is missing or older than those sources; sets $jmh_jar.
+# Needs JAVA_HOME (scripts/find-jdk.sh).
+build_jmh() {
+  local log
+  jmh_jar="$root/bench/jmh/target/benchmarks.jar"
+  if newer_than "$jmh_jar" "$root/pom.xml" "$root/hourglass-core/pom.xml" "$root/hourglass-core/src/main" \
+                "$root/bench/jmh/pom.xml" "$root/bench/jmh/src"; then
+    command -v mvn >/dev/null || die "Maven is needed to build bench/jmh: apt-get install maven"
+    say "building bench/jmh (mvn -Pbench -pl bench/jmh -am package)..."
+    log="$build/jmh-build.log"; mkdir -p "$build"
+    if ! (cd "$root" && mvn -q -B -ntp -Pbench -pl bench/jmh -am package -DskipTests) >"$log" 2>&1; then
+      cat "$log" >&2; die "building bench/jmh failed (output above, also in $log)"
+    fi
+    [ -f "$jmh_jar" ] || die "the bench/jmh build passed but made no $jmh_jar"
+    touch "$jmh_jar"   # newer than every source even when the shade step reused an older jar
+  fi
 }
