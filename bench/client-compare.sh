@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317  # functions called by name ("cmd_$name") look unreachable to it
-# Side-by-side client benchmark: Hourglass's client, the JDK's HttpClient and Go's net/http client, each in a
-# closed loop of N GETs with C callers against the same nginx /hello, interleaved round by round, with the
-# client's CPU time per request as the main figure. See docs/BENCHMARKS.md ("Client: closed loop against
-# nginx") for the method and how to read the numbers; --help for the options.
+# Side-by-side client benchmark: Hourglass's client, the JDK's HttpClient, OkHttp, Apache HttpClient 5,
+# Jetty's HttpClient and Go's net/http client, each in a closed loop of N GETs with C callers against the
+# same nginx /hello, interleaved round by round, with the client's CPU time per request as the main figure.
+# See docs/BENCHMARKS.md ("Client: closed loop against nginx") for the method and how to read the numbers;
+# --help for the options.
 set -euo pipefail
 # The whole script is one { ...; exit; } block, so bash reads all of it before running any: editing or
 # checking out the file during a run cannot change what that run does.
@@ -25,24 +26,30 @@ each body read fully, until N calls are done. Clients run one at a time, in an o
 Two modes per client and concurrency:
 
   cold   no warm-up: the whole process's CPU time (start-up, JIT, N calls, exit) per call; how
-         'hourglass load' is measured, and the JDK and Go peers the same way for comparison
+         'hourglass load' is measured, and every peer the same way for comparison
   warm   W warm-up calls first, then the process's own CPU time over the N measured calls only (read
-         inside the process); the Hourglass library through bench/peers/hgclient, and the JDK and Go peers
+         inside the process); the Hourglass library through bench/peers/hgclient, and every peer
 
-plus one start-up run per client and round (N=1, C=1, cold). Results go to bench/out/<timestamp>-client/.
+plus one start-up run per client and round (N=1, C=1, cold). Results go to bench/out/<timestamp>-client/,
+with the medians in summary.txt, summary.md and summary.tsv (one row per phase, client and concurrency).
+Clients: hourglass (the CLI's 'load'), hourglass-lib (bench/peers/hgclient), jdk (bench/peers/jdkclient),
+okhttp, apache, jettyclient (bench/peers/javaclients, built with Maven), go (bench/peers/goclient).
+The summary gives every client's CPU per call over Go's and req/s over Apache HttpClient's.
 
   --quick            smoke test: 1 round, N=$quick_n, W=$quick_warmup
   --rounds R         rounds (default $def_rounds)
   -n "N ..."         measured calls: one number for every concurrency, or one per --conc entry
-                     (default "$def_n" for --conc "$def_conc")
+                     (default: $def_n_per_caller x min(C, $def_n_callers) for each C: $def_n_per_caller at 1, $(( def_n_per_caller * def_n_callers )) at 64)
   --conc "C ..."     concurrent callers (default "$def_conc")
   --warmup W         warm-up calls before the measured ones in warm mode (default $def_warmup)
   --clients "X ..."  clients, from: $known_clients (default all)
   --modes "M ..."    modes, from: cold warm (default both); hourglass runs cold only, hourglass-lib warm only
-  --jvm-opts "OPTS"  JVM flags given to every Java client alike (default: none)
+  --jvm-opts "OPTS"  JVM flags given to every Java client alike (default: none); -Dbench.threads=virtual
+                     (or platform) sets the callers of okhttp, apache and jettyclient (default: platform)
   --quiet PCT        before each client run, wait (up to ${quiet_limit}s) until the machine's other load is
                      below PCT % of all CPUs; for shared machines (default: don't wait)
   --markdown         print the summary as Markdown (it is always saved as summary.md too)
+  --tsv              print the summary as TSV (it is always saved as summary.tsv too)
   --summarize DIR    print the summary of an earlier run's directory and exit
   -h, --help         this text
 EOF
@@ -51,10 +58,14 @@ EOF
 
 # ---- options ---------------------------------------------------------------------------------
 
-known_clients="hourglass hourglass-lib jdk go"
-def_rounds=3 def_n="20000 100000" def_conc="1 64" def_warmup=20000
-quick_n=1000 quick_warmup=300 quiet_limit=120
-rounds="" n_list="" conc_list="" warmup="" clients="" modes="" jvm_opts="" markdown=0 quick=0
+known_clients="hourglass hourglass-lib jdk okhttp apache jettyclient go"
+# default N for C callers: def_n_per_caller x min(C, def_n_callers), so 20 000 calls at 1 caller and
+# 200 000 from 10 callers on (the issue's "200k GETs at concurrency 64")
+def_rounds=3 def_n_per_caller=20000 def_n_callers=10 def_conc="1 64" def_warmup=20000
+quick_n=500 quick_warmup=200 quiet_limit=120
+# options not given stay unset (an empty value given on purpose is an error below)
+unset rounds n_list conc_list warmup clients modes
+jvm_opts="" markdown=0 tsv=0 quick=0
 summarize_dir="" quiet=""
 
 
@@ -70,6 +81,7 @@ while [ "$#" -gt 0 ]; do
     --jvm-opts) need_arg "$@"; jvm_opts="$2"; shift 2 ;;
     --quiet) need_arg "$@"; quiet="$2"; shift 2 ;;
     --markdown) markdown=1; shift ;;
+    --tsv) tsv=1; shift ;;
     --summarize) need_arg "$@"; summarize_dir="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
@@ -77,13 +89,11 @@ while [ "$#" -gt 0 ]; do
 done
 
 if [ "$quick" = 1 ]; then
-  : "${rounds:=1}" "${n_list:=$quick_n}" "${warmup:=$quick_warmup}"
+  : "${rounds=1}" "${n_list=$quick_n}" "${warmup=$quick_warmup}"
 fi
-: "${rounds:=$def_rounds}" "${conc_list:=$def_conc}" "${warmup:=$def_warmup}"
-: "${clients:=$known_clients}" "${modes:=cold warm}"
-if [ -z "$n_list" ]; then
-  if [ "$conc_list" = "$def_conc" ]; then n_list="$def_n"; else n_list=${def_n##* }; fi
-fi
+: "${rounds=$def_rounds}" "${conc_list=$def_conc}" "${warmup=$def_warmup}"
+: "${clients=$known_clients}" "${modes=cold warm}"
+[ "$markdown" = 0 ] || [ "$tsv" = 0 ] || die "--markdown and --tsv exclude each other"
 
 is_posint "$rounds" || die "--rounds must be a positive integer, got '$rounds'"
 [[ "$warmup" =~ ^[0-9]+$ ]] || die "--warmup must be a number of calls (0 for none), got '$warmup'"
@@ -93,7 +103,12 @@ read -r -a conc_arr <<<"$conc_list"
 for c in "${conc_arr[@]}"; do
   if ! is_posint "$c" || [ "$c" -gt 10000 ]; then die "--conc takes integers 1-10000, got '$c'"; fi
 done
+if [ -z "${n_list+set}" ]; then
+  n_list=""
+  for c in "${conc_arr[@]}"; do n_list+=" $(( def_n_per_caller * (c < def_n_callers ? c : def_n_callers) ))"; done
+fi
 read -r -a n_arr <<<"$n_list"
+[ "${#n_arr[@]}" -gt 0 ] || die "-n is empty"
 for v in "${n_arr[@]}"; do is_posint "$v" || die "-n takes positive integers, got '$v'"; done
 if [ "${#n_arr[@]}" -eq 1 ]; then
   for ((i = 1; i < ${#conc_arr[@]}; i++)); do n_arr[i]=${n_arr[0]}; done
@@ -118,12 +133,14 @@ client_modes() { case "$1" in hourglass) echo cold ;; hourglass-lib) echo warm ;
 
 # ---- summary (also used by --summarize) ------------------------------------------------------
 
-# summarize DIR FORMAT: medians over rounds from DIR/results.tsv, then ratios. FORMAT: text or markdown.
+# summarize DIR FORMAT: medians over rounds from DIR/results.tsv, then ratios to Go's client (CPU per call)
+# and to Apache HttpClient's (req/s). FORMAT: text, markdown, or tsv (summary.tsv: one row per phase,
+# client and concurrency, with the medians and ratios; empty fields where a figure does not apply).
 summarize() {
   local dir="$1" format="$2" settings=""
   [ -f "$dir/results.tsv" ] || die "no results.tsv in $dir"
   [ -f "$dir/settings.txt" ] && settings=$(tr '\n' ' ' <"$dir/settings.txt")
-  awk -F'\t' -v fmt="$format" -v settings="$settings" '
+  awk -F'\t' -v fmt="$format" -v settings="$settings" -v known="$known_clients" -v cpu_base=go -v rps_base=apache '
     function median(key,   n, i, j, v, a) {
       n = cnt[key]
       if (n == 0) return ""
@@ -132,13 +149,33 @@ summarize() {
       if (n % 2) return a[(n + 1) / 2]
       return (a[n / 2] + a[n / 2 + 1]) / 2
     }
-    function add(field, k, v,   key) { if (v == "" || v == "-") return; key = field SUBSEP k; cnt[key]++; vals[key, cnt[key]] = v }
+    function push(key, v) { cnt[key]++; vals[key, cnt[key]] = v }
+    # add FIELD K ROUND V: one value of a run; K is "phase SUBSEP client SUBSEP conc"
+    function add(field, k, r, v) { if (v == "" || v == "-") return; push(field SUBSEP k, v); byr[field, k, r] = v }
     function med(field, k) { return median(field SUBSEP k) }
+    # rstat FIELD K KB: the ratios FIELD(K) / FIELD(KB) of the rounds that have both; sets r_med, r_min,
+    # r_max (all "" when no round has both) and r_of_med, the ratio of the two medians
+    function rstat(field, k, kb,   i, rr, v, key, b) {
+      r_med = r_min = r_max = r_of_med = ""; key = "ratio" SUBSEP field SUBSEP k SUBSEP kb; cnt[key] = 0
+      for (i = 1; i <= nr; i++) {
+        rr = round_list[i]
+        if (!((field, k, rr) in byr) || !((field, kb, rr) in byr)) continue
+        b = byr[field, kb, rr]; if (b <= 0) continue
+        v = byr[field, k, rr] / b; push(key, v)
+        if (r_min == "" || v < r_min) r_min = v
+        if (r_max == "" || v > r_max) r_max = v
+      }
+      r_med = median(key)
+      b = med(field, kb); v = med(field, k)
+      if (v != "" && b != "" && b > 0) r_of_med = v / b
+    }
     function f(fm, v) { return (v == "") ? "-" : sprintf(fm, v) }
-    function ratio(a, b) { return (a != "" && b != "" && b > 0) ? sprintf("%.2f", a / b) : "-" }
+    function fr(v) { return (v == "") ? "-" : sprintf(v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : "%.2f", v) }   # a ratio, 3 digits
+    function range(lo, hi) { return (lo == "") ? "-" : fr(lo) "-" fr(hi) }
+    function t(fm, v) { return (v == "") ? "" : sprintf(fm, v) }
     function row(cells, n,   i, line) {
       if (fmt == "markdown") { line = "|"; for (i = 1; i <= n; i++) line = line " " cells[i] " |"; print line }
-      else { line = sprintf("%-20s", cells[1]); for (i = 2; i <= n; i++) line = line sprintf(" %12s", cells[i]); print line }
+      else { line = sprintf("%-14s", cells[1]); for (i = 2; i <= n; i++) line = line sprintf(" %12s", cells[i]); print line }
     }
     function rule(n,   i, line) {
       if (fmt != "markdown") return
@@ -147,28 +184,69 @@ summarize() {
     function para(md, txt) { print (fmt == "markdown") ? md : txt }
     NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
     {
-      s = $col["client"]; m = $col["mode"]; c = $col["conc"]
+      s = $col["client"]; m = $col["mode"]; c = $col["conc"]; rd = $col["round"]
+      if (!(rd in seen_r)) { seen_r[rd] = 1; round_list[++nr] = rd }
+      if (!(s in seen_s)) { seen_s[s] = 1; appear[++na] = s }
+      k = m SUBSEP s SUBSEP c
       if (m == "startup") {
-        if (!(s in su_seen)) { su_seen[s] = 1; su_order[++nsu] = s }
-        add("su_cpu", s, $col["proc_cpu_s"] * 1000); add("su_wall", s, $col["proc_wall_s"] * 1000); su_runs[s]++
+        add("cpu", k, rd, $col["proc_cpu_s"] * 1e6); add("proc_s", k, rd, $col["proc_cpu_s"]); add("wall_s", k, rd, $col["proc_wall_s"])
+        add("other", k, rd, $col["other_cpu_pct"]); fails[k] += $col["failed"]; runs[k]++; nn[k] = 1
         next
       }
-      k = m SUBSEP s SUBSEP c
-      if (!(s in seen_s)) { seen_s[s] = 1; order_s[++ns] = s }
       if (!(c in seen_c)) { seen_c[c] = 1; order_c[++nc] = c }
-      nn[c] = $col["n"]
-      add("rps", k, $col["req_per_s"]); add("in", k, $col["cpu_in_us_per_req"]); add("proc", k, $col["proc_us_per_req"])
-      add("proc_s", k, $col["proc_cpu_s"]); add("ngx", k, $col["nginx_us_per_req"]); add("other", k, $col["other_cpu_pct"])
+      nn[k] = $col["n"]; ww[k] = $col["warmup"]
+      add("rps", k, rd, $col["req_per_s"]); add("in", k, rd, $col["cpu_in_us_per_req"]); add("proc", k, rd, $col["proc_us_per_req"])
+      add("cpu", k, rd, (m == "warm") ? $col["cpu_in_us_per_req"] : $col["proc_us_per_req"])
+      add("proc_s", k, rd, $col["proc_cpu_s"]); add("wall_s", k, rd, $col["proc_wall_s"]); add("ngx", k, rd, $col["nginx_us_per_req"])
+      add("other", k, rd, $col["other_cpu_pct"])
       fails[k] += $col["failed"]; runs[k]++
     }
+    # less_startup K: the cold run'"'"'s whole-process CPU per call less the client'"'"'s median start-up CPU
+    function less_startup(k, s,   su) {
+      su = med("proc_s", "startup" SUBSEP s SUBSEP 1)
+      return (su == "" || med("proc_s", k) == "") ? "" : (med("proc_s", k) - su) * 1e6 / nn[k]
+    }
     END {
-      if (ns == 0) { print "no results"; exit 1 }
+      if (na == 0) { print "no results"; exit 1 }
+      # clients in the order of --help, then any others as they appear
+      nk = split(known, kn, " ")
+      for (i = 1; i <= nk; i++) if (kn[i] in seen_s) { order_s[++ns] = kn[i]; listed[kn[i]] = 1 }
+      for (i = 1; i <= na; i++) if (!(appear[i] in listed)) order_s[++ns] = appear[i]
+      phases[1] = "warm"; phases[2] = "cold"; phases[3] = "startup"
+      for (p = 1; p <= 3; p++) for (si = 1; si <= ns; si++) for (ci = 0; ci <= nc; ci++) {
+        m = phases[p]; s = order_s[si]; c = (ci == 0) ? 1 : order_c[ci]
+        if ((m == "startup") != (ci == 0)) continue
+        k = m SUBSEP s SUBSEP c
+        if (!(k in runs)) continue
+        if (fails[k] > 0) failed_any = 1
+        if (med("other", k) > 25) noisy = 1
+      }
+
+      if (fmt == "tsv") {
+        print "phase\tconc\tclient\tn\twarmup\truns\tfailed\treq_per_s\tcpu_us_per_req\tcpu_in_us_per_req\tproc_us_per_req\tless_startup_us_per_req\tnginx_us_per_req\tother_cpu_pct\tproc_cpu_s\tproc_wall_s\tcpu_vs_" cpu_base "\tcpu_vs_" cpu_base "_min\tcpu_vs_" cpu_base "_max\tcpu_vs_" cpu_base "_of_medians\treq_per_s_vs_" rps_base "\treq_per_s_vs_" rps_base "_min\treq_per_s_vs_" rps_base "_max\treq_per_s_vs_" rps_base "_of_medians"
+        for (p = 1; p <= 3; p++) for (ci = 0; ci <= nc; ci++) for (si = 1; si <= ns; si++) {
+          m = phases[p]; s = order_s[si]; c = (ci == 0) ? 1 : order_c[ci]
+          if ((m == "startup") != (ci == 0)) continue
+          k = m SUBSEP s SUBSEP c
+          if (!(k in runs)) continue
+          line = m "\t" c "\t" s "\t" nn[k] "\t" (ww[k] + 0) "\t" runs[k] "\t" fails[k] "\t" t("%.1f", med("rps", k)) "\t" t("%.2f", med("cpu", k))
+          line = line "\t" t("%.2f", med("in", k)) "\t" t("%.2f", med("proc", k)) "\t" ((m == "cold") ? t("%.2f", less_startup(k, s)) : "")
+          line = line "\t" t("%.2f", med("ngx", k)) "\t" t("%.1f", med("other", k)) "\t" t("%.3f", med("proc_s", k)) "\t" t("%.3f", med("wall_s", k))
+          rstat("cpu", k, m SUBSEP cpu_base SUBSEP c)
+          line = line "\t" t("%.3f", r_med) "\t" t("%.3f", r_min) "\t" t("%.3f", r_max) "\t" t("%.3f", r_of_med)
+          if (m == "startup") r_med = r_min = r_max = r_of_med = ""; else rstat("rps", k, m SUBSEP rps_base SUBSEP c)
+          line = line "\t" t("%.3f", r_med) "\t" t("%.3f", r_min) "\t" t("%.3f", r_max) "\t" t("%.3f", r_of_med)
+          print line
+        }
+        exit 0
+      }
+
       if (settings != "") { print (fmt == "markdown" ? "Settings: " : "") settings; print "" }
       para("Medians over rounds. **Warm**: W warm-up calls, then the client process'"'"'s own CPU time (all threads) over the N measured calls, per call. **Cold**: no warm-up; the whole client process'"'"'s CPU time (start-up, JIT, N calls, exit) per call, and the same less the median start-up cost below. req/s: N over the client'"'"'s own wall time for the N calls. nginx: the server'"'"'s CPU per call served, a sanity check. Other CPU: everything but the client and nginx, in % of all CPUs (noise, not subtracted).",
            "medians over rounds. warm: client CPU (in-process, all threads) over the N measured calls after W warm-up calls;\ncold: whole-process CPU (start-up, JIT, N calls, exit) per call, and less the median start-up CPU;\nreq/s = N / the client'"'"'s own wall time for the N calls; nginx = server CPU per call served;\nother% = CPU used by anything but the client and nginx, in % of all CPUs (noise indicator)")
       print ""
-      for (mi = 1; mi <= 2; mi++) {
-        m = (mi == 1) ? "warm" : "cold"; any = 0
+      for (p = 1; p <= 2; p++) {
+        m = phases[p]; any = 0
         for (ci = 1; ci <= nc; ci++) for (si = 1; si <= ns; si++) if ((m SUBSEP order_s[si] SUBSEP order_c[ci]) in runs) any = 1
         if (!any) continue
         para("**" m "**", m ":")
@@ -188,43 +266,60 @@ summarize() {
         for (ci = 1; ci <= nc; ci++) for (si = 1; si <= ns; si++) {
           c = order_c[ci]; s = order_s[si]; k = m SUBSEP s SUBSEP c
           if (!(k in runs)) continue
-          r[1] = s; r[2] = c; r[3] = nn[c]; r[4] = f("%.0f", med("rps", k))
-          o = med("other", k); if (o > 25) noisy = 1
+          r[1] = s; r[2] = c; r[3] = nn[k]; r[4] = f("%.0f", med("rps", k)); o = med("other", k)
           if (m == "warm") {
             r[5] = f("%.1f", med("in", k)); r[6] = f("%.1f", med("ngx", k)); r[7] = f("%.1f", o); r[8] = runs[k]; r[9] = fails[k]
           } else {
-            r[5] = f("%.1f", med("proc", k)); su = med("su_cpu", s)
-            r[6] = (su == "") ? "-" : sprintf("%.1f", (med("proc_s", k) - su / 1000) * 1e6 / nn[c])
+            r[5] = f("%.1f", med("proc", k)); r[6] = f("%.1f", less_startup(k, s))
             r[7] = f("%.1f", med("ngx", k)); r[8] = f("%.1f", o); r[9] = runs[k]; r[10] = fails[k]
           }
           row(r, nh)
         }
         print ""
       }
-      if (nsu > 0) {
+      any = 0
+      for (si = 1; si <= ns; si++) if (("startup" SUBSEP order_s[si] SUBSEP 1) in runs) any = 1
+      if (any) {
         para("**start-up** (N=1, C=1: the whole process'"'"'s CPU time and wall time, median)", "start-up (N=1, C=1, whole process, median):")
         print ""
         h[1] = "client"; h[2] = "CPU ms"; h[3] = "wall ms"; h[4] = "runs"; row(h, 4); rule(4)
-        for (i = 1; i <= nsu; i++) { s = su_order[i]; r[1] = s; r[2] = f("%.0f", med("su_cpu", s)); r[3] = f("%.0f", med("su_wall", s)); r[4] = su_runs[s]; row(r, 4) }
+        for (si = 1; si <= ns; si++) {
+          s = order_s[si]; k = "startup" SUBSEP s SUBSEP 1
+          if (!(k in runs)) continue
+          r[1] = s; r[2] = f("%.0f", med("proc_s", k) * 1000); r[3] = f("%.0f", med("wall_s", k) * 1000); r[4] = runs[k]; row(r, 4)
+        }
         print ""
       }
-      # ratios: Hourglass (the library warm, the CLI cold) against each peer
-      para("**Hourglass ÷ peer** (CPU per call: below 1 is leaner; req/s: above 1 is faster)", "hourglass / peer (CPU/call: <1 leaner; req/s: >1 faster):")
+      # ratios: every client against Go (CPU per call) and Apache HttpClient (req/s), round by round
+      para("**Ratios**: CPU per call ÷ " cpu_base "'"'"'s (below 1 is leaner) and req/s ÷ " rps_base "'"'"'s (above 1 is faster), in the same mode, concurrency and round: the median of the per-round ratios, their range over rounds, and the ratio of the two medians. CPU per call is the figure of the tables above (warm: in-process; cold and start-up: whole process).",
+           "ratios: CPU/call / " cpu_base "'"'"'s (<1 leaner), req/s / " rps_base "'"'"'s (>1 faster), same mode, concurrency and round:\nmedian of the per-round ratios, their min-max over rounds, and the ratio of the medians (\"of med\")")
       print ""
-      h[1] = "mode"; h[2] = "conc"; h[3] = "CPU vs jdk"; h[4] = "CPU vs go"; h[5] = "req/s vs jdk"; h[6] = "req/s vs go"
-      row(h, 6); rule(6)
-      for (mi = 1; mi <= 2; mi++) {
-        m = (mi == 1) ? "warm" : "cold"; hg = (m == "warm") ? "hourglass-lib" : "hourglass"
-        fld = (m == "warm") ? "in" : "proc"
-        for (ci = 1; ci <= nc; ci++) {
-          c = order_c[ci]; kh = m SUBSEP hg SUBSEP c
-          if (!(kh in runs)) continue
-          kj = m SUBSEP "jdk" SUBSEP c; kg = m SUBSEP "go" SUBSEP c
-          r[1] = m " (" hg ")"; r[2] = c
-          r[3] = ratio(med(fld, kh), med(fld, kj)); r[4] = ratio(med(fld, kh), med(fld, kg))
-          r[5] = ratio(med("rps", kh), med("rps", kj)); r[6] = ratio(med("rps", kh), med("rps", kg))
-          row(r, 6)
+      if (fmt == "markdown") {
+        h[1] = "client"; h[2] = "mode"; h[3] = "conc"; h[4] = "CPU ÷ " cpu_base; h[5] = "range"; h[6] = "of medians"
+        h[7] = "req/s ÷ " rps_base; h[8] = "range"; h[9] = "of medians"
+      } else {
+        h[1] = "client"; h[2] = "mode"; h[3] = "conc"; h[4] = "cpu/" cpu_base; h[5] = "range"; h[6] = "of med"
+        h[7] = "rps/" rps_base; h[8] = "range"; h[9] = "of med"
+      }
+      row(h, 9); rule(9)
+      for (p = 1; p <= 3; p++) for (ci = 0; ci <= nc; ci++) for (si = 1; si <= ns; si++) {
+        m = phases[p]; s = order_s[si]; c = (ci == 0) ? 1 : order_c[ci]
+        if ((m == "startup") != (ci == 0)) continue
+        k = m SUBSEP s SUBSEP c
+        if (!(k in runs)) continue
+        r[1] = s; r[2] = m; r[3] = c
+        rstat("cpu", k, m SUBSEP cpu_base SUBSEP c)
+        r[4] = fr(r_med); r[5] = range(r_min, r_max); r[6] = fr(r_of_med)
+        if (m == "startup") { r[7] = r[8] = r[9] = "-" } else {
+          rstat("rps", k, m SUBSEP rps_base SUBSEP c)
+          r[7] = fr(r_med); r[8] = range(r_min, r_max); r[9] = fr(r_of_med)
         }
+        row(r, 9)
+      }
+      if (failed_any) {
+        print ""
+        print "WARNING: some calls failed (column \"failed\"; a call fails on any status but 200, or an error): those"
+        print "runs did less work than they claim; see each run'"'"'s .err file in the run directory."
       }
       if (noisy) {
         print ""
@@ -235,7 +330,8 @@ summarize() {
 }
 
 if [ -n "$summarize_dir" ]; then
-  summarize "$summarize_dir" "$([ "$markdown" = 1 ] && echo markdown || echo text)"
+  if [ "$markdown" = 1 ]; then fmt=markdown; elif [ "$tsv" = 1 ]; then fmt=tsv; else fmt=text; fi
+  summarize "$summarize_dir" "$fmt"
   exit 0
 fi
 
@@ -258,6 +354,9 @@ cli_jar="$root/hourglass-cli/target/hourglass-cli.jar"
 jdk_dir="$build/jdkclient"
 hg_dir="$build/hgclient"
 go_bin="$build/goclient/go-client"
+jc_src="$bench/peers/javaclients"
+jc_dir="$build/javaclients"
+jc_built=0
 
 # ---- clients: prepare_NAME builds and checks; cmd_NAME URL N C W sets cmd (an array) to run ------
 
@@ -319,6 +418,46 @@ prepare_go() {
 cmd_go() {
   cmd=("$go_bin" "$1" "$2" "$3" "$4")
 }
+
+# The Maven-built peers (bench/peers/javaclients): one reactor, one shaded jar per client, all rebuilt
+# when any of its sources or poms is newer than a jar.
+build_javaclients() {
+  local log jetty_server jetty_client
+  [ "$jc_built" = 0 ] || return 0
+  jetty_server=$(sed -n 's:.*<jetty.version>\(.*\)</jetty.version>.*:\1:p' "$bench/peers/jetty/pom.xml")
+  jetty_client=$(sed -n 's:.*<jetty.version>\(.*\)</jetty.version>.*:\1:p' "$jc_src/pom.xml")
+  if [ -z "$jetty_client" ] || [ "$jetty_client" != "$jetty_server" ]; then
+    die "bench/peers/javaclients/pom.xml has Jetty '$jetty_client' but the server peer bench/peers/jetty has '$jetty_server': keep them the same"
+  fi
+  if newer_than "$jc_dir/okhttp-peer.jar" "$jc_src" || newer_than "$jc_dir/apache-peer.jar" "$jc_src" \
+      || newer_than "$jc_dir/jettyclient-peer.jar" "$jc_src"; then
+    apt_install mvn maven
+    say "building the OkHttp, Apache HttpClient and Jetty client peers (Maven)..."
+    log="$build/javaclients-build.log"; mkdir -p "$build"
+    if ! mvn -q -B -ntp -f "$jc_src/pom.xml" package >"$log" 2>&1; then
+      cat "$log" >&2; die "building bench/peers/javaclients failed (output above, also in $log)"
+    fi
+    # a jar the build did not rewrite (sources changed, output identical) would look stale forever
+    touch "$jc_dir/okhttp-peer.jar" "$jc_dir/apache-peer.jar" "$jc_dir/jettyclient-peer.jar"
+  fi
+  jc_built=1
+}
+# prepare_javapeer NAME: builds if needed, reads the peer's version
+prepare_javapeer() {
+  build_javaclients
+  [ -f "$jc_dir/$1-peer.jar" ] || die "the Maven build made no $jc_dir/$1-peer.jar"
+  client_version[$1]=$("$JAVA_HOME/bin/java" -jar "$jc_dir/$1-peer.jar" --version 2>/dev/null) \
+    || die "the $1 client peer does not run: $JAVA_HOME/bin/java -jar $jc_dir/$1-peer.jar --version"
+}
+cmd_javapeer() {
+  cmd=("$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -jar "$jc_dir/$1-peer.jar" "$2" "$3" "$4" "$5")
+}
+prepare_okhttp() { prepare_javapeer okhttp; }
+cmd_okhttp() { cmd_javapeer okhttp "$@"; }
+prepare_apache() { prepare_javapeer apache; }
+cmd_apache() { cmd_javapeer apache "$@"; }
+prepare_jettyclient() { prepare_javapeer jettyclient; }
+cmd_jettyclient() { cmd_javapeer jettyclient "$@"; }
 
 # ---- process helpers -------------------------------------------------------------------------
 
@@ -545,8 +684,9 @@ stop_nginx
 rm -f "$out/.times"
 summarize "$out" text >"$out/summary.txt"
 summarize "$out" markdown >"$out/summary.md"
+summarize "$out" tsv >"$out/summary.tsv"
 echo
-if [ "$markdown" = 1 ]; then cat "$out/summary.md"; else cat "$out/summary.txt"; fi
+if [ "$markdown" = 1 ]; then cat "$out/summary.md"; elif [ "$tsv" = 1 ]; then cat "$out/summary.tsv"; else cat "$out/summary.txt"; fi
 echo
 echo "raw output, versions and commands: $out"
 exit 0
