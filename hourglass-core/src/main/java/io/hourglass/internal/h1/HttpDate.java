@@ -1,13 +1,19 @@
 package io.hourglass.internal.h1;
 
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 
 /** The {@code Date: ...\r\n} header line (RFC 9110 section 6.6.1), formatted once per second. */
 public final class HttpDate {
     private record Cached(long second, byte[] line) {}
+
+    // Formatted by hand: IMF-fixdate has a two-digit day ("01 Dec"), which DateTimeFormatter.RFC_1123_DATE_TIME
+    // does not write, and a pattern formatter with day and month names loads locale data (about half a second
+    // the first time, on the first response of a server).
+    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    private static final String[] MONTHS =
+            {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
     private static volatile Cached cached = new Cached(-1, new byte[0]); // replaced at most once a second
 
@@ -18,11 +24,27 @@ public final class HttpDate {
         long second = System.currentTimeMillis() / 1000;
         Cached c = cached;
         if (c.second != second) {
-            String s = "Date: " + DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                    ZonedDateTime.ofInstant(java.time.Instant.ofEpochSecond(second), ZoneOffset.UTC)) + "\r\n";
+            String s = "Date: " + format(second) + "\r\n";
             c = new Cached(second, s.getBytes(StandardCharsets.ISO_8859_1));
             cached = c;
         }
         return c.line;
+    }
+
+    /** The IMF-fixdate of an instant, e.g. {@code Tue, 01 Dec 2026 00:00:00 GMT}. */
+    static String format(long epochSecond) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(29);
+        b.append(DAYS[t.getDayOfWeek().ordinal()]).append(", ");
+        two(b, t.getDayOfMonth()).append(' ').append(MONTHS[t.getMonthValue() - 1]).append(' ');
+        b.append(t.getYear()).append(' ');
+        two(b, t.getHour()).append(':');
+        two(b, t.getMinute()).append(':');
+        two(b, t.getSecond()).append(" GMT");
+        return b.toString();
+    }
+
+    private static StringBuilder two(StringBuilder b, int v) {
+        return b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 }
