@@ -109,7 +109,7 @@ final class ServerConn implements Runnable {
             }
             conn.setAlarm(this::onAlarm);
             in = new InBuffer(this::sourceRead, 4096, cfg.maxHeaderBytes() + 4096);
-            out = new OutBuffer(conn::write, 8192);
+            out = new OutBuffer(conn::write, OutBuffer.POOLED_SIZE);
             serve();
         } catch (IOException | RuntimeException e) {
             server.log(e);
@@ -307,6 +307,7 @@ final class ServerConn implements Runnable {
             conn.shutdownOutput();
             return false;
         }
+        out.release(); // an idle connection holds no write buffer
         return true;
     }
 

@@ -2,18 +2,83 @@ package io.hourglass.internal.h1;
 
 import java.io.IOException;
 
-/** The write buffer of one connection: heads and small body writes collect here until a flush. */
+/**
+ * The write buffer of one connection: heads and small body writes collect here until a flush.
+ *
+ * <p>The array is taken on the first write and can be handed back with {@link #release()} once everything
+ * is flushed, so that a connection waiting for its next request holds no write buffer: arrays of the
+ * {@linkplain #POOLED_SIZE pooled size} go to a small JVM-wide pool that the next response takes them from.
+ */
 public final class OutBuffer {
-    public final byte[] buf;
-    public int len;
+    /** The buffer size that is pooled; buffers of other sizes are simply dropped on release. */
+    public static final int POOLED_SIZE = 8192;
+    private static final int POOL_CAPACITY = 256; // at most 2 MiB kept for reuse
+    private static final byte[][] POOL = new byte[POOL_CAPACITY][]; // guarded by POOL
+    private static int pooled;                                         // guarded by POOL
+
+    private byte[] buf;
+    private int len;
+    private final int size;
     private final Sink sink;
 
     public OutBuffer(Sink sink, int size) {
         this.sink = sink;
-        this.buf = new byte[size];
+        this.size = size;
+    }
+
+    private byte[] buf() {
+        byte[] b = buf;
+        return b != null ? b : (buf = take(size));
+    }
+
+    /**
+     * Gives the array back to the pool when nothing is buffered; the next write takes one again. Returns
+     * whether the buffer is now released.
+     */
+    public boolean release() {
+        byte[] b = buf;
+        if (b == null) {
+            return true;
+        }
+        if (len != 0) {
+            return false;
+        }
+        buf = null;
+        if (b.length == POOLED_SIZE) {
+            synchronized (POOL) {
+                if (pooled < POOL_CAPACITY) {
+                    POOL[pooled++] = b;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A copy of what is buffered (for tests). */
+    byte[] bufferedBytes() {
+        return buf == null ? new byte[0] : java.util.Arrays.copyOf(buf, len);
+    }
+
+    /** Whether this buffer holds an array now (for tests). */
+    boolean holdsArray() {
+        return buf != null;
+    }
+
+    private static byte[] take(int size) {
+        if (size == POOLED_SIZE) {
+            synchronized (POOL) {
+                if (pooled > 0) {
+                    byte[] b = POOL[--pooled];
+                    POOL[pooled] = null;
+                    return b;
+                }
+            }
+        }
+        return new byte[size];
     }
 
     public void write(byte[] b, int off, int n) throws IOException {
+        byte[] buf = buf();
         if (n <= buf.length - len) {
             System.arraycopy(b, off, buf, len, n);
             len += n;
@@ -33,6 +98,7 @@ public final class OutBuffer {
     }
 
     public void writeByte(int c) throws IOException {
+        byte[] buf = buf();
         if (len == buf.length) {
             flush();
         }
@@ -41,6 +107,7 @@ public final class OutBuffer {
 
     /** Appends a Latin-1 string (callers have validated it). */
     public void writeAscii(String s) throws IOException {
+        byte[] buf = buf();
         int n = s.length();
         if (n > buf.length - len) {
             flush();
@@ -55,6 +122,7 @@ public final class OutBuffer {
     }
 
     public void writeCrlf() throws IOException {
+        byte[] buf = buf();
         if (buf.length - len < 2) {
             flush();
         }
@@ -64,6 +132,7 @@ public final class OutBuffer {
 
     /** Appends a non-negative decimal number. */
     public void writeDecimal(long v) throws IOException {
+        byte[] buf = buf();
         if (buf.length - len < 20) {
             flush();
         }
@@ -80,6 +149,7 @@ public final class OutBuffer {
 
     /** Appends a non-negative hexadecimal number (chunk sizes). */
     public void writeHex(long v) throws IOException {
+        byte[] buf = buf();
         if (buf.length - len < 16) {
             flush();
         }

@@ -23,7 +23,7 @@ class OutBufferTest {
     }
 
     private String buffered(OutBuffer out) {
-        return new String(out.buf, 0, out.len, StandardCharsets.ISO_8859_1);
+        return new String(out.bufferedBytes(), StandardCharsets.ISO_8859_1);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -71,7 +71,7 @@ class OutBufferTest {
         out.writeCrlf();
 
         assertThat(out.buffered()).isEqualTo(12);
-        assertThat(out.buf[9] & 0xff).isEqualTo(0xe9);
+        assertThat(out.bufferedBytes()[9] & 0xff).isEqualTo(0xe9);
         assertThat(buffered(out)).isEqualTo("Host: caf\u00e9\r\n");
         assertThat(sinkWrites).isZero();
     }
@@ -189,5 +189,35 @@ class OutBufferTest {
 
         BodyIn body = BodyIn.chunked(Wire.buffer(sent()), Wire.parser());
         assertThat(Wire.readAll(body)).isEqualTo("abcdefghijklmnopqrstuvwxyz");
+    }
+
+    @Test
+    void holdsNoArrayBeforeTheFirstWriteNorAfterRelease() throws IOException {
+        OutBuffer out = new OutBuffer(sink, OutBuffer.POOLED_SIZE);
+        assertThat(out.holdsArray()).isFalse();
+
+        out.writeAscii("HTTP/1.1 200 OK\r\n");
+        assertThat(out.holdsArray()).isTrue();
+        assertThat(out.release()).as("release with bytes not yet flushed").isFalse();
+        assertThat(out.holdsArray()).isTrue();
+
+        out.flush();
+        assertThat(out.release()).isTrue();
+        assertThat(out.holdsArray()).isFalse();
+
+        out.writeAscii("again");  // takes an array (from the pool) again
+        out.flush();
+        assertThat(sent()).isEqualTo("HTTP/1.1 200 OK\r\nagain");
+    }
+
+    @Test
+    void aReleasedArrayIsReusedCleanByTheNextBuffer() throws IOException {
+        OutBuffer a = new OutBuffer(sink, OutBuffer.POOLED_SIZE);
+        a.writeAscii("x".repeat(100));
+        a.flush();
+        a.release();
+        OutBuffer b = new OutBuffer(sink, OutBuffer.POOLED_SIZE);
+        b.writeAscii("yz");
+        assertThat(buffered(b)).isEqualTo("yz");
     }
 }
