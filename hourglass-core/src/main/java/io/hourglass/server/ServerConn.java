@@ -304,8 +304,10 @@ final class ServerConn implements Runnable {
         body = null;
         conn.setWriteDeadlineNanos(0);
         if (!keep) {
-            conn.shutdownOutput();
-            return false;
+            if (!b.isComplete()) {
+                lingerAndClose(); // unread body bytes would turn the close into a RST that can destroy the response
+            }
+            return false; // run() closes the connection; the FIN goes with the close (no separate shutdown call)
         }
         out.release(); // an idle connection holds no write buffer
         return true;
