@@ -325,7 +325,7 @@ public class Charts {
                 // the tightest of a few nice steps, so the longest bar fills most of the width
                 int ticks = plotW >= 300 ? 5 : plotW >= 160 ? 3 : 2;
                 top[i] = Double.MAX_VALUE;
-                for (int n = ticks; n <= ticks + 2; n++) {
+                for (int n = ticks; n <= ticks + 1; n++) {
                     double st = niceStep(m, n), t = Math.ceil(m / st - 1e-9) * st;
                     if (t < top[i] - 1e-9) { top[i] = t; step[i] = st; }
                 }

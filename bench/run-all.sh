@@ -50,7 +50,8 @@ charts/*.svg. A benchmark that fails does not stop the others.
   --summarize DIR    print the combined summary and target checks of an earlier -all directory, exit
   --charts DIR       (re)write the charts of an earlier -all directory into DIR/charts, exit
   --collect "DIRS"   make a new -all directory from earlier run directories (bench/out/<ts>[-kind]),
-                     with its summary and charts, without running anything
+                     with its summary and charts, without running anything (--quick labels it a
+                     smoke run)
   --publish          also copy the charts into docs/bench/ (with a run, --charts or --collect)
   -h, --help         this text
 
