@@ -50,6 +50,7 @@ The summary gives every client's CPU per call over Go's and req/s over Apache Ht
                      below PCT % of all CPUs; for shared machines (default: don't wait)
   --markdown         print the summary as Markdown (it is always saved as summary.md too)
   --tsv              print the summary as TSV (it is always saved as summary.tsv too)
+  --build-only       build (when stale) and check the selected clients, then exit
   --summarize DIR    print the summary of an earlier run's directory and exit
   -h, --help         this text
 EOF
@@ -66,7 +67,7 @@ quick_n=500 quick_warmup=200 quiet_limit=120
 # options not given stay unset (an empty value given on purpose is an error below)
 unset rounds n_list conc_list warmup clients modes
 jvm_opts="" markdown=0 tsv=0 quick=0
-summarize_dir="" quiet=""
+summarize_dir="" quiet="" build_only=0
 
 
 while [ "$#" -gt 0 ]; do
@@ -83,6 +84,7 @@ while [ "$#" -gt 0 ]; do
     --markdown) markdown=1; shift ;;
     --tsv) tsv=1; shift ;;
     --summarize) need_arg "$@"; summarize_dir="$2"; shift 2 ;;
+    --build-only) build_only=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
@@ -618,12 +620,14 @@ run_client() {
 
 # ---- run -------------------------------------------------------------------------------------
 
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-out="$bench/out/$stamp-client"
-mkdir -p "$out"
-: >"$out/commands.txt"
-
 for s in "${client_arr[@]}"; do "prepare_$s"; done
+if [ "$build_only" = 1 ]; then
+  for s in "${client_arr[@]}"; do echo "$s: ${client_version[$s]}"; done
+  exit 0
+fi
+
+new_out_dir "-client"   # sets $out
+: >"$out/commands.txt"
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"

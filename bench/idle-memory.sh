@@ -31,6 +31,7 @@ Results go to bench/out/<timestamp>-idle/ (results.tsv, summary.txt, histograms,
   --settle SEC       wait after the connections are up, and before the baseline (default $def_settle)
   --parallel P       connections the client sets up at a time (default $def_parallel)
   --jvm-opts "OPTS"  JVM flags given to every Java server alike (default: none)
+  --build-only       build (when stale) and check the idle client and the selected servers, then exit
   --summarize DIR    print the summary of an earlier run's directory and exit
   -h, --help         this text
 EOF
@@ -41,7 +42,7 @@ EOF
 known_servers="hourglass hourglass-nmt jetty go"
 def_conns=10000 quick_conns=1000 def_settle=5 quick_settle=1 def_parallel=32 def_servers="$known_servers"
 warm_conns=100 target_kib=16 hourglass_max_conns=10000
-conns="" settle="" parallel="" servers="" jvm_opts="" quick=0 summarize_dir=""
+conns="" settle="" parallel="" servers="" jvm_opts="" quick=0 summarize_dir="" build_only=0
 
 while [ "$#" -gt 0 ]; do
   case "$1" in
@@ -52,6 +53,7 @@ while [ "$#" -gt 0 ]; do
     --parallel) need_arg "$@"; parallel="$2"; shift 2 ;;
     --jvm-opts) need_arg "$@"; jvm_opts="$2"; shift 2 ;;
     --summarize) need_arg "$@"; summarize_dir="$2"; shift 2 ;;
+    --build-only) build_only=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
@@ -405,12 +407,15 @@ measure() {
 
 # ---- run -------------------------------------------------------------------------------------
 
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-out="$bench/out/$stamp-idle"
-mkdir -p "$out"
-
 go_build "$bench/peers/idleclient" "$client_bin" "the idle client"
 for s in "${server_arr[@]}"; do "prepare_$s" "$s"; done
+if [ "$build_only" = 1 ]; then
+  for s in "${server_arr[@]}"; do echo "$s: ${server_version[$s]}"; done
+  echo "idle client: $("$client_bin" -version)"
+  exit 0
+fi
+
+new_out_dir "-idle"   # sets $out
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"

@@ -129,8 +129,7 @@ for a in ${jmh_args[@]+"${jmh_args[@]}"}; do
   esac
 done
 
-out="$bench/out/$(date -u +%Y%m%dT%H%M%SZ)-jmh"
-mkdir -p "$out"
+new_out_dir "-jmh"   # sets $out
 
 read -r -a defaults <<<"$([ "$quick" = 1 ] && echo "$quick_opts" || echo "$full_opts")"
 cmd=()

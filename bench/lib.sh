@@ -1,5 +1,3 @@
-# Helpers shared by the bench/*.sh scripts; sourced after each sets $prog.
-
 # Helpers shared by the bench/*.sh scripts; sourced after each sets $prog (and $root, $build for build_jmh).
 
 apt_updated=0
@@ -141,4 +139,13 @@ build_jmh() {
     [ -f "$jmh_jar" ] || die "the bench/jmh build passed but made no $jmh_jar"
     touch "$jmh_jar"   # newer than every source even when the shade step reused an older jar
   fi
+}
+
+# new_out_dir SUFFIX: creates this run's directory bench/out/<UTC timestamp>SUFFIX and sets $out to it
+# (needs $bench). When BENCH_RUNS_FILE is set (bench/run-all.sh sets it), appends "$prog<TAB>$out" to
+# that file, so the caller learns which directory the run wrote.
+new_out_dir() {
+  out="$bench/out/$(date -u +%Y%m%dT%H%M%SZ)$1"
+  mkdir -p "$out" || die "cannot create $out"
+  if [ -n "${BENCH_RUNS_FILE:-}" ]; then printf '%s\t%s\n' "$prog" "$out" >>"$BENCH_RUNS_FILE"; fi
 }

@@ -600,9 +600,7 @@ if [ "$build_only" = 1 ]; then
   exit 0
 fi
 
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-out="$bench/out/$stamp"
-mkdir -p "$out"
+new_out_dir ""   # sets $out
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"

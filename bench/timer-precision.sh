@@ -93,8 +93,7 @@ fi
 . "$root/scripts/find-jdk.sh"   # exports JAVA_HOME (a JDK >= 21) or exits with a message
 build_jmh                       # sets jmh_jar
 
-out="$bench/out/$(date -u +%Y%m%dT%H%M%SZ)-timer"
-mkdir -p "$out"
+new_out_dir "-timer"   # sets $out
 cmd=("$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -cp "$jmh_jar" io.hourglass.bench.TimerPrecision
      --conns "$conns" --from-ms "$from" --to-ms "$to" --variants "${variant_arr[*]}" --out "$out")
 {
