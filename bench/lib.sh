@@ -90,6 +90,27 @@ tree_rss_kb() {
 # /proc/net/snmp); machine-wide, so other work on the machine adds to a difference of two readings
 passive_opens() { awk '$1 == "Tcp:" { if (!h) { for (i = 2; i <= NF; i++) if ($i == "PassiveOpens") c = i; h = 1 } else { print $c; exit } }' /proc/net/snmp; }
 
+# free_loopback N: prints the first M of N, N+1, ... (counting over 2..254, 255 wraps to 2) such that no TCP
+# socket of this machine (listening, open, TIME_WAIT or in any other state) has 127.0.0.M as its local or peer
+# address: a server bound there starts with no TIME_WAIT of earlier runs on its address. All of 127.0.0.0/8 is
+# loopback on Linux. Fails when all 253 are in use. Needs ss (iproute2).
+free_loopback() {
+  ss -Htan | awk -v from="$1" '
+    { for (i = 4; i <= 5; i++) { a = $i; sub(/:[^:]*$/, "", a); gsub(/[][]/, "", a); sub(/^::ffff:/, "", a); used[a] = 1 } }
+    END {
+      for (k = 0; k < 253; k++) { m = 2 + (from - 2 + k) % 253; if (!(("127.0.0." m) in used)) { print m; exit } }
+      exit 1
+    }'
+}
+
+# time_waits ADDR: prints how many TCP sockets of this machine are in TIME_WAIT, and how many of those have
+# ADDR as their local or peer address
+time_waits() {
+  ss -Htan state time-wait | awk -v addr="$1" '
+    { n++; for (i = 3; i <= 4; i++) { a = $i; sub(/:[^:]*$/, "", a); gsub(/[][]/, "", a); sub(/^::ffff:/, "", a); if (a == addr) { on++; break } } }
+    END { print n + 0, on + 0 }'
+}
+
 # go_build SRC BIN WHAT: builds the Go program in SRC into BIN when BIN is missing or older than SRC, with
 # GOPATH and the build cache under $build (git-ignored); standard library only, nothing is downloaded
 go_build() {

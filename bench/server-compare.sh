@@ -14,23 +14,27 @@ root=$(dirname "$bench")
 build="$bench/build"
 prog=server-compare
 . "$bench/lib.sh"   # die, say, need_arg, is_posint, apt_install, newer_than, cpu_ticks, busy_total, wait_quiet,
-                    # tree_pids, tree_ticks, tree_rss_kb, passive_opens
+                    # tree_pids, tree_ticks, tree_rss_kb, passive_opens, free_loopback, time_waits
 
 usage() {
   cat <<EOF
 usage: bench/$prog.sh [options]
 
-Starts each server on a free loopback port, warms it up with wrk, then measures one wrk run of
-'wrk -tT -cC -dD --latency http://127.0.0.1:PORT/hello' and the CPU time of the server's process tree
-during that run. Mode 'keepalive' reuses wrk's C connections; mode 'close' adds -H 'Connection: close',
-so every request is a new connection. Servers run one at a time, in an order rotated every round.
-Results go to bench/out/<timestamp>/ (results.tsv, summary.txt, summary.md, summary.tsv).
+Starts each server on a free port of a fresh loopback address (127.0.0.N, a new N for every measured
+run, one no socket on the machine uses, so no TIME_WAIT left by earlier runs is on it), warms it up with
+wrk, then measures one wrk run of 'wrk -tT -cC -dD --latency http://127.0.0.N:PORT/hello' and the CPU time
+of the server's process tree during that run. Mode 'keepalive' reuses wrk's C connections; mode 'close'
+adds -H 'Connection: close', so every request is a new connection. Servers run one at a time, in an
+order rotated every round. Results go to bench/out/<timestamp>/ (results.tsv, summary.txt, summary.md,
+summary.tsv).
 
   --quick            smoke test: 1 round, ${quick_warmup}s warm-up + ${quick_duration}s per server and mode, ${quick_conns} connections
   --rounds N         rounds (default $def_rounds)
   --duration SEC     measured wrk run per server, mode, conns and round (default $def_duration)
   --warmup SEC       wrk warm-up before each measured run, same mode, not measured (default $def_warmup)
-  --conns "C ..."    wrk connection counts (default "$def_conns", quick "$quick_conns")
+  --conns "C ..."    wrk connection counts in mode keepalive (default "$def_conns", quick "$quick_conns")
+  --close-conns "C ..."
+                     wrk connection counts in mode close (default "$def_close_conns", quick "$quick_conns")
   --modes "M ..."    from: $known_modes (default "$def_modes")
   --threads N        wrk threads (default $def_threads)
   --servers "S ..."  servers, from: $known_servers
@@ -53,9 +57,10 @@ known_servers="hourglass jetty netty helidon undertow vertx jdkhttp go nginx"
 known_modes="keepalive close"
 def_rounds=3 def_duration=10 def_warmup=5 def_conns="64 256" def_threads=2 def_servers="$known_servers"
 def_modes="$known_modes"
+def_close_conns=64
 quick_duration=2 quick_warmup=2 quick_conns=64 quiet_limit=120
 rounds="" duration="" warmup="" conns_list="" threads="" servers="" jvm_opts="" markdown=0 tsv=0 quick=0
-summarize_dir="" quiet="" modes="" build_only=0
+summarize_dir="" quiet="" modes="" build_only=0 close_conns_list=""
 
 
 while [ "$#" -gt 0 ]; do
@@ -65,6 +70,7 @@ while [ "$#" -gt 0 ]; do
     --duration) need_arg "$@"; duration="$2"; shift 2 ;;
     --warmup) need_arg "$@"; warmup="$2"; shift 2 ;;
     --conns) need_arg "$@"; conns_list="$2"; [ -n "${2// }" ] || die "--conns is empty"; shift 2 ;;
+    --close-conns) need_arg "$@"; close_conns_list="$2"; [ -n "${2// }" ] || die "--close-conns is empty"; shift 2 ;;
     --modes) need_arg "$@"; modes="$2"; [ -n "${2// }" ] || die "--modes is empty"; shift 2 ;;
     --threads) need_arg "$@"; threads="$2"; shift 2 ;;
     --servers) need_arg "$@"; servers="$2"; [ -n "${2// }" ] || die "--servers is empty"; shift 2 ;;
@@ -82,6 +88,8 @@ done
 if [ "$quick" = 1 ]; then
   : "${rounds:=1}" "${duration:=$quick_duration}" "${warmup:=$quick_warmup}" "${conns_list:=$quick_conns}"
 fi
+[ "$quick" = 0 ] || : "${close_conns_list:=$quick_conns}"
+: "${close_conns_list:=$def_close_conns}"
 : "${rounds:=$def_rounds}" "${duration:=$def_duration}" "${warmup:=$def_warmup}"
 : "${conns_list:=$def_conns}" "${threads:=$def_threads}" "${servers:=$def_servers}" "${modes:=$def_modes}"
 
@@ -90,12 +98,21 @@ is_posint "$duration" || die "--duration must be a positive number of seconds, g
 [[ "$warmup" =~ ^[0-9]+$ ]] || die "--warmup must be a number of seconds (0 for none), got '$warmup'"
 [ -z "$quiet" ] || { is_posint "$quiet" && [ "$quiet" -le 100 ]; } || die "--quiet takes a percentage 1-100, got '$quiet'"
 is_posint "$threads" || die "--threads must be a positive integer, got '$threads'"
+# check_conns OPTION C...: positive integers, each at least the wrk thread count, none twice
+check_conns() {
+  local opt="$1" c seen=" "; shift
+  [ "$#" -gt 0 ] || die "$opt is empty"
+  for c in "$@"; do
+    is_posint "$c" || die "$opt takes positive integers, got '$c'"
+    [ "$c" -ge "$threads" ] || die "wrk needs at least as many connections as threads: $c < $threads ($opt)"
+    [[ "$seen" != *" $c "* ]] || die "$opt names $c twice"
+    seen="$seen$c "
+  done
+}
 read -r -a conns_arr <<<"$conns_list"
-[ "${#conns_arr[@]}" -gt 0 ] || die "--conns is empty"
-for c in "${conns_arr[@]}"; do
-  is_posint "$c" || die "--conns takes positive integers, got '$c'"
-  [ "$c" -ge "$threads" ] || die "wrk needs at least as many connections as threads: $c < $threads"
-done
+check_conns --conns ${conns_arr[@]+"${conns_arr[@]}"}
+read -r -a close_conns_arr <<<"$close_conns_list"
+check_conns --close-conns ${close_conns_arr[@]+"${close_conns_arr[@]}"}
 read -r -a server_arr <<<"$servers"
 [ "${#server_arr[@]}" -gt 0 ] || die "--servers is empty"
 seen=" "
@@ -325,7 +342,7 @@ server_comm() { case "$1" in go) echo go-hello ;; nginx) echo nginx ;; *) echo j
 declare -A server_version=()
 
 # ---- servers: prepare_NAME builds and checks; start_NAME OUT ERR starts it in the background,
-# ---- listening on 127.0.0.1 with port 0, and sets server_pid and server_cmd (and server_port when
+# ---- listening on $server_addr with port 0, and sets server_pid and server_cmd (and server_port when
 # ---- it knows the port itself: nginx, which cannot listen on port 0)
 
 go_bin="$build/go/go-hello"
@@ -353,8 +370,8 @@ prepare_maven_peer() {
 # start_java_peer NAME OUT ERR
 start_java_peer() {
   local jar; jar=$(peer_jar "$1")
-  server_cmd="$JAVA_HOME/bin/java${jvm_opts:+ $jvm_opts} -jar $jar 0"
-  "$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -jar "$jar" 0 >"$2" 2>"$3" &
+  server_cmd="$JAVA_HOME/bin/java${jvm_opts:+ $jvm_opts} -jar $jar 0 $server_addr"
+  "$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -jar "$jar" 0 "$server_addr" >"$2" 2>"$3" &
   server_pid=$!
 }
 
@@ -380,8 +397,8 @@ prepare_jdkhttp() {
   server_version[jdkhttp]=$("$JAVA_HOME/bin/java" -cp "$jdkhttp_dir" JdkHello --version) || die "the JDK HttpServer peer does not run"
 }
 start_jdkhttp() {
-  server_cmd="$JAVA_HOME/bin/java${jvm_opts:+ $jvm_opts} -cp $jdkhttp_dir JdkHello 0"
-  "$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -cp "$jdkhttp_dir" JdkHello 0 >"$1" 2>"$2" &
+  server_cmd="$JAVA_HOME/bin/java${jvm_opts:+ $jvm_opts} -cp $jdkhttp_dir JdkHello 0 $server_addr"
+  "$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -cp "$jdkhttp_dir" JdkHello 0 "$server_addr" >"$1" 2>"$2" &
   server_pid=$!
 }
 
@@ -400,8 +417,8 @@ prepare_go() {
   server_version[go]=$("$go_bin" --version) || die "the Go peer does not run"
 }
 start_go() {
-  server_cmd="$go_bin 0"
-  "$go_bin" 0 >"$1" 2>"$2" &
+  server_cmd="$go_bin 0 $server_addr"
+  "$go_bin" 0 "$server_addr" >"$1" 2>"$2" &
   server_pid=$!
 }
 
@@ -410,7 +427,7 @@ prepare_nginx() {
   apt_install nginx nginx
   server_version[nginx]="$(nginx -v 2>&1 | sed 's/^nginx version: //'), worker_processes auto ($(nproc) workers)"
 }
-# start_nginx OUT ERR: bench/peers/nginx/server.conf with a free loopback port (nginx cannot take port 0),
+# start_nginx OUT ERR: bench/peers/nginx/server.conf with $server_addr and a free port (nginx cannot take port 0),
 # prefix, pid file and logs in $out/nginx; runs in the foreground (daemon off) as this shell's child.
 # Retries another port when the one it picked was taken meanwhile; sets server_port.
 start_nginx() {
@@ -422,13 +439,13 @@ start_nginx() {
   for ((try = 0; try < 10; try++)); do
     port=$(( lo - 10000 + RANDOM % 10000 ))
     [ -z "$(ss -Htln "sport = :$port" 2>/dev/null)" ] || continue
-    sed "s/@PORT@/$port/" "$bench/peers/nginx/server.conf" >"$dir/nginx.conf"
-    server_cmd="nginx -p $dir -c $dir/nginx.conf -e $dir/logs/error.log   (port $port)"
+    sed "s/@ADDR@/$server_addr/; s/@PORT@/$port/" "$bench/peers/nginx/server.conf" >"$dir/nginx.conf"
+    server_cmd="nginx -p $dir -c $dir/nginx.conf -e $dir/logs/error.log   (listen $server_addr:$port)"
     nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" >"$1" 2>"$2" &
     server_pid=$!
     for ((i = 0; i < 100; i++)); do
       kill -0 "$server_pid" 2>/dev/null || break
-      resp=$(curl -s --max-time 2 -w '\n%{http_code}' "http://127.0.0.1:$port/hello" || true)
+      resp=$(curl -s --max-time 2 -w '\n%{http_code}' "http://$server_addr:$port/hello" || true)
       if [ "$resp" = $'hello\n\n200' ]; then server_port=$port; return 0; fi
       sleep 0.1
     done
@@ -455,8 +472,8 @@ prepare_hourglass() {
 hourglass_flags=(--read-header-timeout 10s --write-timeout 30s --idle-timeout 60s)
 start_hourglass() {
   # ./hourglass execs java, so $! is the JVM's pid
-  server_cmd="HOURGLASS_JAVA_OPTS='$jvm_opts' $root/hourglass serve --listen 127.0.0.1:0 ${hourglass_flags[*]}"
-  HOURGLASS_JAVA_OPTS="$jvm_opts" "$root/hourglass" serve --listen 127.0.0.1:0 "${hourglass_flags[@]}" >"$1" 2>"$2" &
+  server_cmd="HOURGLASS_JAVA_OPTS='$jvm_opts' $root/hourglass serve --listen $server_addr:0 ${hourglass_flags[*]}"
+  HOURGLASS_JAVA_OPTS="$jvm_opts" "$root/hourglass" serve --listen "$server_addr:0" "${hourglass_flags[@]}" >"$1" 2>"$2" &
   server_pid=$!
 }
 
@@ -464,6 +481,7 @@ start_hourglass() {
 
 server_pid=""
 server_port=""
+server_addr=127.0.0.1   # a fresh one per measured run (free_loopback)
 
 # stop_server: SIGTERM to the server (for nginx its master, which stops its workers), SIGKILL after 10 s;
 # then SIGKILL to any of its descendants still running under the same name (only after a SIGKILL)
@@ -530,8 +548,8 @@ children_ms() {
   awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60000 + a[2] * 1000 }; printf "%d", t }' "$1"
 }
 
-# start_server NAME OUT ERR: starts it, waits for its 'listening on' line (unless start_NAME set the
-# port) and a correct /hello answer, and checks that its pid is the process to measure
+# start_server NAME OUT ERR: starts it on $server_addr, waits for its 'listening on' line (unless
+# start_NAME set the port) and a correct /hello answer, and checks that its pid is the process to measure
 start_server() {
   local name="$1" sout="$2" serr="$3" line="" i resp comm expected
   server_port=""
@@ -550,16 +568,18 @@ start_server() {
     [ -n "$line" ] || { tail -n 20 "$serr" >&2 || true; die "$name printed no 'listening on' line within 60 s (see $sout, $serr)"; }
     server_port=${line##*:}
     is_posint "$server_port" || die "$name printed '$line': no port in it"
+    [ "${line%:*}" = "listening on http://$server_addr" ] \
+      || die "$name printed '$line', expected 'listening on http://$server_addr:PORT' (see $sout)"
   fi
   expected=$(server_comm "$name")
   comm=$(<"/proc/$server_pid/comm")
   [ "$comm" = "$expected" ] || die "$name's pid $server_pid is '$comm', expected '$expected': CPU would be measured on the wrong process"
   for ((i = 0; i < 50; i++)); do
-    resp=$(curl -s --max-time 2 -w '\n%{http_code}' "http://127.0.0.1:$server_port/hello" || true)
+    resp=$(curl -s --max-time 2 -w '\n%{http_code}' "http://$server_addr:$server_port/hello" || true)
     [ "$resp" = $'hello\n\n200' ] && return 0
     sleep 0.1
   done
-  die "$name on port $server_port does not answer GET /hello with 200 'hello' (got: ${resp:-nothing})"
+  die "$name on $server_addr:$server_port does not answer GET /hello with 200 'hello' (got: ${resp:-nothing})"
 }
 
 # parse_wrk FILE: prints "requests seconds req_per_s p50_ms p99_ms errors" (tab-separated)
@@ -600,6 +620,13 @@ if [ "$build_only" = 1 ]; then
   exit 0
 fi
 
+# Every measured run gets its own loopback address 127.0.0.N, one that no socket on the machine uses yet: in
+# mode close the server closes first, so every connection leaves a TIME_WAIT on the server's address for
+# 60 s, and later runs on an address with tens of thousands of them connect far slower (docs/BENCHMARKS.md).
+ip -4 route get 127.0.0.2 2>/dev/null | grep -q '^local 127\.0\.0\.2 dev lo' \
+  || die "127.0.0.2 is not a local loopback address here (see 'ip route get 127.0.0.2'); the runs need 127.0.0.2-254"
+addr_next=$(( 2 + RANDOM % 253 ))   # where free_loopback starts looking: random, to spread concurrent runs
+
 new_out_dir ""   # sets $out
 
 {
@@ -615,31 +642,38 @@ new_out_dir ""   # sets $out
   if [[ " ${server_arr[*]} " == *" go "* ]]; then echo "go toolchain: $(go version 2>/dev/null || echo 'n/a')"; fi
 } >"$out/versions.txt"
 {
-  echo "rounds=$rounds duration=${duration}s warmup=${warmup}s wrk_threads=$threads conns=\"${conns_arr[*]}\" modes=\"${mode_arr[*]}\""
+  echo "rounds=$rounds duration=${duration}s warmup=${warmup}s wrk_threads=$threads conns=\"${conns_arr[*]}\" close_conns=\"${close_conns_arr[*]}\" modes=\"${mode_arr[*]}\""
   echo "servers=\"${server_arr[*]}\" jvm_opts=\"${jvm_opts}\" quiet=${quiet:-off} cpus=$(nproc) (wrk on the same machine)"
 } >"$out/settings.txt"
-printf 'round\tmode\tconns\tserver\tposition\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\terrors\tcpu_s\tcpu_us_per_req\trss_kb\tprocs\tnew_conns\twrk_cpu_s\tother_cpu_pct\n' \
+printf 'round\tmode\tconns\tserver\tposition\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\terrors\tcpu_s\tcpu_us_per_req\trss_kb\tprocs\tnew_conns\twrk_cpu_s\tother_cpu_pct\taddr\ttime_wait\ttime_wait_addr\n' \
   >"$out/results.tsv"
 : >"$out/commands.txt"
 
+# mode_conns MODE: the connection counts of that mode, one per line
+mode_conns() { if [ "$1" = close ]; then printf '%s\n' "${close_conns_arr[@]}"; else printf '%s\n' "${conns_arr[@]}"; fi; }
+
 n=${#server_arr[@]}
 per_run=$(( warmup + duration + 2 ))   # start-up, checks and stop take about 1-3 s
-total=$(( rounds * ${#mode_arr[@]} * ${#conns_arr[@]} * n * per_run ))
+n_runs=0
+for mode in "${mode_arr[@]}"; do n_runs=$(( n_runs + $(mode_conns "$mode" | wc -l) )); done
+total=$(( rounds * n_runs * n * per_run ))
 say "results in $out"
-say "$rounds round(s) x ${#mode_arr[@]} mode(s) x ${#conns_arr[@]} conn count(s) x $n server(s), ${duration}s each after ${warmup}s warm-up: about $(( (total + 59) / 60 )) min"
+say "$rounds round(s) x $n_runs mode and conn count pair(s) x $n server(s), ${duration}s each after ${warmup}s warm-up: about $(( (total + 59) / 60 )) min"
 
 url_path=/hello
 for ((r = 0; r < rounds; r++)); do
   for mode in "${mode_arr[@]}"; do
     hdr=(); hdr_txt=""
     if [ "$mode" = close ]; then hdr=(-H "Connection: close"); hdr_txt=" -H 'Connection: close'"; fi
-    for c in "${conns_arr[@]}"; do
+    for c in $(mode_conns "$mode"); do
       for ((i = 0; i < n; i++)); do
         s=${server_arr[$(( (i + r) % n ))]}
         tag="r$((r + 1))-$mode-c$c-$s"
         wait_quiet
+        a=$(free_loopback "$addr_next") || die "every address of 127.0.0.2-254 has sockets on it (ss -tan)"
+        server_addr="127.0.0.$a"; addr_next=$(( a + 1 ))
         start_server "$s" "$out/$tag.server.out" "$out/$tag.server.err"
-        url="http://127.0.0.1:$server_port$url_path"
+        url="http://$server_addr:$server_port$url_path"
         echo "# $tag server: $server_cmd" >>"$out/commands.txt"
         if [ "$warmup" -gt 0 ]; then
           echo "# $tag warm-up: wrk -t$threads -c$c -d${warmup}s$hdr_txt $url" >>"$out/commands.txt"
@@ -648,6 +682,7 @@ for ((r = 0; r < rounds; r++)); do
         fi
         kill -0 "$server_pid" 2>/dev/null || { reap_server; die "$s ended during warm-up, $exit_reason (see $out/$tag.server.err)"; }
         echo "# $tag measured: wrk -t$threads -c$c -d${duration}s --latency$hdr_txt $url" >>"$out/commands.txt"
+        read -r tw tw_addr <<<"$(time_waits "$server_addr")"   # the warm-up's are among them
         t0=$(tree_ticks "$server_pid") || die "cannot read /proc/$server_pid/stat"
         o0=$(passive_opens)
         read -r m0 mt0 <<<"$(busy_total)"; children_ms "$out/.times" >"$out/.w0"; w0=$(<"$out/.w0")
@@ -672,12 +707,12 @@ for ((r = 0; r < rounds; r++)); do
         # share of all CPUs over the run: a noise indicator, not a correction
         other_pct=$(awk -v m=$(( m1 - m0 )) -v all=$(( mt1 - mt0 )) -v t=$(( t1 - t0 )) -v hz="$clk_tck" -v w="$wrk_s" \
           'BEGIN { o = m - t - w * hz; if (o < 0 || all <= 0) o = 0; printf "%.1f", o * 100 / (all > 0 ? all : 1) }')
-        printf '%d\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $((r + 1)) "$mode" "$c" "$s" $((i + 1)) \
+        printf '%d\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $((r + 1)) "$mode" "$c" "$s" $((i + 1)) \
           "$req" "$secs" "$rps" "$p50" "$p99" "$errs" "$cpu_s" "$cpu_us" "$rss" "$procs" "$new_conns" "$wrk_s" "$other_pct" \
-          >>"$out/results.tsv"
-        say "$(printf 'round %d/%d  %-9s c=%-4s %-9s %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms  CPU %6.1f us/req  RSS %4d MB  conn/req %5.3f  other %4.1f%%%s' \
+          "$server_addr" "$tw" "$tw_addr" >>"$out/results.tsv"
+        say "$(printf 'round %d/%d  %-9s c=%-4s %-9s %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms  CPU %6.1f us/req  RSS %4d MB  conn/req %5.3f  other %4.1f%%  %s TIME_WAIT %d%s' \
           $((r + 1)) "$rounds" "$mode" "$c" "$s" "$rps" "$p50" "$p99" "$cpu_us" $(( rss / 1024 )) \
-          "$(awk -v a="$new_conns" -v b="$req" 'BEGIN { printf "%.3f", a / b }')" "$other_pct" \
+          "$(awk -v a="$new_conns" -v b="$req" 'BEGIN { printf "%.3f", a / b }')" "$other_pct" "$server_addr" "$tw" \
           "$([ "$errs" -gt 0 ] && echo "  ($errs errors)")")"
       done
     done

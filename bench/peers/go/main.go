@@ -1,7 +1,8 @@
 // Benchmark peer for bench/server-compare.sh: Go's net/http answering GET /hello with "hello\n".
 //
-// Usage: go-hello PORT   (0 picks a free port). Prints "listening on http://127.0.0.1:PORT" once it
-// accepts connections, like `hourglass serve`. Standard library only.
+// Usage: go-hello PORT [HOST]   (port 0 picks a free port; HOST, the address to listen on, defaults to
+// 127.0.0.1). Prints "listening on http://HOST:PORT" once it accepts connections, like `hourglass serve`.
+// Standard library only.
 package main
 
 import (
@@ -32,8 +33,8 @@ func main() {
 		fmt.Println(runtime.Version())
 		return
 	}
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: go-hello PORT   (0 picks a free port)")
+	if len(os.Args) < 2 || len(os.Args) > 3 {
+		fmt.Fprintln(os.Stderr, "usage: go-hello PORT [HOST]   (port 0 picks a free port; HOST defaults to 127.0.0.1)")
 		os.Exit(2)
 	}
 	port, err := strconv.Atoi(os.Args[1])
@@ -41,7 +42,11 @@ func main() {
 		fmt.Fprintf(os.Stderr, "go-hello: not a port: %s\n", os.Args[1])
 		os.Exit(2)
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	host := "127.0.0.1"
+	if len(os.Args) == 3 {
+		host = os.Args[2]
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "go-hello: %v\n", err)
 		os.Exit(1)

@@ -1,8 +1,9 @@
 // Benchmark peer for bench/server-compare.sh: the JDK's com.sun.net.httpserver.HttpServer answering
 // GET /hello with "hello\n", 404 for anything else.
 //
-// Usage: java -cp DIR JdkHello PORT   (0 picks a free port) or --version. Prints
-// "listening on http://127.0.0.1:PORT" once it accepts connections, like `hourglass serve`.
+// Usage: java -cp DIR JdkHello PORT [HOST]   (port 0 picks a free port; HOST, the address to listen on,
+// defaults to 127.0.0.1) or --version. Prints "listening on http://HOST:PORT" once it accepts connections,
+// like `hourglass serve`.
 // JDK only: the default executor (handlers run on the server's dispatcher thread), the default limits,
 // except the idle keep-alive limit, set to 60 s (sun.net.httpserver.idleInterval, default 30 s), and one
 // addition: "Connection: close" in the response when the request asked for it (see handle()).
@@ -11,7 +12,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -46,8 +46,8 @@ public final class JdkHello {
             System.out.println("jdk com.sun.net.httpserver, java " + Runtime.version());
             return;
         }
-        if (args.length != 1) {
-            System.err.println("usage: JdkHello PORT   (0 picks a free port)");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: JdkHello PORT [HOST]   (port 0 picks a free port; HOST defaults to 127.0.0.1)");
             System.exit(2);
         }
         int port;
@@ -58,15 +58,17 @@ public final class JdkHello {
             System.exit(2);
             return;
         }
+        String host = args.length == 2 ? args[1] : "127.0.0.1";
+        String urlHost = host.contains(":") ? "[" + host + "]" : host;  // an IPv6 literal in a URL
         if (System.getProperty("sun.net.httpserver.idleInterval") == null) {
             System.setProperty("sun.net.httpserver.idleInterval", "60");  // keep-alive idle limit, seconds
         }
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.createContext("/", JdkHello::handle);  // "/" matches every path; handle() checks it exactly
         server.setExecutor(null);                     // the default executor
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0)));
-        System.out.println("listening on http://127.0.0.1:" + server.getAddress().getPort());
+        System.out.println("listening on http://" + urlHost + ":" + server.getAddress().getPort());
         System.out.flush();
     }
 }

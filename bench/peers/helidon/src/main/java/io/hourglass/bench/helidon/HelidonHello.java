@@ -12,8 +12,9 @@ import java.time.Duration;
  * Benchmark peer: Helidon 4 SE WebServer (a virtual thread per connection), a routing with one
  * {@code GET /hello} route answering {@code hello\n}; Helidon answers 404 for anything else.
  *
- * <p>Usage: {@code java -jar helidon-hello.jar PORT} (0 picks a free port) or {@code --version}.
- * Prints {@code listening on http://127.0.0.1:PORT} once it accepts connections, like {@code hourglass serve}.
+ * <p>Usage: {@code java -jar helidon-hello.jar PORT [HOST]} (port 0 picks a free port; HOST, the address to
+ * listen on, defaults to 127.0.0.1) or {@code --version}. Prints {@code listening on http://HOST:PORT} once it
+ * accepts connections, like {@code hourglass serve}.
  */
 public final class HelidonHello {
     private static final byte[] BODY = "hello\n".getBytes(StandardCharsets.US_ASCII);
@@ -26,8 +27,8 @@ public final class HelidonHello {
             System.out.println("helidon " + Version.VERSION + " (SE WebServer)");
             return;
         }
-        if (args.length != 1) {
-            System.err.println("usage: helidon-hello PORT   (0 picks a free port)");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: helidon-hello PORT [HOST]   (port 0 picks a free port; HOST defaults to 127.0.0.1)");
             System.exit(2);
         }
         int port;
@@ -38,9 +39,11 @@ public final class HelidonHello {
             System.exit(2);
             return;
         }
+        String host = args.length == 2 ? args[1] : "127.0.0.1";
+        String urlHost = host.contains(":") ? "[" + host + "]" : host;  // an IPv6 literal in a URL
 
         WebServer server = WebServer.builder()   // stops on SIGTERM by its own shutdown hook
-                .host("127.0.0.1")
+                .host(host)
                 .port(port)
                 .idleConnectionTimeout(Duration.ofSeconds(60))  // keep-alive idle limit (default 5 min)
                 .routing(routing -> routing.get("/hello", (req, res) -> {
@@ -49,7 +52,7 @@ public final class HelidonHello {
                 }))
                 .build()
                 .start();
-        System.out.println("listening on http://127.0.0.1:" + server.port());
+        System.out.println("listening on http://" + urlHost + ":" + server.port());
         System.out.flush();
     }
 }

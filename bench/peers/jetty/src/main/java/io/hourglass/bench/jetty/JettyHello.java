@@ -19,8 +19,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * Benchmark peer: plain Jetty 12 core (no servlets) answering {@code GET /hello} with {@code hello\n}.
  *
- * <p>Usage: {@code java -jar jetty-hello.jar PORT} (0 picks a free port) or {@code --version}.
- * Prints {@code listening on http://127.0.0.1:PORT} once it accepts connections, like {@code hourglass serve}.
+ * <p>Usage: {@code java -jar jetty-hello.jar PORT [HOST]} (port 0 picks a free port; HOST, the address to
+ * listen on, defaults to 127.0.0.1) or {@code --version}. Prints {@code listening on http://HOST:PORT} once it
+ * accepts connections, like {@code hourglass serve}.
  */
 public final class JettyHello {
     private static final byte[] BODY = "hello\n".getBytes(StandardCharsets.US_ASCII);
@@ -48,8 +49,8 @@ public final class JettyHello {
             System.out.println("jetty " + Jetty.VERSION);
             return;
         }
-        if (args.length != 1) {
-            System.err.println("usage: jetty-hello PORT   (0 picks a free port)");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: jetty-hello PORT [HOST]   (port 0 picks a free port; HOST defaults to 127.0.0.1)");
             System.exit(2);
         }
         int port;
@@ -60,19 +61,21 @@ public final class JettyHello {
             System.exit(2);
             return;
         }
+        String host = args.length == 2 ? args[1] : "127.0.0.1";
+        String urlHost = host.contains(":") ? "[" + host + "]" : host;  // an IPv6 literal in a URL
 
         Server server = new Server(new QueuedThreadPool());  // Jetty's defaults: 8..200 threads
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);  // Go's net/http sends no Server header either
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost("127.0.0.1");
+        connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(60_000);  // keep-alive idle limit, as Go's IdleTimeout 60s
         server.addConnector(connector);
         server.setHandler(new HelloHandler());
         server.setStopAtShutdown(true);
         server.start();
-        System.out.println("listening on http://127.0.0.1:" + connector.getLocalPort());
+        System.out.println("listening on http://" + urlHost + ":" + connector.getLocalPort());
         System.out.flush();
         server.join();
     }

@@ -35,8 +35,9 @@ import java.util.concurrent.TimeUnit;
  * Benchmark peer: Netty 4.2, NIO transport, {@code HttpServerCodec} and one handler that writes a prebuilt
  * {@code 200 hello\n} for {@code GET /hello} and 404 for anything else.
  *
- * <p>Usage: {@code java -jar netty-hello.jar PORT} (0 picks a free port) or {@code --version}.
- * Prints {@code listening on http://127.0.0.1:PORT} once it accepts connections, like {@code hourglass serve}.
+ * <p>Usage: {@code java -jar netty-hello.jar PORT [HOST]} (port 0 picks a free port; HOST, the address to
+ * listen on, defaults to 127.0.0.1) or {@code --version}. Prints {@code listening on http://HOST:PORT} once it
+ * accepts connections, like {@code hourglass serve}.
  */
 public final class NettyHello {
     private NettyHello() {}
@@ -97,8 +98,8 @@ public final class NettyHello {
             System.out.println("netty " + (v == null ? "unknown" : v.artifactVersion()) + " (nio)");
             return;
         }
-        if (args.length != 1) {
-            System.err.println("usage: netty-hello PORT   (0 picks a free port)");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: netty-hello PORT [HOST]   (port 0 picks a free port; HOST defaults to 127.0.0.1)");
             System.exit(2);
         }
         int port;
@@ -109,6 +110,8 @@ public final class NettyHello {
             System.exit(2);
             return;
         }
+        String host = args.length == 2 ? args[1] : "127.0.0.1";
+        String urlHost = host.contains(":") ? "[" + host + "]" : host;  // an IPv6 literal in a URL
 
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()); // default: 2 x cores
@@ -125,13 +128,13 @@ public final class NettyHello {
                                 .addLast(handler);
                     }
                 });
-        Channel server = b.bind("127.0.0.1", port).sync().channel();
+        Channel server = b.bind(host, port).sync().channel();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close().syncUninterruptibly();
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }));
-        System.out.println("listening on http://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort());
+        System.out.println("listening on http://" + urlHost + ":" + ((InetSocketAddress) server.localAddress()).getPort());
         System.out.flush();
         server.closeFuture().sync();
     }

@@ -16,8 +16,9 @@ import java.nio.charset.StandardCharsets;
  * Benchmark peer: Undertow 2.3 core (no servlets), one {@code HttpHandler} answering {@code GET /hello} with
  * {@code hello\n} on the I/O thread, 404 for anything else.
  *
- * <p>Usage: {@code java -jar undertow-hello.jar PORT} (0 picks a free port) or {@code --version}.
- * Prints {@code listening on http://127.0.0.1:PORT} once it accepts connections, like {@code hourglass serve}.
+ * <p>Usage: {@code java -jar undertow-hello.jar PORT [HOST]} (port 0 picks a free port; HOST, the address to
+ * listen on, defaults to 127.0.0.1) or {@code --version}. Prints {@code listening on http://HOST:PORT} once it
+ * accepts connections, like {@code hourglass serve}.
  */
 public final class UndertowHello {
     private static final ByteBuffer BODY =
@@ -44,8 +45,8 @@ public final class UndertowHello {
             System.out.println("undertow " + Version.getVersionString());
             return;
         }
-        if (args.length != 1) {
-            System.err.println("usage: undertow-hello PORT   (0 picks a free port)");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: undertow-hello PORT [HOST]   (port 0 picks a free port; HOST defaults to 127.0.0.1)");
             System.exit(2);
         }
         int port;
@@ -56,16 +57,18 @@ public final class UndertowHello {
             System.exit(2);
             return;
         }
+        String host = args.length == 2 ? args[1] : "127.0.0.1";
+        String urlHost = host.contains(":") ? "[" + host + "]" : host;  // an IPv6 literal in a URL
 
         Undertow server = Undertow.builder()   // default threads: I/O = cores (at least 2), workers = 8 x I/O
-                .addHttpListener(port, "127.0.0.1")
+                .addHttpListener(port, host)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000) // keep-alive idle limit, ms
                 .setHandler(new HelloHandler())
                 .build();
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         InetSocketAddress address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
-        System.out.println("listening on http://127.0.0.1:" + address.getPort());
+        System.out.println("listening on http://" + urlHost + ":" + address.getPort());
         System.out.flush();
     }
 }

@@ -17,24 +17,27 @@ import java.util.concurrent.TimeUnit;
  * Benchmark peer: Vert.x 5 core, one verticle (so one event-loop thread) with an {@code HttpServer}
  * answering {@code GET /hello} with {@code hello\n}, 404 for anything else.
  *
- * <p>Usage: {@code java -jar vertx-hello.jar PORT} (0 picks a free port) or {@code --version}.
- * Prints {@code listening on http://127.0.0.1:PORT} once it accepts connections, like {@code hourglass serve}.
+ * <p>Usage: {@code java -jar vertx-hello.jar PORT [HOST]} (port 0 picks a free port; HOST, the address to
+ * listen on, defaults to 127.0.0.1) or {@code --version}. Prints {@code listening on http://HOST:PORT} once it
+ * accepts connections, like {@code hourglass serve}.
  */
 public final class VertxHello extends VerticleBase {
     private static final Buffer BODY = Buffer.buffer("hello\n");
     private static final CharSequence TEXT_PLAIN = HttpHeaders.createOptimized("text/plain; charset=utf-8");
 
+    private final String host;
     private final int requestedPort;
     private HttpServer server;
 
-    private VertxHello(int requestedPort) {
+    private VertxHello(String host, int requestedPort) {
+        this.host = host;
         this.requestedPort = requestedPort;
     }
 
     @Override
     public Future<?> start() {
         HttpServerOptions options = new HttpServerOptions()
-                .setHost("127.0.0.1")
+                .setHost(host)
                 .setPort(requestedPort)
                 .setIdleTimeout(60)                     // keep-alive idle limit
                 .setIdleTimeoutUnit(TimeUnit.SECONDS);
@@ -61,8 +64,8 @@ public final class VertxHello extends VerticleBase {
             System.out.println("vertx " + version() + " (one verticle)");
             return;
         }
-        if (args.length != 1) {
-            System.err.println("usage: vertx-hello PORT   (0 picks a free port)");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: vertx-hello PORT [HOST]   (port 0 picks a free port; HOST defaults to 127.0.0.1)");
             System.exit(2);
         }
         int port;
@@ -73,12 +76,14 @@ public final class VertxHello extends VerticleBase {
             System.exit(2);
             return;
         }
+        String host = args.length == 2 ? args[1] : "127.0.0.1";
+        String urlHost = host.contains(":") ? "[" + host + "]" : host;  // an IPv6 literal in a URL
 
         Vertx vertx = Vertx.vertx();   // default options: event loops = 2 x cores, of which this verticle uses one
-        VertxHello verticle = new VertxHello(port);
+        VertxHello verticle = new VertxHello(host, port);
         vertx.deployVerticle(verticle).await();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));
-        System.out.println("listening on http://127.0.0.1:" + verticle.server.actualPort());
+        System.out.println("listening on http://" + urlHost + ":" + verticle.server.actualPort());
         System.out.flush();
     }
 }
