@@ -108,7 +108,9 @@ final class ServerConn implements Runnable {
                 return;
             }
             conn.setAlarm(this::onAlarm);
-            in = new InBuffer(this::sourceRead, 4096, cfg.maxHeaderBytes() + 4096);
+            // 2 KiB holds most request heads; a bigger one grows the buffer (up to the header limit) for the
+            // rest of the connection. Idle connections keep this buffer: it is most of what they hold.
+            in = new InBuffer(this::sourceRead, 2048, cfg.maxHeaderBytes() + 4096);
             out = new OutBuffer(conn::write, OutBuffer.POOLED_SIZE);
             serve();
         } catch (IOException | RuntimeException e) {
