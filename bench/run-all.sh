@@ -382,8 +382,11 @@ check() {
     server)
       [ "$(rows "$d/server.summary.tsv")" -gt 0 ] || { echo "no rows in summary.tsv"; return; }
       awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-        $col["errors"] > 0 { printf "%s%s %s c=%s: %d wrk errors", sep, $col["server"], $col["mode"], $col["conns"], $col["errors"]; sep = "; " }' \
-        "$d/server.summary.tsv" ;;
+        $col["errors"] > 0 && $col["server"] == "hourglass" { printf "%s%s %s c=%s: %d wrk errors", sep, $col["server"], $col["mode"], $col["conns"], $col["errors"]; sep = "; " }' \
+        "$d/server.summary.tsv"
+      # A peer's errors are a finding about that peer (the JDK's HttpServer drops connections at 256), not a
+      # failure of the benchmark: server-compare's summary warns about them.
+      ;;
     client)
       [ "$(rows "$d/client.summary.tsv")" -gt 0 ] || { echo "no rows in summary.tsv"; return; }
       awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
