@@ -9,6 +9,7 @@ set -euo pipefail
 
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$bench")
+# shellcheck disable=SC2034  # read by the helpers in lib.sh
 build="$bench/build"
 prog=jmh
 . "$bench/lib.sh"   # die, say, need_arg, newer_than, build_jmh, ...

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # $prog, $build, $root, ... are the sourcing script's variables
 # Helpers shared by the bench/*.sh scripts; sourced after each sets $prog (and $root, $build for build_jmh).
 
 apt_updated=0

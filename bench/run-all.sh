@@ -10,6 +10,7 @@ set -euo pipefail
 
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$bench")
+# shellcheck disable=SC2034  # read by the helpers in lib.sh
 build="$bench/build"
 prog=run-all
 . "$bench/lib.sh"   # die, say, need_arg, build_jmh, ...

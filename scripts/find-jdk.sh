@@ -1,4 +1,5 @@
 # Sourced by ./hourglass, .ci/run and the bench scripts: finds a JDK >= 21 and exports JAVA_HOME.
+# shellcheck shell=bash
 # Order: $JAVA_HOME if it is >= 21, then the newest JDK >= 21 under /usr/lib/jvm (Debian/Ubuntu layout).
 
 hg_jdk_major() {   # prints the feature version of the JDK at $1, or nothing
