@@ -118,13 +118,7 @@ elif [ "${#n_arr[@]}" -ne "${#conc_arr[@]}" ]; then
   die "-n has ${#n_arr[@]} numbers for ${#conc_arr[@]} --conc entries: give one, or one per entry"
 fi
 read -r -a client_arr <<<"$clients"
-[ "${#client_arr[@]}" -gt 0 ] || die "--clients is empty"
-seen=" "
-for s in "${client_arr[@]}"; do
-  [[ " $known_clients " == *" $s "* ]] || die "unknown client '$s'; known: $known_clients"
-  [[ "$seen" != *" $s "* ]] || die "--clients names '$s' twice"
-  seen="$seen$s "
-done
+check_names --clients client "$known_clients" ${client_arr[@]+"${client_arr[@]}"}
 read -r -a mode_arr <<<"$modes"
 [ "${#mode_arr[@]}" -gt 0 ] || die "--modes is empty"
 for m in "${mode_arr[@]}"; do [[ "$m" == cold || "$m" == warm ]] || die "unknown mode '$m'; known: cold warm"; done

@@ -68,13 +68,7 @@ is_posint "$conns" || die "--conns must be a positive integer, got '$conns'"
 [[ "$settle" =~ ^[0-9]+$ ]] || die "--settle must be a number of seconds (0 for none), got '$settle'"
 is_posint "$parallel" || die "--parallel must be a positive integer, got '$parallel'"
 read -r -a server_arr <<<"$servers"
-[ "${#server_arr[@]}" -gt 0 ] || die "--servers is empty"
-seen=" "
-for s in "${server_arr[@]}"; do
-  [[ " $known_servers " == *" $s "* ]] || die "unknown server '$s'; known: $known_servers"
-  [[ "$seen" != *" $s "* ]] || die "--servers names '$s' twice"
-  seen="$seen$s "
-done
+check_names --servers server "$known_servers" ${server_arr[@]+"${server_arr[@]}"}
 read -r -a jvm_arr <<<"$jvm_opts"
 
 # ---- summary (also used by --summarize) ------------------------------------------------------

@@ -9,6 +9,18 @@ say() { echo "$prog: $*" >&2; }
 
 need_arg() { [ "$#" -ge 2 ] || die "$1 needs a value (see --help)"; }
 
+# check_names OPTION NOUN "KNOWN ..." NAME...: the NAMEs an option lists are not none, each is one of
+# KNOWN, and none comes twice
+check_names() {
+  local opt="$1" noun="$2" known="$3" n seen=" "; shift 3
+  [ "$#" -gt 0 ] || die "$opt is empty"
+  for n in "$@"; do
+    [[ " $known " == *" $n "* ]] || die "unknown $noun '$n'; known: $known"
+    [[ "$seen" != *" $n "* ]] || die "$opt names '$n' twice"
+    seen="$seen$n "
+  done
+}
+
 is_posint() { [[ "$1" =~ ^[1-9][0-9]*$ ]]; }
 
 apt_install() {   # apt_install COMMAND PACKAGE

@@ -114,21 +114,9 @@ check_conns --conns ${conns_arr[@]+"${conns_arr[@]}"}
 read -r -a close_conns_arr <<<"$close_conns_list"
 check_conns --close-conns ${close_conns_arr[@]+"${close_conns_arr[@]}"}
 read -r -a server_arr <<<"$servers"
-[ "${#server_arr[@]}" -gt 0 ] || die "--servers is empty"
-seen=" "
-for s in "${server_arr[@]}"; do
-  [[ " $known_servers " == *" $s "* ]] || die "unknown server '$s'; known: $known_servers"
-  [[ "$seen" != *" $s "* ]] || die "--servers names '$s' twice"
-  seen="$seen$s "
-done
+check_names --servers server "$known_servers" ${server_arr[@]+"${server_arr[@]}"}
 read -r -a mode_arr <<<"$modes"
-[ "${#mode_arr[@]}" -gt 0 ] || die "--modes is empty"
-seen=" "
-for m in "${mode_arr[@]}"; do
-  [[ " $known_modes " == *" $m "* ]] || die "unknown mode '$m'; known: $known_modes"
-  [[ "$seen" != *" $m "* ]] || die "--modes names '$m' twice"
-  seen="$seen$m "
-done
+check_names --modes mode "$known_modes" ${mode_arr[@]+"${mode_arr[@]}"}
 read -r -a jvm_arr <<<"$jvm_opts"
 [ "$markdown" = 0 ] || [ "$tsv" = 0 ] || die "--markdown and --tsv exclude each other"
 

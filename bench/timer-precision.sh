@@ -69,13 +69,7 @@ is_posint "$from" || die "--from-ms must be a positive number of ms, got '$from'
 is_posint "$to" || die "--to-ms must be a positive number of ms, got '$to'"
 [ "$to" -ge "$from" ] || die "--to-ms ($to) is before --from-ms ($from)"
 read -r -a variant_arr <<<"$variants"
-[ "${#variant_arr[@]}" -gt 0 ] || die "--variants is empty"
-seen=" "
-for v in "${variant_arr[@]}"; do
-  [[ "$v" == alarm || "$v" == read ]] || die "unknown variant '$v'; known: alarm read"
-  [[ "$seen" != *" $v "* ]] || die "--variants names '$v' twice"
-  seen="$seen$v "
-done
+check_names --variants variant "alarm read" ${variant_arr[@]+"${variant_arr[@]}"}
 read -r -a jvm_arr <<<"$jvm_opts"
 
 # Each JVM (this one and the accepting child, which inherits the limit) holds N connections.
