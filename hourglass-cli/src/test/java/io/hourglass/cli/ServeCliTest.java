@@ -103,7 +103,7 @@ class ServeCliTest {
                     "hourglass_server_request_duration_seconds_count 3",
                     "hourglass_timeouts_total{side=\"server\",phase=\"read-header\"} 0",
                     "hourglass_server_handler_cancellations_total{reason=\"client_gone\"} 0");
-            if (io.hourglass.observe.tcp.ProcNetTcp.isSupported()) {
+            if (io.hourglass.internal.tcp.ProcNetTcp.isSupported()) {
                 // The listener, and this client's connection seen from the server's side; nothing of other ports.
                 assertThat(lines).contains("hourglass_tcp_connections{state=\"listen\",peer=\"*\"} 1")
                         .contains("hourglass_tcp_connections{state=\"established\",peer=\"127.0.0.1\"} 1");

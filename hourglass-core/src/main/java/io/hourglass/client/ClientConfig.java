@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.internal.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -67,14 +68,14 @@ public record ClientConfig(
         EventListener listener) {
 
     public ClientConfig {
-        io.hourglass.http.Durations.requireNonNegative("timeout", timeout);
-        io.hourglass.http.Durations.requireNonNegative("connectTimeout", connectTimeout);
-        io.hourglass.http.Durations.requireNonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
-        io.hourglass.http.Durations.requireNonNegative("responseHeaderTimeout", responseHeaderTimeout);
-        io.hourglass.http.Durations.requireNonNegative("expectContinueTimeout", expectContinueTimeout);
-        io.hourglass.http.Durations.requireNonNegative("idleTimeout", idleTimeout);
-        io.hourglass.http.Durations.requireNonNegative("poolWaitTimeout", poolWaitTimeout);
-        io.hourglass.http.Durations.requireNonNegative("drainTimeout", drainTimeout);
+        Durations.requireNonNegative("timeout", timeout);
+        Durations.requireNonNegative("connectTimeout", connectTimeout);
+        Durations.requireNonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
+        Durations.requireNonNegative("responseHeaderTimeout", responseHeaderTimeout);
+        Durations.requireNonNegative("expectContinueTimeout", expectContinueTimeout);
+        Durations.requireNonNegative("idleTimeout", idleTimeout);
+        Durations.requireNonNegative("poolWaitTimeout", poolWaitTimeout);
+        Durations.requireNonNegative("drainTimeout", drainTimeout);
         if (maxConnsPerHost < 1) {
             throw new IllegalArgumentException("maxConnsPerHost must be at least 1, got " + maxConnsPerHost);
         }

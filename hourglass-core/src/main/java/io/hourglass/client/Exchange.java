@@ -1,8 +1,8 @@
 package io.hourglass.client;
 
-import io.hourglass.http.Durations;
 import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
+import io.hourglass.internal.Durations;
 import io.hourglass.internal.h1.BodyIn;
 import io.hourglass.internal.h1.H1Exception;
 import io.hourglass.internal.h1.H1Parser;

@@ -1,5 +1,6 @@
 package io.hourglass.http;
 
+import io.hourglass.internal.Durations;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 

@@ -89,8 +89,8 @@ public final class MetricsRegistry {
         if (value == null) {
             throw new IllegalArgumentException("callback of gauge " + name + " is null");
         }
-        register(new CallbackGauge(name, Names.checkHelp(name, help), List.of(),
-                () -> Map.of(List.of(), value.getAsDouble())), CallbackGauge.class);
+        register(Gauge.computed(name, Names.checkHelp(name, help), List.of(),
+                () -> Map.of(List.of(), value.getAsDouble())), Gauge.class);
     }
 
     /**
@@ -110,7 +110,7 @@ public final class MetricsRegistry {
         }
         List<String> labels = Names.checkLabelNames(name,
                 labelNames == null ? null : labelNames.toArray(String[]::new), Set.of());
-        register(new CallbackGauge(name, Names.checkHelp(name, help), labels, samples), CallbackGauge.class);
+        register(Gauge.computed(name, Names.checkHelp(name, help), labels, samples), Gauge.class);
     }
 
     /**
@@ -141,9 +141,11 @@ public final class MetricsRegistry {
     /**
      * The families registered so far, in registration order: a snapshot of the list, unmodifiable, holding the
      * live families. This is the read side for exporters to other metrics systems; switch over the sealed
-     * {@link Family} to tell a {@link Counter}, {@link Gauge}, {@link Histogram} or {@link CallbackGauge} apart,
-     * then read the children of the first three with {@code children()}, and the samples of the last with
-     * {@link CallbackGauge#samples()}. Families registered later are not in the list; none is ever removed.
+     * {@link Family} to tell a {@link Counter}, {@link Gauge} or {@link Histogram} apart, then read their
+     * {@code children()}, or, for a gauge that {@linkplain Gauge#isComputed() is computed}, its
+     * {@link Gauge#samples()}. Families registered later are not in the list; none is ever removed.
+     *
+     * @return the families, in registration order
      */
     public List<Family> families() {
         lock.lock();

@@ -1,7 +1,6 @@
 package io.hourglass.server;
 
 import io.hourglass.http.Headers;
-import io.hourglass.http.Status;
 import io.hourglass.internal.h1.HttpDate;
 import io.hourglass.internal.h1.OutBuffer;
 import io.hourglass.net.Conn;

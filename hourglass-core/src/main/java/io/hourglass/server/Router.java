@@ -25,6 +25,9 @@ public final class Router implements Handler {
         res.send("not found\n");
     };
 
+    /** An empty router: every request gets 404 until routes are added. */
+    public Router() {}
+
     /** Adds a route from {@code "METHOD /pattern"}. */
     public Router route(String methodAndPattern, Handler handler) {
         int sp = methodAndPattern.indexOf(' ');

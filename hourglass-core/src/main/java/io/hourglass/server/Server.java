@@ -1,7 +1,7 @@
 package io.hourglass.server;
 
-import io.hourglass.http.Durations;
 import io.hourglass.http.Phase;
+import io.hourglass.internal.Durations;
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.internal.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -85,14 +86,14 @@ public record ServerConfig(
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
-        io.hourglass.http.Durations.requireNonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
-        io.hourglass.http.Durations.requireNonNegative("readHeaderTimeout", readHeaderTimeout);
-        io.hourglass.http.Durations.requireNonNegative("readTimeout", readTimeout);
-        io.hourglass.http.Durations.requireNonNegative("writeTimeout", writeTimeout);
-        io.hourglass.http.Durations.requireNonNegative("idleTimeout", idleTimeout);
-        io.hourglass.http.Durations.requireNonNegative("handlerTimeout", handlerTimeout);
-        io.hourglass.http.Durations.requireNonNegative("minRequestBodyGrace", minRequestBodyGrace);
-        io.hourglass.http.Durations.requireNonNegative("shutdownTimeout", shutdownTimeout);
+        Durations.requireNonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
+        Durations.requireNonNegative("readHeaderTimeout", readHeaderTimeout);
+        Durations.requireNonNegative("readTimeout", readTimeout);
+        Durations.requireNonNegative("writeTimeout", writeTimeout);
+        Durations.requireNonNegative("idleTimeout", idleTimeout);
+        Durations.requireNonNegative("handlerTimeout", handlerTimeout);
+        Durations.requireNonNegative("minRequestBodyGrace", minRequestBodyGrace);
+        Durations.requireNonNegative("shutdownTimeout", shutdownTimeout);
         if (minRequestBodyRate < 0) {
             throw new IllegalArgumentException("minRequestBodyRate must not be negative, got " + minRequestBodyRate);
         }

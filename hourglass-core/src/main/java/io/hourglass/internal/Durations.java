@@ -1,4 +1,4 @@
-package io.hourglass.http;
+package io.hourglass.internal;
 
 import java.time.Duration;
 
