@@ -22,22 +22,28 @@ public abstract sealed class Family permits Counter, Gauge, Histogram {
         this.labelNames = labelNames;
     }
 
-    /** The metric name, as registered (a histogram's samples add {@code _bucket}, {@code _sum}, {@code _count}). */
+    /**
+     * {@return the metric name, as registered (a histogram's samples add {@code _bucket}, {@code _sum} and
+     * {@code _count})}
+     */
     public final String name() {
         return name;
     }
 
-    /** The help text of the first registration. */
+    /** {@return the help text of the first registration} */
     public final String help() {
         return help;
     }
 
-    /** The label names given at registration, in order; unmodifiable. */
+    /** {@return the label names given at registration, in order; unmodifiable} */
     public final List<String> labelNames() {
         return labelNames;
     }
 
-    /** The Prometheus type word, as {@code # TYPE} writes it: {@code counter}, {@code gauge} or {@code histogram}. */
+    /**
+     * {@return the Prometheus type word, as {@code # TYPE} writes it: {@code counter}, {@code gauge} or
+     * {@code histogram}}
+     */
     public abstract String type();
 
     /** Every sample name this family writes (a histogram writes three), so collisions can be refused. */

@@ -79,7 +79,11 @@ public final class HourglassMeterBinder implements MeterBinder {
     private final long samplesReusedNanos;
     private final Map<Gauge, Samples> samples = new ConcurrentHashMap<>(); // computed gauges only
 
-    /** A binder for {@code source}'s meters, without bucket counters. */
+    /**
+     * A binder for {@code source}'s meters, without bucket counters.
+     *
+     * @param source the Hourglass registry to show, e.g. {@code server.metrics()}
+     */
     public HourglassMeterBinder(MetricsRegistry source) {
         this(source, false, SAMPLES_REUSED_NANOS);
     }
@@ -94,6 +98,8 @@ public final class HourglassMeterBinder implements MeterBinder {
      * A binder that also shows each histogram bucket as a {@link FunctionCounter} named
      * {@code <name>.buckets}, tagged {@code le} with the bucket's upper bound as Prometheus writes it
      * ({@code 0.25}, {@code +Inf}); its value is the cumulative count of observations at or below the bound.
+     *
+     * @return a new binder of the same source, with bucket counters
      */
     public HourglassMeterBinder withBucketCounters() {
         return new HourglassMeterBinder(source, true, samplesReusedNanos);
