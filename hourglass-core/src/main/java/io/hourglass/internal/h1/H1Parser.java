@@ -1,6 +1,7 @@
 package io.hourglass.internal.h1;
 
 import io.hourglass.http.Headers;
+import io.hourglass.internal.HeadersAccess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -228,7 +229,8 @@ public final class H1Parser {
             if (name == null) {
                 name = new String(buf, p, colon - p, StandardCharsets.ISO_8859_1);
             }
-            out.addUnchecked(name, new String(buf, vs, ve - vs, StandardCharsets.ISO_8859_1));
+            // the bytes were checked above: the unchecked append skips a second pass (not public API)
+            HeadersAccess.appendUnchecked(out, name, new String(buf, vs, ve - vs, StandardCharsets.ISO_8859_1));
             p = eol + 2;
         }
     }
