@@ -191,7 +191,7 @@ final class ServerConn implements Runnable {
         }
         int end;
         try {
-            end = parser.awaitHead(in, onFirstByte);
+            end = parser.awaitRequestHead(in, onFirstByte);
         } catch (DeadlineExceededException e) {
             if (!sawFirstByte && !firstRequest) {
                 server.timeout(Phase.IDLE);
