@@ -19,12 +19,18 @@ import java.util.Objects;
  *      Longest time to read one request's line and header. Starts at the request's first byte (for the first
  *      request of a connection, at accept, or after the TLS handshake). Stops at the blank line that ends the
  *      header. A header dripped byte by byte does not extend it. On expiry the server answers 408 (when the
- *      request had begun) and closes the connection. Default 10s.
+ *      request had begun) and closes the connection; counted in
+ *      {@code hourglass_timeouts_total{side="server",phase="read-header"}}. Default 10s. When the read timeout
+ *      is shorter, or this one is {@link Duration#ZERO}, the read timeout bounds the header instead.
  * @param readTimeout
- *      Longest time to read a whole request, header and body. Starts like the read-header timeout; stops
- *      when the body has been read to its end (a handler that does not read the body leaves it running until
- *      the response ends). On expiry a blocked body read fails with {@link io.hourglass.http.HttpTimeoutException}
- *      (phase READ_BODY); the server answers 408 when nothing was sent yet, and closes. Default 60s.
+ *      Longest time to read a whole request, header and body (Go's ReadTimeout). Starts like the read-header
+ *      timeout; stops when the body has been read to its end (a handler that does not read the body leaves it
+ *      running until the response ends). It bounds the header as well: the header's deadline is the earlier of
+ *      the two, so a header slower than this gets the read-header timeout's 408, whose message names
+ *      {@code readTimeout}, and counts as phase {@code read-header}. During the body, a blocked body read fails
+ *      with {@link io.hourglass.http.HttpTimeoutException} (phase READ_BODY); the server answers 408 when
+ *      nothing was sent yet, and closes; counted in {@code hourglass_timeouts_total{side="server",
+ *      phase="read-body"}}. Default 60s.
  * @param writeTimeout
  *      Longest time from the end of reading the request header to the end of writing the response, so it
  *      bounds the handler too (as Go's WriteTimeout). Not extended by progress. On expiry the connection is

@@ -52,6 +52,8 @@ final class ServerConn implements Runnable {
     private final H1Parser parser;
     private final RequestHead head = new RequestHead();
     private final Runnable onFirstByte = this::firstByte;
+    private final Duration headerLimit;   // what bounds a request header: the shorter of the two read timeouts
+    private final String headerLimitName; // the ServerConfig field it comes from, for the 408's message
     private Conn conn;
     private InBuffer in;
     private OutBuffer out;
@@ -93,6 +95,13 @@ final class ServerConn implements Runnable {
         this.raw = raw;
         this.handler = server.handler();
         this.parser = new H1Parser(cfg.maxHeaderBytes(), cfg.maxHeaderCount());
+        // The read timeout covers the whole request, header included (as Go's ReadTimeout): when it is the
+        // shorter one, or the read-header timeout is off, it is what bounds the header.
+        Duration rh = cfg.readHeaderTimeout();
+        Duration rt = cfg.readTimeout();
+        boolean byRead = !rt.isZero() && (rh.isZero() || rt.compareTo(rh) < 0);
+        this.headerLimit = byRead ? rt : rh;
+        this.headerLimitName = byRead ? "readTimeout" : "readHeaderTimeout";
     }
 
     Conn conn() {
@@ -186,7 +195,7 @@ final class ServerConn implements Runnable {
                 return false;
             }
             long base = firstRequest ? connStart : System.nanoTime();
-            Duration limit = firstRequest ? cfg.readHeaderTimeout() : cfg.idleTimeout();
+            Duration limit = firstRequest ? headerLimit : cfg.idleTimeout();
             conn.setReadDeadlineNanos(limit.isZero() ? 0 : base + limit.toNanos());
         }
         int end;
@@ -199,7 +208,7 @@ final class ServerConn implements Runnable {
             }
             server.timeout(Phase.READ_HEADER);
             if (sawFirstByte) {
-                sendError(408, "request header not read within " + fmt(cfg.readHeaderTimeout()));
+                sendError(408, "request header not read within " + fmt(headerLimit) + " (" + headerLimitName + ")");
             }
             return false;
         } catch (H1Exception e) {
@@ -232,13 +241,9 @@ final class ServerConn implements Runnable {
         long now = System.nanoTime();
         requestStart = now;
         if (!firstRequest) {
-            long limit = cfg.readHeaderTimeout().toNanos();
-            long rt = cfg.readTimeout().toNanos();
-            long d = limit == 0 ? 0 : now + limit;
-            if (rt > 0 && (d == 0 || now + rt - d < 0)) {
-                d = now + rt;
-            }
-            conn.setReadDeadlineNanos(d);
+            // the first request's header is bounded from accept (awaitRequest), a later one's from here
+            long limit = headerLimit.toNanos();
+            conn.setReadDeadlineNanos(limit == 0 ? 0 : now + limit);
         }
     }
 
