@@ -75,6 +75,7 @@ final class ServerConn implements Runnable {
     private volatile long readingSince;   // when the handler's current body read started waiting, 0 if none
     private volatile long readBlockedNanos; // total time the handler waited in body reads
     private boolean continueSent;
+    private boolean responseOnWire;       // a byte of this request's response reached the socket (owner thread)
 
     // The disconnect watcher and the hand-off of the bytes it reads.
     private final ReentrantLock lock = new ReentrantLock();
@@ -120,7 +121,7 @@ final class ServerConn implements Runnable {
             // 2 KiB holds most request heads; a bigger one grows the buffer (up to the header limit) for the
             // rest of the connection. Idle connections keep this buffer: it is most of what they hold.
             in = new InBuffer(this::sourceRead, 2048, cfg.maxHeaderBytes() + 4096);
-            out = new OutBuffer(conn::write, OutBuffer.POOLED_SIZE);
+            out = new OutBuffer(this::sinkWrite, OutBuffer.POOLED_SIZE);
             serve();
         } catch (IOException | RuntimeException e) {
             server.log(e);
@@ -281,6 +282,7 @@ final class ServerConn implements Runnable {
                 requestStart);
         Response res = new Response(this, out, conn, head.method, head.version, head.keepAlive);
         rateViolated = false;
+        responseOnWire = false;
         readBlockedNanos = 0;
         readingSince = 0;
         body = b;
@@ -390,7 +392,9 @@ final class ServerConn implements Runnable {
             status = 500;
             message = "internal server error";
         }
-        if (!res.isCommitted()) {
+        if (!res.isCommitted() || !responseOnWire) {
+            // Nothing of the handler's response left the server (at most its head sits in the write buffer):
+            // the error status replaces it, as for any other bad request.
             res.abandon("handler failed");
             sendError(status, message);
             lingerAndClose();
@@ -465,6 +469,12 @@ final class ServerConn implements Runnable {
         } catch (IOException ignored) {
             // deadline or reset: done lingering
         }
+    }
+
+    /** The {@link OutBuffer}'s sink: the socket, noting that the response has begun to leave. */
+    private void sinkWrite(byte[] b, int off, int len) throws IOException {
+        responseOnWire = true;
+        conn.write(b, off, len);
     }
 
     // ---- reading: direct, or through the watcher's hand-off ----

@@ -255,4 +255,25 @@ class ServerProtocolTest {
             assertThat(c.read().status()).as("the path of http://a?x is /").isEqualTo(404);
         }
     }
+
+    /**
+     * Issue 9: more trailer fields than the header-count limit (100) used to reset the connection with no
+     * status when the handler had already begun its response (as /echo does, streaming). Nothing of that
+     * response had left the server yet, so it is replaced by 431 and a close, like every other framing error.
+     */
+    @Test
+    void tooManyTrailerFieldsGet431AndClose() throws Exception {
+        StringBuilder trailers = new StringBuilder();
+        for (int i = 0; i < 101; i++) {
+            trailers.append("X-T").append(i).append(": v\r\n");
+        }
+        try (RawClient c = new RawClient(server.port())) {
+            c.send("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n"
+                    + trailers + "\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
+            String all = c.readAll();
+            assertThat(all).startsWith("HTTP/1.1 431 ");
+            assertThat(all).contains("more than 100 header fields").contains("Connection: close");
+            assertThat(all).as("only one response").containsOnlyOnce("HTTP/1.1");
+        }
+    }
 }
