@@ -214,8 +214,19 @@ public final class Server implements AutoCloseable {
         LOG.log(Level.WARNING, "handler failed", t);
     }
 
+    /** A connection ended on a network error: one debug line, no stack trace (it is not our fault). */
     void log(Throwable t) {
-        LOG.log(Level.FINE, "connection ended with an error", t);
+        LOG.fine(() -> "connection ended with an error: " + t);
+    }
+
+    /** A client reset or closed its connection under a running handler: one debug line, no stack trace. */
+    void clientGone(io.hourglass.net.Conn conn, Throwable t) {
+        LOG.fine(() -> conn + ": client went away while its handler ran: " + t);
+    }
+
+    /** An unexpected exception of the server's own: a warning with the stack trace. */
+    void internalError(Throwable t) {
+        LOG.log(Level.WARNING, "connection failed", t);
     }
 
     /**

@@ -76,6 +76,7 @@ final class ServerConn implements Runnable {
     private volatile long readBlockedNanos; // total time the handler waited in body reads
     private boolean continueSent;
     private boolean responseOnWire;       // a byte of this request's response reached the socket (owner thread)
+    private boolean peerGone;             // the socket failed under the handler: reset, EOF (owner thread)
 
     // The disconnect watcher and the hand-off of the bytes it reads.
     private final ReentrantLock lock = new ReentrantLock();
@@ -123,8 +124,10 @@ final class ServerConn implements Runnable {
             in = new InBuffer(this::sourceRead, 2048, cfg.maxHeaderBytes() + 4096);
             out = new OutBuffer(this::sinkWrite, OutBuffer.POOLED_SIZE);
             serve();
-        } catch (IOException | RuntimeException e) {
-            server.log(e);
+        } catch (IOException e) {
+            server.log(e); // the network's doing (a reset, a failed handshake): one debug line
+        } catch (RuntimeException e) {
+            server.internalError(e); // ours: a bug deserves a warning and its stack trace
         } finally {
             enter(DONE);
             if (conn != null) {
@@ -283,6 +286,7 @@ final class ServerConn implements Runnable {
         Response res = new Response(this, out, conn, head.method, head.version, head.keepAlive);
         rateViolated = false;
         responseOnWire = false;
+        peerGone = false;
         readBlockedNanos = 0;
         readingSince = 0;
         body = b;
@@ -384,6 +388,13 @@ final class ServerConn implements Runnable {
             server.timeout(Phase.WRITE);
             conn.abort();
             return;
+        } else if (peerGone) {
+            // The client reset or closed the connection under the handler: normal traffic, not a fault of
+            // ours. Counted like a departure the watcher sees; one debug line at most, no stack trace.
+            metrics.cancelled(ServerMetrics.CancelReason.CLIENT_GONE);
+            server.clientGone(conn, t);
+            conn.close();
+            return;
         } else if (t instanceof EOFException || conn.isClosed()) {
             conn.close();
             return;
@@ -474,7 +485,14 @@ final class ServerConn implements Runnable {
     /** The {@link OutBuffer}'s sink: the socket, noting that the response has begun to leave. */
     private void sinkWrite(byte[] b, int off, int len) throws IOException {
         responseOnWire = true;
-        conn.write(b, off, len);
+        try {
+            conn.write(b, off, len);
+        } catch (DeadlineExceededException e) {
+            throw e;
+        } catch (IOException e) {
+            peerGone = true; // reset or broken pipe: the client went away
+            throw e;
+        }
     }
 
     // ---- reading: direct, or through the watcher's hand-off ----
@@ -487,9 +505,18 @@ final class ServerConn implements Runnable {
         long start = System.nanoTime();
         readingSince = start;
         try {
-            return watchMode ? watchedRead(b, off, len) : guardedRead(b, off, len);
+            int n = watchMode ? watchedRead(b, off, len) : guardedRead(b, off, len);
+            if (n < 0) {
+                peerGone = true; // the client closed its side in the middle of the body
+            }
+            return n;
         } catch (DeadlineExceededException e) {
             throw bodyTimeout(e);
+        } catch (java.io.InterruptedIOException e) {
+            throw e; // our own cancellation, not the client's doing
+        } catch (IOException e) {
+            peerGone = true;
+            throw e;
         } finally {
             readingSince = 0;
             readBlockedNanos += System.nanoTime() - start;
@@ -685,6 +712,9 @@ final class ServerConn implements Runnable {
                     pendErr = err;
                     // Not a departure: a read deadline that passed, or our own close (handler timeout).
                     gone = handlerRunning && !(err instanceof DeadlineExceededException) && !conn.isClosed();
+                    if (gone) {
+                        cancelRequest(); // under the lock, so the owner never also counts it as a failure
+                    }
                     changed.signalAll();
                     break;
                 }
@@ -701,12 +731,15 @@ final class ServerConn implements Runnable {
         }
     }
 
-    /** The client closed or reset the connection while its handler ran. */
-    private void clientGone() {
+    private void cancelRequest() {
         Request req = request;
         if (req != null) {
             req.cancel("client closed the connection");
         }
+    }
+
+    /** The client closed or reset the connection while its handler ran; the request is already cancelled. */
+    private void clientGone() {
         metrics.cancelled(ServerMetrics.CancelReason.CLIENT_GONE);
         conn.close(); // our FIN goes now: CLOSE_WAIT ends here, not when the handler returns
         interruptHandler();
