@@ -144,6 +144,11 @@ public final class Server implements AutoCloseable {
         return metrics;
     }
 
+    /** The open connections (for tests in this package). */
+    Set<ServerConn> connections() {
+        return conns;
+    }
+
     /** Connections currently open. */
     public int openConnections() {
         return conns.size();

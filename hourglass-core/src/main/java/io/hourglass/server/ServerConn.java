@@ -39,7 +39,8 @@ import javax.net.ssl.SSLSocket;
 final class ServerConn implements Runnable {
     static final int WATCH_DELAY_MILLIS = 20;
     private static final long WATCH_DELAY = WATCH_DELAY_MILLIS * 1_000_000L;
-    private static final int MAX_PENDING = 64 * 1024;
+    private static final int MAX_PENDING = 64 * 1024; // most bytes the watcher reads ahead of the owner
+    private static final int PROBE = 512;             // the watcher's blocking read: a next request's head fits
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     static final int IDLE = 0, ACTIVE = 1, DONE = 2;
@@ -85,7 +86,7 @@ final class ServerConn implements Runnable {
     private volatile boolean watchMode;   // reads go through the hand-off; written under lock
     private boolean watcherAlive;         // guarded by lock
     private boolean directReading;        // guarded by lock
-    private byte[] pending;               // guarded by lock
+    private byte[] pending;               // guarded by lock; null when empty: sized to what arrived
     private int pendPos, pendLen;         // guarded by lock
     private boolean pendEof;              // guarded by lock
     private IOException pendErr;          // guarded by lock
@@ -571,8 +572,7 @@ final class ServerConn implements Runnable {
                     System.arraycopy(pending, pendPos, b, off, n);
                     pendPos += n;
                     if (pendPos == pendLen) {
-                        pendPos = 0;
-                        pendLen = 0;
+                        dropPending(); // hand the memory back: an idle connection holds no hand-off buffer
                     }
                     changed.signalAll();
                     return n;
@@ -662,47 +662,46 @@ final class ServerConn implements Runnable {
             }
             watchMode = true;
             watcherAlive = true;
-            if (pending == null) {
-                pending = new byte[MAX_PENDING];
-            }
         } finally {
             lock.unlock();
         }
         Thread.ofVirtual().start(this::watch);
     }
 
-    /** The watcher: reads while nobody else does, keeps the bytes, and notices a client that left. */
+    /**
+     * The watcher: reads while nobody else does, keeps the bytes, and notices a client that left. Memory is
+     * sized to what arrives (issue 9): while nothing comes it blocks on a small probe array, and the hand-off
+     * buffer grows only with bytes that arrived and is dropped when the owner has taken them all.
+     */
     private void watch() {
-        byte[] tmp = new byte[8192];
+        byte[] probe = new byte[PROBE];
         boolean gone = false;
         lock.lock();
         try {
             while (true) {
-                while (handlerRunning && (directReading || pendLen == MAX_PENDING)) {
+                while (handlerRunning && (directReading || pendLen - pendPos == MAX_PENDING)) {
                     changed.await();
                 }
                 if (!handlerRunning) {
                     break; // the owner reads for itself again
                 }
-                if (pendPos > 0) {
-                    System.arraycopy(pending, pendPos, pending, 0, pendLen - pendPos);
-                    pendLen -= pendPos;
-                    pendPos = 0;
-                }
-                int room = Math.min(tmp.length, MAX_PENDING - pendLen);
+                int room = MAX_PENDING - (pendLen - pendPos);
                 lock.unlock();
+                byte[] got;
                 int n;
                 IOException err = null;
                 try {
-                    n = conn.read(tmp, 0, room);
+                    int ready = readyBytes();
+                    got = ready > probe.length ? new byte[Math.min(ready, room)] : probe;
+                    n = conn.read(got, 0, Math.min(got.length, room));
                 } catch (IOException e) {
+                    got = probe;
                     n = -1;
                     err = e;
                 }
                 lock.lock();
                 if (n > 0) {
-                    System.arraycopy(tmp, 0, pending, pendLen, n);
-                    pendLen += n;
+                    appendPending(got, n);
                     changed.signalAll();
                     if (!handlerRunning) {
                         break;
@@ -729,6 +728,42 @@ final class ServerConn implements Runnable {
         if (gone) {
             clientGone();
         }
+    }
+
+    /** How many bytes a read would return at once; 0 when unknown (the read that follows tells why). */
+    private int readyBytes() {
+        try {
+            return conn.socket().getInputStream().available();
+        } catch (IOException e) {
+            return 0; // e.g. the input was shut down by a read deadline: the read reports the timeout
+        }
+    }
+
+    /** Adds {@code n} bytes the watcher read to the hand-off buffer, growing it to fit. Under the lock. */
+    private void appendPending(byte[] b, int n) {
+        int live = pendLen - pendPos;
+        if (pending == null || pending.length < live + n) {
+            byte[] grown = new byte[Math.min(MAX_PENDING, Math.max(live + n, 2 * live))];
+            if (live > 0) {
+                System.arraycopy(pending, pendPos, grown, 0, live);
+            }
+            pending = grown;
+            pendPos = 0;
+            pendLen = live;
+        } else if (pending.length - pendLen < n) {
+            System.arraycopy(pending, pendPos, pending, 0, live); // compact: the room is at the front
+            pendPos = 0;
+            pendLen = live;
+        }
+        System.arraycopy(b, 0, pending, pendLen, n);
+        pendLen += n;
+    }
+
+    /** Drops the emptied hand-off buffer. Under the lock. */
+    private void dropPending() {
+        pending = null;
+        pendPos = 0;
+        pendLen = 0;
     }
 
     private void cancelRequest() {
@@ -796,6 +831,21 @@ final class ServerConn implements Runnable {
         } else {
             conn.abort(); // the response had begun: the client must see it truncated
             metrics.responded(res.status(), System.nanoTime() - start);
+        }
+    }
+
+    /** Whether a disconnect watcher is (or was, for the bytes it left) reading the socket. For tests. */
+    boolean watching() {
+        return watchMode;
+    }
+
+    /** The size of the watcher's hand-off buffer, 0 when there is none. For tests. */
+    int handOffBufferBytes() {
+        lock.lock();
+        try {
+            return pending == null ? 0 : pending.length;
+        } finally {
+            lock.unlock();
         }
     }
 

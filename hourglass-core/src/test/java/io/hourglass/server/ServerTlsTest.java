@@ -144,4 +144,55 @@ class ServerTlsTest {
             assertThat(readResponse(s.getInputStream())).endsWith("secure\n");
         }
     }
+
+    /**
+     * A body read through the disconnect watcher over TLS (its reads are sized by what the TLS socket already
+     * holds, issue 9) reaches the handler intact, and the connection then carries the next request.
+     */
+    @Test
+    void aBodyReadThroughTheWatcherArrivesIntactOverTls() throws Exception {
+        java.util.concurrent.CountDownLatch watching = new java.util.concurrent.CountDownLatch(1);
+        server = Server.start(ServerConfig.builder().port(0).tls(cert, key).build(), (req, res) -> {
+            if (req.method().equals("POST")) {
+                ServerConn c = server.connections().iterator().next();
+                ServerWatcherMemoryTest.awaitWatching(c);
+                watching.countDown();
+                res.send(req.body().readAllBytes());
+            } else {
+                res.send("secure\n");
+            }
+        });
+        try (SSLSocket s = (SSLSocket) trusting(cert).getSocketFactory().createSocket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            var out = s.getOutputStream();
+            out.write("POST /up HTTP/1.1\r\nHost: localhost\r\nContent-Length: 40000\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(watching.await(5, TimeUnit.SECONDS)).isTrue();
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < 40; i++) {
+                String part = String.valueOf((char) ('a' + i % 26)).repeat(1000);
+                expected.append(part);
+                out.write(part.getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            InputStream in = s.getInputStream();
+            String head = readHead(in);
+            assertThat(head).startsWith("HTTP/1.1 200 OK").contains("Content-Length: 40000");
+            assertThat(new String(in.readNBytes(40000), StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
+            out.write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200 OK").endsWith("secure\n");
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) break;
+            sb.append((char) b);
+        }
+        return sb.toString();
+    }
 }
