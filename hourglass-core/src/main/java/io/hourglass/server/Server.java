@@ -35,8 +35,8 @@ import javax.net.ssl.SSLContext;
  * <p><b>Metrics.</b> Every server records into a {@link MetricsRegistry}: its own, or the one given to
  * {@link #start(ServerConfig, Handler, MetricsRegistry)}. {@link #metrics()} returns it, ready to be written
  * out in the Prometheus text format. The families (connections opened and closed, connections by state,
- * responses by status class, timeouts by phase, handler cancellations by reason, request duration) are listed
- * in {@code docs/metrics.md}. Recording costs a few lock-free updates per request and allocates nothing.
+ * responses by status class, timeouts by phase, handler cancellations by reason, request duration, limits that
+ * fired by kind) are listed in {@code docs/metrics.md}. Recording costs a few lock-free updates per request and allocates nothing.
  */
 public final class Server implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Server.class.getName());
@@ -175,7 +175,10 @@ public final class Server implements AutoCloseable {
     private void acceptLoop() {
         try {
             while (!closing) {
-                permits.acquire();
+                if (!permits.tryAcquire()) {
+                    metrics.limit(ServerMetrics.Limit.MAX_CONNECTIONS); // at maxConnections: accepting pauses
+                    permits.acquire();
+                }
                 Socket s;
                 try {
                     s = listener.accept();

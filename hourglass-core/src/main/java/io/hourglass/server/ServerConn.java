@@ -78,6 +78,8 @@ final class ServerConn implements Runnable {
     private boolean continueSent;
     private boolean responseOnWire;       // a byte of this request's response reached the socket (owner thread)
     private boolean peerGone;             // the socket failed under the handler: reset, EOF (owner thread)
+    private boolean slowReaderCounted;    // this request's write was blocked at its deadline (owner thread)
+    private boolean writeTimeoutCounted;  // this request's write timeout is counted (owner thread)
 
     // The disconnect watcher and the hand-off of the bytes it reads.
     private final ReentrantLock lock = new ReentrantLock();
@@ -217,6 +219,7 @@ final class ServerConn implements Runnable {
             }
             return false;
         } catch (H1Exception e) {
+            limitHit(e);
             sendError(e.status(), e.getMessage());
             lingerAndClose();
             return false;
@@ -231,6 +234,7 @@ final class ServerConn implements Runnable {
         try {
             parser.parseRequest(in.buf, in.pos, end, head);
         } catch (H1Exception e) {
+            limitHit(e);
             sendError(e.status(), e.getMessage());
             lingerAndClose();
             return false;
@@ -288,6 +292,8 @@ final class ServerConn implements Runnable {
         rateViolated = false;
         responseOnWire = false;
         peerGone = false;
+        slowReaderCounted = false;
+        writeTimeoutCounted = false;
         readBlockedNanos = 0;
         readingSince = 0;
         body = b;
@@ -297,6 +303,9 @@ final class ServerConn implements Runnable {
         runHandler(req, res);
 
         if (abandonedByTimer || req.isCancelled() || conn.isClosed()) {
+            if (conn.writeExpired()) {
+                writeTimedOut(); // e.g. a handler slower than the write timeout, which wrote nothing since
+            }
             responseEnded(res);
             return false;
         }
@@ -306,6 +315,9 @@ final class ServerConn implements Runnable {
                 keep = false; // a Content-Length body left short: only a close tells the client
             }
         } catch (IOException e) {
+            if (e instanceof DeadlineExceededException de && de.op() == DeadlineExceededException.Op.WRITE) {
+                writeTimedOut(); // the last flush met the write timeout
+            }
             responseEnded(res);
             return false;
         }
@@ -383,10 +395,11 @@ final class ServerConn implements Runnable {
             status = 408;
             message = te.getMessage();
         } else if (t instanceof H1Exception he) {
+            limitHit(he); // a trailer section too big or with too many fields
             status = he.status();
             message = he.getMessage();
         } else if (t instanceof DeadlineExceededException de && de.op() == DeadlineExceededException.Op.WRITE) {
-            server.timeout(Phase.WRITE);
+            writeTimedOut();
             conn.abort();
             return;
         } else if (peerGone) {
@@ -415,6 +428,14 @@ final class ServerConn implements Runnable {
         }
     }
 
+    /** Counts this request's write timeout, once, wherever it is noticed first. */
+    private void writeTimedOut() {
+        if (!writeTimeoutCounted) {
+            writeTimeoutCounted = true;
+            server.timeout(Phase.WRITE);
+        }
+    }
+
     /** Reads and discards what the handler left of the body, so the connection can carry the next request. */
     private boolean drainBody(BodyIn b) {
         if (head.expectContinue && !continueSent) {
@@ -422,8 +443,20 @@ final class ServerConn implements Runnable {
         }
         try {
             return b.drain(cfg.maxDrainBytes());
+        } catch (H1Exception e) {
+            limitHit(e);
+            return false;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Counts a head or trailer section that broke a size limit, by kind. */
+    private void limitHit(H1Exception e) {
+        if (e.limit() == H1Exception.Limit.HEAD_BYTES) {
+            metrics.limit(ServerMetrics.Limit.HEADER_TOO_LARGE);
+        } else if (e.limit() == H1Exception.Limit.FIELD_COUNT) {
+            metrics.limit(ServerMetrics.Limit.TOO_MANY_HEADERS);
         }
     }
 
@@ -483,16 +516,36 @@ final class ServerConn implements Runnable {
         }
     }
 
-    /** The {@link OutBuffer}'s sink: the socket, noting that the response has begun to leave. */
+    /**
+     * The {@link OutBuffer}'s sink: the socket, noting that the response has begun to leave, that the client
+     * went away (a reset or broken pipe), and that a write was still blocked on the client when the write
+     * deadline passed: a client that does not read (a slow reader, counted once).
+     */
     private void sinkWrite(byte[] b, int off, int len) throws IOException {
         responseOnWire = true;
+        long d = conn.writeDeadlineNanos();
+        long started = d == 0 ? 0 : System.nanoTime();
         try {
             conn.write(b, off, len);
         } catch (DeadlineExceededException e) {
+            if (e.op() == DeadlineExceededException.Op.WRITE && d != 0 && started - d < 0) {
+                slowReader(); // it began in time and was still blocked when the deadline passed
+            }
             throw e;
         } catch (IOException e) {
             peerGone = true; // reset or broken pipe: the client went away
             throw e;
+        }
+        if (d != 0 && System.nanoTime() - d >= 0) {
+            slowReader(); // it got through, but only as the deadline passed: the next write fails
+        }
+    }
+
+    /** Counts a client that does not read (the write timeout caught a blocked write), once per request. */
+    private void slowReader() {
+        if (!slowReaderCounted) {
+            slowReaderCounted = true;
+            metrics.limit(ServerMetrics.Limit.SLOW_READER);
         }
     }
 
@@ -640,14 +693,15 @@ final class ServerConn implements Runnable {
     private boolean checkBodyRate(long now) {
         long rate = cfg.minRequestBodyRate();
         BodyIn b = body;
-        if (rate == 0 || b == null || b.isComplete()) {
+        if (rate == 0 || b == null || b.isComplete() || rateViolated) {
             return false;
         }
         long since = readingSince;
         long blocked = readBlockedNanos + (since == 0 ? 0 : now - since);
         long grace = cfg.minRequestBodyGrace().toNanos();
         if (blocked > grace && b.delivered() < (double) rate * blocked / 1e9) {
-            rateViolated = true; // counted where the failed read is answered, like every body timeout
+            rateViolated = true; // the timeout is counted where the failed read is answered, like every body timeout
+            metrics.limit(ServerMetrics.Limit.MIN_BODY_RATE); // the limit, here: the defence acts now
             conn.setReadDeadlineNanos(now); // the timer shuts the input down; the blocked read fails
             return false;
         }
