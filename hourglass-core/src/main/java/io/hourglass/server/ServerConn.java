@@ -34,7 +34,10 @@ import javax.net.ssl.SSLSocket;
  * reads (a pipelined next request, or body bytes) for the handler and the connection. When it sees the end
  * of the stream or a reset while the handler runs, it cancels the request, interrupts the handler and
  * closes the socket at once, so the server's CLOSE_WAIT lasts milliseconds rather than as long as the
- * handler. Fast handlers never pay for a watcher.
+ * handler. Fast handlers never pay for a watcher. Its memory follows what arrives: a small probe array while
+ * it waits, a hand-off buffer only for bytes the owner has not taken yet (dropped once taken). A blocked socket
+ * read cannot be woken without closing the socket, so a watcher whose handler has returned stays parked in
+ * its read until the next request's first bytes arrive, hands them over and ends.
  */
 final class ServerConn implements Runnable {
     static final int WATCH_DELAY_MILLIS = 20;
