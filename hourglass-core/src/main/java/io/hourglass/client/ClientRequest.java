@@ -10,8 +10,8 @@ import java.util.Objects;
 /**
  * An HTTP request: method, URI, headers, optional body, and per-call timeout overrides.
  * Immutable once built: {@link Builder#build()} copies the builder's headers, so a builder can be changed and
- * built again without touching requests built before, and {@link #headers()} is read-only. Build with {@link #get(String)}, {@link #post(String, RequestBody)} or
- * {@link #builder(String, URI)}.
+ * built again without touching requests built before, and {@link #headers()} is read-only. Build with
+ * {@link #get(String)}, {@link #post(String, RequestBody)} or {@link #builder(String, URI)}.
  */
 public final class ClientRequest {
     private final String method;

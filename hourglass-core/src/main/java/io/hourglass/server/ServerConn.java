@@ -703,8 +703,8 @@ final class ServerConn implements Runnable {
         long blocked = readBlockedNanos + (since == 0 ? 0 : now - since);
         long grace = cfg.minRequestBodyGrace().toNanos();
         if (blocked > grace && b.delivered() < (double) rate * blocked / 1e9) {
-            rateViolated = true; // the timeout is counted where the failed read is answered, like every body timeout
-            metrics.limit(ServerMetrics.Limit.MIN_BODY_RATE); // the limit, here: the defence acts now
+            rateViolated = true; // the timeout is counted where the failed read is answered
+            metrics.limit(ServerMetrics.Limit.MIN_BODY_RATE); // the limit is counted here: the defence acts now
             conn.setReadDeadlineNanos(now); // the timer shuts the input down; the blocked read fails
             return false;
         }

@@ -322,8 +322,8 @@ class ServerTimeoutsTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "readHeaderTimeout {0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"0s", "10s"})
     void laterHeaderBoundedByTheReadTimeoutNamesIt(String readHeader) throws Exception {
-        start(cfg().readHeaderTimeout(io.hourglass.http.Durations.parse(readHeader)).readTimeout(Duration.ofMillis(500)),
-                (req, res) -> res.send("ok"));
+        Duration rh = io.hourglass.http.Durations.parse(readHeader);
+        start(cfg().readHeaderTimeout(rh).readTimeout(Duration.ofMillis(500)), (req, res) -> res.send("ok"));
         try (RawClient c = new RawClient(server.port())) {
             c.socket.setSoTimeout(5000);
             c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
