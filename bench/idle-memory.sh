@@ -297,7 +297,7 @@ open_conns() {
   "$client_bin" -parallel "$parallel" -path "$path" "127.0.0.1:$server_port" "$n" >"$client_out" 2>"$out/$name.$tag.client.err" &
   client_pid=$!
   for ((i = 0; i < limit * 10; i++)); do
-    grep -q '^ready ' "$client_out" && return 0
+    grep -qs '^ready ' "$client_out" && return 0
     if ! kill -0 "$client_pid" 2>/dev/null; then
       wait "$client_pid" 2>/dev/null || true; client_pid=""
       cat "$out/$name.$tag.client.err" >&2

@@ -35,15 +35,16 @@ import javax.net.ssl.SSLSocket;
  * of the stream or a reset while the handler runs, it cancels the request, interrupts the handler and
  * closes the socket at once, so the server's CLOSE_WAIT lasts milliseconds rather than as long as the
  * handler. Fast handlers never pay for a watcher. Its memory follows what arrives: a small probe array while
- * it waits, a hand-off buffer only for bytes the owner has not taken yet (dropped once taken). A blocked socket
- * read cannot be woken without closing the socket, so a watcher whose handler has returned stays parked in
- * its read until the next request's first bytes arrive, hands them over and ends.
+ * it waits, a hand-off buffer only for bytes the owner has not taken yet (dropped once taken). It reads with a
+ * {@value #POLL_MILLIS} ms socket timeout, so that it ends at most that long after its handler returned and an
+ * idle connection is left with one thread, as after a fast request.
  */
 final class ServerConn implements Runnable {
     static final int WATCH_DELAY_MILLIS = 20;
     private static final long WATCH_DELAY = WATCH_DELAY_MILLIS * 1_000_000L;
     private static final int MAX_PENDING = 64 * 1024; // most bytes the watcher reads ahead of the owner
     private static final int PROBE = 512;             // the watcher's blocking read: a next request's head fits
+    private static final int POLL_MILLIS = 100;       // the watcher's read timeout, to see its handler has returned
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     static final int IDLE = 0, ACTIVE = 1, DONE = 2;
@@ -727,12 +728,14 @@ final class ServerConn implements Runnable {
 
     /**
      * The watcher: reads while nobody else does, keeps the bytes, and notices a client that left. Memory is
-     * sized to what arrives (issue 9): while nothing comes it blocks on a small probe array, and the hand-off
-     * buffer grows only with bytes that arrived and is dropped when the owner has taken them all.
+     * sized to what arrives (issue 9): while nothing comes it waits in a read into a small probe array, and
+     * the hand-off buffer grows only with bytes that arrived and is dropped when the owner has taken them all.
+     * It ends when the handler has returned: at once when bytes arrive, else within one poll interval.
      */
     private void watch() {
         byte[] probe = new byte[PROBE];
         boolean gone = false;
+        pollEvery(POLL_MILLIS);
         lock.lock();
         try {
             while (true) {
@@ -751,6 +754,13 @@ final class ServerConn implements Runnable {
                     int ready = readyBytes();
                     got = ready > probe.length ? new byte[Math.min(ready, room)] : probe;
                     n = conn.read(got, 0, Math.min(got.length, room));
+                } catch (DeadlineExceededException e) {
+                    got = probe;
+                    n = -1;
+                    err = e;
+                } catch (java.net.SocketTimeoutException e) {
+                    got = probe;
+                    n = 0; // the poll interval passed: look at the handler again
                 } catch (IOException e) {
                     got = probe;
                     n = -1;
@@ -763,7 +773,7 @@ final class ServerConn implements Runnable {
                     if (!handlerRunning) {
                         break;
                     }
-                } else {
+                } else if (n < 0) {
                     pendEof = true;
                     pendErr = err;
                     // Not a departure: a read deadline that passed, or our own close (handler timeout).
@@ -778,12 +788,27 @@ final class ServerConn implements Runnable {
         } catch (InterruptedException e) {
             // not expected: the watcher is never interrupted
         } finally {
+            pollEvery(0); // before the owner may read directly again
             watcherAlive = false;
             changed.signalAll();
             lock.unlock();
         }
         if (gone) {
             clientGone();
+        }
+    }
+
+    /**
+     * Sets the socket's read timeout for the watcher's reads, 0 to clear it. A blocked read cannot be woken
+     * without closing the socket, so the watcher reads with a timeout (which leaves the socket usable, TLS
+     * included) to see that its handler has returned and end, rather than stay parked on an idle connection
+     * until the next request. Only the watcher reads while it is set.
+     */
+    private void pollEvery(int millis) {
+        try {
+            conn.socket().setSoTimeout(millis);
+        } catch (java.net.SocketException e) {
+            // closed: the read reports it
         }
     }
 
@@ -894,6 +919,16 @@ final class ServerConn implements Runnable {
     /** Whether a disconnect watcher is (or was, for the bytes it left) reading the socket. For tests. */
     boolean watching() {
         return watchMode;
+    }
+
+    /** Whether the watcher's thread is still running. For tests. */
+    boolean watcherRunning() {
+        lock.lock();
+        try {
+            return watcherAlive;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The size of the watcher's hand-off buffer, 0 when there is none. For tests. */

@@ -60,6 +60,14 @@ class ServerWatcherMemoryTest {
             ServerConn conn = onlyConnection();
             awaitIdle(conn);
             assertThat(conn.handOffBufferBytes()).as("hand-off buffer of the idle connection").isZero();
+            // The watcher's thread ends too, though nothing arrives to wake its read: one thread per idle
+            // connection, as after a fast request.
+            long t0 = System.nanoTime();
+            while (conn.watcherRunning() && System.nanoTime() - t0 < 5_000_000_000L) {
+                Thread.sleep(5);
+            }
+            assertThat(conn.watcherRunning()).as("the watcher still runs on the idle connection").isFalse();
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("ms until it ended").isLessThan(1000);
 
             // The next request arrives while the watcher may still be reading: served, then nothing kept.
             c.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
