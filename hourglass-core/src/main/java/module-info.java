@@ -20,6 +20,6 @@ module io.hourglass {
 
     // Not API: Go's duration syntax and the /proc/net/tcp reader, which the CLI's flags, serve, tcpstat and
     // lab use. docs/design.md lists the public types; PublicApiTest fails when this file or they change.
-    exports io.hourglass.internal to io.hourglass.cli;
+    exports io.hourglass.internal.text to io.hourglass.cli;
     exports io.hourglass.internal.tcp to io.hourglass.cli;
 }

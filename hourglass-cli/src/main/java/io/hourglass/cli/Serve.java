@@ -1,9 +1,9 @@
 package io.hourglass.cli;
 
-import io.hourglass.internal.Durations;
-import io.hourglass.observe.MetricsRegistry;
 import io.hourglass.internal.tcp.ProcNetTcp;
 import io.hourglass.internal.tcp.TcpMetrics;
+import io.hourglass.internal.text.Durations;
+import io.hourglass.observe.MetricsRegistry;
 import io.hourglass.server.Request;
 import io.hourglass.server.Response;
 import io.hourglass.server.Router;

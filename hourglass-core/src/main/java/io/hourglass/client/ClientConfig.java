@@ -1,6 +1,6 @@
 package io.hourglass.client;
 
-import io.hourglass.internal.Durations;
+import io.hourglass.internal.text.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

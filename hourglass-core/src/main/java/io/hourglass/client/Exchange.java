@@ -2,12 +2,12 @@ package io.hourglass.client;
 
 import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
-import io.hourglass.internal.Durations;
 import io.hourglass.internal.h1.BodyIn;
 import io.hourglass.internal.h1.H1Exception;
 import io.hourglass.internal.h1.H1Parser;
 import io.hourglass.internal.h1.OutBuffer;
 import io.hourglass.internal.h1.ResponseHead;
+import io.hourglass.internal.text.Durations;
 import io.hourglass.net.Conn;
 import io.hourglass.net.DeadlineExceededException;
 import java.io.EOFException;

@@ -2,7 +2,7 @@ package io.hourglass.client;
 
 import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
-import io.hourglass.internal.Durations;
+import io.hourglass.internal.text.Durations;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,6 +1,6 @@
 package io.hourglass.http;
 
-import io.hourglass.internal.Durations;
+import io.hourglass.internal.text.Durations;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 

@@ -1,7 +1,7 @@
 package io.hourglass.server;
 
 import io.hourglass.http.Phase;
-import io.hourglass.internal.Durations;
+import io.hourglass.internal.text.Durations;
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -35,8 +35,8 @@ import javax.net.ssl.SSLContext;
  * <p><b>Metrics.</b> Every server records into a {@link MetricsRegistry}: its own, or the one given to
  * {@link #start(ServerConfig, Handler, MetricsRegistry)}. {@link #metrics()} returns it, ready to be written
  * out in the Prometheus text format. The families (connections opened and closed, connections by state,
- * responses by status class, timeouts by phase, handler cancellations by reason, request duration) are listed
- * in {@code docs/metrics.md}. Recording costs a few lock-free updates per request and allocates nothing.
+ * responses by status class, timeouts by phase, handler cancellations by reason, request duration, limits that
+ * fired by kind) are listed in {@code docs/metrics.md}. Recording costs a few lock-free updates per request and allocates nothing.
  */
 public final class Server implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Server.class.getName());
@@ -152,6 +152,11 @@ public final class Server implements AutoCloseable {
         return metrics;
     }
 
+    /** The open connections (for tests in this package). */
+    Set<ServerConn> connections() {
+        return conns;
+    }
+
     /** {@return the connections open now, in any state} */
     public int openConnections() {
         return conns.size();
@@ -183,7 +188,10 @@ public final class Server implements AutoCloseable {
     private void acceptLoop() {
         try {
             while (!closing) {
-                permits.acquire();
+                if (!permits.tryAcquire()) {
+                    metrics.limit(ServerMetrics.Limit.MAX_CONNECTIONS); // at maxConnections: accepting pauses
+                    permits.acquire();
+                }
                 Socket s;
                 try {
                     s = listener.accept();
@@ -227,8 +235,19 @@ public final class Server implements AutoCloseable {
         LOG.log(Level.WARNING, "handler failed", t);
     }
 
+    /** A connection ended on a network error: one debug line, no stack trace (it is not our fault). */
     void log(Throwable t) {
-        LOG.log(Level.FINE, "connection ended with an error", t);
+        LOG.fine(() -> "connection ended with an error: " + t);
+    }
+
+    /** A client reset or closed its connection under a running handler: one debug line, no stack trace. */
+    void clientGone(io.hourglass.net.Conn conn, Throwable t) {
+        LOG.fine(() -> conn + ": client went away while its handler ran: " + t);
+    }
+
+    /** An unexpected exception of the server's own: a warning with the stack trace. */
+    void internalError(Throwable t) {
+        LOG.log(Level.WARNING, "connection failed", t);
     }
 
     /**

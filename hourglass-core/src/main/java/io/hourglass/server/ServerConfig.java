@@ -1,6 +1,6 @@
 package io.hourglass.server;
 
-import io.hourglass.internal.Durations;
+import io.hourglass.internal.text.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -24,26 +24,31 @@ import java.util.Objects;
  * @param readHeaderTimeout
  *      Longest time to read one request's line and header.
  *      Starts at the request's first byte (for the first request of a connection: at accept, or at the end
- *      of the TLS handshake); stops at the blank line that ends the header. On expiry the server answers 408
- *      if any byte of the request had arrived, then closes the connection. Counted in
- *      {@code hourglass_timeouts_total{side="server",phase="read-header"}}. Default 10s;
- *      {@code Duration.ZERO} disables it.
+ *      of the TLS handshake); stops at the blank line that ends the header. A header dripped byte by byte
+ *      does not extend it. On expiry the server answers 408 if any byte of the request had arrived, then
+ *      closes the connection. Counted in {@code hourglass_timeouts_total{side="server",phase="read-header"}}.
+ *      Default 10s. When {@code readTimeout} is shorter, or this one is {@code Duration.ZERO}, the read
+ *      timeout bounds the header instead.
  * @param readTimeout
- *      Longest time to read a whole request, header and body.
+ *      Longest time to read a whole request, header and body (Go's ReadTimeout).
  *      Starts like the read-header timeout; stops when the body has been read to its end (a handler that
- *      does not read the body leaves it running until the response ends). On expiry the handler's blocked
- *      body read throws {@link io.hourglass.http.HttpTimeoutException} with phase
- *      {@link io.hourglass.http.Phase#READ_BODY}; when that exception leaves the handler, the server answers
- *      408 if nothing was sent yet, closes the connection, and counts it in
- *      {@code hourglass_timeouts_total{side="server",phase="read-body"}}. Default 60s;
- *      {@link Request#setReadDeadline} replaces it for one request; {@code Duration.ZERO} disables it.
+ *      does not read the body leaves it running until the response ends). It bounds the header as well: the
+ *      header's deadline is the earlier of the two, so a header slower than this gets the read-header
+ *      timeout's 408, whose message names {@code readTimeout}, and counts as phase {@code read-header}.
+ *      During the body, on expiry the handler's blocked body read throws
+ *      {@link io.hourglass.http.HttpTimeoutException} with phase {@link io.hourglass.http.Phase#READ_BODY};
+ *      when that exception leaves the handler, the server answers 408 if nothing was sent yet, closes the
+ *      connection, and counts it in {@code hourglass_timeouts_total{side="server",phase="read-body"}}.
+ *      Default 60s; {@link Request#setReadDeadline} replaces it for one request; {@code Duration.ZERO}
+ *      disables it.
  * @param writeTimeout
  *      Longest time to answer a request, handler included (Go's WriteTimeout).
  *      Starts at the end of the request header; stops when the response has been written. On expiry the
  *      connection is closed abortively (RST): unsent data is dropped at once and the handler's next write
- *      throws; the client sees a reset. Counted in {@code hourglass_timeouts_total{side="server",phase="write"}}.
- *      Default 60s; {@link Response#setWriteDeadline} replaces it for one response; {@code Duration.ZERO}
- *      disables it.
+ *      throws; the client sees a reset. Counted in {@code hourglass_timeouts_total{side="server",phase="write"}},
+ *      and also in {@code hourglass_server_limits_total{kind="slow_reader"}} when a write was blocked on a
+ *      client that does not read. Default 60s; {@link Response#setWriteDeadline} replaces it for one
+ *      response; {@code Duration.ZERO} disables it.
  * @param idleTimeout
  *      Longest time a keep-alive connection may wait for its next request.
  *      Starts when a response has been written; stops at the next request's first byte. On expiry the
@@ -60,18 +65,23 @@ import java.util.Objects;
  * @param minRequestBodyRate
  *      The slowest request body the server accepts, in bytes per second (Kestrel's MinRequestBodyDataRate).
  *      Applies once the handler has waited longer than {@code minRequestBodyGrace} in body reads; stops at
- *      the end of the body. A body that arrived slower than this on average then makes the blocked read
- *      throw {@link io.hourglass.http.HttpTimeoutException} with phase
- *      {@link io.hourglass.http.Phase#MIN_BODY_RATE}; when that exception leaves the handler, the server
- *      answers 408 if nothing was sent yet, closes the connection, and counts it in
- *      {@code hourglass_timeouts_total{side="server",phase="min-body-rate"}}. Default 240 bytes/s; 0
- *      disables it.
+ *      the end of the body. A body that arrived slower than this on average is cut off at once, counted in
+ *      {@code hourglass_server_limits_total{kind="min_body_rate"}}: the blocked read throws
+ *      {@link io.hourglass.http.HttpTimeoutException} with phase {@link io.hourglass.http.Phase#MIN_BODY_RATE};
+ *      when that exception leaves the handler, the server answers 408 if nothing was sent yet, closes the
+ *      connection, and counts it in {@code hourglass_timeouts_total{side="server",phase="min-body-rate"}}.
+ *      Default 240 bytes/s; 0 disables it.
  * @param minRequestBodyGrace the time the handler may wait in body reads before {@code minRequestBodyRate}
  *      applies; default 5s
- * @param maxHeaderBytes the most bytes of a request's line and header; more gets 431. Default 16 KiB
- * @param maxHeaderCount the most header fields in a request; more gets 431. Default 100
+ * @param maxHeaderBytes the most bytes of a request's line and header, and of a chunked body's trailer
+ *      section; more gets 431 and a close, counted in
+ *      {@code hourglass_server_limits_total{kind="header_too_large"}}. Default 16 KiB
+ * @param maxHeaderCount the most header fields in a request, and trailer fields after a chunked body; more
+ *      gets 431 and a close, counted in {@code hourglass_server_limits_total{kind="too_many_headers"}}.
+ *      Default 100
  * @param maxConnections the most connections open at once; past it the server stops accepting until one
- *      closes (the kernel's backlog holds the rest). Default 10000
+ *      closes (the kernel's backlog holds the rest); each pause is counted in
+ *      {@code hourglass_server_limits_total{kind="max_connections"}}. Default 10000
  * @param maxDrainBytes the most bytes of an unread request body the server reads and discards to keep a
  *      connection alive; a larger rest closes the connection. Default 256 KiB
  * @param shutdownTimeout

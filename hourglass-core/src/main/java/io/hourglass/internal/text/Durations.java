@@ -1,4 +1,4 @@
-package io.hourglass.internal;
+package io.hourglass.internal.text;
 
 import java.time.Duration;
 
