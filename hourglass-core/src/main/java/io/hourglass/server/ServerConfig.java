@@ -49,6 +49,14 @@ import java.util.Objects;
  *                           one closes (the kernel's backlog holds the rest). Default 10000
  * @param maxDrainBytes      the most bytes of an unread request body the server reads and discards to keep
  *                           a connection alive; a larger rest closes the connection. Default 256 KiB
+ * @param maxRequestBodyBytes
+ *      The largest request body a handler may read, in bytes. A body read that would pass it fails with an
+ *      {@link java.io.IOException}; the server answers 413 (Content Too Large) when nothing was sent yet and
+ *      closes the connection, since the rest of the body is left unread. A declared Content-Length over
+ *      the limit fails the first read, before {@code 100 Continue} is sent. A route can set its own limit,
+ *      higher or lower, with {@link Filter#maxRequestBody(long)}. A handler that never reads the body is not
+ *      affected (the unread rest is bounded by {@code maxDrainBytes}). Default 30 000 000 (as Kestrel); 0
+ *      lifts the limit.
  * @param shutdownTimeout    how long {@link Server#shutdown()} lets in-flight requests finish before it
  *                           closes their connections. Default 30s
  * @param watchClientDisconnect
@@ -75,6 +83,7 @@ public record ServerConfig(
         int maxHeaderCount,
         int maxConnections,
         long maxDrainBytes,
+        long maxRequestBodyBytes,
         Duration shutdownTimeout,
         boolean watchClientDisconnect,
         Path tlsCertificate,
@@ -107,6 +116,9 @@ public record ServerConfig(
         }
         if (maxDrainBytes < 0) {
             throw new IllegalArgumentException("maxDrainBytes must not be negative, got " + maxDrainBytes);
+        }
+        if (maxRequestBodyBytes < 0) {
+            throw new IllegalArgumentException("maxRequestBodyBytes must not be negative, got " + maxRequestBodyBytes);
         }
         if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
             throw new IllegalArgumentException("TLS needs both a certificate file and a private key file");
@@ -148,6 +160,7 @@ public record ServerConfig(
         private int maxHeaderCount = 100;
         private int maxConnections = 10_000;
         private long maxDrainBytes = 256 * 1024;
+        private long maxRequestBodyBytes = 30_000_000;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private boolean watchClientDisconnect = true;
         private Path tlsCertificate;
@@ -170,6 +183,7 @@ public record ServerConfig(
             maxHeaderCount = c.maxHeaderCount;
             maxConnections = c.maxConnections;
             maxDrainBytes = c.maxDrainBytes;
+            maxRequestBodyBytes = c.maxRequestBodyBytes;
             shutdownTimeout = c.shutdownTimeout;
             watchClientDisconnect = c.watchClientDisconnect;
             tlsCertificate = c.tlsCertificate;
@@ -190,6 +204,7 @@ public record ServerConfig(
         public Builder maxHeaderCount(int v) { maxHeaderCount = v; return this; }
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder maxDrainBytes(long v) { maxDrainBytes = v; return this; }
+        public Builder maxRequestBodyBytes(long v) { maxRequestBodyBytes = v; return this; }
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
         public Builder watchClientDisconnect(boolean v) { watchClientDisconnect = v; return this; }
 
@@ -203,7 +218,7 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(host, port, tlsHandshakeTimeout, readHeaderTimeout, readTimeout, writeTimeout,
                     idleTimeout, handlerTimeout, minRequestBodyRate, minRequestBodyGrace, maxHeaderBytes,
-                    maxHeaderCount, maxConnections, maxDrainBytes, shutdownTimeout, watchClientDisconnect, tlsCertificate,
+                    maxHeaderCount, maxConnections, maxDrainBytes, maxRequestBodyBytes, shutdownTimeout, watchClientDisconnect, tlsCertificate,
                     tlsPrivateKey);
         }
     }

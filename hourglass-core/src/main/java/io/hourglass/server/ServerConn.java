@@ -330,6 +330,7 @@ final class ServerConn implements Runnable {
         long now = System.nanoTime();
         long ht = cfg.handlerTimeout().toNanos();
         handlerDeadline = ht == 0 ? 0 : now + ht;
+        req.begin(handlerDeadline, cfg.maxRequestBodyBytes());
         watchAt = cfg.watchClientDisconnect() ? now + WATCH_DELAY : 0;
         lock.lock();
         try {
