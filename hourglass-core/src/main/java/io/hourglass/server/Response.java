@@ -42,6 +42,7 @@ public final class Response {
     private BodyStream stream;
     private Coding coding;             // a content coding to decide on at commit (gzip), or null
     private OutputStream encoder;      // the coding's stream once it applies; body writes go through it
+    private java.io.ByteArrayOutputStream early; // what the coding wrote before the head went out (gzip's header)
 
     Response(ServerConn owner, OutBuffer out, Conn conn, String method, int requestVersion, boolean keepAlive) {
         this.owner = owner;
@@ -265,6 +266,7 @@ public final class Response {
         if (coding != null) {
             Coding c = coding;
             coding = null;
+            early = new java.io.ByteArrayOutputStream(16);
             encoder = c.begin(this, new RawSink());
         }
         bodyless = Status.bodyless(method, status);
@@ -280,6 +282,11 @@ public final class Response {
             }
         }
         writeHead();
+        if (early != null) {
+            byte[] b = early.toByteArray();
+            early = null;
+            writeRaw(b, 0, b.length);
+        }
     }
 
     private void writeHead() throws IOException {
@@ -397,16 +404,20 @@ public final class Response {
         return complete;
     }
 
-    /** Where a coding's output goes: the framed body. */
+    /** Where a coding's output goes: the framed body (kept aside until the head is out). */
     private final class RawSink extends OutputStream {
         @Override
         public void write(int b) throws IOException {
-            writeRaw(new byte[] {(byte) b}, 0, 1);
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            writeRaw(b, off, len);
+            if (early != null) {
+                early.write(b, off, len);
+            } else {
+                writeRaw(b, off, len);
+            }
         }
     }
 
