@@ -218,8 +218,8 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(host, port, tlsHandshakeTimeout, readHeaderTimeout, readTimeout, writeTimeout,
                     idleTimeout, handlerTimeout, minRequestBodyRate, minRequestBodyGrace, maxHeaderBytes,
-                    maxHeaderCount, maxConnections, maxDrainBytes, maxRequestBodyBytes, shutdownTimeout, watchClientDisconnect, tlsCertificate,
-                    tlsPrivateKey);
+                    maxHeaderCount, maxConnections, maxDrainBytes, maxRequestBodyBytes, shutdownTimeout,
+                    watchClientDisconnect, tlsCertificate, tlsPrivateKey);
         }
     }
 }
