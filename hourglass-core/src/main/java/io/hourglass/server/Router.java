@@ -209,7 +209,11 @@ public final class Router implements Handler {
     private RouteTable compile() {
         lock.lock();
         try {
-            RouteTable t = RouteTable.compile(routes, groups, notFound, filters);
+            RouteTable t = table;
+            if (t != null) {
+                return t; // another request compiled it while this one waited
+            }
+            t = RouteTable.compile(routes, groups, notFound, filters);
             table = t;
             return t;
         } finally {
