@@ -251,7 +251,8 @@ public final class Request {
     private static IOException tooLarge(long limit) {
         // H1Exception carries the status the server answers with; the connection is closed after it, which
         // is what HTTP/1.1 framing needs when the rest of a body is left unread.
-        return new io.hourglass.internal.h1.H1Exception(413, "request body larger than the limit of " + limit + " bytes");
+        return new io.hourglass.internal.h1.H1Exception(413, "request body larger than the limit of " + limit + " bytes",
+                io.hourglass.internal.h1.H1Exception.Limit.BODY_BYTES);
     }
 
     /** Trailer fields of a chunked body, once it has been read to its end. */

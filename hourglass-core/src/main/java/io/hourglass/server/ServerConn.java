@@ -462,6 +462,8 @@ final class ServerConn implements Runnable {
             metrics.limit(ServerMetrics.Limit.HEADER_TOO_LARGE);
         } else if (e.limit() == H1Exception.Limit.FIELD_COUNT) {
             metrics.limit(ServerMetrics.Limit.TOO_MANY_HEADERS);
+        } else if (e.limit() == H1Exception.Limit.BODY_BYTES) {
+            metrics.limit(ServerMetrics.Limit.BODY_TOO_LARGE);
         }
     }
 
