@@ -396,7 +396,11 @@ final class ServerConn implements Runnable {
         int status;
         String message;
         if (t instanceof HttpTimeoutException te) {
-            server.timeout(te.phase());
+            if (te.phase() == Phase.WRITE) {
+                writeTimedOut(); // a write deadline a handler set (static files' minimum rate): counted once
+            } else {
+                server.timeout(te.phase());
+            }
             status = 408;
             message = te.getMessage();
         } else if (t instanceof H1Exception he) {

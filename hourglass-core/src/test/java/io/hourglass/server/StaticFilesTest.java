@@ -301,6 +301,11 @@ class StaticFilesTest {
             assertThat(te.elapsed()).isLessThan(te.limit().plusMillis(300)); // and soon after it
             assertThat(te.limit()).isGreaterThanOrEqualTo(grace);
         }
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (server.openConnections() > 0 && System.nanoTime() < until) {
+            Thread.sleep(5); // counted when the server is done with the connection, just after the handler
+        }
         assertThat(server.timeouts(Phase.WRITE)).isEqualTo(1);
+        assertThat(server.recorder().limits(ServerMetrics.Limit.SLOW_READER)).isEqualTo(1); // a client that does not read
     }
 }
