@@ -16,7 +16,7 @@ final class HeaderBlockAssembler {
     /** Default cap on the frames of one block: HEADERS plus 15 CONTINUATION frames. */
     static final int DEFAULT_MAX_FRAMES = 16;
 
-    private final Bytes block = new Bytes(1024);
+    private final Bytes block = new Bytes(0); // grows on the first CONTINUATION: most blocks fit one frame
     private int maxBytes = DEFAULT_MAX_BYTES;
     private int maxFrames = DEFAULT_MAX_FRAMES;
     private int streamId;        // 0 when no block is open

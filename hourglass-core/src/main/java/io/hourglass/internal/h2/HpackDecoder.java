@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 public final class HpackDecoder {
     /** The initial SETTINGS_HEADER_TABLE_SIZE, and so the size of both tables until a SETTINGS frame changes it. */
     static final int INITIAL_TABLE_SIZE = 4096;
+    private static final int SCRATCH_KEPT = 4096;
 
     private final DynamicTable table;
     private int maxTableSizeSetting;
@@ -130,6 +131,9 @@ public final class HpackDecoder {
             }
         } finally {
             src = null;
+            if (scratch.length > SCRATCH_KEPT) {
+                scratch = new byte[256]; // one long Huffman string should not pin its buffer to the connection
+            }
         }
     }
 
@@ -156,17 +160,17 @@ public final class HpackDecoder {
     }
 
     private void literal(FieldList out, int prefix, boolean indexing, boolean never) throws H2Exception {
+        // A field that will be dropped needs its strings only for the dynamic table.
+        boolean keep = indexing || !out.overLimit();
         int i = readInt(prefix);
         String name;
         if (i == 0) {
-            name = readString(true, true);
+            name = readString(true, keep);
         } else if (i <= StaticTable.LENGTH) {
             name = StaticTable.name(i);
         } else {
             name = table.name(dynamicIndex(i));
         }
-        // A field that will be dropped needs its value as a String only for the dynamic table.
-        boolean keep = indexing || !out.overLimit();
         String value = readString(false, keep);
         if (indexing) {
             table.add(name, value);
