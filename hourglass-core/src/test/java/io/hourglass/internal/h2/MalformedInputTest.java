@@ -133,32 +133,33 @@ class MalformedInputTest {
 
     static Stream<Arguments> hpack() {
         return Stream.of(
-            arguments("indexed field with index 0", "80"),
-            arguments("index past the end of the static table with an empty dynamic table", "be"),
-            arguments("literal name index past the tables", "7e 01 61"),
-            arguments("integer above 2^31-1", "ff ff ff ff ff 0f"),
-            arguments("integer with 6 continuation bytes", "ff 80 80 80 80 80 00"),
-            arguments("integer cut off by the end of the block", "ff 80"),
-            arguments("string longer than the rest of the block", "40 05 61 62"),
-            arguments("literal without its name string", "40"),
-            arguments("literal without its value string", "00 01 61"),
-            arguments("Huffman string holding EOS", "00 01 61 84 ff ff ff ff"),
-            arguments("Huffman padding longer than 7 bits", "00 01 61 82 1f ff"),
-            arguments("Huffman padding not of ones", "00 01 61 81 18"),
-            arguments("size update after a field", "82 20"),
-            arguments("size update above SETTINGS_HEADER_TABLE_SIZE", "3f e2 1f"),
-            arguments("size update of 2^31", "3f e1 ff ff ff 07")
+            arguments("indexed field with index 0", "80", "index 0"),
+            arguments("index past the end of the static table with an empty dynamic table", "be", "past the end"),
+            arguments("literal name index past the tables", "7e 01 61", "past the end"),
+            arguments("integer above 2^31-1", "3f ff ff ff ff 0f", "above 2^31-1"),
+            arguments("integer with 6 continuation bytes", "3f 80 80 80 80 80 00", "5 continuation bytes"),
+            arguments("integer cut off by the end of the block", "ff 80", "cut off"),
+            arguments("string longer than the rest of the block", "40 05 61 62", "longer than the rest"),
+            arguments("literal without its name string", "40", "cut off"),
+            arguments("literal without its value string", "00 01 61", "cut off"),
+            arguments("Huffman string holding EOS", "00 01 61 84 ff ff ff ff", "EOS"),
+            arguments("Huffman padding longer than 7 bits", "00 01 61 82 1f ff", "padding"),
+            arguments("Huffman padding not of ones", "00 01 61 81 18", "padding"),
+            arguments("size update after a field", "82 20", "after the first field"),
+            arguments("size update above SETTINGS_HEADER_TABLE_SIZE", "3f e2 1f", "exceeds"),
+            arguments("size update of 2^31", "3f e1 ff ff ff 07", "above 2^31-1")
         );
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("hpack")
-    void malformedHpackBlockIsACompressionError(String what, String block) {
+    void malformedHpackBlockIsACompressionError(String what, String block, String rule) {
         byte[] b = hex(block);
         H2Exception e = catchThrowableOfType(H2Exception.class,
                 () -> new HpackDecoder(Settings.UNLIMITED).decode(b, 0, b.length, new FieldList()));
         assertThat(e).as(what).isNotNull();
         assertThat(e.code()).as(what).isEqualTo(COMPRESSION_ERROR);
         assertThat(e.isConnectionError()).as(what).isTrue();
+        assertThat(e.getMessage()).as(what).contains(rule);
     }
 }
