@@ -13,6 +13,7 @@ import java.util.Arrays;
 final class DynamicTable {
     private String[] names = new String[16];
     private String[] values = new String[16];
+    private int[] hashes = new int[16]; // the encoder's search key: hash(name, value), so a search compares ints
     private int first; // ring position of the newest entry
     private int count;
     private int size;
@@ -69,6 +70,7 @@ final class DynamicTable {
         first = (first - 1) & (names.length - 1);
         names[first] = name;
         values[first] = value;
+        hashes[first] = hash(name, value);
         count++;
         size += s;
     }
@@ -88,13 +90,46 @@ final class DynamicTable {
         int n = names.length;
         String[] nn = new String[n * 2];
         String[] nv = new String[n * 2];
+        int[] nh = new int[n * 2];
         for (int i = 0; i < count; i++) {
             nn[i] = names[(first + i) & (n - 1)];
             nv[i] = values[(first + i) & (n - 1)];
+            nh[i] = hashes[(first + i) & (n - 1)];
         }
         names = nn;
         values = nv;
+        hashes = nh;
         first = 0;
+    }
+
+    /** The search key of a field (String hash codes are cached, so this is cheap after the first call). */
+    static int hash(String name, String value) {
+        return 31 * name.hashCode() + value.hashCode();
+    }
+
+    /** The newest entry equal to {@code name: value} whose key is {@code hash}, or -1. */
+    int indexOf(String name, String value, int hash) {
+        int mask = names.length - 1;
+        for (int i = 0; i < count; i++) {
+            int at = (first + i) & mask;
+            if (hashes[at] == hash && names[at].equals(name) && values[at].equals(value)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The newest entry named {@code name}, or -1. */
+    int indexOfName(String name) {
+        int mask = names.length - 1;
+        for (int i = 0; i < count; i++) {
+            int at = (first + i) & mask;
+            String n = names[at];
+            if (n == name || (n.length() == name.length() && n.equals(name))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Empties the table (for tests and benchmarks). */

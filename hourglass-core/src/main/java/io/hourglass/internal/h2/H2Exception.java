@@ -55,6 +55,11 @@ public final class H2Exception extends IOException {
         return streamId;
     }
 
+    /** The message without the scope and code in front (for errors that are not the peer's). */
+    String reason() {
+        return super.getMessage();
+    }
+
     @Override
     public String getMessage() {
         String scope = streamId == 0 ? "connection error " : "stream error on stream " + streamId + " ";

@@ -171,12 +171,8 @@ public final class HpackEncoder {
         if (i > 0) {
             return i;
         }
-        for (int d = 0, n = table.count(); d < n; d++) {
-            if (table.name(d).equals(name) && table.value(d).equals(value)) {
-                return StaticTable.LENGTH + 1 + d;
-            }
-        }
-        return 0;
+        int d = table.indexOf(name, value, DynamicTable.hash(name, value));
+        return d < 0 ? 0 : StaticTable.LENGTH + 1 + d;
     }
 
     private int nameIndex(String name) {
@@ -184,12 +180,8 @@ public final class HpackEncoder {
         if (i > 0) {
             return i;
         }
-        for (int d = 0, n = table.count(); d < n; d++) {
-            if (table.name(d).equals(name)) {
-                return StaticTable.LENGTH + 1 + d;
-            }
-        }
-        return 0;
+        int d = table.indexOfName(name);
+        return d < 0 ? 0 : StaticTable.LENGTH + 1 + d;
     }
 
     /** An integer with an N-bit prefix after the representation's pattern bits (RFC 7541 section 5.1). */
@@ -210,13 +202,26 @@ public final class HpackEncoder {
 
     /** A string literal (section 5.2), Huffman-coded when that is shorter. */
     private void writeString(String s) {
-        int coded = huffman ? Huffman.encodedLength(s) : Integer.MAX_VALUE;
-        if (coded < s.length() || (huffmanOnTie && coded == s.length())) {
-            writeInt(0x80, 7, coded);
-            Huffman.encode(s, out);
-        } else {
-            writeInt(0x00, 7, s.length());
-            out.writeLatin1(s);
+        int len = s.length();
+        int limit = huffmanOnTie ? len + 1 : len; // Huffman output must stay below this to be used
+        if (huffman && limit < 0x7f) {
+            // One pass: code it after a one-byte length, and give up as soon as it is no shorter.
+            out.ensure(1 + limit);
+            int n = Huffman.encode(s, out.buf, out.len + 1, limit);
+            if (n >= 0) {
+                out.buf[out.len] = (byte) (0x80 | n);
+                out.len += 1 + n;
+                return;
+            }
+        } else if (huffman) {
+            int coded = Huffman.encodedLength(s);
+            if (coded < limit) {
+                writeInt(0x80, 7, coded);
+                Huffman.encode(s, out);
+                return;
+            }
         }
+        writeInt(0x00, 7, len);
+        out.writeLatin1(s);
     }
 }

@@ -162,6 +162,37 @@ final class Huffman {
         out.len = p;
     }
 
+    /**
+     * Codes {@code s} into {@code buf} from {@code off} as long as it takes fewer than {@code limit} bytes,
+     * padding included; returns the byte count, or -1 (with {@code buf} scribbled on) when it would take
+     * {@code limit} or more. {@code buf} must have room for {@code limit} bytes from {@code off}.
+     */
+    static int encode(String s, byte[] buf, int off, int limit) {
+        int p = off;
+        int end = off + limit;
+        long acc = 0;
+        int bits = 0;
+        for (int i = 0, n = s.length(); i < n; i++) {
+            int c = s.charAt(i) & 0xff;
+            acc = (acc << LENGTHS[c]) | CODES[c];
+            bits += LENGTHS[c];
+            while (bits >= 8) {
+                if (p == end) {
+                    return -1;
+                }
+                bits -= 8;
+                buf[p++] = (byte) (acc >>> bits);
+            }
+        }
+        if (bits > 0) {
+            if (p == end) {
+                return -1;
+            }
+            buf[p++] = (byte) ((acc << (8 - bits)) | (0xff >>> bits));
+        }
+        return p - off < limit ? p - off : -1;
+    }
+
     /** The most octets {@code n} bytes of Huffman code can decode to (the shortest code is 5 bits). */
     static int maxDecodedLength(int n) {
         return (int) (n * 8L / 5);

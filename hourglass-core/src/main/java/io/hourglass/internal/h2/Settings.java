@@ -81,7 +81,7 @@ public final class Settings {
         boolean unlimited = value == UNLIMITED && (id == MAX_CONCURRENT_STREAMS || id == MAX_HEADER_LIST_SIZE);
         H2Exception bad = unlimited ? null : check(id, value);
         if (bad != null) {
-            throw new IllegalArgumentException(bad.getMessage());
+            throw new IllegalArgumentException(bad.reason());
         }
         return id < 1 || id > 6 ? this : copyWith(id, value);
     }
