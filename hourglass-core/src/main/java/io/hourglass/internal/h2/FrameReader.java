@@ -123,6 +123,7 @@ public final class FrameReader {
      * before a frame header.
      */
     public boolean readFrame(FrameListener listener) throws IOException {
+        in.rewindIfEmpty(); // the last frame's slice is no longer in use: read from the front, no compaction
         if (!await(Frame.HEADER_LENGTH)) {
             if (block.active() || in.available() > 0) {
                 throw new EOFException("connection closed in the middle of a " + (block.active() ? "header block" : "frame header"));
