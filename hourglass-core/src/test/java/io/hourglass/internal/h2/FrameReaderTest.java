@@ -135,6 +135,23 @@ class FrameReaderTest {
     }
 
     @Test
+    void streamErrorOfASplitHeaderBlockComesAfterTheWholeBlockIsDecoded() throws Exception {
+        byte[] head = concat(bytes(0, 0, 0, 3, 15), java.util.Arrays.copyOfRange(GET, 0, 4));
+        FrameReader r = H2Wire.serverReader(concat(H2Wire.EMPTY_SETTINGS,
+                frame(HEADERS, FLAG_PRIORITY, 3, head),
+                frame(CONTINUATION, FLAG_END_HEADERS, 3, java.util.Arrays.copyOfRange(GET, 4, GET.length)),
+                frame(HEADERS, FLAG_END_HEADERS, 5, hex("be"))), 2);
+        H2Wire.Recorder rec = new H2Wire.Recorder();
+        r.readFrame(rec);
+        r.readFrame(rec); // HEADERS: the error waits for the block's end
+        H2Exception e = catchThrowableOfType(H2Exception.class, () -> r.readFrame(rec));
+        assertThat(e.streamId()).isEqualTo(3);
+        assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+        r.readFrame(rec);
+        assertThat(rec.events).containsExactly("SETTINGS []", "HEADERS 5 [:authority=www.example.com]");
+    }
+
+    @Test
     void largeFramesAreReadOnceTheLimitIsRaised() throws Exception {
         byte[] big = new byte[100_000];
         big[99_999] = 'z';
