@@ -1,6 +1,7 @@
 package io.hourglass.internal.h2;
 
 import io.hourglass.http.Headers;
+import io.hourglass.internal.HeadersAccess;
 import java.util.Locale;
 import java.util.Set;
 
@@ -20,13 +21,16 @@ import java.util.Set;
  *   <li>pseudo-header fields come before the regular ones, are known for the message kind, and appear once;
  *       trailers have none (section 8.3);</li>
  *   <li>requests: {@code :method}, {@code :scheme} and a non-empty {@code :path} ({@code /...}, or
- *       {@code *} for OPTIONS, for http and https); CONNECT has {@code :authority} and neither {@code :scheme}
+ *       {@code *} for OPTIONS, for http and https; no fragment, as HTTP/1.1's target); CONNECT has {@code :authority} and neither {@code :scheme}
  *       nor {@code :path} (section 8.5); no userinfo in {@code :authority}; a Host that differs from
  *       {@code :authority} is refused (section 8.3.1);</li>
  *   <li>responses: one {@code :status} of three digits, 100 to 599, and not 101 (section 8.6);</li>
  *   <li>{@code content-length} is one decimal number.</li>
  * </ul>
- * A list over the decoder's header list limit ({@link FieldList#overLimit()}) must be refused before
+ * Received fields reach {@link Headers} through {@link HeadersAccess#appendUnchecked}: after these checks
+ * they meet its contract (token names, values without CR, LF, NUL or controls other than HTAB).
+ *
+ * <p>A list over the decoder's header list limit ({@link FieldList#overLimit()}) must be refused before
  * (431 or a reset): these methods reject it with IllegalArgumentException.
  */
 public final class H2Messages {
@@ -62,7 +66,7 @@ public final class H2Messages {
         checkRequestLine(streamId, method, scheme, authority, path);
         Headers h = new Headers(f.size() - i + 1);
         if (authority != null && !hasHost(f, i)) {
-            h.addUnchecked("host", authority);
+            HeadersAccess.appendUnchecked(h, "host", authority);
         }
         StringBuilder cookie = null;
         long contentLength = -1;
@@ -79,11 +83,11 @@ public final class H2Messages {
             if (name.equals("cookie")) {
                 cookie = cookie == null ? new StringBuilder(value) : cookie.append("; ").append(value);
             } else {
-                h.addUnchecked(name, value);
+                HeadersAccess.appendUnchecked(h, name, value);
             }
         }
         if (cookie != null) {
-            h.addUnchecked("cookie", cookie.toString());
+            HeadersAccess.appendUnchecked(h, "cookie", cookie.toString());
         }
         return new H2RequestHead(method, scheme, authority, path, h, contentLength);
     }
@@ -109,6 +113,9 @@ public final class H2Messages {
             if (c <= 0x20 || c >= 0x7f) {
                 throw malformed(streamId, ":path has a control, space or non-ASCII character");
             }
+        }
+        if (path.indexOf('#') >= 0) {
+            throw malformed(streamId, ":path has a fragment ('#'), which a request never carries");
         }
         boolean web = scheme.equals("http") || scheme.equals("https");
         if (path.isEmpty() || (web && path.charAt(0) != '/' && !(path.equals("*") && method.equals("OPTIONS")))) {
@@ -174,7 +181,7 @@ public final class H2Messages {
             if (name.equals("content-length")) {
                 contentLength = contentLength(streamId, value, contentLength);
             }
-            h.addUnchecked(name, value);
+            HeadersAccess.appendUnchecked(h, name, value);
         }
         return contentLength;
     }

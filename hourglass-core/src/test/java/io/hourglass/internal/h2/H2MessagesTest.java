@@ -53,6 +53,7 @@ class H2MessagesTest {
             arguments("empty :path", list(":method", "GET", ":scheme", "http", ":path", "")),
             arguments(":path not starting with /", list(":method", "GET", ":scheme", "http", ":path", "a/b")),
             arguments(":path * for GET", list(":method", "GET", ":scheme", "http", ":path", "*")),
+            arguments(":path with a fragment", list(":method", "GET", ":scheme", "http", ":path", "/a#b")),
             arguments(":path with a space", list(":method", "GET", ":scheme", "http", ":path", "/a b")),
             arguments(":method not a token", list(":method", "G T", ":scheme", "http", ":path", "/")),
             arguments(":authority with userinfo", list(":method", "GET", ":scheme", "http", ":path", "/", ":authority", "u@h")),
