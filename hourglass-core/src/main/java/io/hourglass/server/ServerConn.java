@@ -289,9 +289,9 @@ final class ServerConn implements Runnable {
         if (head.expectContinue && !b.isComplete()) {
             b.beforeFirstRead(this::sendContinue);
         }
-        Request req = new Request(head.method, head.target, head.version, head.headers, head.contentLength, b, conn,
-                requestStart);
-        Response res = new Response(this, out, conn, head.method, head.version, head.keepAlive);
+        H1Exchange ex = new H1Exchange(this, out, conn, b, head.version, head.keepAlive);
+        Request req = new Request(head.method, head.target, head.headers, head.contentLength, ex, requestStart);
+        Response res = new Response(ex, head.method);
         rateViolated = false;
         responseOnWire = false;
         peerGone = false;
