@@ -19,6 +19,11 @@ public enum Phase {
     WRITE("write", "response not written"),
     /** Server: the handler ran longer than the handler timeout. */
     HANDLER("handler", "handler did not finish"),
+    /**
+     * HTTP/2 connection liveness: a PING sent after the read-idle timeout was not acknowledged within the
+     * ping timeout, so the connection was closed (server: {@code Http2Config.pingTimeout}).
+     */
+    PING("ping", "PING not acknowledged"),
     /** Client: waiting for a pooled connection or a permit to open one. */
     POOL_WAIT("pool-wait", "no connection available"),
     /** Client: TCP connect. */

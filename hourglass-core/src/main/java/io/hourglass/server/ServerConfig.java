@@ -107,6 +107,9 @@ import java.util.Objects;
  *      handler runs. Meant for demonstrations such as {@code hourglass lab storm --naive-upstream}.
  * @param tlsCertificate a PEM certificate chain file; with {@code tlsPrivateKey}, the server speaks TLS
  * @param tlsPrivateKey a PEM private key file (PKCS#8, or PKCS#1 RSA)
+ * @param http2 the HTTP/2 settings: on by default, as h2 by ALPN over TLS and h2c with prior knowledge on a
+ *      cleartext port (see {@link Http2Config}); every timeout above applies per stream over HTTP/2, as
+ *      {@code docs/timeouts.md} says for each
  */
 public record ServerConfig(
         String host,
@@ -127,17 +130,19 @@ public record ServerConfig(
         Duration shutdownTimeout,
         boolean watchClientDisconnect,
         Path tlsCertificate,
-        Path tlsPrivateKey) {
+        Path tlsPrivateKey,
+        Http2Config http2) {
 
     /**
      * Checks every field; {@link #builder()} is the usual way in.
      *
      * @throws IllegalArgumentException naming the field, for a missing or negative timeout, a port out of
      *     range, a limit below its minimum, or only one of the two TLS files
-     * @throws NullPointerException if {@code host} is null
+     * @throws NullPointerException if {@code host} or {@code http2} is null
      */
     public ServerConfig {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(http2, "http2");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
@@ -214,6 +219,7 @@ public record ServerConfig(
         private boolean watchClientDisconnect = true;
         private Path tlsCertificate;
         private Path tlsPrivateKey;
+        private Http2Config http2 = Http2Config.defaults();
 
         Builder() {}
 
@@ -237,6 +243,7 @@ public record ServerConfig(
             watchClientDisconnect = c.watchClientDisconnect;
             tlsCertificate = c.tlsCertificate;
             tlsPrivateKey = c.tlsPrivateKey;
+            http2 = c.http2;
         }
 
         /**
@@ -440,6 +447,17 @@ public record ServerConfig(
         }
 
         /**
+         * Sets {@link ServerConfig#http2()}.
+         *
+         * @param v the HTTP/2 settings, e.g. {@code Http2Config.builder().maxConcurrentStreams(250).build()}
+         * @return this builder
+         */
+        public Builder http2(Http2Config v) {
+            http2 = v;
+            return this;
+        }
+
+        /**
          * {@return the config}
          *
          * @throws IllegalArgumentException naming the field, for a bad value (see the constructor)
@@ -448,7 +466,7 @@ public record ServerConfig(
             return new ServerConfig(host, port, tlsHandshakeTimeout, readHeaderTimeout, readTimeout, writeTimeout,
                     idleTimeout, handlerTimeout, minRequestBodyRate, minRequestBodyGrace, maxHeaderBytes,
                     maxHeaderCount, maxConnections, maxDrainBytes, maxRequestBodyBytes, shutdownTimeout,
-                    watchClientDisconnect, tlsCertificate, tlsPrivateKey);
+                    watchClientDisconnect, tlsCertificate, tlsPrivateKey, http2);
         }
     }
 }
