@@ -100,7 +100,7 @@ class ServeCliTest {
                     "hourglass_server_connections{state=\"active\"} 1",
                     "# TYPE hourglass_server_request_duration_seconds histogram",
                     "hourglass_server_request_duration_seconds_count 3",
-                    "hourglass_timeouts_total{side=\"server\",phase=\"read-header\"} 0",
+                    "hourglass_timeouts_total{side=\"server\",phase=\"read-header\",protocol=\"http/1.1\"} 0",
                     "hourglass_server_handler_cancellations_total{reason=\"client_gone\"} 0");
             if (io.hourglass.internal.tcp.ProcNetTcp.isSupported()) {
                 // The listener, and this client's connection seen from the server's side; nothing of other ports.

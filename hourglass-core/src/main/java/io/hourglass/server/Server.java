@@ -226,8 +226,13 @@ public final class Server implements AutoCloseable {
     }
 
     void timeout(Phase phase) {
+        timeout(phase, false);
+    }
+
+    /** Counts a timeout of {@code phase} on HTTP/1.1 or, when {@code http2}, on HTTP/2. */
+    void timeout(Phase phase, boolean http2) {
         if (phase != null) {
-            metrics.timeout(phase);
+            metrics.timeout(phase, http2);
         }
     }
 

@@ -112,7 +112,7 @@ class ServerMetersTest {
         assertThat(meters.get("hourglass.server.connections.opened").functionCounter().count()).isEqualTo(2);
         assertThat(meters.get("hourglass.server.connections.closed").functionCounter().count()).isEqualTo(2);
         assertThat(meters.get("hourglass.server.connections").tag("state", "active").gauge().value()).isZero();
-        assertThat(meters.get("hourglass.timeouts").tags("side", "server", "phase", "handler")
+        assertThat(meters.get("hourglass.timeouts").tags("side", "server", "phase", "handler", "protocol", "http/1.1")
                 .functionCounter().count()).isEqualTo(1);
         assertThat(meters.get("hourglass.server.handler.cancellations").tag("reason", "handler_timeout")
                 .functionCounter().count()).isEqualTo(1);
@@ -166,7 +166,7 @@ class ServerMetersTest {
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_requests_total{code=\"2xx\"} 2"));
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_connections_opened_total 1"));
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_connections{state=\"idle\"} 0"));
-        assertThat(lines).anyMatch(l -> l.startsWith("hourglass_timeouts_total{phase=\"handler\",side=\"server\"} 0"));
+        assertThat(lines).anyMatch(l -> l.startsWith("hourglass_timeouts_total{phase=\"handler\",protocol=\"http/1.1\",side=\"server\"} 0"));
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_request_duration_seconds_count 2"));
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_request_duration_seconds_sum "));
         // Every Hourglass family name shows up under the same name (histograms as _count and _sum).
@@ -203,7 +203,8 @@ class ServerMetersTest {
             assertThat(meters.get("hourglass.server.requests").tag("code", "2xx").functionCounter().count()).isEqualTo(3);
             // One family for both sides' timeouts, told apart by the side tag.
             assertThat(meters.find("hourglass.timeouts").tag("side", "client").meters()).isNotEmpty();
-            assertThat(meters.find("hourglass.timeouts").tag("side", "server").meters()).hasSize(7);
+            // Seven server phases on HTTP/1.1 and HTTP/2 (the TLS handshake before either), and PING liveness.
+            assertThat(meters.find("hourglass.timeouts").tag("side", "server").meters()).hasSize(14);
         }
     }
 
