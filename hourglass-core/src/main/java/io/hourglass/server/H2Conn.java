@@ -327,12 +327,24 @@ final class H2Conn {
     }
 
     /**
-     * After the reading loop: reads and drops what still comes for a short while after a GOAWAY (closing
-     * with unread bytes would reset the connection before the client read the GOAWAY), then waits until every
-     * handler has returned, since the connection's slot counts work too. ServerConn closes the socket.
+     * After the reading loop: the writer sends what is queued (a GOAWAY) and shuts the output down; meanwhile
+     * what the client still sends is read and dropped for a short while (closing with unread bytes would reset
+     * the connection before the client read the GOAWAY). Then waits until every handler has returned, since
+     * the connection's slot counts work too. ServerConn closes the socket.
      */
     private void lingerAndWait() {
-        if (!conn.isClosed() && !peerLeft) {
+        lock.lock();
+        try {
+            failed = true;
+            dispatch.cancelAll("connection closed", false);
+            writer.stop();
+        } finally {
+            lock.unlock();
+        }
+        if (!conn.isClosed() && !peerLeft && !conn.readExpired()) {
+            if (conn.readDeadlineNanos() == 0) {
+                conn.setReadDeadlineNanos(System.nanoTime() + LINGER);
+            }
             byte[] scratch = new byte[4096];
             try {
                 for (int budget = 256 * 1024; budget > 0; ) {
@@ -348,13 +360,10 @@ final class H2Conn {
         }
         lock.lock();
         try {
-            failed = true;
-            dispatch.cancelAll("connection closed", false);
             while (dispatch.running() > 0) {
                 handlersDone.awaitUninterruptibly();
             }
             dispatch.retireAll();
-            writer.abandon();
             timers.stop();
         } finally {
             lock.unlock();
@@ -363,6 +372,12 @@ final class H2Conn {
             writerThread.join(Duration.ofSeconds(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        lock.lock();
+        try {
+            writer.abandon(); // a client that does not read in time gets the close without the rest
+        } finally {
+            lock.unlock();
         }
     }
 
