@@ -47,6 +47,8 @@ final class H2Frames implements FrameListener {
                 d.resetForClient(s, e.code(), e.getMessage());
             } else if (!d.recentlyReset(e.streamId())) {
                 d.resetUnknown(e.streamId(), e.code());
+            } else {
+                controlFrame(); // a bad frame on a stream we reset lately: ignored, but not for free
             }
         } finally {
             c.lock.unlock();
@@ -202,6 +204,8 @@ final class H2Frames implements FrameListener {
             H2Stream s = d.get(id);
             if (s != null) {
                 d.peerReset(s, errorCode);
+            } else {
+                controlFrame(); // a reset of a stream already closed: nothing to do, and not for free
             }
         } finally {
             c.lock.unlock();

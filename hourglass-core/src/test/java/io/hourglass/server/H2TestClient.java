@@ -376,6 +376,9 @@ final class H2TestClient implements AutoCloseable {
                     body.writeBytes(e.data);
                 }
                 if (e.endStream()) {
+                    if (head == null) {
+                        throw new AssertionError("stream " + stream + " ended without HEADERS: " + e);
+                    }
                     return new Response(Integer.parseInt(head.get(":status")), head, body.toByteArray(), trailers);
                 }
             }
