@@ -117,7 +117,10 @@ final class H2Frames implements FrameListener {
                 if (d.recentlyReset(id)) {
                     return; // trailers the client sent before it saw our reset
                 }
-                throw H2Exception.connection(STREAM_CLOSED, "HEADERS frame on closed stream " + id + " (section 5.1)");
+                // A closed stream, or one the client skipped (closed implicitly): either way not a new stream id
+                // (section 5.1.1), as Go answers it too.
+                throw H2Exception.connection(PROTOCOL_ERROR, "HEADERS frame on stream " + id
+                        + ", not above the last stream opened, " + d.lastStreamId() + " (section 5.1.1)");
             }
             d.taken(id);
             if (c.refuses(id)) {
