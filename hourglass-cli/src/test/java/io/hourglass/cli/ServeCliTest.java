@@ -43,6 +43,8 @@ class ServeCliTest {
             tiny header bytes     | serve --listen 127.0.0.1:0 --max-header-bytes 10    | --max-header-bytes
             cert without key      | serve --listen 127.0.0.1:0 --tls-cert /etc/hostname | --tls-key
             unreadable cert       | serve --listen 127.0.0.1:0 --tls-cert /nope.pem --tls-key /nope.key | --tls-cert
+            zero streams          | serve --listen 127.0.0.1:0 --max-concurrent-streams 0 | --max-concurrent-streams
+            h2 not a boolean      | serve --listen 127.0.0.1:0 --h2=maybe               | --h2
             """)
     void userMistakesGiveOneLineNamingTheFlagAndExit2(String name, String args, String flag) {
         Result r = run(args.trim().split("\\s+"));
