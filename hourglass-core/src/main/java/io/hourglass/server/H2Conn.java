@@ -524,7 +524,7 @@ final class H2Conn {
 
     /** Snapshot of the streams, for the timer. Under the lock. */
     List<H2Stream> streams() {
-        return new ArrayList<>(dispatch.table());
+        return dispatch.table();
     }
 
     static String fmt(Duration d) {

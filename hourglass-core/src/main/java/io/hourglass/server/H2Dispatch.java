@@ -5,9 +5,6 @@ import io.hourglass.internal.h2.H2Exception;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 
 /**
  * The stream table of one HTTP/2 connection and the handlers' lives: a stream opens on its HEADERS, starts its
@@ -28,7 +25,7 @@ import java.util.HashMap;
 final class H2Dispatch {
     private final H2Conn c;
     private final H2Run run;
-    private final HashMap<Integer, H2Stream> streams = new HashMap<>();
+    private final H2StreamTable streams = new H2StreamTable();
     private final ArrayDeque<H2Stream> queue = new ArrayDeque<>();
     private final int[] recentlyReset = new int[64]; // streams we reset lately: frames for them are ignored
     private int recentNext;
@@ -47,8 +44,9 @@ final class H2Dispatch {
         return streams.get(id);
     }
 
-    Collection<H2Stream> table() {
-        return streams.values();
+    /** A copy of the table's streams, to walk while it changes. */
+    java.util.List<H2Stream> table() {
+        return streams.snapshot();
     }
 
     int lastStreamId() {
@@ -78,7 +76,7 @@ final class H2Dispatch {
 
     /** A new stream: counted open, then its handler starts, or it waits for a slot. Reading thread. */
     void open(H2Stream s) throws H2Exception {
-        streams.put(s.id, s);
+        streams.put(s);
         open++;
         c.timers.streamOpened(s);
         c.active(true);
@@ -101,7 +99,7 @@ final class H2Dispatch {
      * holds its place in the table until the answer has left. Reading thread.
      */
     void openAnswered(H2Stream s, int status, String message) {
-        streams.put(s.id, s);
+        streams.put(s);
         open++;
         c.timers.streamOpened(s);
         c.active(true);
@@ -114,8 +112,13 @@ final class H2Dispatch {
         running++;
         c.metrics.h2Stream(s.phase == H2Stream.QUEUED ? H2Stream.QUEUED : -1, H2Stream.RUNNING);
         s.phase = H2Stream.RUNNING;
-        s.thread = Thread.ofVirtual().unstarted(() -> run.run(s));
+        s.thread = Thread.ofVirtual().unstarted(s);
         s.thread.start();
+    }
+
+    /** The handler's thread of a stream. */
+    void runHandler(H2Stream s) {
+        run.run(s);
     }
 
     /** Its handler returned (the handler's thread): the slot goes to the next stream waiting. */
@@ -184,7 +187,7 @@ final class H2Dispatch {
 
     /** Every stream left, once the connection is done. */
     void retireAll() {
-        for (H2Stream s : new ArrayList<>(streams.values())) {
+        for (H2Stream s : streams.snapshot()) {
             if (s.phase == H2Stream.RUNNING) {
                 continue; // not possible once running is 0; kept for safety
             }
@@ -314,14 +317,14 @@ final class H2Dispatch {
             }
             Thread t = s.thread;
             if (t != null) {
-                t.interrupt();
+                c.writer.interrupt(t); // not while it writes to the socket: that would close it
             }
         }
     }
 
     /** Every stream: reset (nothing more is sent) and its handler cancelled. */
     void cancelAll(String why, boolean clientGone) {
-        for (H2Stream s : new ArrayList<>(streams.values())) {
+        for (H2Stream s : streams.snapshot()) {
             if (!s.reset) {
                 s.reset = true;
                 s.recvError = new EOFException(why);

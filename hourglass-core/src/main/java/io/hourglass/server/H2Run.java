@@ -171,7 +171,7 @@ final class H2Run {
         }
         Thread t = s.thread;
         if (t != null) {
-            t.interrupt();
+            c.writer.interrupt(t);
         }
     }
 

@@ -31,7 +31,7 @@ import java.util.concurrent.locks.Condition;
  * <p>Fields are guarded by the connection's lock unless marked otherwise; the staging fields belong to the
  * handler's thread.
  */
-final class H2Stream implements ServerExchange {
+final class H2Stream implements ServerExchange, Runnable {
     static final int CHUNK = 16 * 1024;
     private static final byte[] EMPTY = new byte[0];
     /** Where a stream is in its life, for the streams gauge; NEW and DONE are outside the table. */
@@ -44,8 +44,8 @@ final class H2Stream implements ServerExchange {
     final long startNanos;
     final FlowWindow recvWindow;      // ours: what the client may still send on this stream
     final FlowWindow sendWindow;      // the client's: what we may still send
-    private final Condition changed;  // the handler waits here for body bytes, or for its output to leave
-    private final Body body = new Body();
+    private Condition changed;        // guarded by lock; made when the handler first waits for body or output
+    private Body body;                // made on the handler's first body() call
     Request request;                  // set before the handler starts
     Response response;
 
@@ -64,7 +64,7 @@ final class H2Stream implements ServerExchange {
     boolean countedGone;              // its cancellation was counted
 
     // ---- request body (guarded by the lock) ----
-    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>(2);
+    private ArrayDeque<byte[]> chunks; // made with the first DATA
     private int chunkPos;             // read position in chunks.peekFirst()
     private int buffered;             // bytes in chunks
     long received;                    // DATA payload received, for content-length (section 8.1.1)
@@ -111,12 +111,27 @@ final class H2Stream implements ServerExchange {
         this.startNanos = startNanos;
         this.recvWindow = new FlowWindow(id, recvInitial);
         this.sendWindow = new FlowWindow(id, sendInitial);
-        this.changed = c.lock.newCondition();
+    }
+
+    /** The handler's thread: {@link H2Run}. */
+    @Override
+    public void run() {
+        c.dispatch.runHandler(this);
     }
 
     /** Wakes the handler if it waits in a body read or a write. Under the lock. */
     void wake() {
-        changed.signal();
+        if (changed != null) {
+            changed.signal();
+        }
+    }
+
+    /** Waits for {@link #wake()}. Under the lock, on the handler's thread. */
+    private void await() throws InterruptedException {
+        if (changed == null) {
+            changed = c.lock.newCondition();
+        }
+        changed.await();
     }
 
     // ---- ServerExchange: the request ----
@@ -133,6 +148,9 @@ final class H2Stream implements ServerExchange {
 
     @Override
     public InputStream body() {
+        if (body == null) {
+            body = new Body();
+        }
         return body;
     }
 
@@ -205,22 +223,27 @@ final class H2Stream implements ServerExchange {
         if (len > 0) {
             byte[] copy = new byte[len];
             System.arraycopy(b, off, copy, 0, len);
+            if (chunks == null) {
+                chunks = new ArrayDeque<>(4);
+            }
             chunks.addLast(copy);
             buffered += len;
-            changed.signal();
+            wake();
         }
     }
 
     /** The trailer fields, which end the request. Under the lock. */
     void trailers(Headers t) {
         trailers = t;
-        changed.signal();
+        wake();
     }
 
     /** Bytes received and not yet read: returned to the connection window when the stream goes. Under the lock. */
     int discardBody() {
         int n = buffered;
-        chunks.clear();
+        if (chunks != null) {
+            chunks.clear();
+        }
         chunkPos = 0;
         buffered = 0;
         return n;
@@ -286,7 +309,7 @@ final class H2Stream implements ServerExchange {
         readingSince = now;
         c.timers.waiting(now, false);
         try {
-            changed.await();
+            await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading the request body");
@@ -392,15 +415,16 @@ final class H2Stream implements ServerExchange {
                 outLen = 0;
             }
             endPending |= end;
-            c.writer.schedule(this);
+            c.writer.scheduleQuietly(this);
         } finally {
             c.lock.unlock();
         }
+        c.writer.writeNow(); // this thread writes it, unless a writer is at work already
     }
 
     private void awaitOutput() throws InterruptedIOException {
         try {
-            changed.await();
+            await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing the response");
@@ -425,7 +449,7 @@ final class H2Stream implements ServerExchange {
             pendingSince = 0;
         }
         chunk = null;
-        changed.signal();
+        wake();
     }
 
     /** Whether nothing of the handler's response has been handed to the writer: the server may still answer. */

@@ -17,18 +17,23 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The one thread that writes to an HTTP/2 connection's socket. Nobody else does: the reading thread must
- * never block on a peer that does not read (it would stop reading the WINDOW_UPDATEs that unblock us), and a
- * handler's thread may be interrupted at any time by a reset, which would close a socket it was writing to.
+ * Writes to an HTTP/2 connection's socket, one batch at a time, under a writer role that one thread holds at a
+ * time: a handler's thread that has just handed its response over writes it (and whatever else is ready) at
+ * once, without waking anyone; the connection's writer thread writes when nobody else does (control frames of
+ * the reading thread, streams whose window opened, the timer's answers). The reading thread never writes: it
+ * must never block on a peer that does not read, or it would stop reading the WINDOW_UPDATEs that unblock us.
+ * A handler that writes to the socket is never interrupted meanwhile (an interrupted virtual thread in a socket
+ * write closes the socket): a cancellation that comes then is delivered when its write is done
+ * ({@link #interrupt}).
  *
- * <p>Others hand work over under the connection's lock: control frames (SETTINGS, PING, WINDOW_UPDATE,
+ * <p>Work is handed over under the connection's lock: control frames (SETTINGS, PING, WINDOW_UPDATE,
  * RST_STREAM, GOAWAY) are serialized at once into a bounded buffer ({@value #MAX_CONTROL_FRAMES} frames: a peer
  * that never reads cannot grow it further, Go's bound), and a stream with something to send joins the ready
- * queue. The writer takes a batch under the lock: all queued control frames, then at most one frame from each
- * ready stream in turn (round robin, within the stream's and the connection's send windows), then releases the
- * lock, HPACK-encodes and writes the batch with one flush, and takes the lock again to tell the streams what
- * left. A stream whose window is closed leaves the queue until a WINDOW_UPDATE brings it back, so a slow stream
- * never holds up the others. Each batch's socket write is bounded by the write timeout.
+ * queue. The writer plans a batch under the lock: all queued control frames, then at most one frame from each
+ * ready stream in turn (round robin, within the stream's and the connection's send windows); then releases
+ * the lock, HPACK-encodes and writes the batch with one flush, and takes the lock again to tell the streams
+ * what left. A stream whose window is closed leaves the queue until a WINDOW_UPDATE brings it back, so a slow
+ * stream never holds up the others. Each batch's socket write is bounded by the write timeout.
  */
 final class H2Writer implements Runnable {
     /** The most control frames queued while the socket does not take them (Go's maxQueuedControlFrames). */
@@ -42,7 +47,7 @@ final class H2Writer implements Runnable {
     private final OutBuffer out;
     private final FrameWriter frames;
     private final HpackEncoder encoder = new HpackEncoder(4096);
-    private final Batch batch = new Batch(); // writer thread only
+    private final Batch batch = new Batch(); // whoever holds the writer role
 
     // ---- guarded by lock ----
     final FlowWindow sendWindow = new FlowWindow(0, Frame.DEFAULT_WINDOW); // the client's window for our DATA
@@ -58,6 +63,8 @@ final class H2Writer implements Runnable {
     private boolean streamsStopped;   // after a connection error: control frames only
     private boolean stopping;         // write what is queued, shut the output down, end
     private boolean ended;
+    private Thread writing;           // the thread in the writer role, null when none
+    private boolean interruptPending; // the writing handler was cancelled meanwhile: interrupt it when done
 
     H2Writer(H2Conn c) {
         this.c = c;
@@ -120,12 +127,20 @@ final class H2Writer implements Runnable {
         queued();
     }
 
-    /** A stream has something to send: joins the ready queue. */
+    /** A stream has something to send: joins the ready queue, and the writer thread is told. */
     void schedule(H2Stream s) {
         if (!s.inReady && !ended) {
             s.inReady = true;
             ready.addLast(s);
             work.signal();
+        }
+    }
+
+    /** As {@link #schedule}, for a caller that calls {@link #writeNow()} next: no thread needs waking. */
+    void scheduleQuietly(H2Stream s) {
+        if (!s.inReady && !ended) {
+            s.inReady = true;
+            ready.addLast(s);
         }
     }
 
@@ -159,13 +174,13 @@ final class H2Writer implements Runnable {
     /** Writes what is queued, shuts the output down (FIN) and ends. */
     void stop() {
         stopping = true;
-        work.signal();
+        work.signalAll();
     }
 
     /** The socket is gone: ends without writing. */
     void abandon() {
         ended = true;
-        work.signal();
+        work.signalAll();
     }
 
     /** Control frames queued and not yet taken by a batch (for tests and the queue bound). */
@@ -216,12 +231,87 @@ final class H2Writer implements Runnable {
         }
     }
 
-    // ---- the writer thread ----
+    /**
+     * Interrupts a handler's thread (a cancellation), or, when that thread is writing to the socket, as soon
+     * as its write is done. Under the lock.
+     */
+    void interrupt(Thread t) {
+        if (t == writing) {
+            interruptPending = true;
+        } else {
+            t.interrupt();
+        }
+    }
 
+    // ---- writing ----
+
+    /**
+     * Called by a handler's thread right after it handed work over (not under the lock): it writes the work
+     * itself when nobody holds the writer role, so no thread needs waking; otherwise the writer at work takes
+     * it. Failures end the connection; the handler learns of them from its stream.
+     */
+    void writeNow() {
+        lock.lock();
+        try {
+            if (writing != null || ended || (ready.isEmpty() && controlLen == 0)) {
+                return;
+            }
+            writing = Thread.currentThread();
+        } finally {
+            lock.unlock();
+        }
+        drain(HANDLER_BATCHES);
+    }
+
+    /** How many batches a handler's thread writes at most before the writer thread takes over the rest. */
+    private static final int HANDLER_BATCHES = 4;
+
+    /** The connection's writer thread: writes when nobody else does, until the connection ends. */
     @Override
     public void run() {
+        while (true) {
+            lock.lock();
+            try {
+                while (!ended && (writing != null || (!stopping && !hasWork()))) {
+                    work.awaitUninterruptibly(); // the writer thread is never interrupted: it only writes
+                }
+                if (ended) {
+                    return;
+                }
+                writing = Thread.currentThread();
+            } finally {
+                lock.unlock();
+            }
+            if (!drain(Integer.MAX_VALUE)) {
+                return;
+            }
+        }
+    }
+
+    private boolean hasWork() {
+        return controlLen > 0 || !ready.isEmpty();
+    }
+
+    /**
+     * Writes batches until nothing is left (or {@code batches} were written: a handler's thread does not write
+     * the others' responses for ever), in the writer role; then gives the role up. Returns false when the
+     * connection's output is done (stopped, or failed).
+     */
+    private boolean drain(int batches) {
         try {
-            while (takeBatch()) {
+            for (int n = 0; ; n++) {
+                lock.lock();
+                try {
+                    if (n == batches) {
+                        return release(); // the writer thread takes the rest
+                    }
+                    plan(batch);
+                    if (batch.isEmpty()) {
+                        return release();
+                    }
+                } finally {
+                    lock.unlock();
+                }
                 write(batch);
                 lock.lock();
                 try {
@@ -232,36 +322,45 @@ final class H2Writer implements Runnable {
                 batch.clear();
             }
         } catch (IOException e) {
+            failed();
             c.writeFailed(e);
+            return false;
         } catch (RuntimeException e) {
+            failed();
             c.writeFailed(new IOException("HTTP/2 writer failed", e));
             throw e;
         }
     }
 
-    /** Waits for work and plans the next batch under the lock; false when the writer should end. */
-    private boolean takeBatch() throws IOException {
+    /** Gives the writer role up with nothing left to write. Under the lock. Returns false when output is done. */
+    private boolean release() {
+        writing = null;
+        out.release(); // an idle connection holds no write buffer
+        if (interruptPending) {
+            interruptPending = false;
+            Thread.currentThread().interrupt(); // a cancellation that came while this handler wrote
+        }
+        if (stopping && !ended) {
+            ended = true;
+            conn.shutdownOutput(); // FIN after the last frame: the client sees the GOAWAY, then the end
+        }
+        work.signalAll(); // the writer thread, if work came while the role was taken
+        return !ended;
+    }
+
+    private void failed() {
         lock.lock();
         try {
-            while (!ended) {
-                plan(batch);
-                if (!batch.isEmpty()) {
-                    return true;
-                }
-                if (stopping) {
-                    ended = true;
-                    break;
-                }
-                out.release(); // an idle connection holds no write buffer
-                work.awaitUninterruptibly(); // the writer is never interrupted: it owns the socket's output
+            ended = true;
+            writing = null;
+            if (interruptPending) {
+                interruptPending = false;
+                Thread.currentThread().interrupt();
             }
+            work.signalAll();
         } finally {
             lock.unlock();
         }
-        if (stopping) {
-            conn.shutdownOutput(); // FIN after the last frame: the client sees the GOAWAY, then the end
-        }
-        return false;
     }
 
     private void plan(Batch b) {
@@ -273,10 +372,6 @@ final class H2Writer implements Runnable {
             controlLen = 0;
             controlFrames = 0;
         }
-        b.tableMin = tableMin;
-        b.tableLast = tableLast;
-        tableMin = -1;
-        tableLast = -1;
         b.maxFrame = peerMaxFrame;
         if (streamsStopped) {
             ready.clear();
@@ -287,6 +382,13 @@ final class H2Writer implements Runnable {
             H2Stream s = ready.pollFirst();
             s.inReady = false;
             budget -= s.plan(b, this);
+        }
+        if (b.size > 0 && tableLast >= 0) {
+            // A new table size applies from the next header block the encoder writes (RFC 7541 section 4.2).
+            b.tableMin = tableMin;
+            b.tableLast = tableLast;
+            tableMin = -1;
+            tableLast = -1;
         }
     }
 
@@ -328,26 +430,13 @@ final class H2Writer implements Runnable {
         if (wt > 0) {
             conn.setWriteDeadlineNanos(0);
         }
-        if (b.control != null && spareBack(b.control)) {
-            b.control = null;
-        }
     }
 
-    private boolean spareBack(byte[] used) {
-        lock.lock();
-        try {
-            if (spareControl == null && used.length <= 4096) {
-                spareControl = used;
-                return true;
-            }
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** After a batch went out: tells each stream what left. Under the lock. */
+    /** After a batch went out: tells each stream what left, keeps the control buffer for reuse. Under the lock. */
     private void written(Batch b) {
+        if (b.control != null && spareControl == null && b.control.length <= 4096) {
+            spareControl = b.control;
+        }
         for (int i = 0; i < b.size; i++) {
             b.streams[i].written(b.fields[i] != null, b.fields[i] == null ? b.len[i] : 0, b.end[i], b.interim[i]);
         }
