@@ -53,15 +53,14 @@ final class H2Conn {
     final H2Timers timers;
     final H2Dispatch dispatch;
     private final Condition handlersDone = lock.newCondition();
-    private final InBuffer in;
+    private final H2Input input;
     private final FrameReader reader;
-    private final H2Frames frames;
+    final H2Frames frames;
     private final long connStart;
     private final long headerLimit;       // the read-header limit, nanoseconds, 0 for none
     private Thread writerThread;
 
     // ---- guarded by lock ----
-    final FlowWindow recvWindow = new FlowWindow(0, Frame.DEFAULT_WINDOW); // ours, for the whole connection
     Settings peer = Settings.DEFAULTS;    // the client's settings
     boolean settingsAcked;                // the client applies ours
     boolean failed;                       // a GOAWAY for an error, or the socket's end: no new streams
@@ -69,7 +68,6 @@ final class H2Conn {
     private boolean quietEnd;             // the output is shut down after a graceful end: the end of input is expected
     private int goAwayLastId = -1;        // the last stream id of our final GOAWAY, -1 before
     private boolean announced;            // the first GOAWAY of a graceful shutdown went out
-    private boolean headerClock;          // the read deadline bounds a header block (reading thread)
 
     H2Conn(Server server, ServerConn owner, Conn conn, InBuffer sniffed, boolean tls, long connStart) {
         this.server = server;
@@ -86,49 +84,13 @@ final class H2Conn {
                 .with(Settings.INITIAL_WINDOW_SIZE, h2.initialStreamWindow())
                 .with(Settings.MAX_FRAME_SIZE, h2.maxFrameSize())
                 .with(Settings.MAX_HEADER_LIST_SIZE, maxHeaderListSize(cfg));
-        // Bytes the HTTP/1.1 probe read (the preface, perhaps more) move to a buffer that holds a whole frame.
-        int have = sniffed.available();
-        this.in = new InBuffer(this::readSocket, Math.max(4096, have), h2.maxFrameSize() + Frame.HEADER_LENGTH);
-        System.arraycopy(sniffed.buf, sniffed.pos, in.buf, 0, have);
-        in.lim = have;
-        sniffed.pos = sniffed.lim;
-        HpackDecoder decoder = new HpackDecoder(ours.maxHeaderListSize());
-        this.reader = FrameReader.forServer(in, decoder);
-        reader.maxFrameSize(h2.maxFrameSize());
-        // Cap the encoded bytes and the frames of one header block, even while it is discarded (CONTINUATION
-        // floods): the encoded block is never much larger than the decoded list it may become.
-        reader.headerBlockLimits((int) Math.min(1 << 20, Math.max(64 * 1024, 2 * ours.maxHeaderListSize())), 32);
+        this.input = new H2Input(this, sniffed, headerLimit);
+        this.reader = input.reader;
         this.limits = new H2Limits(h2);
         this.writer = new H2Writer(this);
         this.timers = new H2Timers(this);
         this.dispatch = new H2Dispatch(this);
         this.frames = new H2Frames(this);
-    }
-
-    /**
-     * Whether a cleartext connection starts with the HTTP/2 client preface (h2c with prior knowledge, RFC 9113
-     * section 3.3). Reads only while what arrived matches the preface: the first byte of an HTTP/1.1 request
-     * ("G", "P" followed by anything but "RI", ...) decides at once. What was read stays in {@code in} for
-     * whichever protocol it is. A failure or the read deadline ends the sniffing with false: HTTP/1.1's reading
-     * meets the same failure and answers it as it always has.
-     *
-     * @param deadline the read deadline of the first request's header, 0 for none
-     */
-    static boolean sniffPreface(Conn conn, InBuffer in, long deadline) {
-        conn.setReadDeadlineNanos(deadline);
-        try {
-            while (Frame.isPrefaceStart(in.buf, in.pos, in.available())) {
-                if (in.available() >= Frame.PREFACE_LENGTH) {
-                    return true;
-                }
-                if (in.fill() <= 0) {
-                    return false;
-                }
-            }
-            return false;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** SETTINGS_MAX_HEADER_LIST_SIZE from the HTTP/1.1 limits: as many bytes of fields, plus 32 per field. */
@@ -148,9 +110,9 @@ final class H2Conn {
             int extra = h2.connectionWindow() - Frame.DEFAULT_WINDOW;
             if (extra > 0) {
                 writer.windowUpdate(0, extra); // the connection window has no setting (section 6.9.2)
-                grow(recvWindow, extra);
+                frames.grow(extra);
             }
-            conn.setReadDeadlineNanos(headerLimit == 0 ? 0 : connStart + headerLimit);
+            input.prefaceDeadline(connStart);
         } finally {
             lock.unlock();
         }
@@ -203,43 +165,11 @@ final class H2Conn {
     private void clearPrefaceDeadline() {
         lock.lock();
         try {
-            if (!failed && !headerClock) {
-                conn.setReadDeadlineNanos(0);
-            }
+            input.prefaceRead();
             timers.startIdle(System.nanoTime());
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * The {@link InBuffer}'s source. While a header block is incomplete (a HEADERS or CONTINUATION frame
-     * only partly here, or a block waiting for its CONTINUATION), the read deadline bounds it: the
-     * read-header timeout, from the first time the reading waits for the rest of the block. HPACK state is
-     * shared by all streams, so a stalled block stalls the connection, and the connection is what ends.
-     */
-    private int readSocket(byte[] b, int off, int len) throws IOException {
-        boolean inBlock = reader.headerBlockStreamId() != 0 || partialHeaderFrame();
-        if (inBlock != headerClock && headerLimit > 0) {
-            lock.lock();
-            try {
-                headerClock = inBlock;
-                if (!failed) {
-                    conn.setReadDeadlineNanos(inBlock ? System.nanoTime() + headerLimit : 0);
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-        return conn.read(b, off, len);
-    }
-
-    private boolean partialHeaderFrame() {
-        if (in.available() < 4) {
-            return false;
-        }
-        int type = in.buf[in.pos + 3];
-        return type == Frame.HEADERS || type == Frame.CONTINUATION;
     }
 
     /** The read deadline passed: the preface or a header block did not arrive in time (read-header). */
@@ -469,41 +399,6 @@ final class H2Conn {
         conn.abort();
     }
 
-    // ---- flow control of what the client sends (section 6.9), under the lock ----
-
-    /** The handler read {@code n} body bytes: the client may send as many again. */
-    void consumed(H2Stream s, int n) {
-        if (!s.remoteClosed) {
-            int inc = s.recvWindow.release(n, h2.initialStreamWindow() / 2);
-            if (inc > 0) {
-                writer.windowUpdate(s.id, inc);
-            }
-        }
-        returnToConnection(n);
-    }
-
-    /** Padding of a DATA frame: window taken that nobody reads. */
-    void consumedPadding(H2Stream s, int n) {
-        if (n > 0) {
-            consumed(s, n);
-        }
-    }
-
-    /** Bytes the connection window counted that nobody will read (a stream gone, a body left unread). */
-    void returnToConnection(int n) {
-        if (n > 0 && !failed) {
-            int inc = recvWindow.release(n, h2.connectionWindow() / 2);
-            if (inc > 0) {
-                writer.windowUpdate(0, inc);
-            }
-        }
-    }
-
-    /** A stream's response waited for the client's window: counted once per wait. */
-    void stalled(boolean connectionWindow) {
-        metrics.h2Stall(connectionWindow);
-    }
-
     /** Our SETTINGS were acknowledged: the client applies them from now on. */
     void oursAcknowledged() {
         settingsAcked = true;
@@ -512,14 +407,6 @@ final class H2Conn {
     /** The connections-by-state gauge: active while a stream is held, idle otherwise. Under the lock. */
     void active(boolean active) {
         owner.enter(active ? ServerConn.ACTIVE : ServerConn.IDLE);
-    }
-
-    private static void grow(FlowWindow w, int n) {
-        try {
-            w.credit(n);
-        } catch (H2Exception impossible) {
-            throw new IllegalStateException(impossible);
-        }
     }
 
     /** Snapshot of the streams, for the timer. Under the lock. */

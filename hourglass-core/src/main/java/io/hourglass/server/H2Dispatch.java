@@ -105,7 +105,7 @@ final class H2Dispatch {
         c.active(true);
         s.phase = H2Stream.SENDING;
         c.metrics.h2Stream(-1, H2Stream.SENDING);
-        s.answer(status, message);
+        s.out.answer(status, message);
     }
 
     private void start(H2Stream s) {
@@ -173,7 +173,7 @@ final class H2Dispatch {
             s.countedClosed = true;
             open--;
         }
-        c.returnToConnection(s.discardBody());
+        c.frames.returnToConnection(s.discardBody());
         streams.remove(s.id);
         c.metrics.h2Stream(s.phase, -1);
         s.phase = H2Stream.DONE;
@@ -209,10 +209,10 @@ final class H2Dispatch {
             return;
         }
         s.reset = true;
-        if (s.sendError == null) {
-            s.sendError = new IOException("stream " + s.id + " was reset by the server: " + code);
+        if (s.out.error == null) {
+            s.out.error = new IOException("stream " + s.id + " was reset by the server: " + code);
         }
-        s.dropPending();
+        s.out.dropPending();
         c.writer.rstStream(s.id, code);
         c.metrics.h2Reset(false, code.code);
         remember(s.id);
@@ -263,8 +263,8 @@ final class H2Dispatch {
             s.resetByPeer = true;
             String why = "client reset the stream (" + ErrorCode.nameOf(code) + ")";
             s.recvError = new EOFException(why);
-            s.sendError = new EOFException(why);
-            s.dropPending();
+            s.out.error = new EOFException(why);
+            s.out.dropPending();
             closeBoth(s);
             cancel(s, why, true);
         }
@@ -328,8 +328,8 @@ final class H2Dispatch {
             if (!s.reset) {
                 s.reset = true;
                 s.recvError = new EOFException(why);
-                s.sendError = new EOFException(why);
-                s.dropPending();
+                s.out.error = new EOFException(why);
+                s.out.dropPending();
                 closeBoth(s);
             }
             cancel(s, why, clientGone && !s.countedGone);

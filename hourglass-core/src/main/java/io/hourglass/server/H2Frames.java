@@ -7,6 +7,7 @@ import static io.hourglass.internal.h2.ErrorCode.STREAM_CLOSED;
 import io.hourglass.http.Headers;
 import io.hourglass.internal.h2.ErrorCode;
 import io.hourglass.internal.h2.FieldList;
+import io.hourglass.internal.h2.FlowWindow;
 import io.hourglass.internal.h2.Frame;
 import io.hourglass.internal.h2.FrameListener;
 import io.hourglass.internal.h2.H2Exception;
@@ -27,10 +28,44 @@ import java.io.IOException;
 final class H2Frames implements FrameListener {
     private final H2Conn c;
     private final H2Dispatch d;
+    /** Our receive window for the whole connection; guarded by the connection's lock. */
+    private final FlowWindow recvWindow = new FlowWindow(0, Frame.DEFAULT_WINDOW);
 
     H2Frames(H2Conn c) {
         this.c = c;
         this.d = c.dispatch;
+    }
+
+    // ---- flow control of what the client sends (section 6.9), under the lock ----
+
+    /** The connection window grew by our WINDOW_UPDATE (the configured size, after the preface). */
+    void grow(int n) {
+        try {
+            recvWindow.credit(n);
+        } catch (H2Exception impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** The handler read {@code n} body bytes: the client may send as many again. */
+    void consumed(H2Stream s, int n) {
+        if (!s.remoteClosed) {
+            int inc = s.recvWindow.release(n, c.h2.initialStreamWindow() / 2);
+            if (inc > 0) {
+                c.writer.windowUpdate(s.id, inc);
+            }
+        }
+        returnToConnection(n);
+    }
+
+    /** Bytes the connection window counted that nobody will read (padding, a stream gone, a body left unread). */
+    void returnToConnection(int n) {
+        if (n > 0 && !c.failed) {
+            int inc = recvWindow.release(n, c.h2.connectionWindow() / 2);
+            if (inc > 0) {
+                c.writer.windowUpdate(0, inc);
+            }
+        }
     }
 
     /** After each frame: liveness. */
@@ -59,28 +94,29 @@ final class H2Frames implements FrameListener {
     public void onData(int id, byte[] buf, int off, int len, boolean endStream, int flowControlled) throws IOException {
         c.lock.lock();
         try {
-            c.recvWindow.receive(flowControlled); // counted even for a stream that is gone (section 6.9)
+            recvWindow.receive(flowControlled); // counted even for a stream that is gone (section 6.9)
             H2Stream s = d.get(id);
             if (s == null || s.remoteClosed) {
-                c.returnToConnection(flowControlled);
+                returnToConnection(flowControlled);
                 closedStreamData(id, s);
                 return;
             }
             s.recvWindow.receive(flowControlled);
-            // Padding takes window but is nobody's to read: it goes back at once.
-            c.consumedPadding(s, flowControlled - len);
+            if (flowControlled > len) {
+                consumed(s, flowControlled - len); // padding takes window but is nobody's to read
+            }
             if (len == 0 && !endStream) {
                 controlFrame(); // an empty DATA frame that ends nothing is work for nothing (Netty's limit is 2)
             }
             s.received += len;
             long declared = s.head == null ? -1 : s.head.contentLength();
             if (declared >= 0 && (s.received > declared || (endStream && s.received != declared))) {
-                c.returnToConnection(len);
+                returnToConnection(len);
                 throw H2Exception.stream(id, PROTOCOL_ERROR, "malformed request: DATA of " + s.received
                         + " bytes against content-length " + declared + " (section 8.1.1)");
             }
             if (s.phase == H2Stream.SENDING || s.reset) {
-                c.consumed(s, len); // the handler is gone: nobody reads it
+                consumed(s, len); // the handler is gone: nobody reads it
             } else {
                 s.data(buf, off, len);
             }
@@ -235,8 +271,8 @@ final class H2Frames implements FrameListener {
             int delta = now.initialWindowSize() - old.initialWindowSize();
             if (delta != 0) {
                 for (H2Stream s : d.table()) {
-                    s.sendWindow.applyInitialDelta(delta); // may go negative (section 6.9.2)
-                    s.windowOpened(c.writer);
+                    s.out.window.applyInitialDelta(delta); // may go negative (section 6.9.2)
+                    s.out.windowOpened(c.writer);
                 }
             }
             c.writer.settingsAck();
@@ -304,8 +340,8 @@ final class H2Frames implements FrameListener {
             if (s.reset) {
                 return;
             }
-            s.sendWindow.credit(increment); // a stream error FLOW_CONTROL_ERROR past 2^31-1
-            s.windowOpened(c.writer);
+            s.out.window.credit(increment); // a stream error FLOW_CONTROL_ERROR past 2^31-1
+            s.out.windowOpened(c.writer);
         } finally {
             c.lock.unlock();
         }

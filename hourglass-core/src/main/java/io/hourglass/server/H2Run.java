@@ -102,12 +102,12 @@ final class H2Run {
             if (s.reset) {
                 return;
             }
-            if (s.nothingSent()) {
+            if (s.out.nothingSent()) {
                 // Nothing of the handler's response left (at most its head waits for the writer): the error
                 // status replaces it, as for any other bad request.
                 res.abandon("handler failed");
-                s.dropStaged();
-                s.answer(status, message);
+                s.out.dropStaged();
+                s.out.answer(status, message);
             } else {
                 d.reset(s, ErrorCode.INTERNAL_ERROR); // the response had begun: the client must see it cut
             }
@@ -139,8 +139,8 @@ final class H2Run {
     void writeTimedOut(H2Stream s, boolean slowReader) {
         c.lock.lock();
         try {
-            if (!s.writeTimeoutCounted) {
-                s.writeTimeoutCounted = true;
+            if (!s.out.timeoutCounted) {
+                s.out.timeoutCounted = true;
                 c.server.timeout(Phase.WRITE, true);
                 if (slowReader) {
                     c.metrics.limit(ServerMetrics.Limit.SLOW_READER);
@@ -165,7 +165,7 @@ final class H2Run {
         c.server.timeout(Phase.HANDLER, true);
         c.metrics.cancelled(ServerMetrics.CancelReason.HANDLER_TIMEOUT);
         if (nothingCommitted && !s.reset) {
-            s.answer(503, "handler did not finish within " + limit);
+            s.out.answer(503, "handler did not finish within " + limit);
         } else {
             d.reset(s, ErrorCode.CANCEL); // the response had begun: a reset, never a body that looks complete
         }
@@ -177,8 +177,8 @@ final class H2Run {
 
     /** Counts a stream's response once it is done: the status whose HEADERS went out, if any. */
     void counted(H2Stream s) {
-        if (s.sentStatus != 0) {
-            c.metrics.responded(s.sentStatus, System.nanoTime() - s.startNanos);
+        if (s.out.sentStatus != 0) {
+            c.metrics.responded(s.out.sentStatus, System.nanoTime() - s.startNanos);
         }
     }
 }

@@ -1,49 +1,35 @@
 package io.hourglass.server;
 
 import io.hourglass.http.Headers;
-import io.hourglass.internal.h1.HttpDate;
-import io.hourglass.internal.h2.ErrorCode;
-import io.hourglass.internal.h2.FieldList;
 import io.hourglass.internal.h2.FlowWindow;
-import io.hourglass.internal.h2.H2Messages;
 import io.hourglass.internal.h2.H2RequestHead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 
 /**
- * One HTTP/2 stream of an {@link H2Conn}: its state (RFC 9113 section 5.1), the request body the client
- * sends (buffered within the stream's receive window, handed to the handler as it reads, which opens the
- * window again), and the response the handler writes (staged in a buffer of the handler's thread, handed to
- * the {@link H2Writer} a chunk at a time, under the client's flow control). It is the {@link ServerExchange}
+ * One HTTP/2 stream of an {@link H2Conn}: its state (RFC 9113 section 5.1), its deadlines, and the request
+ * body the client sends: buffered within the stream's receive window and handed to the handler as it reads,
+ * which opens the window again, so what the client sends is at most one receive window per stream (and one
+ * connection window for all streams). The response is its {@link H2Output}. It is the {@link ServerExchange}
  * of its request, so {@link Request} and {@link Response} work on it as on HTTP/1.1. The handler runs on its
- * own virtual thread ({@link H2Dispatch}).
+ * own virtual thread ({@link H2Run}).
  *
- * <p>Memory is bounded both ways: what the client sends is at most one receive window per stream (and one
- * connection window for all streams); what the handler writes is at most two chunks of {@value #CHUNK} bytes,
- * one staged and one handed over: a write waits while the previous chunk has not left (while the client's
- * window is closed), and that wait is bounded by the write timeout and the minimum response rate.
- *
- * <p>Fields are guarded by the connection's lock unless marked otherwise; the staging fields belong to the
- * handler's thread.
+ * <p>Fields are guarded by the connection's lock unless marked otherwise.
  */
 final class H2Stream implements ServerExchange, Runnable {
-    static final int CHUNK = 16 * 1024;
-    private static final byte[] EMPTY = new byte[0];
     /** Where a stream is in its life, for the streams gauge; NEW and DONE are outside the table. */
     static final int NEW = -1, QUEUED = 0, RUNNING = 1, SENDING = 2, DONE = 3;
-    private static final FieldList CONTINUE = new FieldList(1).add(":status", "100");
 
     final int id;
     final H2Conn c;
     final H2RequestHead head;
     final long startNanos;
     final FlowWindow recvWindow;      // ours: what the client may still send on this stream
-    final FlowWindow sendWindow;      // the client's: what we may still send
+    final H2Output out;               // the response
     private Condition changed;        // guarded by lock; made when the handler first waits for body or output
     private Body body;                // made on the handler's first body() call
     Request request;                  // set before the handler starts
@@ -56,10 +42,6 @@ final class H2Stream implements ServerExchange, Runnable {
     boolean localClosed;              // END_STREAM sent, or reset
     boolean reset;                    // RST_STREAM sent or received: nothing more goes out
     boolean resetByPeer;
-    boolean inReady;                  // in the writer's ready queue
-    boolean connBlocked;              // waiting for the connection's send window
-    boolean streamBlocked;            // waiting for this stream's send window
-    int sentStatus;                   // the final status whose HEADERS went out, 0 before
     boolean countedClosed;            // left the count of open streams
     boolean countedGone;              // its cancellation was counted
 
@@ -72,26 +54,6 @@ final class H2Stream implements ServerExchange, Runnable {
     IOException recvError;            // what body reads throw: a reset, a timeout
     private Headers trailers;
     boolean expectContinue;
-    private boolean continueAsked;    // a 100 Continue is pending or sent
-    private boolean interimSent;
-
-    // ---- response as handed to the writer (guarded by the lock) ----
-    private FieldList pendingHead;
-    private boolean headSent;
-    private byte[] chunk;             // the chunk being sent; the handler may not touch it until released
-    private int chunkLen, chunkPlanned, chunkWritten;
-    private byte[] spare;             // a released chunk array for the handler's next buffer
-    private boolean endPending;       // END_STREAM goes with the last of what is pending
-    private boolean endQueued;
-    IOException sendError;            // what writes throw: a reset, a write timeout
-    long sent;                        // DATA bytes written
-
-    // ---- response staging (the handler's thread) ----
-    private FieldList stagedHead;
-    private int stagedStatus;
-    private byte[] outBuf;
-    private int outLen;
-    private boolean handedOff;        // something of the handler's response went to the writer
 
     // ---- deadlines and rates (System.nanoTime() instants, 0 for none; written under the lock) ----
     volatile long handlerDeadline;    // volatile: read by the handler's thread (Request.deadline)
@@ -99,10 +61,7 @@ final class H2Stream implements ServerExchange, Runnable {
     volatile long writeDeadline;
     long readingSince;                // a body read waits since, 0 when none
     long readBlocked;                 // total time body reads waited
-    long pendingSince;                // a chunk of the response waits to leave since, 0 when none
-    long writeBlocked;                // total time chunks waited to leave
     boolean readRateViolated;
-    boolean writeTimeoutCounted;
 
     H2Stream(H2Conn c, int id, H2RequestHead head, long startNanos, int recvInitial, int sendInitial) {
         this.c = c;
@@ -110,7 +69,7 @@ final class H2Stream implements ServerExchange, Runnable {
         this.head = head;
         this.startNanos = startNanos;
         this.recvWindow = new FlowWindow(id, recvInitial);
-        this.sendWindow = new FlowWindow(id, sendInitial);
+        this.out = new H2Output(this, sendInitial);
     }
 
     /** The handler's thread: {@link H2Run}. */
@@ -127,7 +86,7 @@ final class H2Stream implements ServerExchange, Runnable {
     }
 
     /** Waits for {@link #wake()}. Under the lock, on the handler's thread. */
-    private void await() throws InterruptedException {
+    void awaitChange() throws InterruptedException {
         if (changed == null) {
             changed = c.lock.newCondition();
         }
@@ -278,7 +237,7 @@ final class H2Stream implements ServerExchange, Runnable {
                 }
                 int n = take(b, off, len);
                 delivered += n;
-                c.consumed(H2Stream.this, n);
+                c.frames.consumed(H2Stream.this, n);
                 return n;
             } finally {
                 c.lock.unlock();
@@ -298,9 +257,8 @@ final class H2Stream implements ServerExchange, Runnable {
 
     /** The first read of a body the client holds back for 100-continue sends the interim response. */
     private void askForBody() {
-        if (expectContinue && !continueAsked && !remoteClosed && !headSent && !reset) {
-            continueAsked = true; // RFC 9110 section 10.1.1; sent as HEADERS :status 100 (RFC 9113 section 8.1)
-            c.writer.schedule(this);
+        if (expectContinue && !remoteClosed) {
+            out.askForContinue();
         }
     }
 
@@ -309,7 +267,7 @@ final class H2Stream implements ServerExchange, Runnable {
         readingSince = now;
         c.timers.waiting(now, false);
         try {
-            await();
+            awaitChange();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading the request body");
@@ -340,248 +298,21 @@ final class H2Stream implements ServerExchange, Runnable {
 
     @Override
     public void commit(int status, Headers headers, long contentLength, boolean bodyless) {
-        FieldList f = new FieldList(headers.size() + 4);
-        H2Messages.serverResponseFields(status, headers, HttpDate.value(), contentLength, f);
-        stagedHead = f;
-        stagedStatus = status;
+        out.commit(status, headers, contentLength, bodyless);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        while (len > 0) {
-            if (outBuf == null) {
-                outBuf = new byte[Math.min(CHUNK, Math.max(len, 512))];
-            } else if (outLen == outBuf.length) {
-                if (outBuf.length < CHUNK) {
-                    outBuf = java.util.Arrays.copyOf(outBuf, Math.min(CHUNK, Math.max(outLen + len, 2 * outLen)));
-                } else {
-                    handOff(false); // a full chunk: to the writer; the next one fills the spare buffer
-                    continue;
-                }
-            }
-            int n = Math.min(len, outBuf.length - outLen);
-            System.arraycopy(b, off, outBuf, outLen, n);
-            outLen += n;
-            off += n;
-            len -= n;
-        }
+        out.write(b, off, len);
     }
 
     @Override
     public void flush() throws IOException {
-        if (stagedHead != null || outLen > 0) {
-            handOff(false);
-        }
+        out.flush();
     }
 
     @Override
     public void end(boolean complete) throws IOException {
-        if (!complete) {
-            // A body shorter than its content-length must not end with END_STREAM (a malformed message,
-            // RFC 9113 section 8.1.1): the reset shows the client it is incomplete.
-            c.lock.lock();
-            try {
-                c.dispatch.reset(this, ErrorCode.INTERNAL_ERROR);
-            } finally {
-                c.lock.unlock();
-            }
-            return;
-        }
-        handOff(true);
-    }
-
-    /**
-     * Hands what is staged (head, buffered body, and END_STREAM when {@code end}) to the writer. Waits first
-     * while the previous chunk has not left: that wait is the flow control a handler feels.
-     */
-    private void handOff(boolean end) throws IOException {
-        c.lock.lock();
-        try {
-            while (chunk != null && sendError == null) {
-                awaitOutput();
-            }
-            if (sendError != null) {
-                throw sendError;
-            }
-            handedOff = true;
-            if (stagedHead != null) {
-                pendingHead = stagedHead;
-                stagedHead = null;
-            }
-            if (outLen > 0) {
-                pending(outBuf, outLen);
-                outBuf = spare;
-                spare = null;
-                outLen = 0;
-            }
-            endPending |= end;
-            c.writer.scheduleQuietly(this);
-        } finally {
-            c.lock.unlock();
-        }
-        c.writer.writeNow(); // this thread writes it, unless a writer is at work already
-    }
-
-    private void awaitOutput() throws InterruptedIOException {
-        try {
-            await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while writing the response");
-        }
-    }
-
-    /** A chunk is handed to the writer: the time it waits to leave counts for the minimum response rate. */
-    private void pending(byte[] b, int len) {
-        chunk = b;
-        chunkLen = len;
-        chunkPlanned = 0;
-        chunkWritten = 0;
-        long now = System.nanoTime();
-        pendingSince = now;
-        c.timers.waiting(now, true);
-    }
-
-    /** The chunk has left (or was dropped): the handler may reuse its array. */
-    private void released() {
-        if (pendingSince != 0) {
-            writeBlocked += System.nanoTime() - pendingSince;
-            pendingSince = 0;
-        }
-        chunk = null;
-        wake();
-    }
-
-    /** Whether nothing of the handler's response has been handed to the writer: the server may still answer. */
-    boolean nothingHandedOff() {
-        return !handedOff;
-    }
-
-    /** Drops what the handler staged, for the server's own answer in its place. Handler's thread. */
-    void dropStaged() {
-        stagedHead = null;
-        outLen = 0;
-    }
-
-    /**
-     * The server's own response in place of the handler's (an error status, or the handler timeout's 503),
-     * when nothing of the handler's went out: a plain-text body with its length, and END_STREAM. Under the lock.
-     */
-    void answer(int status, String message) {
-        byte[] text = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        Headers h = new Headers(1);
-        h.add("Content-Type", "text/plain; charset=utf-8");
-        FieldList f = new FieldList(4);
-        H2Messages.serverResponseFields(status, h, HttpDate.value(), text.length, f);
-        pendingHead = f;
-        stagedStatus = status;
-        pending(text, text.length);
-        endPending = true;
-        handedOff = true;
-        c.writer.schedule(this);
-    }
-
-    /** Whether the writer has sent no byte of a response yet, so {@link #answer} may replace it. Under the lock. */
-    boolean nothingSent() {
-        return !headSent && chunkPlanned == 0;
-    }
-
-    /** Forgets what was handed to the writer and not sent (a reset). Under the lock. */
-    void dropPending() {
-        pendingHead = null;
-        if (chunk != null && chunkWritten == chunkPlanned) {
-            released(); // a chunk part of which is in the batch being written is released when it is written
-        }
-        endPending = false;
-        continueAsked = true;
-    }
-
-    // ---- the writer's side (under the lock) ----
-
-    /** Adds this stream's next frame(s) to the batch; returns the DATA bytes planned. */
-    int plan(H2Writer.Batch b, H2Writer w) {
-        if (reset) {
-            return 0;
-        }
-        if (continueAsked && !headSent && pendingHead == null && !interimSent) {
-            interimSent = true;
-            b.headers(this, CONTINUE, false, true);
-            return 0;
-        }
-        if (pendingHead != null) {
-            boolean endNow = endPending && chunk == null;
-            b.headers(this, pendingHead, endNow, false);
-            sentStatus = stagedStatus;
-            pendingHead = null;
-            headSent = true;
-            if (endNow) {
-                endQueued = true;
-                return 0;
-            }
-        }
-        if (!headSent) {
-            return 0; // nothing can go before the head
-        }
-        if (chunk != null && chunkPlanned < chunkLen) {
-            return planData(b, w);
-        }
-        if (endPending && !endQueued && chunk == null) {
-            b.data(this, EMPTY, 0, 0, true);
-            endQueued = true;
-        }
-        return 0;
-    }
-
-    private int planData(H2Writer.Batch b, H2Writer w) {
-        int n = Math.min(chunkLen - chunkPlanned, Math.min(w.maxFrame(), sendWindow.available()));
-        if (n <= 0) {
-            streamBlocked = true; // back on the client's WINDOW_UPDATE for this stream
-            c.stalled(false);
-            return 0;
-        }
-        n = Math.min(n, w.sendWindow.available());
-        if (n <= 0) {
-            w.blockedOnConnection(this);
-            c.stalled(true);
-            return 0;
-        }
-        sendWindow.take(n);
-        w.sendWindow.take(n);
-        boolean last = endPending && chunkPlanned + n == chunkLen;
-        b.data(this, chunk, chunkPlanned, n, last);
-        chunkPlanned += n;
-        if (last) {
-            endQueued = true;
-        } else if (chunkPlanned < chunkLen) {
-            w.schedule(this); // round robin: the rest after the other streams' frames
-        }
-        return n;
-    }
-
-    /** The client opened this stream's send window again. */
-    void windowOpened(H2Writer w) {
-        if (streamBlocked && sendWindow.available() > 0) {
-            streamBlocked = false;
-            w.schedule(this);
-        }
-    }
-
-    /** A frame of this stream went out (HEADERS when {@code headers}, else DATA of {@code n} bytes). */
-    void written(boolean headers, int n, boolean endStream, boolean interim) {
-        if (!headers && n > 0) {
-            sent += n;
-            chunkWritten += n;
-            if (chunkWritten == chunkLen && chunkPlanned == chunkLen) {
-                spare = chunk.length == CHUNK ? chunk : null; // the handler's next buffer, no allocation
-                released();
-            }
-        }
-        if (chunk != null && reset && chunkWritten == chunkPlanned) {
-            released(); // dropped by a reset while part of it was being written
-        }
-        if (endStream && !interim) {
-            localClosed = true;
-            c.dispatch.settle(this);
-        }
+        out.end(complete);
     }
 }

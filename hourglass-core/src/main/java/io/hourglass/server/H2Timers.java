@@ -208,9 +208,9 @@ final class H2Timers {
 
     private void writeTimedOut(H2Stream s, long now) {
         s.writeDeadline = 0;
-        boolean waiting = s.pendingSince != 0;
-        if (s.sendError == null) {
-            s.sendError = new DeadlineExceededException(DeadlineExceededException.Op.WRITE, c.conn.id());
+        boolean waiting = s.out.pendingSince != 0;
+        if (s.out.error == null) {
+            s.out.error = new DeadlineExceededException(DeadlineExceededException.Op.WRITE, c.conn.id());
         }
         c.dispatch.writeTimeout(s, waiting);
     }
@@ -238,16 +238,16 @@ final class H2Timers {
 
     /** The minimum response rate: only time a chunk of the response waited to leave counts. */
     private long responseRate(H2Stream s, long now) {
-        if (responseRate == 0 || s.localClosed || s.sendError != null) {
+        if (responseRate == 0 || s.localClosed || s.out.error != null) {
             return 0;
         }
-        long since = s.pendingSince;
-        long blocked = s.writeBlocked + (since == 0 ? 0 : now - since);
+        long since = s.out.pendingSince;
+        long blocked = s.out.writeBlocked + (since == 0 ? 0 : now - since);
         if (blocked == 0) {
             return 0;
         }
-        if (blocked > responseGrace && s.sent < (double) responseRate * blocked / 1e9) {
-            s.sendError = timeout(Phase.WRITE, c.h2.minResponseGrace(), blocked, s,
+        if (blocked > responseGrace && s.out.sent < (double) responseRate * blocked / 1e9) {
+            s.out.error = timeout(Phase.WRITE, c.h2.minResponseGrace(), blocked, s,
                     "less than " + responseRate + " bytes/s of response taken by the client, ");
             c.dispatch.writeTimeout(s, true);
             return 0;

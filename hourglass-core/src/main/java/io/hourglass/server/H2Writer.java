@@ -2,9 +2,8 @@ package io.hourglass.server;
 
 import io.hourglass.internal.h1.OutBuffer;
 import io.hourglass.internal.h2.ErrorCode;
-import io.hourglass.internal.h2.FieldList;
-import io.hourglass.internal.h2.Frame;
 import io.hourglass.internal.h2.FlowWindow;
+import io.hourglass.internal.h2.Frame;
 import io.hourglass.internal.h2.FrameWriter;
 import io.hourglass.internal.h2.HpackEncoder;
 import io.hourglass.internal.h2.Settings;
@@ -12,7 +11,6 @@ import io.hourglass.net.Conn;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -26,19 +24,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * write closes the socket): a cancellation that comes then is delivered when its write is done
  * ({@link #interrupt}).
  *
- * <p>Work is handed over under the connection's lock: control frames (SETTINGS, PING, WINDOW_UPDATE,
- * RST_STREAM, GOAWAY) are serialized at once into a bounded buffer ({@value #MAX_CONTROL_FRAMES} frames: a peer
- * that never reads cannot grow it further, Go's bound), and a stream with something to send joins the ready
- * queue. The writer plans a batch under the lock: all queued control frames, then at most one frame from each
- * ready stream in turn (round robin, within the stream's and the connection's send windows); then releases
- * the lock, HPACK-encodes and writes the batch with one flush, and takes the lock again to tell the streams
- * what left. A stream whose window is closed leaves the queue until a WINDOW_UPDATE brings it back, so a slow
- * stream never holds up the others. Each batch's socket write is bounded by the write timeout.
+ * <p>Work is handed over under the connection's lock: control frames go to the bounded {@link H2ControlQueue},
+ * and a stream with something to send joins the ready queue. The writer plans an {@link H2Batch} under the
+ * lock: all queued control frames, then at most one frame from each ready stream in turn (round robin, within
+ * the stream's and the connection's send windows); then releases the lock, HPACK-encodes and writes the batch
+ * with one flush, and takes the lock again to tell the streams what left. A stream whose window is closed
+ * leaves the queue until a WINDOW_UPDATE brings it back, so a slow stream never holds up the others. Each
+ * batch's socket write is bounded by the write timeout.
  */
 final class H2Writer implements Runnable {
-    /** The most control frames queued while the socket does not take them (Go's maxQueuedControlFrames). */
-    static final int MAX_CONTROL_FRAMES = 10_000;
     private static final int BATCH_BYTES = 64 * 1024; // DATA per batch: control frames are never held up long
+    /** How many batches a handler's thread writes at most before the writer thread takes over the rest. */
+    private static final int HANDLER_BATCHES = 4;
 
     private final H2Conn c;
     private final ReentrantLock lock;
@@ -47,19 +44,16 @@ final class H2Writer implements Runnable {
     private final OutBuffer out;
     private final FrameWriter frames;
     private final HpackEncoder encoder = new HpackEncoder(4096);
-    private final Batch batch = new Batch(); // whoever holds the writer role
+    private final H2Batch batch = new H2Batch(); // whoever holds the writer role
 
     // ---- guarded by lock ----
     final FlowWindow sendWindow = new FlowWindow(0, Frame.DEFAULT_WINDOW); // the client's window for our DATA
-    private byte[] control = new byte[128];
-    private int controlLen;
-    private int controlFrames;
-    private byte[] spareControl;
-    private final ArrayDeque<H2Stream> ready = new ArrayDeque<>();
-    private final ArrayList<H2Stream> connBlocked = new ArrayList<>(); // waiting for the connection window
+    private final H2ControlQueue control = new H2ControlQueue();
+    private final ArrayDeque<H2Output> ready = new ArrayDeque<>();
+    private final ArrayList<H2Output> connBlocked = new ArrayList<>(); // waiting for the connection window
     private int peerMaxFrame = Frame.DEFAULT_MAX_FRAME_SIZE;
     private long tableMin = -1;       // SETTINGS_HEADER_TABLE_SIZE news for the encoder: the smallest and the
-    private long tableLast = -1;      // last value since the last batch, -1 when none (RFC 7541 section 4.2)
+    private long tableLast = -1;      // last value since the last header block, -1 when none (RFC 7541 section 4.2)
     private boolean streamsStopped;   // after a connection error: control frames only
     private boolean stopping;         // write what is queued, shut the output down, end
     private boolean ended;
@@ -78,70 +72,68 @@ final class H2Writer implements Runnable {
     // ---- handing work over (callers hold the lock) ----
 
     void settings(Settings s) {
-        int n = 0;
-        for (int id = 1; id <= 6; id++) {
-            n += s.value(id) != Settings.DEFAULTS.value(id) ? 1 : 0;
-        }
-        header(6 * n, Frame.SETTINGS, 0, 0);
-        for (int id = 1; id <= 6; id++) {
-            long v = s.value(id);
-            if (v != Settings.DEFAULTS.value(id)) {
-                put16(id);
-                put32((int) v);
-            }
-        }
-        queued();
+        queued(control.settings(s));
     }
 
     void settingsAck() {
-        header(0, Frame.SETTINGS, Frame.FLAG_ACK, 0);
-        queued();
+        queued(control.settingsAck());
     }
 
     void ping(long data, boolean ack) {
-        header(8, Frame.PING, ack ? Frame.FLAG_ACK : 0, 0);
-        put32((int) (data >>> 32));
-        put32((int) data);
-        queued();
+        queued(control.ping(data, ack));
     }
 
     void windowUpdate(int streamId, int increment) {
-        header(4, Frame.WINDOW_UPDATE, 0, streamId);
-        put32(increment);
-        queued();
+        queued(control.windowUpdate(streamId, increment));
     }
 
     void rstStream(int streamId, ErrorCode code) {
-        header(4, Frame.RST_STREAM, 0, streamId);
-        put32(code.code);
-        queued();
+        queued(control.rstStream(streamId, code));
     }
 
     void goAway(int lastStreamId, ErrorCode code, byte[] debug) {
-        header(8 + debug.length, Frame.GOAWAY, 0, 0);
-        put32(lastStreamId);
-        put32(code.code);
-        room(debug.length);
-        System.arraycopy(debug, 0, control, controlLen, debug.length);
-        controlLen += debug.length;
-        queued();
+        queued(control.goAway(lastStreamId, code, debug));
+    }
+
+    private void queued(boolean withinBound) {
+        if (!withinBound) {
+            c.controlQueueOverflow(); // the peer does not read: nothing more can reach it anyway
+        }
+        work.signal();
     }
 
     /** A stream has something to send: joins the ready queue, and the writer thread is told. */
-    void schedule(H2Stream s) {
-        if (!s.inReady && !ended) {
-            s.inReady = true;
-            ready.addLast(s);
+    void schedule(H2Output o) {
+        if (!o.inReady && !ended) {
+            o.inReady = true;
+            ready.addLast(o);
             work.signal();
         }
     }
 
     /** As {@link #schedule}, for a caller that calls {@link #writeNow()} next: no thread needs waking. */
-    void scheduleQuietly(H2Stream s) {
-        if (!s.inReady && !ended) {
-            s.inReady = true;
-            ready.addLast(s);
+    void scheduleQuietly(H2Output o) {
+        if (!o.inReady && !ended) {
+            o.inReady = true;
+            ready.addLast(o);
         }
+    }
+
+    /** For {@link H2Output#plan}: out of connection window; back when the client opens it. */
+    void blockedOnConnection(H2Output o) {
+        if (!o.connBlocked) {
+            o.connBlocked = true;
+            connBlocked.add(o);
+        }
+    }
+
+    /** The connection's send window grew: the streams that waited for it may send again. */
+    void connectionWindowOpened() {
+        for (H2Output o : connBlocked) {
+            o.connBlocked = false;
+            schedule(o);
+        }
+        connBlocked.clear();
     }
 
     /**
@@ -156,13 +148,8 @@ final class H2Writer implements Runnable {
         }
     }
 
-    /** The connection's send window grew: the streams that waited for it may send again. */
-    void connectionWindowOpened() {
-        for (H2Stream s : connBlocked) {
-            s.connBlocked = false;
-            schedule(s);
-        }
-        connBlocked.clear();
+    int maxFrame() {
+        return peerMaxFrame;
     }
 
     /** After a connection error: no more stream frames, only what is queued (the GOAWAY), then the end. */
@@ -183,52 +170,9 @@ final class H2Writer implements Runnable {
         work.signalAll();
     }
 
-    /** Control frames queued and not yet taken by a batch (for tests and the queue bound). */
+    /** Control frames queued and not yet written (for tests). */
     int queuedControlFrames() {
-        return controlFrames;
-    }
-
-    private void queued() {
-        if (++controlFrames > MAX_CONTROL_FRAMES) {
-            c.controlQueueOverflow(); // the peer does not read: nothing more can reach it anyway
-        }
-        work.signal();
-    }
-
-    private void header(int length, int type, int flags, int streamId) {
-        room(Frame.HEADER_LENGTH + 8);
-        byte[] b = control;
-        int p = controlLen;
-        b[p] = (byte) (length >>> 16);
-        b[p + 1] = (byte) (length >>> 8);
-        b[p + 2] = (byte) length;
-        b[p + 3] = (byte) type;
-        b[p + 4] = (byte) flags;
-        controlLen = p + 5;
-        put32(streamId);
-    }
-
-    private void put16(int v) {
-        room(2);
-        control[controlLen++] = (byte) (v >>> 8);
-        control[controlLen++] = (byte) v;
-    }
-
-    private void put32(int v) {
-        room(4);
-        byte[] b = control;
-        int p = controlLen;
-        b[p] = (byte) (v >>> 24);
-        b[p + 1] = (byte) (v >>> 16);
-        b[p + 2] = (byte) (v >>> 8);
-        b[p + 3] = (byte) v;
-        controlLen = p + 4;
-    }
-
-    private void room(int n) {
-        if (control.length - controlLen < n) {
-            control = Arrays.copyOf(control, Math.max(controlLen + n, 2 * control.length));
-        }
+        return control.frames();
     }
 
     /**
@@ -253,7 +197,7 @@ final class H2Writer implements Runnable {
     void writeNow() {
         lock.lock();
         try {
-            if (writing != null || ended || (ready.isEmpty() && controlLen == 0)) {
+            if (writing != null || ended || (ready.isEmpty() && control.isEmpty())) {
                 return;
             }
             writing = Thread.currentThread();
@@ -263,16 +207,13 @@ final class H2Writer implements Runnable {
         drain(HANDLER_BATCHES);
     }
 
-    /** How many batches a handler's thread writes at most before the writer thread takes over the rest. */
-    private static final int HANDLER_BATCHES = 4;
-
     /** The connection's writer thread: writes when nobody else does, until the connection ends. */
     @Override
     public void run() {
         while (true) {
             lock.lock();
             try {
-                while (!ended && (writing != null || (!stopping && !hasWork()))) {
+                while (!ended && (writing != null || (!stopping && ready.isEmpty() && control.isEmpty()))) {
                     work.awaitUninterruptibly(); // the writer thread is never interrupted: it only writes
                 }
                 if (ended) {
@@ -286,10 +227,6 @@ final class H2Writer implements Runnable {
                 return;
             }
         }
-    }
-
-    private boolean hasWork() {
-        return controlLen > 0 || !ready.isEmpty();
     }
 
     /**
@@ -340,7 +277,7 @@ final class H2Writer implements Runnable {
             interruptPending = false;
             Thread.currentThread().interrupt(); // a cancellation that came while this handler wrote
         }
-        if (stopping && !ended) {
+        if (stopping && !ended && control.isEmpty() && (ready.isEmpty() || streamsStopped)) {
             ended = true;
             conn.shutdownOutput(); // FIN after the last frame: the client sees the GOAWAY, then the end
         }
@@ -363,14 +300,12 @@ final class H2Writer implements Runnable {
         }
     }
 
-    private void plan(Batch b) {
-        if (controlLen > 0) {
-            b.control = control;
-            b.controlLen = controlLen;
-            control = spareControl != null ? spareControl : new byte[128];
-            spareControl = null;
-            controlLen = 0;
-            controlFrames = 0;
+    /** Takes the next batch: the control frames, then one frame of each ready stream in turn. Under the lock. */
+    private void plan(H2Batch b) {
+        byte[] queued = control.take();
+        if (queued != null) {
+            b.control = queued;
+            b.controlLen = control.takenLength();
         }
         b.maxFrame = peerMaxFrame;
         if (streamsStopped) {
@@ -379,9 +314,9 @@ final class H2Writer implements Runnable {
         }
         int budget = BATCH_BYTES;
         for (int n = ready.size(); n > 0 && budget > 0; n--) {
-            H2Stream s = ready.pollFirst();
-            s.inReady = false;
-            budget -= s.plan(b, this);
+            H2Output o = ready.pollFirst();
+            o.inReady = false;
+            budget -= o.plan(b, this);
         }
         if (b.size > 0 && tableLast >= 0) {
             // A new table size applies from the next header block the encoder writes (RFC 7541 section 4.2).
@@ -392,19 +327,7 @@ final class H2Writer implements Runnable {
         }
     }
 
-    /** For {@link H2Stream#plan}: the stream is out of stream window; it comes back on a WINDOW_UPDATE. */
-    void blockedOnConnection(H2Stream s) {
-        if (!s.connBlocked) {
-            s.connBlocked = true;
-            connBlocked.add(s);
-        }
-    }
-
-    int maxFrame() {
-        return peerMaxFrame;
-    }
-
-    private void write(Batch b) throws IOException {
+    private void write(H2Batch b) throws IOException {
         long wt = c.cfg.writeTimeout().toNanos();
         if (wt > 0) {
             conn.setWriteDeadlineNanos(System.nanoTime() + wt);
@@ -418,11 +341,11 @@ final class H2Writer implements Runnable {
             out.write(b.control, 0, b.controlLen);
         }
         for (int i = 0; i < b.size; i++) {
-            H2Stream s = b.streams[i];
+            int id = b.streams[i].id;
             if (b.fields[i] != null) {
-                frames.writeHeaders(s.id, encoder, b.fields[i], b.end[i]);
+                frames.writeHeaders(id, encoder, b.fields[i], b.end[i]);
             } else {
-                frames.writeData(s.id, b.data[i], b.off[i], b.len[i], b.end[i]);
+                frames.writeData(id, b.data[i], b.off[i], b.len[i], b.end[i]);
             }
         }
         out.flush();
@@ -432,80 +355,17 @@ final class H2Writer implements Runnable {
         }
     }
 
-    /** After a batch went out: tells each stream what left, keeps the control buffer for reuse. Under the lock. */
-    private void written(Batch b) {
-        if (b.control != null && spareControl == null && b.control.length <= 4096) {
-            spareControl = b.control;
+    /** After a batch went out: tells each stream what left, keeps the control array for reuse. Under the lock. */
+    private void written(H2Batch b) {
+        if (b.control != null) {
+            control.giveBack(b.control);
         }
         for (int i = 0; i < b.size; i++) {
-            b.streams[i].written(b.fields[i] != null, b.fields[i] == null ? b.len[i] : 0, b.end[i], b.interim[i]);
+            b.streams[i].out.written(b.fields[i] != null, b.fields[i] == null ? b.len[i] : 0, b.end[i], b.interim[i]);
         }
     }
 
     private void sink(byte[] b, int off, int len) throws IOException {
         conn.write(b, off, len);
-    }
-
-    /** The frames of one write: control bytes, then stream frames in order. Reused; writer thread only. */
-    static final class Batch {
-        byte[] control;
-        int controlLen;
-        long tableMin = -1;
-        long tableLast = -1;
-        int maxFrame;
-        int size;
-        H2Stream[] streams = new H2Stream[16];
-        FieldList[] fields = new FieldList[16];   // HEADERS when not null, else DATA
-        byte[][] data = new byte[16][];
-        int[] off = new int[16];
-        int[] len = new int[16];
-        boolean[] end = new boolean[16];
-        boolean[] interim = new boolean[16];      // a 1xx HEADERS (100 Continue)
-
-        boolean isEmpty() {
-            return controlLen == 0 && size == 0;
-        }
-
-        void headers(H2Stream s, FieldList f, boolean endStream, boolean isInterim) {
-            int i = next(s);
-            fields[i] = f;
-            end[i] = endStream;
-            interim[i] = isInterim;
-        }
-
-        void data(H2Stream s, byte[] b, int o, int n, boolean endStream) {
-            int i = next(s);
-            data[i] = b;
-            off[i] = o;
-            len[i] = n;
-            end[i] = endStream;
-        }
-
-        private int next(H2Stream s) {
-            if (size == streams.length) {
-                int n = size * 2;
-                streams = Arrays.copyOf(streams, n);
-                fields = Arrays.copyOf(fields, n);
-                data = Arrays.copyOf(data, n);
-                off = Arrays.copyOf(off, n);
-                len = Arrays.copyOf(len, n);
-                end = Arrays.copyOf(end, n);
-                interim = Arrays.copyOf(interim, n);
-            }
-            streams[size] = s;
-            return size++;
-        }
-
-        void clear() {
-            Arrays.fill(streams, 0, size, null);
-            Arrays.fill(fields, 0, size, null);
-            Arrays.fill(data, 0, size, null);
-            Arrays.fill(interim, 0, size, false);
-            size = 0;
-            controlLen = 0;
-            control = null;
-            tableMin = -1;
-            tableLast = -1;
-        }
     }
 }

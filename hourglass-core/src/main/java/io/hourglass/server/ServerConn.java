@@ -174,7 +174,7 @@ final class ServerConn implements Runnable {
         }
         long start = System.nanoTime();
         boolean tls = conn.isTls();
-        if (tls ? !"h2".equals(((SSLSocket) conn.socket()).getApplicationProtocol()) : !H2Conn.sniffPreface(conn, in,
+        if (tls ? !"h2".equals(((SSLSocket) conn.socket()).getApplicationProtocol()) : !H2Input.sniffPreface(conn, in,
                 headerLimit.isZero() ? 0 : start + headerLimit.toNanos())) {
             return false;
         }
