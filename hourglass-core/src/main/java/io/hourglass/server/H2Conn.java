@@ -272,21 +272,7 @@ final class H2Conn {
             lock.unlock();
         }
         if (!conn.isClosed() && !peerLeft && !conn.readExpired()) {
-            if (conn.readDeadlineNanos() == 0) {
-                conn.setReadDeadlineNanos(System.nanoTime() + LINGER);
-            }
-            byte[] scratch = new byte[4096];
-            try {
-                for (int budget = 256 * 1024; budget > 0; ) {
-                    int n = conn.read(scratch, 0, scratch.length);
-                    if (n < 0) {
-                        break;
-                    }
-                    budget -= n;
-                }
-            } catch (IOException ignored) {
-                // deadline or reset: done lingering
-            }
+            linger();
         }
         lock.lock();
         try {
@@ -308,6 +294,22 @@ final class H2Conn {
             writer.abandon(); // a client that does not read in time gets the close without the rest
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Reads and drops what the client still sends, 256 KiB at most, until its end or the linger deadline. */
+    private void linger() {
+        if (conn.readDeadlineNanos() == 0) {
+            conn.setReadDeadlineNanos(System.nanoTime() + LINGER);
+        }
+        byte[] scratch = new byte[4096];
+        try {
+            int n = 0;
+            for (int budget = 256 * 1024; budget > 0 && n >= 0; budget -= n) {
+                n = conn.read(scratch, 0, scratch.length);
+            }
+        } catch (IOException ignored) {
+            // deadline or reset: done lingering
         }
     }
 

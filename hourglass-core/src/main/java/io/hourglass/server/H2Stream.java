@@ -56,9 +56,9 @@ final class H2Stream implements ServerExchange, Runnable {
     boolean expectContinue;
 
     // ---- deadlines and rates (System.nanoTime() instants, 0 for none; written under the lock) ----
-    volatile long handlerDeadline;    // volatile: read by the handler's thread (Request.deadline)
-    volatile long readDeadline;
-    volatile long writeDeadline;
+    volatile long handlerDeadline;    // volatile: the handler's thread reads it without the lock (Request.deadline)
+    long readDeadline;                // guarded by the lock
+    volatile long writeDeadline;      // volatile: read without the lock (Request.deadline, the static files' rate)
     long readingSince;                // a body read waits since, 0 when none
     long readBlocked;                 // total time body reads waited
     boolean readRateViolated;

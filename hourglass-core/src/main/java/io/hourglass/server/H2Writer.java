@@ -59,6 +59,7 @@ final class H2Writer implements Runnable {
     private boolean ended;
     private Thread writing;           // the thread in the writer role, null when none
     private boolean interruptPending; // the writing handler was cancelled meanwhile: interrupt it when done
+    private boolean outputDone;       // what the last release found: the output ended (read by the releasing thread)
 
     H2Writer(H2Conn c) {
         this.c = c;
@@ -236,19 +237,7 @@ final class H2Writer implements Runnable {
      */
     private boolean drain(int batches) {
         try {
-            for (int n = 0; ; n++) {
-                lock.lock();
-                try {
-                    if (n == batches) {
-                        return release(); // the writer thread takes the rest
-                    }
-                    plan(batch);
-                    if (batch.isEmpty()) {
-                        return release();
-                    }
-                } finally {
-                    lock.unlock();
-                }
+            for (int n = 0; planned(n < batches); n++) {
                 write(batch);
                 lock.lock();
                 try {
@@ -258,6 +247,7 @@ final class H2Writer implements Runnable {
                 }
                 batch.clear();
             }
+            return !outputDone;
         } catch (IOException e) {
             failed();
             c.writeFailed(e);
@@ -266,6 +256,26 @@ final class H2Writer implements Runnable {
             failed();
             c.writeFailed(new IOException("HTTP/2 writer failed", e));
             throw e;
+        }
+    }
+
+    /**
+     * Plans the next batch when {@code more} batches may be written; otherwise, or when there is nothing to
+     * write, gives the role up (the writer thread takes what is left) and returns false.
+     */
+    private boolean planned(boolean more) {
+        lock.lock();
+        try {
+            if (more) {
+                plan(batch);
+                if (!batch.isEmpty()) {
+                    return true;
+                }
+            }
+            release();
+            return false;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -282,6 +292,7 @@ final class H2Writer implements Runnable {
             conn.shutdownOutput(); // FIN after the last frame: the client sees the GOAWAY, then the end
         }
         work.signalAll(); // the writer thread, if work came while the role was taken
+        outputDone = ended;
         return !ended;
     }
 

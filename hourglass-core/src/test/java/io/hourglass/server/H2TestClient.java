@@ -70,6 +70,7 @@ final class H2TestClient implements AutoCloseable {
     final FrameWriter w;
     final HpackEncoder encoder = new HpackEncoder(4096);
     private final LinkedBlockingQueue<Ev> events = new LinkedBlockingQueue<>();
+    private final java.util.ArrayDeque<Ev> stash = new java.util.ArrayDeque<>(); // set aside; the test's thread only
     private volatile boolean autoWindow;
     Settings serverSettings = Settings.DEFAULTS;
 
@@ -314,12 +315,12 @@ final class H2TestClient implements AutoCloseable {
     }
 
     Ev next(Duration timeout) throws InterruptedException {
-        Ev e = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Ev e = stash.isEmpty() ? events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS) : stash.pollFirst();
         if (e == null) {
             throw new AssertionError("no frame from the server within " + timeout);
         }
         if (e.type == CLOSED) {
-            events.add(e); // stays closed
+            stash.addFirst(e); // stays closed
         }
         return e;
     }
@@ -383,10 +384,11 @@ final class H2TestClient implements AutoCloseable {
                 }
             }
         } finally {
-            List<Ev> rest = new ArrayList<>();
-            events.drainTo(rest);
-            events.addAll(others);
-            events.addAll(rest);
+            // What was set aside comes first again, in the order it arrived (the reading thread may be adding
+            // to the queue meanwhile: the stash keeps the two apart).
+            for (int i = others.size() - 1; i >= 0; i--) {
+                stash.addFirst(others.get(i));
+            }
         }
     }
 
@@ -404,9 +406,10 @@ final class H2TestClient implements AutoCloseable {
     boolean closedWithin(Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
-            Ev e = events.poll(Math.max(1, (end - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+            Ev e = stash.isEmpty() ? events.poll(Math.max(1, (end - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS)
+                    : stash.pollFirst();
             if (e != null && e.type == CLOSED) {
-                events.add(e);
+                stash.addFirst(e);
                 return true;
             }
         }
