@@ -147,6 +147,17 @@ final class ServerMetrics {
         h2Resets = registry.counter(H2_RESETS, "HTTP/2 streams reset (RST_STREAM), by the side that reset them "
                 + "(client or server) and error code.", "side", "code");
         h2GoAways = registry.counter(H2_GOAWAYS, "HTTP/2 GOAWAY frames the server sent, by error code.", "code");
+        // The codes seen most exist from the start (at 0); the others appear with their first event.
+        for (ErrorCode code : new ErrorCode[] {ErrorCode.NO_ERROR, ErrorCode.CANCEL}) {
+            h2Reset(true, code.code, 0);
+        }
+        for (ErrorCode code : new ErrorCode[] {ErrorCode.NO_ERROR, ErrorCode.CANCEL, ErrorCode.PROTOCOL_ERROR,
+            ErrorCode.REFUSED_STREAM}) {
+            h2Reset(false, code.code, 0);
+        }
+        for (ErrorCode code : new ErrorCode[] {ErrorCode.NO_ERROR, ErrorCode.PROTOCOL_ERROR, ErrorCode.ENHANCE_YOUR_CALM}) {
+            goAwayChild(code);
+        }
         Counter stalls = registry.counter(H2_STALLS, "HTTP/2 responses that had to wait for the client's "
                 + "flow-control window, by window (stream or connection).", "window");
         h2Stalls = new Counter.Child[] {stalls.labels("stream"), stalls.labels("connection")};
@@ -207,6 +218,10 @@ final class ServerMetrics {
 
     /** A stream was reset by the client ({@code byPeer}) or by the server, with the wire's error code. */
     void h2Reset(boolean byPeer, int code) {
+        h2Reset(byPeer, code, 1);
+    }
+
+    private void h2Reset(boolean byPeer, int code, int n) {
         Counter.Child[] children = byPeer ? h2ResetsByPeer : h2ResetsByServer;
         int i = code >= 0 && code < ErrorCode.values().length ? code : children.length - 1;
         Counter.Child c = children[i];
@@ -217,17 +232,21 @@ final class ServerMetrics {
             c = h2Resets.labels(byPeer ? "client" : "server", label);
             children[i] = c;
         }
-        c.inc();
+        c.add(n);
     }
 
     /** The server sent GOAWAY with {@code code}. */
     void h2GoAway(ErrorCode code) {
+        goAwayChild(code).inc();
+    }
+
+    private Counter.Child goAwayChild(ErrorCode code) {
         Counter.Child c = h2GoAwaysByCode[code.ordinal()];
         if (c == null) {
             c = h2GoAways.labels(code.name().toLowerCase(java.util.Locale.ROOT));
             h2GoAwaysByCode[code.ordinal()] = c;
         }
-        c.inc();
+        return c;
     }
 
     /** A response waited for the client's window: the stream's, or the connection's. */

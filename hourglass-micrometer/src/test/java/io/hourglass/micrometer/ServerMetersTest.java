@@ -150,9 +150,11 @@ class ServerMetersTest {
                 }
             }
         }
-        // 2 connection counters, 2 states, 4 classes, 7 server phases, 2 reasons, 1 histogram, 6 limit kinds
-        assertThat(checked).isEqualTo(24);
-        assertThat(meters.getMeters()).hasSize(24);
+        // 2 connection counters, 2 states, 4 classes, 14 timeouts (6 server phases on HTTP/1.1 and HTTP/2, the TLS
+        // handshake, HTTP/2's ping), 2 reasons, 1 histogram, 12 limit kinds; HTTP/2: 1 connection counter, 3 stream
+        // states, 6 reset series (the common codes by side), 3 GOAWAY codes, 2 stall windows
+        assertThat(checked).isEqualTo(52);
+        assertThat(meters.getMeters()).hasSize(52);
     }
 
     @Test
