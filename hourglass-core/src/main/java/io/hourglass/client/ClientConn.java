@@ -5,6 +5,7 @@ import io.hourglass.internal.h1.InBuffer;
 import io.hourglass.internal.h1.OutBuffer;
 import io.hourglass.net.Conn;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,6 +37,7 @@ final class ClientConn {
     final H1Parser parser;
     int uses;                       // calls carried; owner thread (pool lock for the hand-over)
     long idleSince;                 // guarded by the pool's lock
+    long drainStart;                // guarded by the pool's lock
     volatile int state = ACTIVE;    // read by the timer and the reader thread
     volatile Reader reader;         // the current consumer, for deadline checks in pull
     volatile long received;         // bytes handed over since the last resetReceived()
@@ -181,6 +183,12 @@ final class ClientConn {
                     throw e;
                 }
             }
+            if (Thread.currentThread().isInterrupted()) {
+                // park returns at once while the flag is set: never spin on it (issue 13). A call's check() has
+                // already turned the interrupt into a CANCELLED error; this covers any other consumer.
+                waiter = null;
+                throw new InterruptedIOException("interrupted while waiting for the response");
+            }
             LockSupport.park(this);
         }
     }
@@ -221,6 +229,17 @@ final class ClientConn {
     void close() {
         state = CLOSED;
         conn.close();
+        wakeReader();
+    }
+
+    /** Closes with a reset (RST): for a connection whose response is still coming and is not wanted. */
+    void abort() {
+        state = CLOSED;
+        conn.abort();
+        wakeReader();
+    }
+
+    private void wakeReader() {
         lock.lock();
         try {
             notFull.signalAll();

@@ -12,8 +12,18 @@ import java.net.InetSocketAddress;
  * <p>Order within one call: {@code callStart}, then {@code poolAcquired} (after {@code connectStart} /
  * {@code connectEnd} and {@code tlsStart} / {@code tlsEnd} for a new connection), {@code requestWritten},
  * {@code responseHeaders}, {@code bodyDone}, {@code callEnd}; or {@code timeout} and {@code callFailed}.
- * Connection events ({@code connectionReused}, {@code connectionDrained}, {@code connectionClosed}) may come
- * later, from a drain.
+ * Connection events ({@code connectionReused}, {@code drainStart}, {@code drainEnd}, {@code connectionDrained},
+ * {@code connectionClosed}) may come later, from a drain.
+ *
+ * <p>A call that gives up waiting for the pool gets {@code timeout} with {@link Phase#POOL_WAIT} and then
+ * {@code callFailed} with a {@link PoolTimeoutException}, which names the limit that passed and how many
+ * connections were in use and draining.
+ *
+ * <p>Drains ({@link TimeoutPolicy#DRAIN}): {@code drainStart} when a connection begins reading a late response
+ * for a call that gave up; then exactly one {@code drainEnd} with its {@link DrainResult}, followed by
+ * {@code connectionDrained} (kept for existing listeners) and, when the connection was closed,
+ * {@code connectionClosed}. A preempted drain's {@code drainEnd} runs on the thread of the call that took its
+ * place, before that call's {@code connectStart}.
  */
 public interface EventListener {
     /** A listener that ignores everything. */
@@ -35,7 +45,11 @@ public interface EventListener {
     default void callFailed(ClientRequest request, IOException error) { }
     /** A pooled connection was taken again. */
     default void connectionReused(long connectionId) { }
-    /** A draining connection finished: {@code reusable} when it went back to the pool. */
+    /** A connection began draining the late response of a call that gave up (DRAIN policy). */
+    default void drainStart(long connectionId) { }
+    /** The drain of {@code drainStart} ended: back to the pool, or closed and why. */
+    default void drainEnd(long connectionId, DrainResult result) { }
+    /** A draining connection finished: {@code reusable} when it went back to the pool ({@link DrainResult#REUSED}). */
     default void connectionDrained(long connectionId, boolean reusable) { }
     /** A connection was closed, with a short reason ("timeout", "idle", "server closed", ...). */
     default void connectionClosed(long connectionId, String reason) { }

@@ -1,8 +1,6 @@
 package io.hourglass.client;
 
 import io.hourglass.http.Durations;
-import io.hourglass.http.HttpTimeoutException;
-import io.hourglass.http.Phase;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -13,6 +11,18 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The connections to one origin (scheme, host, port): idle ones kept LIFO, a cap on all of them (active,
  * idle, connecting and draining together), and callers waiting for the cap in arrival order.
+ *
+ * <p><b>Drains use only spare capacity</b> (issue 15). A draining connection still counts against the cap,
+ * so a stuck upstream cannot make the client open connections without bound. But when a call needs a
+ * connection and the pool is at its cap with none idle, the call may take the slot of a draining connection:
+ * that connection is reset and the call dials a new one, which is what {@link TimeoutPolicy#CLOSE} would have
+ * done at the timeout, done only when the slot is needed. It may while the origin answers: while fewer than
+ * {@link #LIVE_STREAK} calls in a row have timed out since the last response arrived in time. When every
+ * call times out (nothing to protect), drains keep their slots and calls wait, and fail in phase POOL_WAIT.
+ * The victim is the drain least likely to end soon: one older than twice the longest recent drain
+ * ("overdue"), else the newest. While the origin does not answer, one overdue drain a second is still
+ * preempted, so drains stuck on a dead request cannot starve the pool until the drain timeout once the
+ * origin recovers. docs/design.md has the arithmetic and the measurements.
  */
 final class Pool {
     /** An origin: where connections go. */
@@ -27,14 +37,31 @@ final class Pool {
         }
     }
 
+    /**
+     * Calls in a row that timed out on a connection, since the last one answered in time, past which the origin
+     * is not answering and drains keep their slots. A fresh pool starts at this value: not live until a first
+     * answer. 32 lets a mix of 90 % slow calls stay live (a run of 32 timeouts has odds 0.9^32 = 3 %) and bounds
+     * the connections preempted when an origin goes from healthy to stuck.
+     */
+    static final int LIVE_STREAK = 32;
+    /** While the origin does not answer: at most one overdue drain preempted per this interval. */
+    static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
+    private static final int RECENT_DRAINS = 16;
+
     final Origin origin;
     private final Client client;
     private final ClientConfig cfg;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
-    private final ArrayDeque<ClientConn> idle = new ArrayDeque<>(); // guarded by lock
+    private final ArrayDeque<ClientConn> idle = new ArrayDeque<>();   // guarded by lock
+    private final ArrayDeque<ClientConn> drains = new ArrayDeque<>(); // guarded by lock: oldest drain first
+    private final long[] recentDrains = new long[RECENT_DRAINS];      // guarded by lock: durations, a ring
+    private int recentCount;                                          // guarded by lock
+    private long nextProbe;                                           // guarded by lock
     private int total;      // guarded by lock: every connection counted against the cap
-    private int draining;   // guarded by lock
+    // Written under the lock; volatile because every call that gets an answer reads it without the lock (and
+    // takes the lock only when it is not already 0).
+    private volatile int slowStreak = LIVE_STREAK;
     final ClientMetrics.PerHost metrics;
 
     Pool(Origin origin, Client client) {
@@ -42,35 +69,31 @@ final class Pool {
         this.client = client;
         this.cfg = client.config();
         this.metrics = client.clientMetrics().perHost(origin.label(), this);
+        this.nextProbe = System.nanoTime();
     }
 
     /** What a call gets from the pool: a connection and whether it was reused. */
     record Lease(ClientConn conn, boolean reused, long waitedNanos) {}
 
     /**
-     * Takes an idle connection or a permit to open one, waiting up to the pool-wait timeout (and the
-     * call's deadline) when the cap is reached.
+     * Takes an idle connection or a permit to open one (possibly in a preempted drain's place), waiting up to
+     * the pool-wait timeout (and the call's deadline) when the cap is reached.
      *
      * @return a lease whose conn is null when the caller must open a new connection (it holds a permit)
+     * @throws PoolTimeoutException when the pool-wait timeout or the call's deadline passes first
      */
     Lease acquire(Exchange x, boolean forceNew) throws IOException {
         long start = System.nanoTime();
         long pw = cfg.poolWaitTimeout().toNanos();
         long waitDeadline = pw == 0 ? 0 : start + pw;
+        ClientConn victim;
         lock.lock();
         try {
             while (true) {
                 if (!forceNew) {
-                    ClientConn c;
-                    while ((c = idle.pollLast()) != null) {
-                        if (c.reusable()) {
-                            c.state = ClientConn.ACTIVE;
-                            c.alarmAction = null;
-                            c.conn.armAlarm(0);
-                            return new Lease(c, true, System.nanoTime() - start);
-                        }
-                        total--;
-                        closeLater(c, "stale");
+                    ClientConn c = takeIdle();
+                    if (c != null) {
+                        return new Lease(c, true, System.nanoTime() - start);
                     }
                 }
                 if (total < cfg.maxConnsPerHost()) {
@@ -84,19 +107,24 @@ final class Pool {
                     continue;
                 }
                 long now = System.nanoTime();
+                victim = preemptable(now);
+                if (victim != null) {
+                    drains.remove(victim);
+                    victim.state = ClientConn.CLOSED; // its place under the cap passes to this caller
+                    break;
+                }
                 long until = x.earliest(waitDeadline);
                 if (until != 0 && now - until >= 0) {
-                    throw x.timeout(until == waitDeadline ? Phase.POOL_WAIT : Phase.TOTAL,
-                            "all " + cfg.maxConnsPerHost() + " connections to " + origin.label()
-                                    + " are busy (maxConnsPerHost=" + cfg.maxConnsPerHost() + ", " + draining + " draining)");
+                    throw gaveUp(x, until != waitDeadline);
                 }
                 x.checkCancelled();
                 x.poolWaiting(this);
                 try {
-                    if (until == 0) {
+                    long wake = nextChance(now, until);
+                    if (wake == 0) {
                         released.await();
                     } else {
-                        released.await(until - now, TimeUnit.NANOSECONDS);
+                        released.await(wake - now, TimeUnit.NANOSECONDS);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -108,6 +136,81 @@ final class Pool {
         } finally {
             lock.unlock();
         }
+        // Outside the lock: a reset never blocks, and the listener's callbacks must not run under it.
+        victim.abort();
+        drainOver(victim, DrainResult.PREEMPTED, "preempted: a call needed its slot");
+        return new Lease(null, false, System.nanoTime() - start);
+    }
+
+    /** The newest reusable idle connection, marked active; stale ones met on the way are closed. Under lock. */
+    private ClientConn takeIdle() {
+        ClientConn c;
+        while ((c = idle.pollLast()) != null) {
+            if (c.reusable()) {
+                c.state = ClientConn.ACTIVE;
+                c.alarmAction = null;
+                c.conn.armAlarm(0);
+                return c;
+            }
+            total--;
+            closeLater(c, "stale");
+        }
+        return null;
+    }
+
+    /** The draining connection a caller may take the place of now, or null (see the class comment). Under lock. */
+    private ClientConn preemptable(long now) {
+        ClientConn oldest = drains.peekFirst();
+        if (oldest == null) {
+            return null;
+        }
+        boolean overdue = now - oldest.drainStart > overdueAfter();
+        if (slowStreak < LIVE_STREAK) {
+            return overdue ? oldest : drains.peekLast();
+        }
+        if (overdue && now - nextProbe >= 0) {
+            nextProbe = now + PROBE_INTERVAL_NANOS;
+            return oldest;
+        }
+        return null;
+    }
+
+    /**
+     * How long a drain may last before it is "overdue": twice the longest of the last 16 drains that read
+     * their late response to the end; with none yet, half the drain timeout (30s when it is disabled). Under lock.
+     */
+    private long overdueAfter() {
+        if (recentCount == 0) {
+            long dt = cfg.drainTimeout().toNanos();
+            return dt == 0 ? 30_000_000_000L : dt / 2;
+        }
+        long max = 0;
+        for (int i = 0; i < Math.min(recentCount, RECENT_DRAINS); i++) {
+            max = Math.max(max, recentDrains[i]);
+        }
+        return 2 * max;
+    }
+
+    /** When a waiting caller should look again without a signal: its deadline, or when a drain turns overdue. */
+    private long nextChance(long now, long until) {
+        ClientConn oldest = drains.peekFirst();
+        if (oldest == null) {
+            return until;
+        }
+        long overdueAt = oldest.drainStart + overdueAfter() + 1;
+        long at = overdueAt - nextProbe >= 0 ? overdueAt : nextProbe;
+        if (at - now <= 0) {
+            at = now + 1_000_000; // overdue, but the probe of this interval is taken: look again in 1 ms
+        }
+        return until == 0 || at - until < 0 ? at : until;
+    }
+
+    /** Builds the error of a caller that gave up waiting, and counts it by what held the pool. Under lock. */
+    private PoolTimeoutException gaveUp(Exchange x, boolean callDeadline) {
+        int draining = drains.size();
+        int inUse = total - idle.size() - draining;
+        (draining > 0 ? metrics.poolTimeoutsDraining : metrics.poolTimeoutsInUse).inc();
+        return x.poolTimeout(callDeadline, cfg.maxConnsPerHost(), inUse, draining, origin.label());
     }
 
     /** Wakes callers waiting for the pool (a cancelled one notices). */
@@ -133,42 +236,42 @@ final class Pool {
 
     /** Gives a connection back after a complete exchange; it is kept idle or closed. */
     void release(ClientConn c) {
-        boolean close;
+        boolean kept;
         lock.lock();
         try {
-            if (c.state == ClientConn.DRAINING) {
-                draining--;
-            }
-            close = client.isClosed() || idle.size() >= cfg.maxIdlePerHost() || !c.reusable();
-            if (close) {
-                total--;
-            } else {
-                c.state = ClientConn.IDLE;
-                c.idleSince = System.nanoTime();
-                c.reader = null;
-                idle.addLast(c);
-                long it = cfg.idleTimeout().toNanos();
-                if (it > 0) {
-                    c.alarmAction = () -> evictIfIdle(c);
-                    c.conn.armAlarm(c.idleSince + it);
-                }
-            }
-            released.signal();
+            kept = keepIdle(c);
         } finally {
             lock.unlock();
         }
-        if (close) {
+        if (!kept) {
             closeLater(c, "pool full or not reusable");
         }
+    }
+
+    /** Puts a connection back to the idle list, or frees its place when it cannot be kept. Under lock. */
+    private boolean keepIdle(ClientConn c) {
+        boolean keep = !client.isClosed() && idle.size() < cfg.maxIdlePerHost() && c.reusable();
+        if (!keep) {
+            total--;
+        } else {
+            c.state = ClientConn.IDLE;
+            c.idleSince = System.nanoTime();
+            c.reader = null;
+            idle.addLast(c);
+            long it = cfg.idleTimeout().toNanos();
+            if (it > 0) {
+                c.alarmAction = () -> evictIfIdle(c);
+                c.conn.armAlarm(c.idleSince + it);
+            }
+        }
+        released.signal();
+        return keep;
     }
 
     /** Closes a connection that cannot be used again, and frees its place under the cap. */
     void discard(ClientConn c, String reason) {
         lock.lock();
         try {
-            if (c.state == ClientConn.DRAINING) {
-                draining--;
-            }
             if (c.state != ClientConn.CLOSED) {
                 total--;
             }
@@ -179,12 +282,88 @@ final class Pool {
         closeLater(c, reason);
     }
 
-    /** The connection leaves its caller to drain a late response; it still counts against the cap. */
+    /**
+     * The connection leaves its caller to drain a late response; it still counts against the cap, and a
+     * waiting caller may now take its place (woken here).
+     */
     void startedDraining(ClientConn c) {
         lock.lock();
         try {
             c.state = ClientConn.DRAINING;
-            draining++;
+            c.drainStart = System.nanoTime();
+            drains.addLast(c);
+            released.signal();
+        } finally {
+            lock.unlock();
+        }
+        metrics.drainsStarted.inc();
+        client.listener().drainStart(c.id());
+    }
+
+    /**
+     * A drain ended on its own thread with {@code result}: the connection goes back to the pool (REUSED, when
+     * the pool keeps it) or is closed, reset when a response was still coming (TIMEOUT, MAX_BYTES). Nothing
+     * happens when a caller preempted it meanwhile: that caller counted it.
+     */
+    void drainEnded(ClientConn c, DrainResult result) {
+        boolean kept = false;
+        lock.lock();
+        try {
+            if (c.state != ClientConn.DRAINING) {
+                return;
+            }
+            drains.remove(c);
+            if (result == DrainResult.REUSED) {
+                recentDrains[recentCount++ % RECENT_DRAINS] = System.nanoTime() - c.drainStart;
+                kept = keepIdle(c);
+            } else {
+                total--;
+                released.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (result == DrainResult.TIMEOUT || result == DrainResult.MAX_BYTES) {
+            c.abort(); // the rest of the response is not wanted: a reset spares the socket its TIME_WAIT
+        }
+        drainOver(c, result, kept ? null : result == DrainResult.REUSED ? "pool full or not reusable"
+                : "drain ended: " + result.label());
+    }
+
+    /** Counts a drain's end and tells the listener; closes the connection when {@code closeReason} is set. */
+    private void drainOver(ClientConn c, DrainResult result, String closeReason) {
+        metrics.drainEnded(result).inc();
+        EventListener ev = client.listener();
+        ev.drainEnd(c.id(), result);
+        ev.connectionDrained(c.id(), result == DrainResult.REUSED);
+        if (closeReason != null) {
+            c.close();
+            metrics.closed.inc();
+            ev.connectionClosed(c.id(), closeReason);
+        }
+    }
+
+    /** A call on this origin got its response in time: the origin answers, so drains may be preempted. */
+    void answered() {
+        if (slowStreak == 0) {
+            return; // the common case: one volatile read
+        }
+        lock.lock();
+        try {
+            slowStreak = 0;
+            released.signalAll(); // waiters may now take a draining connection's place
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A call timed out on a connection of this origin (after sending on it). */
+    void timedOut() {
+        lock.lock();
+        try {
+            if (slowStreak < LIVE_STREAK) {
+                slowStreak++;
+            }
         } finally {
             lock.unlock();
         }
@@ -261,7 +440,7 @@ final class Pool {
     int drainingCount() {
         lock.lock();
         try {
-            return draining;
+            return drains.size();
         } finally {
             lock.unlock();
         }
@@ -270,7 +449,7 @@ final class Pool {
     int activeCount() {
         lock.lock();
         try {
-            return total - idle.size() - draining;
+            return total - idle.size() - drains.size();
         } finally {
             lock.unlock();
         }
