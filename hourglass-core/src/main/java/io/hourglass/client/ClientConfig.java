@@ -12,7 +12,9 @@ import java.util.Objects;
  *      The whole call (Go's Client.Timeout). Starts when the call starts; stops when the response body has
  *      been read to its end or closed. Covers pool wait, connect, TLS, writing, waiting and reading the
  *      body. On expiry the call fails with {@link io.hourglass.http.HttpTimeoutException} (phase TOTAL), also
- *      from a blocked body read; the connection follows the {@link #timeoutPolicy()}. Default 60s.
+ *      from a blocked body read; the connection follows the {@link #timeoutPolicy()}. A call still waiting for
+ *      the pool fails instead with a {@link PoolTimeoutException} (phase POOL_WAIT, {@code callDeadline()}
+ *      true), counted in {@code hourglass_timeouts_total{phase="pool-wait"}}. Default 60s.
  * @param connectTimeout
  *      TCP connect to one address. Starts at the connect attempt; stops when connected. On expiry the next
  *      resolved address is tried, if any, else the call fails (phase CONNECT). Default 10s.
@@ -31,8 +33,11 @@ import java.util.Objects;
  *      expiry the connection is closed quietly. Default 90s.
  * @param poolWaitTimeout
  *      Starts when a call needs a connection and none is idle while {@link #maxConnsPerHost()} are open
- *      (active or draining); stops when one is released. On expiry the call fails (phase POOL_WAIT) with a
- *      message naming the limit. Default 5s.
+ *      (active or draining) and no draining one may be preempted (see {@link TimeoutPolicy#DRAIN}); stops
+ *      when one is released or preempted. On expiry the call fails with a {@link PoolTimeoutException}
+ *      (phase POOL_WAIT) naming the limit and the connections in use and draining; nothing is sent. Counted
+ *      in {@code hourglass_timeouts_total{phase="pool-wait"}} and
+ *      {@code hourglass_client_pool_timeouts_total{held_by}}. Default 5s.
  * @param maxConnsPerHost the most connections per origin (scheme, host, port), active, idle and draining
  *      together. Default 64: bounded, so a stuck upstream cannot make the client open sockets without limit
  * @param maxIdlePerHost  the most idle connections kept per origin; extra ones are closed. Default 64, the same
@@ -41,9 +46,10 @@ import java.util.Objects;
  *                        idle connections are bounded by the idle timeout instead
  * @param timeoutPolicy   what a timeout does to its HTTP/1.1 connection; default {@link TimeoutPolicy#DRAIN}
  * @param drainTimeout    how long a draining connection may wait for the rest of a late response, from the
- *                        call's timeout; past it the connection is closed. Default 30s
- * @param drainMaxBytes   the most bytes a drain reads and discards; past it the connection is closed.
- *                        Default 1 MiB
+ *                        call's timeout; past it the connection is reset (counted in
+ *                        {@code hourglass_client_drains_total{result="timeout"}}). Default 30s
+ * @param drainMaxBytes   the most bytes a drain reads and discards; past it the connection is reset
+ *                        ({@code result="max_bytes"}). Default 1 MiB
  * @param trustedCaFile   a PEM file of CA certificates to trust instead of the JDK's defaults; null for
  *                        the defaults
  * @param userAgent       the User-Agent header sent when a request has none
