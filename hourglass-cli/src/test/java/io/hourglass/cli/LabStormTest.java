@@ -34,8 +34,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>The run needs 40 calls/s x 1 s = 40 connections in flight under DRAIN, under the cap of 64, so DRAIN's
  * connections opened is bounded by the calls in flight, not by the cap. When the cap binds, callers wait for
  * the pool, and one that gets a connection just as its deadline passes times out "while writing the request";
- * the client then closes that connection though nothing was written, and a later call opens another: opened
- * can end a few over the cap (64 to 68 seen with --delay 2s).
+ * the client keeps that connection when nothing was written, but when the shared timer's write deadline has
+ * reset it first (a loaded machine), a later call opens another: opened can end a few over the cap (64 to 68
+ * seen with --delay 2s, before the client kept the connections the timer had not reset).
  */
 class LabStormTest {
     static final double RATE = 40;

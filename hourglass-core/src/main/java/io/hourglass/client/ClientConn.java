@@ -41,6 +41,7 @@ final class ClientConn {
     volatile int state = ACTIVE;    // read by the timer and the reader thread
     volatile Reader reader;         // the current consumer, for deadline checks in pull
     volatile long received;         // bytes handed over since the last resetReceived()
+    long sent;                      // request bytes that reached the socket since a call took it; owner thread
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
@@ -55,12 +56,18 @@ final class ClientConn {
         this.pool = pool;
         this.parser = parser;
         this.in = new InBuffer(this::pull, 8192, 64 * 1024);
-        this.out = new OutBuffer(conn::write, 8192);
+        this.out = new OutBuffer(this::send, 8192);
         conn.setAlarm(this::onAlarm);
     }
 
     long id() {
         return conn.id();
+    }
+
+    /** The OutBuffer's sink: counts what reached the socket, so a call that failed before knows it sent nothing. */
+    private void send(byte[] b, int off, int len) throws IOException {
+        conn.write(b, off, len);
+        sent += len;
     }
 
     void startReader() {

@@ -123,6 +123,7 @@ final class Exchange implements ClientConn.Reader {
             conn = c;
             c.reader = this;
             c.received = 0;
+            c.sent = 0;
             requestWritten = false;
             sending = false;
             try {
@@ -172,7 +173,7 @@ final class Exchange implements ClientConn.Reader {
             clearPhase(c);
         }
         head = h;
-        c.pool.answered();
+        c.pool.answered(System.nanoTime());
         ev.responseHeaders(req, c.id(), h.status);
         client.clientMetrics().status(h.status);
         client.clientMetrics().durationChild.observeNanos(System.nanoTime() - start);
@@ -576,10 +577,14 @@ final class Exchange implements ClientConn.Reader {
     private IOException fail(ClientConn c, IOException e) {
         IOException out = translate(e, c);
         boolean timedOut = out instanceof HttpTimeoutException || cancelled;
-        if (sending && out instanceof HttpTimeoutException) {
+        // A deadline that passed just before the first write (a caller that got the connection at the last
+        // moment, or ran late) leaves nothing on the wire: the connection is as good as before, so keep it,
+        // or a DRAIN client at its cap would close it and dial another (issue 15's "at most the cap").
+        boolean unsent = !sending || (c.sent == 0 && !requestWritten && unharmed(c));
+        if (!unsent && out instanceof HttpTimeoutException) {
             c.pool.timedOut(); // the origin did not answer in time (a sign for the pool, see Pool)
         }
-        if (!sending) {
+        if (unsent) {
             c.pool.release(c); // nothing was sent on it: it is as good as before this call took it
         } else if (timedOut && cfg.timeoutPolicy() == TimeoutPolicy.DRAIN && requestWritten && !mustClose
                 && (body == null || !body.isBroken())) {
@@ -588,6 +593,12 @@ final class Exchange implements ClientConn.Reader {
             c.pool.discard(c, timedOut ? "timeout" : "error");
         }
         return out;
+    }
+
+    /** Clears the write deadline; true when the connection survived it (the timer did not reset it first). */
+    private static boolean unharmed(ClientConn c) {
+        c.conn.setWriteDeadlineNanos(0);
+        return !c.conn.isClosed();
     }
 
     private IOException translate(IOException e, ClientConn c) {

@@ -16,13 +16,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * so a stuck upstream cannot make the client open connections without bound. But when a call needs a
  * connection and the pool is at its cap with none idle, the call may take the slot of a draining connection:
  * that connection is reset and the call dials a new one, which is what {@link TimeoutPolicy#CLOSE} would have
- * done at the timeout, done only when the slot is needed. It may while the origin answers: while fewer than
- * {@link #LIVE_STREAK} calls in a row have timed out since the last response arrived in time. When every
- * call times out (nothing to protect), drains keep their slots and calls wait, and fail in phase POOL_WAIT.
- * The victim is the drain least likely to end soon: one older than twice the longest recent drain
- * ("overdue"), else the newest. While the origin does not answer, one overdue drain a second is still
- * preempted, so drains stuck on a dead request cannot starve the pool until the drain timeout once the
- * origin recovers. docs/design.md has the arithmetic and the measurements.
+ * done at the timeout, done only when the slot is needed. It may while the origin answers ("live"): a
+ * response came in time within the last second, or fewer than {@link #LIVE_STREAK} calls in a row have
+ * timed out since the last one did. When every call times out (nothing to protect), drains keep their slots
+ * and calls wait, and fail in phase POOL_WAIT. The victim is the drain least likely to end soon: a stuck one
+ * (draining for more than half the drain timeout), else the newest, whose late response has the longest to
+ * come when late responses take about the same time. While the origin does not answer, one stuck drain a
+ * second is still preempted, so that drains stuck on dead requests do not starve the pool until the drain
+ * timeout once the origin recovers. docs/design.md has the arithmetic and the measurements.
  */
 final class Pool {
     /** An origin: where connections go. */
@@ -38,15 +39,18 @@ final class Pool {
     }
 
     /**
-     * Calls in a row that timed out on a connection, since the last one answered in time, past which the origin
-     * is not answering and drains keep their slots. A fresh pool starts at this value: not live until a first
-     * answer. 32 lets a mix of 90 % slow calls stay live (a run of 32 timeouts has odds 0.9^32 = 3 %) and bounds
-     * the connections preempted when an origin goes from healthy to stuck.
+     * Calls in a row that timed out on a connection since the last one answered in time, past which (and a
+     * second without an answer, {@link #LIVE_NANOS}) the origin is not answering and drains keep their slots.
+     * A fresh pool starts here: not live until a first answer. 32 keeps a mix of 90 % slow calls live (a run
+     * of 32 timeouts has odds 0.9^32 = 3 %); the second keeps a fast origin live through a stall that times
+     * out a burst of calls at once; together they bound what an origin that goes from healthy to stuck costs:
+     * at most a second's worth of preemptions.
      */
     static final int LIVE_STREAK = 32;
-    /** While the origin does not answer: at most one overdue drain preempted per this interval. */
+    /** An answer within this long keeps the origin live whatever the streak. */
+    static final long LIVE_NANOS = 1_000_000_000L;
+    /** While the origin does not answer: at most one stuck drain preempted per this interval. */
     static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
-    private static final int RECENT_DRAINS = 16;
 
     final Origin origin;
     private final Client client;
@@ -55,13 +59,15 @@ final class Pool {
     private final Condition released = lock.newCondition();
     private final ArrayDeque<ClientConn> idle = new ArrayDeque<>();   // guarded by lock
     private final ArrayDeque<ClientConn> drains = new ArrayDeque<>(); // guarded by lock: oldest drain first
-    private final long[] recentDrains = new long[RECENT_DRAINS];      // guarded by lock: durations, a ring
-    private int recentCount;                                          // guarded by lock
+    private final long stuckAfter;                                    // a drain this old is presumed stuck
     private long nextProbe;                                           // guarded by lock
     private int total;      // guarded by lock: every connection counted against the cap
     // Written under the lock; volatile because every call that gets an answer reads it without the lock (and
     // takes the lock only when it is not already 0).
     private volatile int slowStreak = LIVE_STREAK;
+    // Written by callers that get an answer (at most every 10 ms, so the line is mostly read); volatile so that
+    // acquire sees it without the lock on the answer path.
+    private volatile long lastAnswer;
     final ClientMetrics.PerHost metrics;
 
     Pool(Origin origin, Client client) {
@@ -69,7 +75,11 @@ final class Pool {
         this.client = client;
         this.cfg = client.config();
         this.metrics = client.clientMetrics().perHost(origin.label(), this);
-        this.nextProbe = System.nanoTime();
+        long now = System.nanoTime();
+        this.nextProbe = now;
+        this.lastAnswer = now - 2 * LIVE_NANOS; // never answered
+        long dt = cfg.drainTimeout().toNanos();
+        this.stuckAfter = dt == 0 ? 30_000_000_000L : dt / 2;
     }
 
     /** What a call gets from the pool: a connection and whether it was reused. */
@@ -164,43 +174,27 @@ final class Pool {
         if (oldest == null) {
             return null;
         }
-        boolean overdue = now - oldest.drainStart > overdueAfter();
-        if (slowStreak < LIVE_STREAK) {
-            return overdue ? oldest : drains.peekLast();
+        boolean stuck = now - oldest.drainStart > stuckAfter;
+        if (slowStreak < LIVE_STREAK || now - lastAnswer < LIVE_NANOS) {
+            return stuck ? oldest : drains.peekLast();
         }
-        if (overdue && now - nextProbe >= 0) {
+        if (stuck && now - nextProbe >= 0) {
             nextProbe = now + PROBE_INTERVAL_NANOS;
             return oldest;
         }
         return null;
     }
 
-    /**
-     * How long a drain may last before it is "overdue": twice the longest of the last 16 drains that read
-     * their late response to the end; with none yet, half the drain timeout (30s when it is disabled). Under lock.
-     */
-    private long overdueAfter() {
-        if (recentCount == 0) {
-            long dt = cfg.drainTimeout().toNanos();
-            return dt == 0 ? 30_000_000_000L : dt / 2;
-        }
-        long max = 0;
-        for (int i = 0; i < Math.min(recentCount, RECENT_DRAINS); i++) {
-            max = Math.max(max, recentDrains[i]);
-        }
-        return 2 * max;
-    }
-
-    /** When a waiting caller should look again without a signal: its deadline, or when a drain turns overdue. */
+    /** When a waiting caller should look again without a signal: its deadline, or when a drain turns stuck. */
     private long nextChance(long now, long until) {
         ClientConn oldest = drains.peekFirst();
         if (oldest == null) {
             return until;
         }
-        long overdueAt = oldest.drainStart + overdueAfter() + 1;
-        long at = overdueAt - nextProbe >= 0 ? overdueAt : nextProbe;
+        long stuckAt = oldest.drainStart + stuckAfter + 1;
+        long at = stuckAt - nextProbe >= 0 ? stuckAt : nextProbe;
         if (at - now <= 0) {
-            at = now + 1_000_000; // overdue, but the probe of this interval is taken: look again in 1 ms
+            at = now + 1_000_000; // stuck, but this interval's probe is taken: look again in 1 ms
         }
         return until == 0 || at - until < 0 ? at : until;
     }
@@ -314,7 +308,6 @@ final class Pool {
             }
             drains.remove(c);
             if (result == DrainResult.REUSED) {
-                recentDrains[recentCount++ % RECENT_DRAINS] = System.nanoTime() - c.drainStart;
                 kept = keepIdle(c);
             } else {
                 total--;
@@ -343,10 +336,13 @@ final class Pool {
         }
     }
 
-    /** A call on this origin got its response in time: the origin answers, so drains may be preempted. */
-    void answered() {
+    /** A call on this origin got its response in time ({@code now}): the origin answers, drains may be preempted. */
+    void answered(long now) {
+        if (now - lastAnswer > 10_000_000L) {
+            lastAnswer = now;
+        }
         if (slowStreak == 0) {
-            return; // the common case: one volatile read
+            return; // the common case: two volatile reads
         }
         lock.lock();
         try {
