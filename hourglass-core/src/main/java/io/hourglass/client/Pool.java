@@ -2,7 +2,6 @@ package io.hourglass.client;
 
 import io.hourglass.http.Durations;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
