@@ -595,10 +595,13 @@ final class Exchange implements ClientConn.Reader {
         return out;
     }
 
-    /** Clears the write deadline; true when the connection survived it (the timer did not reset it first). */
+    /**
+     * Clears the write deadline; true when the connection survived: the timer did not reset it first, and no
+     * interrupt closed the socket under a blocked write.
+     */
     private static boolean unharmed(ClientConn c) {
         c.conn.setWriteDeadlineNanos(0);
-        return !c.conn.isClosed();
+        return !c.conn.isClosed() && !c.conn.socket().isClosed();
     }
 
     private IOException translate(IOException e, ClientConn c) {
