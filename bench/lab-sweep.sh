@@ -14,6 +14,7 @@
 # /hello. The full sweep (15 cells) takes about 12 minutes; run it when the machine is quiet.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/find-jdk.sh
 . "$root/scripts/find-jdk.sh"
 
 shares="0 1 10 50 100"
