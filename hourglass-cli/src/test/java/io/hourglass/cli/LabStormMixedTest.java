@@ -5,7 +5,7 @@ import static io.hourglass.cli.LabStormTest.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.hourglass.observe.tcp.ProcNetTcp;
+import io.hourglass.internal.tcp.ProcNetTcp;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

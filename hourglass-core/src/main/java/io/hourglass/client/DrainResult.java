@@ -32,7 +32,7 @@ public enum DrainResult {
         this.label = label;
     }
 
-    /** The value of the metric's {@code result} label, e.g. {@code max_bytes}. */
+    /** {@return the value of the metric's {@code result} label, e.g. {@code max_bytes}} */
     public String label() {
         return label;
     }

@@ -1,6 +1,6 @@
 package io.hourglass.client;
 
-import io.hourglass.http.Durations;
+import io.hourglass.internal.text.Durations;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;

@@ -22,9 +22,13 @@ import java.time.Duration;
  * {@code in_use}.
  */
 public final class PoolTimeoutException extends HttpTimeoutException {
+    /** Whether the call's own deadline passed first. */
     private final boolean callDeadline;
+    /** The cap that was reached. */
     private final int maxConnsPerHost;
+    /** Connections carrying a call when this one gave up. */
     private final int inUse;
+    /** Connections draining a late response when this one gave up. */
     private final int draining;
 
     PoolTimeoutException(Duration limit, Duration elapsed, String context, boolean callDeadline,
@@ -37,24 +41,24 @@ public final class PoolTimeoutException extends HttpTimeoutException {
     }
 
     /**
-     * True when the call's own deadline passed while it waited (its {@link #limit()} is then the call's total
-     * timeout); false when {@link ClientConfig#poolWaitTimeout()} did.
+     * {@return true when the call's own deadline passed while it waited (its {@link #limit()} is then the
+     * call's total timeout); false when {@link ClientConfig#poolWaitTimeout()} did}
      */
     public boolean callDeadline() {
         return callDeadline;
     }
 
-    /** The cap that was reached: {@link ClientConfig#maxConnsPerHost()}. */
+    /** {@return the cap that was reached: {@link ClientConfig#maxConnsPerHost()}} */
     public int maxConnsPerHost() {
         return maxConnsPerHost;
     }
 
-    /** Connections carrying a call (or being opened for one) when the call gave up. */
+    /** {@return the connections carrying a call (or being opened for one) when the call gave up} */
     public int inUse() {
         return inUse;
     }
 
-    /** Connections draining a late response for a call that had given up, when this call gave up. */
+    /** {@return the connections draining a late response for a call that had given up, when this call gave up} */
     public int draining() {
         return draining;
     }
