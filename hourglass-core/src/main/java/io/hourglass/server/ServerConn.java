@@ -488,12 +488,7 @@ final class ServerConn implements Runnable {
     private void sendError(int status, String message) {
         try {
             out.discard();
-            byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
-            out.writeAscii("HTTP/1.1 " + status + " " + Status.reason(status) + "\r\n");
-            out.write(io.hourglass.internal.h1.HttpDate.line());
-            out.writeAscii("Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length
-                    + "\r\nConnection: close\r\n\r\n");
-            out.write(body);
+            out.write(ErrorResponse.bytes(status, message));
             out.flush();
         } catch (IOException ignored) {
             // the client is gone or too slow: the close follows anyway
@@ -901,14 +896,10 @@ final class ServerConn implements Runnable {
         server.timeout(Phase.HANDLER);
         metrics.cancelled(ServerMetrics.CancelReason.HANDLER_TIMEOUT);
         if (nothingSent) {
-            byte[] body = ("handler did not finish within " + fmt(cfg.handlerTimeout()) + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            byte[] headBytes = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1);
+            // Written on the socket, not through the handler's write buffer, which its own thread owns.
+            byte[] resp = ErrorResponse.bytes(503, "handler did not finish within " + fmt(cfg.handlerTimeout()));
             try {
-                conn.write(headBytes, 0, headBytes.length);
-                conn.write(body, 0, body.length);
+                conn.write(resp, 0, resp.length);
                 conn.flush();
                 conn.shutdownOutput();
             } catch (IOException ignored) {

@@ -202,6 +202,8 @@ class ServerTimeoutsTest {
             RawClient.Resp r = c.read();
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(r.header("date")).as("Date, as on every other error response").matches(
+                    "\\w{3}, \\d{2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
             assertThat(ms(t0)).isBetween(490L, 500 + SLACK_MS);
             assertThat(c.awaitClose()).isEqualTo("eof");
         }
