@@ -8,6 +8,7 @@ import io.hourglass.internal.h1.H1Parser;
 import io.hourglass.internal.h1.InBuffer;
 import io.hourglass.internal.h1.OutBuffer;
 import io.hourglass.internal.h1.RequestHead;
+import io.hourglass.internal.io.ReadAhead;
 import io.hourglass.net.Conn;
 import io.hourglass.net.DeadlineExceededException;
 import java.io.EOFException;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSocket;
 
@@ -29,21 +29,16 @@ import javax.net.ssl.SSLSocket;
  * and the minimum body rate run off the connection's alarm.
  *
  * <p><b>Client disconnect.</b> A handler that is still running {@value #WATCH_DELAY_MILLIS} ms after it
- * started gets a watcher: a virtual thread that reads the socket while nobody else does, keeping what it
- * reads (a pipelined next request, or body bytes) for the handler and the connection. When it sees the end
- * of the stream or a reset while the handler runs, it cancels the request, interrupts the handler and
- * closes the socket at once, so the server's CLOSE_WAIT lasts milliseconds rather than as long as the
- * handler. Fast handlers never pay for a watcher. Its memory follows what arrives: a small probe array while
- * it waits, a hand-off buffer only for bytes the owner has not taken yet (dropped once taken). It reads with a
- * {@value #POLL_MILLIS} ms socket timeout, so that it ends at most that long after its handler returned and an
- * idle connection is left with one thread, as after a fast request.
+ * started gets a watcher: a {@link ReadAhead} (lazy mode) that reads the socket while nobody else does,
+ * keeping what it reads (a pipelined next request, or body bytes) for the handler and the connection. When it
+ * sees the end of the stream or a reset while the handler runs, it cancels the request, interrupts the
+ * handler and closes the socket at once, so the server's CLOSE_WAIT lasts milliseconds rather than as long
+ * as the handler. Fast handlers never pay for a watcher; its memory follows what arrives, and it ends soon
+ * after its handler returned, so an idle connection is left with one thread, as after a fast request.
  */
 final class ServerConn implements Runnable {
     static final int WATCH_DELAY_MILLIS = 20;
     private static final long WATCH_DELAY = WATCH_DELAY_MILLIS * 1_000_000L;
-    private static final int MAX_PENDING = 64 * 1024; // most bytes the watcher reads ahead of the owner
-    private static final int PROBE = 512;             // the watcher's blocking read: a next request's head fits
-    private static final int POLL_MILLIS = 100;       // the watcher's read timeout, to see its handler has returned
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     static final int IDLE = 0, ACTIVE = 1, DONE = 2;
@@ -59,6 +54,8 @@ final class ServerConn implements Runnable {
     private final Duration headerLimit;   // what bounds a request header: the shorter of the two read timeouts
     private final String headerLimitName; // the ServerConfig field it comes from, for the 408's message
     private Conn conn;
+    private ReadAhead readAhead;          // the disconnect watcher; reads go through it while a handler runs
+    private boolean clientLeft;           // the watcher saw the client leave (the watcher's thread)
     private InBuffer in;
     private OutBuffer out;
     private Thread thread;
@@ -84,17 +81,9 @@ final class ServerConn implements Runnable {
     private boolean slowReaderCounted;    // this request's write was blocked at its deadline (owner thread)
     private boolean writeTimeoutCounted;  // this request's write timeout is counted (owner thread)
 
-    // The disconnect watcher and the hand-off of the bytes it reads.
+    // The handler's run, for the timer's cancellation and interrupts.
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
     private boolean handlerRunning;       // guarded by lock (written under it; read by the owner without it)
-    private volatile boolean watchMode;   // reads go through the hand-off; written under lock
-    private boolean watcherAlive;         // guarded by lock
-    private boolean directReading;        // guarded by lock
-    private byte[] pending;               // guarded by lock; null when empty: sized to what arrived
-    private int pendPos, pendLen;         // guarded by lock
-    private boolean pendEof;              // guarded by lock
-    private IOException pendErr;          // guarded by lock
 
     ServerConn(Server server, Socket raw) {
         this.server = server;
@@ -125,6 +114,24 @@ final class ServerConn implements Runnable {
                 return;
             }
             conn.setAlarm(this::onAlarm);
+            readAhead = ReadAhead.lazy(conn, new ReadAhead.Events() {
+                @Override
+                public void ending(IOException err, boolean active) {
+                    // Not a departure: a read deadline that passed, or our own close (handler timeout).
+                    clientLeft = active && !(err instanceof DeadlineExceededException) && !conn.isClosed();
+                    if (clientLeft) {
+                        cancelRequest(); // before the handler can see the end, so it is never counted as a failure
+                    }
+                }
+
+                @Override
+                public void ended() {
+                    if (clientLeft) {
+                        clientLeft = false;
+                        clientGone();
+                    }
+                }
+            });
             // 2 KiB holds most request heads; a bigger one grows the buffer (up to the header limit) for the
             // rest of the connection. Idle connections keep this buffer: it is most of what they hold.
             in = new InBuffer(this::sourceRead, 2048, cfg.maxHeaderBytes() + 4096);
@@ -365,6 +372,7 @@ final class ServerConn implements Runnable {
         } finally {
             lock.unlock();
         }
+        readAhead.activate();
         long first = min(watchAt, handlerDeadline);
         if (cfg.minRequestBodyRate() > 0 && !body.isComplete()) {
             first = min(first, now + 250_000_000L); // the body-rate check runs off the same alarm
@@ -376,10 +384,10 @@ final class ServerConn implements Runnable {
         } catch (Throwable t) {
             failure = t;
         } finally {
+            readAhead.deactivate();
             lock.lock();
             try {
                 handlerRunning = false;
-                changed.signalAll();
             } finally {
                 lock.unlock();
             }
@@ -558,13 +566,13 @@ final class ServerConn implements Runnable {
 
     /** The {@link InBuffer}'s source. */
     private int sourceRead(byte[] b, int off, int len) throws IOException {
-        if (!watchMode && !handlerRunning) {
+        if (readAhead.direct()) {
             return conn.read(b, off, len); // fast path: no handler runs, so no watcher can start
         }
         long start = System.nanoTime();
         readingSince = start;
         try {
-            int n = watchMode ? watchedRead(b, off, len) : guardedRead(b, off, len);
+            int n = readAhead.read(b, off, len, null);
             if (n < 0) {
                 peerGone = true; // the client closed its side in the middle of the body
             }
@@ -594,72 +602,6 @@ final class ServerConn implements Runnable {
                 : new HttpTimeoutException(Phase.READ_BODY, cfg.readTimeout(), Duration.ofNanos(elapsed), conn.toString());
         t.initCause(e);
         return t;
-    }
-
-    /** A read by the owner while a handler runs but no watcher does: excludes a watcher starting meanwhile. */
-    private int guardedRead(byte[] b, int off, int len) throws IOException {
-        lock.lock();
-        try {
-            if (watchMode) {
-                return watchedRead(b, off, len);
-            }
-            directReading = true;
-        } finally {
-            lock.unlock();
-        }
-        try {
-            return conn.read(b, off, len);
-        } finally {
-            lock.lock();
-            try {
-                directReading = false;
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    /** A read by the owner while a watcher is (or was) reading the socket. */
-    private int watchedRead(byte[] b, int off, int len) throws IOException {
-        lock.lock();
-        try {
-            while (true) {
-                if (pendPos < pendLen) {
-                    int n = Math.min(len, pendLen - pendPos);
-                    System.arraycopy(pending, pendPos, b, off, n);
-                    pendPos += n;
-                    if (pendPos == pendLen) {
-                        dropPending(); // hand the memory back: an idle connection holds no hand-off buffer
-                    }
-                    changed.signalAll();
-                    return n;
-                }
-                if (pendEof) {
-                    if (pendErr != null) {
-                        IOException e = pendErr;
-                        pendErr = null;
-                        throw e;
-                    }
-                    return -1;
-                }
-                if (!watcherAlive) {
-                    watchMode = false;
-                    break;
-                }
-                changed.await();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while reading the request body");
-        } finally {
-            lock.unlock();
-        }
-        return guardedOrDirect(b, off, len);
-    }
-
-    private int guardedOrDirect(byte[] b, int off, int len) throws IOException {
-        return handlerRunning ? guardedRead(b, off, len) : conn.read(b, off, len);
     }
 
     // ---- the timer's side: handler timeout, disconnect watch, minimum body rate ----
@@ -714,139 +656,7 @@ final class ServerConn implements Runnable {
     }
 
     private void startWatcher() {
-        lock.lock();
-        try {
-            if (!handlerRunning || watchMode || conn.isClosed()) {
-                return;
-            }
-            watchMode = true;
-            watcherAlive = true;
-        } finally {
-            lock.unlock();
-        }
-        Thread.ofVirtual().start(this::watch);
-    }
-
-    /**
-     * The watcher: reads while nobody else does, keeps the bytes, and notices a client that left. Memory is
-     * sized to what arrives (issue 9): while nothing comes it waits in a read into a small probe array, and
-     * the hand-off buffer grows only with bytes that arrived and is dropped when the owner has taken them all.
-     * It ends when the handler has returned: at once when bytes arrive, else within one poll interval.
-     */
-    private void watch() {
-        byte[] probe = new byte[PROBE];
-        boolean gone = false;
-        pollEvery(POLL_MILLIS);
-        lock.lock();
-        try {
-            while (true) {
-                while (handlerRunning && (directReading || pendLen - pendPos == MAX_PENDING)) {
-                    changed.await();
-                }
-                if (!handlerRunning) {
-                    break; // the owner reads for itself again
-                }
-                int room = MAX_PENDING - (pendLen - pendPos);
-                lock.unlock();
-                byte[] got;
-                int n;
-                IOException err = null;
-                try {
-                    int ready = readyBytes();
-                    got = ready > probe.length ? new byte[Math.min(ready, room)] : probe;
-                    n = conn.read(got, 0, Math.min(got.length, room));
-                } catch (DeadlineExceededException e) {
-                    got = probe;
-                    n = -1;
-                    err = e;
-                } catch (java.net.SocketTimeoutException e) {
-                    got = probe;
-                    n = 0; // the poll interval passed: look at the handler again
-                } catch (IOException e) {
-                    got = probe;
-                    n = -1;
-                    err = e;
-                }
-                lock.lock();
-                if (n > 0) {
-                    appendPending(got, n);
-                    changed.signalAll();
-                    if (!handlerRunning) {
-                        break;
-                    }
-                } else if (n < 0) {
-                    pendEof = true;
-                    pendErr = err;
-                    // Not a departure: a read deadline that passed, or our own close (handler timeout).
-                    gone = handlerRunning && !(err instanceof DeadlineExceededException) && !conn.isClosed();
-                    if (gone) {
-                        cancelRequest(); // under the lock, so the owner never also counts it as a failure
-                    }
-                    changed.signalAll();
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            // not expected: the watcher is never interrupted
-        } finally {
-            pollEvery(0); // before the owner may read directly again
-            watcherAlive = false;
-            changed.signalAll();
-            lock.unlock();
-        }
-        if (gone) {
-            clientGone();
-        }
-    }
-
-    /**
-     * Sets the socket's read timeout for the watcher's reads, 0 to clear it. A blocked read cannot be woken
-     * without closing the socket, so the watcher reads with a timeout (which leaves the socket usable, TLS
-     * included) to see that its handler has returned and end, rather than stay parked on an idle connection
-     * until the next request. Only the watcher reads while it is set.
-     */
-    private void pollEvery(int millis) {
-        try {
-            conn.socket().setSoTimeout(millis);
-        } catch (java.net.SocketException e) {
-            // closed: the read reports it
-        }
-    }
-
-    /** How many bytes a read would return at once; 0 when unknown (the read that follows tells why). */
-    private int readyBytes() {
-        try {
-            return conn.socket().getInputStream().available();
-        } catch (IOException e) {
-            return 0; // e.g. the input was shut down by a read deadline: the read reports the timeout
-        }
-    }
-
-    /** Adds {@code n} bytes the watcher read to the hand-off buffer, growing it to fit. Under the lock. */
-    private void appendPending(byte[] b, int n) {
-        int live = pendLen - pendPos;
-        if (pending == null || pending.length < live + n) {
-            byte[] grown = new byte[Math.min(MAX_PENDING, Math.max(live + n, 2 * live))];
-            if (live > 0) {
-                System.arraycopy(pending, pendPos, grown, 0, live);
-            }
-            pending = grown;
-            pendPos = 0;
-            pendLen = live;
-        } else if (pending.length - pendLen < n) {
-            System.arraycopy(pending, pendPos, pending, 0, live); // compact: the room is at the front
-            pendPos = 0;
-            pendLen = live;
-        }
-        System.arraycopy(b, 0, pending, pendLen, n);
-        pendLen += n;
-    }
-
-    /** Drops the emptied hand-off buffer. Under the lock. */
-    private void dropPending() {
-        pending = null;
-        pendPos = 0;
-        pendLen = 0;
+        readAhead.start("hourglass-watch-" + conn.id());
     }
 
     private void cancelRequest() {
@@ -915,27 +725,17 @@ final class ServerConn implements Runnable {
 
     /** Whether a disconnect watcher is (or was, for the bytes it left) reading the socket. For tests. */
     boolean watching() {
-        return watchMode;
+        return readAhead != null && readAhead.handingOff();
     }
 
     /** Whether the watcher's thread is still running. For tests. */
     boolean watcherRunning() {
-        lock.lock();
-        try {
-            return watcherAlive;
-        } finally {
-            lock.unlock();
-        }
+        return readAhead.running();
     }
 
     /** The size of the watcher's hand-off buffer, 0 when there is none. For tests. */
     int handOffBufferBytes() {
-        lock.lock();
-        try {
-            return pending == null ? 0 : pending.length;
-        } finally {
-            lock.unlock();
-        }
+        return readAhead.bufferBytes();
     }
 
     /** Graceful shutdown: closes the connection when it is waiting for a request. */
