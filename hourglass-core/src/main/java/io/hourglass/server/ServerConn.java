@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -28,7 +27,7 @@ import javax.net.ssl.SSLSocket;
  * been read). The write deadline is set at the end of the header. The handler timeout, the disconnect watch
  * and the minimum body rate run off the connection's alarm.
  *
- * <p><b>Client disconnect.</b> A handler that is still running {@value #WATCH_DELAY_MILLIS} ms after it
+ * <p><b>Client disconnect.</b> A handler that is still running {@value HandlerGuard#WATCH_DELAY_MILLIS} ms after it
  * started gets a watcher: a {@link ReadAhead} (lazy mode) that reads the socket while nobody else does,
  * keeping what it reads (a pipelined next request, or body bytes) for the handler and the connection. When it
  * sees the end of the stream or a reset while the handler runs, it cancels the request, interrupts the
@@ -37,8 +36,6 @@ import javax.net.ssl.SSLSocket;
  * after its handler returned, so an idle connection is left with one thread, as after a fast request.
  */
 final class ServerConn implements Runnable {
-    static final int WATCH_DELAY_MILLIS = 20;
-    private static final long WATCH_DELAY = WATCH_DELAY_MILLIS * 1_000_000L;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     static final int IDLE = 0, ACTIVE = 1, DONE = 2;
@@ -55,10 +52,9 @@ final class ServerConn implements Runnable {
     private final String headerLimitName; // the ServerConfig field it comes from, for the 408's message
     private Conn conn;
     private ReadAhead readAhead;          // the disconnect watcher; reads go through it while a handler runs
-    private boolean clientLeft;           // the watcher saw the client leave (the watcher's thread)
+    private HandlerGuard guard;           // handler timeout, body rate, disconnect watch, cancellation
     private InBuffer in;
     private OutBuffer out;
-    private Thread thread;
     private long requestStart;
     private boolean firstRequest = true;
     private boolean sawFirstByte;
@@ -66,24 +62,12 @@ final class ServerConn implements Runnable {
     /** IDLE while waiting for a request (so shutdown may close it), ACTIVE while serving one, DONE. */
     volatile int state = IDLE;
 
-    // The request in progress, for the timer and the watcher. Volatile: read by those threads.
-    private volatile Request request;
-    private volatile Response response;
-    private volatile BodyIn body;
-    private volatile long handlerDeadline;
-    private volatile long watchAt;
-    private volatile boolean rateViolated;
-    private volatile long readingSince;   // when the handler's current body read started waiting, 0 if none
-    private volatile long readBlockedNanos; // total time the handler waited in body reads
+    private Response response;            // the request in progress's, for 100 Continue (owner thread)
     private boolean continueSent;
     private boolean responseOnWire;       // a byte of this request's response reached the socket (owner thread)
     private boolean peerGone;             // the socket failed under the handler: reset, EOF (owner thread)
     private boolean slowReaderCounted;    // this request's write was blocked at its deadline (owner thread)
     private boolean writeTimeoutCounted;  // this request's write timeout is counted (owner thread)
-
-    // The handler's run, for the timer's cancellation and interrupts.
-    private final ReentrantLock lock = new ReentrantLock();
-    private boolean handlerRunning;       // guarded by lock (written under it; read by the owner without it)
 
     ServerConn(Server server, Socket raw) {
         this.server = server;
@@ -107,31 +91,14 @@ final class ServerConn implements Runnable {
 
     @Override
     public void run() {
-        thread = Thread.currentThread();
         try {
             conn = server.tlsContext() == null ? Conn.of(raw) : handshake();
             if (conn == null) {
                 return;
             }
-            conn.setAlarm(this::onAlarm);
-            readAhead = ReadAhead.lazy(conn, new ReadAhead.Events() {
-                @Override
-                public void ending(IOException err, boolean active) {
-                    // Not a departure: a read deadline that passed, or our own close (handler timeout).
-                    clientLeft = active && !(err instanceof DeadlineExceededException) && !conn.isClosed();
-                    if (clientLeft) {
-                        cancelRequest(); // before the handler can see the end, so it is never counted as a failure
-                    }
-                }
-
-                @Override
-                public void ended() {
-                    if (clientLeft) {
-                        clientLeft = false;
-                        clientGone();
-                    }
-                }
-            });
+            guard = new HandlerGuard(server, conn);
+            readAhead = guard.readAhead();
+            conn.setAlarm(guard::onAlarm);
             // 2 KiB holds most request heads; a bigger one grows the buffer (up to the header limit) for the
             // rest of the connection. Idle connections keep this buffer: it is most of what they hold.
             in = new InBuffer(this::sourceRead, 2048, cfg.maxHeaderBytes() + 4096);
@@ -144,7 +111,7 @@ final class ServerConn implements Runnable {
         } finally {
             enter(DONE);
             if (conn != null) {
-                if (!abandonedByTimer) {
+                if (guard == null || !guard.abandoned()) {
                     conn.close();
                 }
             } else {
@@ -153,8 +120,6 @@ final class ServerConn implements Runnable {
             server.closed(this);
         }
     }
-
-    private volatile boolean abandonedByTimer; // the handler-timeout path owns the close (it is writing a 503)
 
     private Conn handshake() throws IOException {
         SSLSocket tls = (SSLSocket) server.tlsContext().getSocketFactory()
@@ -299,20 +264,15 @@ final class ServerConn implements Runnable {
         Request req = new Request(head.method, head.target, head.version, head.headers, head.contentLength, b, conn,
                 requestStart);
         Response res = new Response(this, out, conn, head.method, head.version, head.keepAlive);
-        rateViolated = false;
         responseOnWire = false;
         peerGone = false;
         slowReaderCounted = false;
         writeTimeoutCounted = false;
-        readBlockedNanos = 0;
-        readingSince = 0;
-        body = b;
-        request = req;
         response = res;
 
-        runHandler(req, res);
+        runHandler(req, res, b);
 
-        if (abandonedByTimer || req.isCancelled() || conn.isClosed()) {
+        if (guard.abandoned() || req.isCancelled() || conn.isClosed()) {
             if (conn.writeExpired()) {
                 writeTimedOut(); // e.g. a handler slower than the write timeout, which wrote nothing since
             }
@@ -335,9 +295,8 @@ final class ServerConn implements Runnable {
         if (keep && !b.isComplete()) {
             keep = drainBody(b);
         }
-        request = null;
+        guard.clear();
         response = null;
-        body = null;
         conn.setWriteDeadlineNanos(0);
         if (!keep) {
             if (!b.isComplete()) {
@@ -360,41 +319,17 @@ final class ServerConn implements Runnable {
         }
     }
 
-    private void runHandler(Request req, Response res) throws IOException {
-        long now = System.nanoTime();
-        long ht = cfg.handlerTimeout().toNanos();
-        handlerDeadline = ht == 0 ? 0 : now + ht;
-        req.begin(handlerDeadline, cfg.maxRequestBodyBytes());
-        watchAt = cfg.watchClientDisconnect() ? now + WATCH_DELAY : 0;
-        lock.lock();
-        try {
-            handlerRunning = true;
-        } finally {
-            lock.unlock();
-        }
-        readAhead.activate();
-        long first = min(watchAt, handlerDeadline);
-        if (cfg.minRequestBodyRate() > 0 && !body.isComplete()) {
-            first = min(first, now + 250_000_000L); // the body-rate check runs off the same alarm
-        }
-        conn.armAlarm(first);
+    private void runHandler(Request req, Response res, BodyIn b) throws IOException {
+        guard.begin(req, res, b, requestStart);
         Throwable failure = null;
         try {
             handler.handle(req, res);
         } catch (Throwable t) {
             failure = t;
         } finally {
-            readAhead.deactivate();
-            lock.lock();
-            try {
-                handlerRunning = false;
-            } finally {
-                lock.unlock();
-            }
-            conn.armAlarm(0);
-            Thread.interrupted(); // a cancellation that came as the handler returned must not leak on
+            guard.end();
         }
-        if (failure != null && !abandonedByTimer && !req.isCancelled()) {
+        if (failure != null && !guard.abandoned() && !req.isCancelled()) {
             handlerFailed(failure, res);
         }
     }
@@ -569,8 +504,7 @@ final class ServerConn implements Runnable {
         if (readAhead.direct()) {
             return conn.read(b, off, len); // fast path: no handler runs, so no watcher can start
         }
-        long start = System.nanoTime();
-        readingSince = start;
+        long start = guard.readStarted();
         try {
             int n = readAhead.read(b, off, len, null);
             if (n < 0) {
@@ -578,148 +512,14 @@ final class ServerConn implements Runnable {
             }
             return n;
         } catch (DeadlineExceededException e) {
-            throw bodyTimeout(e);
+            throw guard.bodyTimeout(e);
         } catch (java.io.InterruptedIOException e) {
             throw e; // our own cancellation, not the client's doing
         } catch (IOException e) {
             peerGone = true;
             throw e;
         } finally {
-            readingSince = 0;
-            readBlockedNanos += System.nanoTime() - start;
-        }
-    }
-
-    private IOException bodyTimeout(DeadlineExceededException e) {
-        if (!handlerRunning || e.op() != DeadlineExceededException.Op.READ) {
-            return e;
-        }
-        long elapsed = System.nanoTime() - requestStart;
-        HttpTimeoutException t = rateViolated
-                ? new HttpTimeoutException(Phase.MIN_BODY_RATE, cfg.minRequestBodyGrace(),
-                        Duration.ofNanos(readBlockedNanos), "less than " + cfg.minRequestBodyRate()
-                        + " bytes/s of request body, " + conn)
-                : new HttpTimeoutException(Phase.READ_BODY, cfg.readTimeout(), Duration.ofNanos(elapsed), conn.toString());
-        t.initCause(e);
-        return t;
-    }
-
-    // ---- the timer's side: handler timeout, disconnect watch, minimum body rate ----
-
-    /** Runs on the shared timer thread: decides, hands off any work, never blocks on I/O. */
-    private void onAlarm() {
-        if (!handlerRunning) {
-            return;
-        }
-        long now = System.nanoTime();
-        long hd = handlerDeadline;
-        if (hd != 0 && now - hd >= 0) {
-            handlerDeadline = 0;
-            Thread.ofVirtual().start(this::handlerTimedOut);
-            return;
-        }
-        long wa = watchAt;
-        if (wa != 0 && now - wa >= 0) {
-            watchAt = 0;
-            startWatcher();
-        }
-        long next = min(hd, watchAt);
-        if (checkBodyRate(now)) {
-            next = min(next, now + 250_000_000L);
-        }
-        conn.armAlarm(next);
-    }
-
-    private static long min(long a, long b) {
-        if (a == 0) return b;
-        if (b == 0) return a;
-        return a - b <= 0 ? a : b;
-    }
-
-    /** Whether the rate still needs watching; expires the read deadline when the body is too slow. */
-    private boolean checkBodyRate(long now) {
-        long rate = cfg.minRequestBodyRate();
-        BodyIn b = body;
-        if (rate == 0 || b == null || b.isComplete() || rateViolated) {
-            return false;
-        }
-        long since = readingSince;
-        long blocked = readBlockedNanos + (since == 0 ? 0 : now - since);
-        long grace = cfg.minRequestBodyGrace().toNanos();
-        if (blocked > grace && b.delivered() < (double) rate * blocked / 1e9) {
-            rateViolated = true; // the timeout is counted where the failed read is answered
-            metrics.limit(ServerMetrics.Limit.MIN_BODY_RATE); // the limit is counted here: the defence acts now
-            conn.setReadDeadlineNanos(now); // the timer shuts the input down; the blocked read fails
-            return false;
-        }
-        return true;
-    }
-
-    private void startWatcher() {
-        readAhead.start("hourglass-watch-" + conn.id());
-    }
-
-    private void cancelRequest() {
-        Request req = request;
-        if (req != null) {
-            req.cancel("client closed the connection");
-        }
-    }
-
-    /** The client closed or reset the connection while its handler ran; the request is already cancelled. */
-    private void clientGone() {
-        metrics.cancelled(ServerMetrics.CancelReason.CLIENT_GONE);
-        conn.close(); // our FIN goes now: CLOSE_WAIT ends here, not when the handler returns
-        interruptHandler();
-    }
-
-    private void interruptHandler() {
-        lock.lock();
-        try {
-            if (handlerRunning) {
-                thread.interrupt();
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Runs on its own virtual thread when the handler timeout passes. */
-    private void handlerTimedOut() {
-        Request req = request;
-        Response res = response;
-        boolean nothingSent;
-        long start;
-        lock.lock();
-        try {
-            if (!handlerRunning || req == null || res == null) {
-                return;
-            }
-            req.cancel("handler timeout");
-            start = requestStart; // written before runHandler took this lock, so visible here
-            abandonedByTimer = true;
-            nothingSent = res.abandon("handler timeout after " + fmt(cfg.handlerTimeout()));
-            thread.interrupt();
-        } finally {
-            lock.unlock();
-        }
-        server.timeout(Phase.HANDLER);
-        metrics.cancelled(ServerMetrics.CancelReason.HANDLER_TIMEOUT);
-        if (nothingSent) {
-            // Written on the socket, not through the handler's write buffer, which its own thread owns.
-            byte[] resp = ErrorResponse.bytes(503, "handler did not finish within " + fmt(cfg.handlerTimeout()));
-            try {
-                conn.write(resp, 0, resp.length);
-                conn.flush();
-                conn.shutdownOutput();
-            } catch (IOException ignored) {
-                // the client went away as well
-            }
-            conn.close();
-            metrics.responded(503, System.nanoTime() - start);
-        } else {
-            conn.abort(); // the response had begun: the client must see it truncated
-            metrics.responded(res.status(), System.nanoTime() - start);
+            guard.readEnded(start);
         }
     }
 
