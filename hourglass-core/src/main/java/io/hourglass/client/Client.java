@@ -1,13 +1,16 @@
 package io.hourglass.client;
 
 import io.hourglass.http.Phase;
+import io.hourglass.net.Clock;
 import io.hourglass.internal.tls.Pem;
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
@@ -32,8 +35,11 @@ public final class Client implements AutoCloseable {
     private final ClientConfig config;
     private final ConcurrentHashMap<Pool.Origin, Pool> pools = new ConcurrentHashMap<>();
     private final ClientMetrics metrics;
+    private final Clock clock;
+    private final Dialer dialer;
+    // Loaded on the first https call (the JDK's default context is costly to build); volatile: any caller's thread.
     private volatile SSLContext ssl;
-    private volatile boolean closed;
+    private volatile boolean closed;   // set by close() on any thread, read by every call
 
     /** A client with {@link ClientConfig#defaults()}, recording into a registry of its own. */
     public Client() {
@@ -60,7 +66,28 @@ public final class Client implements AutoCloseable {
      * @throws java.io.UncheckedIOException if the trusted CA file cannot be read
      */
     public Client(ClientConfig config, MetricsRegistry registry) {
+        this(config, registry, Clock.system());
+    }
+
+    /**
+     * A client whose deadlines and timeouts follow {@code clock}: for tests, with hourglass-testing's
+     * {@code ManualClock}, every timeout of its calls (and its pool's idle eviction) passes when the test
+     * advances that clock.
+     *
+     * @param config the settings: timeouts, pool limits, policy, TLS trust
+     * @param registry where the client records its metrics
+     * @param clock where its time comes from; {@link Clock#system()} for real time
+     * @throws IllegalArgumentException if the registry already has the client's metrics
+     * @throws java.io.UncheckedIOException if the trusted CA file cannot be read
+     */
+    public Client(ClientConfig config, MetricsRegistry registry, Clock clock) {
+        this(config, registry, clock, InetAddress::getAllByName);
+    }
+
+    /** For tests: a client that resolves host names with {@code resolver}. */
+    Client(ClientConfig config, MetricsRegistry registry, Clock clock, Dialer.Resolver resolver) {
         this.config = config;
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = new ClientMetrics(registry);
         if (config.trustedCaFile() != null) {
             try {
@@ -69,6 +96,7 @@ public final class Client implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+        this.dialer = new Dialer(this, resolver);
     }
 
     /** {@return the settings the client was built with} */
@@ -175,6 +203,14 @@ public final class Client implements AutoCloseable {
 
     EventListener listener() {
         return config.listener();
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    Dialer dialer() {
+        return dialer;
     }
 
     Pool pool(URI uri) {

@@ -1,6 +1,9 @@
 package io.hourglass.client;
 
+import io.hourglass.internal.io.ReadAhead;
 import io.hourglass.internal.text.Durations;
+import io.hourglass.internal.time.Timers;
+import io.hourglass.net.Clock;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +57,7 @@ final class Pool {
     final Origin origin;
     private final Client client;
     private final ClientConfig cfg;
+    private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
     private final ArrayDeque<ClientConn> idle = new ArrayDeque<>();   // guarded by lock
@@ -73,8 +77,9 @@ final class Pool {
         this.origin = origin;
         this.client = client;
         this.cfg = client.config();
+        this.clock = client.clock();
         this.metrics = client.clientMetrics().perHost(origin.label(), this);
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         this.nextProbe = now;
         this.lastAnswer = now - 2 * LIVE_NANOS; // never answered
         long dt = cfg.drainTimeout().toNanos();
@@ -92,34 +97,22 @@ final class Pool {
      * @throws PoolTimeoutException when the pool-wait timeout or the call's deadline passes first
      */
     Lease acquire(Exchange x, boolean forceNew) throws IOException {
-        long start = System.nanoTime();
+        long start = clock.nanoTime();
         long pw = cfg.poolWaitTimeout().toNanos();
         long waitDeadline = pw == 0 ? 0 : start + pw;
         ClientConn victim;
         lock.lock();
         try {
             while (true) {
-                if (!forceNew) {
-                    ClientConn c = takeIdle();
-                    if (c != null) {
-                        return new Lease(c, true, System.nanoTime() - start);
-                    }
+                Lease l = tryTake(forceNew, start);
+                if (l != null) {
+                    return l;
                 }
-                if (total < cfg.maxConnsPerHost()) {
-                    total++;
-                    return new Lease(null, false, System.nanoTime() - start);
-                }
-                if (forceNew && !idle.isEmpty()) {
-                    ClientConn c = idle.pollFirst();
-                    total--;
-                    closeLater(c, "replaced");
-                    continue;
-                }
-                long now = System.nanoTime();
+                long now = clock.nanoTime();
                 victim = preemptable(now);
                 if (victim != null) {
                     drains.remove(victim);
-                    victim.state = ClientConn.CLOSED; // its place under the cap passes to this caller
+                    victim.toClosed(); // its place under the cap passes to this caller
                     break;
                 }
                 long until = x.earliest(waitDeadline);
@@ -127,20 +120,7 @@ final class Pool {
                     throw gaveUp(x, until != waitDeadline);
                 }
                 x.checkCancelled();
-                x.poolWaiting(this);
-                try {
-                    long wake = nextChance(now, until);
-                    if (wake == 0) {
-                        released.await();
-                    } else {
-                        released.await(wake - now, TimeUnit.NANOSECONDS);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ClientException(ClientException.Kind.CANCELLED, "interrupted while waiting for a connection", e);
-                } finally {
-                    x.poolWaiting(null);
-                }
+                await(x, now, until);
             }
         } finally {
             lock.unlock();
@@ -148,7 +128,59 @@ final class Pool {
         // Outside the lock: a reset never blocks, and the listener's callbacks must not run under it.
         victim.abort();
         drainOver(victim, DrainResult.PREEMPTED, "preempted: a call needed its slot");
-        return new Lease(null, false, System.nanoTime() - start);
+        return new Lease(null, false, clock.nanoTime() - start);
+    }
+
+    /** An idle connection, or a permit to open one (replacing an idle one when forced); null if none. Under lock. */
+    private Lease tryTake(boolean forceNew, long start) {
+        if (!forceNew) {
+            ClientConn c = takeIdle();
+            if (c != null) {
+                return new Lease(c, true, clock.nanoTime() - start);
+            }
+        }
+        if (total >= cfg.maxConnsPerHost() && forceNew && !idle.isEmpty()) {
+            ClientConn c = idle.pollFirst(); // a retry must not take a stale one again: the oldest makes room
+            total--;
+            closeLater(c, "replaced");
+        }
+        if (total < cfg.maxConnsPerHost()) {
+            total++;
+            return new Lease(null, false, clock.nanoTime() - start);
+        }
+        return null;
+    }
+
+    /** Waits for a release, a cancellation or the next chance (see nextChance), under the lock. */
+    private void await(Exchange x, long now, long until) throws IOException {
+        x.poolWaiting(this);
+        try {
+            long wake = nextChance(now, until);
+            if (wake == 0) {
+                released.await();
+            } else {
+                awaitUntil(wake, now);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(ClientException.Kind.CANCELLED, "interrupted while waiting for a connection", e);
+        } finally {
+            x.poolWaiting(null);
+        }
+    }
+
+    /** A timed wait: real on the system clock; on another (a test's) woken by that clock's timer. */
+    private void awaitUntil(long wake, long now) throws InterruptedException {
+        if (clock == Clock.system()) {
+            released.await(wake - now, TimeUnit.NANOSECONDS);
+            return;
+        }
+        Timers.Task t = Timers.schedule(clock, wake, this::wakeWaiters);
+        try {
+            released.await();
+        } finally {
+            t.cancel();
+        }
     }
 
     /** The newest reusable idle connection, marked active; stale ones met on the way are closed. Under lock. */
@@ -156,9 +188,7 @@ final class Pool {
         ClientConn c;
         while ((c = idle.pollLast()) != null) {
             if (c.reusable()) {
-                c.state = ClientConn.ACTIVE;
-                c.alarmAction = null;
-                c.conn.armAlarm(0);
+                c.toActive();
                 return c;
             }
             total--;
@@ -173,7 +203,7 @@ final class Pool {
         if (oldest == null) {
             return null;
         }
-        boolean stuck = now - oldest.drainStart > stuckAfter;
+        boolean stuck = now - oldest.drainStart() > stuckAfter;
         if (slowStreak < LIVE_STREAK || now - lastAnswer < LIVE_NANOS) {
             return stuck ? oldest : drains.peekLast();
         }
@@ -190,7 +220,7 @@ final class Pool {
         if (oldest == null) {
             return until;
         }
-        long stuckAt = oldest.drainStart + stuckAfter + 1;
+        long stuckAt = oldest.drainStart() + stuckAfter + 1;
         long at = stuckAt - nextProbe >= 0 ? stuckAt : nextProbe;
         if (at - now <= 0) {
             at = now + 1_000_000; // stuck, but this interval's probe is taken: look again in 1 ms
@@ -247,15 +277,10 @@ final class Pool {
         if (!keep) {
             total--;
         } else {
-            c.state = ClientConn.IDLE;
-            c.idleSince = System.nanoTime();
-            c.reader = null;
-            idle.addLast(c);
+            long now = clock.nanoTime();
             long it = cfg.idleTimeout().toNanos();
-            if (it > 0) {
-                c.alarmAction = () -> evictIfIdle(c);
-                c.conn.armAlarm(c.idleSince + it);
-            }
+            c.toIdle(now, it > 0 ? now + it : 0);
+            idle.addLast(c);
         }
         released.signal();
         return keep;
@@ -265,7 +290,7 @@ final class Pool {
     void discard(ClientConn c, String reason) {
         lock.lock();
         try {
-            if (c.state != ClientConn.CLOSED) {
+            if (!c.isClosed()) {
                 total--;
             }
             released.signal();
@@ -276,14 +301,14 @@ final class Pool {
     }
 
     /**
-     * The connection leaves its caller to drain a late response; it still counts against the cap, and a
-     * waiting caller may now take its place (woken here).
+     * The connection leaves its caller to drain a late response, with {@code budget} as its consumer until
+     * {@code deadline}; it still counts against the cap, and a waiting caller may now take its place (woken
+     * here).
      */
-    void startedDraining(ClientConn c) {
+    void startedDraining(ClientConn c, ReadAhead.Waiter budget, long deadline) {
         lock.lock();
         try {
-            c.state = ClientConn.DRAINING;
-            c.drainStart = System.nanoTime();
+            c.toDraining(clock.nanoTime(), budget, deadline);
             drains.addLast(c);
             released.signal();
         } finally {
@@ -302,7 +327,7 @@ final class Pool {
         boolean kept = false;
         lock.lock();
         try {
-            if (c.state != ClientConn.DRAINING) {
+            if (!c.isDraining()) {
                 return;
             }
             drains.remove(c);
@@ -368,7 +393,7 @@ final class Pool {
     void idleConnectionEnded(ClientConn c, String reason) {
         lock.lock();
         try {
-            if (c.state != ClientConn.IDLE || !idle.remove(c)) {
+            if (!c.isIdle() || !idle.remove(c)) {
                 return; // a caller took it meanwhile: its call finds out
             }
             total--;
@@ -379,12 +404,13 @@ final class Pool {
         closeLater(c, reason);
     }
 
-    private void evictIfIdle(ClientConn c) {
+    /** The idle connection's alarm: closes it when it has been idle for the idle timeout. */
+    void evictIfIdle(ClientConn c) {
         // On the timer thread: decide under the lock (held only briefly anywhere), close without blocking.
         lock.lock();
         try {
             long it = cfg.idleTimeout().toNanos();
-            if (c.state != ClientConn.IDLE || System.nanoTime() - c.idleSince < it || !idle.remove(c)) {
+            if (!c.isIdle() || clock.nanoTime() - c.idleSince() < it || !idle.remove(c)) {
                 return;
             }
             total--;
@@ -413,7 +439,7 @@ final class Pool {
     }
 
     private void closeLater(ClientConn c, String reason) {
-        if (c.state == ClientConn.CLOSED) {
+        if (c.isClosed()) {
             return;
         }
         c.close();
