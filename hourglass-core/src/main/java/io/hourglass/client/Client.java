@@ -88,7 +88,7 @@ public final class Client implements AutoCloseable {
     Client(ClientConfig config, MetricsRegistry registry, Clock clock, Dialer.Resolver resolver) {
         this.config = config;
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.metrics = new ClientMetrics(registry);
+        this.metrics = new ClientMetrics(registry, pools::values);
         if (config.trustedCaFile() != null) {
             try {
                 ssl = Pem.clientContext(config.trustedCaFile());
@@ -152,7 +152,7 @@ public final class Client implements AutoCloseable {
                 metrics.sum(h -> h.drainsEnded(DrainResult.REUSED)),
                 metrics.sum(h -> h.drainsEnded(DrainResult.PREEMPTED) + h.drainsEnded(DrainResult.TIMEOUT)
                         + h.drainsEnded(DrainResult.MAX_BYTES) + h.drainsEnded(DrainResult.CLOSED)),
-                metrics.sum(h -> h.closed.value()), metrics.sum(h -> h.pool.drainingCount()),
+                metrics.sum(h -> h.closed.value()), metrics.draining(),
                 metrics.sum(h -> h.drainsStarted.value()), metrics.sum(h -> h.drainsEnded(DrainResult.PREEMPTED)),
                 metrics.sum(h -> h.drainsEnded(DrainResult.TIMEOUT) + h.drainsEnded(DrainResult.MAX_BYTES)),
                 byPhase, byClass);
@@ -217,6 +217,16 @@ public final class Client implements AutoCloseable {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         Pool.Origin o = new Pool.Origin(scheme, uri.getHost(), port(uri));
         return pools.computeIfAbsent(o, k -> new Pool(k, this));
+    }
+
+    /** Forgets a pool that stayed empty (see {@link Pool}); the next call to its origin makes a new one. */
+    void retire(Pool p) {
+        pools.remove(p.origin, p);
+    }
+
+    /** How many origins have a pool now. For tests. */
+    int poolCount() {
+        return pools.size();
     }
 
     int port(URI uri) {

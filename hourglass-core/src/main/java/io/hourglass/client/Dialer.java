@@ -127,6 +127,7 @@ final class Dialer {
         // Set by the clock's timer when it closed the socket at the deadline (not the system clock's case,
         // where the connect's own timeout does it); read by the attempt's thread after the connect failed.
         volatile boolean expired;
+        boolean failed;                    // the race's: its failure was reported (the caller's thread)
 
         Attempt(InetSocketAddress target, Exchange x) {
             this.target = target;
@@ -227,14 +228,16 @@ final class Dialer {
                 started.add(a);
             }
             running++;
-            x.listener().connectStart(x.req, a.target);
-            Thread.ofVirtual().name("hourglass-connect-" + a.target).start(() -> attempt(a));
             if (fallback != null) {
                 fallback.cancel();
             }
             long delay = cfg.fallbackDelay().toNanos();
             fallback = next < targets.size() && delay > 0
-                    ? Timers.schedule(clock, clock.nanoTime() + delay, () -> results.add(TICK)) : null;
+                    ? Timers.schedule(clock, a.start + delay, () -> results.add(TICK)) : null;
+            // After the fallback's clock started: a listener that acts on the event (a test that advances a
+            // manual clock) finds it running.
+            x.listener().connectStart(x.req, a.target);
+            Thread.ofVirtual().name("hourglass-connect-" + a.target).start(() -> attempt(a));
         }
 
         private void attempt(Attempt a) {
@@ -262,6 +265,7 @@ final class Dialer {
                     continue;
                 }
                 Failure f = (Failure) r;
+                f.attempt.failed = true;
                 running--;
                 x.checkCancelled();
                 last = f.attempt.classify(f.error);
@@ -296,7 +300,7 @@ final class Dialer {
         /** The winner keeps its socket; the others are closed, and their connects end as failed. */
         private void lose(Attempt won) {
             for (Attempt a : snapshot()) {
-                if (a != won) {
+                if (a != won && !a.failed) {
                     a.close();
                     x.listener().connectFailed(x.req, a.target,
                             new SocketException("abandoned: another address connected first"));

@@ -128,7 +128,10 @@ final class Exchange implements ReadAhead.Waiter {
 
     /** A pooled connection, or a new one in the pool's place. */
     private Carrier take(boolean forceNew) throws IOException {
-        Pool.Lease lease = pool.acquire(this, forceNew);
+        Pool.Lease lease;
+        while ((lease = pool.acquire(this, forceNew)) == null) {
+            pool = client.pool(req.uri()); // retired just now: the origin's new pool
+        }
         ClientConn c = lease.conn();
         reused = c != null;
         if (c == null) {
@@ -172,11 +175,15 @@ final class Exchange implements ReadAhead.Waiter {
         }
         s.requestWritten();
         requestWritten = true;
-        ev.requestWritten(req, s.connectionId());
         if (h == null) {
             setPhase(Phase.RESPONSE_HEADERS,
                     req.responseHeaderTimeout() != null ? req.responseHeaderTimeout() : cfg.responseHeaderTimeout());
             doing = "awaiting headers";
+        }
+        // After the response-header clock started: a listener that acts on the event (a test that advances a
+        // manual clock) finds it running.
+        ev.requestWritten(req, s.connectionId());
+        if (h == null) {
             h = s.readHead(false);
             clearPhase();
         }

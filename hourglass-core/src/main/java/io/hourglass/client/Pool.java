@@ -51,6 +51,8 @@ final class Pool {
     static final int LIVE_STREAK = 32;
     /** An answer within this long keeps the origin live whatever the streak. */
     static final long LIVE_NANOS = 1_000_000_000L;
+    /** How long an empty pool is kept when idle connections never time out ({@code idleTimeout} zero). */
+    static final long EMPTY_LINGER_NANOS = 90_000_000_000L;
     /** While the origin does not answer: at most one stuck drain preempted per this interval. */
     static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
 
@@ -65,6 +67,9 @@ final class Pool {
     private final long stuckAfter;                                    // a drain this old is presumed stuck
     private long nextProbe;                                           // guarded by lock
     private int total;      // guarded by lock: every connection counted against the cap
+    private boolean retired;               // guarded by lock: forgotten by the client (empty for the linger)
+    private Timers.Task retireCheck;       // guarded by lock: pending while the pool is empty
+    private int waiting;                   // guarded by lock: callers waiting for a connection
     // Written under the lock; volatile because every call that gets an answer reads it without the lock (and
     // takes the lock only when it is not already 0).
     private volatile int slowStreak = LIVE_STREAK;
@@ -78,7 +83,7 @@ final class Pool {
         this.client = client;
         this.cfg = client.config();
         this.clock = client.clock();
-        this.metrics = client.clientMetrics().perHost(origin.label(), this);
+        this.metrics = client.clientMetrics().perHost(origin.label());
         long now = clock.nanoTime();
         this.nextProbe = now;
         this.lastAnswer = now - 2 * LIVE_NANOS; // never answered
@@ -93,7 +98,8 @@ final class Pool {
      * Takes an idle connection or a permit to open one (possibly in a preempted drain's place), waiting up to
      * the pool-wait timeout (and the call's deadline) when the cap is reached.
      *
-     * @return a lease whose conn is null when the caller must open a new connection (it holds a permit)
+     * @return a lease whose conn is null when the caller must open a new connection (it holds a permit); null
+     *     when the pool was retired meanwhile (see {@link #less})
      * @throws PoolTimeoutException when the pool-wait timeout or the call's deadline passes first
      */
     Lease acquire(Exchange x, boolean forceNew) throws IOException {
@@ -103,6 +109,9 @@ final class Pool {
         ClientConn victim;
         lock.lock();
         try {
+            if (retired) {
+                return null; // the client forgot this pool just now: the caller asks it for the origin's new one
+            }
             while (true) {
                 Lease l = tryTake(forceNew, start);
                 if (l != null) {
@@ -141,7 +150,7 @@ final class Pool {
         }
         if (total >= cfg.maxConnsPerHost() && forceNew && !idle.isEmpty()) {
             ClientConn c = idle.pollFirst(); // a retry must not take a stale one again: the oldest makes room
-            total--;
+            less(1);
             closeLater(c, "replaced");
         }
         if (total < cfg.maxConnsPerHost()) {
@@ -154,6 +163,7 @@ final class Pool {
     /** Waits for a release, a cancellation or the next chance (see nextChance), under the lock. */
     private void await(Exchange x, long now, long until) throws IOException {
         x.poolWaiting(this);
+        waiting++;
         try {
             long wake = nextChance(now, until);
             if (wake == 0) {
@@ -165,6 +175,7 @@ final class Pool {
             Thread.currentThread().interrupt();
             throw new ClientException(ClientException.Kind.CANCELLED, "interrupted while waiting for a connection", e);
         } finally {
+            waiting--;
             x.poolWaiting(null);
         }
     }
@@ -191,7 +202,7 @@ final class Pool {
                 c.toActive();
                 return c;
             }
-            total--;
+            less(1);
             closeLater(c, "stale");
         }
         return null;
@@ -236,6 +247,37 @@ final class Pool {
         return x.poolTimeout(callDeadline, cfg.maxConnsPerHost(), inUse, draining, origin.label());
     }
 
+    /**
+     * Takes {@code n} connections off the count. Under lock. A pool left empty is forgotten by the client
+     * after the idle timeout (or {@link #EMPTY_LINGER_NANOS} when idle connections never time out), unless a
+     * connection came meanwhile: a client that talks to many hosts keeps only the pools it uses. Its gauges
+     * go with it; its counters stay (see {@link ClientMetrics}).
+     */
+    private void less(int n) {
+        total -= n;
+        if (total > 0 || retireCheck != null || retired) {
+            return;
+        }
+        long it = cfg.idleTimeout().toNanos();
+        long at = clock.nanoTime() + (it > 0 ? it : EMPTY_LINGER_NANOS);
+        retireCheck = Timers.schedule(clock, at, this::retireIfEmpty);
+    }
+
+    /** On the timer thread: decides under the lock (held briefly anywhere), then a map removal. */
+    private void retireIfEmpty() {
+        lock.lock();
+        try {
+            retireCheck = null;
+            if (total > 0 || retired) {
+                return; // in use again: a later emptying schedules another check
+            }
+            retired = true;
+        } finally {
+            lock.unlock();
+        }
+        client.retire(this);
+    }
+
     /** Wakes callers waiting for the pool (a cancelled one notices). */
     void wakeWaiters() {
         lock.lock();
@@ -250,7 +292,7 @@ final class Pool {
     void connectFailed() {
         lock.lock();
         try {
-            total--;
+            less(1);
             released.signal();
         } finally {
             lock.unlock();
@@ -275,7 +317,7 @@ final class Pool {
     private boolean keepIdle(ClientConn c) {
         boolean keep = !client.isClosed() && idle.size() < cfg.maxIdlePerHost() && c.reusable();
         if (!keep) {
-            total--;
+            less(1);
         } else {
             long now = clock.nanoTime();
             long it = cfg.idleTimeout().toNanos();
@@ -291,7 +333,7 @@ final class Pool {
         lock.lock();
         try {
             if (!c.isClosed()) {
-                total--;
+                less(1);
             }
             released.signal();
         } finally {
@@ -334,7 +376,7 @@ final class Pool {
             if (result == DrainResult.REUSED) {
                 kept = keepIdle(c);
             } else {
-                total--;
+                less(1);
                 released.signal();
             }
         } finally {
@@ -396,7 +438,7 @@ final class Pool {
             if (!c.isIdle() || !idle.remove(c)) {
                 return; // a caller took it meanwhile: its call finds out
             }
-            total--;
+            less(1);
             released.signal();
         } finally {
             lock.unlock();
@@ -413,7 +455,7 @@ final class Pool {
             if (!c.isIdle() || clock.nanoTime() - c.idleSince() < it || !idle.remove(c)) {
                 return;
             }
-            total--;
+            less(1);
             released.signal();
         } finally {
             lock.unlock();
@@ -427,7 +469,7 @@ final class Pool {
         lock.lock();
         try {
             copy = new ArrayDeque<>(idle);
-            total -= idle.size();
+            less(idle.size());
             idle.clear();
             released.signalAll();
         } finally {
@@ -453,6 +495,16 @@ final class Pool {
         lock.lock();
         try {
             return idle.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Callers waiting for a connection now. For tests. */
+    int waitingCount() {
+        lock.lock();
+        try {
+            return waiting;
         } finally {
             lock.unlock();
         }

@@ -131,12 +131,15 @@ final class DeadlineTimer implements Runnable {
 
     /** One round: take what was queued, expire what is due, then sleep until the next thing is. */
     private void turn() {
-        drainQueue();
         long now = clock.nanoTime();
         long nowTick = tickOf(now);
-        if (nowTick - lastTick > SLOTS) {
+        if (scheduled == 0) {
+            lastTick = Math.max(lastTick, nowTick - 1); // an empty wheel has no tick to catch up on
+        } else if (nowTick - lastTick > SLOTS) {
             lastTick = nowTick - SLOTS; // after a long sleep, visit each slot once
         }
+        // Queued after the catch-up above, so that a deadline already due lands in this turn's last tick.
+        drainQueue(now);
         while (lastTick < nowTick) {
             lastTick++;
             int slot = (int) (lastTick & (SLOTS - 1));
@@ -157,9 +160,6 @@ final class DeadlineTimer implements Runnable {
         }
         sleeping = AWAKE;
         wakeups = wakeups + 1;
-        if (scheduled == 0) {
-            lastTick = Math.max(lastTick, tickOf(clock.nanoTime())); // no connection: no tick to catch up on
-        }
     }
 
     /** The instant to wake at: the next non-empty slot's tick, or the next task; 0 for nothing scheduled. */
@@ -187,13 +187,13 @@ final class DeadlineTimer implements Runnable {
         return lastTick + 1; // unreachable while scheduled > 0
     }
 
-    private void drainQueue() {
+    private void drainQueue(long now) {
         Conn c = queue.getAndSet(null);
         while (c != null) {
             Conn next = c.queueNext;
             c.queueNext = null;
             Conn.QUEUED.setVolatile(c, 0);
-            reschedule(c, clock.nanoTime());
+            reschedule(c, now);
             c = next;
         }
         Task t;

@@ -55,9 +55,12 @@ public final class TestServer implements AutoCloseable, BeforeEachCallback, Afte
     // Started by start() or beforeEach on the test thread; read by any thread.
     private volatile Server server;
 
-    /** A server with the default {@link ServerConfig} (on 127.0.0.1, a free port), not started yet. */
+    /**
+     * A server with the default {@link ServerConfig} but a shutdown timeout of 1 second (so that closing it
+     * does not wait long for a handler that hangs), on 127.0.0.1 and a free port, not started yet.
+     */
     public TestServer() {
-        this(ServerConfig.builder());
+        this(ServerConfig.builder().shutdownTimeout(Duration.ofSeconds(1)));
     }
 
     /**
@@ -71,7 +74,7 @@ public final class TestServer implements AutoCloseable, BeforeEachCallback, Afte
     }
 
     /**
-     * Starts a server with the default settings.
+     * Starts a server with the default settings ({@link #TestServer()}).
      *
      * @return the running server; close it when done
      * @throws IOException if it cannot listen
