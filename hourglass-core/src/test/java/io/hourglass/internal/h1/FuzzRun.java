@@ -124,17 +124,27 @@ final class FuzzRun {
             if (n < 0) {
                 break;
             }
-            assertThat(n).as("a read that returned before the end").isPositive();
+            check(n > 0, "a read before the end returned no byte");
             total += n;
         }
-        assertThat(body.isComplete()).as("complete after -1").isTrue();
-        assertThat(body.delivered()).isEqualTo(total);
+        check(body.isComplete(), "a body that returned -1 is complete");
+        check(body.delivered() == total, "delivered() counts the bytes read");
         return total;
+    }
+
+    /**
+     * Fails the input when {@code ok} is false. The checks inside a target's run use this rather than AssertJ,
+     * whose assertion objects would count against the run's allocation bound.
+     */
+    static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError("broken invariant: " + what);
+        }
     }
 
     /** Header or trailer fields the parser accepted must pass the public API's own validation too. */
     static void checkFields(Headers fields, int maxCount) {
-        assertThat(fields.size()).isLessThanOrEqualTo(maxCount);
+        check(fields.size() <= maxCount, "no more fields than the limit");
         Headers copy = new Headers(fields.size());
         for (int i = 0; i < fields.size(); i++) {
             copy.add(fields.name(i), fields.value(i)); // throws on a non-token name or CR, LF, NUL in a value
@@ -160,7 +170,7 @@ final class FuzzRun {
 
         @Override
         public int read(byte[] b, int off, int len) {
-            assertThat(len).as("length of a read").isPositive();
+            check(len > 0, "a read asks for at least one byte");
             reads++;
             if (pos == data.length) {
                 return -1;
