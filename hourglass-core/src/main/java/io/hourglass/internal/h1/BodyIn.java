@@ -84,6 +84,12 @@ public abstract class BodyIn extends InputStream {
         if (len == 0 || isComplete()) {
             return isComplete() ? -1 : 0;
         }
+        if (isBroken()) {
+            // The failed read left the framing unknown: parsing on from there would read whatever follows (a
+            // next request, say) as chunks, and a drain that then "completes" would let the connection be
+            // reused out of step with the client. Every later read, drain() included, fails.
+            throw new H1Exception(400, "the chunked framing broke in an earlier read; the rest cannot be read");
+        }
         Runnable r = beforeFirstRead;
         if (r != null) {
             beforeFirstRead = null;

@@ -189,6 +189,19 @@ class ChunkedBodyTest {
     }
 
     @Test
+    void aBodyBrokenByAFramingErrorFailsEveryLaterReadAndDrain() {
+        // 16 hex digits fail after the 16th; parsing on from there would find "0" CRLF CRLF, a last chunk
+        BodyIn body = chunked("ffffffffffffffff0\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+
+        assertThatThrownBy(() -> body.read(new byte[10], 0, 10)).isInstanceOf(H1Exception.class);
+
+        assertThat(body.isBroken()).isTrue();
+        assertThatThrownBy(() -> body.read(new byte[10], 0, 10)).isInstanceOf(H1Exception.class);
+        assertThatThrownBy(() -> body.drain(1024)).isInstanceOf(H1Exception.class);
+        assertThat(body.isComplete()).isFalse();
+    }
+
+    @Test
     void rejectsTrailersLargerThanTheHeadLimit() {
         BodyIn body = BodyIn.chunked(buffer("0\r\nX: " + "t".repeat(200) + "\r\n\r\n"), new H1Parser(100, 10));
 
