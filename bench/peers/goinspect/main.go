@@ -1,9 +1,15 @@
-// Differential parsing peer for bench/differential.sh (docs/ROBUSTNESS.md, "Differential parsing").
+// Go peer of the robustness runs (docs/ROBUSTNESS.md): bench/differential.sh and bench/slow-attacks.sh.
 //
 //	goinspect serve PORT [HOST]
-//	    Go's net/http with the timeouts a careful Go user sets, answering /inspect with how it parsed the
-//	    request (the same one-line report as `hourglass serve`'s /inspect); other paths 404, other methods 405,
-//	    as Hourglass's router does, so that only parsing differences remain. Prints "listening on http://..".
+//	    Go's net/http with the timeouts a careful Go user sets (ReadHeaderTimeout 10s, ReadTimeout 60s,
+//	    WriteTimeout 60s, IdleTimeout 120s, MaxHeaderBytes 16 KiB: Hourglass's defaults), answering
+//	    /inspect with how it parsed the request (the same one-line report as `hourglass serve`'s /inspect),
+//	    GET /hello with "hello\n" and GET /bytes?n=N with N bytes, like `hourglass serve`; other paths 404,
+//	    other methods on /inspect 405, as Hourglass's router does, so that only parsing differences remain.
+//	    Prints "listening on http://HOST:PORT".
+//	goinspect probe URL RATE DURATION TIMEOUT
+//	    A normal client during an attack: RATE GETs a second for DURATION, each on a new connection, each
+//	    bounded by TIMEOUT; prints one JSON object: sent, ok (2xx), failed, latency percentiles of the ok ones.
 //	goinspect send [-first DUR] [-quiet DUR] CORPUS NAME=HOST:PORT...
 //	    Sends every case of CORPUS (one "name | request" a line, C escapes) to each server on a connection of
 //	    its own and prints one tab-separated line per case and server: case, server, outcome. The outcome is
@@ -63,7 +69,34 @@ func quote(s string) string {
 	return b.String()
 }
 
+var hello = []byte("hello\n")
+
 func inspect(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/hello" && r.Method == "GET" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write(hello)
+		return
+	}
+	if r.URL.Path == "/bytes" && r.Method == "GET" {
+		n, err := strconv.Atoi(r.URL.Query().Get("n"))
+		if err != nil || n < 0 {
+			w.WriteHeader(400)
+			return
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(n))
+		block := bytes.Repeat([]byte("x"), 8192)
+		for n > 0 {
+			k := n
+			if k > len(block) {
+				k = len(block)
+			}
+			if _, err := w.Write(block[:k]); err != nil {
+				return
+			}
+			n -= k
+		}
+		return
+	}
 	if r.URL.Path != "/inspect" {
 		w.WriteHeader(404)
 		io.WriteString(w, "not found\n")
@@ -319,8 +352,85 @@ func send(args []string) {
 	}
 }
 
+func probe(args []string) {
+	if len(args) != 4 {
+		usage()
+	}
+	rate, err1 := strconv.Atoi(args[1])
+	dur, err2 := time.ParseDuration(args[2])
+	timeout, err3 := time.ParseDuration(args[3])
+	if err1 != nil || err2 != nil || err3 != nil || rate <= 0 {
+		usage()
+	}
+	client := &http.Client{Timeout: timeout, Transport: &http.Transport{DisableKeepAlives: true}}
+	var mu sync.Mutex
+	var lat []float64
+	failed := map[string]int{}
+	var wg sync.WaitGroup
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	defer tick.Stop()
+	end := time.Now().Add(dur)
+	sent := 0
+	for now := range tick.C {
+		if now.After(end) {
+			break
+		}
+		sent++
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			resp, err := client.Get(args[0])
+			kind := ""
+			if err != nil {
+				kind = "error"
+				if ne, ok := err.(net.Error); ok && ne.Timeout() {
+					kind = "timeout"
+				}
+			} else {
+				_, err = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if err != nil {
+					kind = "body-error"
+				} else if resp.StatusCode/100 != 2 {
+					kind = "status-" + strconv.Itoa(resp.StatusCode)
+				}
+			}
+			ms := float64(time.Since(start).Microseconds()) / 1000
+			mu.Lock()
+			defer mu.Unlock()
+			if kind != "" {
+				failed[kind]++
+			} else {
+				lat = append(lat, ms)
+			}
+		}()
+	}
+	wg.Wait()
+	sort.Float64s(lat)
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return -1
+		}
+		i := int(p*float64(len(lat))+0.999999) - 1
+		if i < 0 {
+			i = 0
+		}
+		return lat[i]
+	}
+	nfail := 0
+	var kinds []string
+	for k, v := range failed {
+		nfail += v
+		kinds = append(kinds, fmt.Sprintf("%q:%d", k, v))
+	}
+	sort.Strings(kinds)
+	fmt.Printf("{\"sent\":%d,\"ok\":%d,\"failed\":%d,\"failures\":{%s},\"p50_ms\":%.1f,\"p99_ms\":%.1f,\"max_ms\":%.1f}\n",
+		sent, len(lat), nfail, strings.Join(kinds, ","), pct(0.50), pct(0.99), pct(1))
+}
+
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: goinspect serve PORT [HOST] | goinspect send [-first DUR] [-quiet DUR] CORPUS NAME=HOST:PORT... | goinspect --version")
+	fmt.Fprintln(os.Stderr, "usage: goinspect serve PORT [HOST] | goinspect send [-first DUR] [-quiet DUR] CORPUS NAME=HOST:PORT... |\n       goinspect probe URL RATE DURATION TIMEOUT | goinspect --version")
 	os.Exit(2)
 }
 
@@ -337,6 +447,8 @@ func main() {
 		serve(os.Args[2:])
 	case "send":
 		send(os.Args[2:])
+	case "probe":
+		probe(os.Args[2:])
 	default:
 		usage()
 	}
