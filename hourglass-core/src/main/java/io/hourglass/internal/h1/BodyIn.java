@@ -266,6 +266,7 @@ public abstract class BodyIn extends InputStream {
         private void readSizeLine() throws IOException {
             long size = 0;
             int digits = 0;
+            int significant = 0;
             int count = 0;
             boolean ext = false;
             boolean bws = false;
@@ -298,8 +299,12 @@ public abstract class BodyIn extends InputStream {
                 }
                 int d = hex(c);
                 if (d >= 0 && !bws) {
-                    if (++digits > 15) {
-                        throw new H1Exception(400, "chunk size overflows");
+                    digits++;
+                    // leading zeros are valid (chunk-size = 1*HEXDIG, RFC 9112 section 7.1) and add nothing
+                    if (size != 0 || d != 0) {
+                        if (++significant > 15) {
+                            throw new H1Exception(400, "chunk size overflows");
+                        }
                     }
                     size = (size << 4) | d;
                 } else if (c == ';' || c == ' ' || c == '\t') {

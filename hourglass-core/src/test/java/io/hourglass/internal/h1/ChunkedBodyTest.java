@@ -78,7 +78,7 @@ class ChunkedBodyTest {
     }
 
     @ParameterizedTest(name = "size {0}")
-    @ValueSource(strings = {"A", "a", "00A", "0000000000000a"})
+    @ValueSource(strings = {"A", "a", "00A", "0000000000000a", "0000000000000000000000a", "00000000000000a"})
     void readsHexSizesInEitherCaseWithLeadingZeros(String size) throws IOException {
         BodyIn body = chunked(size + "\r\n0123456789\r\n0\r\n\r\n");
 
