@@ -5,6 +5,7 @@
 # with the timeouts a careful Go user sets (bench/peers/goinspect) and nginx with its defaults. While each attack
 # holds its connections, a normal client (goinspect probe: GETs /hello at a fixed rate, a new connection each)
 # measures what share of its requests is answered and how fast; the server's RSS and OS threads are sampled.
+# When a server has closed every attack connection (its timeouts), the attack starts again, as an attacker would.
 set -euo pipefail
 {
 
@@ -24,7 +25,8 @@ usage: bench/$prog.sh [options]
 For each attack and server: start the server on a free loopback port, warm it up with the normal client,
 start slowhttptest with N connections, wait until they are open, then run the normal client (R GETs a second
 of /hello, each on a new connection, 5 s timeout) for P seconds while sampling the server's RSS, OS threads
-and established connections every second; then stop both. Results: bench/out/<timestamp>-slow/ (results.tsv,
+and established connections every second (slowhttptest is started again whenever the server has closed all
+its connections); then stop both. Results: bench/out/<timestamp>-slow/ (results.tsv,
 summary.md, each tool's output); the summary is also printed.
 
   --conns N          attack connections (default 1000; --quick 300)
@@ -132,7 +134,7 @@ tree_threads() {
   echo "$t"
 }
 
-printf 'attack\tserver\tconns_held\tsent\tok\tfailed\tp50_ms\tp99_ms\tmax_ms\trss_mib\tthreads\tbaseline_p99_ms\tbaseline_rss_mib\n' >"$out/results.tsv"
+printf 'attack\tserver\tconns_held\tsent\tok\tfailed\tp50_ms\tp99_ms\tmax_ms\trss_mib\tthreads\tbaseline_p99_ms\tbaseline_rss_mib\trestarts\n' >"$out/results.tsv"
 { echo "slowhttptest: $(slowhttptest -h 2>&1 | grep -o 'version [0-9.]*' | head -1)"; echo "go: $("$peer" --version)"
   echo "nginx: $(nginx -v 2>&1)"; echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"; } >"$out/versions.txt" 2>/dev/null || true
 for attack in $attacks; do
@@ -153,7 +155,16 @@ for attack in $attacks; do
     held=$(established) rss=0 thr=0
     "$peer" probe "http://127.0.0.1:$server_port/hello" "$rate" "${probe_s}s" 5s >"$out/$s-$attack.probe.json" &
     probe_pid=$!
+    restarts=0
     while kill -0 "$probe_pid" 2>/dev/null; do
+      if ! kill -0 "$attack_pid" 2>/dev/null; then
+        # the server closed every attack connection (its timeouts): an attacker connects again
+        wait "$attack_pid" 2>/dev/null || true
+        # shellcheck disable=SC2046
+        slowhttptest $(attack_args "$attack") >>"$out/$s-$attack.slowhttptest.txt" 2>&1 &
+        attack_pid=$!
+        restarts=$((restarts + 1))
+      fi
       r=$(( $(tree_rss_kb "$server_pid") / 1024 )); [ "$r" -gt "$rss" ] && rss=$r
       t=$(tree_threads "$server_pid"); [ "$t" -gt "$thr" ] && thr=$t
       e=$(established); [ "$e" -gt "$held" ] && held=$e
@@ -164,18 +175,18 @@ for attack in $attacks; do
     stop_pid "$server_pid" "$s"; server_pid=""
     p=$(<"$out/$s-$attack.probe.json")
     num() { grep -o "\"$1\":[-0-9.]*" <<<"$2" | cut -d: -f2; }
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$attack" "$s" "$held" "$(num sent "$p")" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$attack" "$s" "$held" "$(num sent "$p")" \
       "$(num ok "$p")" "$(num failed "$p")" "$(num p50_ms "$p")" "$(num p99_ms "$p")" "$(num max_ms "$p")" \
-      "$rss" "$thr" "$(num p99_ms "$base")" "$base_rss" >>"$out/results.tsv"
+      "$rss" "$thr" "$(num p99_ms "$base")" "$base_rss" "$restarts" >>"$out/results.tsv"
   done
 done
 
 awk -F'\t' -v conns="$conns" -v rate="$rate" -v probe="$probe_s" 'NR == 1 { next }
   NR == 2 { printf "# Slow-client attacks: %d attack connections; normal client %d GET/s for %d s, new connection each\n\n", conns, rate, probe
-            print "| attack | server | attack conns held | answered | p50 ms | p99 ms | max ms | RSS MiB (idle) | threads |"
-            print "| --- | --- | --- | --- | --- | --- | --- | --- | --- |" }
+            print "| attack | server | attack conns held (max) | attack restarts | answered | p50 ms | p99 ms | max ms | p99 ms before | RSS MiB (before) | threads |"
+            print "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |" }
   { share = $4 > 0 ? 100 * $5 / $4 : 0
-    printf "| %s | %s | %s | %d/%d (%.1f %%) | %s | %s | %s | %s (%s) | %s |\n", $1, $2, $3, $5, $4, share, $7, $8, $9, $10, $13, $11 }' \
+    printf "| %s | %s | %s | %s | %d/%d (%.1f %%) | %s | %s | %s | %s | %s (%s) | %s |\n", $1, $2, $3, $14, $5, $4, share, $7, $8, $9, $12, $10, $13, $11 }' \
   "$out/results.tsv" >"$out/summary.md"
 cat "$out/summary.md"
 say "results in ${out#"$root"/}/"
