@@ -14,6 +14,7 @@ root=$(dirname "$bench")
 build="$bench/build"
 prog=slow-attacks
 . "$bench/lib.sh"   # die, say, need_arg, is_posint, apt_install, go_build, stop_pid, tree_pids, tree_rss_kb, new_out_dir
+. "$root/scripts/find-jdk.sh"   # JAVA_HOME, for the version line (./hourglass finds its JDK itself)
 
 known_servers="hourglass go nginx"
 known_attacks="slowloris slowbody slowread"
