@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # cleanup runs from the EXIT trap, which shellcheck does not follow
 # Differential parsing against Go's net/http (docs/ROBUSTNESS.md, "Differential parsing"): every case of
 # bench/differential/corpus.txt goes, on a connection of its own, to `hourglass serve` and to Go's net/http
 # (bench/peers/goinspect), whose /inspect routes both answer with how they parsed the request; the table says

@@ -143,7 +143,7 @@ for attack in $attacks; do
     say "$attack against $s: $conns connections, then the normal client for ${probe_s}s at $rate/s"
     start_server "$s"
     # warm-up (JIT, pools) and a baseline without attack
-    base=$("$peer" probe "http://127.0.0.1:$server_port/hello" "$rate" 3s 5s)
+    before=$("$peer" probe "http://127.0.0.1:$server_port/hello" "$rate" 3s 5s)
     base_rss=$(( $(tree_rss_kb "$server_pid") / 1024 ))
     # shellcheck disable=SC2046
     slowhttptest $(attack_args "$attack") >"$out/$s-$attack.slowhttptest.txt" 2>&1 &
@@ -178,7 +178,7 @@ for attack in $attacks; do
     num() { grep -o "\"$1\":[-0-9.]*" <<<"$2" | cut -d: -f2; }
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$attack" "$s" "$held" "$(num sent "$p")" \
       "$(num ok "$p")" "$(num failed "$p")" "$(num p50_ms "$p")" "$(num p99_ms "$p")" "$(num max_ms "$p")" \
-      "$rss" "$thr" "$(num p99_ms "$base")" "$base_rss" "$restarts" >>"$out/results.tsv"
+      "$rss" "$thr" "$(num p99_ms "$before")" "$base_rss" "$restarts" >>"$out/results.tsv"
   done
 done
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # cleanup runs from the EXIT trap, which shellcheck does not follow
 # Soak (docs/ROBUSTNESS.md, "Soak"): `hourglass serve` under a mixed load on loopback for --duration (10 min by
 # default): normal GETs, client timeouts under both policies (drained late answers, closes mid-handler), handler
 # timeouts, clients that reset mid-response, and slow clients (slowloris, slow read). Every 10 s the server's
@@ -51,7 +52,7 @@ case "$duration" in
   *s) secs=${duration%s} ;;
   *) die "--duration must be like 10m or 90s, got '$duration'" ;;
 esac
-is_posint "$secs" && [ "$secs" -ge 30 ] || die "--duration must be at least 30s, got '$duration'"
+if ! is_posint "$secs" || [ "$secs" -lt 30 ]; then die "--duration must be at least 30s, got '$duration'"; fi
 is_posint "$rate" || die "--rate must be a positive integer, got '$rate'"
 [ "$(ulimit -n)" -ge 4096 ] || ulimit -n 4096 2>/dev/null || die "the open-files limit ($(ulimit -n)) is below 4096"
 apt_install slowhttptest slowhttptest
