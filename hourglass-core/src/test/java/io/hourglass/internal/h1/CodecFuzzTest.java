@@ -20,4 +20,4 @@ import org.junit.jupiter.api.Timeout;
 @Retention(RetentionPolicy.RUNTIME)
 @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @FuzzTest(maxDuration = "20s")
-@interface CodecFuzzTest {}
+public @interface CodecFuzzTest {}
