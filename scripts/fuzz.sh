@@ -24,9 +24,9 @@ usage: scripts/fuzz.sh [--duration DUR] [--target NAME]... [--timeout SECS] [--n
   --target NAME    only this target (simple or full class name); may be repeated; default all:
                    $(printf '%s ' "${targets[@]##*.}")
   --timeout SECS   one input running longer than this is a finding (a hang); default 10
-  --no-build       do not compile the tests first (scripts/test passes it after mvn verify)
+  --no-build       do not compile the tests first (scripts/test passes it after ./mvnw verify)
   --write-seeds    rewrite the seed corpus from the codec's rejection tables (FuzzSeeds) and exit
-  MAVEN_ARGS       passed to every mvn call, e.g. -o
+  MAVEN_ARGS       passed to every ./mvnw call, e.g. -o
 
 examples:
   scripts/fuzz.sh --duration 20s --no-build     # the smoke run of ./scripts/test (about 1.5 minutes)
@@ -53,11 +53,10 @@ done
 [[ "$timeout" =~ ^[1-9][0-9]*$ ]] || die "--timeout '$timeout' is not a whole number of seconds"
 
 . "$root/scripts/find-jdk.sh"
-command -v mvn >/dev/null || die "Maven is needed: apt-get install maven"
 cd "$root"
 
 if [ "$write_seeds" = 1 ]; then
-  exec mvn -B -ntp -q -pl hourglass-core test -Dtest=FuzzSeedsTest -Dhourglass.fuzz.writeSeeds=true \
+  exec "$root/mvnw" -B -ntp -q -pl hourglass-core test -Dtest=FuzzSeedsTest -Dhourglass.fuzz.writeSeeds=true \
       -Dsurefire.failIfNoSpecifiedTests=false ${mvn_args[@]+"${mvn_args[@]}"}
 fi
 
@@ -74,8 +73,8 @@ else
 fi
 
 if [ "$build" = 1 ]; then
-  echo "$prog: compiling the tests (mvn test-compile)"
-  mvn -B -ntp -q -pl hourglass-core -am test-compile ${mvn_args[@]+"${mvn_args[@]}"}
+  echo "$prog: compiling the tests (./mvnw test-compile)"
+  "$root/mvnw" -B -ntp -q -pl hourglass-core -am test-compile ${mvn_args[@]+"${mvn_args[@]}"}
 fi
 
 failed=()
@@ -86,7 +85,7 @@ for t in "${run[@]}"; do
   # jazzer.internal.arg.N are Jazzer's libFuzzer arguments (argument 0 is a program name); -timeout turns
   # an input that never returns into a finding instead of a stuck run. JUnit's own timeouts are off: JUnit
   # would apply a target's @Timeout (meant for one input) to the whole fuzzing run.
-  if JAZZER_FUZZ=1 mvn -B -ntp -pl hourglass-core surefire:test@fuzz-regression -Dtest="$t" \
+  if JAZZER_FUZZ=1 "$root/mvnw" -B -ntp -pl hourglass-core surefire:test@fuzz-regression -Dtest="$t" \
         -Djazzer.max_duration="$duration" -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1=-timeout="$timeout" \
         -Djunit.jupiter.execution.timeout.mode=disabled \
         ${mvn_args[@]+"${mvn_args[@]}"} >"$log" 2>&1; then

@@ -1,14 +1,16 @@
 package io.hourglass.cli;
 
-import io.hourglass.http.Durations;
+import io.hourglass.internal.tcp.ProcNetTcp;
+import io.hourglass.internal.tcp.TcpMetrics;
+import io.hourglass.internal.text.Durations;
 import io.hourglass.observe.MetricsRegistry;
-import io.hourglass.observe.tcp.ProcNetTcp;
-import io.hourglass.observe.tcp.TcpMetrics;
+import io.hourglass.server.Filter;
 import io.hourglass.server.Request;
 import io.hourglass.server.Response;
 import io.hourglass.server.Router;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
+import io.hourglass.server.StaticFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,16 +31,22 @@ import picocli.CommandLine.Option;
 @Command(name = "serve",
         description = {"Runs an Hourglass server with built-in demo routes:",
             "  GET /hello              200 hello",
-            "  GET /sleep?d=DUR        waits DUR (returns early when cancelled; &cancel=ignore waits regardless)",
+            "  GET /sleep?d=DUR        waits DUR (returns early when cancelled;",
+            "                          &cancel=ignore waits regardless)",
             "  GET /bytes?n=N          N bytes with Content-Length",
             "  GET /stream?n=N&every=DUR  N chunks 'tick', one every DUR",
             "  POST /echo              sends the request body back",
             "  ANY /inspect            how the request was parsed, on one line (bench/differential.sh)",
             "  GET /metrics            Prometheus text: this server's metrics and, on Linux,",
             "                          TCP states of its port by peer (docs/metrics.md)",
+            "  GET /PATH               with --dir: the files under the directory (ranges,",
+            "                          conditional requests, index.html); the routes above",
+            "                          take precedence",
             "Durations use Go's syntax (250ms, 1.5s, 2m, 1m30s); 0 disables a timeout."},
-        footer = {"", "Example:", "  hourglass serve --listen 127.0.0.1:8080 --read-header-timeout 2s --handler-timeout 5s",
-            "  curl -s 127.0.0.1:8080/metrics"},
+        footer = {"", "Example:", "  hourglass serve --listen 127.0.0.1:8080 --read-header-timeout 2s \\",
+            "      --handler-timeout 5s",
+            "  curl -s 127.0.0.1:8080/metrics",
+            "  hourglass serve --listen 127.0.0.1:8080 --dir ./public --access-log"},
         mixinStandardHelpOptions = true)
 final class Serve implements Callable<Integer> {
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
@@ -72,6 +80,18 @@ final class Serve implements Callable<Integer> {
             description = "Graceful shutdown wait for in-flight requests (default 30s).")
     Duration shutdownTimeout;
 
+    @Option(names = "--dir", paramLabel = "PATH",
+            description = "Serve the files under this directory at / (docs/static-files.md).")
+    Path dir;
+
+    @Option(names = "--access-log", paramLabel = "FORMAT", arity = "0..1", fallbackValue = "common",
+            description = "One line per request on stdout: common (the default) or json.")
+    String accessLog;
+
+    @Option(names = "--max-body-bytes", paramLabel = "N",
+            description = "Largest request body; 413 past it, 0 for no limit (default 30000000).")
+    Long maxBodyBytes;
+
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain (with --tls-key).")
     Path tlsCert;
 
@@ -102,6 +122,12 @@ final class Serve implements Callable<Integer> {
             }
             b.maxHeaderBytes(maxHeaderBytes);
         }
+        if (maxBodyBytes != null) {
+            if (maxBodyBytes < 0) {
+                throw new Cli.UsageException("--max-body-bytes must not be negative, got " + maxBodyBytes);
+            }
+            b.maxRequestBodyBytes(maxBodyBytes);
+        }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new Cli.UsageException(tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
         }
@@ -120,9 +146,10 @@ final class Serve implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerConfig cfg = config();
         MetricsRegistry registry = new MetricsRegistry();
+        Router router = withFilesAndLog(routes(registry));
         Server server;
         try {
-            server = Server.start(cfg, routes(registry), registry);
+            server = Server.start(cfg, router, registry);
         } catch (IOException e) {
             throw new Cli.UsageException(e.getMessage());
         }
@@ -135,6 +162,25 @@ final class Serve implements Callable<Integer> {
         out.flush();
         server.awaitShutdown();
         return Cli.OK;
+    }
+
+    /** Adds {@code --access-log} around everything and {@code --dir}'s files under the demo routes. */
+    Router withFilesAndLog(Router router) {
+        if (accessLog != null) {
+            System.Logger log = new LineLogger(out);
+            router.use(switch (accessLog) {
+                case "common" -> Filter.accessLog(log);
+                case "json" -> Filter.accessLogJson(log);
+                default -> throw new Cli.UsageException("--access-log takes common or json, got " + accessLog);
+            });
+        }
+        if (dir != null) {
+            if (!Files.isDirectory(dir)) {
+                throw new Cli.UsageException("--dir: no such directory: " + dir);
+            }
+            router.get("/", StaticFiles.of(dir)); // GET / is a subtree: every path the demo routes leave
+        }
+        return router;
     }
 
     /** Hosts named in {@code hourglass_tcp_connections}'s peer label; the rest are summed as "other". */

@@ -5,6 +5,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -13,6 +14,22 @@ import java.util.List;
  * Swaps the JVM's streams for the run and restores them, so runs are serialized.
  */
 record CliRun(int code, String stdout, String stderr, long millis) {
+
+    /**
+     * The command that starts the CLI in a new JVM the way this JVM loaded it: as the module
+     * {@code io.hourglass.cli} from the module path when the tests run inside the module (surefire's default
+     * for a modular project), so that the real process checks the module descriptor too; else from the
+     * class path. Arguments follow.
+     */
+    static List<String> javaCommand() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String modulePath = System.getProperty("jdk.module.path");
+        Module m = Main.class.getModule();
+        if (m.isNamed() && modulePath != null) {
+            return List.of(java, "--module-path", modulePath, "--module", m.getName() + "/" + Main.class.getName());
+        }
+        return List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
+    }
 
     static synchronized CliRun of(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,7 +1,6 @@
 package io.hourglass.server;
 
 import io.hourglass.http.Headers;
-import io.hourglass.http.Status;
 import io.hourglass.internal.h1.HttpDate;
 import io.hourglass.internal.h1.OutBuffer;
 import io.hourglass.net.Conn;
@@ -38,7 +37,11 @@ public final class Response {
     private boolean ended;
     private boolean keepAlive;
     private String abandonReason;
+    private boolean abandonedUnsent;   // the handler timeout took the response before its head went out
     private BodyStream stream;
+    private Coding coding;             // a content coding to decide on at commit (gzip), or null
+    private OutputStream encoder;      // the coding's stream once it applies; body writes go through it
+    private java.io.ByteArrayOutputStream early; // what the coding wrote before the head went out (gzip's header)
 
     Response(ServerConn owner, OutBuffer out, Conn conn, String method, int requestVersion, boolean keepAlive) {
         this.owner = owner;
@@ -49,7 +52,14 @@ public final class Response {
         this.keepAlive = keepAlive;
     }
 
-    /** Sets the status code (100-999 except 1xx, which the server sends itself). Before commit only. */
+    /**
+     * Sets the status code. Before commit only; 1xx responses are the server's own (100 Continue).
+     *
+     * @param code 200 to 999; default 200
+     * @return this response
+     * @throws IllegalArgumentException for a code out of range
+     * @throws IllegalStateException after commit, or once the handler timeout took the response away
+     */
     public Response status(int code) {
         checkOpen();
         if (code < 200 || code > 999) {
@@ -59,23 +69,39 @@ public final class Response {
         return this;
     }
 
+    /** {@return the status code set so far; 200 unless changed} */
     public int status() {
         return status;
     }
 
-    /** Adds a header field. Before commit only. */
+    /**
+     * Adds a header field. Before commit only.
+     *
+     * @param name the field name
+     * @param value the field value
+     * @return this response
+     * @throws IllegalArgumentException for a name or value that is not a valid field (a CR or LF, say)
+     * @throws IllegalStateException after commit, or once the handler timeout took the response away
+     */
     public Response header(String name, String value) {
         checkOpen();
         headers.add(name, value);
         return this;
     }
 
-    /** The response header fields, to read or change before commit. */
+    /** {@return the response header fields, to read, or to change before commit} */
     public Headers headers() {
         return headers;
     }
 
-    /** Declares the body length, so that {@link #body()} streams with Content-Length rather than chunked. */
+    /**
+     * Declares the body length, so that {@link #body()} streams with Content-Length rather than chunked.
+     *
+     * @param length the exact number of body bytes the handler will write
+     * @return this response
+     * @throws IllegalArgumentException for a negative length
+     * @throws IllegalStateException after commit, or once the handler timeout took the response away
+     */
     public Response contentLength(long length) {
         checkOpen();
         if (length < 0) {
@@ -85,7 +111,14 @@ public final class Response {
         return this;
     }
 
-    /** Sends {@code text} (UTF-8) as the whole body, with Content-Type text/plain unless one was set. */
+    /**
+     * Sends {@code text} (UTF-8) as the whole body, with Content-Type text/plain unless one was set, and ends
+     * the response.
+     *
+     * @param text the body
+     * @throws IOException when the connection fails or the write timeout passes
+     * @throws IllegalStateException after commit, or once the handler timeout took the response away
+     */
     public void send(String text) throws IOException {
         if (!headers.contains("Content-Type")) {
             headers.add("Content-Type", "text/plain; charset=utf-8");
@@ -93,10 +126,19 @@ public final class Response {
         send(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends {@code body} as the whole body with a Content-Length, and ends the response. */
+    /**
+     * Sends {@code body} as the whole body with a Content-Length, and ends the response.
+     *
+     * @param body the body bytes
+     * @throws IOException when the connection fails or the write timeout passes
+     * @throws IllegalStateException after commit, or once the handler timeout took the response away
+     */
     public void send(byte[] body) throws IOException {
         checkOpen();
         contentLength = body.length;
+        if (coding != null) {
+            body = encodeWhole(body);
+        }
         commit();
         if (!bodyless) {
             out.write(body, 0, body.length);
@@ -108,6 +150,8 @@ public final class Response {
     /**
      * The body stream. Writes are buffered; {@link OutputStream#flush()} sends them (one chunk per write
      * when chunked). Closing it ends the response.
+     *
+     * @return the same stream on every call
      */
     public OutputStream body() {
         if (stream == null) {
@@ -116,24 +160,37 @@ public final class Response {
         return stream;
     }
 
-    /** Sends the head (when not sent yet) and everything buffered. */
+    /**
+     * Sends the head (when not sent yet) and everything buffered.
+     *
+     * @throws IOException when the connection fails, the write timeout passes, or the handler timeout took
+     *     the response away
+     */
     public void flush() throws IOException {
         if (state.get() == OPEN) {
             commit();
         }
         checkAlive();
+        if (encoder != null) {
+            encoder.flush(); // a sync flush: what was written so far can be decoded by the client now
+        }
         out.flush();
     }
 
-    /** Whether the head has been sent (or buffered to be sent), so status and headers can no longer change. */
+    /** {@return whether the head has been sent (or buffered to be sent), so status and headers can no longer change} */
     public boolean isCommitted() {
         return state.get() != OPEN;
     }
 
     /**
-     * Moves this connection's write deadline, for a handler that streams a long response (what Go's
-     * ResponseController.SetWriteDeadline offers). It replaces the write timeout for the rest of this
-     * response; {@code null} clears it. An absolute instant, not extended by progress.
+     * Replaces {@link ServerConfig#writeTimeout()} for the rest of this response, for a handler that streams
+     * a long response (Go's ResponseController.SetWriteDeadline).
+     * <p>The deadline is an absolute instant, not extended by progress; it holds until the response has been
+     * written. When it passes, the connection is closed abortively (RST): unsent data is dropped, the
+     * handler's next write throws, and the client sees a reset. Counted in
+     * {@code hourglass_timeouts_total{side="server",phase="write"}}.
+     *
+     * @param deadline the new write deadline, or null for none
      */
     public void setWriteDeadline(Instant deadline) {
         conn.setWriteDeadline(deadline);
@@ -159,10 +216,84 @@ public final class Response {
     boolean abandon(String reason) {
         abandonReason = reason;
         if (state.compareAndSet(OPEN, ABANDONED)) {
+            abandonedUnsent = true;
             return true;
         }
         state.set(ABANDONED);
         return false;
+    }
+
+    /** Whether the server took the response away from the handler (handler timeout, or a failed handler). */
+    boolean isAbandoned() {
+        return state.get() == ABANDONED;
+    }
+
+    /** Whether it was taken away before its head went out (so the server sent its own status). */
+    boolean abandonedUnsent() {
+        return abandonedUnsent;
+    }
+
+    /** Body bytes written so far, after any content coding: what went (or is going) on the wire. */
+    long bytesWritten() {
+        return written;
+    }
+
+    String requestMethod() {
+        return method;
+    }
+
+    /** The declared body length, -1 when none (streamed). */
+    long declaredLength() {
+        return contentLength;
+    }
+
+    /** Forgets the declared length (a coding changes it): the body is then streamed. Before commit only. */
+    void dropLength() {
+        contentLength = -1;
+    }
+
+    /** The connection's write deadline ({@link System#nanoTime()} instant, 0 for none). */
+    long writeDeadlineNanos() {
+        return conn.writeDeadlineNanos();
+    }
+
+    void writeDeadlineNanos(long deadline) {
+        conn.setWriteDeadlineNanos(deadline);
+    }
+
+    /**
+     * A content coding of the body, decided when the head is committed: by then the status, the headers and
+     * the declared length are final. Used by {@link Filter#gzip()}; protocol-agnostic (it sees only this
+     * response's status, headers and length).
+     */
+    interface Coding {
+        /**
+         * Returns a stream that encodes into {@code sink}, having set the headers that say so (and dropped
+         * the declared length), or null to send the body as it is.
+         */
+        OutputStream begin(Response res, OutputStream sink) throws IOException;
+    }
+
+    /** Installs a coding for this response. Before commit only; the last one installed applies. */
+    void coding(Coding c) {
+        checkOpen();
+        coding = c;
+    }
+
+    /** For {@link #send(byte[])}: encodes the whole body at once, so it still goes with a Content-Length. */
+    private byte[] encodeWhole(byte[] body) throws IOException {
+        Coding c = coding;
+        coding = null;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(Math.max(64, body.length / 3));
+        OutputStream enc = c.begin(this, buf);
+        if (enc == null) {
+            return body;
+        }
+        enc.write(body);
+        enc.close();
+        byte[] encoded = buf.toByteArray();
+        contentLength = encoded.length;
+        return encoded;
     }
 
     boolean keepAlive() {
@@ -179,6 +310,12 @@ public final class Response {
             checkAlive();
             return;
         }
+        if (coding != null) {
+            Coding c = coding;
+            coding = null;
+            early = new java.io.ByteArrayOutputStream(16);
+            encoder = c.begin(this, new RawSink());
+        }
         bodyless = Status.bodyless(method, status);
         if (headers.hasToken("Connection", "close") || owner.closing()) {
             keepAlive = false;
@@ -192,6 +329,11 @@ public final class Response {
             }
         }
         writeHead();
+        if (early != null) {
+            byte[] b = early.toByteArray();
+            early = null;
+            writeRaw(b, 0, b.length);
+        }
     }
 
     private void writeHead() throws IOException {
@@ -248,6 +390,15 @@ public final class Response {
         if (ended) {
             throw new IOException("response already ended");
         }
+        if (encoder != null) {
+            encoder.write(b, off, len);
+            return;
+        }
+        writeRaw(b, off, len);
+    }
+
+    /** Writes body bytes as they go on the wire (after any coding), framed. */
+    private void writeRaw(byte[] b, int off, int len) throws IOException {
         if (len == 0 || bodyless) {
             return;
         }
@@ -272,7 +423,8 @@ public final class Response {
      */
     boolean finish() throws IOException {
         if (state.get() == OPEN) {
-            if (contentLength < 0) {
+            if (contentLength < 0 && status != 304) {
+                // (a 304 gets no Content-Length unless one was set: it would describe the representation)
                 contentLength = 0;
             }
             commit();
@@ -280,6 +432,11 @@ public final class Response {
         checkAlive();
         boolean complete = true;
         if (!ended) {
+            if (encoder != null) {
+                OutputStream e = encoder;
+                encoder = null;
+                e.close(); // the coding's trailer (gzip's CRC and length) goes out through writeRaw
+            }
             if (chunked) {
                 out.write(LAST_CHUNK);
             } else if (!bodyless && contentLength >= 0 && written < contentLength) {
@@ -292,6 +449,23 @@ public final class Response {
             keepAlive = false;
         }
         return complete;
+    }
+
+    /** Where a coding's output goes: the framed body (kept aside until the head is out). */
+    private final class RawSink extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (early != null) {
+                early.write(b, off, len);
+            } else {
+                writeRaw(b, off, len);
+            }
+        }
     }
 
     private final class BodyStream extends OutputStream {

@@ -2,7 +2,6 @@ package io.hourglass.server;
 
 import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
-import io.hourglass.http.Status;
 import io.hourglass.internal.h1.BodyIn;
 import io.hourglass.internal.h1.H1Exception;
 import io.hourglass.internal.h1.H1Parser;
@@ -358,6 +357,7 @@ final class ServerConn implements Runnable {
         long now = System.nanoTime();
         long ht = cfg.handlerTimeout().toNanos();
         handlerDeadline = ht == 0 ? 0 : now + ht;
+        req.begin(handlerDeadline, cfg.maxRequestBodyBytes());
         watchAt = cfg.watchClientDisconnect() ? now + WATCH_DELAY : 0;
         lock.lock();
         try {
@@ -395,7 +395,11 @@ final class ServerConn implements Runnable {
         int status;
         String message;
         if (t instanceof HttpTimeoutException te) {
-            server.timeout(te.phase());
+            if (te.phase() == Phase.WRITE) {
+                writeTimedOut(); // a write deadline a handler set (static files' minimum rate): counted once
+            } else {
+                server.timeout(te.phase());
+            }
             status = 408;
             message = te.getMessage();
         } else if (t instanceof H1Exception he) {
@@ -461,6 +465,8 @@ final class ServerConn implements Runnable {
             metrics.limit(ServerMetrics.Limit.HEADER_TOO_LARGE);
         } else if (e.limit() == H1Exception.Limit.FIELD_COUNT) {
             metrics.limit(ServerMetrics.Limit.TOO_MANY_HEADERS);
+        } else if (e.limit() == H1Exception.Limit.BODY_BYTES) {
+            metrics.limit(ServerMetrics.Limit.BODY_TOO_LARGE);
         }
     }
 
@@ -962,6 +968,6 @@ final class ServerConn implements Runnable {
     }
 
     private static String fmt(Duration d) {
-        return io.hourglass.http.Durations.format(d);
+        return io.hourglass.internal.text.Durations.format(d);
     }
 }
