@@ -4,7 +4,7 @@
 # (hourglass-core/src/test/resources/io/hourglass/internal/h1/<Target>Inputs/) plus what earlier runs on this
 # machine found interesting (hourglass-core/.cifuzz-corpus/, git-ignored). A finding (crash, hang or an
 # invariant of FuzzRun broken) fails the run; Jazzer writes its input under <Target>Inputs/<method>/, where
-# every later `mvn verify` replays it: keep the file as the regression test and fix the codec.
+# every later `./mvnw verify` replays it: keep the file as the regression test and fix the codec.
 set -euo pipefail
 prog=fuzz.sh
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
