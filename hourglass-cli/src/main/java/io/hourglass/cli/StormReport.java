@@ -94,6 +94,30 @@ final class StormReport {
             }
             b.append("</tr>\n");
         }
+        // Issue 15's rows: what healthy calls got, who got a connection, what reached the upstream, drains' ends.
+        String[] more = {"healthy calls answered", "healthy calls p99 latency", "calls that got a connection",
+            "calls that gave up waiting for the pool", "requests the upstream received (slow path)",
+            "drains back to the pool", "drains preempted (reset for a call that needed the slot)",
+            "drains abandoned (drain timeout or byte limit)"};
+        for (int i = 0; i < more.length; i++) {
+            b.append("<tr><td>").append(more[i]).append("</td>");
+            for (LabStorm.Result r : results) {
+                var s = r.stats();
+                LoadRun.Tally fast = r.run().tally("fast");
+                String v = switch (i) {
+                    case 0 -> fast.sent() == 0 ? "n/a" : LabStorm.healthy(fast);
+                    case 1 -> fast.completed() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f ms", fast.latencyMillis(99));
+                    case 2 -> String.valueOf(r.run().acquired());
+                    case 3 -> String.valueOf(r.run().poolGaveUp());
+                    case 4 -> (r.slowReceived() + r.fastReceived()) + " (" + r.slowReceived() + ")";
+                    case 5 -> String.valueOf(s.drainedReused());
+                    case 6 -> String.valueOf(s.drainsPreempted());
+                    default -> String.valueOf(s.drainsAbandoned());
+                };
+                b.append("<td>").append(esc(v)).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
         return b.append("</table>\n").toString();
     }
 
