@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
             "  GET /bytes?n=N          N bytes with Content-Length",
             "  GET /stream?n=N&every=DUR  N chunks 'tick', one every DUR",
             "  POST /echo              sends the request body back",
+            "  ANY /inspect            how the request was parsed, on one line (bench/differential.sh)",
             "  GET /metrics            Prometheus text: this server's metrics and, on Linux,",
             "                          TCP states of its port by peer (docs/metrics.md)",
             "  GET /PATH               with --dir: the files under the directory (ranges,",
@@ -187,12 +188,16 @@ final class Serve implements Callable<Integer> {
 
     /** The demo routes, without {@code /metrics}. */
     static Router routes() {
-        return new Router()
+        Router r = new Router()
                 .get("/hello", (req, res) -> res.header("Content-Type", "text/plain; charset=utf-8").send(HELLO))
                 .get("/sleep", Serve::sleep)
                 .get("/bytes", Serve::bytes)
                 .get("/stream", Serve::stream)
                 .post("/echo", Serve::echo);
+        for (String m : Inspect.METHODS) {
+            r.route(m + " /inspect", Inspect::handle);
+        }
+        return r;
     }
 
     /** The demo routes, then {@code /metrics} serving {@code registry} (last, so /hello matches first). */
