@@ -54,7 +54,7 @@ public final class Server implements AutoCloseable {
 
     private Server(ServerConfig config, Handler handler, MetricsRegistry registry) throws IOException {
         this.config = config;
-        this.handler = handler;
+        this.handler = new AsteriskOptions(handler); // OPTIONS * is the server's to answer, never routed
         this.tls = config.tls() ? io.hourglass.internal.tls.Pem.serverContext(config.tlsCertificate(), config.tlsPrivateKey()) : null;
         this.metrics = new ServerMetrics(registry);
         this.permits = new Semaphore(config.maxConnections());
