@@ -75,7 +75,9 @@ import java.util.Objects;
  *      applies; default 5s
  * @param maxHeaderBytes the most bytes of a request's line and header, and of a chunked body's trailer
  *      section; more gets 431 and a close, counted in
- *      {@code hourglass_server_limits_total{kind="header_too_large"}}. Default 16 KiB
+ *      {@code hourglass_server_limits_total{kind="header_too_large"}}, except a request line that alone is
+ *      longer: its target is too long, which gets 414 and a close, counted in {@code kind="uri_too_long"}.
+ *      Default 16 KiB
  * @param maxHeaderCount the most header fields in a request, and trailer fields after a chunked body; more
  *      gets 431 and a close, counted in {@code hourglass_server_limits_total{kind="too_many_headers"}}.
  *      Default 100
