@@ -27,7 +27,7 @@ final class Cli {
      */
     static int usageError(ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
-        String name = cl.getCommandSpec().qualifiedName();
+        String name = fullName(cl);
         String message = e.getMessage();
         boolean hint = e instanceof MissingParameterException;
         UnmatchedArgumentException u = e instanceof UnmatchedArgumentException x ? x : null;
@@ -59,6 +59,12 @@ final class Cli {
             return "unknown command '" + arg + "'" + (near == null ? "" : " (did you mean '" + near + "'?)");
         }
         return (args.size() == 1 ? "unexpected argument '" : "unexpected arguments '") + String.join(" ", args) + "'";
+    }
+
+    /** "hourglass lab storm": the command as typed (also when a test runs a subcommand as its own root). */
+    static String fullName(CommandLine cl) {
+        String q = cl.getCommandSpec().qualifiedName();
+        return q.equals("hourglass") || q.startsWith("hourglass ") ? q : "hourglass " + q;
     }
 
     /** The subcommand names shown in help, in order. */
@@ -106,7 +112,7 @@ final class Cli {
 
     static int executionError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        String name = cl.getCommandSpec().qualifiedName();
+        String name = fullName(cl);
         if (e instanceof UsageException u) {
             err.println(name + ": " + u.getMessage());
             err.flush();
