@@ -17,7 +17,8 @@ import java.util.function.ToDoubleFunction;
 final class StormChart {
     static final int W = 600;
     static final int H = 340;
-    static final int LEFT = 62;
+    /** Least room left of the plot, for the y ticks; see {@link #left}. */
+    static final int LEFT = 48;
     static final int RIGHT = 22;
     static final int TOP = 46;
     /** Baseline of the texts above the plot (the y axis's title, the load-stop label). */
@@ -71,55 +72,87 @@ final class StormChart {
     }
 
     /**
-     * The chart. {@code kind} names it for tools ({@code data-kind}); {@code loadStop} is when the load stopped,
-     * in seconds on the time axis (not drawn when not positive).
+     * Room left of the plot for the widest tick label of any of {@code axes} at the largest tick text size (a
+     * narrow screen's), and never less than {@link #LEFT}; give all charts of a report the same, so that their
+     * time axes line up.
+     */
+    static int left(Axis... axes) {
+        int chars = 1;
+        for (Axis a : axes) chars = Math.max(chars, number(a.max()).length());
+        return Math.max(LEFT, (int) Math.ceil(14 + chars * 0.62 * TICK_MAX_PX));
+    }
+
+    /** Where things go: the plot's left edge and size, and its two axes. */
+    private record Plot(int left, Axis x, Axis y) {
+        double width() {
+            return W - left - RIGHT;
+        }
+
+        double height() {
+            return H - TOP - BOTTOM;
+        }
+
+        double base() {
+            return TOP + height();
+        }
+
+        double px(double t) {
+            return left + width() * Math.min(t, x.max()) / x.max();
+        }
+
+        double py(double v) {
+            return base() - height() * Math.min(v, y.max()) / y.max();
+        }
+    }
+
+    /**
+     * The chart. {@code kind} names it for tools ({@code data-kind}); {@code left} is the room for the y
+     * ticks ({@link #left}); {@code loadStop} is when the load stopped, in seconds on the time axis (not drawn
+     * when not positive).
      */
     static String svg(String kind, String yTitle, String label, List<LabStorm.Sample> samples, List<Series> series,
-            Axis x, Axis y, double loadStop) {
-        double pw = W - LEFT - RIGHT;
-        double ph = H - TOP - BOTTOM;
-        double base = TOP + ph;
+            int left, Axis x, Axis y, double loadStop) {
+        Plot p = new Plot(left, x, y);
         StringBuilder b = new StringBuilder();
         b.append("<svg class=\"chart\" data-kind=\"").append(kind).append("\" viewBox=\"0 0 ").append(W).append(' ').append(H)
                 .append("\" role=\"img\" aria-label=\"").append(StormReport.esc(label)).append("\">\n");
         if (loadStop > 0) {
-            double xs = LEFT + pw * Math.min(loadStop, x.max()) / x.max();
             b.append(f("<rect class=\"load\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"#eef2f8\"/>\n",
-                    LEFT, TOP, xs - LEFT, ph));
+                    left, TOP, p.px(loadStop) - left, p.height()));
         }
         for (int i = 0; i <= y.intervals(); i++) {
-            double yy = base - ph * i / y.intervals();
-            b.append(f("<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>", LEFT, yy, W - RIGHT, yy,
+            double yy = p.py(y.step() * i);
+            b.append(f("<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>", left, yy, W - RIGHT, yy,
                     i == 0 ? "#888" : "#dcdcdc"));
             b.append(f("<text class=\"tick\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"middle\">%s</text>\n",
-                    LEFT - 8, yy, number(y.step() * i)));
+                    left - 8, yy, number(y.step() * i)));
         }
         for (int i = 0; i <= x.intervals(); i++) {
-            double xx = LEFT + pw * i / x.intervals();
-            b.append(f("<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>", xx, TOP, xx, base + 5,
-                    i == 0 ? "#888" : "#ececec"));
+            double xx = p.px(x.step() * i);
+            b.append(f("<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>", xx, TOP, xx,
+                    p.base() + 5, i == 0 ? "#888" : "#ececec"));
             b.append(f("<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" dominant-baseline=\"hanging\">%ss</text>\n",
-                    xx, base + 16, number(x.step() * i)));
+                    xx, p.base() + 16, number(x.step() * i)));
         }
         b.append(f("<text class=\"axis-title\" x=\"4\" y=\"%d\">%s</text>\n", TOP_TEXT, StormReport.esc(yTitle)));
         b.append(f("<text class=\"axis-title\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">time since the load started</text>\n",
-                LEFT + pw / 2, H - 6));
-        for (int s = 0; s < series.size(); s++) {
-            line(b, samples, series.get(s), x, y, pw, ph);
+                left + p.width() / 2, H - 6));
+        for (Series s : series) {
+            line(b, samples, s, p);
         }
         for (int s = 0; s < series.size(); s++) {
-            markers(b, samples, series.get(s), s, series.size(), x, y, pw, ph);
+            markers(b, samples, series.get(s), s, series.size(), p);
         }
         if (loadStop > 0) {
-            loadStop(b, x, loadStop, pw, base, yTitle);
+            loadStop(b, p, loadStop, yTitle);
         }
         return b.append("</svg>\n").toString();
     }
 
-    private static void line(StringBuilder b, List<LabStorm.Sample> samples, Series s, Axis x, Axis y, double pw, double ph) {
+    private static void line(StringBuilder b, List<LabStorm.Sample> samples, Series s, Plot p) {
         StringBuilder pts = new StringBuilder();
         for (LabStorm.Sample smp : samples) {
-            pts.append(f("%.1f,%.1f ", px(smp.t(), x, pw), py(s.value().applyAsDouble(smp), y, ph)));
+            pts.append(f("%.1f,%.1f ", p.px(smp.t()), p.py(s.value().applyAsDouble(smp))));
         }
         b.append("<polyline class=\"series\" data-series=\"").append(StormReport.esc(s.name())).append("\" fill=\"none\" stroke=\"")
                 .append(s.color()).append("\" stroke-width=\"2.5\" stroke-linecap=\"round\" stroke-linejoin=\"round\"");
@@ -131,15 +164,14 @@ final class StormChart {
     }
 
     /** About seven markers per series, each series shifted by a fraction of the spacing so none hides another. */
-    private static void markers(StringBuilder b, List<LabStorm.Sample> samples, Series s, int index, int count,
-            Axis x, Axis y, double pw, double ph) {
+    private static void markers(StringBuilder b, List<LabStorm.Sample> samples, Series s, int index, int count, Plot p) {
         int n = samples.size();
         int every = Math.max(1, (int) Math.round(n / 7.0));
         b.append("<g class=\"markers\" data-series=\"").append(StormReport.esc(s.name())).append("\" fill=\"").append(s.color())
                 .append("\" stroke=\"#fff\" stroke-width=\"1\">");
         for (int i = every * index / count; i < n; i += every) {
             LabStorm.Sample smp = samples.get(i);
-            b.append(shape(s.marker(), px(smp.t(), x, pw), py(s.value().applyAsDouble(smp), y, ph), 4.5));
+            b.append(shape(s.marker(), p.px(smp.t()), p.py(s.value().applyAsDouble(smp)), 4.5));
         }
         b.append("</g>\n");
     }
@@ -157,10 +189,10 @@ final class StormChart {
         };
     }
 
-    private static void loadStop(StringBuilder b, Axis x, double loadStop, double pw, double base, String yTitle) {
-        double xs = LEFT + pw * Math.min(loadStop, x.max()) / x.max();
+    private static void loadStop(StringBuilder b, Plot p, double loadStop, String yTitle) {
+        double xs = p.px(loadStop);
         b.append(f("<line class=\"load-stop\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" "
-                + "stroke-width=\"1.5\" stroke-dasharray=\"5 4\"/>", xs, TOP - 12, xs, base));
+                + "stroke-width=\"1.5\" stroke-dasharray=\"5 4\"/>", xs, TOP - 12, xs, p.base()));
         // The label sits in the top margin beside the line, where no series runs: to its left unless it would
         // run into the axis title there. Widths are estimated at the largest text sizes (a narrow screen's).
         String text = "load stops at " + number(Math.round(loadStop * 10) / 10.0) + "s";
@@ -170,17 +202,10 @@ final class StormChart {
                 left ? xs - 6 : xs + 6, TOP_TEXT, left ? "end" : "start", text));
     }
 
-    /** The largest text sizes the page's CSS gives axis titles and marks, in SVG units (see StormReport). */
+    /** The largest text sizes the page's CSS gives ticks, axis titles and marks, in SVG units (see StormReport). */
+    static final int TICK_MAX_PX = 22;
     static final int TITLE_MAX_PX = 22;
     static final int MARK_MAX_PX = 20;
-
-    private static double px(double t, Axis x, double pw) {
-        return LEFT + pw * Math.min(t, x.max()) / x.max();
-    }
-
-    private static double py(double v, Axis y, double ph) {
-        return TOP + ph - ph * Math.min(v, y.max()) / y.max();
-    }
 
     static String number(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);

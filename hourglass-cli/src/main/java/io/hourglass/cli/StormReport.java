@@ -65,7 +65,7 @@ final class StormReport {
             dl.reading{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:6px 0 16px;max-width:75em}
             dl.reading dt{font-weight:600} dl.reading dd{margin:0}
             svg.chart .series,svg.chart .grid{vector-effect:non-scaling-stroke}
-            footer{color:#555;font-size:13px;margin-top:18px}
+            h2.reading{margin-top:26px} footer{color:#555;font-size:13px;margin-top:18px}
             @media (max-width:640px){body{margin:12px} h1{font-size:20px} .panel{padding:10px 10px 2px}
               svg.chart .tick,svg.chart .axis-title{font-size:18px} svg.chart .mark{font-size:17px}}
             @media (max-width:480px){svg.chart .tick,svg.chart .axis-title{font-size:22px} svg.chart .mark{font-size:20px}
@@ -88,6 +88,7 @@ final class StormReport {
         Axis time = Axis.seconds(tMax);
         Axis sockets = Axis.count(sockMax);
         Axis conns = Axis.count(connMax);
+        int left = StormChart.left(sockets, conns);
         boolean both = results.size() > 1;
         StringBuilder b = new StringBuilder();
         b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
@@ -100,7 +101,7 @@ final class StormReport {
         b.append(summary(results));
         b.append("<div class=\"panels\">\n");
         for (LabStorm.Result r : results) {
-            panel(b, r, time, sockets, conns);
+            panel(b, r, left, time, sockets, conns);
         }
         b.append("</div>\n");
         b.append(reading());
@@ -144,7 +145,7 @@ final class StormReport {
         return b.append("</table>\n").toString();
     }
 
-    private static void panel(StringBuilder b, LabStorm.Result r, Axis time, Axis sockets, Axis conns) {
+    private static void panel(StringBuilder b, LabStorm.Result r, int left, Axis time, Axis sockets, Axis conns) {
         String p = r.policy().name();
         double stop = r.run().sendingSeconds();
         b.append("<div class=\"panel\" id=\"panel-").append(p.toLowerCase(Locale.ROOT)).append("\">\n<h2>").append(p).append("</h2>\n")
@@ -153,16 +154,16 @@ final class StormReport {
                 .append("</p>\n");
         b.append("<figure>\n<figcaption><h3>TCP states</h3><span class=\"muted\">sockets to or from the upstream's port ")
                 .append(r.port()).append(", on the client and the server side</span></figcaption>\n");
-        b.append(StormChart.svg("sockets", "sockets", p + ": TCP states over time", r.samples(), SOCKETS, time, sockets, stop));
+        b.append(StormChart.svg("sockets", "sockets", p + ": TCP states over time", r.samples(), SOCKETS, left, time, sockets, stop));
         b.append(legend(SOCKETS, r)).append("</figure>\n");
         b.append("<figure>\n<figcaption><h3>Connections and upstream work</h3><span class=\"muted\">the client's pool, and "
                 + "the upstream's handlers still running</span></figcaption>\n");
         b.append(StormChart.svg("connections", "count", p + ": connections and upstream handlers over time", r.samples(),
-                CONNS, time, conns, stop));
+                CONNS, left, time, conns, stop));
         b.append(legend(CONNS, r)).append("</figure>\n</div>\n");
     }
 
-    /** Each series' line as drawn (colour, dashes, marker), its name, and its peak in this run. */
+    /** Each series' line as drawn (colour, dashes, marker), its name, and its highest sample in this run. */
     private static String legend(List<Series> series, LabStorm.Result r) {
         StringBuilder b = new StringBuilder("<ul class=\"legend\">");
         for (Series s : series) {
@@ -173,16 +174,16 @@ final class StormReport {
             if (!s.dash().isEmpty()) b.append(" stroke-dasharray=\"").append(s.dash()).append('"');
             b.append("/><g fill=\"").append(s.color()).append("\" stroke=\"#fff\" stroke-width=\"1\">")
                     .append(StormChart.shape(s.marker(), 20, 7, 4.5)).append("</g></svg>")
-                    .append(esc(s.name())).append(" <span class=\"peak\">peak ").append(peak).append("</span></li>");
+                    .append(esc(s.name())).append(" <span class=\"peak\">max ").append(peak).append("</span></li>");
         }
         return b.append("</ul>\n").toString();
     }
 
     /** How to read the lines, one definition per series. */
     private static String reading() {
-        StringBuilder b = new StringBuilder("<h2>Reading the charts</h2>\n<p>Each line has its own colour, dash pattern and "
+        StringBuilder b = new StringBuilder("<h2 class=\"reading\">Reading the charts</h2>\n<p>Each line has its own colour, dash pattern and "
                 + "marker, so lines that lie on top of each other (at the pool's cap, or at zero) can still be told apart; "
-                + "the legend gives each line's peak. The shaded band is the load; the dashed line, where it stops. After "
+                + "the legend gives each line's highest sample. The shaded band is the load; the dashed line, where it stops. After "
                 + "it, the lines show what is left: sockets in TIME_WAIT for 60 s, and handlers still running.</p>\n"
                 + "<dl class=\"reading\">\n");
         for (List<Series> chart : List.of(SOCKETS, CONNS)) {

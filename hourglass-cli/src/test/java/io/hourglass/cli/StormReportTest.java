@@ -105,6 +105,14 @@ class StormReportTest {
         assertThat(Axis.count(vMax)).isEqualTo(new Axis(max, step));
     }
 
+    /** Room for "1000" at a phone's tick size (22 units, about 0.6 of that per digit), and the same for both charts. */
+    @ParameterizedTest(name = "up to {0} -> {1}")
+    @CsvSource({"80, 48", "300, 55", "1000, 69", "20000, 83"})
+    void yTicksGetRoomForTheirWidestLabel(double max, int left) {
+        assertThat(StormChart.left(Axis.count(max), Axis.count(1))).isEqualTo(left);
+        assertThat(StormChart.left(Axis.count(1), Axis.count(max))).isEqualTo(left);
+    }
+
     @Test
     void xTicksAreWholeSecondsAndTheLoadStopIsMarkedWhereTheSendingEnded() throws Exception {
         String svg = chart(html(TimeoutPolicy.CLOSE, TimeoutPolicy.DRAIN), "close", "sockets");
@@ -112,8 +120,9 @@ class StormReportTest {
                 .containsExactly("0s", "1s", "2s");
         Matcher stop = Pattern.compile("<line class=\"load-stop\" x1=\"([\\d.]+)\"").matcher(svg);
         assertThat(stop.find()).as("a load-stop line in\n%s", svg).isTrue();
-        double plot = StormChart.W - StormChart.LEFT - StormChart.RIGHT;
-        double expected = StormChart.LEFT + plot * run.sendingSeconds() / 2;
+        int left = StormChart.left(new Axis(25, 5), new Axis(25, 5)); // the made-up counts top out at 25
+        double plot = StormChart.W - left - StormChart.RIGHT;
+        double expected = left + plot * run.sendingSeconds() / 2;
         assertThat(Double.parseDouble(stop.group(1))).isCloseTo(expected, org.assertj.core.data.Offset.offset(0.1));
         assertThat(run.sendingSeconds()).isBetween(LOAD_S, LOAD_S + 0.2);
         assertThat(svg).contains(String.format(java.util.Locale.ROOT, "load stops at %ss",
@@ -160,7 +169,7 @@ class StormReportTest {
     }
 
     @Test
-    void zeroLinesAreDrawnAndTheLegendGivesEachLinesPeak() throws Exception {
+    void zeroLinesAreDrawnAndTheLegendGivesEachLinesHighestSample() throws Exception {
         String html = html(TimeoutPolicy.CLOSE, TimeoutPolicy.DRAIN);
         String svg = chart(html, "drain", "sockets");
         double base = StormChart.H - StormChart.BOTTOM;
@@ -173,8 +182,8 @@ class StormReportTest {
         }
         int panel = html.indexOf("id=\"panel-drain\"");
         String legend = html.substring(html.indexOf("<ul class=\"legend\">", panel), html.indexOf("</ul>", panel));
-        assertThat(legend).contains("client TIME_WAIT <span class=\"peak\">peak 0</span>")
-                .contains("client ESTABLISHED <span class=\"peak\">peak 8</span>");
+        assertThat(legend).contains("client TIME_WAIT <span class=\"peak\">max 0</span>")
+                .contains("client ESTABLISHED <span class=\"peak\">max 8</span>");
     }
 
     @Test
