@@ -9,9 +9,10 @@
 #   - the screenshot: a PNG of the window's size that is not blank (many non-white pixels, and coloured
 #     ones, which only the chart lines and legend swatches draw);
 #   - the layout at the window's width, measured by Chromium (the report in an iframe that wide, with a
-#     probe script around it; the report itself has no script): no two pieces of text overlap (chart ticks, axis titles,
-#     the load-stop label, headings, legends, paragraphs, the table), each chart's text lies inside its chart,
-#     a chart's heading keeps clear of the legend above it, and nothing is wider than the window.
+#     probe script around it; the report itself has no script): no two pieces of text overlap (chart ticks,
+#     axis titles, the load-stop label, headings, legends, paragraphs, the table), each chart's text lies
+#     inside its chart and shows 10.5 to 20 px high, a chart's heading keeps clear of the legend above it,
+#     and nothing is wider than the window.
 # Uses $CHROMIUM, else `chromium` from PATH; when neither exists it installs Debian's chromium package with
 # apt-get (needs root or sudo). Each Chromium run is limited to 60 s. Exit 0 when every check passes; 1 with
 # one line naming the failed check otherwise; 2 for bad arguments.
@@ -109,11 +110,17 @@ window.addEventListener("load", function () {
           " (" + Math.round(w) + "x" + Math.round(h) + " px)");
     }
   }
+  out.px = [1000, 0];
   doc.querySelectorAll("svg.chart").forEach(function (svg) {
     var s = box(svg);
+    var scale = svg.getScreenCTM().a;
     svg.querySelectorAll("text").forEach(function (t) {
       var b = box(t);
       if (b.l < s.l - 1 || b.r > s.r + 1 || b.t < s.t - 1 || b.b > s.b + 1) out.problems.push("outside its chart: " + name(t));
+      // The size the reader sees: the font size in the SVG's units times the SVG's scale on the screen.
+      var px = parseFloat(doc.defaultView.getComputedStyle(t).fontSize) * scale;
+      out.px = [Math.min(out.px[0], px), Math.max(out.px[1], px)];
+      if (px < 10.5 || px > 20) out.problems.push("text " + px.toFixed(1) + " px high (10.5 to 20 reads well): " + name(t));
     });
   });
   doc.querySelectorAll(".panel figure + figure").forEach(function (f) {
@@ -316,8 +323,8 @@ if probe["problems"]:
     for p in probe["problems"][:20]:
         print("render-report: " + p, file=sys.stderr)
     fail("layout at %s px wide: %d problem(s), the first above" % (want_w, len(probe["problems"])))
-print("render-report: layout at %d px wide: %d pieces of text, none overlapping, nothing wider than the window"
-      % (want_w, probe["texts"]))
+print("render-report: layout at %d px wide: %d pieces of text, none overlapping, chart text %.1f to %.1f px, "
+      "nothing wider than the window" % (want_w, probe["texts"], probe["px"][0], probe["px"][1]))
 
 total = w * h
 print("render-report: screenshot %dx%d: %.1f%% non-white pixels, %d coloured" % (w, h, 100.0 * nonwhite / total, coloured))

@@ -20,10 +20,10 @@ final class StormChart {
     /** Least room left of the plot, for the y ticks; see {@link #left}. */
     static final int LEFT = 48;
     static final int RIGHT = 22;
-    static final int TOP = 46;
+    static final int TOP = 50;
     /** Baseline of the texts above the plot (the y axis's title, the load-stop label). */
     static final int TOP_TEXT = 24;
-    static final int BOTTOM = 72;
+    static final int BOTTOM = 82;
 
     private StormChart() {}
 
@@ -132,7 +132,7 @@ final class StormChart {
             b.append(f("<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>", xx, TOP, xx,
                     p.base() + 5, i == 0 ? "#888" : "#ececec"));
             b.append(f("<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" dominant-baseline=\"hanging\">%ss</text>\n",
-                    xx, p.base() + 16, number(x.step() * i)));
+                    xx, p.base() + 20, number(x.step() * i)));
         }
         b.append(f("<text class=\"axis-title\" x=\"4\" y=\"%d\">%s</text>\n", TOP_TEXT, StormReport.esc(yTitle)));
         b.append(f("<text class=\"axis-title\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">time since the load started</text>\n",
@@ -203,9 +203,9 @@ final class StormChart {
     }
 
     /** The largest text sizes the page's CSS gives ticks, axis titles and marks, in SVG units (see StormReport). */
-    static final int TICK_MAX_PX = 22;
-    static final int TITLE_MAX_PX = 22;
-    static final int MARK_MAX_PX = 20;
+    static final int TICK_MAX_PX = 26;
+    static final int TITLE_MAX_PX = 26;
+    static final int MARK_MAX_PX = 24;
 
     static String number(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);

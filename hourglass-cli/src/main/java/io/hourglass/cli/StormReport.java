@@ -53,7 +53,7 @@ final class StormReport {
             .summary th:first-child,.summary td:first-child{text-align:left}
             .summary td{font-variant-numeric:tabular-nums} .summary th{background:#f4f4f4}
             .panels{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,560px),1fr));gap:20px;align-items:start}
-            .panel{border:1px solid #d0d0d0;border-radius:6px;padding:14px 16px 4px;min-width:0}
+            .panel{border:1px solid #d0d0d0;border-radius:6px;padding:14px 16px 4px;min-width:0;max-width:760px}
             .panel .sub{color:#444;font-size:14px;margin:2px 0 4px}
             figure{margin:14px 0 22px} figcaption{margin-bottom:6px} figcaption .muted{font-size:13px}
             svg.chart{display:block;width:100%;height:auto}
@@ -71,6 +71,7 @@ final class StormReport {
             @media (max-width:480px){svg.chart .tick,svg.chart .axis-title{font-size:22px} svg.chart .mark{font-size:20px}
               svg.chart .markers>*{transform-box:fill-box;transform-origin:center;transform:scale(1.6)}
               ul.legend li{white-space:normal} dl.reading{display:block} dl.reading dd{margin:0 0 6px}}
+            @media (max-width:360px){svg.chart .tick,svg.chart .axis-title{font-size:26px} svg.chart .mark{font-size:24px}}
             """;
 
     static String html(List<LabStorm.Result> results, LabStorm lab) {

@@ -105,9 +105,9 @@ class StormReportTest {
         assertThat(Axis.count(vMax)).isEqualTo(new Axis(max, step));
     }
 
-    /** Room for "1000" at a phone's tick size (22 units, about 0.6 of that per digit), and the same for both charts. */
+    /** Room for "1000" at a small phone's tick size (26 units, about 0.6 of that per digit), the same for both charts. */
     @ParameterizedTest(name = "up to {0} -> {1}")
-    @CsvSource({"80, 48", "300, 55", "1000, 69", "20000, 83"})
+    @CsvSource({"80, 48", "300, 63", "1000, 79", "20000, 95"})
     void yTicksGetRoomForTheirWidestLabel(double max, int left) {
         assertThat(StormChart.left(Axis.count(max), Axis.count(1))).isEqualTo(left);
         assertThat(StormChart.left(Axis.count(1), Axis.count(max))).isEqualTo(left);
