@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
@@ -40,11 +42,19 @@ final class Cli {
             message = unmatched(u);
             hint = true;
         }
+        Matcher help = UNKNOWN_FOR_HELP.matcher(message == null ? "" : message);
+        if (help.matches()) { // "hourglass help bogus": picocli's HelpCommand words it its own way
+            String near = nearest(help.group(1), visibleSubcommands(cl));
+            message = "unknown command '" + help.group(1) + "'" + (near == null ? "" : " (did you mean '" + near + "'?)");
+            hint = true;
+        }
         PrintWriter err = cl.getErr();
         err.println(name + ": " + message + (hint ? "; see '" + name + " --help'" : ""));
         err.flush();
         return USAGE;
     }
+
+    private static final Pattern UNKNOWN_FOR_HELP = Pattern.compile("Unknown subcommand '(.*)'\\.");
 
     private static String unmatched(UnmatchedArgumentException u) {
         CommandLine cl = u.getCommandLine();

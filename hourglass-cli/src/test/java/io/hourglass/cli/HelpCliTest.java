@@ -176,6 +176,7 @@ class HelpCliTest {
             lab strom            | hourglass lab: unknown command 'strom' (did you mean 'storm'?); see 'hourglass lab --help'
             serve --listn x      | hourglass serve: unknown option '--listn' (did you mean --listen?); see 'hourglass serve --help'
             tcpstat extra        | hourglass tcpstat: unexpected argument 'extra'; see 'hourglass tcpstat --help'
+            help lod             | hourglass: unknown command 'lod' (did you mean 'load'?); see 'hourglass --help'
             """)
     void commandLineMistakesNameTheCommandOnceAndPointToItsHelp(String args, String line) {
         Result r = run(80, args.isEmpty() ? new String[0] : args.split(" "));
