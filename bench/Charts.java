@@ -222,7 +222,7 @@ public class Charts {
         c.columns.add(new Column("RSS per connection, KiB (lower is better)", 330, Charts::fmtKib));
         c.columns.add(new Column("live Java heap per connection, KiB", 320, Charts::fmtKib));
         String conns = rows.isEmpty() ? "?" : rows.get(0).get("conns");
-        Section s = new Section(conns + " idle connections, each after one GET /hello", 2);
+        Section s = new Section(conns + " idle connections, each after one GET /hello (hourglass-slow: /sleep?d=50ms)", 2);
         for (Map<String, String> r : rows) {
             s.row(r.get("server"), isHourglass(r.get("server")), num(r, "rss_kib_per_conn"), num(r, "heap_kib_per_conn"));
         }

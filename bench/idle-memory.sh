@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317  # functions called by name ("start_$name") look unreachable to it
-# Memory per idle keep-alive connection: N connections each make one GET /hello and then sit idle; the
+# Memory per idle keep-alive connection: N connections each make one GET /hello (hourglass-slow: one
+# GET /sleep?d=50ms, a handler that outlives the disconnect watcher's 20 ms delay) and then sit idle; the
 # server's RSS, live Java heap (after a full GC) and threads are compared with a baseline taken before.
 # See docs/BENCHMARKS.md ("Memory per idle connection") for the method; --help for the options.
 set -euo pipefail
@@ -21,13 +22,16 @@ For each server: start it on a free loopback port, warm it up ($warm_conns conne
 each, then closed), take a baseline, open N keep-alive connections from a separate client process
 (bench/peers/idleclient), each making one GET /hello and then staying open and idle, wait, measure
 again, check that all N are still established, stop. Per connection = (idle - baseline) / N.
+hourglass-slow is hourglass measured after a slow request: the warm-up and every idle connection make
+one GET $slow_path instead (a handler running past the disconnect watcher's 20 ms delay).
 Results go to bench/out/<timestamp>-idle/ (results.tsv, summary.txt, histograms, raw jcmd output).
 
   --conns N          idle connections (default $def_conns; hourglass serve accepts at most 10000)
   --quick            smoke test: $quick_conns connections, ${quick_settle}s settle time
   --servers "S ..."  servers, from: $known_servers (default: all). hourglass-nmt
                      is hourglass with -XX:NativeMemoryTracking=summary, for the NMT breakdown; NMT
-                     costs memory itself, so its RSS is not the figure to quote
+                     costs memory itself, so its RSS is not the figure to quote; hourglass-slow is
+                     hourglass after one GET $slow_path per connection
   --settle SEC       wait after the connections are up, and before the baseline (default $def_settle)
   --parallel P       connections the client sets up at a time (default $def_parallel)
   --jvm-opts "OPTS"  JVM flags given to every Java server alike (default: none)
@@ -39,7 +43,8 @@ EOF
 
 # ---- options ---------------------------------------------------------------------------------
 
-known_servers="hourglass hourglass-nmt jetty go"
+known_servers="hourglass hourglass-slow hourglass-nmt jetty go"
+slow_path='/sleep?d=50ms'   # hourglass-slow's request: past the 20 ms watch delay, well under every timeout
 def_conns=10000 quick_conns=1000 def_settle=5 quick_settle=1 def_parallel=32 def_servers="$known_servers"
 warm_conns=100 target_kib=16 hourglass_max_conns=10000
 conns="" settle="" parallel="" servers="" jvm_opts="" quick=0 summarize_dir="" build_only=0
@@ -106,28 +111,35 @@ summarize() {
       print ""
       for (r = 1; r <= nr; r++) {
         split(rows[r], f, "\t")
-        if (f[col["server"]] != "hourglass") continue
+        s = f[col["server"]]
+        if (s != "hourglass" && s != "hourglass-slow") continue
         rss = f[col["rss_kib_per_conn"]]; heap = f[col["heap_kib_per_conn"]]
-        printf "target, hourglass <= %d KiB per idle connection at %d: RSS %s KiB (%s), live heap %s KiB (%s)\n", \
-          target, f[col["conns"]], rss, (rss <= target ? "met" : "NOT met"), heap, (heap <= target ? "met" : "NOT met")
+        printf "target, %s <= %d KiB per idle connection at %d: RSS %s KiB (%s), live heap %s KiB (%s)\n", \
+          s, target, f[col["conns"]], rss, (rss <= target ? "met" : "NOT met"), heap, (heap <= target ? "met" : "NOT met")
       }
       if (bad) print "WARNING: some connections were closed before the measurement ended: those rows are not valid"
     }' "$dir/results.tsv"
   for s in hourglass hourglass-nmt jetty; do
     [ -f "$dir/$s.histo-diff.tsv" ] || continue
-    echo
-    echo "$s: live heap per idle connection by class (GC.class_histogram, idle - baseline, / N; top 15):"
-    awk -F'\t' 'NR == 1 { next }
-      { tot += $5; if (++k <= 15) printf "  %9.1f B %7.2f objs  %s\n", $5, $4, $1; else rest += $5 }
-      END { printf "  %9.1f B              (other classes)\n  %9.1f B = %.2f KiB   total\n", rest, tot, tot / 1024 }' \
-      "$dir/$s.histo-diff.tsv"
+    histo_summary "$dir" "$s"
     break
   done
+  if [ -f "$dir/hourglass-slow.histo-diff.tsv" ]; then histo_summary "$dir" hourglass-slow; fi
   if [ -f "$dir/hourglass-nmt.nmt-diff.tsv" ]; then
     echo
     echo "hourglass-nmt: committed native memory per idle connection by NMT category (idle - baseline, / N):"
     awk -F'\t' 'NR > 1 && $3 != 0 { printf "  %9.2f KiB  %s\n", $3, $1 }' "$dir/hourglass-nmt.nmt-diff.tsv"
   fi
+}
+
+# histo_summary DIR SERVER: the top classes of DIR/SERVER.histo-diff.tsv
+histo_summary() {
+  echo
+  echo "$2: live heap per idle connection by class (GC.class_histogram, idle - baseline, / N; top 15):"
+  awk -F'\t' 'NR == 1 { next }
+    { tot += $5; if (++k <= 15) printf "  %9.1f B %7.2f objs  %s\n", $5, $4, $1; else rest += $5 }
+    END { printf "  %9.1f B              (other classes)\n  %9.1f B = %.2f KiB   total\n", rest, tot, tot / 1024 }' \
+    "$1/$2.histo-diff.tsv"
 }
 
 if [ -n "$summarize_dir" ]; then
@@ -185,6 +197,7 @@ prepare_hourglass() {
   server_version[hourglass]=${server_version[$1]}
 }
 prepare_hourglass-nmt() { prepare_hourglass hourglass-nmt; }
+prepare_hourglass-slow() { prepare_hourglass hourglass-slow; }
 hourglass_flags=(serve --listen 127.0.0.1:0 --idle-timeout 10m)
 start_hourglass() {   # ./hourglass execs java, so $! is the JVM's pid
   local opts="$jvm_opts${3:+ $3}"
@@ -193,6 +206,10 @@ start_hourglass() {   # ./hourglass execs java, so $! is the JVM's pid
   server_pid=$!
 }
 start_hourglass-nmt() { start_hourglass "$1" "$2" -XX:NativeMemoryTracking=summary; }
+start_hourglass-slow() { start_hourglass "$1" "$2"; }
+
+# request_path NAME: what each of NAME's connections requests before it goes idle
+request_path() { if [ "$1" = hourglass-slow ]; then echo "$slow_path"; else echo /hello; fi; }
 
 prepare_jetty() {
   local src="$bench/peers/jetty" log
@@ -272,14 +289,15 @@ established() { ss -Htn state established "( sport = :$server_port )" | wc -l; }
 
 # open_conns NAME TAG N: starts the idle client with N connections and waits until they are all idle
 open_conns() {
-  local name="$1" tag="$2" n="$3" limit i
+  local name="$1" tag="$2" n="$3" limit i path
+  path=$(request_path "$name")
   limit=$(( 30 + n / 100 ))
   client_out="$out/$name.$tag.client.out"
-  echo "# $name $tag: $client_bin -parallel $parallel 127.0.0.1:$server_port $n" >>"$out/commands.txt"
-  "$client_bin" -parallel "$parallel" "127.0.0.1:$server_port" "$n" >"$client_out" 2>"$out/$name.$tag.client.err" &
+  echo "# $name $tag: $client_bin -parallel $parallel -path '$path' 127.0.0.1:$server_port $n" >>"$out/commands.txt"
+  "$client_bin" -parallel "$parallel" -path "$path" "127.0.0.1:$server_port" "$n" >"$client_out" 2>"$out/$name.$tag.client.err" &
   client_pid=$!
   for ((i = 0; i < limit * 10; i++)); do
-    grep -q '^ready ' "$client_out" && return 0
+    grep -qs '^ready ' "$client_out" && return 0
     if ! kill -0 "$client_pid" 2>/dev/null; then
       wait "$client_pid" 2>/dev/null || true; client_pid=""
       cat "$out/$name.$tag.client.err" >&2
@@ -364,6 +382,7 @@ measure() {
   echo "# $name server: $server_cmd" >>"$out/commands.txt"
 
   # warm-up: the code paths for accepting, serving and closing, so the baseline has their classes loaded
+  # (hourglass-slow: with its slow request, so the watcher's code is loaded too)
   open_conns "$name" warmup "$warm_conns"
   close_conns
   for ((i = 0; i < 100; i++)); do [ "$(established)" = 0 ] && break; sleep 0.1; done

@@ -274,14 +274,19 @@ summary_idle() {
     NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; printf "%-14s %7s %7s %9s %11s %9s\n", "server", "conns", "held", "RSS KiB", "heap KiB", "threads"; next }
     { printf "%-14s %7s %7s %9s %11s %9s\n", $col["server"], $col["conns"], $col["held"], $col["rss_kib_per_conn"], $col["heap_kib_per_conn"], $col["threads_base"] "->" $col["threads_idle"] }' "$f"
   echo "(RSS after a full GC, live heap = class histogram after a full GC; both (idle - baseline) / conns)"
-  line=$(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-    $col["server"] == "hourglass" { print $col["rss_kib_per_conn"] "\t" $col["heap_kib_per_conn"] "\t" $col["conns"]; exit }' "$f")
-  if [ -z "$line" ]; then
-    target "n/a" "idle: hourglass RSS per idle connection <= $target_idle_kib KiB at 10000: not measured"
-  else
-    IFS=$'\t' read -r rss heap n <<<"$line"
-    target "$(verdict "$rss" '<=' "$target_idle_kib")" "idle: hourglass RSS per idle connection <= $target_idle_kib KiB at 10000: $rss KiB at $n (live heap $heap KiB)"
-  fi
+  local s what
+  for s in hourglass hourglass-slow; do
+    what="$s RSS per idle connection"
+    if [ "$s" = hourglass-slow ]; then what="hourglass RSS per idle connection after a slow request"; fi
+    line=$(awk -F'\t' -v s="$s" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+      $col["server"] == s { print $col["rss_kib_per_conn"] "\t" $col["heap_kib_per_conn"] "\t" $col["conns"]; exit }' "$f")
+    if [ -z "$line" ]; then
+      target "n/a" "idle: $what <= $target_idle_kib KiB at 10000: not measured"
+    else
+      IFS=$'\t' read -r rss heap n <<<"$line"
+      target "$(verdict "$rss" '<=' "$target_idle_kib")" "idle: $what <= $target_idle_kib KiB at 10000: $rss KiB at $n (live heap $heap KiB)"
+    fi
+  done
 }
 
 summary_timer() {

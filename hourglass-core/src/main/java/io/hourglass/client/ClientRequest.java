@@ -9,8 +9,9 @@ import java.util.Objects;
 
 /**
  * An HTTP request: method, URI, headers, optional body, and per-call timeout overrides.
- * Immutable once built; build with {@link #get(String)}, {@link #post(String, RequestBody)} or
- * {@link #builder(String, URI)}.
+ * Immutable once built: {@link Builder#build()} copies the builder's headers, so a builder can be changed and
+ * built again without touching requests built before, and {@link #headers()} is read-only. Build with
+ * {@link #get(String)}, {@link #post(String, RequestBody)} or {@link #builder(String, URI)}.
  */
 public final class ClientRequest {
     private final String method;
@@ -25,7 +26,7 @@ public final class ClientRequest {
     private ClientRequest(Builder b) {
         this.method = b.method;
         this.uri = b.uri;
-        this.headers = b.headers;
+        this.headers = Headers.copyOf(b.headers); // the builder may go on changing its own
         this.body = b.body;
         this.expectContinue = b.expectContinue;
         this.timeout = b.timeout;
@@ -47,6 +48,7 @@ public final class ClientRequest {
 
     public String method() { return method; }
     public URI uri() { return uri; }
+    /** The header fields, read-only ({@link Headers#copyOf}): change them on a builder instead. */
     public Headers headers() { return headers; }
     /** The body, or null. */
     public RequestBody body() { return body; }

@@ -1,5 +1,6 @@
 package io.hourglass.http;
 
+import io.hourglass.internal.HeadersAccess;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,11 +12,19 @@ import java.util.Objects;
  * <p>Field order and repeated names are kept (RFC 9110 section 5.3). Lookups compare names ASCII
  * case-insensitively. Not thread-safe; a request's or a response's headers belong to one thread at a time.
  * Values set through this class are validated: a name must be an RFC 9110 token and a value must not
- * contain CR, LF or NUL, so a header can never split a message.
+ * contain CR, LF or NUL, so a header can never split a message. No public method adds a field unchecked.
+ *
+ * <p>{@link #copyOf} makes a read-only snapshot, whose mutators throw {@link UnsupportedOperationException}.
  */
 public final class Headers {
+    static {
+        // The codec's unchecked append, lent through a package that is not exported (see HeadersAccess).
+        HeadersAccess.install(Headers::append);
+    }
+
     private String[] fields; // name0, value0, name1, value1, ...
     private int size;        // number of fields
+    private final boolean readOnly;
 
     public Headers() {
         this(8);
@@ -23,6 +32,34 @@ public final class Headers {
 
     public Headers(int capacity) {
         fields = new String[Math.max(2, capacity * 2)];
+        readOnly = false;
+    }
+
+    private Headers(Headers source) {
+        fields = Arrays.copyOf(source.fields, Math.max(2, 2 * source.size));
+        size = source.size;
+        readOnly = true;
+    }
+
+    /**
+     * A read-only copy of {@code source}, like {@link List#copyOf}: later changes to {@code source} do not show
+     * in it, and its {@link #add}, {@link #set}, {@link #remove} and {@link #clear} throw
+     * {@link UnsupportedOperationException}. A read-only {@code source} is returned as it is.
+     */
+    public static Headers copyOf(Headers source) {
+        Objects.requireNonNull(source, "source");
+        return source.readOnly ? source : new Headers(source);
+    }
+
+    /** Whether this is a read-only copy made by {@link #copyOf}. */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    private void checkWritable() {
+        if (readOnly) {
+            throw new UnsupportedOperationException("these headers are a read-only copy");
+        }
     }
 
     /** Number of fields (a repeated name counts once per occurrence). */
@@ -50,12 +87,13 @@ public final class Headers {
     public Headers add(String name, String value) {
         checkName(name);
         checkValue(name, value);
-        addUnchecked(name, value);
+        append(name, value);
         return this;
     }
 
-    /** Appends without validation: for the parser, which has already checked the bytes. */
-    public void addUnchecked(String name, String value) {
+    /** Appends without validation; reached from the codec only, through {@link HeadersAccess}. */
+    private void append(String name, String value) {
+        checkWritable();
         if (2 * size == fields.length) {
             fields = Arrays.copyOf(fields, fields.length * 2);
         }
@@ -69,12 +107,13 @@ public final class Headers {
         checkName(name);
         checkValue(name, value);
         remove(name);
-        addUnchecked(name, value);
+        append(name, value);
         return this;
     }
 
     /** Removes every field of this name; returns how many were removed. */
     public int remove(String name) {
+        checkWritable();
         int w = 0;
         int removed = 0;
         for (int r = 0; r < size; r++) {
@@ -167,6 +206,7 @@ public final class Headers {
 
     /** Removes every field. */
     public void clear() {
+        checkWritable();
         Arrays.fill(fields, 0, 2 * size, null);
         size = 0;
     }

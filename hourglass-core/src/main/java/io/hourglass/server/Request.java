@@ -69,9 +69,12 @@ public final class Request {
 
     private void splitTarget() {
         String t = target;
-        if (t.startsWith("http://") || t.startsWith("https://")) {
-            int slash = t.indexOf('/', t.indexOf("//") + 2);
-            t = slash < 0 ? "/" : t.substring(slash);
+        if (t.charAt(0) != '/' && !t.equals("*") && t.indexOf("://") > 0) {
+            // absolute-form (RFC 9112 section 3.2.2), http or https as the parser checked: the path and query
+            int authority = t.indexOf("://") + 3;
+            int end = authority;
+            while (end < t.length() && t.charAt(end) != '/' && t.charAt(end) != '?') end++;
+            t = end == t.length() ? "/" : t.charAt(end) == '?' ? "/" + t.substring(end) : t.substring(end);
         }
         int q = t.indexOf('?');
         path = q < 0 ? t : t.substring(0, q);

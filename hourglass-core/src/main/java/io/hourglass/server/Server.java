@@ -35,8 +35,8 @@ import javax.net.ssl.SSLContext;
  * <p><b>Metrics.</b> Every server records into a {@link MetricsRegistry}: its own, or the one given to
  * {@link #start(ServerConfig, Handler, MetricsRegistry)}. {@link #metrics()} returns it, ready to be written
  * out in the Prometheus text format. The families (connections opened and closed, connections by state,
- * responses by status class, timeouts by phase, handler cancellations by reason, request duration) are listed
- * in {@code docs/metrics.md}. Recording costs a few lock-free updates per request and allocates nothing.
+ * responses by status class, timeouts by phase, handler cancellations by reason, request duration, limits that
+ * fired by kind) are listed in {@code docs/metrics.md}. Recording costs a few lock-free updates per request and allocates nothing.
  */
 public final class Server implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Server.class.getName());
@@ -144,6 +144,11 @@ public final class Server implements AutoCloseable {
         return metrics;
     }
 
+    /** The open connections (for tests in this package). */
+    Set<ServerConn> connections() {
+        return conns;
+    }
+
     /** Connections currently open. */
     public int openConnections() {
         return conns.size();
@@ -170,7 +175,10 @@ public final class Server implements AutoCloseable {
     private void acceptLoop() {
         try {
             while (!closing) {
-                permits.acquire();
+                if (!permits.tryAcquire()) {
+                    metrics.limit(ServerMetrics.Limit.MAX_CONNECTIONS); // at maxConnections: accepting pauses
+                    permits.acquire();
+                }
                 Socket s;
                 try {
                     s = listener.accept();
@@ -214,8 +222,19 @@ public final class Server implements AutoCloseable {
         LOG.log(Level.WARNING, "handler failed", t);
     }
 
+    /** A connection ended on a network error: one debug line, no stack trace (it is not our fault). */
     void log(Throwable t) {
-        LOG.log(Level.FINE, "connection ended with an error", t);
+        LOG.fine(() -> "connection ended with an error: " + t);
+    }
+
+    /** A client reset or closed its connection under a running handler: one debug line, no stack trace. */
+    void clientGone(io.hourglass.net.Conn conn, Throwable t) {
+        LOG.fine(() -> conn + ": client went away while its handler ran: " + t);
+    }
+
+    /** An unexpected exception of the server's own: a warning with the stack trace. */
+    void internalError(Throwable t) {
+        LOG.log(Level.WARNING, "connection failed", t);
     }
 
     /**

@@ -19,16 +19,25 @@ import java.util.Objects;
  *      Longest time to read one request's line and header. Starts at the request's first byte (for the first
  *      request of a connection, at accept, or after the TLS handshake). Stops at the blank line that ends the
  *      header. A header dripped byte by byte does not extend it. On expiry the server answers 408 (when the
- *      request had begun) and closes the connection. Default 10s.
+ *      request had begun) and closes the connection; counted in
+ *      {@code hourglass_timeouts_total{side="server",phase="read-header"}}. Default 10s. When the read timeout
+ *      is shorter, or this one is {@link Duration#ZERO}, the read timeout bounds the header instead.
  * @param readTimeout
- *      Longest time to read a whole request, header and body. Starts like the read-header timeout; stops
- *      when the body has been read to its end (a handler that does not read the body leaves it running until
- *      the response ends). On expiry a blocked body read fails with {@link io.hourglass.http.HttpTimeoutException}
- *      (phase READ_BODY); the server answers 408 when nothing was sent yet, and closes. Default 60s.
+ *      Longest time to read a whole request, header and body (Go's ReadTimeout). Starts like the read-header
+ *      timeout; stops when the body has been read to its end (a handler that does not read the body leaves it
+ *      running until the response ends). It bounds the header as well: the header's deadline is the earlier of
+ *      the two, so a header slower than this gets the read-header timeout's 408, whose message names
+ *      {@code readTimeout}, and counts as phase {@code read-header}. During the body, a blocked body read fails
+ *      with {@link io.hourglass.http.HttpTimeoutException} (phase READ_BODY); the server answers 408 when
+ *      nothing was sent yet, and closes; counted in {@code hourglass_timeouts_total{side="server",
+ *      phase="read-body"}}. Default 60s.
  * @param writeTimeout
  *      Longest time from the end of reading the request header to the end of writing the response, so it
  *      bounds the handler too (as Go's WriteTimeout). Not extended by progress. On expiry the connection is
- *      closed abortively (RST), freeing unsent data at once; the handler's next write fails. Default 60s.
+ *      closed abortively (RST), freeing unsent data at once; the handler's next write fails. Counted in
+ *      {@code hourglass_timeouts_total{side="server",phase="write"}}, and also in
+ *      {@code hourglass_server_limits_total{kind="slow_reader"}} when a write was blocked on a client that
+ *      does not read. Default 60s.
  * @param idleTimeout
  *      Longest time a keep-alive connection may wait for the next request. Starts when a response has been
  *      written; stops at the next request's first byte. On expiry the connection is closed quietly. Default 120s.
@@ -41,12 +50,18 @@ import java.util.Objects;
  *      The slowest request body the server accepts, in bytes per second, counted while the handler is
  *      waiting in a body read after {@code minRequestBodyGrace}. A slower body makes the blocked read fail
  *      with an {@link io.hourglass.http.HttpTimeoutException} (phase MIN_BODY_RATE); the server answers 408
- *      when nothing was sent yet and closes. Default 240 bytes/s (as Kestrel); 0 disables it.
+ *      when nothing was sent yet and closes. Counted in {@code hourglass_server_limits_total{kind=
+ *      "min_body_rate"}} when cut off. Default 240 bytes/s (as Kestrel); 0 disables it.
  * @param minRequestBodyGrace the time a body read may wait before the minimum rate applies; default 5s
- * @param maxHeaderBytes     the most bytes of a request's line and header; more gets 431. Default 16 KiB
- * @param maxHeaderCount     the most header fields in a request; more gets 431. Default 100
+ * @param maxHeaderBytes     the most bytes of a request's line and header, and of a chunked body's trailer
+ *                           section; more gets 431 and a close, counted in
+ *                           {@code hourglass_server_limits_total{kind="header_too_large"}}. Default 16 KiB
+ * @param maxHeaderCount     the most header fields in a request, and trailer fields after a chunked body;
+ *                           more gets 431 and a close, counted in
+ *                           {@code hourglass_server_limits_total{kind="too_many_headers"}}. Default 100
  * @param maxConnections     the most connections open at once; past it the server stops accepting until
- *                           one closes (the kernel's backlog holds the rest). Default 10000
+ *                           one closes (the kernel's backlog holds the rest); each pause is counted in
+ *                           {@code hourglass_server_limits_total{kind="max_connections"}}. Default 10000
  * @param maxDrainBytes      the most bytes of an unread request body the server reads and discards to keep
  *                           a connection alive; a larger rest closes the connection. Default 256 KiB
  * @param shutdownTimeout    how long {@link Server#shutdown()} lets in-flight requests finish before it

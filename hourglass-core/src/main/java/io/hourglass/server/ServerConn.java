@@ -34,12 +34,17 @@ import javax.net.ssl.SSLSocket;
  * reads (a pipelined next request, or body bytes) for the handler and the connection. When it sees the end
  * of the stream or a reset while the handler runs, it cancels the request, interrupts the handler and
  * closes the socket at once, so the server's CLOSE_WAIT lasts milliseconds rather than as long as the
- * handler. Fast handlers never pay for a watcher.
+ * handler. Fast handlers never pay for a watcher. Its memory follows what arrives: a small probe array while
+ * it waits, a hand-off buffer only for bytes the owner has not taken yet (dropped once taken). It reads with a
+ * {@value #POLL_MILLIS} ms socket timeout, so that it ends at most that long after its handler returned and an
+ * idle connection is left with one thread, as after a fast request.
  */
 final class ServerConn implements Runnable {
     static final int WATCH_DELAY_MILLIS = 20;
     private static final long WATCH_DELAY = WATCH_DELAY_MILLIS * 1_000_000L;
-    private static final int MAX_PENDING = 64 * 1024;
+    private static final int MAX_PENDING = 64 * 1024; // most bytes the watcher reads ahead of the owner
+    private static final int PROBE = 512;             // the watcher's blocking read: a next request's head fits
+    private static final int POLL_MILLIS = 100;       // the watcher's read timeout, to see its handler has returned
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     static final int IDLE = 0, ACTIVE = 1, DONE = 2;
@@ -52,6 +57,8 @@ final class ServerConn implements Runnable {
     private final H1Parser parser;
     private final RequestHead head = new RequestHead();
     private final Runnable onFirstByte = this::firstByte;
+    private final Duration headerLimit;   // what bounds a request header: the shorter of the two read timeouts
+    private final String headerLimitName; // the ServerConfig field it comes from, for the 408's message
     private Conn conn;
     private InBuffer in;
     private OutBuffer out;
@@ -73,6 +80,10 @@ final class ServerConn implements Runnable {
     private volatile long readingSince;   // when the handler's current body read started waiting, 0 if none
     private volatile long readBlockedNanos; // total time the handler waited in body reads
     private boolean continueSent;
+    private boolean responseOnWire;       // a byte of this request's response reached the socket (owner thread)
+    private boolean peerGone;             // the socket failed under the handler: reset, EOF (owner thread)
+    private boolean slowReaderCounted;    // this request's write was blocked at its deadline (owner thread)
+    private boolean writeTimeoutCounted;  // this request's write timeout is counted (owner thread)
 
     // The disconnect watcher and the hand-off of the bytes it reads.
     private final ReentrantLock lock = new ReentrantLock();
@@ -81,7 +92,7 @@ final class ServerConn implements Runnable {
     private volatile boolean watchMode;   // reads go through the hand-off; written under lock
     private boolean watcherAlive;         // guarded by lock
     private boolean directReading;        // guarded by lock
-    private byte[] pending;               // guarded by lock
+    private byte[] pending;               // guarded by lock; null when empty: sized to what arrived
     private int pendPos, pendLen;         // guarded by lock
     private boolean pendEof;              // guarded by lock
     private IOException pendErr;          // guarded by lock
@@ -93,6 +104,13 @@ final class ServerConn implements Runnable {
         this.raw = raw;
         this.handler = server.handler();
         this.parser = new H1Parser(cfg.maxHeaderBytes(), cfg.maxHeaderCount());
+        // The read timeout covers the whole request, header included (as Go's ReadTimeout): when it is the
+        // shorter one, or the read-header timeout is off, it is what bounds the header.
+        Duration rh = cfg.readHeaderTimeout();
+        Duration rt = cfg.readTimeout();
+        boolean byRead = !rt.isZero() && (rh.isZero() || rt.compareTo(rh) < 0);
+        this.headerLimit = byRead ? rt : rh;
+        this.headerLimitName = byRead ? "readTimeout" : "readHeaderTimeout";
     }
 
     Conn conn() {
@@ -111,10 +129,12 @@ final class ServerConn implements Runnable {
             // 2 KiB holds most request heads; a bigger one grows the buffer (up to the header limit) for the
             // rest of the connection. Idle connections keep this buffer: it is most of what they hold.
             in = new InBuffer(this::sourceRead, 2048, cfg.maxHeaderBytes() + 4096);
-            out = new OutBuffer(conn::write, OutBuffer.POOLED_SIZE);
+            out = new OutBuffer(this::sinkWrite, OutBuffer.POOLED_SIZE);
             serve();
-        } catch (IOException | RuntimeException e) {
-            server.log(e);
+        } catch (IOException e) {
+            server.log(e); // the network's doing (a reset, a failed handshake): one debug line
+        } catch (RuntimeException e) {
+            server.internalError(e); // ours: a bug deserves a warning and its stack trace
         } finally {
             enter(DONE);
             if (conn != null) {
@@ -186,12 +206,12 @@ final class ServerConn implements Runnable {
                 return false;
             }
             long base = firstRequest ? connStart : System.nanoTime();
-            Duration limit = firstRequest ? cfg.readHeaderTimeout() : cfg.idleTimeout();
+            Duration limit = firstRequest ? headerLimit : cfg.idleTimeout();
             conn.setReadDeadlineNanos(limit.isZero() ? 0 : base + limit.toNanos());
         }
         int end;
         try {
-            end = parser.awaitHead(in, onFirstByte);
+            end = parser.awaitRequestHead(in, onFirstByte);
         } catch (DeadlineExceededException e) {
             if (!sawFirstByte && !firstRequest) {
                 server.timeout(Phase.IDLE);
@@ -199,10 +219,11 @@ final class ServerConn implements Runnable {
             }
             server.timeout(Phase.READ_HEADER);
             if (sawFirstByte) {
-                sendError(408, "request header not read within " + fmt(cfg.readHeaderTimeout()));
+                sendError(408, "request header not read within " + fmt(headerLimit) + " (" + headerLimitName + ")");
             }
             return false;
         } catch (H1Exception e) {
+            limitHit(e);
             sendError(e.status(), e.getMessage());
             lingerAndClose();
             return false;
@@ -217,6 +238,7 @@ final class ServerConn implements Runnable {
         try {
             parser.parseRequest(in.buf, in.pos, end, head);
         } catch (H1Exception e) {
+            limitHit(e);
             sendError(e.status(), e.getMessage());
             lingerAndClose();
             return false;
@@ -232,13 +254,9 @@ final class ServerConn implements Runnable {
         long now = System.nanoTime();
         requestStart = now;
         if (!firstRequest) {
-            long limit = cfg.readHeaderTimeout().toNanos();
-            long rt = cfg.readTimeout().toNanos();
-            long d = limit == 0 ? 0 : now + limit;
-            if (rt > 0 && (d == 0 || now + rt - d < 0)) {
-                d = now + rt;
-            }
-            conn.setReadDeadlineNanos(d);
+            // the first request's header is bounded from accept (awaitRequest), a later one's from here
+            long limit = headerLimit.toNanos();
+            conn.setReadDeadlineNanos(limit == 0 ? 0 : now + limit);
         }
     }
 
@@ -276,6 +294,10 @@ final class ServerConn implements Runnable {
                 requestStart);
         Response res = new Response(this, out, conn, head.method, head.version, head.keepAlive);
         rateViolated = false;
+        responseOnWire = false;
+        peerGone = false;
+        slowReaderCounted = false;
+        writeTimeoutCounted = false;
         readBlockedNanos = 0;
         readingSince = 0;
         body = b;
@@ -285,6 +307,9 @@ final class ServerConn implements Runnable {
         runHandler(req, res);
 
         if (abandonedByTimer || req.isCancelled() || conn.isClosed()) {
+            if (conn.writeExpired()) {
+                writeTimedOut(); // e.g. a handler slower than the write timeout, which wrote nothing since
+            }
             responseEnded(res);
             return false;
         }
@@ -294,6 +319,9 @@ final class ServerConn implements Runnable {
                 keep = false; // a Content-Length body left short: only a close tells the client
             }
         } catch (IOException e) {
+            if (e instanceof DeadlineExceededException de && de.op() == DeadlineExceededException.Op.WRITE) {
+                writeTimedOut(); // the last flush met the write timeout
+            }
             responseEnded(res);
             return false;
         }
@@ -371,11 +399,19 @@ final class ServerConn implements Runnable {
             status = 408;
             message = te.getMessage();
         } else if (t instanceof H1Exception he) {
+            limitHit(he); // a trailer section too big or with too many fields
             status = he.status();
             message = he.getMessage();
         } else if (t instanceof DeadlineExceededException de && de.op() == DeadlineExceededException.Op.WRITE) {
-            server.timeout(Phase.WRITE);
+            writeTimedOut();
             conn.abort();
+            return;
+        } else if (peerGone) {
+            // The client reset or closed the connection under the handler: normal traffic, not a fault of
+            // ours. Counted like a departure the watcher sees; one debug line at most, no stack trace.
+            metrics.cancelled(ServerMetrics.CancelReason.CLIENT_GONE);
+            server.clientGone(conn, t);
+            conn.close();
             return;
         } else if (t instanceof EOFException || conn.isClosed()) {
             conn.close();
@@ -385,12 +421,22 @@ final class ServerConn implements Runnable {
             status = 500;
             message = "internal server error";
         }
-        if (!res.isCommitted()) {
+        if (!res.isCommitted() || !responseOnWire) {
+            // Nothing of the handler's response left the server (at most its head sits in the write buffer):
+            // the error status replaces it, as for any other bad request.
             res.abandon("handler failed");
             sendError(status, message);
             lingerAndClose();
         } else {
             conn.abort(); // the response had started: a reset, so the client cannot take it as complete
+        }
+    }
+
+    /** Counts this request's write timeout, once, wherever it is noticed first. */
+    private void writeTimedOut() {
+        if (!writeTimeoutCounted) {
+            writeTimeoutCounted = true;
+            server.timeout(Phase.WRITE);
         }
     }
 
@@ -401,8 +447,20 @@ final class ServerConn implements Runnable {
         }
         try {
             return b.drain(cfg.maxDrainBytes());
+        } catch (H1Exception e) {
+            limitHit(e);
+            return false;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Counts a head or trailer section that broke a size limit, by kind. */
+    private void limitHit(H1Exception e) {
+        if (e.limit() == H1Exception.Limit.HEAD_BYTES) {
+            metrics.limit(ServerMetrics.Limit.HEADER_TOO_LARGE);
+        } else if (e.limit() == H1Exception.Limit.FIELD_COUNT) {
+            metrics.limit(ServerMetrics.Limit.TOO_MANY_HEADERS);
         }
     }
 
@@ -462,6 +520,39 @@ final class ServerConn implements Runnable {
         }
     }
 
+    /**
+     * The {@link OutBuffer}'s sink: the socket, noting that the response has begun to leave, that the client
+     * went away (a reset or broken pipe), and that a write was still blocked on the client when the write
+     * deadline passed: a client that does not read (a slow reader, counted once).
+     */
+    private void sinkWrite(byte[] b, int off, int len) throws IOException {
+        responseOnWire = true;
+        long d = conn.writeDeadlineNanos();
+        long started = d == 0 ? 0 : System.nanoTime();
+        try {
+            conn.write(b, off, len);
+        } catch (DeadlineExceededException e) {
+            if (e.op() == DeadlineExceededException.Op.WRITE && d != 0 && started - d < 0) {
+                slowReader(); // it began in time and was still blocked when the deadline passed
+            }
+            throw e;
+        } catch (IOException e) {
+            peerGone = true; // reset or broken pipe: the client went away
+            throw e;
+        }
+        if (d != 0 && System.nanoTime() - d >= 0) {
+            slowReader(); // it got through, but only as the deadline passed: the next write fails
+        }
+    }
+
+    /** Counts a client that does not read (the write timeout caught a blocked write), once per request. */
+    private void slowReader() {
+        if (!slowReaderCounted) {
+            slowReaderCounted = true;
+            metrics.limit(ServerMetrics.Limit.SLOW_READER);
+        }
+    }
+
     // ---- reading: direct, or through the watcher's hand-off ----
 
     /** The {@link InBuffer}'s source. */
@@ -472,9 +563,18 @@ final class ServerConn implements Runnable {
         long start = System.nanoTime();
         readingSince = start;
         try {
-            return watchMode ? watchedRead(b, off, len) : guardedRead(b, off, len);
+            int n = watchMode ? watchedRead(b, off, len) : guardedRead(b, off, len);
+            if (n < 0) {
+                peerGone = true; // the client closed its side in the middle of the body
+            }
+            return n;
         } catch (DeadlineExceededException e) {
             throw bodyTimeout(e);
+        } catch (java.io.InterruptedIOException e) {
+            throw e; // our own cancellation, not the client's doing
+        } catch (IOException e) {
+            peerGone = true;
+            throw e;
         } finally {
             readingSince = 0;
             readBlockedNanos += System.nanoTime() - start;
@@ -529,8 +629,7 @@ final class ServerConn implements Runnable {
                     System.arraycopy(pending, pendPos, b, off, n);
                     pendPos += n;
                     if (pendPos == pendLen) {
-                        pendPos = 0;
-                        pendLen = 0;
+                        dropPending(); // hand the memory back: an idle connection holds no hand-off buffer
                     }
                     changed.signalAll();
                     return n;
@@ -598,14 +697,15 @@ final class ServerConn implements Runnable {
     private boolean checkBodyRate(long now) {
         long rate = cfg.minRequestBodyRate();
         BodyIn b = body;
-        if (rate == 0 || b == null || b.isComplete()) {
+        if (rate == 0 || b == null || b.isComplete() || rateViolated) {
             return false;
         }
         long since = readingSince;
         long blocked = readBlockedNanos + (since == 0 ? 0 : now - since);
         long grace = cfg.minRequestBodyGrace().toNanos();
         if (blocked > grace && b.delivered() < (double) rate * blocked / 1e9) {
-            rateViolated = true; // counted where the failed read is answered, like every body timeout
+            rateViolated = true; // the timeout is counted where the failed read is answered
+            metrics.limit(ServerMetrics.Limit.MIN_BODY_RATE); // the limit is counted here: the defence acts now
             conn.setReadDeadlineNanos(now); // the timer shuts the input down; the blocked read fails
             return false;
         }
@@ -620,56 +720,67 @@ final class ServerConn implements Runnable {
             }
             watchMode = true;
             watcherAlive = true;
-            if (pending == null) {
-                pending = new byte[MAX_PENDING];
-            }
         } finally {
             lock.unlock();
         }
         Thread.ofVirtual().start(this::watch);
     }
 
-    /** The watcher: reads while nobody else does, keeps the bytes, and notices a client that left. */
+    /**
+     * The watcher: reads while nobody else does, keeps the bytes, and notices a client that left. Memory is
+     * sized to what arrives (issue 9): while nothing comes it waits in a read into a small probe array, and
+     * the hand-off buffer grows only with bytes that arrived and is dropped when the owner has taken them all.
+     * It ends when the handler has returned: at once when bytes arrive, else within one poll interval.
+     */
     private void watch() {
-        byte[] tmp = new byte[8192];
+        byte[] probe = new byte[PROBE];
         boolean gone = false;
+        pollEvery(POLL_MILLIS);
         lock.lock();
         try {
             while (true) {
-                while (handlerRunning && (directReading || pendLen == MAX_PENDING)) {
+                while (handlerRunning && (directReading || pendLen - pendPos == MAX_PENDING)) {
                     changed.await();
                 }
                 if (!handlerRunning) {
                     break; // the owner reads for itself again
                 }
-                if (pendPos > 0) {
-                    System.arraycopy(pending, pendPos, pending, 0, pendLen - pendPos);
-                    pendLen -= pendPos;
-                    pendPos = 0;
-                }
-                int room = Math.min(tmp.length, MAX_PENDING - pendLen);
+                int room = MAX_PENDING - (pendLen - pendPos);
                 lock.unlock();
+                byte[] got;
                 int n;
                 IOException err = null;
                 try {
-                    n = conn.read(tmp, 0, room);
+                    int ready = readyBytes();
+                    got = ready > probe.length ? new byte[Math.min(ready, room)] : probe;
+                    n = conn.read(got, 0, Math.min(got.length, room));
+                } catch (DeadlineExceededException e) {
+                    got = probe;
+                    n = -1;
+                    err = e;
+                } catch (java.net.SocketTimeoutException e) {
+                    got = probe;
+                    n = 0; // the poll interval passed: look at the handler again
                 } catch (IOException e) {
+                    got = probe;
                     n = -1;
                     err = e;
                 }
                 lock.lock();
                 if (n > 0) {
-                    System.arraycopy(tmp, 0, pending, pendLen, n);
-                    pendLen += n;
+                    appendPending(got, n);
                     changed.signalAll();
                     if (!handlerRunning) {
                         break;
                     }
-                } else {
+                } else if (n < 0) {
                     pendEof = true;
                     pendErr = err;
                     // Not a departure: a read deadline that passed, or our own close (handler timeout).
                     gone = handlerRunning && !(err instanceof DeadlineExceededException) && !conn.isClosed();
+                    if (gone) {
+                        cancelRequest(); // under the lock, so the owner never also counts it as a failure
+                    }
                     changed.signalAll();
                     break;
                 }
@@ -677,6 +788,7 @@ final class ServerConn implements Runnable {
         } catch (InterruptedException e) {
             // not expected: the watcher is never interrupted
         } finally {
+            pollEvery(0); // before the owner may read directly again
             watcherAlive = false;
             changed.signalAll();
             lock.unlock();
@@ -686,12 +798,65 @@ final class ServerConn implements Runnable {
         }
     }
 
-    /** The client closed or reset the connection while its handler ran. */
-    private void clientGone() {
+    /**
+     * Sets the socket's read timeout for the watcher's reads, 0 to clear it. A blocked read cannot be woken
+     * without closing the socket, so the watcher reads with a timeout (which leaves the socket usable, TLS
+     * included) to see that its handler has returned and end, rather than stay parked on an idle connection
+     * until the next request. Only the watcher reads while it is set.
+     */
+    private void pollEvery(int millis) {
+        try {
+            conn.socket().setSoTimeout(millis);
+        } catch (java.net.SocketException e) {
+            // closed: the read reports it
+        }
+    }
+
+    /** How many bytes a read would return at once; 0 when unknown (the read that follows tells why). */
+    private int readyBytes() {
+        try {
+            return conn.socket().getInputStream().available();
+        } catch (IOException e) {
+            return 0; // e.g. the input was shut down by a read deadline: the read reports the timeout
+        }
+    }
+
+    /** Adds {@code n} bytes the watcher read to the hand-off buffer, growing it to fit. Under the lock. */
+    private void appendPending(byte[] b, int n) {
+        int live = pendLen - pendPos;
+        if (pending == null || pending.length < live + n) {
+            byte[] grown = new byte[Math.min(MAX_PENDING, Math.max(live + n, 2 * live))];
+            if (live > 0) {
+                System.arraycopy(pending, pendPos, grown, 0, live);
+            }
+            pending = grown;
+            pendPos = 0;
+            pendLen = live;
+        } else if (pending.length - pendLen < n) {
+            System.arraycopy(pending, pendPos, pending, 0, live); // compact: the room is at the front
+            pendPos = 0;
+            pendLen = live;
+        }
+        System.arraycopy(b, 0, pending, pendLen, n);
+        pendLen += n;
+    }
+
+    /** Drops the emptied hand-off buffer. Under the lock. */
+    private void dropPending() {
+        pending = null;
+        pendPos = 0;
+        pendLen = 0;
+    }
+
+    private void cancelRequest() {
         Request req = request;
         if (req != null) {
             req.cancel("client closed the connection");
         }
+    }
+
+    /** The client closed or reset the connection while its handler ran; the request is already cancelled. */
+    private void clientGone() {
         metrics.cancelled(ServerMetrics.CancelReason.CLIENT_GONE);
         conn.close(); // our FIN goes now: CLOSE_WAIT ends here, not when the handler returns
         interruptHandler();
@@ -748,6 +913,31 @@ final class ServerConn implements Runnable {
         } else {
             conn.abort(); // the response had begun: the client must see it truncated
             metrics.responded(res.status(), System.nanoTime() - start);
+        }
+    }
+
+    /** Whether a disconnect watcher is (or was, for the bytes it left) reading the socket. For tests. */
+    boolean watching() {
+        return watchMode;
+    }
+
+    /** Whether the watcher's thread is still running. For tests. */
+    boolean watcherRunning() {
+        lock.lock();
+        try {
+            return watcherAlive;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The size of the watcher's hand-off buffer, 0 when there is none. For tests. */
+    int handOffBufferBytes() {
+        lock.lock();
+        try {
+            return pending == null ? 0 : pending.length;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -20,6 +20,7 @@ final class ServerMetrics {
     static final String TIMEOUTS = "hourglass_timeouts_total";
     static final String CANCELLATIONS = "hourglass_server_handler_cancellations_total";
     static final String DURATION = "hourglass_server_request_duration_seconds";
+    static final String LIMITS = "hourglass_server_limits_total";
 
     /** The phases a server can time out in; their series exist from the start, at 0. */
     private static final Phase[] SERVER_PHASES = {Phase.TLS_HANDSHAKE, Phase.IDLE, Phase.READ_HEADER,
@@ -37,6 +38,29 @@ final class ServerMetrics {
         }
     }
 
+    /**
+     * Which defence acted: the values of the {@code kind} label of {@value #LIMITS}. Each is counted once,
+     * where the server acts on it; docs/metrics.md has the exact meaning of each.
+     */
+    enum Limit {
+        /** A request head (or a trailer section) over {@code maxHeaderBytes}: 431. */
+        HEADER_TOO_LARGE("header_too_large"),
+        /** More header (or trailer) fields than {@code maxHeaderCount}: 431. */
+        TOO_MANY_HEADERS("too_many_headers"),
+        /** A request body slower than {@code minRequestBodyRate} after the grace period: cut off, 408. */
+        MIN_BODY_RATE("min_body_rate"),
+        /** A response write blocked on a client that does not read, until the write timeout reset it. */
+        SLOW_READER("slow_reader"),
+        /** {@code maxConnections} open: the server stopped accepting until one closed. */
+        MAX_CONNECTIONS("max_connections");
+
+        final String label;
+
+        Limit(String label) {
+            this.label = label;
+        }
+    }
+
     private final MetricsRegistry registry;
     private final Counter.Child opened;
     private final Counter.Child closed;
@@ -47,6 +71,7 @@ final class ServerMetrics {
     private final Counter.Child[] timeouts = new Counter.Child[Phase.values().length]; // by ordinal
     private final Counter.Child[] cancellations = new Counter.Child[CancelReason.values().length];
     private final Histogram.Child duration;
+    private final Counter.Child[] limits = new Counter.Child[Limit.values().length];
 
     ServerMetrics(MetricsRegistry registry) {
         this.registry = registry;
@@ -73,6 +98,11 @@ final class ServerMetrics {
         }
         duration = registry.histogram(DURATION, "Time from the first byte of a request to the end of its "
                 + "response (last byte written, or the connection cut).").labels();
+        Counter limitFamily = registry.counter(LIMITS, "Times a defence against a hostile or broken client "
+                + "acted, by kind.", "kind");
+        for (Limit l : Limit.values()) {
+            limits[l.ordinal()] = limitFamily.labels(l.label);
+        }
     }
 
     MetricsRegistry registry() {
@@ -114,6 +144,14 @@ final class ServerMetrics {
 
     void cancelled(CancelReason reason) {
         cancellations[reason.ordinal()].inc();
+    }
+
+    void limit(Limit kind) {
+        limits[kind.ordinal()].inc();
+    }
+
+    long limits(Limit kind) {
+        return limits[kind.ordinal()].value();
     }
 
     long accepted() {

@@ -192,4 +192,46 @@ class HeadersTest {
     void printsOneFieldPerLine() {
         assertThat(new Headers().add("A", "1").add("b", "two").toString()).isEqualTo("A: 1\nb: two\n");
     }
+    /**
+     * Issue 9: a handler could split a response through the public {@code addUnchecked}. No public method may
+     * add a field without the CR/LF check; the codec's fast path goes through a non-exported route.
+     */
+    @Test
+    void noPublicMethodAddsAFieldWithoutTheCrLfCheck() throws Exception {
+        for (java.lang.reflect.Method m : Headers.class.getMethods()) {
+            Class<?>[] p = m.getParameterTypes();
+            if (m.getDeclaringClass() != Headers.class || java.lang.reflect.Modifier.isStatic(m.getModifiers())
+                    || p.length != 2 || p[0] != String.class || p[1] != String.class
+                    || (m.getReturnType() != void.class && m.getReturnType() != Headers.class)) {
+                continue; // not a (name, value) mutator
+            }
+            Headers h = new Headers();
+            assertThatThrownBy(() -> m.invoke(h, "X-A", "v\r\nSet-Cookie: evil"))
+                    .as("Headers.%s with a CR LF in the value", m.getName())
+                    .hasCauseInstanceOf(IllegalArgumentException.class);
+            assertThat(h.size()).as("Headers.%s left a field behind", m.getName()).isZero();
+        }
+        assertThat(java.util.Arrays.stream(Headers.class.getMethods()).map(java.lang.reflect.Method::getName))
+                .doesNotContain("addUnchecked");
+    }
+
+    @Test
+    void copyOfIsAnUnmodifiableSnapshot() {
+        Headers source = new Headers().add("A", "1").add("B", "2");
+
+        Headers copy = Headers.copyOf(source);
+        source.add("C", "3");
+        source.set("A", "changed");
+
+        assertThat(copy.size()).isEqualTo(2);
+        assertThat(copy.first("A")).isEqualTo("1");
+        assertThat(copy.isReadOnly()).isTrue();
+        assertThat(source.isReadOnly()).isFalse();
+        assertThatThrownBy(() -> copy.add("D", "4")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> copy.set("A", "4")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> copy.remove("A")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(copy::clear).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(copy.size()).isEqualTo(2);
+        assertThat(Headers.copyOf(copy)).as("a read-only copy is its own copy").isSameAs(copy);
+    }
 }

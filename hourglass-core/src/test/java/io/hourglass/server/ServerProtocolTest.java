@@ -205,6 +205,10 @@ class ServerProtocolTest {
             repeated Host                   | GET /hello HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n
             request line of two parts       | GET /hello\\r\\nHost: a\\r\\n\\r\\n
             request line of four parts      | GET /hello HTTP/1.1 x\\r\\nHost: a\\r\\n\\r\\n
+            Host with a space and a slash   | GET /hello HTTP/1.1\\r\\nHost: a b/c\\r\\n\\r\\n
+            Host of at signs                | GET /hello HTTP/1.1\\r\\nHost: @@@\\r\\n\\r\\n
+            target without a leading slash  | GET hello HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n
+            target with a fragment          | GET /hello#top HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n
             """)
     void ambiguousFramingGets400AndNothingAfterItIsParsed(String name, String escaped) throws Exception {
         String request = escaped.replace("\\r", "\r").replace("\\n", "\n").replace("\\0", "\0");
@@ -220,6 +224,56 @@ class ServerProtocolTest {
             assertThat(handled.get()).as("the handler saw the request but never a smuggled one").isEqualTo(1);
         } else {
             assertThat(handled.get()).isZero();
+        }
+    }
+
+    /**
+     * Issue 9: an HTTP/0.9-style line (no version) used to wait for the read-header timeout (5 s here) and then
+     * get 408. It can never become a valid request, so it gets 400 as soon as its CRLF is there.
+     */
+    @Test
+    void requestLineWithoutVersionGets400AtOnce() throws Exception {
+        try (RawClient c = new RawClient(server.port())) {
+            long t0 = System.nanoTime();
+            c.send("GET /hello\r\n");
+            RawClient.Resp r = c.read();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.body()).contains("request line");
+            assertThat(ms).as("answered without waiting for the 5 s read-header timeout").isLessThan(1000);
+            assertThat(c.awaitClose()).isEqualTo("eof");
+        }
+        assertThat(handled.get()).isZero();
+    }
+
+    /** An absolute-form target is served by its path, whatever the case of its scheme (RFC 9112 section 3.2.2). */
+    @Test
+    void absoluteFormTargetIsRoutedByItsPath() throws Exception {
+        try (RawClient c = new RawClient(server.port())) {
+            c.send("GET HTTP://a:80/hello HTTP/1.1\r\nHost: a\r\n\r\nGET http://a?x HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(c.read().body()).isEqualTo("hello\n");
+            assertThat(c.read().status()).as("the path of http://a?x is /").isEqualTo(404);
+        }
+    }
+
+    /**
+     * Issue 9: more trailer fields than the header-count limit (100) used to reset the connection with no
+     * status when the handler had already begun its response (as /echo does, streaming). Nothing of that
+     * response had left the server yet, so it is replaced by 431 and a close, like every other framing error.
+     */
+    @Test
+    void tooManyTrailerFieldsGet431AndClose() throws Exception {
+        StringBuilder trailers = new StringBuilder();
+        for (int i = 0; i < 101; i++) {
+            trailers.append("X-T").append(i).append(": v\r\n");
+        }
+        try (RawClient c = new RawClient(server.port())) {
+            c.send("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n"
+                    + trailers + "\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
+            String all = c.readAll();
+            assertThat(all).startsWith("HTTP/1.1 431 ");
+            assertThat(all).contains("more than 100 header fields").contains("Connection: close");
+            assertThat(all).as("only one response").containsOnlyOnce("HTTP/1.1");
         }
     }
 }

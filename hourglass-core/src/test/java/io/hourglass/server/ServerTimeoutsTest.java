@@ -288,4 +288,78 @@ class ServerTimeoutsTest {
             assertThat(c.read().body()).isEqualTo("got 6");
         }
     }
+
+    /**
+     * Issue 9: with the read-header timeout off, the read timeout bounds the header from the first request on,
+     * as Go's ReadTimeout does (it used to leave the first request's header without any deadline).
+     */
+    @Test
+    void readTimeoutBoundsTheFirstHeaderWhenReadHeaderTimeoutIsOff() throws Exception {
+        start(cfg().readHeaderTimeout(Duration.ZERO).readTimeout(Duration.ofMillis(500)), (req, res) -> res.send("ok"));
+        try (RawClient c = new RawClient(server.port())) {
+            c.socket.setSoTimeout(5000);
+            long t0 = System.nanoTime();
+            c.send("GET /x HTTP/1.1\r\nHo");
+            RawClient.Resp r = c.read();
+            assertThat(r.status()).isEqualTo(408);
+            assertThat(r.body()).contains("request header not read within 500ms (readTimeout)");
+            assertThat(ms(t0)).isBetween(490L, 500 + SLACK_MS);
+            assertThat(c.awaitClose()).isIn("eof", "reset");
+        }
+        try (RawClient c = new RawClient(server.port())) {
+            c.socket.setSoTimeout(5000);
+            long t0 = System.nanoTime();
+            assertThat(c.awaitClose()).as("a connection that sends nothing").isEqualTo("eof");
+            assertThat(ms(t0)).isBetween(490L, 500 + SLACK_MS);
+        }
+        assertThat(server.timeouts(Phase.READ_HEADER)).isEqualTo(2);
+    }
+
+    /**
+     * Issue 9: on a keep-alive connection the next header is bounded by the shorter of the two timeouts, and
+     * the 408 names the one that applied (it used to name the read-header timeout, "0s" when it was off).
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "readHeaderTimeout {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"0s", "10s"})
+    void laterHeaderBoundedByTheReadTimeoutNamesIt(String readHeader) throws Exception {
+        Duration rh = io.hourglass.http.Durations.parse(readHeader);
+        start(cfg().readHeaderTimeout(rh).readTimeout(Duration.ofMillis(500)), (req, res) -> res.send("ok"));
+        try (RawClient c = new RawClient(server.port())) {
+            c.socket.setSoTimeout(5000);
+            c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(200);
+            long t0 = System.nanoTime();
+            c.send("GET /x HTTP/1.1\r\nHo");
+            RawClient.Resp r = c.read();
+            assertThat(r.status()).isEqualTo(408);
+            assertThat(r.body()).contains("request header not read within 500ms (readTimeout)");
+            assertThat(ms(t0)).isBetween(490L, 500 + SLACK_MS);
+        }
+        assertThat(server.timeouts(Phase.READ_HEADER)).isEqualTo(1);
+    }
+
+    /**
+     * Issue 9: a first request whose head takes longer than the read timeout (but less than the read-header
+     * timeout) used to get through its header and then fail at once as a body timeout; the timeout that
+     * expired is the header's, and it is named so.
+     */
+    @Test
+    void headSlowerThanTheReadTimeoutIsAHeaderTimeout() throws Exception {
+        start(cfg().readHeaderTimeout(Duration.ofSeconds(10)).readTimeout(Duration.ofMillis(500)).minRequestBodyRate(0),
+                (req, res) -> {
+                    req.body().readAllBytes();
+                    res.send("ok");
+                });
+        try (RawClient c = new RawClient(server.port())) {
+            c.socket.setSoTimeout(5000);
+            long t0 = System.nanoTime();
+            c.send("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n");
+            RawClient.Resp r = c.read();
+            assertThat(r.status()).isEqualTo(408);
+            assertThat(r.body()).contains("request header not read within 500ms (readTimeout)");
+            assertThat(ms(t0)).isBetween(490L, 500 + SLACK_MS);
+        }
+        assertThat(server.timeouts(Phase.READ_HEADER)).isEqualTo(1);
+        assertThat(server.timeouts(Phase.READ_BODY)).isZero();
+    }
 }

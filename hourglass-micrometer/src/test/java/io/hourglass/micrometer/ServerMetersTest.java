@@ -152,9 +152,9 @@ class ServerMetersTest {
                 case CallbackGauge g -> { }
             }
         }
-        // 2 connection counters, 2 states, 4 classes, 7 server phases, 2 reasons, 1 histogram
-        assertThat(checked).isEqualTo(18);
-        assertThat(meters.getMeters()).hasSize(18);
+        // 2 connection counters, 2 states, 4 classes, 7 server phases, 2 reasons, 1 histogram, 5 limit kinds
+        assertThat(checked).isEqualTo(23);
+        assertThat(meters.getMeters()).hasSize(23);
     }
 
     @Test

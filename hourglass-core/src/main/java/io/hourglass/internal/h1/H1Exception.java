@@ -4,17 +4,37 @@ import java.io.IOException;
 
 /**
  * A message that breaks HTTP/1.1's rules. {@link #status()} is what a server answers (400, 431, 505, 501);
- * the connection is closed after it, so no byte after the bad message is ever parsed.
+ * the connection is closed after it, so no byte after the bad message is ever parsed. {@link #limit()} says
+ * which size limit was exceeded, when that was the reason, so that the server can count it by kind.
  */
 public final class H1Exception extends IOException {
+    /** The size limits of a head (or of a trailer section). */
+    public enum Limit {
+        /** More bytes than the head limit: request line and fields, or a trailer section. */
+        HEAD_BYTES,
+        /** More fields than the field-count limit, in a header or a trailer section. */
+        FIELD_COUNT
+    }
+
     private final int status;
+    private final Limit limit;
 
     public H1Exception(int status, String message) {
+        this(status, message, null);
+    }
+
+    public H1Exception(int status, String message, Limit limit) {
         super(message);
         this.status = status;
+        this.limit = limit;
     }
 
     public int status() {
         return status;
+    }
+
+    /** The limit that was exceeded, or {@code null} when the message was malformed rather than too big. */
+    public Limit limit() {
+        return limit;
     }
 }

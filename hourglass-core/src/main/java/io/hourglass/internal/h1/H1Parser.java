@@ -1,6 +1,7 @@
 package io.hourglass.internal.h1;
 
 import io.hourglass.http.Headers;
+import io.hourglass.internal.HeadersAccess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -10,8 +11,9 @@ import java.nio.charset.StandardCharsets;
  * <p>A head is parsed only once its final CRLF CRLF has arrived, so a slow peer costs one scan of the
  * bytes, not one parse per read. Anything ambiguous is rejected with an {@link H1Exception} that carries the
  * status a server answers: bare LF line ends, obs-fold, whitespace before a colon, CR/LF/NUL or other
- * controls in a value, a request line that is not exactly three parts, unknown versions (505), and
- * conflicting framing (see {@link #requestFraming}).
+ * controls in a value, a request line that is not exactly three parts, a request-target or a Host that is
+ * not valid (see {@link TargetSyntax}), unknown versions (505), and conflicting framing (see
+ * {@link #requestFraming}).
  */
 public final class H1Parser {
     private final int maxHeadBytes;
@@ -33,12 +35,23 @@ public final class H1Parser {
     /**
      * Finds the end of a head in {@code in}, reading more when needed. Empty lines before the head are
      * skipped (RFC 9112 section 2.2). Returns the index just past the blank line, or -1 when the stream ended
-     * before any byte of a head (a clean end of a keep-alive connection).
+     * before any byte of a head (a clean end of a keep-alive connection). For a response head (the client);
+     * the server uses {@link #awaitRequestHead}.
      *
      * @param onFirstByte called once when the first byte of the head is available (starts a clock)
      */
     public int awaitHead(InBuffer in, Runnable onFirstByte) throws IOException {
-        return await(in, onFirstByte, false);
+        return await(in, onFirstByte, HEAD);
+    }
+
+    /**
+     * {@link #awaitHead} for a request head: in addition, a request line that can never start a valid request
+     * (not three parts, or no valid version: an HTTP/0.9-style {@code GET /path}) is rejected as soon as its
+     * CRLF has arrived, rather than after waiting for a header that will not come. The check runs only when
+     * the parser would otherwise wait for more bytes, so a head that arrives whole pays nothing for it.
+     */
+    public int awaitRequestHead(InBuffer in, Runnable onFirstByte) throws IOException {
+        return await(in, onFirstByte, REQUEST);
     }
 
     /**
@@ -46,16 +59,21 @@ public final class H1Parser {
      * past its blank line, which may be the very first line.
      */
     public int awaitTrailers(InBuffer in) throws IOException {
-        int end = await(in, null, true);
+        int end = await(in, null, TRAILERS);
         if (end < 0) {
             throw new java.io.EOFException("connection closed before the end of the trailers");
         }
         return end;
     }
 
-    private int await(InBuffer in, Runnable onFirstByte, boolean trailers) throws IOException {
+    private static final int HEAD = 0, REQUEST = 1, TRAILERS = 2;
+
+    private int await(InBuffer in, Runnable onFirstByte, int kind) throws IOException {
+        boolean trailers = kind == TRAILERS;
+        boolean lineChecked = kind != REQUEST;
         boolean started = false;
         int scan = in.pos;
+        int firstLf = -1; // end of the first line, once seen (request heads only)
         while (true) {
             byte[] b = in.buf;
             int lim = in.lim;
@@ -77,10 +95,13 @@ public final class H1Parser {
                     if (i == in.pos || b[i - 1] != '\r') {
                         throw new H1Exception(400, "line ended by a bare LF");
                     }
+                    if (firstLf < 0) {
+                        firstLf = i;
+                    }
                     if (i - in.pos >= 3 && b[i - 2] == '\n' && b[i - 3] == '\r') {
                         int end = i + 1;
                         if (end - in.pos > maxHeadBytes) {
-                            throw new H1Exception(431, "head larger than " + maxHeadBytes + " bytes");
+                            throw tooLarge();
                         }
                         return end;
                     }
@@ -88,11 +109,18 @@ public final class H1Parser {
             }
             scan = lim;
             if (lim - in.pos > maxHeadBytes) {
-                throw new H1Exception(431, "head larger than " + maxHeadBytes + " bytes");
+                throw tooLarge();
+            }
+            if (!lineChecked && firstLf >= 0) {
+                requestLineParts(b, in.pos, firstLf - 1); // about to wait: is the line worth waiting for?
+                lineChecked = true;
             }
             int pos0 = in.pos;
             int n = in.fill();
             scan -= pos0 - in.pos; // a compaction moved the bytes
+            if (firstLf >= 0) {
+                firstLf -= pos0 - in.pos;
+            }
             if (n < 0) {
                 if (in.lim == in.pos) {
                     return -1;
@@ -100,9 +128,13 @@ public final class H1Parser {
                 throw new java.io.EOFException("connection closed in the middle of a head");
             }
             if (n == 0) {
-                throw new H1Exception(431, "head larger than " + maxHeadBytes + " bytes");
+                throw tooLarge();
             }
         }
+    }
+
+    private H1Exception tooLarge() {
+        return new H1Exception(431, "head larger than " + maxHeadBytes + " bytes", H1Exception.Limit.HEAD_BYTES);
     }
 
     /** Parses the request head in {@code buf[start, end)} (as found by {@link #awaitHead}) into {@code h}. */
@@ -110,12 +142,9 @@ public final class H1Parser {
         h.reset();
         h.headBytes = end - start;
         int eol = lineEnd(buf, start, end);
-        // request-line = method SP request-target SP HTTP-version (RFC 9112 section 3), single spaces only
-        int sp1 = indexOf(buf, start, eol, (byte) ' ');
-        int sp2 = sp1 < 0 ? -1 : indexOf(buf, sp1 + 1, eol, (byte) ' ');
-        if (sp1 <= start || sp2 < 0 || sp2 == sp1 + 1 || indexOf(buf, sp2 + 1, eol, (byte) ' ') >= 0 || sp2 + 1 == eol) {
-            throw new H1Exception(400, "request line is not three parts separated by single spaces");
-        }
+        long parts = requestLineParts(buf, start, eol);
+        int sp1 = (int) (parts >>> 32);
+        int sp2 = (int) parts;
         for (int i = start; i < sp1; i++) {
             if (!Headers.isTokenChar(buf[i] & 0xff)) {
                 throw new H1Exception(400, "method has a character not allowed in a token");
@@ -130,8 +159,24 @@ public final class H1Parser {
         }
         h.target = new String(buf, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
         h.version = version(buf, sp2 + 1, eol);
+        TargetSyntax.checkTarget(h.method, h.target);
         parseFields(buf, eol + 2, end, h.headers);
         requestFraming(h);
+    }
+
+    /**
+     * Checks the shape of the request line {@code buf[start, eol)}: method SP request-target SP HTTP-version
+     * (RFC 9112 section 3), single spaces only, and a version this server speaks (505 for another one).
+     * Returns the two spaces' indexes, the first in the high half.
+     */
+    private static long requestLineParts(byte[] buf, int start, int eol) throws H1Exception {
+        int sp1 = indexOf(buf, start, eol, (byte) ' ');
+        int sp2 = sp1 < 0 ? -1 : indexOf(buf, sp1 + 1, eol, (byte) ' ');
+        if (sp1 <= start || sp2 < 0 || sp2 == sp1 + 1 || indexOf(buf, sp2 + 1, eol, (byte) ' ') >= 0 || sp2 + 1 == eol) {
+            throw new H1Exception(400, "request line is not three parts separated by single spaces");
+        }
+        version(buf, sp2 + 1, eol);
+        return ((long) sp1 << 32) | sp2;
     }
 
     /** Parses the response head in {@code buf[start, end)} into {@code h}; {@code method} is the request's. */
@@ -192,7 +237,7 @@ public final class H1Parser {
                 return; // the blank line
             }
             if (++count > maxHeaderCount) {
-                throw new H1Exception(431, "more than " + maxHeaderCount + " header fields");
+                throw new H1Exception(431, "more than " + maxHeaderCount + " header fields", H1Exception.Limit.FIELD_COUNT);
             }
             byte first = buf[p];
             if (first == ' ' || first == '\t') {
@@ -228,7 +273,8 @@ public final class H1Parser {
             if (name == null) {
                 name = new String(buf, p, colon - p, StandardCharsets.ISO_8859_1);
             }
-            out.addUnchecked(name, new String(buf, vs, ve - vs, StandardCharsets.ISO_8859_1));
+            // the bytes were checked above: the unchecked append skips a second pass (not public API)
+            HeadersAccess.appendUnchecked(out, name, new String(buf, vs, ve - vs, StandardCharsets.ISO_8859_1));
             p = eol + 2;
         }
     }
@@ -291,13 +337,20 @@ public final class H1Parser {
      * Derives a request's body framing (RFC 9112 section 6) and rejects every ambiguous case with 400:
      * Transfer-Encoding together with Content-Length, Transfer-Encoding on HTTP/1.0, a transfer coding other
      * than one final chunked, Content-Length values that differ or are not plain digits; also a missing or
-     * repeated Host in HTTP/1.1 (RFC 9112 section 3.2).
+     * repeated Host in HTTP/1.1, and a Host that is not a valid host[:port] (RFC 9112 section 3.2).
      */
     static void requestFraming(RequestHead h) throws H1Exception {
         Headers hs = h.headers;
         int hosts = hs.count("Host");
         if (h.version == 11 ? hosts != 1 : hosts > 1) {
             throw new H1Exception(400, hosts == 0 ? "HTTP/1.1 request without Host" : "more than one Host");
+        }
+        if (hosts == 1) {
+            // "a Host header field with an invalid field-value" gets 400 too (RFC 9112 section 3.2)
+            String host = hs.first("Host");
+            if (!TargetSyntax.isHostPort(host, 0, host.length(), false)) {
+                throw new H1Exception(400, "Host is not a valid host[:port]");
+            }
         }
         boolean hasTe = hs.contains("Transfer-Encoding");
         boolean hasCl = hs.contains("Content-Length");

@@ -76,6 +76,41 @@ class H1ParserRejectTest {
             arguments("HTTP/1.1 without Host", 400, "GET / HTTP/1.1\r\n\r\n"),
             arguments("two Host fields", 400, GET + "Host: other\r\n\r\n"),
             arguments("two Host fields in HTTP/1.0", 400, "GET / HTTP/1.0\r\nHost: a\r\nhost: b\r\n\r\n"),
+            arguments("Host with a space and a slash", 400, "GET / HTTP/1.1\r\nHost: a b/c\r\n\r\n"),
+            arguments("Host of at signs", 400, "GET / HTTP/1.1\r\nHost: @@@\r\n\r\n"),
+            arguments("Host with userinfo", 400, "GET / HTTP/1.1\r\nHost: user@h\r\n\r\n"),
+            arguments("Host with a path", 400, "GET / HTTP/1.1\r\nHost: h/x\r\n\r\n"),
+            arguments("Host with a query", 400, "GET / HTTP/1.1\r\nHost: h?x\r\n\r\n"),
+            arguments("Host with a non-digit port", 400, "GET / HTTP/1.1\r\nHost: h:8a\r\n\r\n"),
+            arguments("Host with two ports", 400, "GET / HTTP/1.1\r\nHost: h:1:2\r\n\r\n"),
+            arguments("Host with a bad percent-encoding", 400, "GET / HTTP/1.1\r\nHost: h%zz\r\n\r\n"),
+            arguments("Host with a non-ASCII byte", 400, "GET / HTTP/1.1\r\nHost: caf\u00e9\r\n\r\n"),
+            arguments("Host IPv6 not closed", 400, "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n"),
+            arguments("Host IPv6 with a non-hex group", 400, "GET / HTTP/1.1\r\nHost: [::g]\r\n\r\n"),
+            arguments("Host IPv6 with nine groups", 400, "GET / HTTP/1.1\r\nHost: [1:2:3:4:5:6:7:8:9]\r\n\r\n"),
+            arguments("Host IPv6 with two double colons", 400, "GET / HTTP/1.1\r\nHost: [1::2::3]\r\n\r\n"),
+            arguments("Host IPv6 with junk after the bracket", 400, "GET / HTTP/1.1\r\nHost: [::1]x\r\n\r\n"),
+            arguments("Host IPv6 with a zone", 400, "GET / HTTP/1.1\r\nHost: [fe80::1%25eth0]\r\n\r\n"),
+            arguments("Host IPv6 ending in a single colon", 400, "GET / HTTP/1.1\r\nHost: [1:2:3:4:5:6:7:]\r\n\r\n"),
+            arguments("Host IPv4 in IPv6 out of range", 400, "GET / HTTP/1.1\r\nHost: [::ffff:1.2.3.256]\r\n\r\n"),
+            arguments("Host bare IPv6", 400, "GET / HTTP/1.1\r\nHost: ::1\r\n\r\n"),
+            arguments("bad Host in HTTP/1.0", 400, "GET / HTTP/1.0\r\nHost: a b\r\n\r\n"),
+            // request-target (RFC 9112 section 3.2)
+            arguments("target without a leading slash", 400, "GET hello HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("target that is only a query", 400, "GET ?a=b HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("target with a fragment", 400, "GET /hello#frag HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("target with an empty fragment", 400, "GET /hello# HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("fragment in the query", 400, "GET /a?b#c HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("asterisk target for GET", 400, "GET * HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("absolute target with another scheme", 400, "GET ftp://h/x HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("absolute target without an authority", 400, "GET http:/x HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("absolute target with userinfo", 400, "GET http://u:p@h/x HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("absolute target with a bad host", 400, "GET http://a%/x HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("absolute target with a fragment", 400, "GET http://h/x#y HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("CONNECT to a path", 400, "CONNECT /x HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("CONNECT without a port", 400, "CONNECT h HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("CONNECT with an empty port", 400, "CONNECT h: HTTP/1.1\r\nHost: h\r\n\r\n"),
+            arguments("authority target for GET", 400, "GET h:80 HTTP/1.1\r\nHost: h\r\n\r\n"),
             // request line (RFC 9112 section 3)
             arguments("request line with 2 parts", 400, "GET /\r\nHost: h\r\n\r\n"),
             arguments("request line with 2 parts and no target", 400, "GET HTTP/1.1\r\nHost: h\r\n\r\n"),
@@ -112,6 +147,47 @@ class H1ParserRejectTest {
             sb.append("X-").append(i).append(": v\r\n");
         }
         return sb.toString();
+    }
+
+    /**
+     * A request line that can never become a valid request (no version: an HTTP/0.9-style line) is rejected as
+     * soon as its CRLF is there, without waiting for a header that will not come (issue 9: it used to wait for
+     * the read-header timeout and answer 408). The source fails the test if the parser reads past the line.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"GET /hello", "GET", "GET /a b c", "GET  /a HTTP/1.1",
+        "GET /a HTTP/1.1 ", "GET /a HTTX/1.1", "GET /a HTTP/2.0"})
+    void rejectsABadRequestLineBeforeTheHeaderArrives(String line) {
+        byte[] wire = Wire.bytes(line + "\r\n");
+        int[] pos = {0};
+        InBuffer in = buffer((b, off, len) -> {
+            if (pos[0] == wire.length) {
+                throw new AssertionError("read past the request line: the parser waited for a header");
+            }
+            int n = Math.min(len, wire.length - pos[0]);
+            System.arraycopy(wire, pos[0], b, off, n);
+            pos[0] += n;
+            return n;
+        });
+
+        H1Exception e = catchThrowableOfType(H1Exception.class, () -> Wire.parser().awaitRequestHead(in, null));
+
+        assertThat(e).as(line).isNotNull();
+        assertThat(e.status()).isEqualTo(line.endsWith("HTTP/2.0") ? 505 : 400);
+    }
+
+    @org.junit.jupiter.api.Test
+    void limitErrorsSayWhichLimit() {
+        H1Exception big = catchThrowableOfType(H1Exception.class, () -> Wire.request(
+                buffer(GET + "X-Big: " + "a".repeat(Wire.MAX_HEAD) + "\r\n\r\n")));
+        H1Exception many = catchThrowableOfType(H1Exception.class, () -> Wire.request(
+                buffer(GET + manyFields(Wire.MAX_HEADERS) + "\r\n")));
+        H1Exception framing = catchThrowableOfType(H1Exception.class, () -> Wire.request(
+                buffer(POST + "Content-Length: x\r\n\r\n")));
+
+        assertThat(big.limit()).isEqualTo(H1Exception.Limit.HEAD_BYTES);
+        assertThat(many.limit()).isEqualTo(H1Exception.Limit.FIELD_COUNT);
+        assertThat(framing.limit()).isNull();
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

@@ -265,4 +265,30 @@ class H1ParserRequestTest {
 
         assertThat(h.headBytes).isEqualTo(200);
     }
+
+    /** RFC 9112 section 3.2 with RFC 3986's host syntax: every valid form of Host is taken (issue 9). */
+    @ParameterizedTest(name = "Host: [{0}]")
+    @ValueSource(strings = {"", "example.com", "example.com:8080", "EXAMPLE.com", "127.0.0.1", "127.0.0.1:80",
+        "localhost:", "a-b_c~d.e", "xn--bcher-kva.example", "a%20b", "!$&'()*+,;=", "[::1]", "[::1]:8080",
+        "[2001:db8::ff00:42:8329]", "[2001:db8:0:0:0:ff00:42:8329]", "[::]", "[1::]", "[::ffff:192.0.2.1]",
+        "[1:2:3:4:5:6:1.2.3.4]", "[v1.fe80::a+en1]", "[V7.x]:1"})
+    void acceptsEveryValidHost(String host) throws IOException {
+        RequestHead h = request(buffer("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n"));
+
+        assertThat(h.headers.first("Host")).isEqualTo(host);
+    }
+
+    /** The four forms of request-target (RFC 9112 section 3.2), each with the method it belongs to. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = ' ', value = {
+        "GET /", "GET /a/b?c=d&e", "GET //x", "GET /?", "GET /a:b@c!$&'()*+,;=~%20",
+        "GET http://example.com", "GET http://example.com/x?y", "GET HTTPS://example.com:443/x",
+        "GET http://[::1]:8080/x", "GET http://h?q", "OPTIONS *", "CONNECT example.com:443",
+        "CONNECT [::1]:443", "CONNECT 127.0.0.1:8443"})
+    void acceptsEachFormOfRequestTarget(String method, String target) throws IOException {
+        RequestHead h = request(buffer(method + " " + target + " HTTP/1.1\r\nHost: h\r\n\r\n"));
+
+        assertThat(h.method).isEqualTo(method);
+        assertThat(h.target).isEqualTo(target);
+    }
 }

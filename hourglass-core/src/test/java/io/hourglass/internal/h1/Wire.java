@@ -45,7 +45,7 @@ final class Wire {
     }
 
     static RequestHead request(H1Parser p, InBuffer in) throws IOException {
-        int end = p.awaitHead(in, null);
+        int end = p.awaitRequestHead(in, null);
         if (end < 0) {
             throw new java.io.EOFException("no head");
         }

@@ -105,7 +105,7 @@ public class HeadParseBench {
 
     private RequestHead parseRequest(InBuffer in) throws IOException {
         in.pos = 0;
-        int end = serverParser.awaitHead(in, NO_OP);
+        int end = serverParser.awaitRequestHead(in, NO_OP);
         serverParser.parseRequest(in.buf, in.pos, end, request);
         return request;
     }
