@@ -427,10 +427,9 @@ build_javaclients() {
   fi
   if newer_than "$jc_dir/okhttp-peer.jar" "$jc_src" || newer_than "$jc_dir/apache-peer.jar" "$jc_src" \
       || newer_than "$jc_dir/jettyclient-peer.jar" "$jc_src"; then
-    apt_install mvn maven
     say "building the OkHttp, Apache HttpClient and Jetty client peers (Maven)..."
     log="$build/javaclients-build.log"; mkdir -p "$build"
-    if ! mvn -q -B -ntp -f "$jc_src/pom.xml" package >"$log" 2>&1; then
+    if ! "$root/mvnw" -q -B -ntp -f "$jc_src/pom.xml" package >"$log" 2>&1; then
       cat "$log" >&2; die "building bench/peers/javaclients failed (output above, also in $log)"
     fi
     # a jar the build did not rewrite (sources changed, output identical) would look stale forever

@@ -214,10 +214,9 @@ request_path() { if [ "$1" = hourglass-slow ]; then echo "$slow_path"; else echo
 prepare_jetty() {
   local src="$bench/peers/jetty" log
   if newer_than "$jetty_jar" "$src/pom.xml" "$src/src"; then
-    command -v mvn >/dev/null || die "Maven is needed to build the Jetty peer: apt-get install maven"
     say "building the Jetty peer..."
     log="$build/jetty-build.log"; mkdir -p "$build"
-    if ! mvn -q -B -ntp -f "$src/pom.xml" package >"$log" 2>&1; then
+    if ! "$root/mvnw" -q -B -ntp -f "$src/pom.xml" package >"$log" 2>&1; then
       cat "$log" >&2; die "building the Jetty peer failed (output above, also in $log)"
     fi
     [ -f "$jetty_jar" ] || die "the Jetty build passed but made no $jetty_jar"

@@ -164,10 +164,9 @@ build_jmh() {
   jmh_jar="$root/bench/jmh/target/benchmarks.jar"
   if newer_than "$jmh_jar" "$root/pom.xml" "$root/hourglass-core/pom.xml" "$root/hourglass-core/src/main" \
                 "$root/bench/jmh/pom.xml" "$root/bench/jmh/src"; then
-    command -v mvn >/dev/null || die "Maven is needed to build bench/jmh: apt-get install maven"
-    say "building bench/jmh (mvn -Pbench -pl bench/jmh -am package)..."
+    say "building bench/jmh (./mvnw -Pbench -pl bench/jmh -am package)..."
     log="$build/jmh-build.log"; mkdir -p "$build"
-    if ! (cd "$root" && mvn -q -B -ntp -Pbench -pl bench/jmh -am package -DskipTests) >"$log" 2>&1; then
+    if ! (cd "$root" && ./mvnw -q -B -ntp -Pbench -pl bench/jmh -am package -DskipTests) >"$log" 2>&1; then
       cat "$log" >&2; die "building bench/jmh failed (output above, also in $log)"
     fi
     [ -f "$jmh_jar" ] || die "the bench/jmh build passed but made no $jmh_jar"

@@ -345,10 +345,9 @@ prepare_maven_peer() {
   local name="$1" title="$2" src="$bench/peers/$1" jar log
   jar=$(peer_jar "$name")
   if newer_than "$jar" "$src/pom.xml" "$src/src"; then
-    apt_install mvn maven
     say "building the $title peer (Maven; the first time downloads its dependencies)..."
     log="$build/$name-build.log"; mkdir -p "$build"
-    if ! mvn -q -B -ntp -f "$src/pom.xml" clean package >"$log" 2>&1; then
+    if ! "$root/mvnw" -q -B -ntp -f "$src/pom.xml" clean package >"$log" 2>&1; then
       cat "$log" >&2; die "building the $title peer failed (output above, also in $log)"
     fi
     [ -f "$jar" ] || die "the $title build passed but made no $jar"

@@ -1,6 +1,6 @@
 package io.hourglass.cli;
 
-import io.hourglass.http.Durations;
+import io.hourglass.internal.text.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

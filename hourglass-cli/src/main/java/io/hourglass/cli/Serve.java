@@ -1,9 +1,9 @@
 package io.hourglass.cli;
 
-import io.hourglass.http.Durations;
+import io.hourglass.internal.tcp.ProcNetTcp;
+import io.hourglass.internal.tcp.TcpMetrics;
+import io.hourglass.internal.text.Durations;
 import io.hourglass.observe.MetricsRegistry;
-import io.hourglass.observe.tcp.ProcNetTcp;
-import io.hourglass.observe.tcp.TcpMetrics;
 import io.hourglass.server.Request;
 import io.hourglass.server.Response;
 import io.hourglass.server.Router;

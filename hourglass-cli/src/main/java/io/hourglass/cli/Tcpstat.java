@@ -1,11 +1,11 @@
 package io.hourglass.cli;
 
-import io.hourglass.http.Durations;
+import io.hourglass.internal.tcp.ProcNetTcp;
+import io.hourglass.internal.tcp.TcpMetrics;
+import io.hourglass.internal.tcp.TcpSnapshot;
+import io.hourglass.internal.tcp.TcpState;
+import io.hourglass.internal.text.Durations;
 import io.hourglass.observe.MetricsRegistry;
-import io.hourglass.observe.tcp.ProcNetTcp;
-import io.hourglass.observe.tcp.TcpMetrics;
-import io.hourglass.observe.tcp.TcpSnapshot;
-import io.hourglass.observe.tcp.TcpState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;

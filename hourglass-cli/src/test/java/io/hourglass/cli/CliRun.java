@@ -5,6 +5,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -14,6 +15,22 @@ import java.util.List;
  * detected, so that a run reads the same from a shell and from the build.
  */
 record CliRun(int code, String stdout, String stderr, long millis) {
+
+    /**
+     * The command that starts the CLI in a new JVM the way this JVM loaded it: as the module
+     * {@code io.hourglass.cli} from the module path when the tests run inside the module (surefire's default
+     * for a modular project), so that the real process checks the module descriptor too; else from the
+     * class path. Arguments follow.
+     */
+    static List<String> javaCommand() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String modulePath = System.getProperty("jdk.module.path");
+        Module m = Main.class.getModule();
+        if (m.isNamed() && modulePath != null) {
+            return List.of(java, "--module-path", modulePath, "--module", m.getName() + "/" + Main.class.getName());
+        }
+        return List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
+    }
 
     /** A run as if on no terminal, 80 columns wide: plain progress lines, help wrapped at 80. */
     static CliRun of(String... args) {

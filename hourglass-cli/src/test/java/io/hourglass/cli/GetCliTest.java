@@ -275,9 +275,7 @@ class GetCliTest {
     }
 
     private static Process process(Path dir, String name, String... args) throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> cmd = new java.util.ArrayList<>(CliRun.javaCommand());
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd)
                 .redirectOutput(dir.resolve(name + ".out").toFile())

@@ -203,10 +203,10 @@ class HelpCliTest {
     }
 
     private static List<String> childHelp(Path dir, String columns) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path out = dir.resolve("help-" + columns + ".txt");
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "lab", "storm", "--help").redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        List<String> cmd = new ArrayList<>(CliRun.javaCommand());
+        cmd.addAll(List.of("lab", "storm", "--help"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().remove("COLUMNS");
         if (columns != null) pb.environment().put("COLUMNS", columns);
         Process p = pb.start();

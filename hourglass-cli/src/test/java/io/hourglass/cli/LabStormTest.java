@@ -3,7 +3,7 @@ package io.hourglass.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.hourglass.observe.tcp.ProcNetTcp;
+import io.hourglass.internal.tcp.ProcNetTcp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

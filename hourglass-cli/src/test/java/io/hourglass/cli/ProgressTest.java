@@ -91,9 +91,8 @@ class ProgressTest {
     @Test
     void aRealProcessDetectsWhetherStderrIsATerminal(@TempDir Path dir) throws Exception {
         String url = slowUrl();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "load", url, "--rate", "20", "--duration", "1500ms");
+        List<String> cmd = new java.util.ArrayList<>(CliRun.javaCommand());
+        cmd.addAll(List.of("load", url, "--rate", "20", "--duration", "1500ms"));
         Path file = dir.resolve("stderr.txt");
         Process p = new ProcessBuilder(cmd).redirectError(file.toFile()).redirectOutput(dir.resolve("out.txt").toFile()).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

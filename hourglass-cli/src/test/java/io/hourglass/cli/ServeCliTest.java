@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -72,10 +73,8 @@ class ServeCliTest {
     @Test
     void metricsRouteServesPrometheusTextWithTheServersCountsAndTcpStates(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path stdout = dir.resolve("stdout");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--listen", "127.0.0.1:0")
+        Process p = new ProcessBuilder(command("serve", "--listen", "127.0.0.1:0"))
                 .redirectOutput(stdout.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
@@ -103,7 +102,7 @@ class ServeCliTest {
                     "hourglass_server_request_duration_seconds_count 3",
                     "hourglass_timeouts_total{side=\"server\",phase=\"read-header\"} 0",
                     "hourglass_server_handler_cancellations_total{reason=\"client_gone\"} 0");
-            if (io.hourglass.observe.tcp.ProcNetTcp.isSupported()) {
+            if (io.hourglass.internal.tcp.ProcNetTcp.isSupported()) {
                 // The listener, and this client's connection seen from the server's side; nothing of other ports.
                 assertThat(lines).contains("hourglass_tcp_connections{state=\"listen\",peer=\"*\"} 1")
                         .contains("hourglass_tcp_connections{state=\"established\",peer=\"127.0.0.1\"} 1");
@@ -118,10 +117,8 @@ class ServeCliTest {
     @Test
     void realProcessPrintsListeningLineServesAndExitsZeroOnSigterm(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path stdout = dir.resolve("stdout");
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", "--listen", "127.0.0.1:0", "--handler-timeout", "2s")
+        Process p = new ProcessBuilder(command("serve", "--listen", "127.0.0.1:0", "--handler-timeout", "2s"))
                 .redirectOutput(stdout.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
@@ -164,5 +161,11 @@ class ServeCliTest {
             p.waitFor(15, TimeUnit.SECONDS);
         }
         assertThat(p.exitValue()).isZero();
+    }
+
+    private static List<String> command(String... args) {
+        List<String> cmd = new ArrayList<>(CliRun.javaCommand());
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 }

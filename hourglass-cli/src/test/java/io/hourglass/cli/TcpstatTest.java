@@ -3,10 +3,10 @@ package io.hourglass.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.hourglass.observe.tcp.ProcNetTcp;
-import io.hourglass.observe.tcp.TcpSnapshot;
-import io.hourglass.observe.tcp.TcpSocket;
-import io.hourglass.observe.tcp.TcpState;
+import io.hourglass.internal.tcp.ProcNetTcp;
+import io.hourglass.internal.tcp.TcpSnapshot;
+import io.hourglass.internal.tcp.TcpSocket;
+import io.hourglass.internal.tcp.TcpState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

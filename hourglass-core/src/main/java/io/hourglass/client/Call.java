@@ -19,11 +19,22 @@ public final class Call {
         this.request = request;
     }
 
+    /** {@return the request this call sends} */
     public ClientRequest request() {
         return request;
     }
 
-    /** Runs the call. A call runs once. */
+    /**
+     * Runs the call on the calling thread and returns once the response headers have arrived. A call runs
+     * once.
+     *
+     * @return the response, whose body the caller reads to its end or closes
+     * @throws io.hourglass.http.HttpTimeoutException when a timeout passes, naming its phase
+     * @throws ClientException for any other failure; kind {@link ClientException.Kind#CANCELLED} after
+     *     {@link #cancel()}
+     * @throws IllegalStateException if the call ran before, or the client is closed
+     * @throws IOException only as one of the two above
+     */
     public ClientResponse execute() throws IOException {
         synchronized (this) {
             if (executed) {
@@ -49,6 +60,7 @@ public final class Call {
         }
     }
 
+    /** {@return whether {@link #cancel()} was called} */
     public boolean isCancelled() {
         return cancelled;
     }

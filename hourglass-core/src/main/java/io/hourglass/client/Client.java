@@ -35,15 +35,30 @@ public final class Client implements AutoCloseable {
     private volatile SSLContext ssl;
     private volatile boolean closed;
 
+    /** A client with {@link ClientConfig#defaults()}, recording into a registry of its own. */
     public Client() {
         this(ClientConfig.defaults());
     }
 
+    /**
+     * A client recording into a registry of its own ({@link #metrics()}).
+     *
+     * @param config the settings: timeouts, pool limits, policy, TLS trust
+     * @throws java.io.UncheckedIOException if the trusted CA file cannot be read
+     */
     public Client(ClientConfig config) {
         this(config, new MetricsRegistry());
     }
 
-    /** A client that records its meters in {@code registry} (one client per registry). */
+    /**
+     * A client that records its meters in {@code registry} (one client per registry: its connection gauge is
+     * computed, and a computed gauge is registered once).
+     *
+     * @param config the settings: timeouts, pool limits, policy, TLS trust
+     * @param registry where the client records its metrics
+     * @throws IllegalArgumentException if the registry already has the client's metrics
+     * @throws java.io.UncheckedIOException if the trusted CA file cannot be read
+     */
     public Client(ClientConfig config, MetricsRegistry registry) {
         this.config = config;
         this.metrics = new ClientMetrics(registry);
@@ -56,21 +71,37 @@ public final class Client implements AutoCloseable {
         }
     }
 
+    /** {@return the settings the client was built with} */
     public ClientConfig config() {
         return config;
     }
 
-    /** Sends a request and returns once the response headers have arrived. */
+    /**
+     * Sends a request and returns once the response headers have arrived; same as
+     * {@code newCall(request).execute()}.
+     *
+     * @param request the request
+     * @return the response, whose body the caller reads to its end or closes
+     * @throws io.hourglass.http.HttpTimeoutException when a timeout passes, naming its phase
+     * @throws ClientException for any other failure, naming its kind
+     * @throws IllegalStateException if the client is closed
+     * @throws IOException only as one of the two above
+     */
     public ClientResponse send(ClientRequest request) throws IOException {
         return newCall(request).execute();
     }
 
-    /** A call that another thread can cancel. */
+    /**
+     * A call that another thread can cancel; {@link Call#execute()} runs it.
+     *
+     * @param request the request
+     * @return the call, not started yet
+     */
     public Call newCall(ClientRequest request) {
         return new Call(this, request);
     }
 
-    /** The registry this client records into (connections, reuse, drains, timeouts, statuses). */
+    /** {@return the registry this client records into (connections, reuse, drains, timeouts, statuses)} */
     public MetricsRegistry metrics() {
         return metrics.registry;
     }
@@ -79,7 +110,7 @@ public final class Client implements AutoCloseable {
         return metrics;
     }
 
-    /** A summary of what this client did, for load tools and tests. */
+    /** {@return a summary of what this client did since it was built, for load tools and tests} */
     public Stats stats() {
         long[] byPhase = new long[Phase.values().length];
         for (Phase p : Phase.values()) {
@@ -103,14 +134,27 @@ public final class Client implements AutoCloseable {
      * @param drainedClosed connections closed because their drain overran the budget or was not reusable
      * @param closed        connections closed, for any reason
      * @param draining      connections draining a late response now
+     * @param timeoutsByPhase timeouts by {@link Phase#ordinal()}; read them with {@link #timeouts(Phase)}
+     * @param responsesByClass responses by status class at index 1 to 5; read them with {@link #responses(int)}
      */
     public record Stats(long opened, long reused, long drainedReused, long drainedClosed, long closed,
             long draining, long[] timeoutsByPhase, long[] responsesByClass) {
+        /**
+         * Timeouts counted for one phase.
+         *
+         * @param p a client phase; a server phase counts 0 here
+         * @return {@code hourglass_timeouts_total{side="client",phase=p.label()}} when the stats were taken
+         */
         public long timeouts(Phase p) {
             return timeoutsByPhase[p.ordinal()];
         }
 
-        /** Responses with status {@code klass}xx (1 to 5). */
+        /**
+         * Responses with a status in one class.
+         *
+         * @param klass the status class, 1 to 5 (1 for 1xx and so on)
+         * @return the responses with status {@code klass}xx
+         */
         public long responses(int klass) {
             return responsesByClass[klass];
         }

@@ -1,53 +1,87 @@
 package io.hourglass.client;
 
+import io.hourglass.internal.text.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * The client's settings. Immutable; build one with {@link #builder()}, vary one with {@link #toBuilder()}.
- * {@link Duration#ZERO} disables a timeout. Per-call overrides live on {@link ClientRequest}.
+ *
+ * <p>Every timeout is a {@link Duration} and a deadline computed when its phase starts: bytes flowing never
+ * extend it. {@link Duration#ZERO} disables it. Each phase's deadline is also bounded by the call's
+ * {@link #timeout()}: when that comes first, the call fails with phase {@code TOTAL} instead. A call that
+ * times out throws {@link io.hourglass.http.HttpTimeoutException}, whose {@code phase()} names the phase,
+ * and is counted once in {@code hourglass_timeouts_total{side="client",phase}} of the client's
+ * {@link Client#metrics() registry}. Per-call overrides live on {@link ClientRequest}; {@code docs/timeouts.md}
+ * has every timeout in one table.
  *
  * @param timeout
- *      The whole call (Go's Client.Timeout). Starts when the call starts; stops when the response body has
- *      been read to its end or closed. Covers pool wait, connect, TLS, writing, waiting and reading the
- *      body. On expiry the call fails with {@link io.hourglass.http.HttpTimeoutException} (phase TOTAL), also
- *      from a blocked body read; the connection follows the {@link #timeoutPolicy()}. Default 60s.
+ *      Longest time for a whole call (Go's Client.Timeout): pool wait, connect, TLS, writing, waiting and
+ *      reading the body.
+ *      Starts when the call starts; stops when the response body has been read to its end or closed. On
+ *      expiry the call fails with phase {@link io.hourglass.http.Phase#TOTAL}, also from a body read in
+ *      progress, and the connection follows the {@link #timeoutPolicy()}. Counted in
+ *      {@code hourglass_timeouts_total{side="client",phase="total"}}. Default 60s; {@code Duration.ZERO}
+ *      disables it.
  * @param connectTimeout
- *      TCP connect to one address. Starts at the connect attempt; stops when connected. On expiry the next
- *      resolved address is tried, if any, else the call fails (phase CONNECT). Default 10s.
+ *      Longest time for a TCP connect to one address.
+ *      Starts at the connect attempt; stops when connected. On expiry the next resolved address is tried;
+ *      when none is left the call fails with phase {@link io.hourglass.http.Phase#CONNECT}, counted once in
+ *      {@code hourglass_timeouts_total{side="client",phase="connect"}}. Default 10s; {@code Duration.ZERO}
+ *      disables it.
  * @param tlsHandshakeTimeout
- *      TLS handshake. Starts when TCP is connected; stops when the handshake completes. On expiry the
- *      connection is closed and the call fails (phase TLS_HANDSHAKE). Default 10s.
+ *      Longest time for the TLS handshake of a new connection.
+ *      Starts when TCP is connected; stops when the handshake completes. On expiry the connection is closed
+ *      and the call fails with phase {@link io.hourglass.http.Phase#TLS_HANDSHAKE}. Counted in
+ *      {@code hourglass_timeouts_total{side="client",phase="tls-handshake"}}. Default 10s;
+ *      {@code Duration.ZERO} disables it.
  * @param responseHeaderTimeout
- *      Starts when the request (its body included) has been written; stops when the status line and
- *      headers have been read. On expiry the call fails (phase RESPONSE_HEADERS); the connection follows the
- *      policy. Default 30s.
+ *      Longest wait for the response's status line and headers.
+ *      Starts when the request, its body included, has been written; stops when the headers have been read.
+ *      On expiry the call fails with phase {@link io.hourglass.http.Phase#RESPONSE_HEADERS} and the
+ *      connection follows the {@link #timeoutPolicy()}. Counted in
+ *      {@code hourglass_timeouts_total{side="client",phase="response-headers"}}. Default 30s; a request may
+ *      override it; {@code Duration.ZERO} disables it.
  * @param expectContinueTimeout
- *      For a request with {@code Expect: 100-continue}: starts when the header has been sent; stops at a
- *      100 or a final status. On expiry the body is sent anyway (not an error). Default 1s.
+ *      Longest wait for {@code 100 Continue} before sending a body, for a request with
+ *      {@code Expect: 100-continue}.
+ *      Starts when the header has been sent; stops at a 100 or a final status. On expiry the body is sent
+ *      anyway: not an error, not counted. Default 1s; {@code Duration.ZERO} waits for the answer without a
+ *      limit of its own.
  * @param idleTimeout
- *      A pooled connection's idle time. Starts when it returns to the pool; stops when a call takes it. On
- *      expiry the connection is closed quietly. Default 90s.
+ *      Longest time a connection stays in the pool unused.
+ *      Starts when it returns to the pool; stops when a call takes it. On expiry the connection is closed
+ *      quietly: nobody sees it, and no timeout is counted (it shows in
+ *      {@code hourglass_client_connections_closed_total}). Default 90s; {@code Duration.ZERO} keeps idle
+ *      connections until the server closes them.
  * @param poolWaitTimeout
- *      Starts when a call needs a connection and none is idle while {@link #maxConnsPerHost()} are open
- *      (active or draining); stops when one is released. On expiry the call fails (phase POOL_WAIT) with a
- *      message naming the limit. Default 5s.
+ *      Longest wait for a connection when {@link #maxConnsPerHost()} are open (active or draining) and none
+ *      is idle.
+ *      Starts when the call asks for a connection; stops when one is released. On expiry the call fails with
+ *      phase {@link io.hourglass.http.Phase#POOL_WAIT} and a message naming the limit. Counted in
+ *      {@code hourglass_timeouts_total{side="client",phase="pool-wait"}}. Default 5s; {@code Duration.ZERO}
+ *      disables it.
  * @param maxConnsPerHost the most connections per origin (scheme, host, port), active, idle and draining
  *      together. Default 64: bounded, so a stuck upstream cannot make the client open sockets without limit
- * @param maxIdlePerHost  the most idle connections kept per origin; extra ones are closed. Default 64, the same
- *                        as the cap: a smaller number closes connections that come back in a burst and dials
- *                        them again moments later, which is churn (Go's default of 2 is a known source of it);
- *                        idle connections are bounded by the idle timeout instead
- * @param timeoutPolicy   what a timeout does to its HTTP/1.1 connection; default {@link TimeoutPolicy#DRAIN}
- * @param drainTimeout    how long a draining connection may wait for the rest of a late response, from the
- *                        call's timeout; past it the connection is closed. Default 30s
- * @param drainMaxBytes   the most bytes a drain reads and discards; past it the connection is closed.
- *                        Default 1 MiB
- * @param trustedCaFile   a PEM file of CA certificates to trust instead of the JDK's defaults; null for
- *                        the defaults
- * @param userAgent       the User-Agent header sent when a request has none
- * @param listener        receives the events of every call ({@link EventListener#NONE} by default)
+ * @param maxIdlePerHost the most idle connections kept per origin; extra ones are closed. Default 64, the
+ *      same as the cap: a smaller number closes connections that come back in a burst and dials them again
+ *      moments later, which is churn (Go's default of 2 is a known source of it); idle connections are
+ *      bounded by the idle timeout instead
+ * @param timeoutPolicy what a timeout does to its HTTP/1.1 connection; default {@link TimeoutPolicy#DRAIN}
+ * @param drainTimeout
+ *      Longest time a draining connection (policy {@link TimeoutPolicy#DRAIN}) may take to read the rest of
+ *      a late response.
+ *      Starts at the call's timeout; stops when the late response has been read and discarded. On expiry the
+ *      connection is closed; the caller already had its error and sees nothing. Counted in
+ *      {@code hourglass_client_drains_total{result="closed"}} (a drain that finishes counts as
+ *      {@code result="reused"}). Default 30s; {@code Duration.ZERO} disables it.
+ * @param drainMaxBytes the most bytes a drain reads and discards; a larger late response closes the
+ *      connection ({@code hourglass_client_drains_total{result="closed"}}). Default 1 MiB
+ * @param trustedCaFile a PEM file of CA certificates to trust instead of the JDK's defaults; null for the
+ *      defaults
+ * @param userAgent the User-Agent header sent when a request has none
+ * @param listener receives the events of every call ({@link EventListener#NONE} by default)
  */
 public record ClientConfig(
         Duration timeout,
@@ -66,15 +100,22 @@ public record ClientConfig(
         String userAgent,
         EventListener listener) {
 
+    /**
+     * Checks every field; {@link #builder()} is the usual way in.
+     *
+     * @throws IllegalArgumentException naming the field, for a missing or negative timeout, or a limit below
+     *     its minimum
+     * @throws NullPointerException naming the field, for a missing policy, user agent or listener
+     */
     public ClientConfig {
-        io.hourglass.http.Durations.requireNonNegative("timeout", timeout);
-        io.hourglass.http.Durations.requireNonNegative("connectTimeout", connectTimeout);
-        io.hourglass.http.Durations.requireNonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
-        io.hourglass.http.Durations.requireNonNegative("responseHeaderTimeout", responseHeaderTimeout);
-        io.hourglass.http.Durations.requireNonNegative("expectContinueTimeout", expectContinueTimeout);
-        io.hourglass.http.Durations.requireNonNegative("idleTimeout", idleTimeout);
-        io.hourglass.http.Durations.requireNonNegative("poolWaitTimeout", poolWaitTimeout);
-        io.hourglass.http.Durations.requireNonNegative("drainTimeout", drainTimeout);
+        Durations.requireNonNegative("timeout", timeout);
+        Durations.requireNonNegative("connectTimeout", connectTimeout);
+        Durations.requireNonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
+        Durations.requireNonNegative("responseHeaderTimeout", responseHeaderTimeout);
+        Durations.requireNonNegative("expectContinueTimeout", expectContinueTimeout);
+        Durations.requireNonNegative("idleTimeout", idleTimeout);
+        Durations.requireNonNegative("poolWaitTimeout", poolWaitTimeout);
+        Durations.requireNonNegative("drainTimeout", drainTimeout);
         if (maxConnsPerHost < 1) {
             throw new IllegalArgumentException("maxConnsPerHost must be at least 1, got " + maxConnsPerHost);
         }
@@ -90,14 +131,17 @@ public record ClientConfig(
     }
 
 
+    /** {@return the defaults} */
     public static ClientConfig defaults() {
         return builder().build();
     }
 
+    /** {@return a builder holding the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** {@return a builder holding this config's values, to vary some of them} */
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -140,22 +184,177 @@ public record ClientConfig(
             listener = c.listener;
         }
 
-        public Builder timeout(Duration v) { timeout = v; return this; }
-        public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
-        public Builder tlsHandshakeTimeout(Duration v) { tlsHandshakeTimeout = v; return this; }
-        public Builder responseHeaderTimeout(Duration v) { responseHeaderTimeout = v; return this; }
-        public Builder expectContinueTimeout(Duration v) { expectContinueTimeout = v; return this; }
-        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
-        public Builder poolWaitTimeout(Duration v) { poolWaitTimeout = v; return this; }
-        public Builder maxConnsPerHost(int v) { maxConnsPerHost = v; return this; }
-        public Builder maxIdlePerHost(int v) { maxIdlePerHost = v; return this; }
-        public Builder timeoutPolicy(TimeoutPolicy v) { timeoutPolicy = v; return this; }
-        public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
-        public Builder drainMaxBytes(long v) { drainMaxBytes = v; return this; }
-        public Builder trustedCaFile(Path v) { trustedCaFile = v; return this; }
-        public Builder userAgent(String v) { userAgent = v; return this; }
-        public Builder listener(EventListener v) { listener = v; return this; }
+        /**
+         * Sets {@link ClientConfig#timeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder timeout(Duration v) {
+            timeout = v;
+            return this;
+        }
 
+        /**
+         * Sets {@link ClientConfig#connectTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration v) {
+            connectTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#tlsHandshakeTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder tlsHandshakeTimeout(Duration v) {
+            tlsHandshakeTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#responseHeaderTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder responseHeaderTimeout(Duration v) {
+            responseHeaderTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#expectContinueTimeout()}.
+         *
+         * @param v the wait; {@code Duration.ZERO} waits without a limit of its own
+         * @return this builder
+         */
+        public Builder expectContinueTimeout(Duration v) {
+            expectContinueTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#idleTimeout()}.
+         *
+         * @param v the idle time; {@code Duration.ZERO} keeps idle connections
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration v) {
+            idleTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#poolWaitTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder poolWaitTimeout(Duration v) {
+            poolWaitTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#maxConnsPerHost()}.
+         *
+         * @param v the most connections per origin, at least 1
+         * @return this builder
+         */
+        public Builder maxConnsPerHost(int v) {
+            maxConnsPerHost = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#maxIdlePerHost()}.
+         *
+         * @param v the most idle connections kept per origin
+         * @return this builder
+         */
+        public Builder maxIdlePerHost(int v) {
+            maxIdlePerHost = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#timeoutPolicy()}.
+         *
+         * @param v what a timeout does to its connection
+         * @return this builder
+         */
+        public Builder timeoutPolicy(TimeoutPolicy v) {
+            timeoutPolicy = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#drainTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder drainTimeout(Duration v) {
+            drainTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#drainMaxBytes()}.
+         *
+         * @param v the most bytes a drain discards
+         * @return this builder
+         */
+        public Builder drainMaxBytes(long v) {
+            drainMaxBytes = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#trustedCaFile()}.
+         *
+         * @param v a PEM file of CA certificates, or null for the JDK's
+         * @return this builder
+         */
+        public Builder trustedCaFile(Path v) {
+            trustedCaFile = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#userAgent()}.
+         *
+         * @param v the default User-Agent
+         * @return this builder
+         */
+        public Builder userAgent(String v) {
+            userAgent = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#listener()}.
+         *
+         * @param v receives every call's events
+         * @return this builder
+         */
+        public Builder listener(EventListener v) {
+            listener = v;
+            return this;
+        }
+
+        /**
+         * {@return the config}
+         *
+         * @throws IllegalArgumentException naming the field, for a bad value (see the constructor)
+         * @throws NullPointerException naming the field, for a missing policy, user agent or listener
+         */
         public ClientConfig build() {
             return new ClientConfig(timeout, connectTimeout, tlsHandshakeTimeout, responseHeaderTimeout,
                     expectContinueTimeout, idleTimeout, poolWaitTimeout, maxConnsPerHost, maxIdlePerHost,

@@ -32,18 +32,28 @@ public class ClientException extends IOException {
             this.text = text;
         }
 
+        /** {@return the kind in words, the start of the exception's message, e.g. "connection refused"} */
         public String text() {
             return text;
         }
     }
 
+    /** What went wrong. */
     private final Kind kind;
 
+    /**
+     * A failure of this kind.
+     *
+     * @param kind what went wrong
+     * @param detail what the call was doing, the request and the connection; may be null
+     * @param cause the underlying exception, or null
+     */
     public ClientException(Kind kind, String detail, Throwable cause) {
         super(kind.text() + (detail == null || detail.isEmpty() ? "" : ": " + detail), cause);
         this.kind = kind;
     }
 
+    /** {@return what went wrong, to switch on} */
     public Kind kind() {
         return kind;
     }

@@ -34,33 +34,81 @@ public final class ClientRequest {
         this.deadline = b.deadline;
     }
 
+    /**
+     * A GET request without a body.
+     *
+     * @param uri an absolute http or https URL
+     * @return the request
+     * @throws IllegalArgumentException for a malformed URL, another scheme, or no host
+     */
     public static ClientRequest get(String uri) {
         return builder("GET", URI.create(uri)).build();
     }
 
+    /**
+     * A POST request.
+     *
+     * @param uri an absolute http or https URL
+     * @param body the body to send
+     * @return the request
+     * @throws IllegalArgumentException for a malformed URL, another scheme, or no host
+     */
     public static ClientRequest post(String uri, RequestBody body) {
         return builder("POST", URI.create(uri)).body(body).build();
     }
 
+    /**
+     * A builder for any request.
+     *
+     * @param method the method, a token such as {@code PUT}
+     * @param uri an absolute http or https URI
+     * @return the builder
+     * @throws IllegalArgumentException for a method that is not a token, another scheme, or no host
+     * @throws NullPointerException if {@code method} or {@code uri} is null
+     */
     public static Builder builder(String method, URI uri) {
         return new Builder(method, uri);
     }
 
+    /** {@return the method, e.g. {@code GET}} */
     public String method() { return method; }
+    /** {@return the absolute URI} */
     public URI uri() { return uri; }
-    /** The header fields, read-only ({@link Headers#copyOf}): change them on a builder instead. */
+    /**
+     * {@return the header fields the caller set, read-only ({@link Headers#copyOf}): change them on a builder
+     * instead; the client adds Host, framing and User-Agent}
+     */
     public Headers headers() { return headers; }
-    /** The body, or null. */
+    /** {@return the body, or null} */
     public RequestBody body() { return body; }
+    /** {@return whether the request sends {@code Expect: 100-continue} and waits before its body} */
     public boolean expectContinue() { return expectContinue; }
-    /** The per-call total timeout, or null to use the client's. */
+    /**
+     * This call's total timeout, in place of {@link ClientConfig#timeout()}: same start (the call starts),
+     * stop (the body read to its end or closed), expiry (phase {@code TOTAL}; the connection follows the
+     * policy) and metric ({@code hourglass_timeouts_total{side="client",phase="total"}}).
+     *
+     * @return the timeout, {@code Duration.ZERO} for none, or null to use the client's
+     */
     public Duration timeout() { return timeout; }
-    /** The per-call response-header timeout, or null to use the client's. */
+    /**
+     * This call's response-header timeout, in place of {@link ClientConfig#responseHeaderTimeout()}: same
+     * start (the request written), stop (headers read), expiry (phase {@code RESPONSE_HEADERS}) and metric
+     * ({@code hourglass_timeouts_total{side="client",phase="response-headers"}}).
+     *
+     * @return the timeout, {@code Duration.ZERO} for none, or null to use the client's
+     */
     public Duration responseHeaderTimeout() { return responseHeaderTimeout; }
-    /** An absolute deadline for the whole call, or null. The earlier of this and the timeout wins. */
+    /**
+     * An absolute deadline for the whole call, like a Go context's. When it is earlier than the call's start
+     * plus its total timeout, it takes the total timeout's place: the call fails with phase {@code TOTAL} when
+     * it passes, counted in {@code hourglass_timeouts_total{side="client",phase="total"}}.
+     *
+     * @return the deadline, or null for none
+     */
     public Instant deadline() { return deadline; }
 
-    /** Whether retrying this request cannot change the server's state (RFC 9110 section 9.2.2). */
+    /** {@return whether repeating this request has the effect of sending it once (RFC 9110 section 9.2.2)} */
     public boolean idempotent() {
         return switch (method) {
             case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
@@ -104,24 +152,49 @@ public final class ClientRequest {
             this.uri = uri;
         }
 
-        /** Adds a header. Host, Content-Length, Transfer-Encoding and Connection are set by the client. */
+        /**
+         * Adds a header field. Host, Content-Length, Transfer-Encoding and Connection are set by the client.
+         *
+         * @param name the field name
+         * @param value the field value
+         * @return this builder
+         * @throws IllegalArgumentException for a name or value that is not a valid field (a CR or LF, say)
+         */
         public Builder header(String name, String value) {
             headers.add(name, value);
             return this;
         }
 
+        /**
+         * Sets the body.
+         *
+         * @param body the body, or null for none
+         * @return this builder
+         */
         public Builder body(RequestBody body) {
             this.body = body;
             return this;
         }
 
-        /** Sends {@code Expect: 100-continue} and waits for 100 before the body (see expectContinueTimeout). */
+        /**
+         * Sends {@code Expect: 100-continue} and waits for 100 before the body, up to
+         * {@link ClientConfig#expectContinueTimeout()}.
+         *
+         * @param on whether to
+         * @return this builder
+         */
         public Builder expectContinue(boolean on) {
             this.expectContinue = on;
             return this;
         }
 
-        /** Overrides the client's total timeout for this call. */
+        /**
+         * Overrides the client's total timeout for this call (see {@link ClientRequest#timeout()}).
+         *
+         * @param d the timeout, {@code Duration.ZERO} for none, or null to use the client's
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is negative
+         */
         public Builder timeout(Duration d) {
             if (d != null && d.isNegative()) {
                 throw new IllegalArgumentException("timeout must not be negative, got " + d);
@@ -130,7 +203,14 @@ public final class ClientRequest {
             return this;
         }
 
-        /** Overrides the client's response-header timeout for this call. */
+        /**
+         * Overrides the client's response-header timeout for this call (see
+         * {@link ClientRequest#responseHeaderTimeout()}).
+         *
+         * @param d the timeout, {@code Duration.ZERO} for none, or null to use the client's
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is negative
+         */
         public Builder responseHeaderTimeout(Duration d) {
             if (d != null && d.isNegative()) {
                 throw new IllegalArgumentException("responseHeaderTimeout must not be negative, got " + d);
@@ -139,12 +219,18 @@ public final class ClientRequest {
             return this;
         }
 
-        /** An absolute deadline for the whole call (like a Go context deadline). */
+        /**
+         * Sets an absolute deadline for the whole call (see {@link ClientRequest#deadline()}).
+         *
+         * @param at the deadline, or null for none
+         * @return this builder
+         */
         public Builder deadline(Instant at) {
             this.deadline = at;
             return this;
         }
 
+        /** {@return the request} */
         public ClientRequest build() {
             return new ClientRequest(this);
         }

@@ -44,52 +44,75 @@ public final class ClientResponse implements AutoCloseable {
         this.cleanable = CLEANER.register(this, exchange::leaked);
     }
 
+    /** {@return the status code, e.g. 200} */
     public int status() {
         return status;
     }
 
-    /** The reason phrase as sent (may be empty). */
+    /** {@return the reason phrase as sent (may be empty)} */
     public String reason() {
         return reason;
     }
 
-    /** "HTTP/1.1" or "HTTP/1.0". */
+    /** {@return the protocol version of the response, {@code HTTP/1.1} or {@code HTTP/1.0}} */
     public String version() {
         return version == 11 ? "HTTP/1.1" : "HTTP/1.0";
     }
 
+    /** {@return the response's header fields} */
     public Headers headers() {
         return headers;
     }
 
-    /** The first value of a header, or null. */
+    /**
+     * The first value of a header field.
+     *
+     * @param name the field name, in any case
+     * @return its first value, or null when absent
+     */
     public String header(String name) {
         return headers.first(name);
     }
 
-    /** The id of the connection that carried the call. */
+    /** {@return the id of the connection that carried the call, as in messages and events} */
     public long connectionId() {
         return connectionId;
     }
 
-    /** Whether the call reused a pooled connection. */
+    /** {@return whether the call reused a pooled connection} */
     public boolean reused() {
         return reused;
     }
 
-    /** The body stream; reading it to its end, or closing it, gives the connection back. */
+    /**
+     * The body stream; reading it to its end, or closing it, gives the connection back. A read fails with
+     * {@link io.hourglass.http.HttpTimeoutException} (phase TOTAL) when the call's total timeout passes, and
+     * with a {@link ClientException} when the connection breaks.
+     *
+     * @return the same stream on every call
+     */
     public InputStream body() {
         return body;
     }
 
-    /** Reads the whole body and closes it. */
+    /**
+     * Reads the whole body and closes it.
+     *
+     * @return the body
+     * @throws IOException as a read of {@link #body()} does
+     */
     public byte[] bodyAsBytes() throws IOException {
         try (InputStream in = body) {
             return in.readAllBytes();
         }
     }
 
-    /** Reads the whole body as UTF-8 text and closes it. */
+    /**
+     * Reads the whole body as UTF-8 text and closes it.
+     *
+     * @return the body as text
+     * @throws IOException as a read of {@link #body()} does
+     */
     public String bodyAsString() throws IOException {
         return new String(bodyAsBytes(), StandardCharsets.UTF_8);
     }

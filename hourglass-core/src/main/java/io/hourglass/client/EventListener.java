@@ -19,24 +19,119 @@ public interface EventListener {
     /** A listener that ignores everything. */
     EventListener NONE = new EventListener() { };
 
+    /**
+     * A call started, before it asks the pool for a connection.
+     *
+     * @param request the call's request
+     */
     default void callStart(ClientRequest request) { }
-    /** A connection was taken for the call; {@code waitedNanos} spent waiting for the pool's limit. */
+    /**
+     * A connection was taken for the call, new or pooled.
+     *
+     * @param request the call's request
+     * @param connectionId the connection's id, as in messages
+     * @param reused whether it came from the pool
+     * @param waitedNanos the time spent waiting for the pool's limit
+     */
     default void poolAcquired(ClientRequest request, long connectionId, boolean reused, long waitedNanos) { }
+    /**
+     * A TCP connect to one address starts.
+     *
+     * @param request the call's request
+     * @param address the address tried
+     */
     default void connectStart(ClientRequest request, InetSocketAddress address) { }
+    /**
+     * A TCP connect succeeded (before TLS, for https).
+     *
+     * @param request the call's request
+     * @param connectionId the connection's id, as in messages
+     */
     default void connectEnd(ClientRequest request, long connectionId) { }
+    /**
+     * A TCP connect to one address failed; the next address may follow.
+     *
+     * @param request the call's request
+     * @param address the address tried
+     * @param error why it failed (a timeout is a {@link io.hourglass.http.HttpTimeoutException})
+     */
     default void connectFailed(ClientRequest request, InetSocketAddress address, IOException error) { }
+    /**
+     * A TLS handshake starts on a new connection.
+     *
+     * @param request the call's request
+     * @param connectionId the connection's id, as in messages
+     */
     default void tlsStart(ClientRequest request, long connectionId) { }
+    /**
+     * A TLS handshake completed.
+     *
+     * @param request the call's request
+     * @param connectionId the connection's id, as in messages
+     */
     default void tlsEnd(ClientRequest request, long connectionId) { }
+    /**
+     * The request, body included, has been written; the response-header timeout starts.
+     *
+     * @param request the call's request
+     * @param connectionId the connection's id, as in messages
+     */
     default void requestWritten(ClientRequest request, long connectionId) { }
+    /**
+     * The response's status line and headers have been read.
+     *
+     * @param request the call's request
+     * @param connectionId the connection's id, as in messages
+     * @param status the status code
+     */
     default void responseHeaders(ClientRequest request, long connectionId, int status) { }
+    /**
+     * The response body has been read to its end.
+     *
+     * @param request the call's request
+     * @param connectionId the connection's id, as in messages
+     * @param bytes the body bytes read
+     */
     default void bodyDone(ClientRequest request, long connectionId, long bytes) { }
+    /**
+     * A timeout passed, once per call, before {@code callFailed}; the same moment counts in
+     * {@code hourglass_timeouts_total{side="client"}}.
+     *
+     * @param request the call's request
+     * @param phase the phase that timed out
+     */
     default void timeout(ClientRequest request, Phase phase) { }
+    /**
+     * A call ended well: its body was read to its end or closed.
+     *
+     * @param request the call's request
+     */
     default void callEnd(ClientRequest request) { }
+    /**
+     * A call failed.
+     *
+     * @param request the call's request
+     * @param error the failure the caller sees
+     */
     default void callFailed(ClientRequest request, IOException error) { }
-    /** A pooled connection was taken again. */
+    /**
+     * A pooled connection was taken again.
+     *
+     * @param connectionId the connection's id, as in messages
+     */
     default void connectionReused(long connectionId) { }
-    /** A draining connection finished: {@code reusable} when it went back to the pool. */
+    /**
+     * A draining connection finished draining a late response.
+     *
+     * @param connectionId the connection's id, as in messages
+     * @param reusable true when it went back to the pool, false when it was closed
+     */
     default void connectionDrained(long connectionId, boolean reusable) { }
-    /** A connection was closed, with a short reason ("timeout", "idle", "server closed", ...). */
+    /**
+     * A connection was closed.
+     *
+     * @param connectionId the connection's id, as in messages
+     * @param reason a short reason: "timeout", "idle", "server closed", ...
+     */
     default void connectionClosed(long connectionId, String reason) { }
 }

@@ -1,6 +1,5 @@
 package io.hourglass.client;
 
-import io.hourglass.http.Durations;
 import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
 import io.hourglass.internal.h1.BodyIn;
@@ -8,6 +7,7 @@ import io.hourglass.internal.h1.H1Exception;
 import io.hourglass.internal.h1.H1Parser;
 import io.hourglass.internal.h1.OutBuffer;
 import io.hourglass.internal.h1.ResponseHead;
+import io.hourglass.internal.text.Durations;
 import io.hourglass.net.Conn;
 import io.hourglass.net.DeadlineExceededException;
 import java.io.EOFException;

@@ -1,8 +1,8 @@
 package io.hourglass.client;
 
-import io.hourglass.http.Durations;
 import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
+import io.hourglass.internal.text.Durations;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -15,15 +15,26 @@ import java.nio.file.Path;
 public abstract class RequestBody {
     RequestBody() {}
 
-    /** The length in bytes, or -1 for a chunked body. */
+    /** {@return the length in bytes, or -1 for a chunked body} */
     public abstract long length();
 
-    /** Whether the body can be sent a second time (needed to retry a call). */
+    /** {@return whether the body can be sent a second time (needed to retry a call)} */
     public abstract boolean replayable();
 
-    /** A fresh stream of the body. */
+    /**
+     * Opens the body for sending; the client reads it to its end (or {@link #length()} bytes) and closes it.
+     *
+     * @return a fresh stream of the body
+     * @throws IOException if the body cannot be read, or a one-shot stream was already sent
+     */
     public abstract InputStream open() throws IOException;
 
+    /**
+     * Bytes, copied now; replayable.
+     *
+     * @param bytes the body
+     * @return the body, with a Content-Length
+     */
     public static RequestBody of(byte[] bytes) {
         byte[] copy = bytes.clone();
         return new RequestBody() {
@@ -33,12 +44,23 @@ public abstract class RequestBody {
         };
     }
 
-    /** UTF-8 text. */
+    /**
+     * UTF-8 text; replayable.
+     *
+     * @param text the body
+     * @return the body, with a Content-Length
+     */
     public static RequestBody of(String text) {
         return of(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A file, read when the request is written; its length is taken then. */
+    /**
+     * A file, read when the request is written; its length is taken then; replayable.
+     *
+     * @param file the file
+     * @return the body, with a Content-Length
+     * @throws java.io.UncheckedIOException if the file is not readable now
+     */
     public static RequestBody of(Path file) {
         if (!Files.isReadable(file)) {
             throw new UncheckedIOException(new IOException("cannot read request body file " + file));
@@ -58,7 +80,13 @@ public abstract class RequestBody {
 
     /**
      * A stream, sent once: with Content-Length when {@code length >= 0}, chunked when it is -1. The stream
-     * is read to its end (or {@code length} bytes) and closed.
+     * is read to its end (or {@code length} bytes) and closed. Not replayable, so a call with it is never
+     * retried.
+     *
+     * @param stream the body
+     * @param length its length in bytes, or -1 to send it chunked
+     * @return the body
+     * @throws IllegalArgumentException if {@code length} is below -1
      */
     public static RequestBody of(InputStream stream, long length) {
         if (length < -1) {

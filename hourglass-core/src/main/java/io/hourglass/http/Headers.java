@@ -26,10 +26,16 @@ public final class Headers {
     private int size;        // number of fields
     private final boolean readOnly;
 
+    /** An empty list, with room for 8 fields before it grows. */
     public Headers() {
         this(8);
     }
 
+    /**
+     * An empty list.
+     *
+     * @param capacity the number of fields it holds before it grows
+     */
     public Headers(int capacity) {
         fields = new String[Math.max(2, capacity * 2)];
         readOnly = false;
@@ -45,13 +51,17 @@ public final class Headers {
      * A read-only copy of {@code source}, like {@link List#copyOf}: later changes to {@code source} do not show
      * in it, and its {@link #add}, {@link #set}, {@link #remove} and {@link #clear} throw
      * {@link UnsupportedOperationException}. A read-only {@code source} is returned as it is.
+     *
+     * @param source the fields to copy
+     * @return the read-only copy
+     * @throws NullPointerException if {@code source} is null
      */
     public static Headers copyOf(Headers source) {
         Objects.requireNonNull(source, "source");
         return source.readOnly ? source : new Headers(source);
     }
 
-    /** Whether this is a read-only copy made by {@link #copyOf}. */
+    /** {@return whether this is a read-only copy made by {@link #copyOf}} */
     public boolean isReadOnly() {
         return readOnly;
     }
@@ -62,28 +72,48 @@ public final class Headers {
         }
     }
 
-    /** Number of fields (a repeated name counts once per occurrence). */
+    /** {@return the number of fields (a repeated name counts once per occurrence)} */
     public int size() {
         return size;
     }
 
+    /** {@return whether there is no field} */
     public boolean isEmpty() {
         return size == 0;
     }
 
-    /** The name of field {@code i}, as it was added. */
+    /**
+     * The name of one field, as it was added.
+     *
+     * @param i the field's index, from 0 to {@code size() - 1}
+     * @return its name
+     * @throws IndexOutOfBoundsException for an index out of range
+     */
     public String name(int i) {
         Objects.checkIndex(i, size);
         return fields[2 * i];
     }
 
-    /** The value of field {@code i}. */
+    /**
+     * The value of one field.
+     *
+     * @param i the field's index, from 0 to {@code size() - 1}
+     * @return its value
+     * @throws IndexOutOfBoundsException for an index out of range
+     */
     public String value(int i) {
         Objects.checkIndex(i, size);
         return fields[2 * i + 1];
     }
 
-    /** Appends a field, validating the name and value. Returns this. */
+    /**
+     * Appends a field, validating the name and value.
+     *
+     * @param name the field name, an RFC 9110 token
+     * @param value the field value, without CR, LF, NUL or a character above U+00FF
+     * @return this
+     * @throws IllegalArgumentException naming the field, for an invalid name or value
+     */
     public Headers add(String name, String value) {
         checkName(name);
         checkValue(name, value);
@@ -102,7 +132,14 @@ public final class Headers {
         size++;
     }
 
-    /** Replaces every field of this name with one field. Returns this. */
+    /**
+     * Replaces every field of this name with one field, at the end.
+     *
+     * @param name the field name, an RFC 9110 token
+     * @param value the field value, without CR, LF, NUL or a character above U+00FF
+     * @return this
+     * @throws IllegalArgumentException naming the field, for an invalid name or value
+     */
     public Headers set(String name, String value) {
         checkName(name);
         checkValue(name, value);
@@ -111,7 +148,12 @@ public final class Headers {
         return this;
     }
 
-    /** Removes every field of this name; returns how many were removed. */
+    /**
+     * Removes every field of this name.
+     *
+     * @param name the field name, compared ASCII case-insensitively
+     * @return how many were removed
+     */
     public int remove(String name) {
         checkWritable();
         int w = 0;
@@ -133,7 +175,12 @@ public final class Headers {
         return removed;
     }
 
-    /** The first value of this name, or {@code null}. */
+    /**
+     * The first value of a name.
+     *
+     * @param name the field name, compared ASCII case-insensitively
+     * @return the value, or null when absent
+     */
     public String first(String name) {
         for (int i = 0; i < size; i++) {
             if (fields[2 * i].equalsIgnoreCase(name)) {
@@ -143,7 +190,12 @@ public final class Headers {
         return null;
     }
 
-    /** Every value of this name, in order (empty when absent). */
+    /**
+     * Every value of a name, in order.
+     *
+     * @param name the field name, compared ASCII case-insensitively
+     * @return the values, a new list, empty when absent
+     */
     public List<String> all(String name) {
         List<String> out = new ArrayList<>(2);
         for (int i = 0; i < size; i++) {
@@ -154,7 +206,12 @@ public final class Headers {
         return out;
     }
 
-    /** How many fields have this name. */
+    /**
+     * Counts the fields of a name.
+     *
+     * @param name the field name, compared ASCII case-insensitively
+     * @return how many fields have it
+     */
     public int count(String name) {
         int n = 0;
         for (int i = 0; i < size; i++) {
@@ -165,6 +222,12 @@ public final class Headers {
         return n;
     }
 
+    /**
+     * Whether a name is present.
+     *
+     * @param name the field name, compared ASCII case-insensitively
+     * @return true when at least one field has it
+     */
     public boolean contains(String name) {
         return first(name) != null;
     }
@@ -172,6 +235,10 @@ public final class Headers {
     /**
      * Whether a comma-separated field of this name has the token {@code token} (case-insensitive), as in
      * {@code Connection: keep-alive, close}.
+     *
+     * @param name the field name, compared ASCII case-insensitively
+     * @param token the token, compared ASCII case-insensitively after trimming spaces and tabs
+     * @return true when a field of the name lists the token
      */
     public boolean hasToken(String name, String token) {
         for (int i = 0; i < size; i++) {
@@ -211,7 +278,12 @@ public final class Headers {
         size = 0;
     }
 
-    /** Whether {@code c} may appear in a field name (an RFC 9110 tchar). */
+    /**
+     * Whether a character may appear in a token, such as a field name or a method (an RFC 9110 tchar).
+     *
+     * @param c the character
+     * @return true for a tchar
+     */
     public static boolean isTokenChar(int c) {
         return c < 128 && TCHAR[c];
     }

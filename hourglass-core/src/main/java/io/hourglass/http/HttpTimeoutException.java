@@ -1,5 +1,6 @@
 package io.hourglass.http;
 
+import io.hourglass.internal.text.Durations;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 
@@ -9,10 +10,21 @@ import java.time.Duration;
  * reused)}. Callers switch on {@link #phase()} rather than matching the text.
  */
 public class HttpTimeoutException extends SocketTimeoutException {
+    /** The phase that timed out. */
     private final Phase phase;
+    /** The configured limit that passed. */
     private final Duration limit;
+    /** How long the phase had run. */
     private final Duration elapsed;
 
+    /**
+     * A timeout whose message is built from the arguments.
+     *
+     * @param phase the phase that timed out
+     * @param limit the limit that passed
+     * @param elapsed how long the phase had run
+     * @param context what was going on (request, connection), added in parentheses; may be null
+     */
     public HttpTimeoutException(Phase phase, Duration limit, Duration elapsed, String context) {
         super(phase.what() + " within " + Durations.format(limit) + " after " + Durations.format(elapsed)
                 + (context == null || context.isEmpty() ? "" : " (" + context + ")"));
@@ -21,17 +33,17 @@ public class HttpTimeoutException extends SocketTimeoutException {
         this.elapsed = elapsed;
     }
 
-    /** Which phase timed out. */
+    /** {@return which phase timed out} */
     public Phase phase() {
         return phase;
     }
 
-    /** The configured limit that passed. */
+    /** {@return the configured limit that passed} */
     public Duration limit() {
         return limit;
     }
 
-    /** How long the phase had run when it was given up. */
+    /** {@return how long the phase had run when it was given up} */
     public Duration elapsed() {
         return elapsed;
     }

@@ -41,12 +41,12 @@ public enum Phase {
         this.what = what;
     }
 
-    /** The lower-case name used in metrics, logs and CLI output, e.g. {@code read-header}. */
+    /** {@return the lower-case name used in metrics, logs and CLI output, e.g. {@code read-header}} */
     public String label() {
         return label;
     }
 
-    /** What did not happen in time, e.g. "request header not read" (used to build messages). */
+    /** {@return what did not happen in time, e.g. "request header not read" (used to build messages)} */
     public String what() {
         return what;
     }

@@ -31,6 +31,9 @@ import javax.net.ssl.SSLSocket;
  * cases, unlike Go, the deadline cannot be moved back to revive the connection: the server and the client
  * end a connection whose deadline passed anyway.
  *
+ * <p><b>Metrics.</b> A {@code Conn} counts nothing itself: the server and the client turn a passed deadline
+ * into a timeout of their phase and count it in {@code hourglass_timeouts_total{side,phase}}.
+ *
  * <p><b>Threads.</b> One thread may read while another writes. Arming or clearing a deadline is a volatile
  * store (plus, rarely, a hand-off to the timer) and allocates nothing; it may be done from any thread.
  */
@@ -82,7 +85,13 @@ public final class Conn implements Closeable {
         this.out = socket.getOutputStream();
     }
 
-    /** Wraps a connected plain socket. */
+    /**
+     * Wraps a connected plain socket.
+     *
+     * @param socket the socket, connected
+     * @return the connection, without deadlines
+     * @throws IOException if the socket's streams cannot be had (it is closed, say)
+     */
     public static Conn of(Socket socket) throws IOException {
         return new Conn(socket, socket);
     }
@@ -90,30 +99,37 @@ public final class Conn implements Closeable {
     /**
      * Wraps a TLS socket layered over {@code raw} (created with {@code autoClose = true}). Expiry and abort
      * close {@code raw}, so that they never block on a TLS close_notify to a peer that does not read.
+     *
+     * @param raw the connected TCP socket under {@code tls}
+     * @param tls the TLS socket over it
+     * @return the connection, without deadlines
+     * @throws IOException if the socket's streams cannot be had (it is closed, say)
      */
     public static Conn of(Socket raw, SSLSocket tls) throws IOException {
         return new Conn(raw, tls);
     }
 
-    /** A process-wide unique id, for logs and errors ("connection #12"). */
+    /** {@return a process-wide unique id, for logs and errors ("connection #12")} */
     public long id() {
         return id;
     }
 
-    /** The underlying socket (the TLS socket for a TLS connection). */
+    /** {@return the underlying socket (the TLS socket for a TLS connection)} */
     public Socket socket() {
         return socket;
     }
 
+    /** {@return the peer's address, or null if the socket is not connected} */
     public SocketAddress remoteAddress() {
         return raw.getRemoteSocketAddress();
     }
 
+    /** {@return the local address, or null if the socket is not bound} */
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) raw.getLocalSocketAddress();
     }
 
-    /** Whether the connection is TLS. */
+    /** {@return whether the connection is TLS} */
     public boolean isTls() {
         return socket != raw;
     }
@@ -121,9 +137,14 @@ public final class Conn implements Closeable {
     // ---- I/O ----
 
     /**
-     * Reads up to {@code len} bytes, blocking until at least one is available. Returns -1 at end of stream.
+     * Reads up to {@code len} bytes, blocking until at least one is available.
      *
+     * @param b the buffer
+     * @param off the offset of the first byte in {@code b}
+     * @param len the number of bytes
+     * @return the number of bytes read, or -1 at end of stream
      * @throws DeadlineExceededException when the read deadline has passed, before or during the read
+     * @throws IOException when the connection fails otherwise
      */
     public int read(byte[] b, int off, int len) throws IOException {
         long d = readDeadline;
@@ -145,7 +166,11 @@ public final class Conn implements Closeable {
     /**
      * Writes all {@code len} bytes, blocking while the socket's send buffer is full.
      *
+     * @param b the buffer
+     * @param off the offset of the first byte in {@code b}
+     * @param len the number of bytes
      * @throws DeadlineExceededException when the write deadline has passed, before or during the write
+     * @throws IOException when the connection fails otherwise
      */
     public void write(byte[] b, int off, int len) throws IOException {
         long d = writeDeadline;
@@ -159,7 +184,12 @@ public final class Conn implements Closeable {
         }
     }
 
-    /** Flushes a TLS socket's pending record; a no-op for plain sockets, which do not buffer. */
+    /**
+     * Flushes a TLS socket's pending record; a no-op for plain sockets, which do not buffer.
+     *
+     * @throws DeadlineExceededException when the write deadline passes during the flush
+     * @throws IOException when the connection fails otherwise
+     */
     public void flush() throws IOException {
         try {
             out.flush();
@@ -185,41 +215,71 @@ public final class Conn implements Closeable {
 
     // ---- deadlines ----
 
-    /** Sets both deadlines; {@code null} clears them. See the class comment for the semantics. */
+    /**
+     * Sets both deadlines (Go's SetDeadline). See the class comment for the semantics.
+     *
+     * @param deadline the instant, or null to clear both
+     */
     public void setDeadline(Instant deadline) {
         long n = toNanos(deadline);
         setReadDeadlineNanos(n);
         setWriteDeadlineNanos(n);
     }
 
-    /** Sets the read deadline; {@code null} clears it. */
+    /**
+     * Sets the read deadline: the instant after which a pending and every later read fails.
+     * <p>It holds from now until it is cleared or replaced, whatever bytes arrive. When it passes, the
+     * input is shut down: a blocked read wakes and throws {@link DeadlineExceededException} (op READ),
+     * later reads throw it too, and writes still work. Counted in no metric by itself (see the class
+     * comment). A deadline already past fails the next read at once.
+     *
+     * @param deadline the instant, or null to clear it
+     */
     public void setReadDeadline(Instant deadline) {
         setReadDeadlineNanos(toNanos(deadline));
     }
 
-    /** Sets the write deadline; {@code null} clears it. */
+    /**
+     * Sets the write deadline: the instant after which a pending and every later write fails.
+     * <p>It holds from now until it is cleared or replaced, whatever bytes leave, and also when the peer
+     * does not read. When it passes, the connection is closed abortively (RST): unsent data is dropped, a
+     * blocked write wakes and throws {@link DeadlineExceededException} (op WRITE), and so does every later
+     * write or read. Counted in no metric by itself (see the class comment).
+     *
+     * @param deadline the instant, or null to clear it
+     */
     public void setWriteDeadline(Instant deadline) {
         setWriteDeadlineNanos(toNanos(deadline));
     }
 
-    /** Sets the read deadline as a {@link System#nanoTime()} instant; 0 clears it. Allocation-free. */
+    /**
+     * Sets the read deadline as a {@link System#nanoTime()} instant, as {@link #setReadDeadline}.
+     * Allocation-free.
+     *
+     * @param nanoTime the instant, or 0 to clear it
+     */
     public void setReadDeadlineNanos(long nanoTime) {
         readDeadline = nanoTime;
         armed(nanoTime);
     }
 
-    /** Sets the write deadline as a {@link System#nanoTime()} instant; 0 clears it. Allocation-free. */
+    /**
+     * Sets the write deadline as a {@link System#nanoTime()} instant, as {@link #setWriteDeadline}.
+     * Allocation-free.
+     *
+     * @param nanoTime the instant, or 0 to clear it
+     */
     public void setWriteDeadlineNanos(long nanoTime) {
         writeDeadline = nanoTime;
         armed(nanoTime);
     }
 
-    /** The read deadline as a {@link System#nanoTime()} instant, 0 for none. */
+    /** {@return the read deadline as a {@link System#nanoTime()} instant, 0 for none} */
     public long readDeadlineNanos() {
         return readDeadline;
     }
 
-    /** The write deadline as a {@link System#nanoTime()} instant, 0 for none. */
+    /** {@return the write deadline as a {@link System#nanoTime()} instant, 0 for none} */
     public long writeDeadlineNanos() {
         return writeDeadline;
     }
@@ -227,6 +287,8 @@ public final class Conn implements Closeable {
     /**
      * Installs the action that {@link #armAlarm} triggers. It runs on the shared timer thread, so it must
      * not block: hand any real work to another thread.
+     *
+     * @param action the action, or null for none
      */
     public void setAlarm(Runnable action) {
         this.alarm = action;
@@ -235,6 +297,8 @@ public final class Conn implements Closeable {
     /**
      * Runs the alarm action once, at about {@code nanoTime} (1 ms late at most, typically). A new call
      * replaces the pending instant; 0 disarms it. Allocation-free.
+     *
+     * @param nanoTime a {@link System#nanoTime()} instant, or 0
      */
     public void armAlarm(long nanoTime) {
         alarmAt = nanoTime;
@@ -260,12 +324,12 @@ public final class Conn implements Closeable {
         return n == 0 ? 1 : n;
     }
 
-    /** Whether the read deadline has passed and shut the input down. */
+    /** {@return whether the read deadline has passed and shut the input down} */
     public boolean readExpired() {
         return readExpired;
     }
 
-    /** Whether the write deadline has passed and aborted the connection. */
+    /** {@return whether the write deadline has passed and aborted the connection} */
     public boolean writeExpired() {
         return writeExpired;
     }
@@ -314,7 +378,7 @@ public final class Conn implements Closeable {
 
     // ---- closing ----
 
-    /** Whether {@link #close} or {@link #abort} has been called. */
+    /** {@return whether {@link #close} or {@link #abort} has been called} */
     public boolean isClosed() {
         return state == CLOSED;
     }

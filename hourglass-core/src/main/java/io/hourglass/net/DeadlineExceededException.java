@@ -11,23 +11,36 @@ import java.net.SocketTimeoutException;
  */
 public final class DeadlineExceededException extends SocketTimeoutException {
     /** Which deadline passed. */
-    public enum Op { READ, WRITE }
+    public enum Op {
+        /** The read deadline: a read was pending, or started, after it. */
+        READ,
+        /** The write deadline: a write was pending, or started, after it. */
+        WRITE
+    }
 
+    /** The side whose deadline passed. */
     private final Op op;
+    /** The connection's id. */
     private final long connId;
 
+    /**
+     * A passed deadline of one side of a connection.
+     *
+     * @param op the side whose deadline passed
+     * @param connId the connection's id, for the message
+     */
     public DeadlineExceededException(Op op, long connId) {
         super((op == Op.READ ? "read" : "write") + " deadline exceeded (connection #" + connId + ")");
         this.op = op;
         this.connId = connId;
     }
 
-    /** The side whose deadline passed. */
+    /** {@return the side whose deadline passed} */
     public Op op() {
         return op;
     }
 
-    /** The id of the connection ({@link Conn#id()}). */
+    /** {@return the id of the connection ({@link Conn#id()})} */
     public long connId() {
         return connId;
     }

@@ -32,6 +32,8 @@ public final class Counter extends Family {
      * The child for these label values, one per label name in registration order, created at 0 on first use.
      * The same values always return the same child.
      *
+     * @param values the label values, one per label name, none null
+     * @return the live child, to keep and update
      * @throws IllegalArgumentException if the number of values differs from the number of label names, or a
      *     value is null
      */
@@ -43,6 +45,8 @@ public final class Counter extends Family {
      * The children that exist now, by their label values (one per label name, in order), sorted as a scrape
      * writes them. The map is a snapshot, unmodifiable; the children in it are the live ones, so a reader
      * may keep one and read its value later. Children made after the call are not in it.
+     *
+     * @return the children by label values
      */
     public Map<List<String>, Child> children() {
         return children.snapshot();
@@ -80,6 +84,7 @@ public final class Counter extends Family {
         /**
          * Adds {@code n}.
          *
+         * @param n the amount, 0 or more
          * @throws IllegalArgumentException if {@code n} is negative: counters never go down
          */
         public void add(long n) {
@@ -89,7 +94,7 @@ public final class Counter extends Family {
             value.add(n);
         }
 
-        /** The sum of all increments so far; exact once concurrent updates have returned. */
+        /** {@return the sum of all increments so far; exact once concurrent updates have returned} */
         public long value() {
             return value.sum();
         }

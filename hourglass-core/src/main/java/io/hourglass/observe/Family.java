@@ -6,12 +6,12 @@ import java.util.List;
  * A metric family: a name, a help text, label names, and one value (a child) per list of label values.
  *
  * <p>Families are made by {@link MetricsRegistry}'s registration methods and listed by
- * {@link MetricsRegistry#families()}. There are four kinds, and a reader (an exporter to another metrics
+ * {@link MetricsRegistry#families()}. There are three kinds, and a reader (an exporter to another metrics
  * system, say) tells them apart with a {@code switch} over this sealed type: {@link Counter}, {@link Gauge} and
- * {@link Histogram} hold their children and list them with {@code children()}; a {@link CallbackGauge}
- * computes its samples when read, with {@link CallbackGauge#samples()}.
+ * {@link Histogram} list their children with {@code children()}, except a gauge that
+ * {@linkplain Gauge#isComputed() is computed}, whose callback gives its {@link Gauge#samples()} when read.
  */
-public abstract sealed class Family permits Counter, Gauge, Histogram, CallbackGauge {
+public abstract sealed class Family permits Counter, Gauge, Histogram {
     final String name;
     final String help;
     final List<String> labelNames;
@@ -22,22 +22,28 @@ public abstract sealed class Family permits Counter, Gauge, Histogram, CallbackG
         this.labelNames = labelNames;
     }
 
-    /** The metric name, as registered (a histogram's samples add {@code _bucket}, {@code _sum}, {@code _count}). */
+    /**
+     * {@return the metric name, as registered (a histogram's samples add {@code _bucket}, {@code _sum} and
+     * {@code _count})}
+     */
     public final String name() {
         return name;
     }
 
-    /** The help text of the first registration. */
+    /** {@return the help text of the first registration} */
     public final String help() {
         return help;
     }
 
-    /** The label names given at registration, in order; unmodifiable. */
+    /** {@return the label names given at registration, in order; unmodifiable} */
     public final List<String> labelNames() {
         return labelNames;
     }
 
-    /** The Prometheus type word, as {@code # TYPE} writes it: {@code counter}, {@code gauge} or {@code histogram}. */
+    /**
+     * {@return the Prometheus type word, as {@code # TYPE} writes it: {@code counter}, {@code gauge} or
+     * {@code histogram}}
+     */
     public abstract String type();
 
     /** Every sample name this family writes (a histogram writes three), so collisions can be refused. */

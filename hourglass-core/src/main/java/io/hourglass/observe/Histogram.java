@@ -43,7 +43,9 @@ public final class Histogram extends Family {
 
     /**
      * The default upper bounds for latencies in seconds, from 1 ms to 10 s:
-     * 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10. Returns a fresh copy.
+     * 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10.
+     *
+     * @return the bounds, a fresh copy
      */
     public static double[] defaultSecondsBuckets() {
         return DEFAULT_SECONDS.clone();
@@ -79,6 +81,8 @@ public final class Histogram extends Family {
      * The child for these label values, one per label name in registration order, created empty on first use.
      * The same values always return the same child.
      *
+     * @param values the label values, one per label name, none null
+     * @return the live child, to keep and update
      * @throws IllegalArgumentException if the number of values differs from the number of label names, or a
      *     value is null
      */
@@ -86,7 +90,7 @@ public final class Histogram extends Family {
         return children.get(values);
     }
 
-    /** The upper bounds of the buckets, without the implicit {@code +Inf}. Returns a fresh copy. */
+    /** {@return the upper bounds of the buckets, without the implicit {@code +Inf}; a fresh copy} */
     public double[] bucketBounds() {
         return bounds.clone();
     }
@@ -95,6 +99,8 @@ public final class Histogram extends Family {
      * The children that exist now, by their label values (one per label name, in order), sorted as a scrape
      * writes them. The map is a snapshot, unmodifiable; the children in it are the live ones, so a reader
      * may keep one and read its value later. Children made after the call are not in it.
+     *
+     * @return the children by label values
      */
     public Map<List<String>, Child> children() {
         return children.snapshot();
@@ -152,6 +158,8 @@ public final class Histogram extends Family {
         /**
          * Records one value. NaN lands in the {@code +Inf} bucket and makes the sum NaN; negative values land
          * in the first bucket.
+         *
+         * @param value the observation, in the family's unit (seconds for {@code _seconds})
          */
         public void observe(double value) {
             int i = Arrays.binarySearch(bounds, value);
@@ -161,12 +169,16 @@ public final class Histogram extends Family {
             sum.add(value);
         }
 
-        /** Records a duration given in nanoseconds (e.g. from {@link System#nanoTime()}) as seconds. */
+        /**
+         * Records a duration given in nanoseconds (e.g. from {@link System#nanoTime()}) as seconds.
+         *
+         * @param nanos the duration in nanoseconds
+         */
         public void observeNanos(long nanos) {
             observe(nanos / 1e9);
         }
 
-        /** The number of observations. */
+        /** {@return the number of observations} */
         public long count() {
             long n = 0;
             for (LongAdder c : counts) {
@@ -175,7 +187,7 @@ public final class Histogram extends Family {
             return n;
         }
 
-        /** The sum of all observed values. */
+        /** {@return the sum of all observed values} */
         public double sum() {
             return sum.sum();
         }
@@ -183,6 +195,8 @@ public final class Histogram extends Family {
         /**
          * Cumulative counts: element {@code i} is the number of observations {@code <= bound[i]}; the last
          * element, one past the bounds, is the {@code +Inf} bucket and equals the count of this snapshot.
+         *
+         * @return the counts, a fresh array of {@code bucketBounds().length + 1} elements
          */
         public long[] cumulativeCounts() {
             long[] out = new long[counts.length];

@@ -55,6 +55,7 @@ public final class MetricsRegistry {
      * @param name must end in {@code _total}, e.g. {@code hourglass_timeouts_total}
      * @param help one line for {@code # HELP}
      * @param labelNames the label names, in the order {@link Counter#labels} takes values
+     * @return the family, new or already registered
      * @throws IllegalArgumentException for a bad name, or a name already used differently
      */
     public Counter counter(String name, String help, String... labelNames) {
@@ -67,9 +68,12 @@ public final class MetricsRegistry {
     }
 
     /**
-     * Registers, or returns the already registered, gauge family {@code name}.
+     * Registers, or returns the already registered, gauge family {@code name}, whose children code sets.
      *
+     * @param name the metric name, {@code [a-zA-Z_:][a-zA-Z0-9_:]*}
+     * @param help one line for {@code # HELP}
      * @param labelNames the label names, in the order {@link Gauge#labels} takes values
+     * @return the family, new or already registered
      * @throws IllegalArgumentException for a bad name, or a name already used differently
      */
     public Gauge gauge(String name, String help, String... labelNames) {
@@ -80,8 +84,12 @@ public final class MetricsRegistry {
 
     /**
      * Registers a gauge without labels whose value is {@code value.getAsDouble()} at each write. The supplier
-     * runs on the writing thread; it should be quick and must not call back into this registry.
+     * runs on the writing thread; it should be quick and must not call back into this registry. The gauge
+     * {@linkplain Gauge#isComputed() is computed}.
      *
+     * @param name the metric name, {@code [a-zA-Z_:][a-zA-Z0-9_:]*}
+     * @param help one line for {@code # HELP}
+     * @param value gives the value at each write
      * @throws IllegalArgumentException for a bad name, or a name already registered (by any call)
      */
     public void gauge(String name, String help, DoubleSupplier value) {
@@ -89,16 +97,21 @@ public final class MetricsRegistry {
         if (value == null) {
             throw new IllegalArgumentException("callback of gauge " + name + " is null");
         }
-        register(new CallbackGauge(name, Names.checkHelp(name, help), List.of(),
-                () -> Map.of(List.of(), value.getAsDouble())), CallbackGauge.class);
+        register(Gauge.computed(name, Names.checkHelp(name, help), List.of(),
+                () -> Map.of(List.of(), value.getAsDouble())), Gauge.class);
     }
 
     /**
      * Registers a gauge family whose children and values are computed at each write: {@code samples} returns a
      * map from label values (one per label name, in order) to the value. Entries with a null value are skipped.
      * Use this for sets of label values that change between scrapes, such as TCP connections by peer. The
-     * supplier runs on the writing thread and must not call back into this registry.
+     * supplier runs on the writing thread and must not call back into this registry. The gauge
+     * {@linkplain Gauge#isComputed() is computed}.
      *
+     * @param name the metric name, {@code [a-zA-Z_:][a-zA-Z0-9_:]*}
+     * @param help one line for {@code # HELP}
+     * @param labelNames the label names, in the order the keys of the samples give values
+     * @param samples gives the samples at each write
      * @throws IllegalArgumentException for a bad name, or a name already registered (by any call)
      * @throws IllegalStateException at write time, if the supplier returns a key of the wrong size
      */
@@ -110,13 +123,17 @@ public final class MetricsRegistry {
         }
         List<String> labels = Names.checkLabelNames(name,
                 labelNames == null ? null : labelNames.toArray(String[]::new), Set.of());
-        register(new CallbackGauge(name, Names.checkHelp(name, help), labels, samples), CallbackGauge.class);
+        register(Gauge.computed(name, Names.checkHelp(name, help), labels, samples), Gauge.class);
     }
 
     /**
      * Registers, or returns the already registered, histogram family {@code name} with the default bounds,
      * {@link Histogram#defaultSecondsBuckets()}.
      *
+     * @param name the metric name, {@code [a-zA-Z_:][a-zA-Z0-9_:]*}
+     * @param help one line for {@code # HELP}
+     * @param labelNames the label names, in the order {@link Histogram#labels} takes values; not {@code le}
+     * @return the family, new or already registered
      * @throws IllegalArgumentException for a bad name, a label named {@code le}, or a name already used
      *     differently
      */
@@ -127,7 +144,11 @@ public final class MetricsRegistry {
     /**
      * Registers, or returns the already registered, histogram family {@code name}.
      *
+     * @param name the metric name, {@code [a-zA-Z_:][a-zA-Z0-9_:]*}
+     * @param help one line for {@code # HELP}
      * @param bucketBounds upper bounds, finite and strictly increasing; {@code +Inf} is added implicitly. Copied.
+     * @param labelNames the label names, in the order {@link Histogram#labels} takes values; not {@code le}
+     * @return the family, new or already registered
      * @throws IllegalArgumentException for a bad name or bounds, a label named {@code le}, or a name already
      *     used differently
      */
@@ -141,9 +162,11 @@ public final class MetricsRegistry {
     /**
      * The families registered so far, in registration order: a snapshot of the list, unmodifiable, holding the
      * live families. This is the read side for exporters to other metrics systems; switch over the sealed
-     * {@link Family} to tell a {@link Counter}, {@link Gauge}, {@link Histogram} or {@link CallbackGauge} apart,
-     * then read the children of the first three with {@code children()}, and the samples of the last with
-     * {@link CallbackGauge#samples()}. Families registered later are not in the list; none is ever removed.
+     * {@link Family} to tell a {@link Counter}, {@link Gauge} or {@link Histogram} apart, then read their
+     * {@code children()}, or, for a gauge that {@linkplain Gauge#isComputed() is computed}, its
+     * {@link Gauge#samples()}. Families registered later are not in the list; none is ever removed.
+     *
+     * @return the families, in registration order
      */
     public List<Family> families() {
         lock.lock();
@@ -157,6 +180,7 @@ public final class MetricsRegistry {
     /**
      * Writes every family in the Prometheus text format 0.0.4 (see the class comment for the order).
      *
+     * @param out where the text goes, in one {@code append}
      * @throws IOException from {@code out}
      * @throws RuntimeException from a callback gauge, in which case nothing was appended
      */
@@ -164,7 +188,11 @@ public final class MetricsRegistry {
         out.append(toPrometheusText());
     }
 
-    /** What {@link #writePrometheus} would write, as a string. */
+    /**
+     * {@return what {@link #writePrometheus} would write, as a string}
+     *
+     * @throws RuntimeException from a callback gauge
+     */
     public String toPrometheusText() {
         List<Family> snapshot;
         lock.lock();

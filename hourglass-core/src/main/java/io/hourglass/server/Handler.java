@@ -14,5 +14,12 @@ package io.hourglass.server;
  */
 @FunctionalInterface
 public interface Handler {
+    /**
+     * Handles one request.
+     *
+     * @param request the request: method, target, headers, body, cancellation
+     * @param response where the answer goes
+     * @throws Exception any failure: a 500 when nothing was sent yet, a truncated response otherwise
+     */
     void handle(Request request, Response response) throws Exception;
 }

@@ -41,17 +41,17 @@ public final class Request {
         this.startNanos = startNanos;
     }
 
-    /** The method, e.g. {@code GET}. */
+    /** {@return the method, e.g. {@code GET}} */
     public String method() {
         return method;
     }
 
-    /** The request target as sent, e.g. {@code /users/7?x=1}. */
+    /** {@return the request target as sent, e.g. {@code /users/7?x=1}} */
     public String target() {
         return target;
     }
 
-    /** The path of the target, percent-decoding not applied. */
+    /** {@return the path of the target, without percent-decoding; {@code /} for an absolute target without one} */
     public String path() {
         if (path == null) {
             splitTarget();
@@ -59,7 +59,7 @@ public final class Request {
         return path;
     }
 
-    /** The query of the target without the '?', or {@code ""}. */
+    /** {@return the query of the target without the '?', or {@code ""}} */
     public String query() {
         if (query == null) {
             splitTarget();
@@ -81,7 +81,12 @@ public final class Request {
         query = q < 0 ? "" : t.substring(q + 1);
     }
 
-    /** The first value of a query parameter, percent-decoded, or {@code null}. */
+    /**
+     * The first value of a query parameter.
+     *
+     * @param name the parameter's name, compared with the percent-decoded names of the query
+     * @return its percent-decoded value, {@code ""} for a name without {@code =}, or null when absent
+     */
     public String queryParam(String name) {
         String q = query();
         int i = 0;
@@ -112,26 +117,37 @@ public final class Request {
         }
     }
 
-    /** A parameter captured by the router's pattern ({@code {id}} in {@code GET /users/{id}}), or null. */
+    /**
+     * A parameter captured by the router's pattern, such as {@code id} in {@code GET /users/{id}}.
+     *
+     * @param name the name in the pattern
+     * @return the segment it matched (the rest of the path for {@code {name...}}), or null
+     */
     public String pathParam(String name) {
         return pathParams.get(name);
     }
 
-    /** "HTTP/1.1" or "HTTP/1.0". */
+    /** {@return the protocol version, {@code HTTP/1.1} or {@code HTTP/1.0}} */
     public String version() {
         return version == 11 ? "HTTP/1.1" : "HTTP/1.0";
     }
 
+    /** {@return the request's header fields} */
     public Headers headers() {
         return headers;
     }
 
-    /** The first value of a header, or null. */
+    /**
+     * The first value of a header field.
+     *
+     * @param name the field name, in any case
+     * @return its first value, or null when absent
+     */
     public String header(String name) {
         return headers.first(name);
     }
 
-    /** The declared body length, -1 for a chunked body, 0 for none. */
+    /** {@return the declared body length, -1 for a chunked body, 0 for none} */
     public long contentLength() {
         return contentLength;
     }
@@ -140,26 +156,29 @@ public final class Request {
      * The body. Reading it sends {@code 100 Continue} first when the client asked for it. A read fails with
      * {@link io.hourglass.http.HttpTimeoutException} when the read timeout or the minimum data rate is
      * exceeded, and with an {@link java.io.EOFException} when the client leaves in the middle.
+     *
+     * @return the body stream; closing it is not needed
      */
     public InputStream body() {
         return body;
     }
 
-    /** Trailer fields of a chunked body, once it has been read to its end. */
+    /** {@return the trailer fields of a chunked body once it has been read to its end; empty before, or without} */
     public Headers trailers() {
         return body.trailers();
     }
 
+    /** {@return the client's address} */
     public SocketAddress remoteAddress() {
         return conn.remoteAddress();
     }
 
-    /** The connection's id, as in logs and errors. */
+    /** {@return the connection's id, as in logs and error messages} */
     public long connectionId() {
         return conn.id();
     }
 
-    /** When the request's first byte arrived, as a {@link System#nanoTime()} instant. */
+    /** {@return when the request's first byte arrived, as a {@link System#nanoTime()} instant} */
     public long startNanos() {
         return startNanos;
     }
@@ -167,12 +186,14 @@ public final class Request {
     /**
      * Whether the request was cancelled: the client went away, or the handler timeout passed. The
      * handler's thread is interrupted at the same moment.
+     *
+     * @return true once cancelled
      */
     public boolean isCancelled() {
         return cancelled;
     }
 
-    /** Why the request was cancelled ("client closed the connection", "handler timeout"), or null. */
+    /** {@return why the request was cancelled ("client closed the connection", "handler timeout"), or null} */
     public String cancelReason() {
         return cancelReason;
     }
@@ -186,9 +207,15 @@ public final class Request {
     }
 
     /**
-     * Moves this connection's read deadline, for a handler that streams a long request body (what Go's
-     * ResponseController.SetReadDeadline offers). It replaces the read timeout for the rest of this request;
-     * {@code null} clears it. The semantics are {@link Conn}'s: an absolute instant, not extended by progress.
+     * Replaces {@link ServerConfig#readTimeout()} for the rest of this request, for a handler that streams a
+     * long request body (Go's ResponseController.SetReadDeadline).
+     * <p>The deadline is an absolute instant, not extended by progress ({@link Conn}'s semantics); it holds
+     * until the body has been read to its end. When it passes, the blocked body read throws
+     * {@link io.hourglass.http.HttpTimeoutException} with phase {@link io.hourglass.http.Phase#READ_BODY};
+     * when that exception leaves the handler the server answers 408 if nothing was sent yet and closes,
+     * counted in {@code hourglass_timeouts_total{side="server",phase="read-body"}}.
+     *
+     * @param deadline the new read deadline, or null for none
      */
     public void setReadDeadline(Instant deadline) {
         conn.setReadDeadline(deadline);

@@ -1,7 +1,6 @@
 package io.hourglass.server;
 
 import io.hourglass.http.Headers;
-import io.hourglass.http.Status;
 import io.hourglass.internal.h1.HttpDate;
 import io.hourglass.internal.h1.OutBuffer;
 import io.hourglass.net.Conn;
@@ -49,7 +48,14 @@ public final class Response {
         this.keepAlive = keepAlive;
     }
 
-    /** Sets the status code (100-999 except 1xx, which the server sends itself). Before commit only. */
+    /**
+     * Sets the status code. Before commit only; 1xx responses are the server's own (100 Continue).
+     *
+     * @param code 200 to 999; default 200
+     * @return this response
+     * @throws IllegalArgumentException for a code out of range
+     * @throws IllegalStateException after commit, or once the handler timeout took the response away
+     */
     public Response status(int code) {
         checkOpen();
         if (code < 200 || code > 999) {
@@ -59,23 +65,39 @@ public final class Response {
         return this;
     }
 
+    /** {@return the status code set so far; 200 unless changed} */
     public int status() {
         return status;
     }
 
-    /** Adds a header field. Before commit only. */
+    /**
+     * Adds a header field. Before commit only.
+     *
+     * @param name the field name
+     * @param value the field value
+     * @return this response
+     * @throws IllegalArgumentException for a name or value that is not a valid field (a CR or LF, say)
+     * @throws IllegalStateException after commit, or once the handler timeout took the response away
+     */
     public Response header(String name, String value) {
         checkOpen();
         headers.add(name, value);
         return this;
     }
 
-    /** The response header fields, to read or change before commit. */
+    /** {@return the response header fields, to read, or to change before commit} */
     public Headers headers() {
         return headers;
     }
 
-    /** Declares the body length, so that {@link #body()} streams with Content-Length rather than chunked. */
+    /**
+     * Declares the body length, so that {@link #body()} streams with Content-Length rather than chunked.
+     *
+     * @param length the exact number of body bytes the handler will write
+     * @return this response
+     * @throws IllegalArgumentException for a negative length
+     * @throws IllegalStateException after commit, or once the handler timeout took the response away
+     */
     public Response contentLength(long length) {
         checkOpen();
         if (length < 0) {
@@ -85,7 +107,14 @@ public final class Response {
         return this;
     }
 
-    /** Sends {@code text} (UTF-8) as the whole body, with Content-Type text/plain unless one was set. */
+    /**
+     * Sends {@code text} (UTF-8) as the whole body, with Content-Type text/plain unless one was set, and ends
+     * the response.
+     *
+     * @param text the body
+     * @throws IOException when the connection fails or the write timeout passes
+     * @throws IllegalStateException after commit, or once the handler timeout took the response away
+     */
     public void send(String text) throws IOException {
         if (!headers.contains("Content-Type")) {
             headers.add("Content-Type", "text/plain; charset=utf-8");
@@ -93,7 +122,13 @@ public final class Response {
         send(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends {@code body} as the whole body with a Content-Length, and ends the response. */
+    /**
+     * Sends {@code body} as the whole body with a Content-Length, and ends the response.
+     *
+     * @param body the body bytes
+     * @throws IOException when the connection fails or the write timeout passes
+     * @throws IllegalStateException after commit, or once the handler timeout took the response away
+     */
     public void send(byte[] body) throws IOException {
         checkOpen();
         contentLength = body.length;
@@ -108,6 +143,8 @@ public final class Response {
     /**
      * The body stream. Writes are buffered; {@link OutputStream#flush()} sends them (one chunk per write
      * when chunked). Closing it ends the response.
+     *
+     * @return the same stream on every call
      */
     public OutputStream body() {
         if (stream == null) {
@@ -116,7 +153,12 @@ public final class Response {
         return stream;
     }
 
-    /** Sends the head (when not sent yet) and everything buffered. */
+    /**
+     * Sends the head (when not sent yet) and everything buffered.
+     *
+     * @throws IOException when the connection fails, the write timeout passes, or the handler timeout took
+     *     the response away
+     */
     public void flush() throws IOException {
         if (state.get() == OPEN) {
             commit();
@@ -125,15 +167,20 @@ public final class Response {
         out.flush();
     }
 
-    /** Whether the head has been sent (or buffered to be sent), so status and headers can no longer change. */
+    /** {@return whether the head has been sent (or buffered to be sent), so status and headers can no longer change} */
     public boolean isCommitted() {
         return state.get() != OPEN;
     }
 
     /**
-     * Moves this connection's write deadline, for a handler that streams a long response (what Go's
-     * ResponseController.SetWriteDeadline offers). It replaces the write timeout for the rest of this
-     * response; {@code null} clears it. An absolute instant, not extended by progress.
+     * Replaces {@link ServerConfig#writeTimeout()} for the rest of this response, for a handler that streams
+     * a long response (Go's ResponseController.SetWriteDeadline).
+     * <p>The deadline is an absolute instant, not extended by progress; it holds until the response has been
+     * written. When it passes, the connection is closed abortively (RST): unsent data is dropped, the
+     * handler's next write throws, and the client sees a reset. Counted in
+     * {@code hourglass_timeouts_total{side="server",phase="write"}}.
+     *
+     * @param deadline the new write deadline, or null for none
      */
     public void setWriteDeadline(Instant deadline) {
         conn.setWriteDeadline(deadline);

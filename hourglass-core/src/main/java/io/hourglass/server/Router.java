@@ -25,7 +25,17 @@ public final class Router implements Handler {
         res.send("not found\n");
     };
 
-    /** Adds a route from {@code "METHOD /pattern"}. */
+    /** An empty router: every request gets 404 until routes are added. */
+    public Router() {}
+
+    /**
+     * Adds a route. Routes are tried in the order they were added.
+     *
+     * @param methodAndPattern the method and path pattern, e.g. {@code "GET /users/{id}"}
+     * @param handler handles the matching requests
+     * @return this router
+     * @throws IllegalArgumentException for a malformed route or pattern
+     */
     public Router route(String methodAndPattern, Handler handler) {
         int sp = methodAndPattern.indexOf(' ');
         if (sp <= 0) {
@@ -34,23 +44,60 @@ public final class Router implements Handler {
         return add(methodAndPattern.substring(0, sp), methodAndPattern.substring(sp + 1).strip(), handler);
     }
 
+    /**
+     * Adds a GET route; same as {@code route("GET " + pattern, handler)}.
+     *
+     * @param pattern the path pattern, starting with {@code /}
+     * @param handler handles the matching requests
+     * @return this router
+     * @throws IllegalArgumentException for a malformed pattern
+     */
     public Router get(String pattern, Handler handler) {
         return add("GET", pattern, handler);
     }
 
+    /**
+     * Adds a POST route; same as {@code route("POST " + pattern, handler)}.
+     *
+     * @param pattern the path pattern, starting with {@code /}
+     * @param handler handles the matching requests
+     * @return this router
+     * @throws IllegalArgumentException for a malformed pattern
+     */
     public Router post(String pattern, Handler handler) {
         return add("POST", pattern, handler);
     }
 
+    /**
+     * Adds a PUT route; same as {@code route("PUT " + pattern, handler)}.
+     *
+     * @param pattern the path pattern, starting with {@code /}
+     * @param handler handles the matching requests
+     * @return this router
+     * @throws IllegalArgumentException for a malformed pattern
+     */
     public Router put(String pattern, Handler handler) {
         return add("PUT", pattern, handler);
     }
 
+    /**
+     * Adds a DELETE route; same as {@code route("DELETE " + pattern, handler)}.
+     *
+     * @param pattern the path pattern, starting with {@code /}
+     * @param handler handles the matching requests
+     * @return this router
+     * @throws IllegalArgumentException for a malformed pattern
+     */
     public Router delete(String pattern, Handler handler) {
         return add("DELETE", pattern, handler);
     }
 
-    /** The handler for requests that match no route (default: 404 "not found"). */
+    /**
+     * Sets the handler for requests that match no route (default: 404 "not found").
+     *
+     * @param handler handles the unmatched requests
+     * @return this router
+     */
     public Router notFound(Handler handler) {
         this.notFound = java.util.Objects.requireNonNull(handler);
         return this;

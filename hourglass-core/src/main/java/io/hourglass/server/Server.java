@@ -1,7 +1,7 @@
 package io.hourglass.server;
 
-import io.hourglass.http.Durations;
 import io.hourglass.http.Phase;
+import io.hourglass.internal.text.Durations;
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -74,6 +74,9 @@ public final class Server implements AutoCloseable {
      * Binds to the configured address and starts serving, recording metrics into a registry of its own
      * ({@link #metrics()}).
      *
+     * @param config the settings: address, timeouts, limits, TLS
+     * @param handler answers every request, on the connection's virtual thread
+     * @return the running server
      * @throws IOException when the address cannot be bound, or the TLS files cannot be read
      */
     public static Server start(ServerConfig config, Handler handler) throws IOException {
@@ -90,6 +93,10 @@ public final class Server implements AutoCloseable {
      * do share its series (there is no per-server label), and the counting accessors of each
      * ({@link #acceptedConnections()}, {@link #timeouts}, {@link #cancelledHandlers()}) then report the sum.
      *
+     * @param config the settings: address, timeouts, limits, TLS
+     * @param handler answers every request, on the connection's virtual thread
+     * @param registry where the server records its metrics
+     * @return the running server
      * @throws IOException when the address cannot be bound, or the TLS files cannot be read
      * @throws IllegalArgumentException when {@code registry} already has one of the server's metric names
      *     registered with another type or other labels
@@ -103,22 +110,23 @@ public final class Server implements AutoCloseable {
         return s;
     }
 
-    /** The port the server listens on (the real one when the config asked for 0). */
+    /** {@return the port the server listens on (the real one when the config asked for 0)} */
     public int port() {
         return listener.getLocalPort();
     }
 
-    /** The address the server listens on. */
+    /** {@return the address the server listens on} */
     public InetSocketAddress address() {
         return (InetSocketAddress) listener.getLocalSocketAddress();
     }
 
-    /** {@code http://host:port} or {@code https://host:port}. */
+    /** {@return the server's base URL, {@code http://host:port} or {@code https://host:port}} */
     public String url() {
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
         return (tls != null ? "https" : "http") + "://" + host + ":" + port();
     }
 
+    /** {@return the settings the server was started with} */
     public ServerConfig config() {
         return config;
     }
@@ -135,7 +143,7 @@ public final class Server implements AutoCloseable {
         return closing;
     }
 
-    /** The registry this server records its metrics into. */
+    /** {@return the registry this server records its metrics into} */
     public MetricsRegistry metrics() {
         return metrics.registry();
     }
@@ -149,24 +157,29 @@ public final class Server implements AutoCloseable {
         return conns;
     }
 
-    /** Connections currently open. */
+    /** {@return the connections open now, in any state} */
     public int openConnections() {
         return conns.size();
     }
 
-    /** Connections accepted since start: {@code hourglass_server_connections_opened_total}. */
+    /** {@return the connections accepted since start: {@code hourglass_server_connections_opened_total}} */
     public long acceptedConnections() {
         return metrics.accepted();
     }
 
-    /** Timeouts counted for {@code phase} since start: {@code hourglass_timeouts_total{side="server"}}. */
+    /**
+     * Timeouts counted for one phase since start.
+     *
+     * @param phase a server phase; a client phase counts 0 here
+     * @return {@code hourglass_timeouts_total{side="server",phase=phase.label()}}
+     */
     public long timeouts(Phase phase) {
         return metrics.timeouts(Objects.requireNonNull(phase, "phase"));
     }
 
     /**
-     * Handlers cancelled since start, client gone or handler timeout:
-     * {@code hourglass_server_handler_cancellations_total}, both reasons.
+     * {@return the handlers cancelled since start, client gone or handler timeout:
+     * {@code hourglass_server_handler_cancellations_total}, both reasons}
      */
     public long cancelledHandlers() {
         return metrics.cancellations();
@@ -239,8 +252,10 @@ public final class Server implements AutoCloseable {
 
     /**
      * Graceful shutdown: stops accepting, closes idle connections at once, waits for in-flight requests up
-     * to the shutdown timeout, then closes the rest abortively. Returns true when everything finished in
-     * time. Idempotent; later calls wait like the first.
+     * to {@link ServerConfig#shutdownTimeout()}, then closes the rest abortively (RST). Idempotent; later
+     * calls wait like the first.
+     *
+     * @return true when every in-flight request finished in time
      */
     public boolean shutdown() {
         if (!closing) {
@@ -283,12 +298,23 @@ public final class Server implements AutoCloseable {
         shutdown();
     }
 
-    /** Blocks until {@link #shutdown()} has completed. */
+    /**
+     * Blocks until {@link #shutdown()} has completed.
+     *
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
     }
 
-    /** Blocks until shutdown completed or the time passed; returns whether it completed. */
+    /**
+     * Blocks until {@link #shutdown()} has completed or the time has passed.
+     *
+     * @param time how long to wait at most
+     * @param unit the unit of {@code time}
+     * @return whether shutdown completed
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
     public boolean awaitShutdown(long time, TimeUnit unit) throws InterruptedException {
         return stopped.await(time, unit);
     }

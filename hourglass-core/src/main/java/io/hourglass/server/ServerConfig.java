@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.internal.text.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -7,73 +8,95 @@ import java.util.Objects;
 /**
  * The server's settings. Immutable; build one with {@link #builder()}, vary one with {@link #toBuilder()}.
  *
- * <p>Every timeout is a {@link Duration}; {@link Duration#ZERO} disables it and says so. See
- * {@code docs/timeouts.md} for the table of all timeouts (starts / stops / on expiry / metric).
+ * <p>Every timeout is a {@link Duration} and a deadline computed when its phase starts: bytes flowing never
+ * extend it. {@link Duration#ZERO} disables it. A timeout that passes is counted once in the counter
+ * {@code hourglass_timeouts_total{side="server",phase}} of the server's {@link Server#metrics() registry},
+ * under the phase named below. {@code docs/timeouts.md} has them all in one table.
  *
- * @param host               the address to listen on; default {@code 127.0.0.1}
- * @param port               the port; 0 picks a free one ({@link Server#port()} tells which). Default 8080
+ * @param host the address to listen on; default {@code 127.0.0.1}
+ * @param port the port; 0 picks a free one ({@link Server#port()} tells which). Default 8080
  * @param tlsHandshakeTimeout
- *      Longest time for the TLS handshake. Starts at accept; stops when the handshake completes. On expiry
- *      the connection is closed. Default 10s; only used with TLS.
+ *      Longest time for a connection's TLS handshake.
+ *      Starts at accept; stops when the handshake completes. On expiry the connection is closed
+ *      abortively (RST); the client sees its handshake fail. Counted in
+ *      {@code hourglass_timeouts_total{side="server",phase="tls-handshake"}}. Default 10s; only used with
+ *      TLS; {@code Duration.ZERO} disables it.
  * @param readHeaderTimeout
- *      Longest time to read one request's line and header. Starts at the request's first byte (for the first
- *      request of a connection, at accept, or after the TLS handshake). Stops at the blank line that ends the
- *      header. A header dripped byte by byte does not extend it. On expiry the server answers 408 (when the
- *      request had begun) and closes the connection; counted in
- *      {@code hourglass_timeouts_total{side="server",phase="read-header"}}. Default 10s. When the read timeout
- *      is shorter, or this one is {@link Duration#ZERO}, the read timeout bounds the header instead.
+ *      Longest time to read one request's line and header.
+ *      Starts at the request's first byte (for the first request of a connection: at accept, or at the end
+ *      of the TLS handshake); stops at the blank line that ends the header. A header dripped byte by byte
+ *      does not extend it. On expiry the server answers 408 if any byte of the request had arrived, then
+ *      closes the connection. Counted in {@code hourglass_timeouts_total{side="server",phase="read-header"}}.
+ *      Default 10s. When {@code readTimeout} is shorter, or this one is {@code Duration.ZERO}, the read
+ *      timeout bounds the header instead.
  * @param readTimeout
- *      Longest time to read a whole request, header and body (Go's ReadTimeout). Starts like the read-header
- *      timeout; stops when the body has been read to its end (a handler that does not read the body leaves it
- *      running until the response ends). It bounds the header as well: the header's deadline is the earlier of
- *      the two, so a header slower than this gets the read-header timeout's 408, whose message names
- *      {@code readTimeout}, and counts as phase {@code read-header}. During the body, a blocked body read fails
- *      with {@link io.hourglass.http.HttpTimeoutException} (phase READ_BODY); the server answers 408 when
- *      nothing was sent yet, and closes; counted in {@code hourglass_timeouts_total{side="server",
- *      phase="read-body"}}. Default 60s.
+ *      Longest time to read a whole request, header and body (Go's ReadTimeout).
+ *      Starts like the read-header timeout; stops when the body has been read to its end (a handler that
+ *      does not read the body leaves it running until the response ends). It bounds the header as well: the
+ *      header's deadline is the earlier of the two, so a header slower than this gets the read-header
+ *      timeout's 408, whose message names {@code readTimeout}, and counts as phase {@code read-header}.
+ *      During the body, on expiry the handler's blocked body read throws
+ *      {@link io.hourglass.http.HttpTimeoutException} with phase {@link io.hourglass.http.Phase#READ_BODY};
+ *      when that exception leaves the handler, the server answers 408 if nothing was sent yet, closes the
+ *      connection, and counts it in {@code hourglass_timeouts_total{side="server",phase="read-body"}}.
+ *      Default 60s; {@link Request#setReadDeadline} replaces it for one request; {@code Duration.ZERO}
+ *      disables it.
  * @param writeTimeout
- *      Longest time from the end of reading the request header to the end of writing the response, so it
- *      bounds the handler too (as Go's WriteTimeout). Not extended by progress. On expiry the connection is
- *      closed abortively (RST), freeing unsent data at once; the handler's next write fails. Counted in
- *      {@code hourglass_timeouts_total{side="server",phase="write"}}, and also in
- *      {@code hourglass_server_limits_total{kind="slow_reader"}} when a write was blocked on a client that
- *      does not read. Default 60s.
+ *      Longest time to answer a request, handler included (Go's WriteTimeout).
+ *      Starts at the end of the request header; stops when the response has been written. On expiry the
+ *      connection is closed abortively (RST): unsent data is dropped at once and the handler's next write
+ *      throws; the client sees a reset. Counted in {@code hourglass_timeouts_total{side="server",phase="write"}},
+ *      and also in {@code hourglass_server_limits_total{kind="slow_reader"}} when a write was blocked on a
+ *      client that does not read. Default 60s; {@link Response#setWriteDeadline} replaces it for one
+ *      response; {@code Duration.ZERO} disables it.
  * @param idleTimeout
- *      Longest time a keep-alive connection may wait for the next request. Starts when a response has been
- *      written; stops at the next request's first byte. On expiry the connection is closed quietly. Default 120s.
+ *      Longest time a keep-alive connection may wait for its next request.
+ *      Starts when a response has been written; stops at the next request's first byte. On expiry the
+ *      connection is closed quietly (FIN). Counted in {@code hourglass_timeouts_total{side="server",phase="idle"}}.
+ *      Default 120s; {@code Duration.ZERO} disables it.
  * @param handlerTimeout
- *      Longest time a handler may run. Starts when the handler is called; stops when it returns. On expiry the
- *      handler's thread is interrupted and the request marked cancelled; the client gets 503 when nothing was
- *      sent yet, otherwise the connection is closed so that the client sees a truncated body, never one that
- *      looks complete. Default 30s.
+ *      Longest time a handler may run.
+ *      Starts when the handler is called; stops when it returns. On expiry the request is marked cancelled
+ *      and the handler's thread interrupted; the client gets 503 if nothing was sent yet, otherwise a reset,
+ *      so that it sees a truncated body, never one that looks complete. Counted in
+ *      {@code hourglass_timeouts_total{side="server",phase="handler"}} and in
+ *      {@code hourglass_server_handler_cancellations_total{reason="handler_timeout"}}. Default 30s;
+ *      {@code Duration.ZERO} disables it.
  * @param minRequestBodyRate
- *      The slowest request body the server accepts, in bytes per second, counted while the handler is
- *      waiting in a body read after {@code minRequestBodyGrace}. A slower body makes the blocked read fail
- *      with an {@link io.hourglass.http.HttpTimeoutException} (phase MIN_BODY_RATE); the server answers 408
- *      when nothing was sent yet and closes. Counted in {@code hourglass_server_limits_total{kind=
- *      "min_body_rate"}} when cut off. Default 240 bytes/s (as Kestrel); 0 disables it.
- * @param minRequestBodyGrace the time a body read may wait before the minimum rate applies; default 5s
- * @param maxHeaderBytes     the most bytes of a request's line and header, and of a chunked body's trailer
- *                           section; more gets 431 and a close, counted in
- *                           {@code hourglass_server_limits_total{kind="header_too_large"}}. Default 16 KiB
- * @param maxHeaderCount     the most header fields in a request, and trailer fields after a chunked body;
- *                           more gets 431 and a close, counted in
- *                           {@code hourglass_server_limits_total{kind="too_many_headers"}}. Default 100
- * @param maxConnections     the most connections open at once; past it the server stops accepting until
- *                           one closes (the kernel's backlog holds the rest); each pause is counted in
- *                           {@code hourglass_server_limits_total{kind="max_connections"}}. Default 10000
- * @param maxDrainBytes      the most bytes of an unread request body the server reads and discards to keep
- *                           a connection alive; a larger rest closes the connection. Default 256 KiB
- * @param shutdownTimeout    how long {@link Server#shutdown()} lets in-flight requests finish before it
- *                           closes their connections. Default 30s
+ *      The slowest request body the server accepts, in bytes per second (Kestrel's MinRequestBodyDataRate).
+ *      Applies once the handler has waited longer than {@code minRequestBodyGrace} in body reads; stops at
+ *      the end of the body. A body that arrived slower than this on average is cut off at once, counted in
+ *      {@code hourglass_server_limits_total{kind="min_body_rate"}}: the blocked read throws
+ *      {@link io.hourglass.http.HttpTimeoutException} with phase {@link io.hourglass.http.Phase#MIN_BODY_RATE};
+ *      when that exception leaves the handler, the server answers 408 if nothing was sent yet, closes the
+ *      connection, and counts it in {@code hourglass_timeouts_total{side="server",phase="min-body-rate"}}.
+ *      Default 240 bytes/s; 0 disables it.
+ * @param minRequestBodyGrace the time the handler may wait in body reads before {@code minRequestBodyRate}
+ *      applies; default 5s
+ * @param maxHeaderBytes the most bytes of a request's line and header, and of a chunked body's trailer
+ *      section; more gets 431 and a close, counted in
+ *      {@code hourglass_server_limits_total{kind="header_too_large"}}. Default 16 KiB
+ * @param maxHeaderCount the most header fields in a request, and trailer fields after a chunked body; more
+ *      gets 431 and a close, counted in {@code hourglass_server_limits_total{kind="too_many_headers"}}.
+ *      Default 100
+ * @param maxConnections the most connections open at once; past it the server stops accepting until one
+ *      closes (the kernel's backlog holds the rest); each pause is counted in
+ *      {@code hourglass_server_limits_total{kind="max_connections"}}. Default 10000
+ * @param maxDrainBytes the most bytes of an unread request body the server reads and discards to keep a
+ *      connection alive; a larger rest closes the connection. Default 256 KiB
+ * @param shutdownTimeout
+ *      Longest time {@link Server#shutdown()} lets in-flight requests finish.
+ *      Starts when {@code shutdown()} is called; stops when every in-flight request is done. On expiry the
+ *      remaining connections are closed abortively (RST) and their clients see a reset. Not counted in a
+ *      metric. Default 30s; {@code Duration.ZERO} closes them at once.
  * @param watchClientDisconnect
  *      Whether the server watches a connection while its handler runs, so that a client that closes or
  *      resets it cancels the request and the socket is closed at once (see docs/timeouts.md). Default true.
  *      {@code false} behaves like servers that notice a departed client only when the handler returns (Go's
  *      net/http with a handler that ignores its context): the socket then sits in CLOSE_WAIT as long as the
  *      handler runs. Meant for demonstrations such as {@code hourglass lab storm --naive-upstream}.
- * @param tlsCertificate     a PEM certificate chain file; with {@code tlsPrivateKey}, the server speaks TLS
- * @param tlsPrivateKey      a PEM private key file (PKCS#8, or PKCS#1 RSA)
+ * @param tlsCertificate a PEM certificate chain file; with {@code tlsPrivateKey}, the server speaks TLS
+ * @param tlsPrivateKey a PEM private key file (PKCS#8, or PKCS#1 RSA)
  */
 public record ServerConfig(
         String host,
@@ -95,19 +118,26 @@ public record ServerConfig(
         Path tlsCertificate,
         Path tlsPrivateKey) {
 
+    /**
+     * Checks every field; {@link #builder()} is the usual way in.
+     *
+     * @throws IllegalArgumentException naming the field, for a missing or negative timeout, a port out of
+     *     range, a limit below its minimum, or only one of the two TLS files
+     * @throws NullPointerException if {@code host} is null
+     */
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
-        io.hourglass.http.Durations.requireNonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
-        io.hourglass.http.Durations.requireNonNegative("readHeaderTimeout", readHeaderTimeout);
-        io.hourglass.http.Durations.requireNonNegative("readTimeout", readTimeout);
-        io.hourglass.http.Durations.requireNonNegative("writeTimeout", writeTimeout);
-        io.hourglass.http.Durations.requireNonNegative("idleTimeout", idleTimeout);
-        io.hourglass.http.Durations.requireNonNegative("handlerTimeout", handlerTimeout);
-        io.hourglass.http.Durations.requireNonNegative("minRequestBodyGrace", minRequestBodyGrace);
-        io.hourglass.http.Durations.requireNonNegative("shutdownTimeout", shutdownTimeout);
+        Durations.requireNonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
+        Durations.requireNonNegative("readHeaderTimeout", readHeaderTimeout);
+        Durations.requireNonNegative("readTimeout", readTimeout);
+        Durations.requireNonNegative("writeTimeout", writeTimeout);
+        Durations.requireNonNegative("idleTimeout", idleTimeout);
+        Durations.requireNonNegative("handlerTimeout", handlerTimeout);
+        Durations.requireNonNegative("minRequestBodyGrace", minRequestBodyGrace);
+        Durations.requireNonNegative("shutdownTimeout", shutdownTimeout);
         if (minRequestBodyRate < 0) {
             throw new IllegalArgumentException("minRequestBodyRate must not be negative, got " + minRequestBodyRate);
         }
@@ -129,20 +159,22 @@ public record ServerConfig(
     }
 
 
-    /** Whether the server speaks TLS. */
+    /** {@return whether the server speaks TLS: both TLS files are set} */
     public boolean tls() {
         return tlsCertificate != null;
     }
 
-    /** The defaults, listening on 127.0.0.1:8080. */
+    /** {@return the defaults, listening on 127.0.0.1:8080} */
     public static ServerConfig defaults() {
         return builder().build();
     }
 
+    /** {@return a builder holding the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** {@return a builder holding this config's values, to vary some of them} */
     public Builder toBuilder() {
         return new Builder(this);
     }
@@ -191,30 +223,200 @@ public record ServerConfig(
             tlsPrivateKey = c.tlsPrivateKey;
         }
 
-        public Builder host(String v) { host = v; return this; }
-        public Builder port(int v) { port = v; return this; }
-        public Builder tlsHandshakeTimeout(Duration v) { tlsHandshakeTimeout = v; return this; }
-        public Builder readHeaderTimeout(Duration v) { readHeaderTimeout = v; return this; }
-        public Builder readTimeout(Duration v) { readTimeout = v; return this; }
-        public Builder writeTimeout(Duration v) { writeTimeout = v; return this; }
-        public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
-        public Builder handlerTimeout(Duration v) { handlerTimeout = v; return this; }
-        public Builder minRequestBodyRate(long bytesPerSecond) { minRequestBodyRate = bytesPerSecond; return this; }
-        public Builder minRequestBodyGrace(Duration v) { minRequestBodyGrace = v; return this; }
-        public Builder maxHeaderBytes(int v) { maxHeaderBytes = v; return this; }
-        public Builder maxHeaderCount(int v) { maxHeaderCount = v; return this; }
-        public Builder maxConnections(int v) { maxConnections = v; return this; }
-        public Builder maxDrainBytes(long v) { maxDrainBytes = v; return this; }
-        public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
-        public Builder watchClientDisconnect(boolean v) { watchClientDisconnect = v; return this; }
+        /**
+         * Sets {@link ServerConfig#host()}.
+         *
+         * @param v the address to listen on
+         * @return this builder
+         */
+        public Builder host(String v) {
+            host = v;
+            return this;
+        }
 
-        /** Serve TLS with this PEM certificate chain and PEM private key. */
+        /**
+         * Sets {@link ServerConfig#port()}.
+         *
+         * @param v the port, 0 for a free one
+         * @return this builder
+         */
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#tlsHandshakeTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder tlsHandshakeTimeout(Duration v) {
+            tlsHandshakeTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#readHeaderTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder readHeaderTimeout(Duration v) {
+            readHeaderTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#readTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder readTimeout(Duration v) {
+            readTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#writeTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder writeTimeout(Duration v) {
+            writeTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#idleTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration v) {
+            idleTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#handlerTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder handlerTimeout(Duration v) {
+            handlerTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#minRequestBodyRate()}.
+         *
+         * @param bytesPerSecond bytes per second; 0 disables the minimum rate
+         * @return this builder
+         */
+        public Builder minRequestBodyRate(long bytesPerSecond) {
+            minRequestBodyRate = bytesPerSecond;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#minRequestBodyGrace()}.
+         *
+         * @param v the grace period before the minimum rate applies
+         * @return this builder
+         */
+        public Builder minRequestBodyGrace(Duration v) {
+            minRequestBodyGrace = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#maxHeaderBytes()}.
+         *
+         * @param v the most bytes of a request's line and header
+         * @return this builder
+         */
+        public Builder maxHeaderBytes(int v) {
+            maxHeaderBytes = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#maxHeaderCount()}.
+         *
+         * @param v the most header fields in a request
+         * @return this builder
+         */
+        public Builder maxHeaderCount(int v) {
+            maxHeaderCount = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#maxConnections()}.
+         *
+         * @param v the most connections open at once
+         * @return this builder
+         */
+        public Builder maxConnections(int v) {
+            maxConnections = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#maxDrainBytes()}.
+         *
+         * @param v the most bytes of an unread body to discard
+         * @return this builder
+         */
+        public Builder maxDrainBytes(long v) {
+            maxDrainBytes = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#shutdownTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder shutdownTimeout(Duration v) {
+            shutdownTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#watchClientDisconnect()}.
+         *
+         * @param v whether to watch for a departed client while a handler runs
+         * @return this builder
+         */
+        public Builder watchClientDisconnect(boolean v) {
+            watchClientDisconnect = v;
+            return this;
+        }
+
+        /**
+         * Serves TLS with this PEM certificate chain and PEM private key (both, or neither).
+         *
+         * @param certificate the certificate chain file, or null for plain HTTP
+         * @param privateKey the private key file (PKCS#8, or PKCS#1 RSA), or null for plain HTTP
+         * @return this builder
+         */
         public Builder tls(Path certificate, Path privateKey) {
             tlsCertificate = certificate;
             tlsPrivateKey = privateKey;
             return this;
         }
 
+        /**
+         * {@return the config}
+         *
+         * @throws IllegalArgumentException naming the field, for a bad value (see the constructor)
+         */
         public ServerConfig build() {
             return new ServerConfig(host, port, tlsHandshakeTimeout, readHeaderTimeout, readTimeout, writeTimeout,
                     idleTimeout, handlerTimeout, minRequestBodyRate, minRequestBodyGrace, maxHeaderBytes,

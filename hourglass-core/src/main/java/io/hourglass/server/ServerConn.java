@@ -2,7 +2,6 @@ package io.hourglass.server;
 
 import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
-import io.hourglass.http.Status;
 import io.hourglass.internal.h1.BodyIn;
 import io.hourglass.internal.h1.H1Exception;
 import io.hourglass.internal.h1.H1Parser;
@@ -962,6 +961,6 @@ final class ServerConn implements Runnable {
     }
 
     private static String fmt(Duration d) {
-        return io.hourglass.http.Durations.format(d);
+        return io.hourglass.internal.text.Durations.format(d);
     }
 }

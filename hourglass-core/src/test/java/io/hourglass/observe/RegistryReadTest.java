@@ -24,9 +24,9 @@ class RegistryReadTest {
         for (Family f : registry.families()) {
             String kind = switch (f) {
                 case Counter c -> "counter";
+                case Gauge g when g.isComputed() -> "callback";
                 case Gauge g -> "gauge";
                 case Histogram h -> "histogram";
-                case CallbackGauge g -> "callback";
             };
             seen.add(kind + " " + f.name() + " " + f.type() + " " + f.labelNames() + " " + f.help());
         }
@@ -83,7 +83,8 @@ class RegistryReadTest {
     void callbackSamplesAreComputedPerReadSortedAndSkipNulls() {
         Map<List<String>, Integer> now = new HashMap<>();
         registry.gauges("tcp", "TCP.", List.of("state", "peer"), () -> now);
-        CallbackGauge g = (CallbackGauge) registry.families().get(0);
+        Gauge g = (Gauge) registry.families().get(0);
+        assertThat(g.isComputed()).isTrue();
 
         now.put(List.of("time_wait", "10.0.0.2"), 3);
         now.put(List.of("established", "10.0.0.9"), 1);
@@ -97,5 +98,30 @@ class RegistryReadTest {
 
         now.put(List.of("only-one"), 1);
         assertThatThrownBy(g::samples).isInstanceOf(IllegalStateException.class).hasMessageContaining("tcp");
+    }
+
+    @Test
+    void aComputedGaugeHasNoChildrenToSet() {
+        registry.gauge("depth", "Depth.", () -> 3.0);
+        Gauge g = (Gauge) registry.families().get(0);
+        assertThat(g.children()).isEmpty();
+        assertThat(g.samples()).containsExactly(Map.entry(List.of(), 3.0));
+        assertThatThrownBy(g::labels).isInstanceOf(IllegalStateException.class)
+                .hasMessage("gauge depth is computed by its callback; it has no children to set");
+        assertThatThrownBy(() -> registry.gauge("depth", "Depth."))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already registered");
+    }
+
+    @Test
+    void aSetGaugesSamplesAreItsChildrensValues() {
+        Gauge g = registry.gauge("conns", "Conns.", "state");
+        g.labels("idle").set(2);
+        g.labels("active").inc();
+        assertThat(g.isComputed()).isFalse();
+        assertThat(g.samples()).containsExactly(
+                Map.entry(List.of("active"), 1.0),
+                Map.entry(List.of("idle"), 2.0));
+        assertThatThrownBy(() -> registry.gauges("conns", "Conns.", List.of("state"), Map::of))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already registered");
     }
 }

@@ -33,7 +33,7 @@ class ServerProtocolTest {
                 .get("/stream", (req, res) -> {
                     int n = Integer.parseInt(req.queryParam("n"));
                     for (int i = 0; i < n; i++) {
-                        if (i > 0) Thread.sleep(io.hourglass.http.Durations.parse(req.queryParam("every")));
+                        if (i > 0) Thread.sleep(io.hourglass.internal.text.Durations.parse(req.queryParam("every")));
                         res.body().write("tick\n".getBytes());
                         res.flush();
                     }

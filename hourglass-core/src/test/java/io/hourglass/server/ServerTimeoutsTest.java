@@ -322,7 +322,7 @@ class ServerTimeoutsTest {
     @org.junit.jupiter.params.ParameterizedTest(name = "readHeaderTimeout {0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"0s", "10s"})
     void laterHeaderBoundedByTheReadTimeoutNamesIt(String readHeader) throws Exception {
-        Duration rh = io.hourglass.http.Durations.parse(readHeader);
+        Duration rh = io.hourglass.internal.text.Durations.parse(readHeader);
         start(cfg().readHeaderTimeout(rh).readTimeout(Duration.ofMillis(500)), (req, res) -> res.send("ok"));
         try (RawClient c = new RawClient(server.port())) {
             c.socket.setSoTimeout(5000);

@@ -1,6 +1,5 @@
 package io.hourglass.micrometer;
 
-import io.hourglass.observe.CallbackGauge;
 import io.hourglass.observe.Counter;
 import io.hourglass.observe.Family;
 import io.hourglass.observe.Gauge;
@@ -37,14 +36,14 @@ import java.util.concurrent.TimeUnit;
  * <tr><th>Hourglass</th><th>Micrometer</th><th>name</th></tr>
  * <tr><td>{@link Counter}</td><td>{@link FunctionCounter} of {@link Counter.Child#value()}</td>
  *     <td>{@code _total} dropped: {@code hourglass.server.requests}</td></tr>
- * <tr><td>{@link Gauge}</td><td>{@link io.micrometer.core.instrument.Gauge} of {@link Gauge.Child#value()}</td>
+ * <tr><td>{@link Gauge}, set</td><td>{@link io.micrometer.core.instrument.Gauge} of {@link Gauge.Child#value()}</td>
  *     <td>{@code hourglass.server.connections}</td></tr>
  * <tr><td>{@link Histogram} named {@code *_seconds}</td><td>{@link FunctionTimer}: count and total time, in
  *     seconds</td><td>{@code _seconds} dropped (Micrometer adds the base unit):
  *     {@code hourglass.server.request.duration}</td></tr>
  * <tr><td>any other {@link Histogram}</td><td>two {@link FunctionCounter}s, {@code <name>.count} and
  *     {@code <name>.sum}</td><td>{@code <name>.count}, {@code <name>.sum}</td></tr>
- * <tr><td>{@link CallbackGauge}</td><td>one {@link io.micrometer.core.instrument.Gauge} per label set
+ * <tr><td>{@link Gauge}, computed</td><td>one {@link io.micrometer.core.instrument.Gauge} per label set
  *     present when bound; the callback runs at most once a second for all of them</td>
  *     <td>{@code hourglass.client.connections}</td></tr>
  * </table>
@@ -78,9 +77,13 @@ public final class HourglassMeterBinder implements MeterBinder {
     private final MetricsRegistry source;
     private final boolean bucketCounters;
     private final long samplesReusedNanos;
-    private final Map<CallbackGauge, Samples> samples = new ConcurrentHashMap<>();
+    private final Map<Gauge, Samples> samples = new ConcurrentHashMap<>(); // computed gauges only
 
-    /** A binder for {@code source}'s meters, without bucket counters. */
+    /**
+     * A binder for {@code source}'s meters, without bucket counters.
+     *
+     * @param source the Hourglass registry to show, e.g. {@code server.metrics()}
+     */
     public HourglassMeterBinder(MetricsRegistry source) {
         this(source, false, SAMPLES_REUSED_NANOS);
     }
@@ -95,6 +98,8 @@ public final class HourglassMeterBinder implements MeterBinder {
      * A binder that also shows each histogram bucket as a {@link FunctionCounter} named
      * {@code <name>.buckets}, tagged {@code le} with the bucket's upper bound as Prometheus writes it
      * ({@code 0.25}, {@code +Inf}); its value is the cumulative count of observations at or below the bound.
+     *
+     * @return a new binder of the same source, with bucket counters
      */
     public HourglassMeterBinder withBucketCounters() {
         return new HourglassMeterBinder(source, true, samplesReusedNanos);
@@ -110,9 +115,9 @@ public final class HourglassMeterBinder implements MeterBinder {
         for (Family family : source.families()) {
             switch (family) {
                 case Counter c -> c.children().forEach((values, child) -> bindCounter(meters, c, values, child));
+                case Gauge g when g.isComputed() -> bindComputedGauge(meters, g);
                 case Gauge g -> g.children().forEach((values, child) -> bindGauge(meters, g, values, child));
                 case Histogram h -> h.children().forEach((values, child) -> bindHistogram(meters, h, values, child));
-                case CallbackGauge g -> bindCallbackGauge(meters, g);
             }
         }
     }
@@ -165,7 +170,7 @@ public final class HourglassMeterBinder implements MeterBinder {
         }
     }
 
-    private void bindCallbackGauge(MeterRegistry meters, CallbackGauge family) {
+    private void bindComputedGauge(MeterRegistry meters, Gauge family) {
         Samples memo = samples.computeIfAbsent(family, f -> new Samples(f, samplesReusedNanos));
         Map<List<String>, Number> now;
         try {
@@ -187,11 +192,11 @@ public final class HourglassMeterBinder implements MeterBinder {
     private static final class Samples {
         private record Taken(long atNanos, Map<List<String>, Number> values) {}
 
-        private final CallbackGauge family;
+        private final Gauge family;
         private final long reuseNanos;
         private volatile Taken last; // replaced whole; two readers racing may both run the callback, harmlessly
 
-        Samples(CallbackGauge family, long reuseNanos) {
+        Samples(Gauge family, long reuseNanos) {
             this.family = family;
             this.reuseNanos = reuseNanos;
         }

@@ -3,7 +3,6 @@ package io.hourglass.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.http.Phase;
-import io.hourglass.observe.CallbackGauge;
 import io.hourglass.observe.Counter;
 import io.hourglass.observe.Family;
 import io.hourglass.observe.Gauge;
@@ -149,7 +148,6 @@ class ServerMetersTest {
                         checked++;
                     }
                 }
-                case CallbackGauge g -> { }
             }
         }
         // 2 connection counters, 2 states, 4 classes, 7 server phases, 2 reasons, 1 histogram, 5 limit kinds

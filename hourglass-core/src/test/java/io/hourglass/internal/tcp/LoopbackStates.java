@@ -1,4 +1,4 @@
-package io.hourglass.observe.tcp;
+package io.hourglass.internal.tcp;
 
 import java.io.Closeable;
 import java.io.IOException;

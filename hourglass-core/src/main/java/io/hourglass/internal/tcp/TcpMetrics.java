@@ -1,4 +1,4 @@
-package io.hourglass.observe.tcp;
+package io.hourglass.internal.tcp;
 
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;

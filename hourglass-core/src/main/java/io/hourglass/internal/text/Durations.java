@@ -1,4 +1,4 @@
-package io.hourglass.http;
+package io.hourglass.internal.text;
 
 import java.time.Duration;
 

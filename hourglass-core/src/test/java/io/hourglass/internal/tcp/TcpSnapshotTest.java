@@ -1,10 +1,10 @@
-package io.hourglass.observe.tcp;
+package io.hourglass.internal.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
-import io.hourglass.observe.tcp.TcpSnapshot.PeerKey;
+import io.hourglass.internal.tcp.TcpSnapshot.PeerKey;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;

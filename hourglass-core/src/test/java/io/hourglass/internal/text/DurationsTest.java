@@ -1,4 +1,4 @@
-package io.hourglass.http;
+package io.hourglass.internal.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,11 +1,11 @@
-package io.hourglass.http;
+package io.hourglass.server;
 
-/** Reason phrases for status codes (RFC 9110 section 15). */
-public final class Status {
+/** Reason phrases for status codes (RFC 9110 section 15), and which responses have no body. */
+final class Status {
     private Status() {}
 
     /** The standard reason phrase of {@code code}, or "Unknown". */
-    public static String reason(int code) {
+    static String reason(int code) {
         return switch (code) {
             case 100 -> "Continue";
             case 101 -> "Switching Protocols";
@@ -46,7 +46,7 @@ public final class Status {
     }
 
     /** Whether a response with this status to a request of this method has no body (RFC 9110 6.4.1). */
-    public static boolean bodyless(String method, int code) {
+    static boolean bodyless(String method, int code) {
         return (code >= 100 && code < 200) || code == 204 || code == 304 || "HEAD".equals(method);
     }
 }

@@ -1,4 +1,4 @@
-package io.hourglass.observe.tcp;
+package io.hourglass.internal.tcp;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

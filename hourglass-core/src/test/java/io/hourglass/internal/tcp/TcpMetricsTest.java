@@ -1,4 +1,4 @@
-package io.hourglass.observe.tcp;
+package io.hourglass.internal.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

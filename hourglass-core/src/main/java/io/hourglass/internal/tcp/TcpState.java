@@ -1,4 +1,4 @@
-package io.hourglass.observe.tcp;
+package io.hourglass.internal.tcp;
 
 /**
  * The states of a TCP socket as the Linux kernel numbers them ({@code include/net/tcp_states.h}), which is the

@@ -1,9 +1,0 @@
-/**
- * A TCP-state observer for Linux: reads {@code /proc/net/tcp} and {@code /proc/net/tcp6} and counts sockets by
- * state, and by local port or peer, with the same numbers {@code ss -tan} shows.
- *
- * <p>{@link io.hourglass.observe.tcp.ProcNetTcp} parses the files into
- * {@link io.hourglass.observe.tcp.TcpSocket}s; {@link io.hourglass.observe.tcp.TcpSnapshot} filters and counts
- * them; {@link io.hourglass.observe.tcp.TcpMetrics} exports the counts as Prometheus gauges.
- */
-package io.hourglass.observe.tcp;
