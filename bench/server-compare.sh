@@ -24,7 +24,10 @@ Starts each server on a free port of a fresh loopback address (127.0.0.N, a new 
 run, one no socket on the machine uses, so no TIME_WAIT left by earlier runs is on it), warms it up with
 wrk, then measures one wrk run of 'wrk -tT -cC -dD --latency http://127.0.0.N:PORT/hello' and the CPU time
 of the server's process tree during that run. Mode 'keepalive' reuses wrk's C connections; mode 'close'
-adds -H 'Connection: close', so every request is a new connection. Servers run one at a time, in an
+adds -H 'Connection: close', so every request is a new connection; mode 'static' (not run unless named in
+--modes) GETs a 1 MiB file, /static/1m.bin, on keep-alive connections from the servers that serve files
+($static_servers; each with its own file serving: hourglass serve --dir, Jetty's ResourceHandler,
+Go's http.FileServer, nginx's static location with sendfile). Servers run one at a time, in an
 order rotated every round. Results go to bench/out/<timestamp>/ (results.tsv, summary.txt, summary.md,
 summary.tsv).
 
@@ -35,6 +38,8 @@ summary.tsv).
   --conns "C ..."    wrk connection counts in mode keepalive (default "$def_conns", quick "$quick_conns")
   --close-conns "C ..."
                      wrk connection counts in mode close (default "$def_close_conns", quick "$quick_conns")
+  --static-conns "C ..."
+                     wrk connection counts in mode static (default "$def_static_conns")
   --modes "M ..."    from: $known_modes (default "$def_modes")
   --threads N        wrk threads (default $def_threads)
   --servers "S ..."  servers, from: $known_servers
@@ -54,13 +59,14 @@ EOF
 # ---- options ---------------------------------------------------------------------------------
 
 known_servers="hourglass jetty netty helidon undertow vertx jdkhttp go nginx"
-known_modes="keepalive close"
+known_modes="keepalive close static"
+static_servers="hourglass jetty go nginx"
 def_rounds=3 def_duration=10 def_warmup=5 def_conns="64 256" def_threads=2 def_servers="$known_servers"
-def_modes="$known_modes"
-def_close_conns=64
+def_modes="keepalive close"
+def_close_conns=64 def_static_conns=64
 quick_duration=2 quick_warmup=2 quick_conns=64 quiet_limit=120
 rounds="" duration="" warmup="" conns_list="" threads="" servers="" jvm_opts="" markdown=0 tsv=0 quick=0
-summarize_dir="" quiet="" modes="" build_only=0 close_conns_list=""
+summarize_dir="" quiet="" modes="" build_only=0 close_conns_list="" static_conns_list=""
 
 
 while [ "$#" -gt 0 ]; do
@@ -71,6 +77,7 @@ while [ "$#" -gt 0 ]; do
     --warmup) need_arg "$@"; warmup="$2"; shift 2 ;;
     --conns) need_arg "$@"; conns_list="$2"; [ -n "${2// }" ] || die "--conns is empty"; shift 2 ;;
     --close-conns) need_arg "$@"; close_conns_list="$2"; [ -n "${2// }" ] || die "--close-conns is empty"; shift 2 ;;
+    --static-conns) need_arg "$@"; static_conns_list="$2"; [ -n "${2// }" ] || die "--static-conns is empty"; shift 2 ;;
     --modes) need_arg "$@"; modes="$2"; [ -n "${2// }" ] || die "--modes is empty"; shift 2 ;;
     --threads) need_arg "$@"; threads="$2"; shift 2 ;;
     --servers) need_arg "$@"; servers="$2"; [ -n "${2// }" ] || die "--servers is empty"; shift 2 ;;
@@ -89,7 +96,7 @@ if [ "$quick" = 1 ]; then
   : "${rounds:=1}" "${duration:=$quick_duration}" "${warmup:=$quick_warmup}" "${conns_list:=$quick_conns}"
 fi
 [ "$quick" = 0 ] || : "${close_conns_list:=$quick_conns}"
-: "${close_conns_list:=$def_close_conns}"
+: "${close_conns_list:=$def_close_conns}" "${static_conns_list:=$def_static_conns}"
 : "${rounds:=$def_rounds}" "${duration:=$def_duration}" "${warmup:=$def_warmup}"
 : "${conns_list:=$def_conns}" "${threads:=$def_threads}" "${servers:=$def_servers}" "${modes:=$def_modes}"
 
@@ -113,6 +120,8 @@ read -r -a conns_arr <<<"$conns_list"
 check_conns --conns ${conns_arr[@]+"${conns_arr[@]}"}
 read -r -a close_conns_arr <<<"$close_conns_list"
 check_conns --close-conns ${close_conns_arr[@]+"${close_conns_arr[@]}"}
+read -r -a static_conns_arr <<<"$static_conns_list"
+check_conns --static-conns ${static_conns_arr[@]+"${static_conns_arr[@]}"}
 read -r -a server_arr <<<"$servers"
 check_names --servers server "$known_servers" ${server_arr[@]+"${server_arr[@]}"}
 read -r -a mode_arr <<<"$modes"
@@ -174,6 +183,7 @@ summarize() {
       for (i = 1; i <= nk; i++) { split(kv[i], p, "="); kind[p[1]] = p[2] }
       title["keepalive"] = "keep-alive: wrk keeps its C connections open"
       title["close"] = "connect per request: wrk -H \"Connection: close\", one new connection per request (CPU/req = CPU per connection)"
+      title["static"] = "static file: GET /static/1m.bin (1 MiB) on keep-alive connections, each server'"'"'s own file serving"
       nk = 0
     }
     NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
@@ -357,8 +367,8 @@ prepare_maven_peer() {
 # start_java_peer NAME OUT ERR
 start_java_peer() {
   local jar; jar=$(peer_jar "$1")
-  server_cmd="$JAVA_HOME/bin/java${jvm_opts:+ $jvm_opts} -jar $jar 0 $server_addr"
-  "$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -jar "$jar" 0 "$server_addr" >"$2" 2>"$3" &
+  server_cmd="$JAVA_HOME/bin/java${jvm_opts:+ $jvm_opts} -jar $jar 0 $server_addr${static_arg:+ $static_arg}"
+  "$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -jar "$jar" 0 "$server_addr" ${static_arg:+"$static_arg"} >"$2" 2>"$3" &
   server_pid=$!
 }
 
@@ -404,8 +414,8 @@ prepare_go() {
   server_version[go]=$("$go_bin" --version) || die "the Go peer does not run"
 }
 start_go() {
-  server_cmd="$go_bin 0 $server_addr"
-  "$go_bin" 0 "$server_addr" >"$1" 2>"$2" &
+  server_cmd="$go_bin 0 $server_addr${static_arg:+ $static_arg}"
+  "$go_bin" 0 "$server_addr" ${static_arg:+"$static_arg"} >"$1" 2>"$2" &
   server_pid=$!
 }
 
@@ -426,7 +436,7 @@ start_nginx() {
   for ((try = 0; try < 10; try++)); do
     port=$(( lo - 10000 + RANDOM % 10000 ))
     [ -z "$(ss -Htln "sport = :$port" 2>/dev/null)" ] || continue
-    sed "s/@ADDR@/$server_addr/; s/@PORT@/$port/" "$bench/peers/nginx/server.conf" >"$dir/nginx.conf"
+    sed "s/@ADDR@/$server_addr/; s/@PORT@/$port/; s|@STATIC@|$static_root|" "$bench/peers/nginx/server.conf" >"$dir/nginx.conf"
     server_cmd="nginx -p $dir -c $dir/nginx.conf -e $dir/logs/error.log   (listen $server_addr:$port)"
     nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" >"$1" 2>"$2" &
     server_pid=$!
@@ -459,8 +469,11 @@ prepare_hourglass() {
 hourglass_flags=(--read-header-timeout 10s --write-timeout 30s --idle-timeout 60s)
 start_hourglass() {
   # ./hourglass execs java, so $! is the JVM's pid
-  server_cmd="HOURGLASS_JAVA_OPTS='$jvm_opts' $root/hourglass serve --listen $server_addr:0 ${hourglass_flags[*]}"
-  HOURGLASS_JAVA_OPTS="$jvm_opts" "$root/hourglass" serve --listen "$server_addr:0" "${hourglass_flags[@]}" >"$1" 2>"$2" &
+  local dir_args=()
+  [ -z "$static_arg" ] || dir_args=(--dir "$static_arg")
+  server_cmd="HOURGLASS_JAVA_OPTS='$jvm_opts' $root/hourglass serve --listen $server_addr:0 ${hourglass_flags[*]}${static_arg:+ --dir $static_arg}"
+  HOURGLASS_JAVA_OPTS="$jvm_opts" "$root/hourglass" serve --listen "$server_addr:0" "${hourglass_flags[@]}" \
+    ${dir_args[@]+"${dir_args[@]}"} >"$1" 2>"$2" &
   server_pid=$!
 }
 
@@ -469,6 +482,8 @@ start_hourglass() {
 server_pid=""
 server_port=""
 server_addr=127.0.0.1   # a fresh one per measured run (free_loopback)
+static_arg=""           # mode static: the directory the server is started with (it holds static/1m.bin)
+static_root=""          # the same, for nginx's config (set once the run directory exists)
 
 # stop_server: SIGTERM to the server (for nginx its master, which stops its workers), SIGKILL after 10 s;
 # then SIGKILL to any of its descendants still running under the same name (only after a SIGKILL)
@@ -629,7 +644,7 @@ new_out_dir ""   # sets $out
   if [[ " ${server_arr[*]} " == *" go "* ]]; then echo "go toolchain: $(go version 2>/dev/null || echo 'n/a')"; fi
 } >"$out/versions.txt"
 {
-  echo "rounds=$rounds duration=${duration}s warmup=${warmup}s wrk_threads=$threads conns=\"${conns_arr[*]}\" close_conns=\"${close_conns_arr[*]}\" modes=\"${mode_arr[*]}\""
+  echo "rounds=$rounds duration=${duration}s warmup=${warmup}s wrk_threads=$threads conns=\"${conns_arr[*]}\" close_conns=\"${close_conns_arr[*]}\" static_conns=\"${static_conns_arr[*]}\" modes=\"${mode_arr[*]}\""
   echo "servers=\"${server_arr[*]}\" jvm_opts=\"${jvm_opts}\" quiet=${quiet:-off} cpus=$(nproc) (wrk on the same machine)"
 } >"$out/settings.txt"
 printf 'round\tmode\tconns\tserver\tposition\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\terrors\tcpu_s\tcpu_us_per_req\trss_kb\tprocs\tnew_conns\twrk_cpu_s\tother_cpu_pct\taddr\ttime_wait\ttime_wait_addr\n' \
@@ -637,30 +652,54 @@ printf 'round\tmode\tconns\tserver\tposition\trequests\tseconds\treq_per_s\tp50_
 : >"$out/commands.txt"
 
 # mode_conns MODE: the connection counts of that mode, one per line
-mode_conns() { if [ "$1" = close ]; then printf '%s\n' "${close_conns_arr[@]}"; else printf '%s\n' "${conns_arr[@]}"; fi; }
+mode_conns() {
+  case "$1" in
+    close) printf '%s\n' "${close_conns_arr[@]}" ;;
+    static) printf '%s\n' "${static_conns_arr[@]}" ;;
+    *) printf '%s\n' "${conns_arr[@]}" ;;
+  esac
+}
+# serves_mode SERVER MODE: whether the server takes part in that mode (only some serve static files)
+serves_mode() { [ "$2" != static ] || [[ " $static_servers " == *" $1 "* ]]; }
+
+# The static file: 1 MiB of random bytes (incompressible, not that any server here compresses by default)
+static_root="$out/static-root"
+if [[ " ${mode_arr[*]} " == *" static "* ]]; then
+  mkdir -p "$static_root/static"
+  head -c 1048576 /dev/urandom >"$static_root/static/1m.bin"
+fi
 
 n=${#server_arr[@]}
 per_run=$(( warmup + duration + 2 ))   # start-up, checks and stop take about 1-3 s
-n_runs=0
-for mode in "${mode_arr[@]}"; do n_runs=$(( n_runs + $(mode_conns "$mode" | wc -l) )); done
-total=$(( rounds * n_runs * n * per_run ))
+n_runs=0 n_server_runs=0
+for mode in "${mode_arr[@]}"; do
+  k=$(mode_conns "$mode" | wc -l); n_runs=$(( n_runs + k ))
+  for s in "${server_arr[@]}"; do if serves_mode "$s" "$mode"; then n_server_runs=$(( n_server_runs + k )); fi; done
+done
+total=$(( rounds * n_server_runs * per_run ))
 say "results in $out"
 say "$rounds round(s) x $n_runs mode and conn count pair(s) x $n server(s), ${duration}s each after ${warmup}s warm-up: about $(( (total + 59) / 60 )) min"
 
-url_path=/hello
 for ((r = 0; r < rounds; r++)); do
   for mode in "${mode_arr[@]}"; do
     hdr=(); hdr_txt=""
     if [ "$mode" = close ]; then hdr=(-H "Connection: close"); hdr_txt=" -H 'Connection: close'"; fi
+    url_path=/hello static_arg=""
+    if [ "$mode" = static ]; then url_path=/static/1m.bin static_arg=$static_root; fi
     for c in $(mode_conns "$mode"); do
       for ((i = 0; i < n; i++)); do
         s=${server_arr[$(( (i + r) % n ))]}
+        serves_mode "$s" "$mode" || continue
         tag="r$((r + 1))-$mode-c$c-$s"
         wait_quiet
         a=$(free_loopback "$addr_next") || die "every address of 127.0.0.2-254 has sockets on it (ss -tan)"
         server_addr="127.0.0.$a"; addr_next=$(( a + 1 ))
         start_server "$s" "$out/$tag.server.out" "$out/$tag.server.err"
         url="http://$server_addr:$server_port$url_path"
+        if [ "$mode" = static ]; then
+          got=$(curl -s --max-time 5 -o /dev/null -w '%{http_code} %{size_download}' "$url" || true)
+          [ "$got" = "200 1048576" ] || die "$s does not serve $url whole (got: ${got:-nothing}; expected 200 1048576)"
+        fi
         echo "# $tag server: $server_cmd" >>"$out/commands.txt"
         if [ "$warmup" -gt 0 ]; then
           echo "# $tag warm-up: wrk -t$threads -c$c -d${warmup}s$hdr_txt $url" >>"$out/commands.txt"

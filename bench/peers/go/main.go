@@ -1,7 +1,8 @@
 // Benchmark peer for bench/server-compare.sh: Go's net/http answering GET /hello with "hello\n".
 //
-// Usage: go-hello PORT [HOST]   (port 0 picks a free port; HOST, the address to listen on, defaults to
-// 127.0.0.1). Prints "listening on http://HOST:PORT" once it accepts connections, like `hourglass serve`.
+// Usage: go-hello PORT [HOST [DIR]]   (port 0 picks a free port; HOST, the address to listen on, defaults to
+// 127.0.0.1; DIR, for the static-file benchmark, is served by http.FileServer for every path but /hello).
+// Prints "listening on http://HOST:PORT" once it accepts connections, like `hourglass serve`.
 // Standard library only.
 package main
 
@@ -33,8 +34,8 @@ func main() {
 		fmt.Println(runtime.Version())
 		return
 	}
-	if len(os.Args) < 2 || len(os.Args) > 3 {
-		fmt.Fprintln(os.Stderr, "usage: go-hello PORT [HOST]   (port 0 picks a free port; HOST defaults to 127.0.0.1)")
+	if len(os.Args) < 2 || len(os.Args) > 4 {
+		fmt.Fprintln(os.Stderr, "usage: go-hello PORT [HOST [DIR]]   (port 0 picks a free port; HOST defaults to 127.0.0.1)")
 		os.Exit(2)
 	}
 	port, err := strconv.Atoi(os.Args[1])
@@ -43,8 +44,19 @@ func main() {
 		os.Exit(2)
 	}
 	host := "127.0.0.1"
-	if len(os.Args) == 3 {
+	if len(os.Args) >= 3 {
 		host = os.Args[2]
+	}
+	var handler http.Handler = http.HandlerFunc(hello)
+	if len(os.Args) == 4 {
+		files := http.FileServer(http.Dir(os.Args[3]))
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/hello" {
+				hello(w, r)
+				return
+			}
+			files.ServeHTTP(w, r)
+		})
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
 	if err != nil {
@@ -52,7 +64,7 @@ func main() {
 		os.Exit(1)
 	}
 	srv := &http.Server{
-		Handler:           http.HandlerFunc(hello),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       60 * time.Second,

@@ -4,11 +4,13 @@ import io.hourglass.internal.tcp.ProcNetTcp;
 import io.hourglass.internal.tcp.TcpMetrics;
 import io.hourglass.internal.text.Durations;
 import io.hourglass.observe.MetricsRegistry;
+import io.hourglass.server.Filter;
 import io.hourglass.server.Request;
 import io.hourglass.server.Response;
 import io.hourglass.server.Router;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
+import io.hourglass.server.StaticFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,6 +39,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
             "  hourglass serve --listen 127.0.0.1:8080",
             "  hourglass serve --listen 127.0.0.1:8080 --handler-timeout 5s",
+            "  hourglass serve --listen 127.0.0.1:8080 --dir ./public --access-log",
             "  curl -s 127.0.0.1:8080/metrics"},
         mixinStandardHelpOptions = true)
 final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
@@ -71,6 +74,18 @@ final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
             description = "Graceful shutdown wait for in-flight requests (default 30s).")
     Duration shutdownTimeout;
 
+    @Option(names = "--dir", paramLabel = "PATH",
+            description = "Serve the files under this directory at / (docs/static-files.md).")
+    Path dir;
+
+    @Option(names = "--access-log", paramLabel = "FORMAT", arity = "0..1", fallbackValue = "common",
+            description = "One line per request on stdout: common (the default) or json.")
+    String accessLog;
+
+    @Option(names = "--max-body-bytes", paramLabel = "N",
+            description = "Largest request body; 413 past it, 0 for no limit (default 30000000).")
+    Long maxBodyBytes;
+
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain (with --tls-key).")
     Path tlsCert;
 
@@ -95,6 +110,8 @@ final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
         rows.put("POST /echo", "sends the request body back");
         rows.put("GET /metrics", "Prometheus text: this server's metrics and, on Linux, the TCP states of its "
                 + "port by peer (docs/metrics.md)");
+        rows.put("GET /PATH", "with --dir: the files under the directory (ranges, conditional requests, "
+                + "index.html); the routes above take precedence");
         return rows;
     }
 
@@ -120,6 +137,12 @@ final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
             }
             b.maxHeaderBytes(maxHeaderBytes);
         }
+        if (maxBodyBytes != null) {
+            if (maxBodyBytes < 0) {
+                throw new Cli.UsageException("--max-body-bytes must not be negative, got " + maxBodyBytes);
+            }
+            b.maxRequestBodyBytes(maxBodyBytes);
+        }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new Cli.UsageException(tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
         }
@@ -138,9 +161,10 @@ final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
     public Integer call() throws Exception {
         ServerConfig cfg = config();
         MetricsRegistry registry = new MetricsRegistry();
+        Router router = withFilesAndLog(routes(registry));
         Server server;
         try {
-            server = Server.start(cfg, routes(registry), registry);
+            server = Server.start(cfg, router, registry);
         } catch (IOException e) {
             throw new Cli.UsageException(e.getMessage());
         }
@@ -153,6 +177,25 @@ final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
         out.flush();
         server.awaitShutdown();
         return Cli.OK;
+    }
+
+    /** Adds {@code --access-log} around everything and {@code --dir}'s files under the demo routes. */
+    Router withFilesAndLog(Router router) {
+        if (accessLog != null) {
+            System.Logger log = new LineLogger(out);
+            router.use(switch (accessLog) {
+                case "common" -> Filter.accessLog(log);
+                case "json" -> Filter.accessLogJson(log);
+                default -> throw new Cli.UsageException("--access-log takes common or json, got " + accessLog);
+            });
+        }
+        if (dir != null) {
+            if (!Files.isDirectory(dir)) {
+                throw new Cli.UsageException("--dir: no such directory: " + dir);
+            }
+            router.get("/", StaticFiles.of(dir)); // GET / is a subtree: every path the demo routes leave
+        }
+        return router;
     }
 
     /** Hosts named in {@code hourglass_tcp_connections}'s peer label; the rest are summed as "other". */

@@ -3,12 +3,14 @@ package io.hourglass.server;
 import io.hourglass.http.Headers;
 import io.hourglass.internal.h1.BodyIn;
 import io.hourglass.net.Conn;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A request as the handler sees it: line, header, body stream, and its cancellation state.
@@ -27,7 +29,11 @@ public final class Request {
     private volatile String cancelReason;
     private String path;
     private String query;
-    Map<String, String> pathParams = Map.of();
+    private Map<String, String> pathParams = Map.of();
+    private String routeRest;             // the raw part of the path a rest wildcard matched, or null
+    private long handlerDeadline;         // System.nanoTime() instant, 0 for none; set before the handler runs
+    private long maxBodyBytes;            // 0: no limit
+    private LimitedBody limited;          // the body() stream when a limit applies
 
     Request(String method, String target, int version, Headers headers, long contentLength, BodyIn body, Conn conn,
             long startNanos) {
@@ -127,6 +133,60 @@ public final class Request {
         return pathParams.get(name);
     }
 
+    /** Set by the router before it calls the route's handler. */
+    void route(Map<String, String> params, String rawRest) {
+        this.pathParams = params;
+        this.routeRest = rawRest;
+    }
+
+    /** The raw (not decoded) part of the path that the route's rest wildcard or trailing slash matched, or null. */
+    String routeRest() {
+        return routeRest;
+    }
+
+    /** Set by the connection before the handler runs: the handler timeout's deadline and the body limit. */
+    void begin(long handlerDeadlineNanos, long maxBodyBytes) {
+        this.handlerDeadline = handlerDeadlineNanos;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /**
+     * The instant by which the handler must be done, if there is one: the earlier of the handler timeout's
+     * deadline (the request is then cancelled and the handler interrupted) and the response's write deadline
+     * (after which the connection is closed). Empty when both are disabled. A filter or handler that calls
+     * another service can bound that call by it; {@link #isCancelled()} tells when it passed.
+     *
+     * @return the deadline as a wall-clock instant: now plus the time left, computed at each call from the
+     *     monotonic {@link System#nanoTime()} deadline (so the time left stays right when the system clock is
+     *     set); empty when neither deadline is set
+     */
+    public Optional<Instant> deadline() {
+        long d = earliest(handlerDeadline, conn.writeDeadlineNanos());
+        if (d == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(Instant.now().plusNanos(d - System.nanoTime()));
+    }
+
+    private static long earliest(long a, long b) {
+        if (a == 0) return b;
+        if (b == 0) return a;
+        return a - b <= 0 ? a : b;
+    }
+
+    /**
+     * Sets the largest request body this request may have, replacing the server's
+     * {@link ServerConfig#maxRequestBodyBytes()}; 0 lifts the limit. For filters such as
+     * {@link Filter#maxRequestBody(long)}; it takes effect for body reads that follow.
+     */
+    void maxBodyBytes(long bytes) {
+        this.maxBodyBytes = bytes;
+    }
+
+    long maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
     /** {@return the protocol version, {@code HTTP/1.1} or {@code HTTP/1.0}} */
     public String version() {
         return version == 11 ? "HTTP/1.1" : "HTTP/1.0";
@@ -157,10 +217,61 @@ public final class Request {
      * {@link io.hourglass.http.HttpTimeoutException} when the read timeout or the minimum data rate is
      * exceeded, and with an {@link java.io.EOFException} when the client leaves in the middle.
      *
+     * <p>When the body is larger than the limit ({@link ServerConfig#maxRequestBodyBytes()}, or a route's
+     * {@link Filter#maxRequestBody(long)}), a read fails with an {@link java.io.IOException} that the server
+     * answers with 413 and a close (a declared Content-Length over the limit fails the first read, before
+     * {@code 100 Continue} is sent, so such a client never sends its body).
+     *
      * @return the body stream; closing it is not needed
      */
     public InputStream body() {
-        return body;
+        if (limited == null) {
+            if (maxBodyBytes <= 0 || contentLength == 0) {
+                return body; // no limit, or no body: the codec's stream itself
+            }
+            limited = new LimitedBody();
+        }
+        return limited;
+    }
+
+    /** The body stream with the request's body limit applied. */
+    private final class LimitedBody extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            long limit = maxBodyBytes;
+            if (limit > 0 && contentLength > limit) {
+                throw tooLarge(limit); // before the first read: no 100 Continue goes out
+            }
+            int n = body.read(b, off, len);
+            if (limit > 0 && body.delivered() > limit) {
+                throw tooLarge(limit);
+            }
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return body.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            body.close();
+        }
+    }
+
+    private static IOException tooLarge(long limit) {
+        // H1Exception carries the status the server answers with; the connection is closed after it, which
+        // is what HTTP/1.1 framing needs when the rest of a body is left unread.
+        return new io.hourglass.internal.h1.H1Exception(413, "request body larger than the limit of " + limit + " bytes",
+                io.hourglass.internal.h1.H1Exception.Limit.BODY_BYTES);
     }
 
     /** {@return the trailer fields of a chunked body once it has been read to its end; empty before, or without} */

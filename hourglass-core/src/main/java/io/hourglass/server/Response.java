@@ -37,7 +37,11 @@ public final class Response {
     private boolean ended;
     private boolean keepAlive;
     private String abandonReason;
+    private boolean abandonedUnsent;   // the handler timeout took the response before its head went out
     private BodyStream stream;
+    private Coding coding;             // a content coding to decide on at commit (gzip), or null
+    private OutputStream encoder;      // the coding's stream once it applies; body writes go through it
+    private java.io.ByteArrayOutputStream early; // what the coding wrote before the head went out (gzip's header)
 
     Response(ServerConn owner, OutBuffer out, Conn conn, String method, int requestVersion, boolean keepAlive) {
         this.owner = owner;
@@ -132,6 +136,9 @@ public final class Response {
     public void send(byte[] body) throws IOException {
         checkOpen();
         contentLength = body.length;
+        if (coding != null) {
+            body = encodeWhole(body);
+        }
         commit();
         if (!bodyless) {
             out.write(body, 0, body.length);
@@ -164,6 +171,9 @@ public final class Response {
             commit();
         }
         checkAlive();
+        if (encoder != null) {
+            encoder.flush(); // a sync flush: what was written so far can be decoded by the client now
+        }
         out.flush();
     }
 
@@ -206,10 +216,84 @@ public final class Response {
     boolean abandon(String reason) {
         abandonReason = reason;
         if (state.compareAndSet(OPEN, ABANDONED)) {
+            abandonedUnsent = true;
             return true;
         }
         state.set(ABANDONED);
         return false;
+    }
+
+    /** Whether the server took the response away from the handler (handler timeout, or a failed handler). */
+    boolean isAbandoned() {
+        return state.get() == ABANDONED;
+    }
+
+    /** Whether it was taken away before its head went out (so the server sent its own status). */
+    boolean abandonedUnsent() {
+        return abandonedUnsent;
+    }
+
+    /** Body bytes written so far, after any content coding: what went (or is going) on the wire. */
+    long bytesWritten() {
+        return written;
+    }
+
+    String requestMethod() {
+        return method;
+    }
+
+    /** The declared body length, -1 when none (streamed). */
+    long declaredLength() {
+        return contentLength;
+    }
+
+    /** Forgets the declared length (a coding changes it): the body is then streamed. Before commit only. */
+    void dropLength() {
+        contentLength = -1;
+    }
+
+    /** The connection's write deadline ({@link System#nanoTime()} instant, 0 for none). */
+    long writeDeadlineNanos() {
+        return conn.writeDeadlineNanos();
+    }
+
+    void writeDeadlineNanos(long deadline) {
+        conn.setWriteDeadlineNanos(deadline);
+    }
+
+    /**
+     * A content coding of the body, decided when the head is committed: by then the status, the headers and
+     * the declared length are final. Used by {@link Filter#gzip()}; protocol-agnostic (it sees only this
+     * response's status, headers and length).
+     */
+    interface Coding {
+        /**
+         * Returns a stream that encodes into {@code sink}, having set the headers that say so (and dropped
+         * the declared length), or null to send the body as it is.
+         */
+        OutputStream begin(Response res, OutputStream sink) throws IOException;
+    }
+
+    /** Installs a coding for this response. Before commit only; the last one installed applies. */
+    void coding(Coding c) {
+        checkOpen();
+        coding = c;
+    }
+
+    /** For {@link #send(byte[])}: encodes the whole body at once, so it still goes with a Content-Length. */
+    private byte[] encodeWhole(byte[] body) throws IOException {
+        Coding c = coding;
+        coding = null;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(Math.max(64, body.length / 3));
+        OutputStream enc = c.begin(this, buf);
+        if (enc == null) {
+            return body;
+        }
+        enc.write(body);
+        enc.close();
+        byte[] encoded = buf.toByteArray();
+        contentLength = encoded.length;
+        return encoded;
     }
 
     boolean keepAlive() {
@@ -226,6 +310,12 @@ public final class Response {
             checkAlive();
             return;
         }
+        if (coding != null) {
+            Coding c = coding;
+            coding = null;
+            early = new java.io.ByteArrayOutputStream(16);
+            encoder = c.begin(this, new RawSink());
+        }
         bodyless = Status.bodyless(method, status);
         if (headers.hasToken("Connection", "close") || owner.closing()) {
             keepAlive = false;
@@ -239,6 +329,11 @@ public final class Response {
             }
         }
         writeHead();
+        if (early != null) {
+            byte[] b = early.toByteArray();
+            early = null;
+            writeRaw(b, 0, b.length);
+        }
     }
 
     private void writeHead() throws IOException {
@@ -295,6 +390,15 @@ public final class Response {
         if (ended) {
             throw new IOException("response already ended");
         }
+        if (encoder != null) {
+            encoder.write(b, off, len);
+            return;
+        }
+        writeRaw(b, off, len);
+    }
+
+    /** Writes body bytes as they go on the wire (after any coding), framed. */
+    private void writeRaw(byte[] b, int off, int len) throws IOException {
         if (len == 0 || bodyless) {
             return;
         }
@@ -319,7 +423,8 @@ public final class Response {
      */
     boolean finish() throws IOException {
         if (state.get() == OPEN) {
-            if (contentLength < 0) {
+            if (contentLength < 0 && status != 304) {
+                // (a 304 gets no Content-Length unless one was set: it would describe the representation)
                 contentLength = 0;
             }
             commit();
@@ -327,6 +432,11 @@ public final class Response {
         checkAlive();
         boolean complete = true;
         if (!ended) {
+            if (encoder != null) {
+                OutputStream e = encoder;
+                encoder = null;
+                e.close(); // the coding's trailer (gzip's CRC and length) goes out through writeRaw
+            }
             if (chunked) {
                 out.write(LAST_CHUNK);
             } else if (!bodyless && contentLength >= 0 && written < contentLength) {
@@ -339,6 +449,23 @@ public final class Response {
             keepAlive = false;
         }
         return complete;
+    }
+
+    /** Where a coding's output goes: the framed body (kept aside until the head is out). */
+    private final class RawSink extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (early != null) {
+                early.write(b, off, len);
+            } else {
+                writeRaw(b, off, len);
+            }
+        }
     }
 
     private final class BodyStream extends OutputStream {

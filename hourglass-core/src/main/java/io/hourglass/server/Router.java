@@ -1,197 +1,318 @@
 package io.hourglass.server;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
- * Routes requests by method and path pattern: {@code GET /users/{id}}, {@code POST /echo},
- * {@code GET /files/{path...}}.
+ * Routes requests by method, host and path pattern with Go 1.22 ServeMux's rules, and runs filters around
+ * them.
  *
- * <p>A pattern is a sequence of segments: literals match exactly; {@code {name}} matches one non-empty
- * segment; {@code {name...}} at the end matches the rest of the path. Routes are tried in the order they
- * were added. No match gives 404; a path that matches with other methods only gives 405 with an Allow
- * header. A HEAD request uses the GET route when no HEAD route matches.
+ * <p><b>Patterns.</b> {@code [METHOD ][HOST]/path}, e.g. {@code GET /users/{id}}, {@code /files/},
+ * {@code api.example.com/v1/{rest...}}, {@code GET /{$}}. A literal segment matches itself; {@code {name}}
+ * matches one non-empty segment; {@code {name...}}, last only, matches the rest of the path; a path that ends
+ * in a slash matches that path and everything below it; {@code {$}} after a final slash matches that path
+ * only. Segments are matched percent-decoded ({@code %2F} stays inside its segment), and the values of
+ * wildcards ({@link Request#pathParam}) are decoded. No method matches every method; GET also serves HEAD.
+ *
+ * <p><b>Precedence.</b> The most specific matching pattern wins, whatever the order routes were added in:
+ * a pattern is more specific than another when it matches a strict subset of its requests (a literal beats
+ * a wildcard, a longer literal prefix beats a shorter one, a method beats no method). Two patterns that
+ * match some request in common with neither more specific conflict: adding the second throws an
+ * {@link IllegalArgumentException} naming both and a request they share. A pattern with a host takes
+ * precedence over those without one when the request's host (Host header, port removed) matches it.
+ *
+ * <p><b>Redirects and errors.</b> A path that is not clean ({@code //}, {@code /./}, {@code /../}) is
+ * redirected to its clean form; {@code /dir} is redirected to {@code /dir/} when only {@code /dir/} (or a
+ * pattern below it) would match. Both use 301 for GET and HEAD, and 308 (which keeps the method and body)
+ * for other methods. A path that matches patterns of other methods only gets 405 with an Allow header; no
+ * match at all runs the {@linkplain #notFound not-found handler} (404).
+ *
+ * <p><b>Filters and groups.</b> {@link #use} adds filters; on the root router they run around everything
+ * it handles (redirects, 404 and 405 included), in the order added: the first added runs first. A
+ * {@linkplain #group group} shares a path prefix (and optionally a host) and has filters of its own, which
+ * run after the root's and its parent groups' filters for the routes added through it, and for 404 and
+ * 405 answers of paths under its prefix (so a CORS filter on a group also answers preflight requests).
+ *
+ * <p>Add routes and filters before the router serves requests; changes made while it serves are seen by
+ * later requests (the route table is rebuilt on the first request after a change).
  */
 public final class Router implements Handler {
-    private record Route(String method, String[] segments, Handler handler) {}
+    private final Router root;                 // this, for the root router
+    private final Router parent;               // null for the root
+    private final String groupHost;            // a group's host, or null
+    private final String groupPath;            // a group's whole path prefix ("" for the root)
+    private final List<Filter> filters = new ArrayList<>(); // guarded by root.lock
 
-    private final List<Route> routes = new ArrayList<>();
-    private Handler notFound = (req, res) -> {
+    // Root only: the registered routes and groups, and the compiled table.
+    private final ReentrantLock lock;
+    private final List<RouteTable.Route> routes;  // guarded by lock
+    private final List<Router> groups;            // guarded by lock
+    private Handler notFound = (req, res) -> {    // guarded by lock
         res.status(404);
         res.send("not found\n");
     };
+    private volatile RouteTable table; // null after a change; the next request compiles it (racing compiles agree)
 
     /** An empty router: every request gets 404 until routes are added. */
-    public Router() {}
+    public Router() {
+        this.root = this;
+        this.parent = null;
+        this.groupHost = null;
+        this.groupPath = "";
+        this.lock = new ReentrantLock();
+        this.routes = new ArrayList<>();
+        this.groups = new ArrayList<>();
+    }
 
-    /**
-     * Adds a route. Routes are tried in the order they were added.
-     *
-     * @param methodAndPattern the method and path pattern, e.g. {@code "GET /users/{id}"}
-     * @param handler handles the matching requests
-     * @return this router
-     * @throws IllegalArgumentException for a malformed route or pattern
-     */
-    public Router route(String methodAndPattern, Handler handler) {
-        int sp = methodAndPattern.indexOf(' ');
-        if (sp <= 0) {
-            throw new IllegalArgumentException("route must be \"METHOD /pattern\", got \"" + methodAndPattern + "\"");
-        }
-        return add(methodAndPattern.substring(0, sp), methodAndPattern.substring(sp + 1).strip(), handler);
+    private Router(Router parent, String host, String path) {
+        this.root = parent.root;
+        this.parent = parent;
+        this.groupHost = host;
+        this.groupPath = path;
+        this.lock = null;
+        this.routes = null;
+        this.groups = null;
     }
 
     /**
-     * Adds a GET route; same as {@code route("GET " + pattern, handler)}.
+     * Adds a route from a whole pattern, {@code "[METHOD ][HOST]/path"}: {@code "GET /users/{id}"},
+     * {@code "/static/"} (every method). On a {@linkplain #group group} the path (and the host, if the
+     * group has one) is relative to the group's prefix.
      *
-     * @param pattern the path pattern, starting with {@code /}
-     * @param handler handles the matching requests
-     * @return this router
-     * @throws IllegalArgumentException for a malformed pattern
+     * @param pattern the pattern, with the syntax of the class comment; surrounding spaces are ignored
+     * @param handler what runs for the requests the pattern matches, inside the filters of this router's
+     *     groups (and the root's)
+     * @return this router, for chaining
+     * @throws IllegalArgumentException when the pattern is malformed (the message says what is wrong), names a
+     *     host other than its group's, or conflicts with a route added before (the message names both and a
+     *     request they share)
+     * @throws NullPointerException when {@code pattern} or {@code handler} is null
+     */
+    public Router route(String pattern, Handler handler) {
+        Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(handler, "handler");
+        RoutePattern p = RoutePattern.parse(pattern);
+        if (parent != null) {
+            p = p.withPrefix(groupHost, groupPath);
+        }
+        root.add(p, handler, this);
+        return this;
+    }
+
+    /**
+     * Adds {@code GET [HOST]/path} (which serves HEAD too): {@code route("GET " + pattern, handler)}.
+     *
+     * @param pattern the pattern without a method, {@code "[HOST]/path"}
+     * @param handler what runs for the requests it matches
+     * @return this router, for chaining
+     * @throws IllegalArgumentException as {@link #route(String, Handler)} does
+     * @throws NullPointerException when {@code handler} is null
      */
     public Router get(String pattern, Handler handler) {
-        return add("GET", pattern, handler);
+        return route("GET " + pattern, handler);
     }
 
     /**
-     * Adds a POST route; same as {@code route("POST " + pattern, handler)}.
+     * Adds {@code POST [HOST]/path}: {@code route("POST " + pattern, handler)}.
      *
-     * @param pattern the path pattern, starting with {@code /}
-     * @param handler handles the matching requests
-     * @return this router
-     * @throws IllegalArgumentException for a malformed pattern
+     * @param pattern the pattern without a method, {@code "[HOST]/path"}
+     * @param handler what runs for the requests it matches
+     * @return this router, for chaining
+     * @throws IllegalArgumentException as {@link #route(String, Handler)} does
+     * @throws NullPointerException when {@code handler} is null
      */
     public Router post(String pattern, Handler handler) {
-        return add("POST", pattern, handler);
+        return route("POST " + pattern, handler);
     }
 
     /**
-     * Adds a PUT route; same as {@code route("PUT " + pattern, handler)}.
+     * Adds {@code PUT [HOST]/path}: {@code route("PUT " + pattern, handler)}.
      *
-     * @param pattern the path pattern, starting with {@code /}
-     * @param handler handles the matching requests
-     * @return this router
-     * @throws IllegalArgumentException for a malformed pattern
+     * @param pattern the pattern without a method, {@code "[HOST]/path"}
+     * @param handler what runs for the requests it matches
+     * @return this router, for chaining
+     * @throws IllegalArgumentException as {@link #route(String, Handler)} does
+     * @throws NullPointerException when {@code handler} is null
      */
     public Router put(String pattern, Handler handler) {
-        return add("PUT", pattern, handler);
+        return route("PUT " + pattern, handler);
     }
 
     /**
-     * Adds a DELETE route; same as {@code route("DELETE " + pattern, handler)}.
+     * Adds {@code PATCH [HOST]/path}: {@code route("PATCH " + pattern, handler)}.
      *
-     * @param pattern the path pattern, starting with {@code /}
-     * @param handler handles the matching requests
-     * @return this router
-     * @throws IllegalArgumentException for a malformed pattern
+     * @param pattern the pattern without a method, {@code "[HOST]/path"}
+     * @param handler what runs for the requests it matches
+     * @return this router, for chaining
+     * @throws IllegalArgumentException as {@link #route(String, Handler)} does
+     * @throws NullPointerException when {@code handler} is null
+     */
+    public Router patch(String pattern, Handler handler) {
+        return route("PATCH " + pattern, handler);
+    }
+
+    /**
+     * Adds {@code DELETE [HOST]/path}: {@code route("DELETE " + pattern, handler)}.
+     *
+     * @param pattern the pattern without a method, {@code "[HOST]/path"}
+     * @param handler what runs for the requests it matches
+     * @return this router, for chaining
+     * @throws IllegalArgumentException as {@link #route(String, Handler)} does
+     * @throws NullPointerException when {@code handler} is null
      */
     public Router delete(String pattern, Handler handler) {
-        return add("DELETE", pattern, handler);
+        return route("DELETE " + pattern, handler);
     }
 
     /**
-     * Sets the handler for requests that match no route (default: 404 "not found").
+     * Adds filters, run in the order given (the first one outermost). On the root router they wrap every
+     * request it handles; on a group, the group's routes and the 404 and 405 answers under its prefix.
+     * They apply to routes added before and after this call alike.
      *
-     * @param handler handles the unmatched requests
-     * @return this router
+     * @param filters the filters, appended after those added before
+     * @return this router, for chaining
+     * @throws NullPointerException when a filter is null
+     */
+    public Router use(Filter... filters) {
+        root.lock.lock();
+        try {
+            for (Filter f : filters) {
+                this.filters.add(Objects.requireNonNull(f, "filter"));
+            }
+            root.table = null;
+        } finally {
+            root.lock.unlock();
+        }
+        return this;
+    }
+
+    /**
+     * Adds a group of routes under a prefix, {@code "[HOST]/path"} without a trailing slash, e.g.
+     * {@code "/api"} or {@code "/users/{id}"}: {@code routes} receives a router whose patterns are relative to
+     * it ({@code get("/items")} adds {@code GET /api/items}) and whose {@link #use filters} apply only to it.
+     * Groups nest.
+     *
+     * @param prefix the group's {@code "[HOST]/path"}: a path without a trailing slash (wildcards allowed),
+     *     or {@code "host/"} for a group of a host alone
+     * @param routes called once, at once, with the group's router to add its routes and filters
+     * @return this router (not the group), for chaining
+     * @throws IllegalArgumentException when the prefix is malformed, has a method or a trailing slash, or
+     *     names a host other than the parent group's
+     * @throws NullPointerException when {@code prefix} or {@code routes} is null
+     */
+    public Router group(String prefix, Consumer<Router> routes) {
+        Objects.requireNonNull(routes, "routes");
+        RoutePattern p = RoutePattern.parse(Objects.requireNonNull(prefix, "prefix"));
+        boolean hostOnly = p.kinds.length == 1 && p.endsInMulti() && p.values[0].isEmpty(); // "/" or "host/"
+        if (p.method != null || (p.endsInMulti() && !hostOnly)) {
+            throw new IllegalArgumentException("bad group prefix \"" + prefix
+                    + "\": expected \"[HOST]/path\" without a method or a trailing slash, e.g. \"/api\"");
+        }
+        if (p.host != null && groupHost != null && !p.host.equals(groupHost)) {
+            throw new IllegalArgumentException("bad group prefix \"" + prefix + "\": its host differs from "
+                    + "its parent group's host \"" + groupHost + "\"");
+        }
+        String path = groupPath + (hostOnly ? "" : p.pathText());
+        Router g = new Router(this, p.host != null ? p.host : groupHost, path);
+        root.lock.lock();
+        try {
+            root.groups.add(g);
+            root.table = null;
+        } finally {
+            root.lock.unlock();
+        }
+        routes.accept(g);
+        return this;
+    }
+
+    /**
+     * The handler for requests that match no route (default: 404 "not found"). It runs inside the root's
+     * filters, and inside a group's filters when the path is under the group's prefix. Root router only.
+     *
+     * @param handler what answers unmatched requests, replacing the one set before
+     * @return this router, for chaining
+     * @throws IllegalStateException when called on a group
+     * @throws NullPointerException when {@code handler} is null
      */
     public Router notFound(Handler handler) {
-        this.notFound = java.util.Objects.requireNonNull(handler);
+        if (parent != null) {
+            throw new IllegalStateException("notFound is set on the root router, not on a group");
+        }
+        Objects.requireNonNull(handler, "handler");
+        lock.lock();
+        try {
+            notFound = handler;
+            table = null;
+        } finally {
+            lock.unlock();
+        }
         return this;
-    }
-
-    private Router add(String method, String pattern, Handler handler) {
-        if (!pattern.startsWith("/")) {
-            throw new IllegalArgumentException("pattern must start with '/', got \"" + pattern + "\"");
-        }
-        String[] segs = split(pattern);
-        for (int i = 0; i < segs.length; i++) {
-            String s = segs[i];
-            if (s.startsWith("{") && s.endsWith("...}") && i != segs.length - 1) {
-                throw new IllegalArgumentException("{name...} must be the last segment in \"" + pattern + "\"");
-            }
-        }
-        routes.add(new Route(method, segs, java.util.Objects.requireNonNull(handler)));
-        return this;
-    }
-
-    private static String[] split(String path) {
-        if (path.equals("/")) {
-            return new String[0];
-        }
-        String p = path.substring(1);
-        return p.split("/", -1);
     }
 
     @Override
     public void handle(Request req, Response res) throws Exception {
-        String[] segs = split(req.path().isEmpty() ? "/" : req.path());
-        Set<String> allowed = null;
-        Route getFallback = null;
-        Map<String, String> fallbackParams = null;
-        for (Route r : routes) {
-            Map<String, String> params = match(r.segments, segs);
-            if (params == null) {
-                continue;
-            }
-            if (r.method.equals(req.method())) {
-                req.pathParams = params;
-                r.handler.handle(req, res);
-                return;
-            }
-            if (getFallback == null && req.method().equals("HEAD") && r.method.equals("GET")) {
-                getFallback = r;
-                fallbackParams = params;
-            }
-            if (allowed == null) {
-                allowed = new LinkedHashSet<>();
-            }
-            allowed.add(r.method);
+        RouteTable t = root.table;
+        if (t == null) {
+            t = root.compile();
         }
-        if (getFallback != null) {
-            req.pathParams = fallbackParams;
-            getFallback.handler.handle(req, res);
-            return;
-        }
-        if (allowed != null) {
-            res.status(405);
-            res.header("Allow", String.join(", ", allowed));
-            res.send("method not allowed\n");
-            return;
-        }
-        notFound.handle(req, res);
+        t.handle(req, res);
     }
 
-    private static Map<String, String> match(String[] pattern, String[] path) {
-        Map<String, String> params = null;
-        for (int i = 0; i < pattern.length; i++) {
-            String p = pattern[i];
-            boolean param = p.length() > 2 && p.charAt(0) == '{' && p.charAt(p.length() - 1) == '}';
-            if (param && p.endsWith("...}")) {
-                String rest = i < path.length ? String.join("/", java.util.Arrays.copyOfRange(path, i, path.length)) : "";
-                if (params == null) params = new LinkedHashMap<>();
-                params.put(p.substring(1, p.length() - 4), rest);
-                return params;
+    // ---- registration (root only) ----
+
+    private void add(RoutePattern p, Handler handler, Router group) {
+        lock.lock();
+        try {
+            for (RouteTable.Route o : routes) {
+                RouteTable.checkConflict(p, o.pattern());
             }
-            if (i >= path.length) {
-                return null;
-            }
-            if (param) {
-                if (path[i].isEmpty()) {
-                    return null;
-                }
-                if (params == null) params = new LinkedHashMap<>();
-                params.put(p.substring(1, p.length() - 1), path[i]);
-            } else if (!p.equals(path[i])) {
-                return null;
-            }
+            routes.add(new RouteTable.Route(p, handler, group, routes.size()));
+            table = null;
+        } finally {
+            lock.unlock();
         }
-        if (pattern.length != path.length) {
-            return null;
+    }
+
+    private RouteTable compile() {
+        lock.lock();
+        try {
+            RouteTable t = table;
+            if (t != null) {
+                return t; // another request compiled it while this one waited
+            }
+            t = RouteTable.compile(routes, groups, notFound, filters);
+            table = t;
+            return t;
+        } finally {
+            lock.unlock();
         }
-        return params == null ? Map.of() : params;
+    }
+
+    // ---- what the table needs to know about a group ----
+
+    /** This group's filters and its parents', outermost first; the root's own filters are not included. */
+    List<Filter> groupFilters() {
+        List<Filter> out = new ArrayList<>();
+        collect(this, out);
+        return out;
+    }
+
+    private static void collect(Router g, List<Filter> out) {
+        if (g.parent == null) {
+            return;
+        }
+        collect(g.parent, out);
+        out.addAll(g.filters);
+    }
+
+    String groupHost() {
+        return groupHost;
+    }
+
+    String groupPath() {
+        return groupPath;
     }
 }

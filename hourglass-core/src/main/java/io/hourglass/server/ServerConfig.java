@@ -84,6 +84,16 @@ import java.util.Objects;
  *      {@code hourglass_server_limits_total{kind="max_connections"}}. Default 10000
  * @param maxDrainBytes the most bytes of an unread request body the server reads and discards to keep a
  *      connection alive; a larger rest closes the connection. Default 256 KiB
+ * @param maxRequestBodyBytes
+ *      The largest request body a handler may read, in bytes. A body read that would pass it fails with an
+ *      {@link java.io.IOException}; the server answers 413 (Content Too Large) when nothing was sent yet and
+ *      closes the connection, since the rest of the body is left unread; counted in
+ *      {@code hourglass_server_limits_total{kind="body_too_large"}} when that failure reaches the server (a
+ *      handler that catches it and answers by itself is not counted). A declared Content-Length over
+ *      the limit fails the first read, before {@code 100 Continue} is sent. A route can set its own limit,
+ *      higher or lower, with {@link Filter#maxRequestBody(long)}. A handler that never reads the body is not
+ *      affected (the unread rest is bounded by {@code maxDrainBytes}). Default 30 000 000 (as Kestrel); 0
+ *      lifts the limit.
  * @param shutdownTimeout
  *      Longest time {@link Server#shutdown()} lets in-flight requests finish.
  *      Starts when {@code shutdown()} is called; stops when every in-flight request is done. On expiry the
@@ -113,6 +123,7 @@ public record ServerConfig(
         int maxHeaderCount,
         int maxConnections,
         long maxDrainBytes,
+        long maxRequestBodyBytes,
         Duration shutdownTimeout,
         boolean watchClientDisconnect,
         Path tlsCertificate,
@@ -152,6 +163,9 @@ public record ServerConfig(
         }
         if (maxDrainBytes < 0) {
             throw new IllegalArgumentException("maxDrainBytes must not be negative, got " + maxDrainBytes);
+        }
+        if (maxRequestBodyBytes < 0) {
+            throw new IllegalArgumentException("maxRequestBodyBytes must not be negative, got " + maxRequestBodyBytes);
         }
         if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
             throw new IllegalArgumentException("TLS needs both a certificate file and a private key file");
@@ -195,6 +209,7 @@ public record ServerConfig(
         private int maxHeaderCount = 100;
         private int maxConnections = 10_000;
         private long maxDrainBytes = 256 * 1024;
+        private long maxRequestBodyBytes = 30_000_000;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private boolean watchClientDisconnect = true;
         private Path tlsCertificate;
@@ -217,6 +232,7 @@ public record ServerConfig(
             maxHeaderCount = c.maxHeaderCount;
             maxConnections = c.maxConnections;
             maxDrainBytes = c.maxDrainBytes;
+            maxRequestBodyBytes = c.maxRequestBodyBytes;
             shutdownTimeout = c.shutdownTimeout;
             watchClientDisconnect = c.watchClientDisconnect;
             tlsCertificate = c.tlsCertificate;
@@ -378,6 +394,17 @@ public record ServerConfig(
         }
 
         /**
+         * Sets {@link ServerConfig#maxRequestBodyBytes()}.
+         *
+         * @param v the largest request body in bytes; 0 lifts the limit
+         * @return this builder
+         */
+        public Builder maxRequestBodyBytes(long v) {
+            maxRequestBodyBytes = v;
+            return this;
+        }
+
+        /**
          * Sets {@link ServerConfig#shutdownTimeout()}.
          *
          * @param v the timeout; {@code Duration.ZERO} disables it
@@ -420,8 +447,8 @@ public record ServerConfig(
         public ServerConfig build() {
             return new ServerConfig(host, port, tlsHandshakeTimeout, readHeaderTimeout, readTimeout, writeTimeout,
                     idleTimeout, handlerTimeout, minRequestBodyRate, minRequestBodyGrace, maxHeaderBytes,
-                    maxHeaderCount, maxConnections, maxDrainBytes, shutdownTimeout, watchClientDisconnect, tlsCertificate,
-                    tlsPrivateKey);
+                    maxHeaderCount, maxConnections, maxDrainBytes, maxRequestBodyBytes, shutdownTimeout,
+                    watchClientDisconnect, tlsCertificate, tlsPrivateKey);
         }
     }
 }

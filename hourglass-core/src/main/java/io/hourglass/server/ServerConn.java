@@ -357,6 +357,7 @@ final class ServerConn implements Runnable {
         long now = System.nanoTime();
         long ht = cfg.handlerTimeout().toNanos();
         handlerDeadline = ht == 0 ? 0 : now + ht;
+        req.begin(handlerDeadline, cfg.maxRequestBodyBytes());
         watchAt = cfg.watchClientDisconnect() ? now + WATCH_DELAY : 0;
         lock.lock();
         try {
@@ -394,7 +395,11 @@ final class ServerConn implements Runnable {
         int status;
         String message;
         if (t instanceof HttpTimeoutException te) {
-            server.timeout(te.phase());
+            if (te.phase() == Phase.WRITE) {
+                writeTimedOut(); // a write deadline a handler set (static files' minimum rate): counted once
+            } else {
+                server.timeout(te.phase());
+            }
             status = 408;
             message = te.getMessage();
         } else if (t instanceof H1Exception he) {
@@ -460,6 +465,8 @@ final class ServerConn implements Runnable {
             metrics.limit(ServerMetrics.Limit.HEADER_TOO_LARGE);
         } else if (e.limit() == H1Exception.Limit.FIELD_COUNT) {
             metrics.limit(ServerMetrics.Limit.TOO_MANY_HEADERS);
+        } else if (e.limit() == H1Exception.Limit.BODY_BYTES) {
+            metrics.limit(ServerMetrics.Limit.BODY_TOO_LARGE);
         }
     }
 

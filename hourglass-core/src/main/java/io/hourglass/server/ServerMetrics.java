@@ -52,7 +52,9 @@ final class ServerMetrics {
         /** A response write blocked on a client that does not read, until the write timeout reset it. */
         SLOW_READER("slow_reader"),
         /** {@code maxConnections} open: the server stopped accepting until one closed. */
-        MAX_CONNECTIONS("max_connections");
+        MAX_CONNECTIONS("max_connections"),
+        /** A request body over {@code maxRequestBodyBytes} (or a route's limit): 413. */
+        BODY_TOO_LARGE("body_too_large");
 
         final String label;
 

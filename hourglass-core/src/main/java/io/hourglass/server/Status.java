@@ -28,9 +28,11 @@ final class Status {
             case 408 -> "Request Timeout";
             case 409 -> "Conflict";
             case 411 -> "Length Required";
+            case 412 -> "Precondition Failed";
             case 413 -> "Content Too Large";
             case 414 -> "URI Too Long";
             case 415 -> "Unsupported Media Type";
+            case 416 -> "Range Not Satisfiable";
             case 417 -> "Expectation Failed";
             case 422 -> "Unprocessable Content";
             case 429 -> "Too Many Requests";

@@ -64,6 +64,7 @@ class ServerLimitsTest {
         start(ServerConfig.builder(), (req, res) -> res.send("ok"));
         List<String> text = server.metrics().toPrometheusText().lines().toList();
         assertThat(ServerMetricsTest.samples(text, "hourglass_server_limits_total")).containsExactly(
+                "hourglass_server_limits_total{kind=\"body_too_large\"} 0",
                 "hourglass_server_limits_total{kind=\"header_too_large\"} 0",
                 "hourglass_server_limits_total{kind=\"max_connections\"} 0",
                 "hourglass_server_limits_total{kind=\"min_body_rate\"} 0",
@@ -96,6 +97,21 @@ class ServerLimitsTest {
             assertThat(c.read().status()).isEqualTo(431);
         }
         assertLimits(Limit.TOO_MANY_HEADERS, 2);
+    }
+
+    @Test
+    void aBodyOverTheLimitCountsBodyTooLarge() throws Exception {
+        start(ServerConfig.builder().maxRequestBodyBytes(10), (req, res) -> res.send(req.body().readAllBytes()));
+        try (RawClient c = new RawClient(server.port())) {
+            c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n01234567890");
+            assertThat(c.read().status()).isEqualTo(413);
+        }
+        try (RawClient c = new RawClient(server.port())) { // found while reading a chunked body
+            c.send("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n"
+                    + "8\r\n01234567\r\n0\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(413);
+        }
+        assertLimits(Limit.BODY_TOO_LARGE, 2);
     }
 
     @Test

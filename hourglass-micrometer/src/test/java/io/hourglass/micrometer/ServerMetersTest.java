@@ -150,9 +150,9 @@ class ServerMetersTest {
                 }
             }
         }
-        // 2 connection counters, 2 states, 4 classes, 7 server phases, 2 reasons, 1 histogram, 5 limit kinds
-        assertThat(checked).isEqualTo(23);
-        assertThat(meters.getMeters()).hasSize(23);
+        // 2 connection counters, 2 states, 4 classes, 7 server phases, 2 reasons, 1 histogram, 6 limit kinds
+        assertThat(checked).isEqualTo(24);
+        assertThat(meters.getMeters()).hasSize(24);
     }
 
     @Test

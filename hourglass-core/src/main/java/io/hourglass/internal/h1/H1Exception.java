@@ -13,7 +13,9 @@ public final class H1Exception extends IOException {
         /** More bytes than the head limit: request line and fields, or a trailer section. */
         HEAD_BYTES,
         /** More fields than the field-count limit, in a header or a trailer section. */
-        FIELD_COUNT
+        FIELD_COUNT,
+        /** A request body larger than the server's or the route's body limit (413). */
+        BODY_BYTES
     }
 
     private final int status;

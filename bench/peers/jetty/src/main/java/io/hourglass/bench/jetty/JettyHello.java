@@ -12,27 +12,39 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Jetty;
+import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Benchmark peer: plain Jetty 12 core (no servlets) answering {@code GET /hello} with {@code hello\n}.
  *
- * <p>Usage: {@code java -jar jetty-hello.jar PORT [HOST]} (port 0 picks a free port; HOST, the address to
- * listen on, defaults to 127.0.0.1) or {@code --version}. Prints {@code listening on http://HOST:PORT} once it
- * accepts connections, like {@code hourglass serve}.
+ * <p>Usage: {@code java -jar jetty-hello.jar PORT [HOST [DIR]]} (port 0 picks a free port; HOST, the address
+ * to listen on, defaults to 127.0.0.1; DIR, for the static-file benchmark, is served by Jetty's own
+ * ResourceHandler with its defaults for every other path) or {@code --version}. Prints
+ * {@code listening on http://HOST:PORT} once it accepts connections, like {@code hourglass serve}.
  */
 public final class JettyHello {
     private static final byte[] BODY = "hello\n".getBytes(StandardCharsets.US_ASCII);
 
     private JettyHello() {}
 
-    /** 200 {@code hello\n} for GET /hello, 404 for anything else. */
+    /** 200 {@code hello\n} for GET /hello; anything else 404, or left to the next handler when there is one. */
     static final class HelloHandler extends Handler.Abstract.NonBlocking {
+        private final boolean passOthers;
+
+        HelloHandler(boolean passOthers) {
+            this.passOthers = passOthers;
+        }
+
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             if (!HttpMethod.GET.is(request.getMethod()) || !"/hello".equals(Request.getPathInContext(request))) {
+                if (passOthers) {
+                    return false;
+                }
                 Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
                 return true;
             }
@@ -49,8 +61,9 @@ public final class JettyHello {
             System.out.println("jetty " + Jetty.VERSION);
             return;
         }
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: jetty-hello PORT [HOST]   (port 0 picks a free port; HOST defaults to 127.0.0.1)");
+        if (args.length < 1 || args.length > 3) {
+            System.err.println("usage: jetty-hello PORT [HOST [DIR]]   (port 0 picks a free port; HOST defaults to"
+                    + " 127.0.0.1; DIR: static files)");
             System.exit(2);
         }
         int port;
@@ -61,7 +74,7 @@ public final class JettyHello {
             System.exit(2);
             return;
         }
-        String host = args.length == 2 ? args[1] : "127.0.0.1";
+        String host = args.length >= 2 ? args[1] : "127.0.0.1";
         String urlHost = host.contains(":") ? "[" + host + "]" : host;  // an IPv6 literal in a URL
 
         Server server = new Server(new QueuedThreadPool());  // Jetty's defaults: 8..200 threads
@@ -72,7 +85,14 @@ public final class JettyHello {
         connector.setPort(port);
         connector.setIdleTimeout(60_000);  // keep-alive idle limit, as Go's IdleTimeout 60s
         server.addConnector(connector);
-        server.setHandler(new HelloHandler());
+        if (args.length == 3) {
+            ResourceHandler files = new ResourceHandler();
+            files.setBaseResource(ResourceFactory.of(server).newResource(java.nio.file.Path.of(args[2])));
+            files.setDirAllowed(false);
+            server.setHandler(new Handler.Sequence(new HelloHandler(true), files));
+        } else {
+            server.setHandler(new HelloHandler(false));
+        }
         server.setStopAtShutdown(true);
         server.start();
         System.out.println("listening on http://" + urlHost + ":" + connector.getLocalPort());
