@@ -1,6 +1,5 @@
 package io.hourglass.cli;
 
-import io.hourglass.client.Client;
 import io.hourglass.client.ClientConfig;
 import io.hourglass.client.TimeoutPolicy;
 import java.io.PrintStream;
@@ -24,9 +23,10 @@ import picocli.CommandLine.Parameters;
                     + "its next call when the last one ends.",
             "",
             "Prints requests sent and the send rate achieved while sending, then the wait for the calls still in "
-                    + "flight; completed calls by status class, timeouts by phase, errors by kind, connections "
-                    + "opened, reused and drained, and latency percentiles of completed calls (n/a when none "
-                    + "completed). --json prints the same as one JSON object.",
+                    + "flight; completed calls by status class, timeouts by phase, errors by kind, calls that got a "
+                    + "connection or gave up waiting for the pool, requests written, connections opened, reused and "
+                    + "drained, and latency percentiles of completed calls (n/a when none completed). --json prints "
+                    + "the same as one JSON object.",
             "",
             "While it runs, a progress line on stderr is rewritten in place when stderr is a terminal; otherwise "
                     + "a plain line is written every 5 seconds."},
@@ -139,19 +139,16 @@ final class Load implements Callable<Integer> {
         }
         // idle connections are bounded by the cap and the idle timeout (see ClientConfig.maxIdlePerHost)
         ClientConfig cfg = cb.build();
-        try (Client client = new Client(cfg)) {
-            LoadRun run;
+        long calls = open ? (long) Math.floor(rate * duration.toNanos() / 1e9) : count;
+        try (LoadRun run = new LoadRun(cfg, uri, (int) Math.min(calls, 20_000_000))) {
             Progress progress = new Progress(err, terminal);
             Consumer<LoadRun> onProgress = r -> {
                 if (!json) progress.update(progressLine(r));
             };
             if (open) {
-                long total = (long) Math.floor(rate * duration.toNanos() / 1e9);
-                run = new LoadRun(client, uri, (int) Math.min(total, 20_000_000));
                 Duration grace = cfg.timeout().isZero() ? Duration.ofSeconds(60) : cfg.timeout().plusSeconds(5);
                 run.openLoop(rate, duration, concurrencyLimit, grace, onProgress);
             } else {
-                run = new LoadRun(client, uri, (int) Math.min(count, 20_000_000));
                 run.closedLoop(count, conc, Duration.ofHours(1), onProgress);
             }
             progress.clear();
@@ -186,8 +183,16 @@ final class Load implements Callable<Integer> {
         b.append("completed            ").append(join(r.completedByClass())).append('\n');
         b.append("timeouts             ").append(r.timeoutsByPhase().isEmpty() ? "0" : join(r.timeoutsByPhase())).append('\n');
         b.append("errors               ").append(r.errorsByKind().isEmpty() ? "0" : join(r.errorsByKind())).append('\n');
+        b.append(String.format(Locale.ROOT, "pool                 got a connection %d  gave up waiting for one %d%n",
+                r.acquired(), r.poolGaveUp()));
+        b.append(String.format(Locale.ROOT, "requests written     %d (delivered to the upstream)%n", r.written()));
         b.append(String.format(Locale.ROOT, "connections          opened %d  reused %d  drained %d (back to pool %d, closed %d)  closed %d%n",
                 s.opened(), s.reused(), s.drainedReused() + s.drainedClosed(), s.drainedReused(), s.drainedClosed(), s.closed()));
+        if (s.drainsStarted() > 0) {
+            b.append(String.format(Locale.ROOT, "drains               started %d  back to pool %d  preempted %d  abandoned %d  "
+                            + "other closes %d  draining now %d%n", s.drainsStarted(), s.drainedReused(), s.drainsPreempted(),
+                    s.drainsAbandoned(), s.drainedClosed() - s.drainsPreempted() - s.drainsAbandoned(), s.draining()));
+        }
         b.append("latency (completed) ");
         for (int p : PERCENTILES) {
             b.append(' ').append(p == 100 ? "max" : "p" + p).append(' ')
@@ -221,9 +226,13 @@ final class Load implements Callable<Integer> {
                 + ",\"completed\":" + obj(r.completedByClass())
                 + ",\"timeouts\":" + obj(r.timeoutsByPhase())
                 + ",\"errors\":" + obj(r.errorsByKind())
+                + ",\"pool\":{\"acquired\":" + r.acquired() + ",\"gave_up\":" + r.poolGaveUp() + "}"
+                + ",\"written\":" + r.written()
                 + ",\"connections\":{\"opened\":" + s.opened() + ",\"reused\":" + s.reused()
                 + ",\"drained\":" + (s.drainedReused() + s.drainedClosed()) + ",\"drained_reused\":" + s.drainedReused()
-                + ",\"drained_closed\":" + s.drainedClosed() + ",\"closed\":" + s.closed() + "}"
+                + ",\"drained_closed\":" + s.drainedClosed() + ",\"closed\":" + s.closed()
+                + ",\"drains_started\":" + s.drainsStarted() + ",\"drained_preempted\":" + s.drainsPreempted()
+                + ",\"drained_abandoned\":" + s.drainsAbandoned() + "}"
                 + ",\"latency_ms\":{" + latencyJson(r) + "}"
                 + ",\"peak_in_flight\":" + r.peakInFlight()
                 + "}\n";

@@ -34,10 +34,13 @@ class StormReportTest {
 
     @BeforeAll
     static void shortRun() throws Exception {
-        try (Client client = new Client(ClientConfig.builder().timeout(Duration.ofSeconds(2)).build())) {
-            run = new LoadRun(client, URI.create("http://127.0.0.1:" + GetCliTest.freePort() + "/"), 100);
-            run.openLoop(40, Duration.ofMillis(500), 100, Duration.ofSeconds(5), r -> { });
-            stats = client.stats();
+        URI nobody = URI.create("http://127.0.0.1:" + GetCliTest.freePort());
+        // As the lab builds it: a slow and a fast class, here every call slow (--slow-share 100).
+        try (LoadRun r = new LoadRun(ClientConfig.builder().timeout(Duration.ofSeconds(2)).build(),
+                nobody.resolve(LabStorm.SLOW_PATH), nobody.resolve("/hello"), 100, 100)) {
+            r.openLoop(40, Duration.ofMillis(500), 100, Duration.ofSeconds(5), x -> { });
+            stats = r.clientStats();
+            run = r;
         }
     }
 
@@ -60,7 +63,7 @@ class StormReportTest {
     }
 
     static LabStorm.Result result(TimeoutPolicy p) {
-        return new LabStorm.Result(p, p == TimeoutPolicy.CLOSE ? 40001 : 40002, run, stats, samples(p), 20);
+        return new LabStorm.Result(p, p == TimeoutPolicy.CLOSE ? 40001 : 40002, run, stats, samples(p), 20, 20, 0);
     }
 
     static String html(TimeoutPolicy... policies) throws Exception {

@@ -121,24 +121,37 @@ public final class Client implements AutoCloseable {
             byClass[i] = metrics.statusClass(i);
         }
         return new Stats(metrics.sum(h -> h.opened.value()), metrics.sum(h -> h.reused.value()),
-                metrics.sum(h -> h.drainedReused.value()), metrics.sum(h -> h.drainedClosed.value()),
-                metrics.sum(h -> h.closed.value()), metrics.sum(h -> h.pool.drainingCount()), byPhase, byClass);
+                metrics.sum(h -> h.drainsEnded(DrainResult.REUSED)),
+                metrics.sum(h -> h.drainsEnded(DrainResult.PREEMPTED) + h.drainsEnded(DrainResult.TIMEOUT)
+                        + h.drainsEnded(DrainResult.MAX_BYTES) + h.drainsEnded(DrainResult.CLOSED)),
+                metrics.sum(h -> h.closed.value()), metrics.sum(h -> h.pool.drainingCount()),
+                metrics.sum(h -> h.drainsStarted.value()), metrics.sum(h -> h.drainsEnded(DrainResult.PREEMPTED)),
+                metrics.sum(h -> h.drainsEnded(DrainResult.TIMEOUT) + h.drainsEnded(DrainResult.MAX_BYTES)),
+                byPhase, byClass);
     }
 
     /**
-     * Counts since the client was built.
+     * Counts since the client was built. Drains ({@link TimeoutPolicy#DRAIN}): {@code drainsStarted} = drains
+     * ended ({@code drainedReused + drainedClosed}) + {@code draining}.
      *
-     * @param opened        connections opened
-     * @param reused        calls that reused a pooled connection
-     * @param drainedReused connections that drained a late response and went back to the pool
-     * @param drainedClosed connections closed because their drain overran the budget or was not reusable
-     * @param closed        connections closed, for any reason
-     * @param draining      connections draining a late response now
+     * @param opened connections opened
+     * @param reused calls that reused a pooled connection
+     * @param drainedReused drains that read the late response to its end and went back to the pool
+     * @param drainedClosed drains that ended with the connection closed, for any reason: preempted, abandoned
+     *      (drain timeout or byte limit), or not reusable
+     * @param closed connections closed, for any reason
+     * @param draining connections draining a late response now
+     * @param drainsStarted connections that began draining a late response
+     * @param drainsPreempted drains ended because a call needed their place while the pool was at its cap
+     *      ({@link DrainResult#PREEMPTED}); included in {@code drainedClosed}
+     * @param drainsAbandoned drains ended by the drain timeout or the byte limit ({@link DrainResult#TIMEOUT},
+     *      {@link DrainResult#MAX_BYTES}); included in {@code drainedClosed}
      * @param timeoutsByPhase timeouts by {@link Phase#ordinal()}; read them with {@link #timeouts(Phase)}
      * @param responsesByClass responses by status class at index 1 to 5; read them with {@link #responses(int)}
      */
     public record Stats(long opened, long reused, long drainedReused, long drainedClosed, long closed,
-            long draining, long[] timeoutsByPhase, long[] responsesByClass) {
+            long draining, long drainsStarted, long drainsPreempted, long drainsAbandoned, long[] timeoutsByPhase,
+            long[] responsesByClass) {
         /**
          * Timeouts counted for one phase.
          *

@@ -21,9 +21,10 @@ import java.util.Objects;
  *      reading the body.
  *      Starts when the call starts; stops when the response body has been read to its end or closed. On
  *      expiry the call fails with phase {@link io.hourglass.http.Phase#TOTAL}, also from a body read in
- *      progress, and the connection follows the {@link #timeoutPolicy()}. Counted in
- *      {@code hourglass_timeouts_total{side="client",phase="total"}}. Default 60s; {@code Duration.ZERO}
- *      disables it.
+ *      progress, and the connection follows the {@link #timeoutPolicy()}; a call still waiting for the pool
+ *      fails instead with a {@link PoolTimeoutException} (phase POOL_WAIT, {@code callDeadline()} true).
+ *      Counted in {@code hourglass_timeouts_total{side="client",phase="total"}} (or {@code "pool-wait"}).
+ *      Default 60s; {@code Duration.ZERO} disables it.
  * @param connectTimeout
  *      Longest time for a TCP connect to one address.
  *      Starts at the connect attempt; stops when connected. On expiry the next resolved address is tried;
@@ -56,12 +57,13 @@ import java.util.Objects;
  *      {@code hourglass_client_connections_closed_total}). Default 90s; {@code Duration.ZERO} keeps idle
  *      connections until the server closes them.
  * @param poolWaitTimeout
- *      Longest wait for a connection when {@link #maxConnsPerHost()} are open (active or draining) and none
- *      is idle.
- *      Starts when the call asks for a connection; stops when one is released. On expiry the call fails with
- *      phase {@link io.hourglass.http.Phase#POOL_WAIT} and a message naming the limit. Counted in
- *      {@code hourglass_timeouts_total{side="client",phase="pool-wait"}}. Default 5s; {@code Duration.ZERO}
- *      disables it.
+ *      Longest wait for a connection when {@link #maxConnsPerHost()} are open (active or draining), none is
+ *      idle and no draining one may be preempted (see {@link TimeoutPolicy#DRAIN}).
+ *      Starts when the call asks for a connection; stops when one is released or preempted. On expiry the
+ *      call fails with a {@link PoolTimeoutException} (phase {@link io.hourglass.http.Phase#POOL_WAIT})
+ *      naming the limit and the connections in use and draining; nothing is sent. Counted in
+ *      {@code hourglass_timeouts_total{side="client",phase="pool-wait"}} and
+ *      {@code hourglass_client_pool_timeouts_total{held_by}}. Default 5s; {@code Duration.ZERO} disables it.
  * @param maxConnsPerHost the most connections per origin (scheme, host, port), active, idle and draining
  *      together. Default 64: bounded, so a stuck upstream cannot make the client open sockets without limit
  * @param maxIdlePerHost the most idle connections kept per origin; extra ones are closed. Default 64, the
@@ -73,11 +75,14 @@ import java.util.Objects;
  *      Longest time a draining connection (policy {@link TimeoutPolicy#DRAIN}) may take to read the rest of
  *      a late response.
  *      Starts at the call's timeout; stops when the late response has been read and discarded. On expiry the
- *      connection is closed; the caller already had its error and sees nothing. Counted in
- *      {@code hourglass_client_drains_total{result="closed"}} (a drain that finishes counts as
- *      {@code result="reused"}). Default 30s; {@code Duration.ZERO} disables it.
- * @param drainMaxBytes the most bytes a drain reads and discards; a larger late response closes the
- *      connection ({@code hourglass_client_drains_total{result="closed"}}). Default 1 MiB
+ *      connection is reset (RST: the rest of the response is not wanted, so the socket skips TIME_WAIT); the
+ *      caller already had its error and sees nothing. Counted in
+ *      {@code hourglass_client_drains_total{result="timeout"}} (a drain that finishes counts as
+ *      {@code result="reused"}, one a call preempted as {@code "preempted"}). Half of it is also the age
+ *      past which a drain is presumed stuck and preempted first. Default 30s; {@code Duration.ZERO}
+ *      disables it.
+ * @param drainMaxBytes the most bytes a drain reads and discards; a larger late response resets the
+ *      connection ({@code hourglass_client_drains_total{result="max_bytes"}}). Default 1 MiB
  * @param trustedCaFile a PEM file of CA certificates to trust instead of the JDK's defaults; null for the
  *      defaults
  * @param userAgent the User-Agent header sent when a request has none

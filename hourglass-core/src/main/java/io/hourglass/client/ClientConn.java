@@ -5,6 +5,7 @@ import io.hourglass.internal.h1.InBuffer;
 import io.hourglass.internal.h1.OutBuffer;
 import io.hourglass.net.Conn;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,9 +37,11 @@ final class ClientConn {
     final H1Parser parser;
     int uses;                       // calls carried; owner thread (pool lock for the hand-over)
     long idleSince;                 // guarded by the pool's lock
+    long drainStart;                // guarded by the pool's lock
     volatile int state = ACTIVE;    // read by the timer and the reader thread
     volatile Reader reader;         // the current consumer, for deadline checks in pull
     volatile long received;         // bytes handed over since the last resetReceived()
+    long sent;                      // request bytes that reached the socket since a call took it; owner thread
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notFull = lock.newCondition();
@@ -53,12 +56,18 @@ final class ClientConn {
         this.pool = pool;
         this.parser = parser;
         this.in = new InBuffer(this::pull, 8192, 64 * 1024);
-        this.out = new OutBuffer(conn::write, 8192);
+        this.out = new OutBuffer(this::send, 8192);
         conn.setAlarm(this::onAlarm);
     }
 
     long id() {
         return conn.id();
+    }
+
+    /** The OutBuffer's sink: counts what reached the socket, so a call that failed before knows it sent nothing. */
+    private void send(byte[] b, int off, int len) throws IOException {
+        conn.write(b, off, len);
+        sent += len;
     }
 
     void startReader() {
@@ -181,6 +190,12 @@ final class ClientConn {
                     throw e;
                 }
             }
+            if (Thread.currentThread().isInterrupted()) {
+                // park returns at once while the flag is set: never spin on it (issue 13). A call's check() has
+                // already turned the interrupt into a CANCELLED error; this covers any other consumer.
+                waiter = null;
+                throw new InterruptedIOException("interrupted while waiting for the response");
+            }
             LockSupport.park(this);
         }
     }
@@ -221,6 +236,17 @@ final class ClientConn {
     void close() {
         state = CLOSED;
         conn.close();
+        wakeReader();
+    }
+
+    /** Closes with a reset (RST): for a connection whose response is still coming and is not wanted. */
+    void abort() {
+        state = CLOSED;
+        conn.abort();
+        wakeReader();
+    }
+
+    private void wakeReader() {
         lock.lock();
         try {
             notFull.signalAll();

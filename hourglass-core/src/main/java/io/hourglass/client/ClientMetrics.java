@@ -19,7 +19,9 @@ final class ClientMetrics {
     private final Counter opened;
     private final Counter reused;
     private final Counter closed;
+    private final Counter drainsStarted;
     private final Counter drains;
+    private final Counter poolTimeouts;
     private final Counter requests;
     private final Histogram duration;
     private final Map<Phase, Counter.Child> timeouts = new EnumMap<>(Phase.class);
@@ -35,9 +37,15 @@ final class ClientMetrics {
                 "Calls that took an idle pooled connection instead of opening one.", "host");
         closed = registry.counter("hourglass_client_connections_closed_total",
                 "Client connections closed, for any reason.", "host");
+        drainsStarted = registry.counter("hourglass_client_drains_started_total",
+                "Connections that began draining a late response for a call that gave up (DRAIN policy).", "host");
         drains = registry.counter("hourglass_client_drains_total",
-                "Connections that drained a late response after a timeout: result=reused went back to the pool, "
-                        + "result=closed exceeded the drain budget or was not reusable.", "host", "result");
+                "Drains that ended, by result: reused (back to the pool), preempted (a call needed the slot: reset and "
+                        + "replaced), timeout (drain timeout passed: reset), max_bytes (late response over the byte "
+                        + "limit: reset), closed (not reusable).", "host", "result");
+        poolTimeouts = registry.counter("hourglass_client_pool_timeouts_total",
+                "Calls that gave up waiting for a connection (phase pool-wait), by what held the pool: draining when "
+                        + "at least one connection was draining, else in_use.", "host", "held_by");
         requests = registry.counter("hourglass_client_requests_total",
                 "Client calls that got a response, by status class.", "code");
         duration = registry.histogram("hourglass_client_request_duration_seconds",
@@ -104,8 +112,10 @@ final class ClientMetrics {
         final Counter.Child opened;
         final Counter.Child reused;
         final Counter.Child closed;
-        final Counter.Child drainedReused;
-        final Counter.Child drainedClosed;
+        final Counter.Child drainsStarted;
+        final Counter.Child poolTimeoutsInUse;
+        final Counter.Child poolTimeoutsDraining;
+        private final Counter.Child[] drainEnds = new Counter.Child[DrainResult.values().length];
 
         PerHost(String host, Pool pool) {
             this.host = host;
@@ -113,8 +123,20 @@ final class ClientMetrics {
             this.opened = ClientMetrics.this.opened.labels(host);
             this.reused = ClientMetrics.this.reused.labels(host);
             this.closed = ClientMetrics.this.closed.labels(host);
-            this.drainedReused = drains.labels(host, "reused");
-            this.drainedClosed = drains.labels(host, "closed");
+            this.drainsStarted = ClientMetrics.this.drainsStarted.labels(host);
+            this.poolTimeoutsInUse = poolTimeouts.labels(host, "in_use");
+            this.poolTimeoutsDraining = poolTimeouts.labels(host, "draining");
+            for (DrainResult r : DrainResult.values()) {
+                drainEnds[r.ordinal()] = drains.labels(host, r.label());
+            }
+        }
+
+        Counter.Child drainEnded(DrainResult r) {
+            return drainEnds[r.ordinal()];
+        }
+
+        long drainsEnded(DrainResult r) {
+            return drainEnds[r.ordinal()].value();
         }
     }
 }

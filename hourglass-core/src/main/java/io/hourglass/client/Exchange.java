@@ -123,6 +123,7 @@ final class Exchange implements ClientConn.Reader {
             conn = c;
             c.reader = this;
             c.received = 0;
+            c.sent = 0;
             requestWritten = false;
             sending = false;
             try {
@@ -172,6 +173,7 @@ final class Exchange implements ClientConn.Reader {
             clearPhase(c);
         }
         head = h;
+        c.pool.answered(System.nanoTime());
         ev.responseHeaders(req, c.id(), h.status);
         client.clientMetrics().status(h.status);
         client.clientMetrics().durationChild.observeNanos(System.nanoTime() - start);
@@ -358,11 +360,10 @@ final class Exchange implements ClientConn.Reader {
         return d - t <= 0 ? d : t;
     }
 
+    /** Runs on the caller's thread (while it sends, waits or reads the body): its interrupt cancels the call. */
     @Override
     public void check() throws IOException {
-        if (cancelled) {
-            throw new ClientException(ClientException.Kind.CANCELLED, context(), null);
-        }
+        checkCancelled();
         long now = System.nanoTime();
         long t = totalDeadline;
         long p = phaseDeadline;
@@ -377,14 +378,49 @@ final class Exchange implements ClientConn.Reader {
         }
     }
 
+    /**
+     * Throws CANCELLED when {@link #cancel()} was called or the calling thread has been interrupted (Java's
+     * standard cancellation, issue 13); the interrupt status is left set for the caller to see.
+     */
     void checkCancelled() throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            cancelled = true;
+            throw interrupted();
+        }
         if (cancelled) {
             throw new ClientException(ClientException.Kind.CANCELLED, context(), null);
         }
     }
 
+    private ClientException interrupted() {
+        return new ClientException(ClientException.Kind.CANCELLED, "interrupted (" + context() + ", while " + doing + ")", null);
+    }
+
     void poolWaiting(Pool p) {
         waitingPool = p;
+    }
+
+    /**
+     * Builds (and counts once) the error of a call that gave up waiting for the pool: the limit that passed
+     * (the call's deadline or the pool-wait timeout) and what held the connections.
+     */
+    PoolTimeoutException poolTimeout(boolean callDeadline, int max, int inUse, int draining, String origin) {
+        Duration limit = callDeadline ? totalLimit : cfg.poolWaitTimeout();
+        countTimeout(Phase.POOL_WAIT);
+        String ctx = (callDeadline ? "the call's deadline passed while it waited for a connection: " : "")
+                + "all " + max + " connections to " + origin + " are busy, " + inUse + " in use and " + draining
+                + " draining; maxConnsPerHost=" + max
+                + (callDeadline ? "" : ", poolWaitTimeout=" + Durations.format(cfg.poolWaitTimeout())) + "; " + context();
+        return new PoolTimeoutException(limit, Duration.ofNanos(System.nanoTime() - start), ctx, callDeadline, max,
+                inUse, draining);
+    }
+
+    private void countTimeout(Phase p) {
+        if (!timeoutCounted) {
+            timeoutCounted = true;
+            client.clientMetrics().timeout(p);
+            ev.timeout(req, p);
+        }
     }
 
     /** Builds (and counts once) the timeout error of {@code p}. */
@@ -402,11 +438,7 @@ final class Exchange implements ClientConn.Reader {
             limit = phaseLimit;
             since = phaseStart;
         }
-        if (!timeoutCounted) {
-            timeoutCounted = true;
-            client.clientMetrics().timeout(p);
-            ev.timeout(req, p);
-        }
+        countTimeout(p);
         String ctx = (detail == null ? "" : detail + "; ") + context();
         return new HttpTimeoutException(p, limit, Duration.ofNanos(now - since), ctx);
     }
@@ -531,7 +563,7 @@ final class Exchange implements ClientConn.Reader {
     // ---- failure, retry, and the timeout policy ----
 
     private boolean retryable(IOException e, ClientConn c) {
-        if (!reused || cancelled || c.received > 0 || !req.idempotent()) {
+        if (!reused || cancelled || Thread.currentThread().isInterrupted() || c.received > 0 || !req.idempotent()) {
             return false;
         }
         if (req.body() != null && !req.body().replayable()) {
@@ -545,7 +577,14 @@ final class Exchange implements ClientConn.Reader {
     private IOException fail(ClientConn c, IOException e) {
         IOException out = translate(e, c);
         boolean timedOut = out instanceof HttpTimeoutException || cancelled;
-        if (!sending) {
+        // A deadline that passed just before the first write (a caller that got the connection at the last
+        // moment, or ran late) leaves nothing on the wire: the connection is as good as before, so keep it,
+        // or a DRAIN client at its cap would close it and dial another (issue 15's "at most the cap").
+        boolean unsent = !sending || (c.sent == 0 && !requestWritten && unharmed(c));
+        if (!unsent && out instanceof HttpTimeoutException) {
+            c.pool.timedOut(); // the origin did not answer in time (a sign for the pool, see Pool)
+        }
+        if (unsent) {
             c.pool.release(c); // nothing was sent on it: it is as good as before this call took it
         } else if (timedOut && cfg.timeoutPolicy() == TimeoutPolicy.DRAIN && requestWritten && !mustClose
                 && (body == null || !body.isBroken())) {
@@ -556,9 +595,23 @@ final class Exchange implements ClientConn.Reader {
         return out;
     }
 
+    /**
+     * Clears the write deadline; true when the connection survived: the timer did not reset it first, and no
+     * interrupt closed the socket under a blocked write.
+     */
+    private static boolean unharmed(ClientConn c) {
+        c.conn.setWriteDeadlineNanos(0);
+        return !c.conn.isClosed() && !c.conn.socket().isClosed();
+    }
+
     private IOException translate(IOException e, ClientConn c) {
         if (e instanceof HttpTimeoutException || e instanceof ClientException) {
             return e;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            // An interrupt closes a socket that a virtual thread blocks on (connect, write): that is a cancel.
+            cancelled = true;
+            return interrupted();
         }
         if (e instanceof DeadlineExceededException) {
             return timeout(Phase.TOTAL, "while " + doing);
@@ -588,57 +641,69 @@ final class Exchange implements ClientConn.Reader {
     /**
      * DRAIN: the connection leaves the caller and reads the late response on a virtual thread, within the
      * drain budget, then goes back to the pool, or is closed when it overruns the budget or is not reusable.
+     * While it drains, a caller that needs its slot may preempt it (see {@link Pool}).
      */
     private void startDrain(ClientConn c) {
         Pool pool = c.pool;
-        pool.startedDraining(c);
         long dt = cfg.drainTimeout().toNanos();
         long deadline = dt == 0 ? 0 : System.nanoTime() + dt;
         c.reader = () -> {
             if (deadline != 0 && System.nanoTime() - deadline >= 0) {
-                throw new SocketTimeoutException("drain budget of " + Durations.format(cfg.drainTimeout()) + " used up");
+                throw new DrainTimeout(cfg.drainTimeout());
             }
         };
         c.alarmAction = null;
         c.conn.armAlarm(deadline);
+        pool.startedDraining(c);
         ResponseHead h0 = head;
         BodyIn b0 = body;
         String method = req.method();
         Thread.ofVirtual().name("hourglass-drain-" + c.id()).start(() -> {
-            boolean ok;
+            DrainResult result;
             try {
-                ResponseHead h = h0;
-                BodyIn b = b0;
-                if (h == null) {
-                    while (true) {
-                        int end = c.parser.awaitHead(c.in, null);
-                        if (end < 0) {
-                            throw new EOFException("closed before the late response");
-                        }
-                        h = new ResponseHead();
-                        c.parser.parseResponse(c.in.buf, c.in.pos, end, method, h);
-                        c.in.pos = end;
-                        if (h.status / 100 != 1) break;
-                    }
-                    b = h.chunked ? BodyIn.chunked(c.in, c.parser)
-                            : h.contentLength == ResponseHead.UNTIL_CLOSE ? BodyIn.untilClose(c.in)
-                            : BodyIn.length(c.in, h.contentLength);
-                }
-                ok = h.keepAlive && h.contentLength != ResponseHead.UNTIL_CLOSE && b.drain(cfg.drainMaxBytes());
+                result = drainLate(c, h0, b0, method);
+            } catch (DrainTimeout e) {
+                result = DrainResult.TIMEOUT;
             } catch (IOException | RuntimeException e) {
-                ok = false;
+                result = DrainResult.CLOSED; // also a preempted drain, whose reset wakes this read: the pool knows
             }
             c.conn.armAlarm(0);
-            if (ok && c.reusable()) {
-                pool.metrics.drainedReused.inc();
-                ev.connectionDrained(c.id(), true);
-                pool.release(c);
-            } else {
-                pool.metrics.drainedClosed.inc();
-                ev.connectionDrained(c.id(), false);
-                pool.discard(c, "drain over budget or not reusable");
-            }
+            pool.drainEnded(c, result);
         });
+    }
+
+    /** The drain budget's time ran out. */
+    private static final class DrainTimeout extends SocketTimeoutException {
+        DrainTimeout(Duration limit) {
+            super("drain budget of " + Durations.format(limit) + " used up");
+        }
+    }
+
+    /** Reads the late response (its head first when it had not come) and discards it; on the drain's thread. */
+    private DrainResult drainLate(ClientConn c, ResponseHead h, BodyIn b, String method) throws IOException {
+        if (h == null) {
+            while (true) {
+                int end = c.parser.awaitHead(c.in, null);
+                if (end < 0) {
+                    throw new EOFException("closed before the late response");
+                }
+                h = new ResponseHead();
+                c.parser.parseResponse(c.in.buf, c.in.pos, end, method, h);
+                c.in.pos = end;
+                if (h.status / 100 != 1) break;
+            }
+            b = h.chunked ? BodyIn.chunked(c.in, c.parser)
+                    : h.contentLength == ResponseHead.UNTIL_CLOSE ? BodyIn.untilClose(c.in)
+                    : BodyIn.length(c.in, h.contentLength);
+        }
+        if (!h.keepAlive || h.contentLength == ResponseHead.UNTIL_CLOSE) {
+            return DrainResult.CLOSED;
+        }
+        long before = b.delivered();
+        if (!b.drain(cfg.drainMaxBytes())) {
+            return b.delivered() - before >= cfg.drainMaxBytes() ? DrainResult.MAX_BYTES : DrainResult.CLOSED;
+        }
+        return c.reusable() ? DrainResult.REUSED : DrainResult.CLOSED;
     }
 
     // ---- the response body, read by the caller ----

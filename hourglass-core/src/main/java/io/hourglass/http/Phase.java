@@ -19,7 +19,10 @@ public enum Phase {
     WRITE("write", "response not written"),
     /** Server: the handler ran longer than the handler timeout. */
     HANDLER("handler", "handler did not finish"),
-    /** Client: waiting for a pooled connection or a permit to open one. */
+    /**
+     * Client: waiting for a pooled connection or a permit to open one, until the pool-wait timeout or the
+     * call's own deadline passes (the error, {@code io.hourglass.client.PoolTimeoutException}, says which).
+     */
     POOL_WAIT("pool-wait", "no connection available"),
     /** Client: TCP connect. */
     CONNECT("connect", "connection not established"),
