@@ -108,6 +108,7 @@ final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
         rows.put("GET /bytes?n=N", "N bytes with Content-Length");
         rows.put("GET /stream?n=N&every=DUR", "N chunks 'tick', one every DUR (default 1s)");
         rows.put("POST /echo", "sends the request body back");
+        rows.put("ANY /inspect", "how the request was parsed, on one line (bench/differential.sh)");
         rows.put("GET /metrics", "Prometheus text: this server's metrics and, on Linux, the TCP states of its "
                 + "port by peer (docs/metrics.md)");
         rows.put("GET /PATH", "with --dir: the files under the directory (ranges, conditional requests, "
@@ -203,12 +204,16 @@ final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
 
     /** The demo routes, without {@code /metrics}. */
     static Router routes() {
-        return new Router()
+        Router r = new Router()
                 .get("/hello", (req, res) -> res.header("Content-Type", "text/plain; charset=utf-8").send(HELLO))
                 .get("/sleep", Serve::sleep)
                 .get("/bytes", Serve::bytes)
                 .get("/stream", Serve::stream)
                 .post("/echo", Serve::echo);
+        for (String m : Inspect.METHODS) {
+            r.route(m + " /inspect", Inspect::handle);
+        }
+        return r;
     }
 
     /** The demo routes, then {@code /metrics} serving {@code registry} (last, so /hello matches first). */
