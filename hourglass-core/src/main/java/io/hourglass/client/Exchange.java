@@ -496,6 +496,7 @@ final class Exchange implements ClientConn.Reader {
                 connecting = null;
                 phase = null;
             }
+            client.connectedTo(target);
             Conn c = o.tls() ? handshake(s, o) : Conn.of(s);
             pool.metrics.opened.inc();
             ClientConn cc = new ClientConn(c, pool, new H1Parser(64 * 1024, 256));
