@@ -67,6 +67,7 @@ final class Dialer {
         }
         List<InetSocketAddress> targets = interleave(addrs, o.port());
         Socket s = targets.size() == 1 ? connectAlone(targets.get(0), x) : new Race(targets, x).run();
+        client.connectedTo((InetSocketAddress) s.getRemoteSocketAddress());
         return o.tls() ? handshake(s, o, x) : Conn.of(s, clock);
     }
 

@@ -42,6 +42,15 @@ class ServerProtocolTest {
                 .post("/echo", (req, res) -> {
                     if (req.contentLength() >= 0) res.contentLength(req.contentLength());
                     req.body().transferTo(res.body());
+                })
+                .post("/swallow", (req, res) -> {
+                    // a handler that catches a failed body read and answers anyway, as many do
+                    try {
+                        req.body().readAllBytes();
+                        res.send("read\n");
+                    } catch (java.io.IOException e) {
+                        res.send("swallowed\n");
+                    }
                 });
     }
 
@@ -276,5 +285,29 @@ class ServerProtocolTest {
             assertThat(all).contains("more than 100 header fields").contains("Connection: close");
             assertThat(all).as("only one response").containsOnlyOnce("HTTP/1.1");
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            size over 15 hex digits, then a last chunk | ffffffffffffffff0\\r\\n\\r\\n
+            size with a sign, then a last chunk        | -0\\r\\n\\r\\n
+            bare LF after the data, then a last chunk  | 1\\r\\nx\\n0\\r\\n\\r\\n
+            """)
+    void aChunkedBodyBrokenByAFramingErrorIsNeverDrainedEvenWhenTheHandlerSwallowsTheError(String name, String body)
+            throws Exception {
+        // The rest of a broken chunked body must not be parsed as if the framing were still known: what
+        // follows the error could complete the "body" and leave a smuggled request to be served next.
+        String head = "POST /swallow HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+        String smuggled = "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n";
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.send(head + body.replace("\\r", "\r").replace("\\n", "\n") + smuggled);
+            RawPeer.Response r = c.readResponse();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("swallowed\n");
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(c::readResponse))
+                    .as("no response for the smuggled request: the connection ends")
+                    .isInstanceOf(java.io.EOFException.class);
+        }
+        assertThat(handled.get()).isEqualTo(1);
     }
 }
