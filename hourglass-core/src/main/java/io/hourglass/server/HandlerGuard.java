@@ -5,6 +5,7 @@ import io.hourglass.http.Phase;
 import io.hourglass.internal.h1.BodyIn;
 import io.hourglass.internal.io.ReadAhead;
 import io.hourglass.internal.text.Durations;
+import io.hourglass.net.Clock;
 import io.hourglass.net.Conn;
 import io.hourglass.net.DeadlineExceededException;
 import java.io.IOException;
@@ -27,6 +28,7 @@ final class HandlerGuard {
     private final ServerConfig cfg;
     private final ServerMetrics metrics;
     private final Conn conn;
+    private final Clock clock;
     private final ReadAhead readAhead;
     private final ReentrantLock lock = new ReentrantLock();
     private boolean running;              // guarded by lock (written under it; read by the handler's thread without it)
@@ -51,6 +53,7 @@ final class HandlerGuard {
         this.cfg = server.config();
         this.metrics = server.recorder();
         this.conn = conn;
+        this.clock = conn.clock();
         this.readAhead = ReadAhead.lazy(conn, new Watch());
     }
 
@@ -68,7 +71,7 @@ final class HandlerGuard {
         rateViolated = false;
         readBlockedNanos = 0;
         readingSince = 0;
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         long ht = cfg.handlerTimeout().toNanos();
         handlerDeadline = ht == 0 ? 0 : now + ht;
         req.begin(handlerDeadline, cfg.maxRequestBodyBytes());
@@ -122,14 +125,14 @@ final class HandlerGuard {
 
     /** The handler's body read is about to wait; returns the instant to hand to {@link #readEnded}. */
     long readStarted() {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         readingSince = now;
         return now;
     }
 
     void readEnded(long started) {
         readingSince = 0;
-        readBlockedNanos += System.nanoTime() - started;
+        readBlockedNanos += clock.nanoTime() - started;
     }
 
     /** The error a body read that met its read deadline fails with: the read timeout's, or the body rate's. */
@@ -137,7 +140,7 @@ final class HandlerGuard {
         if (!running || e.op() != DeadlineExceededException.Op.READ) {
             return e;
         }
-        long elapsed = System.nanoTime() - requestStart;
+        long elapsed = clock.nanoTime() - requestStart;
         HttpTimeoutException t = rateViolated
                 ? new HttpTimeoutException(Phase.MIN_BODY_RATE, cfg.minRequestBodyGrace(),
                         Duration.ofNanos(readBlockedNanos), "less than " + cfg.minRequestBodyRate()
@@ -155,7 +158,7 @@ final class HandlerGuard {
         if (!running) {
             return;
         }
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         long hd = handlerDeadline;
         if (hd != 0 && now - hd >= 0) {
             handlerDeadline = 0;
@@ -215,7 +218,7 @@ final class HandlerGuard {
         long start = requestStart;
         if (!nothingSent) {
             conn.abort(); // the response had begun: the client must see it truncated
-            metrics.responded(res.status(), System.nanoTime() - start);
+            metrics.responded(res.status(), clock.nanoTime() - start);
             return;
         }
         // Written on the socket, not through the handler's write buffer, which its own thread owns.
@@ -228,7 +231,7 @@ final class HandlerGuard {
             // the client went away as well
         }
         conn.close();
-        metrics.responded(503, System.nanoTime() - start);
+        metrics.responded(503, clock.nanoTime() - start);
     }
 
     // ---- the client left ----

@@ -9,6 +9,7 @@ import io.hourglass.internal.h1.InBuffer;
 import io.hourglass.internal.h1.OutBuffer;
 import io.hourglass.internal.h1.RequestHead;
 import io.hourglass.internal.io.ReadAhead;
+import io.hourglass.net.Clock;
 import io.hourglass.net.Conn;
 import io.hourglass.net.DeadlineExceededException;
 import java.io.EOFException;
@@ -43,6 +44,7 @@ final class ServerConn implements Runnable {
     private final Server server;
     private final ServerConfig cfg;
     private final ServerMetrics metrics;
+    private final Clock clock;
     private final Socket raw;
     private final Handler handler;
     private final H1Parser parser;
@@ -73,6 +75,7 @@ final class ServerConn implements Runnable {
         this.server = server;
         this.cfg = server.config();
         this.metrics = server.recorder();
+        this.clock = server.clock();
         this.raw = raw;
         this.handler = server.handler();
         this.parser = new H1Parser(cfg.maxHeaderBytes(), cfg.maxHeaderCount());
@@ -92,7 +95,7 @@ final class ServerConn implements Runnable {
     @Override
     public void run() {
         try {
-            conn = server.tlsContext() == null ? Conn.of(raw) : handshake();
+            conn = server.tlsContext() == null ? Conn.of(raw, clock) : handshake();
             if (conn == null) {
                 return;
             }
@@ -125,10 +128,10 @@ final class ServerConn implements Runnable {
         SSLSocket tls = (SSLSocket) server.tlsContext().getSocketFactory()
                 .createSocket(raw, null, raw.getPort(), true);
         tls.setUseClientMode(false);
-        Conn c = Conn.of(raw, tls);
+        Conn c = Conn.of(raw, tls, clock);
         long limit = cfg.tlsHandshakeTimeout().toNanos();
         if (limit > 0) {
-            long d = System.nanoTime() + limit;
+            long d = clock.nanoTime() + limit;
             c.setReadDeadlineNanos(d);
             c.setWriteDeadlineNanos(d);
         }
@@ -155,7 +158,7 @@ final class ServerConn implements Runnable {
     // ---- the request loop ----
 
     private void serve() throws IOException {
-        long connStart = System.nanoTime();
+        long connStart = clock.nanoTime();
         while (true) {
             if (!awaitRequest(connStart)) {
                 return;
@@ -172,13 +175,13 @@ final class ServerConn implements Runnable {
         in.rewindIfEmpty();
         sawFirstByte = false;
         if (in.available() == 0) {
-            enter(IDLE);
+            long base = firstRequest ? connStart : clock.nanoTime();
+            Duration limit = firstRequest ? headerLimit : cfg.idleTimeout();
+            conn.setReadDeadlineNanos(limit.isZero() ? 0 : base + limit.toNanos());
+            enter(IDLE); // after the deadline: who sees IDLE sees the idle clock running (a test on fake time)
             if (server.closing()) {
                 return false;
             }
-            long base = firstRequest ? connStart : System.nanoTime();
-            Duration limit = firstRequest ? headerLimit : cfg.idleTimeout();
-            conn.setReadDeadlineNanos(limit.isZero() ? 0 : base + limit.toNanos());
         }
         int end;
         try {
@@ -222,7 +225,7 @@ final class ServerConn implements Runnable {
     private void firstByte() {
         sawFirstByte = true;
         enter(ACTIVE);
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         requestStart = now;
         if (!firstRequest) {
             // the first request's header is bounded from accept (awaitRequest), a later one's from here
@@ -242,7 +245,7 @@ final class ServerConn implements Runnable {
 
     /** Serves one parsed request. Returns false when the connection should end. */
     private boolean handle() throws IOException {
-        long headerEnd = System.nanoTime();
+        long headerEnd = clock.nanoTime();
         long wt = cfg.writeTimeout().toNanos();
         if (wt > 0) {
             conn.setWriteDeadlineNanos(headerEnd + wt);
@@ -315,7 +318,7 @@ final class ServerConn implements Runnable {
      */
     private void responseEnded(Response res) {
         if (res.headCommitted()) {
-            metrics.responded(res.status(), System.nanoTime() - requestStart);
+            metrics.responded(res.status(), clock.nanoTime() - requestStart);
         }
     }
 
@@ -438,7 +441,7 @@ final class ServerConn implements Runnable {
         } catch (IOException ignored) {
             // the client is gone or too slow: the close follows anyway
         }
-        metrics.responded(status, System.nanoTime() - requestStart);
+        metrics.responded(status, clock.nanoTime() - requestStart);
     }
 
     /**
@@ -450,7 +453,7 @@ final class ServerConn implements Runnable {
         if (conn.readExpired()) {
             return;
         }
-        conn.setReadDeadlineNanos(System.nanoTime() + 500_000_000L);
+        conn.setReadDeadlineNanos(clock.nanoTime() + 500_000_000L);
         byte[] scratch = new byte[4096];
         int budget = 64 * 1024;
         try {
@@ -474,7 +477,7 @@ final class ServerConn implements Runnable {
     private void sinkWrite(byte[] b, int off, int len) throws IOException {
         responseOnWire = true;
         long d = conn.writeDeadlineNanos();
-        long started = d == 0 ? 0 : System.nanoTime();
+        long started = d == 0 ? 0 : clock.nanoTime();
         try {
             conn.write(b, off, len);
         } catch (DeadlineExceededException e) {
@@ -486,7 +489,7 @@ final class ServerConn implements Runnable {
             peerGone = true; // reset or broken pipe: the client went away
             throw e;
         }
-        if (d != 0 && System.nanoTime() - d >= 0) {
+        if (d != 0 && clock.nanoTime() - d >= 0) {
             slowReader(); // it got through, but only as the deadline passed: the next write fails
         }
     }
