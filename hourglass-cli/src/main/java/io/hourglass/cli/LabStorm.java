@@ -7,6 +7,7 @@ import io.hourglass.internal.tcp.ProcNetTcp;
 import io.hourglass.internal.tcp.TcpSnapshot;
 import io.hourglass.internal.tcp.TcpState;
 import io.hourglass.internal.text.Durations;
+import io.hourglass.server.Router;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,13 +34,22 @@ import picocli.CommandLine.Option;
  * TCP states of both sides are sampled from /proc. Prints a side-by-side table and writes an HTML report.
  */
 @Command(name = "storm",
-        description = {"Reproduces the connection storm: a slow upstream, a client timeout shorter than its delay,",
-            "once with the CLOSE policy (what Go and most clients do) and once with DRAIN (Hourglass's default),",
-            "sampling TCP states on both sides every 200ms. Prints a table and writes an HTML report.",
-            "Each policy gets its own upstream port, so one run's TIME_WAIT sockets do not count in the other's."},
-        footer = {"", "Examples:", "  hourglass lab storm",
+        description = {"Reproduces the connection storm: CLOSE vs DRAIN on a slow upstream.",
+            "",
+            "A slow upstream (its handler takes --delay) is driven by the Hourglass client with a timeout shorter "
+                    + "than that delay, once with the CLOSE policy (what Go and most clients do) and once with "
+                    + "DRAIN (Hourglass's default), while the TCP states of both sides are sampled every 200 ms. "
+                    + "Each policy gets its own upstream port, so one run's TIME_WAIT sockets do not count in the "
+                    + "other's. With --slow-share, only that share of the calls goes to the slow path; the rest, "
+                    + "the healthy calls, go to --fast-path.",
+            "",
+            "Prints a table and writes an HTML report with charts (one file, no script, nothing fetched). Takes "
+                    + "about a minute with the defaults. Linux only: reads /proc/net/tcp."},
+        footer = {"", "Examples:",
+            "  hourglass lab storm",
             "  hourglass lab storm --rate 100 --duration 30s --delay 3s --timeout 500ms",
-            "  hourglass lab storm --policy close --naive-upstream   # the upstream keeps CLOSE_WAIT, like Go's"},
+            "  hourglass lab storm --policy close --naive-upstream   # CLOSE_WAIT as Go's",
+            "  hourglass lab storm --slow-share 10 --rate 200   # 10 % slow, 90 % /hello"},
         mixinStandardHelpOptions = true)
 final class LabStorm implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "N", description = "Calls per second (default 50).")
@@ -70,28 +81,45 @@ final class LabStorm implements Callable<Integer> {
                     + "in CLOSE_WAIT, and the client's in FIN_WAIT2, until each handler returns.")
     boolean naive;
 
+    @Option(names = "--slow-share", paramLabel = "P",
+            description = "Percent of the calls that go to the slow path (default 100); the rest go to --fast-path.")
+    double slowShare = 100;
+
+    @Option(names = "--fast-path", paramLabel = "PATH",
+            description = "Where the other calls go, on the same upstream, which serves hourglass serve's demo routes "
+                    + "there (default /hello; e.g. '/sleep?d=20ms').")
+    String fastPath = "/hello";
+
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write the report (default lab-out).")
     Path outDir = Path.of("lab-out");
 
+    /** The upstream's slow path; every other path is served by {@link Serve#routes()}. */
+    static final String SLOW_PATH = "/slow";
+
     private final PrintStream out;
     private final PrintStream err;
+    private final Terminal terminal;
 
     LabStorm() {
-        this(System.out, System.err);
+        this(System.out, System.err, Terminal.detect());
     }
 
-    LabStorm(PrintStream out, PrintStream err) {
+    LabStorm(PrintStream out, PrintStream err, Terminal terminal) {
         this.out = out;
         this.err = err;
+        this.terminal = terminal;
     }
 
     /** One sample of both sides' TCP states for the upstream's port. */
     record Sample(double t, int clientEstab, int clientFinWait2, int clientTimeWait, int clientOther,
             int serverEstab, int serverCloseWait, long opened, int draining, int upstreamInFlight) {}
 
-    /** One policy's run. */
+    /**
+     * One policy's run. {@code slowReceived} and {@code fastReceived} count the requests the upstream's handlers
+     * got on each path: what reached the upstream, whatever the client did with them.
+     */
     record Result(TimeoutPolicy policy, int port, LoadRun run, Client.Stats stats, List<Sample> samples,
-            int upstreamPeak) {
+            int upstreamPeak, long slowReceived, long fastReceived) {
         int peak(java.util.function.ToIntFunction<Sample> f) {
             return samples.stream().mapToInt(f).max().orElse(0);
         }
@@ -112,14 +140,21 @@ final class LabStorm implements Callable<Integer> {
         if (timeout.isZero()) throw new Cli.UsageException("--timeout must be more than 0 (the storm needs a timeout)");
         if (delay.compareTo(Duration.ofMinutes(5)) > 0) throw new Cli.UsageException("--delay must be at most 5m");
         if (maxConns < 1) throw new Cli.UsageException("--max-conns-per-host must be at least 1");
+        if (!(slowShare >= 0 && slowShare <= 100)) {
+            throw new Cli.UsageException("--slow-share must be a percentage from 0 to 100, got " + fmt(slowShare));
+        }
+        if (!fastPath.startsWith("/") || fastPath.startsWith(SLOW_PATH + "?") || fastPath.equals(SLOW_PATH)
+                || fastPath.chars().anyMatch(ch -> ch <= ' ' || ch >= 0x7f)) {
+            throw new Cli.UsageException("--fast-path must be a path such as /hello or '/sleep?d=20ms' (not " + SLOW_PATH
+                    + ", no spaces), got '" + fastPath + "'");
+        }
         if (!ProcNetTcp.isSupported()) {
             throw new Cli.UsageException("the lab samples TCP states from /proc/net/tcp, which this system does not have (Linux only)");
         }
-        out.printf(Locale.ROOT, "storm: %s calls/s for %s, upstream delay %s, client timeout %s, max %d connections per host%s%n",
+        out.printf(Locale.ROOT, "storm: %s calls/s for %s, upstream delay %s, client timeout %s, max %d connections per host%s%s%n",
                 fmt(rate), Durations.format(duration), Durations.format(delay), Durations.format(timeout), maxConns,
-                naive ? ", naive upstream" : "");
-        out.printf(Locale.ROOT, "expected under CLOSE: ~%d new connections; under DRAIN: at most %d%n",
-                (long) (rate * duration.toSeconds()), Math.min(maxConns, (long) Math.ceil(rate * delay.toMillis() / 1000.0)));
+                naive ? ", naive upstream" : "", slowShare == 100 ? "" : ", " + fmt(slowShare) + " % slow, the rest to " + fastPath);
+        out.println(expectation());
         out.flush();
         List<Result> results = new ArrayList<>();
         for (TimeoutPolicy p : policies) {
@@ -134,6 +169,52 @@ final class LabStorm implements Callable<Integer> {
         return Cli.OK;
     }
 
+    /**
+     * What the arithmetic of docs/design.md predicts. All calls slow: CLOSE opens one connection per call, DRAIN
+     * at most min(cap, rate x delay). With healthy calls too, DRAIN gives a healthy call the slot of a draining
+     * connection when the pool is full, so past the cap it closes about one connection per second for each
+     * slow call the pool has no room to drain: slow/s - (cap - slow/s x timeout) / (delay - timeout).
+     */
+    String expectation() {
+        double slowRate = rate * slowShare / 100;
+        double d = delay.toNanos() / 1e9;
+        double t = timeout.toNanos() / 1e9;
+        long slowCalls = (long) (slowRate * duration.toSeconds());
+        if (slowShare == 100) {
+            return String.format(Locale.ROOT, "expected under CLOSE: ~%d new connections; under DRAIN: at most %d",
+                    (long) (rate * duration.toSeconds()), Math.min(maxConns, (long) Math.ceil(rate * d)));
+        }
+        if (d <= t || slowRate * d <= maxConns) {
+            return String.format(Locale.ROOT, "expected under CLOSE: ~%d new connections (one per slow call); "
+                    + "under DRAIN: about %d (slow calls in flight over one delay)", slowCalls,
+                    Math.max(1, Math.min(maxConns, (long) Math.ceil(slowRate * Math.max(d, t)))));
+        }
+        double closedPerSecond = Math.max(0, slowRate - Math.max(0, maxConns - slowRate * t) / (d - t));
+        return String.format(Locale.ROOT, "expected under CLOSE: ~%d new connections (one per slow call); under DRAIN: "
+                        + "about %d (the cap of %d, then ~%.1f/s: the pool cannot drain every slow call)",
+                slowCalls, Math.min(slowCalls, maxConns + (long) (closedPerSecond * duration.toSeconds())), maxConns,
+                closedPerSecond);
+    }
+
+    /**
+     * The slow upstream's work: sleeps for its delay; false when it was interrupted (the client left, or the
+     * run ended) and it honours cancellation. One that ignores it sleeps on, as a naive handler would.
+     */
+    private static boolean sleepOut(long delayNanos, boolean honourCancel) {
+        long end = System.nanoTime() + delayNanos;
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            try {
+                Thread.sleep(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                if (honourCancel) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private static String fmt(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
@@ -141,24 +222,24 @@ final class LabStorm implements Callable<Integer> {
     private Result runOne(TimeoutPolicy p) throws IOException, InterruptedException {
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
+        AtomicLong slowReceived = new AtomicLong();
+        AtomicLong fastReceived = new AtomicLong();
         long delayNanos = delay.toNanos();
+        Router fast = Serve.routes();
         Server up = Server.start(ServerConfig.builder().host("127.0.0.1").port(0)
                 .handlerTimeout(Duration.ZERO).writeTimeout(Duration.ZERO).maxConnections(100_000)
                 .watchClientDisconnect(!naive).shutdownTimeout(Duration.ofSeconds(1)).build(), (req, res) -> {
+                    if (!req.path().equals(SLOW_PATH)) {
+                        fastReceived.incrementAndGet();
+                        fast.handle(req, res);
+                        return;
+                    }
+                    slowReceived.incrementAndGet();
                     peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                     try {
-                        long end = System.nanoTime() + delayNanos;
-                        long left;
-                        while ((left = end - System.nanoTime()) > 0) {
-                            try {
-                                Thread.sleep(Duration.ofNanos(left));
-                            } catch (InterruptedException e) {
-                                if (honourCancel) {
-                                    return;
-                                }
-                            }
+                        if (sleepOut(delayNanos, honourCancel)) {
+                            res.send("late\n");
                         }
-                        res.send("late\n");
                     } finally {
                         inFlight.decrementAndGet();
                     }
@@ -168,9 +249,12 @@ final class LabStorm implements Callable<Integer> {
                 .maxIdlePerHost(maxConns).build();
         List<Sample> samples = new ArrayList<>();
         String label = p.name().toLowerCase(Locale.ROOT);
-        try (Client client = new Client(cfg)) {
-            long total = (long) Math.floor(rate * duration.toNanos() / 1e9);
-            LoadRun run = new LoadRun(client, URI.create("http://127.0.0.1:" + port + "/slow"), (int) Math.min(total, 10_000_000));
+        Progress progress = new Progress(err, terminal);
+        long total = (long) Math.floor(rate * duration.toNanos() / 1e9);
+        String base = "http://127.0.0.1:" + port;
+        try (LoadRun run = new LoadRun(cfg, URI.create(base + SLOW_PATH), URI.create(base + fastPath), slowShare,
+                (int) Math.min(total, 10_000_000))) {
+            Client client = run.client();
             long t0 = System.nanoTime();
             Thread sampler = Thread.ofVirtual().start(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
@@ -187,19 +271,19 @@ final class LabStorm implements Callable<Integer> {
                     }
                 }
             });
-            run.openLoop(rate, duration, 100_000, timeout.plusSeconds(2), r -> progress(label, r, samples));
+            run.openLoop(rate, duration, 100_000, timeout.plusSeconds(2), r -> progress(progress, label, r, samples));
             // Keep sampling the tail until the upstream's handlers and the drains are done.
             long until = System.nanoTime() + delayNanos + 3_000_000_000L;
             while (System.nanoTime() - until < 0 && (inFlight.get() > 0 || client.stats().draining() > 0)) {
                 Thread.sleep(200);
-                progress(label, run, samples);
+                progress(progress, label, run, samples);
             }
             Thread.sleep(400);
             sampler.interrupt();
             sampler.join(2000);
-            err.print("\r\033[K");
-            err.flush();
-            return new Result(p, port, run, client.stats(), List.copyOf(samples), peak.get());
+            progress.clear();
+            return new Result(p, port, run, client.stats(), List.copyOf(samples), peak.get(), slowReceived.get(),
+                    fastReceived.get());
         } finally {
             up.shutdown();
         }
@@ -219,40 +303,53 @@ final class LabStorm implements Callable<Integer> {
                 client.stats().opened(), (int) client.stats().draining(), upstreamInFlight);
     }
 
-    private void progress(String label, LoadRun r, List<Sample> samples) {
+    private static void progress(Progress progress, String label, LoadRun r, List<Sample> samples) {
         Sample last;
         synchronized (samples) {
             last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
         }
         var s = r.clientStats();
-        err.printf(Locale.ROOT, "\r\033[K[%s] %4.0fs  sent %d  timeouts %d  conns opened %d reused %d drained %d"
+        progress.update(String.format(Locale.ROOT, "[%s] %4.0fs  sent %d  timeouts %d  conns opened %d reused %d drained %d"
                         + "  |  client ESTAB %d FIN_WAIT2 %d TIME_WAIT %d  server CLOSE_WAIT %d",
                 label, last == null ? 0 : last.t(), r.sent(), r.timeoutsTotal(), s.opened(), s.reused(),
                 s.drainedReused() + s.drainedClosed(),
                 last == null ? 0 : last.clientEstab(), last == null ? 0 : last.clientFinWait2(),
-                last == null ? 0 : last.clientTimeWait(), last == null ? 0 : last.serverCloseWait());
-        err.flush();
+                last == null ? 0 : last.clientTimeWait(), last == null ? 0 : last.serverCloseWait()));
     }
 
-    static String table(List<Result> results) {
-        StringBuilder b = new StringBuilder();
+    /**
+     * The results as rows: a label, then one cell per policy. The printed table and the HTML report both show
+     * every row.
+     */
+    static List<List<String>> rows(List<Result> results) {
         String[][] rows = {
             {"requests sent"}, {"completed (any status)"}, {"timeouts"}, {"other errors"},
+            {"healthy calls answered"}, {"healthy calls p99 latency"},
+            {"calls that got a connection"}, {"calls that gave up waiting for the pool"},
+            {"requests the upstream received"},
             {"connections opened"}, {"connections reused"}, {"connections drained (back to pool / closed)"},
+            {"drains preempted / abandoned"},
             {"peak client FIN_WAIT2"}, {"peak client TIME_WAIT"}, {"peak client ESTABLISHED"},
             {"peak server CLOSE_WAIT"}, {"upstream peak concurrency"},
         };
         List<List<String>> cols = new ArrayList<>();
         for (Result r : results) {
             var s = r.stats();
+            LoadRun.Tally fast = r.run().tally("fast");
             List<String> c = new ArrayList<>();
             c.add(String.valueOf(r.run().sent()));
             c.add(String.valueOf(r.run().completed()));
-            c.add(r.run().timeoutsByPhase().isEmpty() ? "0" : r.run().timeoutsTotal() + " " + r.run().timeoutsByPhase());
-            c.add(r.run().errorsByKind().isEmpty() ? "0" : r.run().errorsTotal() + " " + r.run().errorsByKind());
+            c.add(withParts(r.run().timeoutsTotal(), r.run().timeoutsByPhase()));
+            c.add(withParts(r.run().errorsTotal(), r.run().errorsByKind()));
+            c.add(fast.sent() == 0 ? "n/a (no fast calls)" : healthy(fast));
+            c.add(fast.completed() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1fms", fast.latencyMillis(99)));
+            c.add(String.valueOf(r.run().acquired()));
+            c.add(String.valueOf(r.run().poolGaveUp()));
+            c.add((r.slowReceived() + r.fastReceived()) + " (slow " + r.slowReceived() + ")");
             c.add(String.valueOf(s.opened()));
             c.add(String.valueOf(s.reused()));
             c.add((s.drainedReused() + s.drainedClosed()) + " (" + s.drainedReused() + " / " + s.drainedClosed() + ")");
+            c.add(s.drainsPreempted() + " / " + s.drainsAbandoned());
             c.add(String.valueOf(r.peak(Sample::clientFinWait2)));
             c.add(String.valueOf(r.peak(Sample::clientTimeWait)));
             c.add(String.valueOf(r.peak(Sample::clientEstab)));
@@ -260,17 +357,49 @@ final class LabStorm implements Callable<Integer> {
             c.add(String.valueOf(r.upstreamPeak()));
             cols.add(c);
         }
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            List<String> row = new ArrayList<>(List.of(rows[i][0]));
+            for (List<String> c : cols) row.add(c.get(i));
+            out.add(row);
+        }
+        return out;
+    }
+
+    /** "0", or the total and its parts: "1000 (total 990, pool 10)". */
+    private static String withParts(long total, java.util.Map<String, Long> parts) {
+        if (parts.isEmpty()) {
+            return "0";
+        }
+        StringBuilder b = new StringBuilder().append(total).append(" (");
+        parts.forEach((k, v) -> b.append(k).append(' ').append(v).append(", "));
+        b.setLength(b.length() - 2);
+        return b.append(')').toString();
+    }
+
+    static String table(List<Result> results) {
+        StringBuilder b = new StringBuilder();
+        List<List<String>> rows = rows(results);
         int w0 = 46;
-        int w = 26;
+        int w = 26; // wider when a cell needs it ("1000 (pool-wait 710, total 290)"), the same for every column
+        for (List<String> row : rows) {
+            for (String cell : row.subList(1, row.size())) w = Math.max(w, cell.length() + 2);
+        }
         b.append(String.format(Locale.ROOT, "%-" + w0 + "s", "policy"));
         for (Result r : results) b.append(String.format(Locale.ROOT, "%-" + w + "s", r.policy()));
         b.append('\n');
-        for (int i = 0; i < rows.length; i++) {
-            b.append(String.format(Locale.ROOT, "%-" + w0 + "s", rows[i][0]));
-            for (List<String> c : cols) b.append(String.format(Locale.ROOT, "%-" + w + "s", c.get(i)));
+        for (List<String> row : rows) {
+            b.append(String.format(Locale.ROOT, "%-" + w0 + "s", row.get(0)));
+            for (String cell : row.subList(1, row.size())) b.append(String.format(Locale.ROOT, "%-" + w + "s", cell));
             b.append('\n');
         }
         return b.toString();
+    }
+
+    /** "2704 of 2704 (100.0 %)": fast calls answered (any status) of those sent. */
+    static String healthy(LoadRun.Tally fast) {
+        return String.format(Locale.ROOT, "%d of %d (%.1f %%)", fast.completed(), fast.sent(),
+                100.0 * fast.completed() / Math.max(1, fast.sent()));
     }
 
     private Path writeReport(List<Result> results) throws IOException {
@@ -282,9 +411,11 @@ final class LabStorm implements Callable<Integer> {
     }
 
     String settings() {
-        return String.format(Locale.ROOT, "%s calls/s for %s; upstream handler delay %s (%s cancellation%s); client timeout %s; "
-                        + "max %d connections per host",
-                fmt(rate), Durations.format(duration), Durations.format(delay), honourCancel ? "honours" : "ignores",
+        return String.format(Locale.ROOT, "%s calls/s for %s%s; upstream handler delay %s (%s cancellation%s); "
+                        + "client timeout %s; max %d connections per host",
+                fmt(rate), Durations.format(duration),
+                slowShare == 100 ? "" : " (" + fmt(slowShare) + " % to the slow path, the rest to " + fastPath + ")",
+                Durations.format(delay), honourCancel ? "honours" : "ignores",
                 naive ? ", naive upstream that keeps CLOSE_WAIT" : "", Durations.format(timeout), maxConns);
     }
 }

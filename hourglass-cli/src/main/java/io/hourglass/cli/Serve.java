@@ -1,7 +1,5 @@
 package io.hourglass.cli;
 
-import io.hourglass.internal.tcp.ProcNetTcp;
-import io.hourglass.internal.tcp.TcpMetrics;
 import io.hourglass.internal.text.Durations;
 import io.hourglass.observe.MetricsRegistry;
 import io.hourglass.server.Filter;
@@ -21,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,28 +30,23 @@ import picocli.CommandLine.Option;
  * {@code GET /metrics} for Prometheus.
  */
 @Command(name = "serve",
-        description = {"Runs an Hourglass server with built-in demo routes:",
-            "  GET /hello              200 hello",
-            "  GET /sleep?d=DUR        waits DUR (returns early when cancelled;",
-            "                          &cancel=ignore waits regardless)",
-            "  GET /bytes?n=N          N bytes with Content-Length",
-            "  GET /stream?n=N&every=DUR  N chunks 'tick', one every DUR",
-            "  POST /echo              sends the request body back",
-            "  GET /metrics            Prometheus text: this server's metrics and, on Linux,",
-            "                          TCP states of its port by peer (docs/metrics.md)",
-            "  GET /PATH               with --dir: the files under the directory (ranges,",
-            "                          conditional requests, index.html); the routes above",
-            "                          take precedence",
-            "HTTP/2 on the same port: h2c with prior knowledge (curl --http2-prior-knowledge),",
-            "and h2 by ALPN with --tls-cert/--tls-key; HTTP/1.1 is still served to the rest.",
-            "Durations use Go's syntax (250ms, 1.5s, 2m, 1m30s); 0 disables a timeout."},
-        footer = {"", "Example:", "  hourglass serve --listen 127.0.0.1:8080 --read-header-timeout 2s \\",
-            "      --handler-timeout 5s",
-            "  curl -s 127.0.0.1:8080/metrics",
+        description = {"Runs an Hourglass server with demo routes and /metrics.",
+            "",
+            "For trying the timeouts by hand and in tests: every server timeout has a flag below. Durations use "
+                    + "Go's syntax (250ms, 1.5s, 2m, 1m30s); 0 disables a timeout. Stops gracefully on SIGTERM or "
+                    + "Ctrl-C, waiting up to --shutdown-timeout for requests in flight.",
+            "",
+            "HTTP/2 on the same port: h2c with prior knowledge (curl --http2-prior-knowledge), and h2 by ALPN "
+                    + "with --tls-cert/--tls-key; HTTP/1.1 is still served to the rest. The routes answer the same "
+                    + "over both."},
+        footer = {"", "Examples:",
+            "  hourglass serve --listen 127.0.0.1:8080",
+            "  hourglass serve --listen 127.0.0.1:8080 --handler-timeout 5s",
             "  hourglass serve --listen 127.0.0.1:8080 --dir ./public --access-log",
+            "  curl -s 127.0.0.1:8080/metrics",
             "  curl --http2-prior-knowledge 127.0.0.1:8080/hello"},
         mixinStandardHelpOptions = true)
-final class Serve implements Callable<Integer> {
+final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
             description = "Address to listen on; port 0 picks a free port.")
     HostPort listen;
@@ -110,6 +105,28 @@ final class Serve implements Callable<Integer> {
     Boolean h2;
 
     private final PrintStream out;
+
+    @Override
+    public String tableHeading() {
+        return "Routes";
+    }
+
+    @Override
+    public Map<String, String> tableRows() {
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("GET /hello", "200 hello");
+        rows.put("GET /sleep?d=DUR", "waits DUR, then 200; returns early when the request is cancelled, unless "
+                + "&cancel=ignore is given");
+        rows.put("GET /bytes?n=N", "N bytes with Content-Length");
+        rows.put("GET /stream?n=N&every=DUR", "N chunks 'tick', one every DUR (default 1s)");
+        rows.put("POST /echo", "sends the request body back");
+        rows.put("ANY /inspect", "how the request was parsed, on one line (bench/differential.sh)");
+        rows.put("GET /metrics", "Prometheus text: this server's metrics and, on Linux, the TCP states of its "
+                + "port by peer (docs/metrics.md)");
+        rows.put("GET /PATH", "with --dir: the files under the directory (ranges, conditional requests, "
+                + "index.html); the routes above take precedence");
+        return rows;
+    }
 
     Serve() {
         this(System.out);
@@ -173,10 +190,7 @@ final class Serve implements Callable<Integer> {
         } catch (IOException e) {
             throw new Cli.UsageException(e.getMessage());
         }
-        if (ProcNetTcp.isSupported()) {
-            int port = server.port(); // the real one when --listen asked for port 0
-            TcpMetrics.register(registry, s -> s.localPort() == port, TCP_PEERS);
-        }
+        // hourglass_tcp_connections (Linux) comes with the server: ServerConfig.tcpStateMetrics, on by default
         Signals.onTermination(server::shutdown);
         out.println("listening on " + server.url());
         out.flush();
@@ -203,17 +217,18 @@ final class Serve implements Callable<Integer> {
         return router;
     }
 
-    /** Hosts named in {@code hourglass_tcp_connections}'s peer label; the rest are summed as "other". */
-    static final int TCP_PEERS = 20;
-
     /** The demo routes, without {@code /metrics}. */
     static Router routes() {
-        return new Router()
+        Router r = new Router()
                 .get("/hello", (req, res) -> res.header("Content-Type", "text/plain; charset=utf-8").send(HELLO))
                 .get("/sleep", Serve::sleep)
                 .get("/bytes", Serve::bytes)
                 .get("/stream", Serve::stream)
                 .post("/echo", Serve::echo);
+        for (String m : Inspect.METHODS) {
+            r.route(m + " /inspect", Inspect::handle);
+        }
+        return r;
     }
 
     /** The demo routes, then {@code /metrics} serving {@code registry} (last, so /hello matches first). */

@@ -1,13 +1,19 @@
 package io.hourglass.client;
 
 import io.hourglass.http.Phase;
+import io.hourglass.internal.tcp.TcpMetrics;
+import io.hourglass.net.Clock;
 import io.hourglass.internal.tls.Pem;
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
@@ -27,13 +33,25 @@ import javax.net.ssl.SSLContext;
  * (refused, reset, premature end, malformed, TLS, cancelled). An idempotent request that fails on a reused
  * connection before any byte of the response arrived is retried once on a new connection; nothing else is
  * retried.
+ *
+ * <p>Metrics go to {@link #metrics()} ({@code docs/metrics.md}); on Linux they include
+ * {@code hourglass_tcp_connections{state,peer}}, the TCP sockets to the addresses this client has connected to,
+ * read from {@code /proc} at each scrape only ({@link ClientConfig#tcpStateMetrics()}).
  */
 public final class Client implements AutoCloseable {
+    /** The most distinct peer addresses {@link ClientConfig#tcpStateMetrics()} follows. */
+    static final int MAX_TCP_PEERS = 1024;
+
     private final ClientConfig config;
     private final ConcurrentHashMap<Pool.Origin, Pool> pools = new ConcurrentHashMap<>();
     private final ClientMetrics metrics;
+    private final Clock clock;
+    private final Dialer dialer;
+    private final Set<InetSocketAddress> tcpPeers; // addresses connected to, for the TCP gauge; null when off
+    private final Runnable detachTcpStates;        // ends this client's part of hourglass_tcp_connections
+    // Loaded on the first https call (the JDK's default context is costly to build); volatile: any caller's thread.
     private volatile SSLContext ssl;
-    private volatile boolean closed;
+    private volatile boolean closed;   // set by close() on any thread, read by every call
 
     /** A client with {@link ClientConfig#defaults()}, recording into a registry of its own. */
     public Client() {
@@ -60,8 +78,37 @@ public final class Client implements AutoCloseable {
      * @throws java.io.UncheckedIOException if the trusted CA file cannot be read
      */
     public Client(ClientConfig config, MetricsRegistry registry) {
+        this(config, registry, Clock.system());
+    }
+
+    /**
+     * A client whose deadlines and timeouts follow {@code clock}: for tests, with hourglass-testing's
+     * {@code ManualClock}, every timeout of its calls (and its pool's idle eviction) passes when the test
+     * advances that clock.
+     *
+     * @param config the settings: timeouts, pool limits, policy, TLS trust
+     * @param registry where the client records its metrics
+     * @param clock where its time comes from; {@link Clock#system()} for real time
+     * @throws IllegalArgumentException if the registry already has the client's metrics
+     * @throws java.io.UncheckedIOException if the trusted CA file cannot be read
+     */
+    public Client(ClientConfig config, MetricsRegistry registry, Clock clock) {
+        this(config, registry, clock, InetAddress::getAllByName);
+    }
+
+    /** For tests: a client that resolves host names with {@code resolver}. */
+    Client(ClientConfig config, MetricsRegistry registry, Clock clock, Dialer.Resolver resolver) {
         this.config = config;
-        this.metrics = new ClientMetrics(registry);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = new ClientMetrics(registry, pools::values);
+        if (config.tcpStateMetrics()) {
+            Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
+            this.tcpPeers = peers;
+            this.detachTcpStates = TcpMetrics.attach(registry, s -> peers.contains(s.remote()));
+        } else {
+            this.tcpPeers = null;
+            this.detachTcpStates = () -> { };
+        }
         if (config.trustedCaFile() != null) {
             try {
                 ssl = Pem.clientContext(config.trustedCaFile());
@@ -69,6 +116,7 @@ public final class Client implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+        this.dialer = new Dialer(this, resolver);
     }
 
     /** {@return the settings the client was built with} */
@@ -121,24 +169,37 @@ public final class Client implements AutoCloseable {
             byClass[i] = metrics.statusClass(i);
         }
         return new Stats(metrics.sum(h -> h.opened.value()), metrics.sum(h -> h.reused.value()),
-                metrics.sum(h -> h.drainedReused.value()), metrics.sum(h -> h.drainedClosed.value()),
-                metrics.sum(h -> h.closed.value()), metrics.sum(h -> h.pool.drainingCount()), byPhase, byClass);
+                metrics.sum(h -> h.drainsEnded(DrainResult.REUSED)),
+                metrics.sum(h -> h.drainsEnded(DrainResult.PREEMPTED) + h.drainsEnded(DrainResult.TIMEOUT)
+                        + h.drainsEnded(DrainResult.MAX_BYTES) + h.drainsEnded(DrainResult.CLOSED)),
+                metrics.sum(h -> h.closed.value()), metrics.draining(),
+                metrics.sum(h -> h.drainsStarted.value()), metrics.sum(h -> h.drainsEnded(DrainResult.PREEMPTED)),
+                metrics.sum(h -> h.drainsEnded(DrainResult.TIMEOUT) + h.drainsEnded(DrainResult.MAX_BYTES)),
+                byPhase, byClass);
     }
 
     /**
-     * Counts since the client was built.
+     * Counts since the client was built. Drains ({@link TimeoutPolicy#DRAIN}): {@code drainsStarted} = drains
+     * ended ({@code drainedReused + drainedClosed}) + {@code draining}.
      *
-     * @param opened        connections opened
-     * @param reused        calls that reused a pooled connection
-     * @param drainedReused connections that drained a late response and went back to the pool
-     * @param drainedClosed connections closed because their drain overran the budget or was not reusable
-     * @param closed        connections closed, for any reason
-     * @param draining      connections draining a late response now
+     * @param opened connections opened
+     * @param reused calls that reused a pooled connection
+     * @param drainedReused drains that read the late response to its end and went back to the pool
+     * @param drainedClosed drains that ended with the connection closed, for any reason: preempted, abandoned
+     *      (drain timeout or byte limit), or not reusable
+     * @param closed connections closed, for any reason
+     * @param draining connections draining a late response now
+     * @param drainsStarted connections that began draining a late response
+     * @param drainsPreempted drains ended because a call needed their place while the pool was at its cap
+     *      ({@link DrainResult#PREEMPTED}); included in {@code drainedClosed}
+     * @param drainsAbandoned drains ended by the drain timeout or the byte limit ({@link DrainResult#TIMEOUT},
+     *      {@link DrainResult#MAX_BYTES}); included in {@code drainedClosed}
      * @param timeoutsByPhase timeouts by {@link Phase#ordinal()}; read them with {@link #timeouts(Phase)}
      * @param responsesByClass responses by status class at index 1 to 5; read them with {@link #responses(int)}
      */
     public record Stats(long opened, long reused, long drainedReused, long drainedClosed, long closed,
-            long draining, long[] timeoutsByPhase, long[] responsesByClass) {
+            long draining, long drainsStarted, long drainsPreempted, long drainsAbandoned, long[] timeoutsByPhase,
+            long[] responsesByClass) {
         /**
          * Timeouts counted for one phase.
          *
@@ -164,10 +225,28 @@ public final class Client implements AutoCloseable {
         return config.listener();
     }
 
+    Clock clock() {
+        return clock;
+    }
+
+    Dialer dialer() {
+        return dialer;
+    }
+
     Pool pool(URI uri) {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         Pool.Origin o = new Pool.Origin(scheme, uri.getHost(), port(uri));
         return pools.computeIfAbsent(o, k -> new Pool(k, this));
+    }
+
+    /** Forgets a pool that stayed empty (see {@link Pool}); the next call to its origin makes a new one. */
+    void retire(Pool p) {
+        pools.remove(p.origin, p);
+    }
+
+    /** How many origins have a pool now. For tests. */
+    int poolCount() {
+        return pools.size();
     }
 
     int port(URI uri) {
@@ -187,6 +266,14 @@ public final class Client implements AutoCloseable {
         return s;
     }
 
+    /** A connection to {@code peer} was opened: its sockets count in the TCP gauge from now on. */
+    void connectedTo(InetSocketAddress peer) {
+        Set<InetSocketAddress> peers = tcpPeers;
+        if (peers != null && peers.size() < MAX_TCP_PEERS) {
+            peers.add(peer);
+        }
+    }
+
     boolean isClosed() {
         return closed;
     }
@@ -204,5 +291,6 @@ public final class Client implements AutoCloseable {
         for (Pool p : pools.values()) {
             p.closeIdle();
         }
+        detachTcpStates.run();
     }
 }

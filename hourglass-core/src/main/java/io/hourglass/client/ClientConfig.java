@@ -21,15 +21,23 @@ import java.util.Objects;
  *      reading the body.
  *      Starts when the call starts; stops when the response body has been read to its end or closed. On
  *      expiry the call fails with phase {@link io.hourglass.http.Phase#TOTAL}, also from a body read in
- *      progress, and the connection follows the {@link #timeoutPolicy()}. Counted in
- *      {@code hourglass_timeouts_total{side="client",phase="total"}}. Default 60s; {@code Duration.ZERO}
- *      disables it.
+ *      progress, and the connection follows the {@link #timeoutPolicy()}; a call still waiting for the pool
+ *      fails instead with a {@link PoolTimeoutException} (phase POOL_WAIT, {@code callDeadline()} true).
+ *      Counted in {@code hourglass_timeouts_total{side="client",phase="total"}} (or {@code "pool-wait"}).
+ *      Default 60s; {@code Duration.ZERO} disables it.
  * @param connectTimeout
  *      Longest time for a TCP connect to one address.
  *      Starts at the connect attempt; stops when connected. On expiry the next resolved address is tried;
  *      when none is left the call fails with phase {@link io.hourglass.http.Phase#CONNECT}, counted once in
  *      {@code hourglass_timeouts_total{side="client",phase="connect"}}. Default 10s; {@code Duration.ZERO}
  *      disables it.
+ * @param fallbackDelay
+ *      How long a connect attempt to one of a host's addresses may go unanswered before an attempt to the
+ *      next address starts beside it (Happy Eyeballs, RFC 8305; Go's {@code Dialer.FallbackDelay}).
+ *      Starts when an attempt starts, for hosts with more than one address; stops when it connects or fails
+ *      (a failure starts the next attempt at once). On expiry the next attempt starts while this one goes on;
+ *      the first to connect wins and the others are closed. Not a timeout: nothing fails and nothing is
+ *      counted. Default 300ms; {@code Duration.ZERO} tries the addresses one after another, each to the end.
  * @param tlsHandshakeTimeout
  *      Longest time for the TLS handshake of a new connection.
  *      Starts when TCP is connected; stops when the handshake completes. On expiry the connection is closed
@@ -56,12 +64,13 @@ import java.util.Objects;
  *      {@code hourglass_client_connections_closed_total}). Default 90s; {@code Duration.ZERO} keeps idle
  *      connections until the server closes them.
  * @param poolWaitTimeout
- *      Longest wait for a connection when {@link #maxConnsPerHost()} are open (active or draining) and none
- *      is idle.
- *      Starts when the call asks for a connection; stops when one is released. On expiry the call fails with
- *      phase {@link io.hourglass.http.Phase#POOL_WAIT} and a message naming the limit. Counted in
- *      {@code hourglass_timeouts_total{side="client",phase="pool-wait"}}. Default 5s; {@code Duration.ZERO}
- *      disables it.
+ *      Longest wait for a connection when {@link #maxConnsPerHost()} are open (active or draining), none is
+ *      idle and no draining one may be preempted (see {@link TimeoutPolicy#DRAIN}).
+ *      Starts when the call asks for a connection; stops when one is released or preempted. On expiry the
+ *      call fails with a {@link PoolTimeoutException} (phase {@link io.hourglass.http.Phase#POOL_WAIT})
+ *      naming the limit and the connections in use and draining; nothing is sent. Counted in
+ *      {@code hourglass_timeouts_total{side="client",phase="pool-wait"}} and
+ *      {@code hourglass_client_pool_timeouts_total{held_by}}. Default 5s; {@code Duration.ZERO} disables it.
  * @param maxConnsPerHost the most connections per origin (scheme, host, port), active, idle and draining
  *      together. Default 64: bounded, so a stuck upstream cannot make the client open sockets without limit
  * @param maxIdlePerHost the most idle connections kept per origin; extra ones are closed. Default 64, the
@@ -73,19 +82,32 @@ import java.util.Objects;
  *      Longest time a draining connection (policy {@link TimeoutPolicy#DRAIN}) may take to read the rest of
  *      a late response.
  *      Starts at the call's timeout; stops when the late response has been read and discarded. On expiry the
- *      connection is closed; the caller already had its error and sees nothing. Counted in
- *      {@code hourglass_client_drains_total{result="closed"}} (a drain that finishes counts as
- *      {@code result="reused"}). Default 30s; {@code Duration.ZERO} disables it.
- * @param drainMaxBytes the most bytes a drain reads and discards; a larger late response closes the
- *      connection ({@code hourglass_client_drains_total{result="closed"}}). Default 1 MiB
+ *      connection is reset (RST: the rest of the response is not wanted, so the socket skips TIME_WAIT); the
+ *      caller already had its error and sees nothing. Counted in
+ *      {@code hourglass_client_drains_total{result="timeout"}} (a drain that finishes counts as
+ *      {@code result="reused"}, one a call preempted as {@code "preempted"}). Half of it is also the age
+ *      past which a drain is presumed stuck and preempted first. Default 30s; {@code Duration.ZERO}
+ *      disables it.
+ * @param drainMaxBytes the most bytes a drain reads and discards; a larger late response resets the
+ *      connection ({@code hourglass_client_drains_total{result="max_bytes"}}). Default 1 MiB
  * @param trustedCaFile a PEM file of CA certificates to trust instead of the JDK's defaults; null for the
  *      defaults
  * @param userAgent the User-Agent header sent when a request has none
  * @param listener receives the events of every call ({@link EventListener#NONE} by default)
+ * @param tcpStateMetrics
+ *      Whether the client's registry gets the gauge {@code hourglass_tcp_connections{state,peer}}: the TCP
+ *      sockets whose remote address and port are one the client has connected to (an origin's resolved
+ *      address; the first 1024 distinct ones), by state and remote host, as {@code ss -tan dst ADDR} shows them.
+ *      That includes the sockets the client closed that the kernel still holds (TIME_WAIT, FIN_WAIT2), and those
+ *      of other clients of this machine to the same addresses. Read from {@code /proc/net/tcp} and {@code tcp6}
+ *      at each scrape, and only then: a call pays nothing for it, a new connection one set insert (see
+ *      {@code docs/metrics.md}). Default true; where {@code /proc/net/tcp} does not exist (not Linux) it
+ *      registers nothing. Clients and servers sharing a registry share the gauge.
  */
 public record ClientConfig(
         Duration timeout,
         Duration connectTimeout,
+        Duration fallbackDelay,
         Duration tlsHandshakeTimeout,
         Duration responseHeaderTimeout,
         Duration expectContinueTimeout,
@@ -98,7 +120,8 @@ public record ClientConfig(
         long drainMaxBytes,
         Path trustedCaFile,
         String userAgent,
-        EventListener listener) {
+        EventListener listener,
+        boolean tcpStateMetrics) {
 
     /**
      * Checks every field; {@link #builder()} is the usual way in.
@@ -110,6 +133,7 @@ public record ClientConfig(
     public ClientConfig {
         Durations.requireNonNegative("timeout", timeout);
         Durations.requireNonNegative("connectTimeout", connectTimeout);
+        Durations.requireNonNegative("fallbackDelay", fallbackDelay);
         Durations.requireNonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
         Durations.requireNonNegative("responseHeaderTimeout", responseHeaderTimeout);
         Durations.requireNonNegative("expectContinueTimeout", expectContinueTimeout);
@@ -150,6 +174,7 @@ public record ClientConfig(
     public static final class Builder {
         private Duration timeout = Duration.ofSeconds(60);
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration fallbackDelay = Duration.ofMillis(300);
         private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
         private Duration responseHeaderTimeout = Duration.ofSeconds(30);
         private Duration expectContinueTimeout = Duration.ofSeconds(1);
@@ -163,12 +188,14 @@ public record ClientConfig(
         private Path trustedCaFile;
         private String userAgent = "hourglass/0.1";
         private EventListener listener = EventListener.NONE;
+        private boolean tcpStateMetrics = true;
 
         Builder() {}
 
         Builder(ClientConfig c) {
             timeout = c.timeout;
             connectTimeout = c.connectTimeout;
+            fallbackDelay = c.fallbackDelay;
             tlsHandshakeTimeout = c.tlsHandshakeTimeout;
             responseHeaderTimeout = c.responseHeaderTimeout;
             expectContinueTimeout = c.expectContinueTimeout;
@@ -182,6 +209,7 @@ public record ClientConfig(
             trustedCaFile = c.trustedCaFile;
             userAgent = c.userAgent;
             listener = c.listener;
+            tcpStateMetrics = c.tcpStateMetrics;
         }
 
         /**
@@ -203,6 +231,17 @@ public record ClientConfig(
          */
         public Builder connectTimeout(Duration v) {
             connectTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#fallbackDelay()}.
+         *
+         * @param v the delay; {@code Duration.ZERO} tries the addresses one after another
+         * @return this builder
+         */
+        public Builder fallbackDelay(Duration v) {
+            fallbackDelay = v;
             return this;
         }
 
@@ -350,15 +389,26 @@ public record ClientConfig(
         }
 
         /**
+         * Sets {@link ClientConfig#tcpStateMetrics()}.
+         *
+         * @param v whether to export the TCP sockets to this client's peers by state (Linux)
+         * @return this builder
+         */
+        public Builder tcpStateMetrics(boolean v) {
+            tcpStateMetrics = v;
+            return this;
+        }
+
+        /**
          * {@return the config}
          *
          * @throws IllegalArgumentException naming the field, for a bad value (see the constructor)
          * @throws NullPointerException naming the field, for a missing policy, user agent or listener
          */
         public ClientConfig build() {
-            return new ClientConfig(timeout, connectTimeout, tlsHandshakeTimeout, responseHeaderTimeout,
+            return new ClientConfig(timeout, connectTimeout, fallbackDelay, tlsHandshakeTimeout, responseHeaderTimeout,
                     expectContinueTimeout, idleTimeout, poolWaitTimeout, maxConnsPerHost, maxIdlePerHost,
-                    timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener);
+                    timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, tcpStateMetrics);
         }
     }
 }

@@ -4,11 +4,13 @@ import io.hourglass.http.Phase;
 import io.hourglass.observe.Counter;
 import io.hourglass.observe.Histogram;
 import io.hourglass.observe.MetricsRegistry;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The client's meters (names as in docs/metrics.md). Children are cached per origin and per phase so that a
@@ -19,25 +21,35 @@ final class ClientMetrics {
     private final Counter opened;
     private final Counter reused;
     private final Counter closed;
+    private final Counter drainsStarted;
     private final Counter drains;
+    private final Counter poolTimeouts;
     private final Counter requests;
     private final Histogram duration;
     private final Map<Phase, Counter.Child> timeouts = new EnumMap<>(Phase.class);
     private final Counter.Child[] byClass = new Counter.Child[6];
     final Histogram.Child durationChild;
     private final Map<String, PerHost> hosts = new ConcurrentHashMap<>();
+    private final Supplier<Collection<Pool>> pools;
 
-    ClientMetrics(MetricsRegistry registry) {
+    ClientMetrics(MetricsRegistry registry, Supplier<Collection<Pool>> pools) {
         this.registry = registry;
+        this.pools = pools;
         opened = registry.counter("hourglass_client_connections_opened_total",
                 "Client connections opened (TCP connected, TLS done when https).", "host");
         reused = registry.counter("hourglass_client_connections_reused_total",
                 "Calls that took an idle pooled connection instead of opening one.", "host");
         closed = registry.counter("hourglass_client_connections_closed_total",
                 "Client connections closed, for any reason.", "host");
+        drainsStarted = registry.counter("hourglass_client_drains_started_total",
+                "Connections that began draining a late response for a call that gave up (DRAIN policy).", "host");
         drains = registry.counter("hourglass_client_drains_total",
-                "Connections that drained a late response after a timeout: result=reused went back to the pool, "
-                        + "result=closed exceeded the drain budget or was not reusable.", "host", "result");
+                "Drains that ended, by result: reused (back to the pool), preempted (a call needed the slot: reset and "
+                        + "replaced), timeout (drain timeout passed: reset), max_bytes (late response over the byte "
+                        + "limit: reset), closed (not reusable).", "host", "result");
+        poolTimeouts = registry.counter("hourglass_client_pool_timeouts_total",
+                "Calls that gave up waiting for a connection (phase pool-wait), by what held the pool: draining when "
+                        + "at least one connection was draining, else in_use.", "host", "held_by");
         requests = registry.counter("hourglass_client_requests_total",
                 "Client calls that got a response, by status class.", "code");
         duration = registry.histogram("hourglass_client_request_duration_seconds",
@@ -57,18 +69,35 @@ final class ClientMetrics {
                 List.of("host", "state"), this::connectionGauges);
     }
 
+    /** The connection gauges, from the live pools: an origin's series go when its empty pool is retired. */
     private Map<List<String>, Integer> connectionGauges() {
         Map<List<String>, Integer> m = new LinkedHashMap<>();
-        for (PerHost h : hosts.values()) {
-            m.put(List.of(h.host, "active"), h.pool.activeCount());
-            m.put(List.of(h.host, "idle"), h.pool.idleCount());
-            m.put(List.of(h.host, "draining"), h.pool.drainingCount());
+        for (Pool p : pools.get()) {
+            String host = p.origin.label(); // http and https to one host:port share the label: summed
+            m.merge(List.of(host, "active"), p.activeCount(), Integer::sum);
+            m.merge(List.of(host, "idle"), p.idleCount(), Integer::sum);
+            m.merge(List.of(host, "draining"), p.drainingCount(), Integer::sum);
         }
         return m;
     }
 
-    PerHost perHost(String host, Pool pool) {
-        return hosts.computeIfAbsent(host, h -> new PerHost(h, pool));
+    /** The draining connections of every live pool. */
+    long draining() {
+        long n = 0;
+        for (Pool p : pools.get()) {
+            n += p.drainingCount();
+        }
+        return n;
+    }
+
+    /**
+     * The counters of one origin, kept for the registry's life even after its pool was retired: a counter's
+     * series must never go back (Prometheus would read a restart), the registry's children live as long as it
+     * does (exporters such as the Micrometer binding keep them), and {@link Client#stats()} sums them. They are
+     * 11 small children per host:port ever called.
+     */
+    PerHost perHost(String host) {
+        return hosts.computeIfAbsent(host, PerHost::new);
     }
 
     void timeout(Phase p) {
@@ -102,21 +131,33 @@ final class ClientMetrics {
     /** The meters of one origin. */
     final class PerHost {
         final String host;
-        final Pool pool;
         final Counter.Child opened;
         final Counter.Child reused;
         final Counter.Child closed;
-        final Counter.Child drainedReused;
-        final Counter.Child drainedClosed;
+        final Counter.Child drainsStarted;
+        final Counter.Child poolTimeoutsInUse;
+        final Counter.Child poolTimeoutsDraining;
+        private final Counter.Child[] drainEnds = new Counter.Child[DrainResult.values().length];
 
-        PerHost(String host, Pool pool) {
+        PerHost(String host) {
             this.host = host;
-            this.pool = pool;
             this.opened = ClientMetrics.this.opened.labels(host);
             this.reused = ClientMetrics.this.reused.labels(host);
             this.closed = ClientMetrics.this.closed.labels(host);
-            this.drainedReused = drains.labels(host, "reused");
-            this.drainedClosed = drains.labels(host, "closed");
+            this.drainsStarted = ClientMetrics.this.drainsStarted.labels(host);
+            this.poolTimeoutsInUse = poolTimeouts.labels(host, "in_use");
+            this.poolTimeoutsDraining = poolTimeouts.labels(host, "draining");
+            for (DrainResult r : DrainResult.values()) {
+                drainEnds[r.ordinal()] = drains.labels(host, r.label());
+            }
+        }
+
+        Counter.Child drainEnded(DrainResult r) {
+            return drainEnds[r.ordinal()];
+        }
+
+        long drainsEnded(DrainResult r) {
+            return drainEnds[r.ordinal()].value();
         }
     }
 }

@@ -12,8 +12,18 @@ import java.net.InetSocketAddress;
  * <p>Order within one call: {@code callStart}, then {@code poolAcquired} (after {@code connectStart} /
  * {@code connectEnd} and {@code tlsStart} / {@code tlsEnd} for a new connection), {@code requestWritten},
  * {@code responseHeaders}, {@code bodyDone}, {@code callEnd}; or {@code timeout} and {@code callFailed}.
- * Connection events ({@code connectionReused}, {@code connectionDrained}, {@code connectionClosed}) may come
- * later, from a drain.
+ * Connection events ({@code connectionReused}, {@code drainStart}, {@code drainEnd}, {@code connectionDrained},
+ * {@code connectionClosed}) may come later, from a drain.
+ *
+ * <p>A call that gives up waiting for the pool gets {@code timeout} with {@link Phase#POOL_WAIT} and then
+ * {@code callFailed} with a {@link PoolTimeoutException}, which names the limit that passed and how many
+ * connections were in use and draining.
+ *
+ * <p>Drains ({@link TimeoutPolicy#DRAIN}): {@code drainStart} when a connection begins reading a late response
+ * for a call that gave up; then exactly one {@code drainEnd} with its {@link DrainResult}, followed by
+ * {@code connectionDrained} (kept for existing listeners) and, when the connection was closed,
+ * {@code connectionClosed}. A preempted drain's {@code drainEnd} runs on the thread of the call that took its
+ * place, before that call's {@code connectStart}.
  */
 public interface EventListener {
     /** A listener that ignores everything. */
@@ -121,10 +131,25 @@ public interface EventListener {
      */
     default void connectionReused(long connectionId) { }
     /**
-     * A draining connection finished draining a late response.
+     * A connection began draining the late response of a call that gave up (policy {@link TimeoutPolicy#DRAIN}):
+     * its caller timed out, was cancelled, or closed the body early. Exactly one {@code drainEnd} follows.
      *
      * @param connectionId the connection's id, as in messages
-     * @param reusable true when it went back to the pool, false when it was closed
+     */
+    default void drainStart(long connectionId) { }
+    /**
+     * The drain of {@code drainStart} ended. Counted in {@code hourglass_client_drains_total{result}}.
+     *
+     * @param connectionId the connection's id, as in messages
+     * @param result back to the pool, or closed and why
+     */
+    default void drainEnd(long connectionId, DrainResult result) { }
+    /**
+     * A draining connection finished draining a late response; follows {@code drainEnd}, kept for listeners
+     * written before it.
+     *
+     * @param connectionId the connection's id, as in messages
+     * @param reusable true when it went back to the pool ({@link DrainResult#REUSED}), false when it was closed
      */
     default void connectionDrained(long connectionId, boolean reusable) { }
     /**

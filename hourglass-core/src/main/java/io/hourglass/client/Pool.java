@@ -1,10 +1,10 @@
 package io.hourglass.client;
 
-import io.hourglass.http.HttpTimeoutException;
-import io.hourglass.http.Phase;
+import io.hourglass.internal.io.ReadAhead;
 import io.hourglass.internal.text.Durations;
+import io.hourglass.internal.time.Timers;
+import io.hourglass.net.Clock;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -13,6 +13,19 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The connections to one origin (scheme, host, port): idle ones kept LIFO, a cap on all of them (active,
  * idle, connecting and draining together), and callers waiting for the cap in arrival order.
+ *
+ * <p><b>Drains use only spare capacity</b> (issue 15). A draining connection still counts against the cap,
+ * so a stuck upstream cannot make the client open connections without bound. But when a call needs a
+ * connection and the pool is at its cap with none idle, the call may take the slot of a draining connection:
+ * that connection is reset and the call dials a new one, which is what {@link TimeoutPolicy#CLOSE} would have
+ * done at the timeout, done only when the slot is needed. It may while the origin answers ("live"): a
+ * response came in time within the last second, or fewer than {@link #LIVE_STREAK} calls in a row have
+ * timed out since the last one did. When every call times out (nothing to protect), drains keep their slots
+ * and calls wait, and fail in phase POOL_WAIT. The victim is the drain least likely to end soon: a stuck one
+ * (draining for more than half the drain timeout), else the newest, whose late response has the longest to
+ * come when late responses take about the same time. While the origin does not answer, one stuck drain a
+ * second is still preempted, so that drains stuck on dead requests do not starve the pool until the drain
+ * timeout once the origin recovers. docs/design.md has the arithmetic and the measurements.
  */
 final class Pool {
     /** An origin: where connections go. */
@@ -27,87 +40,242 @@ final class Pool {
         }
     }
 
+    /**
+     * Calls in a row that timed out on a connection since the last one answered in time, past which (and a
+     * second without an answer, {@link #LIVE_NANOS}) the origin is not answering and drains keep their slots.
+     * A fresh pool starts here: not live until a first answer. 32 keeps a mix of 90 % slow calls live (a run
+     * of 32 timeouts has odds 0.9^32 = 3 %); the second keeps a fast origin live through a stall that times
+     * out a burst of calls at once; together they bound what an origin that goes from healthy to stuck costs:
+     * at most a second's worth of preemptions.
+     */
+    static final int LIVE_STREAK = 32;
+    /** An answer within this long keeps the origin live whatever the streak. */
+    static final long LIVE_NANOS = 1_000_000_000L;
+    /** How long an empty pool is kept when idle connections never time out ({@code idleTimeout} zero). */
+    static final long EMPTY_LINGER_NANOS = 90_000_000_000L;
+    /** While the origin does not answer: at most one stuck drain preempted per this interval. */
+    static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
+
     final Origin origin;
     private final Client client;
     private final ClientConfig cfg;
+    private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
-    private final ArrayDeque<ClientConn> idle = new ArrayDeque<>(); // guarded by lock
+    private final ArrayDeque<ClientConn> idle = new ArrayDeque<>();   // guarded by lock
+    private final ArrayDeque<ClientConn> drains = new ArrayDeque<>(); // guarded by lock: oldest drain first
+    private final long stuckAfter;                                    // a drain this old is presumed stuck
+    private long nextProbe;                                           // guarded by lock
     private int total;      // guarded by lock: every connection counted against the cap
-    private int draining;   // guarded by lock
+    private boolean retired;               // guarded by lock: forgotten by the client (empty for the linger)
+    private Timers.Task retireCheck;       // guarded by lock: pending while the pool is empty
+    private int waiting;                   // guarded by lock: callers waiting for a connection
+    // Written under the lock; volatile because every call that gets an answer reads it without the lock (and
+    // takes the lock only when it is not already 0).
+    private volatile int slowStreak = LIVE_STREAK;
+    // Written by callers that get an answer (at most every 10 ms, so the line is mostly read); volatile so that
+    // acquire sees it without the lock on the answer path.
+    private volatile long lastAnswer;
     final ClientMetrics.PerHost metrics;
 
     Pool(Origin origin, Client client) {
         this.origin = origin;
         this.client = client;
         this.cfg = client.config();
-        this.metrics = client.clientMetrics().perHost(origin.label(), this);
+        this.clock = client.clock();
+        this.metrics = client.clientMetrics().perHost(origin.label());
+        long now = clock.nanoTime();
+        this.nextProbe = now;
+        this.lastAnswer = now - 2 * LIVE_NANOS; // never answered
+        long dt = cfg.drainTimeout().toNanos();
+        this.stuckAfter = dt == 0 ? 30_000_000_000L : dt / 2;
     }
 
     /** What a call gets from the pool: a connection and whether it was reused. */
     record Lease(ClientConn conn, boolean reused, long waitedNanos) {}
 
     /**
-     * Takes an idle connection or a permit to open one, waiting up to the pool-wait timeout (and the
-     * call's deadline) when the cap is reached.
+     * Takes an idle connection or a permit to open one (possibly in a preempted drain's place), waiting up to
+     * the pool-wait timeout (and the call's deadline) when the cap is reached.
      *
-     * @return a lease whose conn is null when the caller must open a new connection (it holds a permit)
+     * @return a lease whose conn is null when the caller must open a new connection (it holds a permit); null
+     *     when the pool was retired meanwhile (see {@link #less})
+     * @throws PoolTimeoutException when the pool-wait timeout or the call's deadline passes first
      */
     Lease acquire(Exchange x, boolean forceNew) throws IOException {
-        long start = System.nanoTime();
+        long start = clock.nanoTime();
         long pw = cfg.poolWaitTimeout().toNanos();
         long waitDeadline = pw == 0 ? 0 : start + pw;
+        ClientConn victim;
         lock.lock();
         try {
+            if (retired) {
+                return null; // the client forgot this pool just now: the caller asks it for the origin's new one
+            }
             while (true) {
-                if (!forceNew) {
-                    ClientConn c;
-                    while ((c = idle.pollLast()) != null) {
-                        if (c.reusable()) {
-                            c.state = ClientConn.ACTIVE;
-                            c.alarmAction = null;
-                            c.conn.armAlarm(0);
-                            return new Lease(c, true, System.nanoTime() - start);
-                        }
-                        total--;
-                        closeLater(c, "stale");
-                    }
+                Lease l = tryTake(forceNew, start);
+                if (l != null) {
+                    return l;
                 }
-                if (total < cfg.maxConnsPerHost()) {
-                    total++;
-                    return new Lease(null, false, System.nanoTime() - start);
+                long now = clock.nanoTime();
+                victim = preemptable(now);
+                if (victim != null) {
+                    drains.remove(victim);
+                    victim.toClosed(); // its place under the cap passes to this caller
+                    break;
                 }
-                if (forceNew && !idle.isEmpty()) {
-                    ClientConn c = idle.pollFirst();
-                    total--;
-                    closeLater(c, "replaced");
-                    continue;
-                }
-                long now = System.nanoTime();
                 long until = x.earliest(waitDeadline);
                 if (until != 0 && now - until >= 0) {
-                    throw x.timeout(until == waitDeadline ? Phase.POOL_WAIT : Phase.TOTAL,
-                            "all " + cfg.maxConnsPerHost() + " connections to " + origin.label()
-                                    + " are busy (maxConnsPerHost=" + cfg.maxConnsPerHost() + ", " + draining + " draining)");
+                    throw gaveUp(x, until != waitDeadline);
                 }
                 x.checkCancelled();
-                x.poolWaiting(this);
-                try {
-                    if (until == 0) {
-                        released.await();
-                    } else {
-                        released.await(until - now, TimeUnit.NANOSECONDS);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ClientException(ClientException.Kind.CANCELLED, "interrupted while waiting for a connection", e);
-                } finally {
-                    x.poolWaiting(null);
-                }
+                await(x, now, until);
             }
         } finally {
             lock.unlock();
         }
+        // Outside the lock: a reset never blocks, and the listener's callbacks must not run under it.
+        victim.abort();
+        drainOver(victim, DrainResult.PREEMPTED, "preempted: a call needed its slot");
+        return new Lease(null, false, clock.nanoTime() - start);
+    }
+
+    /** An idle connection, or a permit to open one (replacing an idle one when forced); null if none. Under lock. */
+    private Lease tryTake(boolean forceNew, long start) {
+        if (!forceNew) {
+            ClientConn c = takeIdle();
+            if (c != null) {
+                return new Lease(c, true, clock.nanoTime() - start);
+            }
+        }
+        if (total >= cfg.maxConnsPerHost() && forceNew && !idle.isEmpty()) {
+            ClientConn c = idle.pollFirst(); // a retry must not take a stale one again: the oldest makes room
+            less(1);
+            closeLater(c, "replaced");
+        }
+        if (total < cfg.maxConnsPerHost()) {
+            total++;
+            return new Lease(null, false, clock.nanoTime() - start);
+        }
+        return null;
+    }
+
+    /** Waits for a release, a cancellation or the next chance (see nextChance), under the lock. */
+    private void await(Exchange x, long now, long until) throws IOException {
+        x.poolWaiting(this);
+        waiting++;
+        try {
+            long wake = nextChance(now, until);
+            if (wake == 0) {
+                released.await();
+            } else {
+                awaitUntil(wake, now);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(ClientException.Kind.CANCELLED, "interrupted while waiting for a connection", e);
+        } finally {
+            waiting--;
+            x.poolWaiting(null);
+        }
+    }
+
+    /** A timed wait: real on the system clock; on another (a test's) woken by that clock's timer. */
+    private void awaitUntil(long wake, long now) throws InterruptedException {
+        if (clock == Clock.system()) {
+            released.await(wake - now, TimeUnit.NANOSECONDS);
+            return;
+        }
+        Timers.Task t = Timers.schedule(clock, wake, this::wakeWaiters);
+        try {
+            released.await();
+        } finally {
+            t.cancel();
+        }
+    }
+
+    /** The newest reusable idle connection, marked active; stale ones met on the way are closed. Under lock. */
+    private ClientConn takeIdle() {
+        ClientConn c;
+        while ((c = idle.pollLast()) != null) {
+            if (c.reusable()) {
+                c.toActive();
+                return c;
+            }
+            less(1);
+            closeLater(c, "stale");
+        }
+        return null;
+    }
+
+    /** The draining connection a caller may take the place of now, or null (see the class comment). Under lock. */
+    private ClientConn preemptable(long now) {
+        ClientConn oldest = drains.peekFirst();
+        if (oldest == null) {
+            return null;
+        }
+        boolean stuck = now - oldest.drainStart() > stuckAfter;
+        if (slowStreak < LIVE_STREAK || now - lastAnswer < LIVE_NANOS) {
+            return stuck ? oldest : drains.peekLast();
+        }
+        if (stuck && now - nextProbe >= 0) {
+            nextProbe = now + PROBE_INTERVAL_NANOS;
+            return oldest;
+        }
+        return null;
+    }
+
+    /** When a waiting caller should look again without a signal: its deadline, or when a drain turns stuck. */
+    private long nextChance(long now, long until) {
+        ClientConn oldest = drains.peekFirst();
+        if (oldest == null) {
+            return until;
+        }
+        long stuckAt = oldest.drainStart() + stuckAfter + 1;
+        long at = stuckAt - nextProbe >= 0 ? stuckAt : nextProbe;
+        if (at - now <= 0) {
+            at = now + 1_000_000; // stuck, but this interval's probe is taken: look again in 1 ms
+        }
+        return until == 0 || at - until < 0 ? at : until;
+    }
+
+    /** Builds the error of a caller that gave up waiting, and counts it by what held the pool. Under lock. */
+    private PoolTimeoutException gaveUp(Exchange x, boolean callDeadline) {
+        int draining = drains.size();
+        int inUse = total - idle.size() - draining;
+        (draining > 0 ? metrics.poolTimeoutsDraining : metrics.poolTimeoutsInUse).inc();
+        return x.poolTimeout(callDeadline, cfg.maxConnsPerHost(), inUse, draining, origin.label());
+    }
+
+    /**
+     * Takes {@code n} connections off the count. Under lock. A pool left empty is forgotten by the client
+     * after the idle timeout (or {@link #EMPTY_LINGER_NANOS} when idle connections never time out), unless a
+     * connection came meanwhile: a client that talks to many hosts keeps only the pools it uses. Its gauges
+     * go with it; its counters stay (see {@link ClientMetrics}).
+     */
+    private void less(int n) {
+        total -= n;
+        if (total > 0 || retireCheck != null || retired) {
+            return;
+        }
+        long it = cfg.idleTimeout().toNanos();
+        long at = clock.nanoTime() + (it > 0 ? it : EMPTY_LINGER_NANOS);
+        retireCheck = Timers.schedule(clock, at, this::retireIfEmpty);
+    }
+
+    /** On the timer thread: decides under the lock (held briefly anywhere), then a map removal. */
+    private void retireIfEmpty() {
+        lock.lock();
+        try {
+            retireCheck = null;
+            if (total > 0 || retired) {
+                return; // in use again: a later emptying schedules another check
+            }
+            retired = true;
+        } finally {
+            lock.unlock();
+        }
+        client.retire(this);
     }
 
     /** Wakes callers waiting for the pool (a cancelled one notices). */
@@ -124,7 +292,7 @@ final class Pool {
     void connectFailed() {
         lock.lock();
         try {
-            total--;
+            less(1);
             released.signal();
         } finally {
             lock.unlock();
@@ -133,44 +301,39 @@ final class Pool {
 
     /** Gives a connection back after a complete exchange; it is kept idle or closed. */
     void release(ClientConn c) {
-        boolean close;
+        boolean kept;
         lock.lock();
         try {
-            if (c.state == ClientConn.DRAINING) {
-                draining--;
-            }
-            close = client.isClosed() || idle.size() >= cfg.maxIdlePerHost() || !c.reusable();
-            if (close) {
-                total--;
-            } else {
-                c.state = ClientConn.IDLE;
-                c.idleSince = System.nanoTime();
-                c.reader = null;
-                idle.addLast(c);
-                long it = cfg.idleTimeout().toNanos();
-                if (it > 0) {
-                    c.alarmAction = () -> evictIfIdle(c);
-                    c.conn.armAlarm(c.idleSince + it);
-                }
-            }
-            released.signal();
+            kept = keepIdle(c);
         } finally {
             lock.unlock();
         }
-        if (close) {
+        if (!kept) {
             closeLater(c, "pool full or not reusable");
         }
+    }
+
+    /** Puts a connection back to the idle list, or frees its place when it cannot be kept. Under lock. */
+    private boolean keepIdle(ClientConn c) {
+        boolean keep = !client.isClosed() && idle.size() < cfg.maxIdlePerHost() && c.reusable();
+        if (!keep) {
+            less(1);
+        } else {
+            long now = clock.nanoTime();
+            long it = cfg.idleTimeout().toNanos();
+            c.toIdle(now, it > 0 ? now + it : 0);
+            idle.addLast(c);
+        }
+        released.signal();
+        return keep;
     }
 
     /** Closes a connection that cannot be used again, and frees its place under the cap. */
     void discard(ClientConn c, String reason) {
         lock.lock();
         try {
-            if (c.state == ClientConn.DRAINING) {
-                draining--;
-            }
-            if (c.state != ClientConn.CLOSED) {
-                total--;
+            if (!c.isClosed()) {
+                less(1);
             }
             released.signal();
         } finally {
@@ -179,12 +342,90 @@ final class Pool {
         closeLater(c, reason);
     }
 
-    /** The connection leaves its caller to drain a late response; it still counts against the cap. */
-    void startedDraining(ClientConn c) {
+    /**
+     * The connection leaves its caller to drain a late response, with {@code budget} as its consumer until
+     * {@code deadline}; it still counts against the cap, and a waiting caller may now take its place (woken
+     * here).
+     */
+    void startedDraining(ClientConn c, ReadAhead.Waiter budget, long deadline) {
         lock.lock();
         try {
-            c.state = ClientConn.DRAINING;
-            draining++;
+            c.toDraining(clock.nanoTime(), budget, deadline);
+            drains.addLast(c);
+            released.signal();
+        } finally {
+            lock.unlock();
+        }
+        metrics.drainsStarted.inc();
+        client.listener().drainStart(c.id());
+    }
+
+    /**
+     * A drain ended on its own thread with {@code result}: the connection goes back to the pool (REUSED, when
+     * the pool keeps it) or is closed, reset when a response was still coming (TIMEOUT, MAX_BYTES). Nothing
+     * happens when a caller preempted it meanwhile: that caller counted it.
+     */
+    void drainEnded(ClientConn c, DrainResult result) {
+        boolean kept = false;
+        lock.lock();
+        try {
+            if (!c.isDraining()) {
+                return;
+            }
+            drains.remove(c);
+            if (result == DrainResult.REUSED) {
+                kept = keepIdle(c);
+            } else {
+                less(1);
+                released.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (result == DrainResult.TIMEOUT || result == DrainResult.MAX_BYTES) {
+            c.abort(); // the rest of the response is not wanted: a reset spares the socket its TIME_WAIT
+        }
+        drainOver(c, result, kept ? null : result == DrainResult.REUSED ? "pool full or not reusable"
+                : "drain ended: " + result.label());
+    }
+
+    /** Counts a drain's end and tells the listener; closes the connection when {@code closeReason} is set. */
+    private void drainOver(ClientConn c, DrainResult result, String closeReason) {
+        metrics.drainEnded(result).inc();
+        EventListener ev = client.listener();
+        ev.drainEnd(c.id(), result);
+        ev.connectionDrained(c.id(), result == DrainResult.REUSED);
+        if (closeReason != null) {
+            c.close();
+            metrics.closed.inc();
+            ev.connectionClosed(c.id(), closeReason);
+        }
+    }
+
+    /** A call on this origin got its response in time ({@code now}): the origin answers, drains may be preempted. */
+    void answered(long now) {
+        if (now - lastAnswer > 10_000_000L) {
+            lastAnswer = now;
+        }
+        if (slowStreak == 0) {
+            return; // the common case: two volatile reads
+        }
+        lock.lock();
+        try {
+            slowStreak = 0;
+            released.signalAll(); // waiters may now take a draining connection's place
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A call timed out on a connection of this origin (after sending on it). */
+    void timedOut() {
+        lock.lock();
+        try {
+            if (slowStreak < LIVE_STREAK) {
+                slowStreak++;
+            }
         } finally {
             lock.unlock();
         }
@@ -194,10 +435,10 @@ final class Pool {
     void idleConnectionEnded(ClientConn c, String reason) {
         lock.lock();
         try {
-            if (c.state != ClientConn.IDLE || !idle.remove(c)) {
+            if (!c.isIdle() || !idle.remove(c)) {
                 return; // a caller took it meanwhile: its call finds out
             }
-            total--;
+            less(1);
             released.signal();
         } finally {
             lock.unlock();
@@ -205,15 +446,16 @@ final class Pool {
         closeLater(c, reason);
     }
 
-    private void evictIfIdle(ClientConn c) {
+    /** The idle connection's alarm: closes it when it has been idle for the idle timeout. */
+    void evictIfIdle(ClientConn c) {
         // On the timer thread: decide under the lock (held only briefly anywhere), close without blocking.
         lock.lock();
         try {
             long it = cfg.idleTimeout().toNanos();
-            if (c.state != ClientConn.IDLE || System.nanoTime() - c.idleSince < it || !idle.remove(c)) {
+            if (!c.isIdle() || clock.nanoTime() - c.idleSince() < it || !idle.remove(c)) {
                 return;
             }
-            total--;
+            less(1);
             released.signal();
         } finally {
             lock.unlock();
@@ -227,7 +469,7 @@ final class Pool {
         lock.lock();
         try {
             copy = new ArrayDeque<>(idle);
-            total -= idle.size();
+            less(idle.size());
             idle.clear();
             released.signalAll();
         } finally {
@@ -239,7 +481,7 @@ final class Pool {
     }
 
     private void closeLater(ClientConn c, String reason) {
-        if (c.state == ClientConn.CLOSED) {
+        if (c.isClosed()) {
             return;
         }
         c.close();
@@ -258,10 +500,20 @@ final class Pool {
         }
     }
 
+    /** Callers waiting for a connection now. For tests. */
+    int waitingCount() {
+        lock.lock();
+        try {
+            return waiting;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     int drainingCount() {
         lock.lock();
         try {
-            return draining;
+            return drains.size();
         } finally {
             lock.unlock();
         }
@@ -270,7 +522,7 @@ final class Pool {
     int activeCount() {
         lock.lock();
         try {
-            return total - idle.size() - draining;
+            return total - idle.size() - drains.size();
         } finally {
             lock.unlock();
         }

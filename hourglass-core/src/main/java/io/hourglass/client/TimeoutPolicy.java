@@ -19,6 +19,13 @@ public enum TimeoutPolicy {
      * {@link ClientConfig#drainMaxBytes()}), discards it, and goes back to the pool when it is still reusable;
      * otherwise it is closed. While draining it counts against {@link ClientConfig#maxConnsPerHost()}, so a
      * stuck upstream cannot make the client open connections without bound.
+     *
+     * <p>Drains use only spare capacity: a call that needs a connection while the pool is at its cap with
+     * none idle takes a draining connection's place (the connection is reset and a new one dialled, what
+     * CLOSE would have done at the timeout), as long as the origin answers: a response came in time within
+     * the last second, or fewer than 32 calls in a row timed out since the last one that did. So DRAIN never
+     * answers fewer healthy calls than CLOSE. When every call times out, drains keep their places and calls beyond the cap fail in phase
+     * POOL_WAIT ({@link PoolTimeoutException}) without reaching the upstream.
      */
     DRAIN
 }

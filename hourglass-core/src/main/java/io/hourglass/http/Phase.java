@@ -24,7 +24,10 @@ public enum Phase {
      * ping timeout, so the connection was closed (server: {@code Http2Config.pingTimeout}).
      */
     PING("ping", "PING not acknowledged"),
-    /** Client: waiting for a pooled connection or a permit to open one. */
+    /**
+     * Client: waiting for a pooled connection or a permit to open one, until the pool-wait timeout or the
+     * call's own deadline passes (the error, {@code io.hourglass.client.PoolTimeoutException}, says which).
+     */
     POOL_WAIT("pool-wait", "no connection available"),
     /** Client: TCP connect. */
     CONNECT("connect", "connection not established"),

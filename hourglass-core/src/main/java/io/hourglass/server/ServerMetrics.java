@@ -64,6 +64,8 @@ final class ServerMetrics {
         MAX_CONNECTIONS("max_connections"),
         /** A request body over {@code maxRequestBodyBytes} (or a route's limit): 413. */
         BODY_TOO_LARGE("body_too_large"),
+        /** A request line that alone does not fit in {@code maxHeaderBytes}: its target is too long, 414. */
+        URI_TOO_LONG("uri_too_long"),
         /** HTTP/2: more streams reset by the client than {@code maxPeerResets} in a window (Rapid Reset). */
         PEER_RESETS("peer_resets"),
         /** HTTP/2: more streams reset by the server because of the client than {@code maxServerResets} (MadeYouReset). */

@@ -6,6 +6,7 @@ import io.hourglass.internal.h2.ErrorCode;
 import io.hourglass.internal.h2.FieldList;
 import io.hourglass.internal.h2.Frame;
 import io.hourglass.internal.h2.Settings;
+import io.hourglass.testing.RawPeer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -322,9 +323,9 @@ class H2DefencesTest {
     @Test
     void invalidPrefaceOnTheCleartextPortIsHttp11AndRefused() throws Exception {
         start(Http2Config.builder(), 0);
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("PRI * HTTP/2.0\r\n\r\nXY\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isBetween(400, 505);
         }
         normalClientIsServed();

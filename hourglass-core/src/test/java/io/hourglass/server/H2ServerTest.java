@@ -3,6 +3,7 @@ package io.hourglass.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.internal.h2.Frame;
+import io.hourglass.testing.RawPeer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,9 +104,9 @@ class H2ServerTest {
     @Test
     void http11StillServedOnTheSamePort() throws Exception {
         start(DEMO);
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("hello http/1.1 HTTP/1.1\n");
         }

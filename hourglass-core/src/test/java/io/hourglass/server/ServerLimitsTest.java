@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.http.Phase;
@@ -75,32 +76,55 @@ class ServerLimitsTest {
                 "hourglass_server_limits_total{kind=\"server_resets\"} 0",
                 "hourglass_server_limits_total{kind=\"slow_reader\"} 0",
                 "hourglass_server_limits_total{kind=\"stream_queue\"} 0",
-                "hourglass_server_limits_total{kind=\"too_many_headers\"} 0");
+                "hourglass_server_limits_total{kind=\"too_many_headers\"} 0",
+                "hourglass_server_limits_total{kind=\"uri_too_long\"} 0");
     }
 
     @Test
     void aHeadOverMaxHeaderBytesCountsHeaderTooLarge() throws Exception {
         start(ServerConfig.builder().maxHeaderBytes(1024), (req, res) -> res.send("ok"));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "y".repeat(2000) + "\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(431);
+            assertThat(c.readResponse().status()).isEqualTo(431);
         }
         assertLimits(Limit.HEADER_TOO_LARGE, 1);
         assertThat(server.metrics().toPrometheusText().lines().toList())
                 .contains("hourglass_server_limits_total{kind=\"header_too_large\"} 1");
     }
 
+    /**
+     * A request line that alone does not fit in maxHeaderBytes is a target too long: 414 (RFC 9112 section 3
+     * MUST), counted as uri_too_long rather than header_too_large (the differential against Go: it was 431).
+     */
+    @Test
+    void aRequestLineOverMaxHeaderBytesCountsUriTooLong() throws Exception {
+        start(ServerConfig.builder().maxHeaderBytes(1024), (req, res) -> res.send("ok"));
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.send("GET /" + "y".repeat(2000) + " HTTP/1.1\r\nHost: a\r\n\r\n");
+            RawPeer.Response r = c.readResponse();
+            assertThat(r.status()).isEqualTo(414);
+            assertThat(r.header("connection")).isEqualTo("close");
+        }
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) { // the line has not even ended within the limit
+            c.send("GET /" + "y".repeat(2000));
+            assertThat(c.readResponse().status()).isEqualTo(414);
+        }
+        assertLimits(Limit.URI_TOO_LONG, 2);
+        assertThat(server.metrics().toPrometheusText().lines().toList())
+                .contains("hourglass_server_limits_total{kind=\"uri_too_long\"} 2");
+    }
+
     @Test
     void tooManyHeaderOrTrailerFieldsCountTooManyHeaders() throws Exception {
         start(ServerConfig.builder().maxHeaderCount(5), (req, res) -> res.send(req.body().readAllBytes()));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\n" + fields("X", 5) + "\r\n");
-            assertThat(c.read().status()).isEqualTo(431);
+            assertThat(c.readResponse().status()).isEqualTo(431);
         }
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n"
                     + fields("T", 6) + "\r\n");
-            assertThat(c.read().status()).isEqualTo(431);
+            assertThat(c.readResponse().status()).isEqualTo(431);
         }
         assertLimits(Limit.TOO_MANY_HEADERS, 2);
     }
@@ -108,14 +132,14 @@ class ServerLimitsTest {
     @Test
     void aBodyOverTheLimitCountsBodyTooLarge() throws Exception {
         start(ServerConfig.builder().maxRequestBodyBytes(10), (req, res) -> res.send(req.body().readAllBytes()));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n01234567890");
-            assertThat(c.read().status()).isEqualTo(413);
+            assertThat(c.readResponse().status()).isEqualTo(413);
         }
-        try (RawClient c = new RawClient(server.port())) { // found while reading a chunked body
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) { // found while reading a chunked body
             c.send("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n"
                     + "8\r\n01234567\r\n0\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(413);
+            assertThat(c.readResponse().status()).isEqualTo(413);
         }
         assertLimits(Limit.BODY_TOO_LARGE, 2);
     }
@@ -124,9 +148,9 @@ class ServerLimitsTest {
     void aBodyBelowTheMinimumRateCountsMinBodyRate() throws Exception {
         start(ServerConfig.builder().readTimeout(Duration.ZERO).minRequestBodyRate(1000)
                 .minRequestBodyGrace(Duration.ofMillis(300)), (req, res) -> res.send(req.body().readAllBytes()));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n0123456789");
-            assertThat(c.read().status()).isEqualTo(408);
+            assertThat(c.readResponse().status()).isEqualTo(408);
         }
         assertLimits(Limit.MIN_BODY_RATE, 1);
         assertThat(server.timeouts(Phase.MIN_BODY_RATE)).isEqualTo(1);
@@ -168,7 +192,7 @@ class ServerLimitsTest {
                 handlerEnded.countDown();
             }
         });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(handlerEnded.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(c.awaitClose()).isIn("eof", "reset");
@@ -181,18 +205,18 @@ class ServerLimitsTest {
     @Test
     void reachingMaxConnectionsCountsEachTimeAcceptingPauses() throws Exception {
         start(ServerConfig.builder().maxConnections(1), (req, res) -> res.send("ok"));
-        try (RawClient a = new RawClient(server.port())) {
+        try (RawPeer.Connection a = RawPeer.connect(server.port())) {
             a.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(a.read().status()).isEqualTo(200);
+            assertThat(a.readResponse().status()).isEqualTo(200);
             awaitLimit(Limit.MAX_CONNECTIONS, 1);
             assertLimits(Limit.MAX_CONNECTIONS, 1);
-            try (RawClient b = new RawClient(server.port())) { // queued by the kernel, not yet accepted
+            try (RawPeer.Connection b = RawPeer.connect(server.port())) { // queued by the kernel, not yet accepted
                 b.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-                b.socket.setSoTimeout(300);
+                b.socket().setSoTimeout(300);
                 assertThat(b.awaitClose()).as("b waits while a holds the only slot").isEqualTo("open");
                 a.close();
-                b.socket.setSoTimeout(5000);
-                assertThat(b.read().status()).isEqualTo(200);
+                b.socket().setSoTimeout(5000);
+                assertThat(b.readResponse().status()).isEqualTo(200);
                 awaitLimit(Limit.MAX_CONNECTIONS, 2);
                 assertLimits(Limit.MAX_CONNECTIONS, 2);
             }

@@ -84,6 +84,12 @@ public abstract class BodyIn extends InputStream {
         if (len == 0 || isComplete()) {
             return isComplete() ? -1 : 0;
         }
+        if (isBroken()) {
+            // The failed read left the framing unknown: parsing on from there would read whatever follows (a
+            // next request, say) as chunks, and a drain that then "completes" would let the connection be
+            // reused out of step with the client. Every later read, drain() included, fails.
+            throw new H1Exception(400, "the chunked framing broke in an earlier read; the rest cannot be read");
+        }
         Runnable r = beforeFirstRead;
         if (r != null) {
             beforeFirstRead = null;
@@ -260,6 +266,7 @@ public abstract class BodyIn extends InputStream {
         private void readSizeLine() throws IOException {
             long size = 0;
             int digits = 0;
+            int significant = 0;
             int count = 0;
             boolean ext = false;
             boolean bws = false;
@@ -292,7 +299,9 @@ public abstract class BodyIn extends InputStream {
                 }
                 int d = hex(c);
                 if (d >= 0 && !bws) {
-                    if (++digits > 15) {
+                    digits++;
+                    // leading zeros are valid (chunk-size = 1*HEXDIG, RFC 9112 section 7.1) and add nothing
+                    if ((size != 0 || d != 0) && ++significant > 15) {
                         throw new H1Exception(400, "chunk size overflows");
                     }
                     size = (size << 4) | d;

@@ -62,6 +62,23 @@ final class TargetSyntax {
     }
 
     /**
+     * The authority of an absolute-form target that {@link #checkTarget} accepted, e.g. {@code a:8080} for
+     * {@code http://a:8080/x?y}; null for any other form.
+     */
+    static String absoluteAuthority(String t) {
+        int authority = t.regionMatches(true, 0, "http://", 0, 7) ? 7
+                : t.regionMatches(true, 0, "https://", 0, 8) ? 8 : -1;
+        if (authority < 0) {
+            return null;
+        }
+        int end = authority;
+        while (end < t.length() && t.charAt(end) != '/' && t.charAt(end) != '?') {
+            end++;
+        }
+        return t.substring(authority, end);
+    }
+
+    /**
      * Whether {@code s[from, to)} is {@code uri-host [":" port]}: a reg-name (possibly empty), an IPv4 address
      * (which reg-name's syntax covers) or a bracketed IP-literal, then an optional port of digits, which must
      * be there and non-empty when {@code portRequired}.
@@ -75,18 +92,9 @@ final class TargetSyntax {
             }
             i = close + 1;
         } else {
-            while (i < to && s.charAt(i) != ':') {
-                char c = s.charAt(i);
-                if (c == '%') {
-                    if (i + 2 >= to || hex(s.charAt(i + 1)) < 0 || hex(s.charAt(i + 2)) < 0) {
-                        return false;
-                    }
-                    i += 3;
-                } else if (c < 128 && REG_NAME[c]) {
-                    i++;
-                } else {
-                    return false;
-                }
+            i = regNameEnd(s, i, to);
+            if (i < 0) {
+                return false;
             }
         }
         if (i == to) {
@@ -101,6 +109,25 @@ final class TargetSyntax {
             }
         }
         return true;
+    }
+
+    /**
+     * Where the reg-name starting at {@code from} ends (RFC 3986 section 3.2.2: unreserved, sub-delims and
+     * percent-encoded octets): at a ':' or at {@code to}; -1 when a character may not be in one.
+     */
+    private static int regNameEnd(String s, int from, int to) {
+        int i = from;
+        while (i < to && s.charAt(i) != ':') {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < to && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+                i += 3;
+            } else if (c != '%' && c < 128 && REG_NAME[c]) {
+                i++;
+            } else {
+                return -1;
+            }
+        }
+        return i;
     }
 
     /** IP-literal without its brackets: IPv6address or IPvFuture (RFC 3986 section 3.2.2). No zone ids. */

@@ -78,7 +78,7 @@ class ChunkedBodyTest {
     }
 
     @ParameterizedTest(name = "size {0}")
-    @ValueSource(strings = {"A", "a", "00A", "0000000000000a"})
+    @ValueSource(strings = {"A", "a", "00A", "0000000000000a", "0000000000000000000000a", "00000000000000a"})
     void readsHexSizesInEitherCaseWithLeadingZeros(String size) throws IOException {
         BodyIn body = chunked(size + "\r\n0123456789\r\n0\r\n\r\n");
 
@@ -186,6 +186,19 @@ class ChunkedBodyTest {
             assertThat(t).as("%s in fragments of %d", what, fragment).isInstanceOf(H1Exception.class);
             assertThat(((H1Exception) t).status()).isEqualTo(400);
         }
+    }
+
+    @Test
+    void aBodyBrokenByAFramingErrorFailsEveryLaterReadAndDrain() {
+        // 16 hex digits fail after the 16th; parsing on from there would find "0" CRLF CRLF, a last chunk
+        BodyIn body = chunked("ffffffffffffffff0\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n");
+
+        assertThatThrownBy(() -> body.read(new byte[10], 0, 10)).isInstanceOf(H1Exception.class);
+
+        assertThat(body.isBroken()).isTrue();
+        assertThatThrownBy(() -> body.read(new byte[10], 0, 10)).isInstanceOf(H1Exception.class);
+        assertThatThrownBy(() -> body.drain(1024)).isInstanceOf(H1Exception.class);
+        assertThat(body.isComplete()).isFalse();
     }
 
     @Test

@@ -1,0 +1,3 @@
+module hourglass.bench/goinspect
+
+go 1.19
