@@ -9,6 +9,7 @@ import io.hourglass.internal.h2.FrameReader;
 import io.hourglass.internal.h2.H2Exception;
 import io.hourglass.internal.h2.HpackDecoder;
 import io.hourglass.internal.h2.Settings;
+import io.hourglass.net.Clock;
 import io.hourglass.net.Conn;
 import io.hourglass.net.DeadlineExceededException;
 import java.io.EOFException;
@@ -40,6 +41,7 @@ final class H2Conn {
     private static final long LINGER = 1_000_000_000L; // reading what still comes after a GOAWAY, before close
 
     final Server server;
+    final Clock clock;                    // the server's: every instant below and in the H2 classes is of this clock
     final ServerConfig cfg;
     final Http2Config h2;
     final ServerMetrics metrics;
@@ -71,6 +73,7 @@ final class H2Conn {
 
     H2Conn(Server server, ServerConn owner, Conn conn, InBuffer sniffed, boolean tls, long connStart) {
         this.server = server;
+        this.clock = server.clock();
         this.cfg = server.config();
         this.h2 = cfg.http2();
         this.metrics = server.recorder();
@@ -166,7 +169,7 @@ final class H2Conn {
         lock.lock();
         try {
             input.prefaceRead();
-            timers.startIdle(System.nanoTime());
+            timers.startIdle(clock.nanoTime());
         } finally {
             lock.unlock();
         }
@@ -212,7 +215,7 @@ final class H2Conn {
         writer.goAway(goAwayLastId, code, text.length <= 256 ? text : java.util.Arrays.copyOf(text, 256));
         metrics.h2GoAway(code);
         writer.stopStreams();
-        conn.setReadDeadlineNanos(System.nanoTime() + LINGER); // wakes the reading loop, ends the lingering
+        conn.setReadDeadlineNanos(clock.nanoTime() + LINGER); // wakes the reading loop, ends the lingering
         dispatch.cancelAll("connection error " + code + ": " + debug, true);
     }
 
@@ -300,7 +303,7 @@ final class H2Conn {
     /** Reads and drops what the client still sends, 256 KiB at most, until its end or the linger deadline. */
     private void linger() {
         if (conn.readDeadlineNanos() == 0) {
-            conn.setReadDeadlineNanos(System.nanoTime() + LINGER);
+            conn.setReadDeadlineNanos(clock.nanoTime() + LINGER);
         }
         byte[] scratch = new byte[4096];
         try {
@@ -336,7 +339,7 @@ final class H2Conn {
             writer.goAway(Frame.MAX_STREAM_ID, ErrorCode.NO_ERROR, new byte[0]);
             metrics.h2GoAway(ErrorCode.NO_ERROR);
             writer.ping(SHUTDOWN_PING, false);
-            timers.shutdownStarted(System.nanoTime());
+            timers.shutdownStarted(clock.nanoTime());
         } finally {
             lock.unlock();
         }
@@ -367,7 +370,7 @@ final class H2Conn {
             failed = true;
             quietEnd = true;
             writer.stop();
-            conn.setReadDeadlineNanos(System.nanoTime() + LINGER);
+            conn.setReadDeadlineNanos(clock.nanoTime() + LINGER);
         }
     }
 

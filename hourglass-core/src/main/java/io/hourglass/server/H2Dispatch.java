@@ -180,7 +180,7 @@ final class H2Dispatch {
         run.counted(s);
         if (streams.isEmpty()) {
             c.active(false);
-            c.timers.startIdle(System.nanoTime());
+            c.timers.startIdle(c.clock.nanoTime());
             c.endIfDone();
         }
     }
@@ -242,7 +242,7 @@ final class H2Dispatch {
     }
 
     private void countServerReset() throws H2Exception {
-        if (c.limits.serverResets.add(System.nanoTime())) {
+        if (c.limits.serverResets.add(c.clock.nanoTime())) {
             c.metrics.limit(ServerMetrics.Limit.SERVER_RESETS);
             throw H2Exception.connection(ErrorCode.ENHANCE_YOUR_CALM, "more than " + c.h2.maxServerResets()
                     + " streams reset because of the client in " + H2Conn.fmt(c.h2.limitWindow()));
@@ -257,7 +257,7 @@ final class H2Dispatch {
     /** The client reset the stream (RST_STREAM): its handler is cancelled at once, as on a disconnect. */
     void peerReset(H2Stream s, int code) throws H2Exception {
         c.metrics.h2Reset(true, code);
-        boolean over = c.limits.peerResets.add(System.nanoTime());
+        boolean over = c.limits.peerResets.add(c.clock.nanoTime());
         if (!s.reset) {
             s.reset = true;
             s.resetByPeer = true;

@@ -176,7 +176,7 @@ final class H2Frames implements FrameListener {
             d.refuse(id); // section 5.1.2: over the limit the client acknowledged
             return;
         }
-        long now = System.nanoTime();
+        long now = c.clock.nanoTime();
         if (fields.overLimit() || fields.size() > c.cfg.maxHeaderCount() + 4) {
             // The HPACK state is intact (the decoder read the whole block): only this request is refused, with
             // 431 as on HTTP/1.1 (section 10.5.1).
@@ -359,7 +359,7 @@ final class H2Frames implements FrameListener {
 
     /** Counts a frame that carries no request; past the limit, the connection ends. Under the lock. */
     private void controlFrame() throws H2Exception {
-        if (c.limits.controlFrames.add(System.nanoTime())) {
+        if (c.limits.controlFrames.add(c.clock.nanoTime())) {
             c.metrics.limit(ServerMetrics.Limit.CONTROL_FLOOD);
             throw H2Exception.connection(ENHANCE_YOUR_CALM, "more than " + c.h2.maxControlFrames()
                     + " PING, SETTINGS, PRIORITY, empty DATA or unknown frames in " + H2Conn.fmt(c.h2.limitWindow()));

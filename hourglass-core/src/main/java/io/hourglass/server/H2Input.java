@@ -90,7 +90,7 @@ final class H2Input {
             try {
                 headerClock = inBlock;
                 if (!c.failed) {
-                    conn.setReadDeadlineNanos(inBlock ? System.nanoTime() + headerLimit : 0);
+                    conn.setReadDeadlineNanos(inBlock ? c.clock.nanoTime() + headerLimit : 0);
                 }
             } finally {
                 c.lock.unlock();

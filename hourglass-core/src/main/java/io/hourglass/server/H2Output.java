@@ -175,7 +175,7 @@ final class H2Output {
         chunkLen = len;
         chunkPlanned = 0;
         chunkWritten = 0;
-        long now = System.nanoTime();
+        long now = c.clock.nanoTime();
         pendingSince = now;
         c.timers.waiting(now, true);
     }
@@ -183,7 +183,7 @@ final class H2Output {
     /** The chunk has left (or was dropped): the handler may reuse its array. */
     private void released() {
         if (pendingSince != 0) {
-            writeBlocked += System.nanoTime() - pendingSince;
+            writeBlocked += c.clock.nanoTime() - pendingSince;
             pendingSince = 0;
         }
         chunk = null;

@@ -39,7 +39,7 @@ final class H2Run {
         Request req = s.request;
         Response res = s.response;
         long ht = c.cfg.handlerTimeout().toNanos();
-        long deadline = ht == 0 ? 0 : System.nanoTime() + ht;
+        long deadline = ht == 0 ? 0 : c.clock.nanoTime() + ht;
         c.lock.lock();
         try {
             s.handlerDeadline = deadline;
@@ -178,7 +178,7 @@ final class H2Run {
     /** Counts a stream's response once it is done: the status whose HEADERS went out, if any. */
     void counted(H2Stream s) {
         if (s.out.sentStatus != 0) {
-            c.metrics.responded(s.out.sentStatus, System.nanoTime() - s.startNanos);
+            c.metrics.responded(s.out.sentStatus, c.clock.nanoTime() - s.startNanos);
         }
     }
 }

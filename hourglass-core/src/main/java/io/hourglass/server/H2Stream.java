@@ -55,7 +55,7 @@ final class H2Stream implements ServerExchange, Runnable {
     private Headers trailers;
     boolean expectContinue;
 
-    // ---- deadlines and rates (System.nanoTime() instants, 0 for none; written under the lock) ----
+    // ---- deadlines and rates (instants of the server's clock, 0 for none; written under the lock) ----
     volatile long handlerDeadline;    // volatile: the handler's thread reads it without the lock (Request.deadline)
     long readDeadline;                // guarded by the lock
     volatile long writeDeadline;      // volatile: read without the lock (Request.deadline, the static files' rate)
@@ -263,7 +263,7 @@ final class H2Stream implements ServerExchange, Runnable {
     }
 
     private void awaitBody() throws InterruptedIOException {
-        long now = System.nanoTime();
+        long now = c.clock.nanoTime();
         readingSince = now;
         c.timers.waiting(now, false);
         try {
@@ -272,7 +272,7 @@ final class H2Stream implements ServerExchange, Runnable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while reading the request body");
         } finally {
-            readBlocked += System.nanoTime() - now;
+            readBlocked += c.clock.nanoTime() - now;
             readingSince = 0;
         }
     }

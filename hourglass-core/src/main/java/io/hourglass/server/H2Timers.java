@@ -47,7 +47,7 @@ final class H2Timers {
         bodyGrace = cfg.minRequestBodyGrace().toNanos();
         responseRate = c.h2.minResponseRate();
         responseGrace = c.h2.minResponseGrace().toNanos();
-        lastFrameAt = System.nanoTime();
+        lastFrameAt = c.clock.nanoTime();
         if (readIdle > 0) {
             armed(lastFrameAt + readIdle);
         }
@@ -96,7 +96,7 @@ final class H2Timers {
     /** A frame arrived (reading thread): liveness is fine. */
     void frameRead() {
         if (readIdle > 0) {
-            lastFrameAt = System.nanoTime();
+            lastFrameAt = c.clock.nanoTime();
         }
     }
 
@@ -113,14 +113,14 @@ final class H2Timers {
     /** The connection's alarm, on the shared timer thread: decides and hands off, never blocks. */
     void onAlarm() {
         if (!c.lock.tryLock()) {
-            c.conn.armAlarm(System.nanoTime() + 1_000_000L); // busy for a moment: look again in a millisecond
+            c.conn.armAlarm(c.clock.nanoTime() + 1_000_000L); // busy for a moment: look again in a millisecond
             return;
         }
         try {
             if (stopped) {
                 return;
             }
-            long now = System.nanoTime();
+            long now = c.clock.nanoTime();
             alarmAt = 0;
             long next = connection(now);
             for (H2Stream s : c.streams()) {

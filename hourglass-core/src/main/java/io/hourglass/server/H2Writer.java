@@ -341,7 +341,7 @@ final class H2Writer implements Runnable {
     private void write(H2Batch b) throws IOException {
         long wt = c.cfg.writeTimeout().toNanos();
         if (wt > 0) {
-            conn.setWriteDeadlineNanos(System.nanoTime() + wt);
+            conn.setWriteDeadlineNanos(c.clock.nanoTime() + wt);
         }
         if (b.tableLast >= 0) {
             encoder.peerHeaderTableSize(b.tableMin);
