@@ -113,6 +113,23 @@ class H2ServerTest {
     }
 
     @Test
+    void thePrefaceIsAnsweredInHttp2AndWithHttp2OffIs505() throws Exception {
+        String preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+        start(DEMO);
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.send(preface);
+            byte[] head = c.readBytes(Frame.HEADER_LENGTH); // the server's own preface: a SETTINGS frame
+            assertThat(head[3]).isEqualTo((byte) Frame.SETTINGS);
+        }
+        server.shutdown();
+        start(ServerConfig.builder().port(0).http2(Http2Config.builder().enabled(false).build()), DEMO);
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.send(preface);
+            assertThat(c.readResponse().status()).isEqualTo(505); // an HTTP/1.1 request line of version 2.0
+        }
+    }
+
+    @Test
     void notFoundAndHead() throws Exception {
         start(DEMO);
         try (H2TestClient c = new H2TestClient(server.port())) {
