@@ -53,6 +53,7 @@ final class ServerConn implements Runnable {
     private final Duration headerLimit;   // what bounds a request header: the shorter of the two read timeouts
     private final String headerLimitName; // the ServerConfig field it comes from, for the 408's message
     private Conn conn;
+    private volatile H2Conn h2;           // set once the connection speaks HTTP/2; volatile: shutdown reads it
     private H1Wire wire;                  // the socket as the buffers see it (the watcher's hand-off included)
     private HandlerGuard guard;           // handler timeout, body rate, disconnect watch, cancellation
     private InBuffer in;
@@ -135,8 +136,6 @@ final class ServerConn implements Runnable {
             server.closed(this);
         }
     }
-
-    private volatile H2Conn h2; // set once the connection speaks HTTP/2; volatile: shutdown reads it
 
     /**
      * Serves the connection as HTTP/2 when it is one: ALPN chose h2, or (cleartext) its first bytes are the
