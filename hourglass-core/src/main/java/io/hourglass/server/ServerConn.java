@@ -9,7 +9,6 @@ import io.hourglass.internal.h1.InBuffer;
 import io.hourglass.internal.h1.OutBuffer;
 import io.hourglass.internal.h1.RequestHead;
 import io.hourglass.internal.io.ReadAhead;
-import io.hourglass.internal.text.Durations;
 import io.hourglass.net.Clock;
 import io.hourglass.net.Conn;
 import io.hourglass.net.DeadlineExceededException;
@@ -206,8 +205,7 @@ final class ServerConn implements Runnable {
             }
             server.timeout(Phase.READ_HEADER);
             if (sawFirstByte) {
-                sendError(408, "request header not read within " + Durations.format(headerLimit)
-                        + " (" + headerLimitName + ")");
+                sendError(408, "request header not read within " + fmt(headerLimit) + " (" + headerLimitName + ")");
             }
             return false;
         } catch (H1Exception e) {
@@ -477,5 +475,9 @@ final class ServerConn implements Runnable {
 
     boolean closing() {
         return server.closing();
+    }
+
+    private static String fmt(Duration d) {
+        return io.hourglass.internal.text.Durations.format(d);
     }
 }
