@@ -14,7 +14,8 @@ import java.util.Objects;
  * times out throws {@link io.hourglass.http.HttpTimeoutException}, whose {@code phase()} names the phase,
  * and is counted once in {@code hourglass_timeouts_total{side="client",phase}} of the client's
  * {@link Client#metrics() registry}. Per-call overrides live on {@link ClientRequest}; {@code docs/timeouts.md}
- * has every timeout in one table.
+ * has every timeout in one table. Any non-negative {@link Duration} is accepted; one longer than 100 years
+ * takes effect as 100 years (so that deadlines never overflow).
  *
  * @param timeout
  *      Longest time for a whole call (Go's Client.Timeout): pool wait, connect, TLS, writing, waiting and

@@ -75,11 +75,11 @@ final class Exchange implements ClientConn.Reader {
         this.req = req;
         this.ev = client.listener();
         Duration t = req.timeout() != null ? req.timeout() : cfg.timeout();
-        long d = t.isZero() ? 0 : start + t.toNanos();
+        long d = t.isZero() ? 0 : start + Durations.nanos(t);
         Duration limit = t;
         Instant at = req.deadline();
         if (at != null) {
-            long left = Duration.between(Instant.now(), at).toNanos();
+            long left = Durations.nanosUntil(at);
             long d2 = start + left;
             if (d == 0 || d2 - d < 0) {
                 d = d2 == 0 ? 1 : d2;
@@ -338,7 +338,7 @@ final class Exchange implements ClientConn.Reader {
         phase = p;
         phaseLimit = limit;
         phaseStart = now;
-        phaseDeadline = limit.isZero() ? 0 : now + limit.toNanos();
+        phaseDeadline = limit.isZero() ? 0 : now + Durations.nanos(limit);
         armAlarm(c);
     }
 
@@ -464,7 +464,7 @@ final class Exchange implements ClientConn.Reader {
             checkCancelled();
             long now = System.nanoTime();
             Duration ct = cfg.connectTimeout();
-            long cd = ct.isZero() ? 0 : now + ct.toNanos();
+            long cd = ct.isZero() ? 0 : now + Durations.nanos(ct);
             long eff = earliest(cd);
             if (eff != 0 && eff - now <= 0) {
                 throw timeout(Phase.TOTAL, "while connecting");
@@ -478,7 +478,8 @@ final class Exchange implements ClientConn.Reader {
             phaseStart = now;
             try {
                 s.setTcpNoDelay(true);
-                s.connect(target, eff == 0 ? 0 : (int) Math.max(1, (eff - now) / 1_000_000));
+                // Socket.connect takes an int of milliseconds (24.8 days at most); a connect never lasts that long
+                s.connect(target, eff == 0 ? 0 : (int) Math.clamp((eff - now) / 1_000_000, 1, Integer.MAX_VALUE));
             } catch (IOException e) {
                 closeQuietly(s);
                 checkCancelled();
@@ -525,7 +526,7 @@ final class Exchange implements ClientConn.Reader {
         Conn c = Conn.of(s, tls);
         long now = System.nanoTime();
         Duration lim = cfg.tlsHandshakeTimeout();
-        long hd = lim.isZero() ? 0 : now + lim.toNanos();
+        long hd = lim.isZero() ? 0 : now + Durations.nanos(lim);
         long eff = earliest(hd);
         c.setReadDeadlineNanos(eff);
         c.setWriteDeadlineNanos(eff);
@@ -645,7 +646,7 @@ final class Exchange implements ClientConn.Reader {
      */
     private void startDrain(ClientConn c) {
         Pool pool = c.pool;
-        long dt = cfg.drainTimeout().toNanos();
+        long dt = Durations.nanos(cfg.drainTimeout());
         long deadline = dt == 0 ? 0 : System.nanoTime() + dt;
         c.reader = () -> {
             if (deadline != 0 && System.nanoTime() - deadline >= 0) {

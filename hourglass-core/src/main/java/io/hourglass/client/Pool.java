@@ -77,7 +77,7 @@ final class Pool {
         long now = System.nanoTime();
         this.nextProbe = now;
         this.lastAnswer = now - 2 * LIVE_NANOS; // never answered
-        long dt = cfg.drainTimeout().toNanos();
+        long dt = Durations.nanos(cfg.drainTimeout());
         this.stuckAfter = dt == 0 ? 30_000_000_000L : dt / 2;
     }
 
@@ -93,7 +93,7 @@ final class Pool {
      */
     Lease acquire(Exchange x, boolean forceNew) throws IOException {
         long start = System.nanoTime();
-        long pw = cfg.poolWaitTimeout().toNanos();
+        long pw = Durations.nanos(cfg.poolWaitTimeout());
         long waitDeadline = pw == 0 ? 0 : start + pw;
         ClientConn victim;
         lock.lock();
@@ -251,7 +251,7 @@ final class Pool {
             c.idleSince = System.nanoTime();
             c.reader = null;
             idle.addLast(c);
-            long it = cfg.idleTimeout().toNanos();
+            long it = Durations.nanos(cfg.idleTimeout());
             if (it > 0) {
                 c.alarmAction = () -> evictIfIdle(c);
                 c.conn.armAlarm(c.idleSince + it);
@@ -383,7 +383,7 @@ final class Pool {
         // On the timer thread: decide under the lock (held only briefly anywhere), close without blocking.
         lock.lock();
         try {
-            long it = cfg.idleTimeout().toNanos();
+            long it = Durations.nanos(cfg.idleTimeout());
             if (c.state != ClientConn.IDLE || System.nanoTime() - c.idleSince < it || !idle.remove(c)) {
                 return;
             }
