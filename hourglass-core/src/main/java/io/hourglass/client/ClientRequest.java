@@ -4,7 +4,6 @@ import io.hourglass.http.Headers;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -37,31 +36,33 @@ public final class ClientRequest {
     /**
      * A GET request without a body.
      *
-     * @param uri an absolute http or https URL
+     * @param uri an absolute http or https URL; characters a URL may not hold are percent-encoded as UTF-8 and
+     *     an international host name is put in its ASCII form (see {@link #uri()})
      * @return the request
      * @throws IllegalArgumentException for a malformed URL, another scheme, or no host
      */
     public static ClientRequest get(String uri) {
-        return builder("GET", URI.create(uri)).build();
+        return new Builder("GET", Urls.parse(uri)).build();
     }
 
     /**
      * A POST request.
      *
-     * @param uri an absolute http or https URL
+     * @param uri an absolute http or https URL, encoded as for {@link #get(String)}
      * @param body the body to send
      * @return the request
      * @throws IllegalArgumentException for a malformed URL, another scheme, or no host
      */
     public static ClientRequest post(String uri, RequestBody body) {
-        return builder("POST", URI.create(uri)).body(body).build();
+        return new Builder("POST", Urls.parse(uri)).body(body).build();
     }
 
     /**
      * A builder for any request.
      *
      * @param method the method, a token such as {@code PUT}
-     * @param uri an absolute http or https URI
+     * @param uri an absolute http or https URI; non-ASCII characters are percent-encoded as UTF-8 and an
+     *     international host name is put in its ASCII form (see {@link #uri()})
      * @return the builder
      * @throws IllegalArgumentException for a method that is not a token, another scheme, or no host
      * @throws NullPointerException if {@code method} or {@code uri} is null
@@ -70,9 +71,27 @@ public final class ClientRequest {
         return new Builder(method, uri);
     }
 
+    /**
+     * A builder for any request, from a URL string encoded as for {@link #get(String)}.
+     *
+     * @param method the method, a token such as {@code PUT}
+     * @param url an absolute http or https URL
+     * @return the builder
+     * @throws IllegalArgumentException for a method that is not a token, a malformed URL, another scheme, or
+     *     no host
+     * @throws NullPointerException if {@code method} or {@code url} is null
+     */
+    public static Builder builder(String method, String url) {
+        return new Builder(method, Urls.parse(Objects.requireNonNull(url, "url")));
+    }
+
     /** {@return the method, e.g. {@code GET}} */
     public String method() { return method; }
-    /** {@return the absolute URI} */
+    /**
+     * {@return the absolute URI, as sent: ASCII only, with every character a URL may not hold (non-ASCII,
+     * space, quotes, braces...) percent-encoded as UTF-8 and an international host name in its ASCII (IDNA)
+     * form, as OkHttp, Go and the JDK client send them}
+     */
     public URI uri() { return uri; }
     /**
      * {@return the header fields the caller set, read-only ({@link Headers#copyOf}): change them on a builder
@@ -141,15 +160,8 @@ public final class ClientRequest {
                     throw new IllegalArgumentException("invalid method \"" + method + "\"");
                 }
             }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("URL must start with http:// or https://, got \"" + uri + "\"");
-            }
-            if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                throw new IllegalArgumentException("URL has no host: \"" + uri + "\"");
-            }
             this.method = method;
-            this.uri = uri;
+            this.uri = Urls.normalize(uri); // checks the scheme and the host too
         }
 
         /**
