@@ -499,7 +499,7 @@ final class Exchange implements ClientConn.Reader {
             }
             Conn c = o.tls() ? handshake(s, o) : Conn.of(s);
             pool.metrics.opened.inc();
-            ClientConn cc = new ClientConn(c, pool, new H1Parser(64 * 1024, 256));
+            ClientConn cc = new ClientConn(c, pool, H1Parser.forResponses(64 * 1024, 256));
             cc.startReader();
             ev.connectEnd(req, cc.id());
             return cc;
