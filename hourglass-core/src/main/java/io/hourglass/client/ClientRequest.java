@@ -165,15 +165,47 @@ public final class ClientRequest {
         }
 
         /**
-         * Adds a header field. Host, Content-Length, Transfer-Encoding and Connection are set by the client.
+         * Adds a header field. The client sets Host (from the URL), User-Agent, Content-Length or
+         * Transfer-Encoding (from the body) unless told otherwise; some fields have rules:
+         * <ul>
+         * <li>{@code Host} replaces the URL's host in the header (one Host; a second replaces the first);
+         * <li>{@code Connection} may be {@code close} (sent; the connection is closed after the response) or
+         *     {@code keep-alive}; the client manages connections, so other options are refused;
+         * <li>{@code Expect} may only be {@code 100-continue} (RFC 9110 section 10.1.1), which is
+         *     {@link #expectContinue(boolean) expectContinue(true)};
+         * <li>{@code Content-Length} and {@code Transfer-Encoding} are refused: the body sets them.
+         * </ul>
          *
          * @param name the field name
          * @param value the field value
          * @return this builder
-         * @throws IllegalArgumentException for a name or value that is not a valid field (a CR or LF, say)
+         * @throws IllegalArgumentException for a name or value that is not a valid field (a CR or LF, say),
+         *     or one the rules above refuse, with a message that says why
          */
         public Builder header(String name, String value) {
-            headers.add(name, value);
+            if (name.equalsIgnoreCase("Host")) {
+                headers.set(name, value);
+            } else if (name.equalsIgnoreCase("Expect")) {
+                if (!value.strip().equalsIgnoreCase("100-continue")) {
+                    throw new IllegalArgumentException("Expect: only 100-continue is defined (RFC 9110 section 10.1.1), got \""
+                            + value + "\"");
+                }
+                expectContinue = true;
+            } else if (name.equalsIgnoreCase("Connection")) {
+                for (String option : value.split(",", -1)) {
+                    String o = option.strip();
+                    if (!o.equalsIgnoreCase("close") && !o.equalsIgnoreCase("keep-alive")) {
+                        throw new IllegalArgumentException("Connection: only close or keep-alive may be set (the client "
+                                + "manages connections), got \"" + value + "\"");
+                    }
+                }
+                headers.add(name, value);
+            } else if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")) {
+                throw new IllegalArgumentException(name + " is set from the body: use RequestBody.of(stream, length) "
+                        + "for a stream of known length, length -1 for chunked");
+            } else {
+                headers.add(name, value);
+            }
             return this;
         }
 

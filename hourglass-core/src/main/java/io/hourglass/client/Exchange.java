@@ -208,17 +208,20 @@ final class Exchange implements ClientConn.Reader {
             o.writeByte('?');
             o.writeAscii(u.getRawQuery());
         }
-        o.writeAscii(" HTTP/1.1\r\nHost: ");
-        o.writeAscii(hostHeader(u));
-        o.writeCrlf();
         var hs = req.headers();
+        String host = hs.first("Host"); // the caller's, if any (ClientRequest.Builder.header keeps one)
+        o.writeAscii(" HTTP/1.1\r\nHost: ");
+        o.writeAscii(host != null ? host : hostHeader(u));
+        o.writeCrlf();
         boolean ua = false;
         for (int i = 0; i < hs.size(); i++) {
             String n = hs.name(i);
             if (n.equalsIgnoreCase("Host") || n.equalsIgnoreCase("Content-Length")
-                    || n.equalsIgnoreCase("Transfer-Encoding") || n.equalsIgnoreCase("Connection")
-                    || n.equalsIgnoreCase("Expect")) {
-                continue; // the client owns framing and connection management
+                    || n.equalsIgnoreCase("Transfer-Encoding") || n.equalsIgnoreCase("Expect")) {
+                continue; // written above, or below from the body (the builder refuses the framing fields)
+            }
+            if (n.equalsIgnoreCase("Connection") && hs.hasToken("Connection", "close")) {
+                mustClose = true; // RFC 9112 section 9.6: the sender closes after this response
             }
             ua |= n.equalsIgnoreCase("User-Agent");
             o.writeAscii(n);
