@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
@@ -32,6 +33,7 @@ public final class Client implements AutoCloseable {
     private final ClientConfig config;
     private final ConcurrentHashMap<Pool.Origin, Pool> pools = new ConcurrentHashMap<>();
     private final ClientMetrics metrics;
+    private final List<Interceptor> chain;
     private volatile SSLContext ssl;
     private volatile boolean closed;
 
@@ -62,6 +64,7 @@ public final class Client implements AutoCloseable {
     public Client(ClientConfig config, MetricsRegistry registry) {
         this.config = config;
         this.metrics = new ClientMetrics(registry);
+        this.chain = List.of(new FollowUps(this), Network.INSTANCE);
         if (config.trustedCaFile() != null) {
             try {
                 ssl = Pem.clientContext(config.trustedCaFile());
@@ -171,6 +174,11 @@ public final class Client implements AutoCloseable {
         public long responses(int klass) {
             return responsesByClass[klass];
         }
+    }
+
+    /** Every step of a call, outermost first (see {@link Interceptor}). */
+    List<Interceptor> chain() {
+        return chain;
     }
 
     EventListener listener() {

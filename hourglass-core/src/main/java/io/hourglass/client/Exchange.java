@@ -31,19 +31,21 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The whole life of one client call, on the caller's thread: pool, connect, TLS, write, wait, read, and
- * what a timeout or a failure does to the connection. Read top to bottom.
+ * The whole life of one hop of a client call (see {@link Interceptor}: the network's step), on the caller's
+ * thread: pool, connect, TLS, write, wait, read, and what a timeout or a failure does to the connection. Read
+ * top to bottom.
  *
  * <p>Deadlines: the call's total deadline is fixed at its start; each phase (connect, TLS, response
  * headers, expect-continue) gets its own deadline, capped by the total. While the caller waits for bytes the
  * connection's alarm is armed at the earliest of them; the caller re-checks them whenever it wakes.
  */
 final class Exchange implements ClientConn.Reader {
+    private final Call call;
     private final Client client;
     private final ClientConfig cfg;
     final ClientRequest req;
     private final EventListener ev;
-    private final long start = System.nanoTime();
+    private final long start;                   // the call's start: the total deadline covers every hop
     private final long totalDeadline;           // 0: none
     private final Duration totalLimit;
     private volatile Phase phase;
@@ -58,7 +60,6 @@ final class Exchange implements ClientConn.Reader {
     private boolean reused;
     private volatile boolean requestWritten;
     private volatile boolean sending;           // a byte of this request may have reached the connection
-    private boolean timeoutCounted;
 
     // The response body's hand-over between the caller and the timer (a body nobody reads or closes).
     private final ReentrantLock bodyLock = new ReentrantLock();
@@ -69,72 +70,57 @@ final class Exchange implements ClientConn.Reader {
     private BodyIn body;
     private boolean mustClose;
 
-    Exchange(Client client, ClientRequest req) {
-        this.client = client;
+    Exchange(Call call, ClientRequest req) {
+        this.call = call;
+        this.client = call.client;
         this.cfg = client.config();
         this.req = req;
         this.ev = client.listener();
-        Duration t = req.timeout() != null ? req.timeout() : cfg.timeout();
-        long d = t.isZero() ? 0 : start + Durations.nanos(t);
-        Duration limit = t;
-        Instant at = req.deadline();
-        if (at != null) {
-            long left = Durations.nanosUntil(at);
-            long d2 = start + left;
-            if (d == 0 || d2 - d < 0) {
-                d = d2 == 0 ? 1 : d2;
-                limit = Duration.ofNanos(Math.max(0, left));
-            }
-        }
-        this.totalDeadline = d;
-        this.totalLimit = limit;
+        this.start = call.start;
+        this.totalDeadline = call.totalDeadline;
+        this.totalLimit = call.totalLimit;
     }
 
-    // ---- the call ----
+    // ---- the hop ----
 
+    /**
+     * Sends the request on a pooled or new connection (a new one when the call says so: the retry of a stale
+     * one) and returns the response once its head has arrived. A failure on a reused connection before any
+     * byte of the response that an idempotent request may survive marks the call {@code staleFailure}, and
+     * {@link FollowUps} sends it again on a new connection (RFC 9110 section 9.2.2).
+     */
     ClientResponse run() throws IOException {
-        ev.callStart(req);
-        try {
-            return attempt();
-        } catch (IOException e) {
-            ev.callFailed(req, e);
-            throw e;
-        }
-    }
-
-    private ClientResponse attempt() throws IOException {
         Pool pool = client.pool(req.uri());
-        for (int attempt = 0; ; attempt++) {
-            Pool.Lease lease = pool.acquire(this, attempt > 0);
-            ClientConn c = lease.conn();
-            reused = c != null;
-            if (c == null) {
-                try {
-                    c = connect(pool);
-                } catch (IOException e) {
-                    pool.connectFailed();
-                    throw translate(e, null);
-                }
-            } else {
-                pool.metrics.reused.inc();
-                ev.connectionReused(c.id());
-            }
-            ev.poolAcquired(req, c.id(), reused, lease.waitedNanos());
-            conn = c;
-            c.reader = this;
-            c.received = 0;
-            c.sent = 0;
-            requestWritten = false;
-            sending = false;
+        Pool.Lease lease = pool.acquire(this, call.freshConnection);
+        ClientConn c = lease.conn();
+        reused = c != null;
+        if (c == null) {
             try {
-                return exchange(c);
+                c = connect(pool);
             } catch (IOException e) {
-                if (attempt == 0 && retryable(e, c)) {
-                    pool.discard(c, "stale (retried)");
-                    continue; // RFC 9110 section 9.2.2: an idempotent request may be sent again
-                }
-                throw fail(c, e);
+                pool.connectFailed();
+                throw translate(e, null);
             }
+        } else {
+            pool.metrics.reused.inc();
+            ev.connectionReused(c.id());
+        }
+        ev.poolAcquired(req, c.id(), reused, lease.waitedNanos());
+        conn = c;
+        c.reader = this;
+        c.received = 0;
+        c.sent = 0;
+        requestWritten = false;
+        sending = false;
+        try {
+            return exchange(c);
+        } catch (IOException e) {
+            if (retryable(e, c)) {
+                pool.discard(c, "stale (retried)");
+                call.staleFailure = true;
+                throw translate(e, c);
+            }
+            throw fail(c, e);
         }
     }
 
@@ -189,7 +175,7 @@ final class Exchange implements ClientConn.Reader {
             mustClose = true;
         }
         c.alarmAction = this::onAlarm;
-        ClientResponse resp = new ClientResponse(this, h, c.id(), reused);
+        ClientResponse resp = new ClientResponse(this, req, h, c.id(), reused);
         if (body.isComplete()) {
             finish();
         }
@@ -390,7 +376,8 @@ final class Exchange implements ClientConn.Reader {
             cancelled = true;
             throw interrupted();
         }
-        if (cancelled) {
+        if (cancelled || call.isCancelled()) {
+            cancelled = true;
             throw new ClientException(ClientException.Kind.CANCELLED, context(), null);
         }
     }
@@ -419,11 +406,7 @@ final class Exchange implements ClientConn.Reader {
     }
 
     private void countTimeout(Phase p) {
-        if (!timeoutCounted) {
-            timeoutCounted = true;
-            client.clientMetrics().timeout(p);
-            ev.timeout(req, p);
-        }
+        call.countTimeout(p);
     }
 
     /** Builds (and counts once) the timeout error of {@code p}. */
@@ -793,9 +776,7 @@ final class Exchange implements ClientConn.Reader {
         } finally {
             bodyLock.unlock();
         }
-        IOException out = fail(conn, e);
-        ev.callFailed(req, out);
-        return out;
+        return fail(conn, e); // the response's body reports the call's failure
     }
 
     /** Marks the body ended; true only for the one caller that ended it. */
@@ -821,7 +802,6 @@ final class Exchange implements ClientConn.Reader {
         c.alarmAction = null;
         c.conn.armAlarm(0);
         ev.bodyDone(req, c.id(), body.delivered());
-        ev.callEnd(req);
         if (mustClose || !body.isComplete()) {
             c.pool.discard(c, "response asked to close");
         } else {
@@ -847,12 +827,10 @@ final class Exchange implements ClientConn.Reader {
         if (body.isComplete()) {
             ClientConn c = conn;
             c.alarmAction = null;
-            ev.callEnd(req);
             if (mustClose) c.pool.discard(c, "response asked to close");
             else c.pool.release(c);
             return;
         }
-        ev.callEnd(req);
         giveUpBody();
     }
 

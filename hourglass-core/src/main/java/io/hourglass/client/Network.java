@@ -1,0 +1,23 @@
+package io.hourglass.client;
+
+import java.io.IOException;
+
+/** The last step of every chain: one hop over the network, an {@link Exchange}. */
+final class Network implements Interceptor {
+    static final Network INSTANCE = new Network();
+
+    private Network() {}
+
+    @Override
+    public ClientResponse intercept(Chain chain) throws IOException {
+        Call call = chain.call();
+        Exchange x = new Exchange(call, chain.request());
+        call.attach(x);
+        return x.run();
+    }
+
+    @Override
+    public String toString() {
+        return "the network";
+    }
+}
