@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,7 +65,15 @@ public final class Client implements AutoCloseable {
     public Client(ClientConfig config, MetricsRegistry registry) {
         this.config = config;
         this.metrics = new ClientMetrics(registry);
-        this.chain = List.of(new FollowUps(this), Network.INSTANCE);
+        List<Interceptor> steps = new ArrayList<>(config.interceptors());
+        steps.add(new FollowUps(this));
+        steps.add(new Bridge(config));
+        steps.addAll(config.networkInterceptors());
+        if (config.transport() != null) {
+            steps.add(config.transport());
+        }
+        steps.add(Network.INSTANCE);
+        this.chain = List.copyOf(steps);
         if (config.trustedCaFile() != null) {
             try {
                 ssl = Pem.clientContext(config.trustedCaFile());

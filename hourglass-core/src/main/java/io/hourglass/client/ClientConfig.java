@@ -3,7 +3,12 @@ package io.hourglass.client;
 import io.hourglass.internal.text.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * The client's settings. Immutable; build one with {@link #builder()}, vary one with {@link #toBuilder()}.
@@ -84,10 +89,46 @@ import java.util.Objects;
  *      disables it.
  * @param drainMaxBytes the most bytes a drain reads and discards; a larger late response resets the
  *      connection ({@code hourglass_client_drains_total{result="max_bytes"}}). Default 1 MiB
- * @param trustedCaFile a PEM file of CA certificates to trust instead of the JDK's defaults; null for the
- *      defaults
+ * @param trustedCaFile a PEM file of CA certificates to trust for https, in addition to the JDK's default
+ *      CAs unless {@link #trustDefaultCas()} is false; null for the defaults alone. Ignored when
+ *      {@link #sslContext()} is set
  * @param userAgent the User-Agent header sent when a request has none
  * @param listener receives the events of every call ({@link EventListener#NONE} by default)
+ * @param followRedirects whether a call follows redirects (301, 302, 303, 307, 308 with a Location), as OkHttp
+ *      and Go do; default true; a request may override it ({@link ClientRequest.Builder#followRedirects}).
+ *      301, 302 and 303 turn any method but GET and HEAD into GET without a body; 307 and 308 keep the method
+ *      and send the body again (a body that cannot be sent twice fails the call, kind REDIRECT);
+ *      {@code Authorization}, {@code Cookie} and {@code Host} set by the caller are dropped on a hop to
+ *      another origin (scheme, host, port). The call's total timeout covers every hop
+ * @param maxRedirects the most redirects one call follows; the next one fails the call with a
+ *      {@link ClientException} of kind TOO_MANY_REDIRECTS (curl's exit code 47). Default 10, as Go
+ * @param transparentGzip whether the client sends {@code Accept-Encoding: gzip} (when the request has no
+ *      {@code Accept-Encoding} and no {@code Range}, and is not HEAD) and decompresses a gzip response, which
+ *      the caller then sees without {@code Content-Encoding} and {@code Content-Length} (Go's semantics).
+ *      Default true; a caller that sets {@code Accept-Encoding} itself gets the body as sent
+ * @param cookieJar where cookies are kept: responses' {@code Set-Cookie} saved, a {@code Cookie} header added
+ *      to requests, on every hop; {@code null} (the default, as OkHttp and Go) for none;
+ *      {@link CookieJar#inMemory()} for RFC 6265's rules in memory
+ * @param authenticator answers a 401 from the origin with a request that carries credentials; null for none.
+ *      Independent of it, a URL's {@code user:password@} sends {@code Authorization: Basic} (RFC 7617) with
+ *      the request (unless it has an {@code Authorization} already), as Go does
+ * @param proxyAuthenticator answers a 407 from a proxy; null for none
+ * @param interceptors application interceptors, outermost first: once per call (see {@link Interceptor})
+ * @param networkInterceptors network interceptors, outermost first: once per hop, just before the request
+ *      goes out (see {@link Interceptor})
+ * @param transport what sends each hop instead of the network, as Go's RoundTripper: a fake for tests that
+ *      answers with {@link ClientResponse#of}; everything above it (redirects, cookies, authentication,
+ *      decompression, interceptors, timeouts) runs as usual. Calling {@code proceed} from it reaches the
+ *      network. Null (the default) for the network
+ * @param sslContext the TLS context of this client's https connections (its key managers give a client
+ *      certificate for mutual TLS, its trust managers decide which servers are trusted), instead of the JVM's
+ *      default; null to build one from {@link #trustedCaFile()} and {@link #clientCertificateFile()}, or to
+ *      use the JVM's default when both are null
+ * @param trustDefaultCas whether the JDK's default CAs stay trusted when {@link #trustedCaFile()} is set;
+ *      default true (the file adds to them); false trusts the file's CAs only
+ * @param clientCertificateFile a PEM certificate chain to present when a server asks for a client certificate
+ *      (mutual TLS), with {@link #clientKeyFile()}; null for none. Ignored when {@link #sslContext()} is set
+ * @param clientKeyFile the PEM private key (PKCS#8, or PKCS#1 RSA) of {@link #clientCertificateFile()}
  */
 public record ClientConfig(
         Duration timeout,
@@ -104,14 +145,28 @@ public record ClientConfig(
         long drainMaxBytes,
         Path trustedCaFile,
         String userAgent,
-        EventListener listener) {
+        EventListener listener,
+        boolean followRedirects,
+        int maxRedirects,
+        boolean transparentGzip,
+        CookieJar cookieJar,
+        Authenticator authenticator,
+        Authenticator proxyAuthenticator,
+        List<Interceptor> interceptors,
+        List<Interceptor> networkInterceptors,
+        Interceptor transport,
+        SSLContext sslContext,
+        boolean trustDefaultCas,
+        Path clientCertificateFile,
+        Path clientKeyFile) {
 
     /**
      * Checks every field; {@link #builder()} is the usual way in.
      *
      * @throws IllegalArgumentException naming the field, for a missing or negative timeout, or a limit below
      *     its minimum
-     * @throws NullPointerException naming the field, for a missing policy, user agent or listener
+     * @throws NullPointerException naming the field, for a missing policy, user agent or listener, an interceptor
+     *     list or an interceptor in one
      */
     public ClientConfig {
         Durations.requireNonNegative("timeout", timeout);
@@ -134,6 +189,15 @@ public record ClientConfig(
         Objects.requireNonNull(timeoutPolicy, "timeoutPolicy");
         Objects.requireNonNull(userAgent, "userAgent");
         Objects.requireNonNull(listener, "listener");
+        if (maxRedirects < 0) {
+            throw new IllegalArgumentException("maxRedirects must not be negative, got " + maxRedirects);
+        }
+        interceptors = List.copyOf(Objects.requireNonNull(interceptors, "interceptors")); // nulls inside throw too
+        networkInterceptors = List.copyOf(Objects.requireNonNull(networkInterceptors, "networkInterceptors"));
+        if ((clientCertificateFile == null) != (clientKeyFile == null)) {
+            throw new IllegalArgumentException("clientCertificateFile and clientKeyFile go together, got only "
+                    + (clientKeyFile == null ? "the certificate" : "the key"));
+        }
     }
 
 
@@ -169,6 +233,19 @@ public record ClientConfig(
         private Path trustedCaFile;
         private String userAgent = "hourglass/0.1";
         private EventListener listener = EventListener.NONE;
+        private boolean followRedirects = true;
+        private int maxRedirects = 10;
+        private boolean transparentGzip = true;
+        private CookieJar cookieJar;
+        private Authenticator authenticator;
+        private Authenticator proxyAuthenticator;
+        private final List<Interceptor> interceptors = new ArrayList<>();
+        private final List<Interceptor> networkInterceptors = new ArrayList<>();
+        private Interceptor transport;
+        private SSLContext sslContext;
+        private boolean trustDefaultCas = true;
+        private Path clientCertificateFile;
+        private Path clientKeyFile;
 
         Builder() {}
 
@@ -188,6 +265,19 @@ public record ClientConfig(
             trustedCaFile = c.trustedCaFile;
             userAgent = c.userAgent;
             listener = c.listener;
+            followRedirects = c.followRedirects;
+            maxRedirects = c.maxRedirects;
+            transparentGzip = c.transparentGzip;
+            cookieJar = c.cookieJar;
+            authenticator = c.authenticator;
+            proxyAuthenticator = c.proxyAuthenticator;
+            interceptors.addAll(c.interceptors);
+            networkInterceptors.addAll(c.networkInterceptors);
+            transport = c.transport;
+            sslContext = c.sslContext;
+            trustDefaultCas = c.trustDefaultCas;
+            clientCertificateFile = c.clientCertificateFile;
+            clientKeyFile = c.clientKeyFile;
         }
 
         /**
@@ -323,13 +413,169 @@ public record ClientConfig(
         }
 
         /**
-         * Sets {@link ClientConfig#trustedCaFile()}.
+         * Sets {@link ClientConfig#trustedCaFile()}: its CAs are trusted in addition to the JDK's defaults.
          *
-         * @param v a PEM file of CA certificates, or null for the JDK's
+         * @param v a PEM file of CA certificates, or null for the JDK's alone
          * @return this builder
          */
         public Builder trustedCaFile(Path v) {
             trustedCaFile = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#trustedCaFile()} and {@link ClientConfig#trustDefaultCas()}.
+         *
+         * @param v a PEM file of CA certificates
+         * @param alsoTrustDefaults false to trust this file's CAs only
+         * @return this builder
+         */
+        public Builder trustedCaFile(Path v, boolean alsoTrustDefaults) {
+            trustedCaFile = v;
+            trustDefaultCas = alsoTrustDefaults;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#sslContext()}.
+         *
+         * @param v the TLS context, or null to build one from the CA and client certificate files
+         * @return this builder
+         */
+        public Builder sslContext(SSLContext v) {
+            sslContext = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#sslContext()} to a new TLS context made of these managers, as
+         * {@code SSLContext.init} takes them.
+         *
+         * @param keyManagers the client certificates to present (mutual TLS), or null for none
+         * @param trustManagers the servers to trust, or null for the JDK's defaults
+         * @return this builder
+         * @throws IllegalStateException if the JDK has no TLS implementation
+         */
+        public Builder tls(KeyManager[] keyManagers, TrustManager[] trustManagers) {
+            try {
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(keyManagers, trustManagers, null);
+                sslContext = ctx;
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("cannot make a TLS context: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#clientCertificateFile()} and {@link ClientConfig#clientKeyFile()}.
+         *
+         * @param certificateFile a PEM certificate chain, or null for none
+         * @param keyFile its PEM private key, or null for none
+         * @return this builder
+         */
+        public Builder clientCertificate(Path certificateFile, Path keyFile) {
+            clientCertificateFile = certificateFile;
+            clientKeyFile = keyFile;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#followRedirects()}.
+         *
+         * @param v whether calls follow redirects
+         * @return this builder
+         */
+        public Builder followRedirects(boolean v) {
+            followRedirects = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#maxRedirects()}.
+         *
+         * @param v the most redirects a call follows
+         * @return this builder
+         */
+        public Builder maxRedirects(int v) {
+            maxRedirects = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#transparentGzip()}.
+         *
+         * @param v whether to ask for gzip and decompress it
+         * @return this builder
+         */
+        public Builder transparentGzip(boolean v) {
+            transparentGzip = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#cookieJar()}.
+         *
+         * @param v the jar, or null for no cookies
+         * @return this builder
+         */
+        public Builder cookieJar(CookieJar v) {
+            cookieJar = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#authenticator()}.
+         *
+         * @param v answers 401s, or null
+         * @return this builder
+         */
+        public Builder authenticator(Authenticator v) {
+            authenticator = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#proxyAuthenticator()}.
+         *
+         * @param v answers 407s, or null
+         * @return this builder
+         */
+        public Builder proxyAuthenticator(Authenticator v) {
+            proxyAuthenticator = v;
+            return this;
+        }
+
+        /**
+         * Adds an application interceptor to {@link ClientConfig#interceptors()}, inside those added before.
+         *
+         * @param v the interceptor
+         * @return this builder
+         */
+        public Builder addInterceptor(Interceptor v) {
+            interceptors.add(Objects.requireNonNull(v, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Adds a network interceptor to {@link ClientConfig#networkInterceptors()}, inside those added before.
+         *
+         * @param v the interceptor
+         * @return this builder
+         */
+        public Builder addNetworkInterceptor(Interceptor v) {
+            networkInterceptors.add(Objects.requireNonNull(v, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#transport()}.
+         *
+         * @param v what answers each hop instead of the network, or null for the network
+         * @return this builder
+         */
+        public Builder transport(Interceptor v) {
+            transport = v;
             return this;
         }
 
@@ -364,7 +610,9 @@ public record ClientConfig(
         public ClientConfig build() {
             return new ClientConfig(timeout, connectTimeout, tlsHandshakeTimeout, responseHeaderTimeout,
                     expectContinueTimeout, idleTimeout, poolWaitTimeout, maxConnsPerHost, maxIdlePerHost,
-                    timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener);
+                    timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, followRedirects,
+                    maxRedirects, transparentGzip, cookieJar, authenticator, proxyAuthenticator, interceptors,
+                    networkInterceptors, transport, sslContext, trustDefaultCas, clientCertificateFile, clientKeyFile);
         }
     }
 }

@@ -21,6 +21,7 @@ public final class ClientRequest {
     private final Duration timeout;
     private final Duration responseHeaderTimeout;
     private final Instant deadline;
+    private final Boolean followRedirects;
 
     private ClientRequest(Builder b) {
         this.method = b.method;
@@ -31,6 +32,7 @@ public final class ClientRequest {
         this.timeout = b.timeout;
         this.responseHeaderTimeout = b.responseHeaderTimeout;
         this.deadline = b.deadline;
+        this.followRedirects = b.followRedirects;
     }
 
     /**
@@ -127,6 +129,24 @@ public final class ClientRequest {
      */
     public Instant deadline() { return deadline; }
 
+    /**
+     * Whether this call follows redirects, in place of {@link ClientConfig#followRedirects()}.
+     *
+     * @return true or false, or null to use the client's
+     */
+    public Boolean followRedirects() { return followRedirects; }
+
+    /**
+     * A builder holding this request's method, URL, headers, body and settings, to make a changed copy (an
+     * interceptor adding a header, say). The copy's headers are the same fields; the rules of
+     * {@link Builder#header} apply to those added.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     /** {@return whether repeating this request has the effect of sending it once (RFC 9110 section 9.2.2)} */
     public boolean idempotent() {
         return switch (method) {
@@ -143,25 +163,91 @@ public final class ClientRequest {
 
     /** Builder of {@link ClientRequest}. */
     public static final class Builder {
-        private final String method;
-        private final URI uri;
+        private String method;
+        private URI uri;
         private final Headers headers = new Headers(8);
         private RequestBody body;
         private boolean expectContinue;
         private Duration timeout;
         private Duration responseHeaderTimeout;
         private Instant deadline;
+        private Boolean followRedirects;
 
         Builder(String method, URI uri) {
-            Objects.requireNonNull(method, "method");
-            Objects.requireNonNull(uri, "uri");
-            for (int i = 0; i < method.length(); i++) {
-                if (!Headers.isTokenChar(method.charAt(i))) {
-                    throw new IllegalArgumentException("invalid method \"" + method + "\"");
+            method(method);
+            uri(uri);
+        }
+
+        Builder(ClientRequest r) {
+            method = r.method;
+            uri = r.uri;
+            for (int i = 0; i < r.headers.size(); i++) {
+                headers.add(r.headers.name(i), r.headers.value(i));
+            }
+            body = r.body;
+            expectContinue = r.expectContinue;
+            timeout = r.timeout;
+            responseHeaderTimeout = r.responseHeaderTimeout;
+            deadline = r.deadline;
+            followRedirects = r.followRedirects;
+        }
+
+        /**
+         * Sets the method.
+         *
+         * @param m the method, a token such as {@code PUT}
+         * @return this builder
+         * @throws IllegalArgumentException for a method that is not a token
+         */
+        public Builder method(String m) {
+            Objects.requireNonNull(m, "method");
+            if (m.isEmpty()) {
+                throw new IllegalArgumentException("empty method");
+            }
+            for (int i = 0; i < m.length(); i++) {
+                if (!Headers.isTokenChar(m.charAt(i))) {
+                    throw new IllegalArgumentException("invalid method \"" + m + "\"");
                 }
             }
-            this.method = method;
-            this.uri = Urls.normalize(uri); // checks the scheme and the host too
+            this.method = m;
+            return this;
+        }
+
+        /**
+         * Sets the URL, encoded as for {@link ClientRequest#builder(String, URI)}.
+         *
+         * @param u an absolute http or https URI
+         * @return this builder
+         * @throws IllegalArgumentException for another scheme, or no host
+         */
+        public Builder uri(URI u) {
+            this.uri = Urls.normalize(Objects.requireNonNull(u, "uri")); // checks the scheme and the host too
+            return this;
+        }
+
+        /**
+         * Removes every field of this name.
+         *
+         * @param name the field name, in any case
+         * @return this builder
+         */
+        public Builder removeHeader(String name) {
+            headers.remove(name);
+            if (name.equalsIgnoreCase("Expect")) {
+                expectContinue = false;
+            }
+            return this;
+        }
+
+        /**
+         * Overrides the client's {@link ClientConfig#followRedirects()} for this call.
+         *
+         * @param on whether to follow redirects, or null to use the client's
+         * @return this builder
+         */
+        public Builder followRedirects(Boolean on) {
+            this.followRedirects = on;
+            return this;
         }
 
         /**

@@ -121,11 +121,17 @@ public final class ClientResponse implements AutoCloseable {
     }
 
     /**
-     * {@return the request that this response answers: after redirects, the last one sent, with the URL it
-     * went to ({@code request().uri()}) and the headers the client added}
+     * {@return the request that this response answers: after redirects, the last hop's, with the URL it went
+     * to ({@code request().uri()}); the fields the client adds on the way out (Host, User-Agent, cookies,
+     * Accept-Encoding) are not in it, as in OkHttp. A network interceptor sees them}
      */
     public ClientRequest request() {
         return request;
+    }
+
+    /** A copy answering {@code r}, with these headers and body ({@code null}: this response's body). */
+    ClientResponse derive(ClientRequest r, Headers h, InputStream newBody) {
+        return new ClientResponse(r, status, reason, version, h, connectionId, reused, newBody == null ? body : newBody);
     }
 
     /** Sets the request of a response made by code (the chain does, for {@link #of}). */

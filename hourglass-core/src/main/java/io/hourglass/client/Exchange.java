@@ -197,7 +197,7 @@ final class Exchange implements ClientConn.Reader {
         var hs = req.headers();
         String host = hs.first("Host"); // the caller's, if any (ClientRequest.Builder.header keeps one)
         o.writeAscii(" HTTP/1.1\r\nHost: ");
-        o.writeAscii(host != null ? host : hostHeader(u));
+        o.writeAscii(host != null ? host : Urls.hostHeader(u));
         o.writeCrlf();
         boolean ua = false;
         for (int i = 0; i < hs.size(); i++) {
@@ -236,17 +236,6 @@ final class Exchange implements ClientConn.Reader {
             o.writeAscii("Expect: 100-continue\r\n");
         }
         o.writeCrlf();
-    }
-
-    private static String hostHeader(URI u) {
-        String host = u.getHost();
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
-        int port = u.getPort();
-        boolean dflt = port == -1 || (u.getScheme().equalsIgnoreCase("http") && port == 80)
-                || (u.getScheme().equalsIgnoreCase("https") && port == 443);
-        return dflt ? host : host + ":" + port;
     }
 
     private static void writeBody(OutBuffer o, RequestBody b) throws IOException {

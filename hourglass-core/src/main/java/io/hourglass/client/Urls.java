@@ -41,6 +41,59 @@ final class Urls {
         return parse(s);
     }
 
+    /**
+     * Resolves a redirect's Location (RFC 9110 section 10.2.2: a URI-reference, relative to the request's URL;
+     * RFC 3986 section 5.2), encoding what a URI may not hold as {@link #parse} does.
+     *
+     * @throws IllegalArgumentException for a malformed reference, or a target that is not http or https
+     */
+    static URI resolve(URI base, String location) {
+        String ref = toAscii(location.strip());
+        int hash = ref.indexOf('#');
+        if (hash == 0) {
+            return base;
+        }
+        String noFragment = hash < 0 ? ref : ref.substring(0, hash);
+        String basePath = base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath();
+        URI target;
+        try {
+            if (noFragment.startsWith("?")) {
+                // RFC 3986 section 5.2.2: a query alone keeps the whole path (java.net.URI drops its last segment)
+                target = new URI(base.getScheme() + "://" + base.getRawAuthority() + basePath + noFragment);
+            } else {
+                URI b = basePath.equals(base.getRawPath()) ? base
+                        : new URI(base.getScheme() + "://" + base.getRawAuthority() + basePath);
+                target = b.resolve(new URI(noFragment));
+            }
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(e.getReason() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""), e);
+        }
+        return normalize(target);
+    }
+
+    /** The Host header for {@code u}: host, bracketed when IPv6, and the port unless it is the scheme's. */
+    static String hostHeader(URI u) {
+        String host = u.getHost();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        int port = u.getPort();
+        boolean dflt = port == -1 || (u.getScheme().equalsIgnoreCase("http") && port == 80)
+                || (u.getScheme().equalsIgnoreCase("https") && port == 443);
+        return dflt ? host : host + ":" + port;
+    }
+
+    /** Whether two URLs have the same origin (RFC 6454: scheme, host, port). */
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    /** The port, or the scheme's default. */
+    static int port(URI u) {
+        return u.getPort() != -1 ? u.getPort() : u.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    }
+
     private static URI check(URI u, String original) {
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {

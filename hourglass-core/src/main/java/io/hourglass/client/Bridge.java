@@ -1,0 +1,116 @@
+package io.hourglass.client;
+
+import io.hourglass.client.CookieJar.Cookie;
+import io.hourglass.http.Headers;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The client's bridge from a caller's request to what goes on the wire, once per hop (see {@link Interceptor}):
+ * Host and User-Agent, {@code Authorization: Basic} from a URL's userinfo, cookies from the jar, and
+ * {@code Accept-Encoding: gzip}; on the way back, cookies into the jar and the gzip body decompressed. The
+ * response it hands up answers the request it was given, as OkHttp's bridge does, so the follow-ups and
+ * authenticators above it build on the caller's request, not on the headers added here.
+ */
+final class Bridge implements Interceptor {
+    private final ClientConfig cfg;
+
+    Bridge(ClientConfig cfg) {
+        this.cfg = cfg;
+    }
+
+    @Override
+    public ClientResponse intercept(Chain chain) throws IOException {
+        ClientRequest req = chain.request();
+        Headers h = req.headers();
+        ClientRequest.Builder b = req.toBuilder();
+        if (!h.contains("Host")) {
+            b.header("Host", Urls.hostHeader(req.uri()));
+        }
+        if (!h.contains("User-Agent")) {
+            b.header("User-Agent", cfg.userAgent());
+        }
+        String userInfo = req.uri().getRawUserInfo();
+        if (userInfo != null && !h.contains("Authorization")) {
+            b.header("Authorization", basic(userInfo)); // Go's Client.send does the same, before the first try
+        }
+        CookieJar jar = cfg.cookieJar();
+        if (jar != null) {
+            String cookies = cookieHeader(jar.load(req.uri()));
+            if (cookies != null) {
+                String own = h.first("Cookie"); // the caller's come first, as Go's AddCookie appends
+                b.removeHeader("Cookie").header("Cookie", own == null ? cookies : own + "; " + cookies);
+            }
+        }
+        boolean gzip = cfg.transparentGzip() && !h.contains("Accept-Encoding") && !h.contains("Range")
+                && !req.method().equals("HEAD"); // Go's rules: a Range of a gzip body is not a gzip body
+        if (gzip) {
+            b.header("Accept-Encoding", "gzip");
+        }
+        ClientResponse resp = chain.proceed(b.build());
+        if (jar != null) {
+            save(jar, req.uri(), resp.headers());
+        }
+        String ce = resp.header("Content-Encoding");
+        if (gzip && ce != null && (ce.strip().equalsIgnoreCase("gzip") || ce.strip().equalsIgnoreCase("x-gzip"))) {
+            Headers all = resp.headers();
+            Headers plain = new Headers(all.size());
+            for (int i = 0; i < all.size(); i++) {
+                String n = all.name(i);
+                // the decompressed length is not known (Go drops Content-Length too)
+                if (!n.equalsIgnoreCase("Content-Encoding") && !n.equalsIgnoreCase("Content-Length")) {
+                    plain.add(n, all.value(i));
+                }
+            }
+            return resp.derive(req, plain, new GunzipStream(resp.body(), req));
+        }
+        return resp.derive(req, resp.headers(), null);
+    }
+
+    private static String basic(String rawUserInfo) {
+        String userInfo = URLDecoder.decode(rawUserInfo.replace("+", "%2B"), StandardCharsets.UTF_8);
+        return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String cookieHeader(List<Cookie> cookies) {
+        if (cookies.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Cookie c : cookies) {
+            if (!sb.isEmpty()) {
+                sb.append("; ");
+            }
+            sb.append(c.name()).append('=').append(c.value());
+        }
+        return sb.toString();
+    }
+
+    private static void save(CookieJar jar, URI uri, Headers headers) {
+        List<Cookie> set = null;
+        for (int i = 0; i < headers.size(); i++) {
+            if (headers.name(i).equalsIgnoreCase("Set-Cookie")) {
+                Cookie c = Cookie.parse(uri, headers.value(i));
+                if (c != null) {
+                    if (set == null) {
+                        set = new ArrayList<>(2);
+                    }
+                    set.add(c);
+                }
+            }
+        }
+        if (set != null) {
+            jar.save(uri, set);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "the client's bridge";
+    }
+}
