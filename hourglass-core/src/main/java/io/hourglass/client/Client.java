@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
@@ -23,6 +24,10 @@ import javax.net.ssl.SSLContext;
  *     System.out.println(r.status() + " " + r.bodyAsString());
  * }
  * }</pre>
+ *
+ * <p>{@link #sendAsync} runs a call on a virtual thread of its own and returns a {@code CompletableFuture};
+ * {@link ClientConfig} adds redirects, cookies, authentication, transparent gzip, interceptors and a fake
+ * transport for tests (see {@link Interceptor} for where each runs).
  *
  * <p>Errors: a timeout is an {@link io.hourglass.http.HttpTimeoutException} naming the phase, the limit, the
  * time spent and the connection; everything else is a {@link ClientException} with a {@link ClientException.Kind}
@@ -101,6 +106,19 @@ public final class Client implements AutoCloseable {
      */
     public ClientResponse send(ClientRequest request) throws IOException {
         return newCall(request).execute();
+    }
+
+    /**
+     * Sends a request on a virtual thread of its own; same as {@code newCall(request).executeAsync()}. The
+     * future completes once the response headers have arrived; cancelling it cancels the call (see
+     * {@link Call#executeAsync()}). Every timeout applies as for {@link #send}.
+     *
+     * @param request the request
+     * @return the future response, whose body the caller reads to its end or closes
+     * @throws IllegalStateException if the client is closed
+     */
+    public CompletableFuture<ClientResponse> sendAsync(ClientRequest request) {
+        return newCall(request).executeAsync();
     }
 
     /**
