@@ -1,12 +1,10 @@
 package io.hourglass.client;
 
 import io.hourglass.http.Phase;
-import io.hourglass.internal.tls.Pem;
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +50,7 @@ public final class Client implements AutoCloseable {
      * A client recording into a registry of its own ({@link #metrics()}).
      *
      * @param config the settings: timeouts, pool limits, policy, TLS trust
-     * @throws java.io.UncheckedIOException if the trusted CA file cannot be read
+     * @throws java.io.UncheckedIOException if the trusted CA file or the client certificate cannot be read
      */
     public Client(ClientConfig config) {
         this(config, new MetricsRegistry());
@@ -65,7 +63,7 @@ public final class Client implements AutoCloseable {
      * @param config the settings: timeouts, pool limits, policy, TLS trust
      * @param registry where the client records its metrics
      * @throws IllegalArgumentException if the registry already has the client's metrics
-     * @throws java.io.UncheckedIOException if the trusted CA file cannot be read
+     * @throws java.io.UncheckedIOException if the trusted CA file or the client certificate cannot be read
      */
     public Client(ClientConfig config, MetricsRegistry registry) {
         this.config = config;
@@ -79,9 +77,9 @@ public final class Client implements AutoCloseable {
         }
         steps.add(Network.INSTANCE);
         this.chain = List.copyOf(steps);
-        if (config.trustedCaFile() != null) {
+        if (config.sslContext() != null || config.trustedCaFile() != null || config.clientCertificateFile() != null) {
             try {
-                ssl = Pem.clientContext(config.trustedCaFile());
+                ssl = ClientTls.context(config); // now, so that a bad file fails here and not on the first call
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -225,11 +223,7 @@ public final class Client implements AutoCloseable {
     SSLContext sslContext() throws IOException {
         SSLContext s = ssl;
         if (s == null) {
-            try {
-                s = SSLContext.getDefault();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IOException("no default TLS context", e);
-            }
+            s = ClientTls.context(config); // the JDK's trust, made on the first https call
             ssl = s;
         }
         return s;

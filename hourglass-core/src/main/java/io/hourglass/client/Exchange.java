@@ -60,6 +60,8 @@ final class Exchange implements ClientConn.Reader {
     private boolean reused;
     private volatile boolean requestWritten;
     private volatile boolean sending;           // a byte of this request may have reached the connection
+    private ClientTls.Handshake tlsSeen;        // a new connection's server asked for a client certificate
+    private static final String[] ALPN = {"http/1.1"};
 
     // The response body's hand-over between the caller and the timer (a body nobody reads or closes).
     private final ReentrantLock bodyLock = new ReentrantLock();
@@ -445,7 +447,7 @@ final class Exchange implements ClientConn.Reader {
                 throw timeout(Phase.TOTAL, "while connecting");
             }
             InetSocketAddress target = new InetSocketAddress(addr, o.port());
-            Socket s = new Socket();
+            Socket s = o.tls() ? new ClientTls.Sniffing() : new Socket(); // keeps a plain-HTTP answer's first bytes
             connecting = s;
             ev.connectStart(req, target);
             phase = Phase.CONNECT;
@@ -494,6 +496,7 @@ final class Exchange implements ClientConn.Reader {
         SSLSocket tls = (SSLSocket) client.sslContext().getSocketFactory().createSocket(s, o.host(), o.port(), true);
         SSLParameters p = tls.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS"); // hostname verification
+        p.setApplicationProtocols(ALPN); // RFC 7301; h2 joins with the HTTP/2 client (issue 12)
         if (!o.host().isEmpty() && !Character.isDigit(o.host().charAt(0)) && o.host().indexOf(':') < 0) {
             p.setServerNames(List.of(new SNIHostName(o.host())));
         }
@@ -510,6 +513,7 @@ final class Exchange implements ClientConn.Reader {
         phaseStart = now;
         doing = "in the TLS handshake";
         ev.tlsStart(req, c.id());
+        ClientTls.Handshake seen = ClientTls.begin();
         try {
             tls.startHandshake();
         } catch (IOException e) {
@@ -518,10 +522,15 @@ final class Exchange implements ClientConn.Reader {
             if (c.readExpired() || c.writeExpired()) {
                 throw eff == hd ? timeout(Phase.TLS_HANDSHAKE, null) : timeout(Phase.TOTAL, "in the TLS handshake");
             }
-            throw new ClientException(ClientException.Kind.TLS, req + ": " + e.getMessage(), e);
+            String why = ClientTls.explain(e, seen, s instanceof ClientTls.Sniffing sn ? sn : null);
+            throw new ClientException(ClientException.Kind.TLS, req + ": "
+                    + (why == null ? e.getMessage() : why + " (" + e.getMessage() + ")"), e);
         } finally {
+            ClientTls.end();
             phase = null;
         }
+        // TLS 1.3: a server that wanted a certificate and got none says so after the handshake, on the first read
+        tlsSeen = seen.certificateRequested ? seen : null;
         c.setReadDeadlineNanos(0);
         c.setWriteDeadlineNanos(0);
         ev.tlsEnd(req, c.id());
@@ -593,6 +602,10 @@ final class Exchange implements ClientConn.Reader {
             return timeout(Phase.TOTAL, "while " + doing);
         }
         String ctx = context();
+        String tlsWhy = c != null && tlsSeen != null && c.received == 0 ? ClientTls.explain(e, tlsSeen, null) : null;
+        if (tlsWhy != null) {
+            return new ClientException(ClientException.Kind.TLS, ctx + ": " + tlsWhy + " (" + e.getMessage() + ")", e);
+        }
         if (e instanceof H1Exception) {
             return new ClientException(ClientException.Kind.MALFORMED, ctx + ": " + e.getMessage(), e);
         }
