@@ -94,6 +94,15 @@ import javax.net.ssl.TrustManager;
  *      {@link #sslContext()} is set
  * @param userAgent the User-Agent header sent when a request has none
  * @param listener receives the events of every call ({@link EventListener#NONE} by default)
+ * @param tcpStateMetrics
+ *      Whether the client's registry gets the gauge {@code hourglass_tcp_connections{state,peer}}: the TCP
+ *      sockets whose remote address and port are one the client has connected to (an origin's resolved
+ *      address; the first 1024 distinct ones), by state and remote host, as {@code ss -tan dst ADDR} shows them.
+ *      That includes the sockets the client closed that the kernel still holds (TIME_WAIT, FIN_WAIT2), and those
+ *      of other clients of this machine to the same addresses. Read from {@code /proc/net/tcp} and {@code tcp6}
+ *      at each scrape, and only then: a call pays nothing for it, a new connection one set insert (see
+ *      {@code docs/metrics.md}). Default true; where {@code /proc/net/tcp} does not exist (not Linux) it
+ *      registers nothing. Clients and servers sharing a registry share the gauge.
  * @param followRedirects whether a call follows redirects (301, 302, 303, 307, 308 with a Location), as OkHttp
  *      and Go do; default true; a request may override it ({@link ClientRequest.Builder#followRedirects}).
  *      301, 302 and 303 turn any method but GET and HEAD into GET without a body; 307 and 308 keep the method
@@ -146,6 +155,7 @@ public record ClientConfig(
         Path trustedCaFile,
         String userAgent,
         EventListener listener,
+        boolean tcpStateMetrics,
         boolean followRedirects,
         int maxRedirects,
         boolean transparentGzip,
@@ -233,6 +243,7 @@ public record ClientConfig(
         private Path trustedCaFile;
         private String userAgent = "hourglass/0.1";
         private EventListener listener = EventListener.NONE;
+        private boolean tcpStateMetrics = true;
         private boolean followRedirects = true;
         private int maxRedirects = 10;
         private boolean transparentGzip = true;
@@ -265,6 +276,7 @@ public record ClientConfig(
             trustedCaFile = c.trustedCaFile;
             userAgent = c.userAgent;
             listener = c.listener;
+            tcpStateMetrics = c.tcpStateMetrics;
             followRedirects = c.followRedirects;
             maxRedirects = c.maxRedirects;
             transparentGzip = c.transparentGzip;
@@ -602,6 +614,17 @@ public record ClientConfig(
         }
 
         /**
+         * Sets {@link ClientConfig#tcpStateMetrics()}.
+         *
+         * @param v whether to export the TCP sockets to this client's peers by state (Linux)
+         * @return this builder
+         */
+        public Builder tcpStateMetrics(boolean v) {
+            tcpStateMetrics = v;
+            return this;
+        }
+
+        /**
          * {@return the config}
          *
          * @throws IllegalArgumentException naming the field, for a bad value (see the constructor)
@@ -610,7 +633,8 @@ public record ClientConfig(
         public ClientConfig build() {
             return new ClientConfig(timeout, connectTimeout, tlsHandshakeTimeout, responseHeaderTimeout,
                     expectContinueTimeout, idleTimeout, poolWaitTimeout, maxConnsPerHost, maxIdlePerHost,
-                    timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, followRedirects,
+                    timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, tcpStateMetrics,
+                    followRedirects,
                     maxRedirects, transparentGzip, cookieJar, authenticator, proxyAuthenticator, interceptors,
                     networkInterceptors, transport, sslContext, trustDefaultCas, clientCertificateFile, clientKeyFile);
         }

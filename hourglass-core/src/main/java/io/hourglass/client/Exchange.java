@@ -474,6 +474,7 @@ final class Exchange implements ClientConn.Reader {
                 connecting = null;
                 phase = null;
             }
+            client.connectedTo(target);
             Conn c = o.tls() ? handshake(s, o) : Conn.of(s);
             pool.metrics.opened.inc();
             ClientConn cc = new ClientConn(c, pool, H1Parser.forResponses(64 * 1024, 256));
