@@ -2,6 +2,7 @@ package io.hourglass.client;
 
 import io.hourglass.client.CookieJar.Cookie;
 import io.hourglass.http.Headers;
+import io.hourglass.internal.HeadersAccess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -28,31 +29,37 @@ final class Bridge implements Interceptor {
     public ClientResponse intercept(Chain chain) throws IOException {
         ClientRequest req = chain.request();
         Headers h = req.headers();
-        ClientRequest.Builder b = req.toBuilder();
+        // The fields are added to a copy of the caller's, which were checked when they were added: appended
+        // unchecked, so a call pays for one array copy here rather than a builder's checks and copies.
+        Headers out = new Headers(h.size() + 4);
+        for (int i = 0; i < h.size(); i++) {
+            HeadersAccess.appendUnchecked(out, h.name(i), h.value(i));
+        }
         if (!h.contains("Host")) {
-            b.header("Host", Urls.hostHeader(req.uri()));
+            HeadersAccess.appendUnchecked(out, "Host", Urls.hostHeader(req.uri())); // an ASCII URI's host and port
         }
         if (!h.contains("User-Agent")) {
-            b.header("User-Agent", cfg.userAgent());
+            HeadersAccess.appendUnchecked(out, "User-Agent", cfg.userAgent()); // checked by ClientConfig
         }
         String userInfo = req.uri().getRawUserInfo();
         if (userInfo != null && !h.contains("Authorization")) {
-            b.header("Authorization", basic(userInfo)); // Go's Client.send does the same, before the first try
+            out.add("Authorization", basic(userInfo)); // Go's Client.send does the same, before the first try
         }
         CookieJar jar = cfg.cookieJar();
         if (jar != null) {
             String cookies = cookieHeader(jar.load(req.uri()));
             if (cookies != null) {
                 String own = h.first("Cookie"); // the caller's come first, as Go's AddCookie appends
-                b.removeHeader("Cookie").header("Cookie", own == null ? cookies : own + "; " + cookies);
+                out.remove("Cookie");
+                out.add("Cookie", own == null ? cookies : own + "; " + cookies);
             }
         }
         boolean gzip = cfg.transparentGzip() && !h.contains("Accept-Encoding") && !h.contains("Range")
                 && !req.method().equals("HEAD"); // Go's rules: a Range of a gzip body is not a gzip body
         if (gzip) {
-            b.header("Accept-Encoding", "gzip");
+            HeadersAccess.appendUnchecked(out, "Accept-Encoding", "gzip");
         }
-        ClientResponse resp = chain.proceed(b.build());
+        ClientResponse resp = chain.proceed(req.withHeaders(out));
         if (jar != null) {
             save(jar, req.uri(), resp.headers());
         }
@@ -64,12 +71,13 @@ final class Bridge implements Interceptor {
                 String n = all.name(i);
                 // the decompressed length is not known (Go drops Content-Length too)
                 if (!n.equalsIgnoreCase("Content-Encoding") && !n.equalsIgnoreCase("Content-Length")) {
-                    plain.add(n, all.value(i));
+                    HeadersAccess.appendUnchecked(plain, n, all.value(i));
                 }
             }
             return resp.derive(req, plain, new GunzipStream(resp.body(), req));
         }
-        return resp.derive(req, resp.headers(), null);
+        resp.reanswers(req); // in place: the response has been seen only below (network interceptors)
+        return resp;
     }
 
     private static String basic(String rawUserInfo) {

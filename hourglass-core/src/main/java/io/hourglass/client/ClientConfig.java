@@ -198,6 +198,7 @@ public record ClientConfig(
         }
         Objects.requireNonNull(timeoutPolicy, "timeoutPolicy");
         Objects.requireNonNull(userAgent, "userAgent");
+        new io.hourglass.http.Headers(1).add("User-Agent", userAgent); // a header value: no CR, LF or other control
         Objects.requireNonNull(listener, "listener");
         if (maxRedirects < 0) {
             throw new IllegalArgumentException("maxRedirects must not be negative, got " + maxRedirects);

@@ -35,6 +35,24 @@ public final class ClientRequest {
         this.followRedirects = b.followRedirects;
     }
 
+    /** {@code r} with other (already checked) header fields: the client's own additions, without a builder. */
+    private ClientRequest(ClientRequest r, Headers headers) {
+        this.method = r.method;
+        this.uri = r.uri;
+        this.headers = Headers.copyOf(headers);
+        this.body = r.body;
+        this.expectContinue = r.expectContinue;
+        this.timeout = r.timeout;
+        this.responseHeaderTimeout = r.responseHeaderTimeout;
+        this.deadline = r.deadline;
+        this.followRedirects = r.followRedirects;
+    }
+
+    /** This request with {@code fields} in place of its headers, which must hold only checked fields. */
+    ClientRequest withHeaders(Headers fields) {
+        return new ClientRequest(this, fields);
+    }
+
     /**
      * A GET request without a body.
      *

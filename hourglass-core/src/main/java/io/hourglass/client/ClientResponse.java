@@ -134,6 +134,11 @@ public final class ClientResponse implements AutoCloseable {
         return new ClientResponse(r, status, reason, version, h, connectionId, reused, newBody == null ? body : newBody);
     }
 
+    /** Makes this response answer {@code r}, the request before the client's bridge added its fields. */
+    void reanswers(ClientRequest r) {
+        request = r;
+    }
+
     /** Sets the request of a response made by code (the chain does, for {@link #of}). */
     void answers(ClientRequest r) {
         if (request == null) {
