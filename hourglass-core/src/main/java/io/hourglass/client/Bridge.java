@@ -20,14 +20,35 @@ import java.util.List;
  */
 final class Bridge implements Interceptor {
     private final ClientConfig cfg;
+    private final boolean direct; // nothing between this step and the network sees the request
 
     Bridge(ClientConfig cfg) {
         this.cfg = cfg;
+        this.direct = cfg.networkInterceptors().isEmpty() && cfg.transport() == null;
     }
 
     @Override
     public ClientResponse intercept(Chain chain) throws IOException {
         ClientRequest req = chain.request();
+        Headers h = req.headers();
+        boolean gzip = cfg.transparentGzip() && !h.contains("Accept-Encoding") && !h.contains("Range")
+                && !req.method().equals("HEAD"); // Go's rules: a Range of a gzip body is not a gzip body
+        CookieJar jar = cfg.cookieJar();
+        ClientRequest sent;
+        if (direct && jar == null && req.uri().getRawUserInfo() == null) {
+            // The common case: no step below would see the added fields, so the exchange writes Host, User-Agent
+            // and Accept-Encoding itself and the request is not copied (one copy per call is measurable).
+            chain.call().wireGzip = gzip;
+            sent = req;
+        } else {
+            chain.call().wireGzip = false;
+            sent = req.withHeaders(fields(req, gzip, jar));
+        }
+        return answer(req, chain.proceed(sent), gzip, jar);
+    }
+
+    /** The request's fields with the bridge's added, for the steps below that see them. */
+    private Headers fields(ClientRequest req, boolean gzip, CookieJar jar) {
         Headers h = req.headers();
         // The fields are added to a copy of the caller's, which were checked when they were added: appended
         // unchecked, so a call pays for one array copy here rather than a builder's checks and copies.
@@ -45,7 +66,6 @@ final class Bridge implements Interceptor {
         if (userInfo != null && !h.contains("Authorization")) {
             out.add("Authorization", basic(userInfo)); // Go's Client.send does the same, before the first try
         }
-        CookieJar jar = cfg.cookieJar();
         if (jar != null) {
             String cookies = cookieHeader(jar.load(req.uri()));
             if (cookies != null) {
@@ -54,12 +74,14 @@ final class Bridge implements Interceptor {
                 out.add("Cookie", own == null ? cookies : own + "; " + cookies);
             }
         }
-        boolean gzip = cfg.transparentGzip() && !h.contains("Accept-Encoding") && !h.contains("Range")
-                && !req.method().equals("HEAD"); // Go's rules: a Range of a gzip body is not a gzip body
         if (gzip) {
             HeadersAccess.appendUnchecked(out, "Accept-Encoding", "gzip");
         }
-        ClientResponse resp = chain.proceed(req.withHeaders(out));
+        return out;
+    }
+
+    /** The response as the caller sees it: cookies kept, gzip decompressed, answering the caller's request. */
+    private static ClientResponse answer(ClientRequest req, ClientResponse resp, boolean gzip, CookieJar jar) {
         if (jar != null) {
             save(jar, req.uri(), resp.headers());
         }

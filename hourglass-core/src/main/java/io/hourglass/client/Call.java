@@ -3,10 +3,11 @@ package io.hourglass.client;
 import io.hourglass.http.Phase;
 import io.hourglass.internal.text.Durations;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -24,14 +25,25 @@ public final class Call {
 
     final Client client;
     private final ClientRequest request;
-    private final AtomicBoolean executed = new AtomicBoolean();
-    private final AtomicBoolean timeoutCounted = new AtomicBoolean(); // the timer may count too (abandoned body)
-    private final AtomicBoolean ended = new AtomicBoolean();           // callEnd or callFailed, once
+    // Set once each, by compare-and-set (the timer may count a timeout, any thread may end the body); three
+    // bits of one field rather than three objects per call.
+    private volatile int once;
+    private static final int EXECUTED = 1, TIMEOUT_COUNTED = 2, ENDED = 4;
+    private static final VarHandle ONCE;
+
+    static {
+        try {
+            ONCE = MethodHandles.lookup().findVarHandle(Call.class, "once", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     long start;                 // set by execute() before any hop reads it
     long totalDeadline;         // System.nanoTime() instant, 0 for none
     Duration totalLimit;
     boolean freshConnection;    // the next hop must dial (the retry of a stale connection); caller's thread
     boolean staleFailure;       // the last hop failed on a stale pooled connection; caller's thread
+    boolean wireGzip;           // the hop's exchange writes Accept-Encoding: gzip itself (see Bridge); caller's thread
     private volatile Exchange exchange;     // the hop in progress, for cancel()
     private volatile boolean cancelled;     // read by every hop's checks
 
@@ -62,7 +74,7 @@ public final class Call {
     }
 
     private void once() {
-        if (!executed.compareAndSet(false, true)) {
+        if (!first(EXECUTED)) {
             throw new IllegalStateException("a call runs once; make a new one with client.newCall(request)");
         }
         client.checkOpen();
@@ -161,6 +173,19 @@ public final class Call {
         totalLimit = limit;
     }
 
+    /** Sets {@code bit}; true only for the one caller that set it. */
+    private boolean first(int bit) {
+        while (true) {
+            int v = once;
+            if ((v & bit) != 0) {
+                return false;
+            }
+            if (ONCE.compareAndSet(this, v, v | bit)) {
+                return true;
+            }
+        }
+    }
+
     /** Makes {@code x} the hop in progress; cancels it at once when the call was cancelled already. */
     void attach(Exchange x) {
         exchange = x;
@@ -171,7 +196,7 @@ public final class Call {
 
     /** Counts the call's timeout once (a call times out once, whichever hop it was on). */
     boolean countTimeout(Phase p) {
-        if (!timeoutCounted.compareAndSet(false, true)) {
+        if (!first(TIMEOUT_COUNTED)) {
             return false;
         }
         client.clientMetrics().timeout(p);
@@ -181,7 +206,7 @@ public final class Call {
 
     /** The call ended: its last body was read, closed, or failed, or it failed before a response. Once. */
     void ended(IOException failure) {
-        if (!ended.compareAndSet(false, true)) {
+        if (!first(ENDED)) {
             return;
         }
         if (failure == null) {

@@ -222,6 +222,9 @@ final class Exchange implements ClientConn.Reader {
             o.writeAscii(cfg.userAgent());
             o.writeCrlf();
         }
+        if (call.wireGzip) {
+            o.writeAscii("Accept-Encoding: gzip\r\n"); // the bridge's, written here when no step below sees it
+        }
         if (b != null) {
             long len = b.length();
             if (len >= 0) {
