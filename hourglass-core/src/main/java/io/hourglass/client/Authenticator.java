@@ -15,7 +15,7 @@ import java.util.Objects;
  *
  * <p>The client gives up on its own, handing the caller the 401 or 407, when the authenticator answers
  * with the same credentials that were just refused (the same {@code Authorization} or
- * {@code Proxy-Authorization} value), and after {@value FollowUps#MAX_AUTH_ATTEMPTS} answers in one call.
+ * {@code Proxy-Authorization} value), and after 10 answers in one call.
  * Each answer is a hop of the call: its total timeout covers them all, and the {@link EventListener} sees
  * {@code followUp}. It runs on the caller's thread; the client closes the challenged response afterwards.
  */

@@ -18,18 +18,24 @@ import java.util.List;
  * response it hands up answers the request it was given, as OkHttp's bridge does, so the follow-ups and
  * authenticators above it build on the caller's request, not on the headers added here.
  */
-final class Bridge implements Interceptor {
+final class Bridge {
     private final ClientConfig cfg;
     private final boolean direct; // nothing between this step and the network sees the request
+    private final List<Interceptor> below; // network interceptors, the fake transport, the network; null: direct
 
     Bridge(ClientConfig cfg) {
         this.cfg = cfg;
         this.direct = cfg.networkInterceptors().isEmpty() && cfg.transport() == null;
+        List<Interceptor> steps = new ArrayList<>(cfg.networkInterceptors());
+        if (cfg.transport() != null) {
+            steps.add(cfg.transport());
+        }
+        steps.add(Network.INSTANCE);
+        this.below = direct ? null : List.copyOf(steps);
     }
 
-    @Override
-    public ClientResponse intercept(Chain chain) throws IOException {
-        ClientRequest req = chain.request();
+    /** One hop: the request completed with the client's fields, sent below, and its response made the caller's. */
+    ClientResponse run(Call call, ClientRequest req) throws IOException {
         Headers h = req.headers();
         boolean gzip = cfg.transparentGzip() && !h.contains("Accept-Encoding") && !h.contains("Range")
                 && !req.method().equals("HEAD"); // Go's rules: a Range of a gzip body is not a gzip body
@@ -38,13 +44,15 @@ final class Bridge implements Interceptor {
         if (direct && jar == null && req.uri().getRawUserInfo() == null) {
             // The common case: no step below would see the added fields, so the exchange writes Host, User-Agent
             // and Accept-Encoding itself and the request is not copied (one copy per call is measurable).
-            chain.call().wireGzip = gzip;
+            call.wireGzip = gzip;
             sent = req;
         } else {
-            chain.call().wireGzip = false;
+            call.wireGzip = false;
             sent = req.withHeaders(fields(req, gzip, jar));
         }
-        return answer(req, chain.proceed(sent), gzip, jar);
+        ClientResponse resp = below == null ? Network.exchange(call, sent)
+                : new RealChain(below, 0, call, sent).proceed(sent);
+        return answer(req, resp, gzip, jar);
     }
 
     /** The request's fields with the bridge's added, for the steps below that see them. */
@@ -137,10 +145,5 @@ final class Bridge implements Interceptor {
         if (set != null) {
             jar.save(uri, set);
         }
-    }
-
-    @Override
-    public String toString() {
-        return "the client's bridge";
     }
 }

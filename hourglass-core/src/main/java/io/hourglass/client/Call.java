@@ -86,7 +86,7 @@ public final class Call {
         ev.callStart(request);
         ClientResponse r;
         try {
-            r = new RealChain(client.chain(), 0, this, request).proceed(request);
+            r = client.steps(this, request);
         } catch (IOException e) {
             ended(e);
             throw e;

@@ -47,7 +47,8 @@ public final class Client implements AutoCloseable {
     private final ClientConfig config;
     private final ConcurrentHashMap<Pool.Origin, Pool> pools = new ConcurrentHashMap<>();
     private final ClientMetrics metrics;
-    private final List<Interceptor> chain;
+    private final List<Interceptor> chain;      // the application interceptors, then the follow-ups; null: none
+    private final FollowUps followUps;
     private final Set<InetSocketAddress> tcpPeers; // addresses connected to, for the TCP gauge; null when off
     private final Runnable detachTcpStates;        // ends this client's part of hourglass_tcp_connections
     private volatile SSLContext ssl;
@@ -80,15 +81,14 @@ public final class Client implements AutoCloseable {
     public Client(ClientConfig config, MetricsRegistry registry) {
         this.config = config;
         this.metrics = new ClientMetrics(registry);
-        List<Interceptor> steps = new ArrayList<>(config.interceptors());
-        steps.add(new FollowUps(this));
-        steps.add(new Bridge(config));
-        steps.addAll(config.networkInterceptors());
-        if (config.transport() != null) {
-            steps.add(config.transport());
+        this.followUps = new FollowUps(this, new Bridge(config));
+        if (config.interceptors().isEmpty()) {
+            this.chain = null; // a call goes straight to the follow-ups: no chain objects per call
+        } else {
+            List<Interceptor> steps = new ArrayList<>(config.interceptors());
+            steps.add(chain -> followUps.run(chain.call(), chain.request()));
+            this.chain = List.copyOf(steps);
         }
-        steps.add(Network.INSTANCE);
-        this.chain = List.copyOf(steps);
         if (config.tcpStateMetrics()) {
             Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
             this.tcpPeers = peers;
@@ -221,9 +221,9 @@ public final class Client implements AutoCloseable {
         }
     }
 
-    /** Every step of a call, outermost first (see {@link Interceptor}). */
-    List<Interceptor> chain() {
-        return chain;
+    /** Runs a call's steps (see {@link Interceptor}) from its first request. */
+    ClientResponse steps(Call call, ClientRequest request) throws IOException {
+        return chain == null ? followUps.run(call, request) : new RealChain(chain, 0, call, request).proceed(request);
     }
 
     EventListener listener() {

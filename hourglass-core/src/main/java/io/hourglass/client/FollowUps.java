@@ -11,7 +11,7 @@ import java.util.Objects;
  * on a stale pooled connection (see {@link Exchange#run()}). Each follow-up is a hop of the same call, under
  * its total deadline.
  */
-final class FollowUps implements Interceptor {
+final class FollowUps {
     /** The most answers an authenticator may give in one call. */
     static final int MAX_AUTH_ATTEMPTS = 10;
     /** The most bytes of a discarded response read so that its connection can be reused at once (Go: 2 KiB). */
@@ -19,20 +19,21 @@ final class FollowUps implements Interceptor {
 
     private final Client client;
     private final ClientConfig cfg;
+    private final Bridge bridge;
 
-    FollowUps(Client client) {
+    FollowUps(Client client, Bridge bridge) {
         this.client = client;
         this.cfg = client.config();
+        this.bridge = bridge;
     }
 
-    @Override
-    public ClientResponse intercept(Chain chain) throws IOException {
-        Call call = chain.call();
-        ClientRequest req = chain.request();
+    /** Runs the call's hops until a response that is not followed up, or a failure. */
+    ClientResponse run(Call call, ClientRequest first) throws IOException {
+        ClientRequest req = first;
         int redirects = 0;
         int auths = 0;
         while (true) {
-            ClientResponse resp = proceedOnce(chain, call, req);
+            ClientResponse resp = proceedOnce(call, req);
             ClientRequest next;
             int status = resp.status();
             if (status == 401 || status == 407) {
@@ -53,11 +54,11 @@ final class FollowUps implements Interceptor {
     }
 
     /** Sends one hop; a failure on a stale pooled connection is sent again, once, on a new connection. */
-    private ClientResponse proceedOnce(Chain chain, Call call, ClientRequest req) throws IOException {
+    private ClientResponse proceedOnce(Call call, ClientRequest req) throws IOException {
         while (true) {
             call.staleFailure = false;
             try {
-                ClientResponse resp = chain.proceed(req);
+                ClientResponse resp = bridge.run(call, req);
                 call.freshConnection = false;
                 return resp;
             } catch (IOException e) {
@@ -148,10 +149,5 @@ final class FollowUps implements Interceptor {
         } catch (IOException ignored) {
             // the next hop finds out whether the call can go on (its deadline, its cancel)
         }
-    }
-
-    @Override
-    public String toString() {
-        return "the client's follow-ups";
     }
 }

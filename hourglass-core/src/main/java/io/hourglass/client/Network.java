@@ -10,8 +10,12 @@ final class Network implements Interceptor {
 
     @Override
     public ClientResponse intercept(Chain chain) throws IOException {
-        Call call = chain.call();
-        Exchange x = new Exchange(call, chain.request());
+        return exchange(chain.call(), chain.request());
+    }
+
+    /** One exchange of {@code call}: {@code request} over a pooled or new connection. */
+    static ClientResponse exchange(Call call, ClientRequest request) throws IOException {
+        Exchange x = new Exchange(call, request);
         call.attach(x);
         return x.run();
     }
