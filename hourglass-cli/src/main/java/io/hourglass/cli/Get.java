@@ -133,8 +133,8 @@ final class Get implements Callable<Integer> {
     boolean failWithBody;
 
     @Option(names = {"-w", "--write-out"}, paramLabel = "FORMAT", description = "Print FORMAT after the transfer, "
-            + "with curl's variables: %{http_code} %{time_total} %{time_connect} %{time_starttransfer} "
-            + "%{size_download} %{num_redirects} %{url_effective} ... (@FILE reads it).")
+            + "with curl's variables: %%{http_code} %%{time_total} %%{time_connect} %%{time_starttransfer} "
+            + "%%{size_download} %%{num_redirects} %%{url_effective} ... (@FILE reads it).")
     String writeOut;
 
     @Option(names = {"-k", "--insecure"}, description = "Trust any server certificate and host name.")
