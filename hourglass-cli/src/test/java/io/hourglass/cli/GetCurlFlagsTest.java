@@ -7,6 +7,7 @@ import io.hourglass.server.Request;
 import io.hourglass.server.Router;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
+import io.hourglass.testing.RawPeer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -256,8 +257,8 @@ class GetCurlFlagsTest {
 
     @Test
     void maxTimeTakesCurlsSeconds() throws Exception {
-        try (RawServer srv = new RawServer((s, in, out) -> {
-            RawServer.readHead(in);
+        try (RawPeer srv = RawPeer.server(c -> {
+            c.readHead();
             Thread.sleep(30_000);
         })) {
             CliRun r = get("--max-time", "0.5", srv.url("/never"));

@@ -39,7 +39,7 @@ public final class Call {
         }
     }
     long start;                 // set by execute() before any hop reads it
-    long totalDeadline;         // System.nanoTime() instant, 0 for none
+    long totalDeadline;         // an instant of the client's clock, 0 for none
     Duration totalLimit;
     boolean freshConnection;    // the next hop must dial (the retry of a stale connection); caller's thread
     boolean staleFailure;       // the last hop failed on a stale pooled connection; caller's thread
@@ -155,8 +155,8 @@ public final class Call {
     // ---- for the hops ----
 
     /** Fixes the total deadline: the call's timeout from now, or its request's deadline if earlier. */
-    private void startClock() {
-        start = System.nanoTime();
+    void startClock() {
+        start = client.clock().nanoTime();
         Duration t = request.timeout() != null ? request.timeout() : client.config().timeout();
         long d = t.isZero() ? 0 : start + Durations.nanos(t);
         Duration limit = t;

@@ -55,12 +55,14 @@ public final class Conn implements Closeable {
     }
 
     private final long id = IDS.incrementAndGet();
+    private final Clock clock;
+    private final DeadlineTimer timer;
     private final Socket raw;          // the TCP socket: closing it never blocks
     private final Socket socket;       // raw, or the TLS socket layered over it
     private final InputStream in;
     private final OutputStream out;
 
-    // Deadlines as System.nanoTime() instants; 0 means none. Volatile: written by the I/O threads, read by
+    // Deadlines as instants of the clock; 0 means none. Volatile: written by the I/O threads, read by
     // the timer thread.
     private volatile long readDeadline;
     private volatile long writeDeadline;
@@ -78,7 +80,9 @@ public final class Conn implements Closeable {
     Conn wheelNext, wheelPrev;         // timer thread only
     int wheelSlot = -1;                // timer thread only
 
-    private Conn(Socket raw, Socket socket) throws IOException {
+    private Conn(Socket raw, Socket socket, Clock clock) throws IOException {
+        this.clock = clock;
+        this.timer = DeadlineTimer.of(clock);
         this.raw = raw;
         this.socket = socket;
         this.in = socket.getInputStream();
@@ -93,7 +97,19 @@ public final class Conn implements Closeable {
      * @throws IOException if the socket's streams cannot be had (it is closed, say)
      */
     public static Conn of(Socket socket) throws IOException {
-        return new Conn(socket, socket);
+        return new Conn(socket, socket, Clock.system());
+    }
+
+    /**
+     * Wraps a connected plain socket whose deadlines follow {@code clock} (a test's manual clock, say).
+     *
+     * @param socket the socket, connected
+     * @param clock the clock its deadlines are instants of, and whose timer enforces them
+     * @return the connection, without deadlines
+     * @throws IOException if the socket's streams cannot be had (it is closed, say)
+     */
+    public static Conn of(Socket socket, Clock clock) throws IOException {
+        return new Conn(socket, socket, clock);
     }
 
     /**
@@ -106,12 +122,31 @@ public final class Conn implements Closeable {
      * @throws IOException if the socket's streams cannot be had (it is closed, say)
      */
     public static Conn of(Socket raw, SSLSocket tls) throws IOException {
-        return new Conn(raw, tls);
+        return new Conn(raw, tls, Clock.system());
+    }
+
+    /**
+     * Wraps a TLS socket layered over {@code raw}, as {@link #of(Socket, SSLSocket)}, whose deadlines follow
+     * {@code clock}.
+     *
+     * @param raw the connected TCP socket under {@code tls}
+     * @param tls the TLS socket over it
+     * @param clock the clock its deadlines are instants of, and whose timer enforces them
+     * @return the connection, without deadlines
+     * @throws IOException if the socket's streams cannot be had (it is closed, say)
+     */
+    public static Conn of(Socket raw, SSLSocket tls, Clock clock) throws IOException {
+        return new Conn(raw, tls, clock);
     }
 
     /** {@return a process-wide unique id, for logs and errors ("connection #12")} */
     public long id() {
         return id;
+    }
+
+    /** {@return the clock whose instants the deadlines are ({@link Clock#system()} unless one was given)} */
+    public Clock clock() {
+        return clock;
     }
 
     /** {@return the underlying socket (the TLS socket for a TLS connection)} */
@@ -148,7 +183,7 @@ public final class Conn implements Closeable {
      */
     public int read(byte[] b, int off, int len) throws IOException {
         long d = readDeadline;
-        if (readExpired || (d != 0 && System.nanoTime() - d >= 0)) {
+        if (readExpired || (d != 0 && clock.nanoTime() - d >= 0)) {
             throw new DeadlineExceededException(DeadlineExceededException.Op.READ, id);
         }
         int n;
@@ -174,7 +209,7 @@ public final class Conn implements Closeable {
      */
     public void write(byte[] b, int off, int len) throws IOException {
         long d = writeDeadline;
-        if (writeExpired || (d != 0 && System.nanoTime() - d >= 0)) {
+        if (writeExpired || (d != 0 && clock.nanoTime() - d >= 0)) {
             throw new DeadlineExceededException(DeadlineExceededException.Op.WRITE, id);
         }
         try {
@@ -254,7 +289,8 @@ public final class Conn implements Closeable {
     }
 
     /**
-     * Sets the read deadline as a {@link System#nanoTime()} instant, as {@link #setReadDeadline}.
+     * Sets the read deadline as a {@link Clock#nanoTime()} instant of the connection's clock, as
+     * {@link #setReadDeadline}.
      * Allocation-free.
      *
      * @param nanoTime the instant, or 0 to clear it
@@ -265,7 +301,8 @@ public final class Conn implements Closeable {
     }
 
     /**
-     * Sets the write deadline as a {@link System#nanoTime()} instant, as {@link #setWriteDeadline}.
+     * Sets the write deadline as a {@link Clock#nanoTime()} instant of the connection's clock, as
+     * {@link #setWriteDeadline}.
      * Allocation-free.
      *
      * @param nanoTime the instant, or 0 to clear it
@@ -275,12 +312,12 @@ public final class Conn implements Closeable {
         armed(nanoTime);
     }
 
-    /** {@return the read deadline as a {@link System#nanoTime()} instant, 0 for none} */
+    /** {@return the read deadline as an instant of the connection's clock, 0 for none} */
     public long readDeadlineNanos() {
         return readDeadline;
     }
 
-    /** {@return the write deadline as a {@link System#nanoTime()} instant, 0 for none} */
+    /** {@return the write deadline as an instant of the connection's clock, 0 for none} */
     public long writeDeadlineNanos() {
         return writeDeadline;
     }
@@ -299,7 +336,7 @@ public final class Conn implements Closeable {
      * Runs the alarm action once, at about {@code nanoTime} (1 ms late at most, typically). A new call
      * replaces the pending instant; 0 disarms it. Allocation-free.
      *
-     * @param nanoTime a {@link System#nanoTime()} instant, or 0
+     * @param nanoTime a {@link Clock#nanoTime()} instant of the connection's clock, or 0
      */
     public void armAlarm(long nanoTime) {
         alarmAt = nanoTime;
@@ -312,16 +349,16 @@ public final class Conn implements Closeable {
         }
         long at = scheduledAt;
         if (at == 0 || nanoTime - at < 0) {
-            DeadlineTimer.INSTANCE.enqueue(this, nanoTime);
+            timer.enqueue(this, nanoTime);
         }
     }
 
-    private static long toNanos(Instant deadline) {
+    private long toNanos(Instant deadline) {
         if (deadline == null) {
             return 0;
         }
         long nanosFromNow = Durations.nanosUntil(deadline);
-        long n = System.nanoTime() + nanosFromNow;
+        long n = clock.nanoTime() + nanosFromNow;
         return n == 0 ? 1 : n;
     }
 

@@ -2,6 +2,7 @@ package io.hourglass.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hourglass.testing.RawPeer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,12 +14,12 @@ class ClientBareLfTest {
 
     @Test
     void aResponseHeadWithBareLfLineEndsIsReadAndTheConnectionReused() throws Exception {
-        try (ScriptedServer server = new ScriptedServer((s, in, out) -> {
+        try (RawPeer server = RawPeer.server(c -> {
                     for (int i = 0; i < 2; i++) {
-                        ScriptedServer.readHead(in);
-                        ScriptedServer.write(out, "HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 3\n\nab" + i);
+                        c.readHead();
+                        c.send("HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: 3\n\nab" + i);
                     }
-                    in.read();
+                    c.in().read();
                 });
                 Client client = new Client()) {
             for (int i = 0; i < 2; i++) {
@@ -29,7 +30,7 @@ class ClientBareLfTest {
                     assertThat(r.reused()).isEqualTo(i == 1);
                 }
             }
-            assertThat(server.connections.get()).isEqualTo(1);
+            assertThat(server.accepted()).isEqualTo(1);
         }
     }
 

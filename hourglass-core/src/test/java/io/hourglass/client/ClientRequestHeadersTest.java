@@ -3,6 +3,7 @@ package io.hourglass.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hourglass.testing.RawPeer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,29 +20,29 @@ class ClientRequestHeadersTest {
     final List<String> heads = new CopyOnWriteArrayList<>();
 
     /** Answers every request with 200 "ok", reading a Content-Length body; sends 100 first when asked. */
-    ScriptedServer server() throws Exception {
-        return new ScriptedServer((s, in, out) -> {
+    RawPeer server() throws Exception {
+        return RawPeer.server(c -> {
             while (true) {
-                String head = ScriptedServer.readHead(in);
+                String head = c.readHead();
                 if (head == null) return;
                 heads.add(head);
                 if (head.contains("Expect: 100-continue")) {
-                    ScriptedServer.write(out, "HTTP/1.1 100 Continue\r\n\r\n");
+                    c.send("HTTP/1.1 100 Continue\r\n\r\n");
                 }
                 int cl = head.indexOf("Content-Length: ");
                 if (cl >= 0) {
                     int n = Integer.parseInt(head.substring(cl + 16, head.indexOf('\r', cl)));
-                    byte[] body = in.readNBytes(n);
+                    byte[] body = c.readBytes(n);
                     heads.add("body:" + new String(body, StandardCharsets.UTF_8));
                 }
-                ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                c.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
             }
         });
     }
 
     @Test
     void aCallersHostIsSentInsteadOfTheUrls() throws Exception {
-        try (ScriptedServer srv = server(); Client c = new Client()) {
+        try (RawPeer srv = server(); Client c = new Client()) {
             ClientRequest req = ClientRequest.builder("GET", srv.url("/x")).header("Host", "example.test:8443").build();
             try (ClientResponse r = c.send(req)) {
                 assertThat(r.bodyAsString()).isEqualTo("ok");
@@ -53,7 +54,7 @@ class ClientRequestHeadersTest {
 
     @Test
     void connectionCloseIsSentAndTheConnectionIsNotReused() throws Exception {
-        try (ScriptedServer srv = server(); Client c = new Client()) {
+        try (RawPeer srv = server(); Client c = new Client()) {
             for (int i = 0; i < 2; i++) {
                 ClientRequest req = ClientRequest.builder("GET", srv.url("/")).header("Connection", "close").build();
                 try (ClientResponse r = c.send(req)) {
@@ -62,13 +63,13 @@ class ClientRequestHeadersTest {
                 }
             }
             assertThat(heads).allMatch(h -> h.contains("\r\nConnection: close\r\n"));
-            assertThat(srv.connections.get()).isEqualTo(2);
+            assertThat(srv.accepted()).isEqualTo(2);
         }
     }
 
     @Test
     void connectionKeepAliveIsSentAndTheConnectionReused() throws Exception {
-        try (ScriptedServer srv = server(); Client c = new Client()) {
+        try (RawPeer srv = server(); Client c = new Client()) {
             for (int i = 0; i < 2; i++) {
                 ClientRequest req = ClientRequest.builder("GET", srv.url("/")).header("connection", "Keep-Alive").build();
                 try (ClientResponse r = c.send(req)) {
@@ -76,13 +77,13 @@ class ClientRequestHeadersTest {
                 }
             }
             assertThat(heads).allMatch(h -> h.contains("\r\nconnection: Keep-Alive\r\n"));
-            assertThat(srv.connections.get()).isEqualTo(1);
+            assertThat(srv.accepted()).isEqualTo(1);
         }
     }
 
     @Test
     void anExpectHeaderWaitsForContinueBeforeTheBody() throws Exception {
-        try (ScriptedServer srv = server(); Client c = new Client()) {
+        try (RawPeer srv = server(); Client c = new Client()) {
             ClientRequest req = ClientRequest.builder("PUT", srv.url("/"))
                     .header("Expect", "100-Continue").body(RequestBody.of("hello")).build();
             assertThat(req.expectContinue()).isTrue();

@@ -9,6 +9,7 @@ import io.hourglass.server.ServerConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -103,15 +104,28 @@ class ClientTlsConfigTest {
     static void answer(SSLSocket s) {
         try (s) {
             InputStream in = s.getInputStream();
-            while (ScriptedServer.readHead(in) != null) {
+            while (readHead(in) != null) {
                 X509Certificate who = (X509Certificate) s.getSession().getPeerCertificates()[0];
                 String body = "hello " + who.getSubjectX500Principal().getName();
-                ScriptedServer.write(s.getOutputStream(), "HTTP/1.1 200 OK\r\nContent-Length: " + body.length()
-                        + "\r\n\r\n" + body);
+                s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length()
+                        + "\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
             }
         } catch (IOException ignored) {
             // the client went away, or refused the handshake
         }
+    }
+
+    /** Reads a request head up to its blank line; null when the stream ended first. */
+    static String readHead(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        while (sb.length() < 4 || sb.lastIndexOf("\r\n\r\n") != sb.length() - 4) {
+            int b = in.read();
+            if (b < 0) {
+                return null;
+            }
+            sb.append((char) b);
+        }
+        return sb.toString();
     }
 
     static KeyManager[] keyManagers(Path cert, Path key) throws Exception {

@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -134,7 +135,7 @@ class ClientTlsTest {
     @Test
     void handshakeTimeoutFiresAgainstAPlainTcpServerThatNeverAnswers() throws Exception {
         // The CA file makes the client build its TLS context now, so the window below holds the call only.
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> Thread.sleep(30_000));
+        try (RawPeer srv = RawPeer.server(c -> Thread.sleep(30_000));
              Client client = new Client(ClientConfig.builder().trustedCaFile(cert)
                      .tlsHandshakeTimeout(Duration.ofMillis(500)).build())) {
             String url = "https://127.0.0.1:" + srv.port() + "/";
@@ -154,7 +155,7 @@ class ClientTlsTest {
 
     @Test
     void totalTimeoutShorterThanTheHandshakeTimeoutNamesTotal() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> Thread.sleep(30_000));
+        try (RawPeer srv = RawPeer.server(c -> Thread.sleep(30_000));
              Client client = new Client(ClientConfig.builder().trustedCaFile(cert).timeout(Duration.ofMillis(400))
                      .tlsHandshakeTimeout(Duration.ofSeconds(10)).build())) {
             String url = "https://127.0.0.1:" + srv.port() + "/";

@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -58,13 +59,13 @@ class ServerDisconnectTest {
 
     /** Sends a request, closes the client side, and returns how long the server side stayed in CLOSE_WAIT. */
     long closeWaitMillisAfterClientLeaves(String request) throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send(request);
             assertThat(handlerStarted.await(5, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(50); // the handler is well into its work
             int clientPort = c.localPort();
             assertThat(SocketStates.serverSide(server.port(), clientPort)).isEqualTo("ESTAB");
-            c.socket.shutdownOutput(); // FIN, as a client that gives up and closes
+            c.socket().shutdownOutput(); // FIN, as a client that gives up and closes
             long t0 = System.nanoTime();
             String state;
             long sawCloseWaitUntil = t0;
@@ -105,13 +106,13 @@ class ServerDisconnectTest {
     @Test
     void serverClosesAtOnceWhenClientResets() throws Exception {
         startStuckServer(true);
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /stuck HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc");
             assertThat(handlerStarted.await(5, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(50);
             int clientPort = c.localPort();
-            c.socket.setSoLinger(true, 0);
-            c.socket.close(); // RST
+            c.socket().setSoLinger(true, 0);
+            c.socket().close(); // RST
             long t0 = System.nanoTime();
             while (!SocketStates.serverSide(server.port(), clientPort).equals("GONE")
                     && System.nanoTime() - t0 < 3_000_000_000L) {
@@ -134,14 +135,14 @@ class ServerDisconnectTest {
                     }
                     res.send(req.path());
                 });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(handlerStarted.await(5, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(100); // the watcher has started by now
             c.send("GET /next HTTP/1.1\r\nHost: a\r\n\r\nGET /third HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().body()).isEqualTo("/slow");
-            assertThat(c.read().body()).isEqualTo("/next");
-            assertThat(c.read().body()).isEqualTo("/third");
+            assertThat(c.readResponse().body()).isEqualTo("/slow");
+            assertThat(c.readResponse().body()).isEqualTo("/next");
+            assertThat(c.readResponse().body()).isEqualTo("/third");
         }
         assertThat(server.cancelledHandlers()).isZero();
     }
@@ -155,7 +156,7 @@ class ServerDisconnectTest {
                     byte[] body = req.body().readAllBytes();
                     res.send(new String(body));
                 });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 20000\r\n\r\n");
             assertThat(handlerStarted.await(5, TimeUnit.SECONDS)).isTrue();
             StringBuilder expected = new StringBuilder();
@@ -165,10 +166,10 @@ class ServerDisconnectTest {
                 c.send(part);
                 Thread.sleep(10);
             }
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.body()).isEqualTo(expected.toString());
             c.send("GET /again HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(200);
+            assertThat(c.readResponse().status()).isEqualTo(200);
         }
     }
 }
