@@ -267,8 +267,13 @@ public final class Client implements AutoCloseable {
     }
 
     Pool pool(URI uri) {
+        return pool(uri, null);
+    }
+
+    /** The pool of {@code uri}'s origin reached through {@code proxy} (null: directly). */
+    Pool pool(URI uri, Proxies.Route proxy) {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        Pool.Origin o = new Pool.Origin(scheme, uri.getHost(), port(uri));
+        Pool.Origin o = new Pool.Origin(scheme, uri.getHost(), port(uri), proxy);
         return pools.computeIfAbsent(o, k -> new Pool(k, this));
     }
 

@@ -1,6 +1,7 @@
 package io.hourglass.client;
 
 import io.hourglass.internal.text.Durations;
+import java.net.ProxySelector;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,6 +146,25 @@ import javax.net.ssl.TrustManager;
  * @param clientCertificateFile a PEM certificate chain to present when a server asks for a client certificate
  *      (mutual TLS), with {@link #clientKeyFile()}; null for none. Ignored when {@link #sslContext()} is set
  * @param clientKeyFile the PEM private key (PKCS#8, or PKCS#1 RSA) of {@link #clientCertificateFile()}
+ * @param proxySelector which proxy each call's connection goes through, asked for every call's URL (its
+ *      first {@link java.net.Proxy}: HTTP or SOCKS, SOCKS meaning SOCKS5; DIRECT for none); null (the
+ *      default, as OkHttp) for direct connections. {@link Builder#proxyFromEnvironment()} reads
+ *      {@code HTTP_PROXY}, {@code HTTPS_PROXY} and {@code NO_PROXY} as Go does, {@link Builder#proxy(String)}
+ *      takes one proxy URL. Through an HTTP proxy, http requests go in absolute form (RFC 9112 section
+ *      3.2.2) on connections to the proxy, and https ones through a CONNECT tunnel (RFC 9110 section 9.3.6)
+ *      with TLS to the origin inside; through SOCKS5 (RFC 1928, the proxy resolves the name) both are
+ *      tunnelled. A proxy URL's {@code user:password@} is sent as Basic (RFC 1929's user and password for
+ *      SOCKS5); a 407 is answered by {@link #proxyAuthenticator()}, also for a tunnel's CONNECT. A proxy
+ *      that refuses fails the call with a {@link ClientException} of kind PROXY naming it and its answer;
+ *      connections are pooled per origin and proxy
+ * @param proxyConnectTimeout
+ *      Longest time for a proxy to set up a tunnel: an HTTP proxy's answer to CONNECT, or SOCKS5's
+ *      greeting, authentication and connect.
+ *      Starts when the TCP connection to the proxy is up; stops when the tunnel is (the TLS handshake to the
+ *      origin has its own timeout after it). On expiry the connection is closed and the call fails with
+ *      phase {@link io.hourglass.http.Phase#PROXY_CONNECT}, counted in
+ *      {@code hourglass_timeouts_total{side="client",phase="proxy-connect"}}. Default 10s;
+ *      {@code Duration.ZERO} disables it.
  */
 public record ClientConfig(
         Duration timeout,
@@ -176,7 +196,9 @@ public record ClientConfig(
         SSLContext sslContext,
         boolean trustDefaultCas,
         Path clientCertificateFile,
-        Path clientKeyFile) {
+        Path clientKeyFile,
+        ProxySelector proxySelector,
+        Duration proxyConnectTimeout) {
 
     /**
      * Checks every field; {@link #builder()} is the usual way in.
@@ -196,6 +218,7 @@ public record ClientConfig(
         Durations.requireNonNegative("idleTimeout", idleTimeout);
         Durations.requireNonNegative("poolWaitTimeout", poolWaitTimeout);
         Durations.requireNonNegative("drainTimeout", drainTimeout);
+        Durations.requireNonNegative("proxyConnectTimeout", proxyConnectTimeout);
         if (maxConnsPerHost < 1) {
             throw new IllegalArgumentException("maxConnsPerHost must be at least 1, got " + maxConnsPerHost);
         }
@@ -268,6 +291,8 @@ public record ClientConfig(
         private boolean trustDefaultCas = true;
         private Path clientCertificateFile;
         private Path clientKeyFile;
+        private ProxySelector proxySelector;
+        private Duration proxyConnectTimeout = Duration.ofSeconds(10);
 
         Builder() {}
 
@@ -302,6 +327,8 @@ public record ClientConfig(
             trustDefaultCas = c.trustDefaultCas;
             clientCertificateFile = c.clientCertificateFile;
             clientKeyFile = c.clientKeyFile;
+            proxySelector = c.proxySelector;
+            proxyConnectTimeout = c.proxyConnectTimeout;
         }
 
         /**
@@ -571,6 +598,60 @@ public record ClientConfig(
         }
 
         /**
+         * Sets {@link ClientConfig#proxySelector()}.
+         *
+         * @param v chooses the proxy for each URL; null for direct connections
+         * @return this builder
+         */
+        public Builder proxySelector(ProxySelector v) {
+            proxySelector = v;
+            return this;
+        }
+
+        /**
+         * Sends every call through one proxy, as curl's {@code -x} does (loopback addresses included).
+         *
+         * @param url {@code http://[user:password@]host[:port]} (port 80 by default) or
+         *     {@code socks5://[user:password@]host[:port]} (1080; {@code socks5h} is the same: the proxy always
+         *     resolves the name); without a scheme, http. Percent-escapes in the credentials are decoded
+         * @return this builder
+         * @throws IllegalArgumentException for a URL that is not one of those, naming it
+         */
+        public Builder proxy(String url) {
+            Proxies.Route r = Proxies.parse("proxy", Objects.requireNonNull(url, "url"));
+            proxySelector = new Proxies.Env(r, r, Proxies.NoProxy.parse(null), false);
+            return this;
+        }
+
+        /**
+         * Chooses proxies from the environment as Go's {@code ProxyFromEnvironment} does: {@code HTTP_PROXY}
+         * for http URLs (ignored when {@code REQUEST_METHOD} is set, as in a CGI program), {@code HTTPS_PROXY}
+         * for https, each a URL as {@link #proxy(String)} takes; {@code NO_PROXY} lists the exceptions
+         * (comma-separated host names, which match their subdomains too, {@code .domain} for the subdomains only,
+         * IP addresses, CIDR blocks, an optional {@code :port}, or {@code *} for all). The upper-case name wins,
+         * then the lower-case one. {@code localhost} and loopback addresses never go through the proxy. Read once,
+         * now.
+         *
+         * @return this builder
+         * @throws IllegalArgumentException for a variable whose proxy URL cannot be used, naming it
+         */
+        public Builder proxyFromEnvironment() {
+            proxySelector = Proxies.fromEnvironment(System.getenv());
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#proxyConnectTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder proxyConnectTimeout(Duration v) {
+            proxyConnectTimeout = v;
+            return this;
+        }
+
+        /**
          * Sets {@link ClientConfig#proxyAuthenticator()}.
          *
          * @param v answers 407s, or null
@@ -659,7 +740,8 @@ public record ClientConfig(
                     timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, tcpStateMetrics,
                     followRedirects,
                     maxRedirects, transparentGzip, cookieJar, authenticator, proxyAuthenticator, interceptors,
-                    networkInterceptors, transport, sslContext, trustDefaultCas, clientCertificateFile, clientKeyFile);
+                    networkInterceptors, transport, sslContext, trustDefaultCas, clientCertificateFile, clientKeyFile,
+                    proxySelector, proxyConnectTimeout);
         }
     }
 }

@@ -30,6 +30,12 @@ public class ClientException extends IOException {
          * that needs the request body again when the body is a stream sent once.
          */
         REDIRECT("redirect not followed"),
+        /**
+         * The proxy would not carry the call: it refused the tunnel (its status and reason in the message; a 407
+         * that no {@link ClientConfig#proxyAuthenticator()} answered), a SOCKS5 failure, or the
+         * {@link ClientConfig#proxySelector()} failed.
+         */
+        PROXY("proxy failure"),
         /** Another I/O failure. */
         IO("I/O error");
 

@@ -55,22 +55,81 @@ final class Dialer {
         this.resolver = resolver;
     }
 
-    /** Connects (and for https, handshakes) to the origin for call {@code x}. */
+    /**
+     * Connects (and for https, handshakes) to the origin for call {@code x}: directly, or through the origin's
+     * proxy (see {@link Proxies.Route}): to the proxy, then through its tunnel unless the origin is plain http
+     * behind an HTTP proxy, whose requests go to the proxy itself.
+     */
     Conn dial(Pool.Origin o, Exchange x) throws IOException {
         x.doing("connecting");
+        Socket s = o.proxy() == null ? connect(o.host(), o.port(), o.tls(), x) : throughProxy(o, x);
+        return o.tls() ? handshake(s, o, x) : Conn.of(s, clock);
+    }
+
+    /** A TCP connection to one of {@code host}'s addresses (a race between them when it has several). */
+    private Socket connect(String host, int port, boolean sniff, Exchange x) throws IOException {
         InetAddress[] addrs;
         try {
-            addrs = resolver.resolve(o.host());
+            addrs = resolver.resolve(host);
         } catch (UnknownHostException e) {
-            throw new ClientException(ClientException.Kind.UNKNOWN_HOST, o.host(), e);
+            throw new ClientException(ClientException.Kind.UNKNOWN_HOST, host, e);
         }
         if (addrs.length == 0) {
-            throw new ClientException(ClientException.Kind.UNKNOWN_HOST, o.host(), null);
+            throw new ClientException(ClientException.Kind.UNKNOWN_HOST, host, null);
         }
-        List<InetSocketAddress> targets = interleave(addrs, o.port());
-        Socket s = targets.size() == 1 ? connectAlone(targets.get(0), o.tls(), x) : new Race(targets, o.tls(), x).run();
+        List<InetSocketAddress> targets = interleave(addrs, port);
+        Socket s = targets.size() == 1 ? connectAlone(targets.get(0), sniff, x) : new Race(targets, sniff, x).run();
         client.connectedTo((InetSocketAddress) s.getRemoteSocketAddress());
-        return o.tls() ? handshake(s, o, x) : Conn.of(s, clock);
+        return s;
+    }
+
+    /**
+     * A connection to the origin's proxy, with the tunnel set up when one is needed. A 407 to CONNECT is
+     * answered by the proxy authenticator on a new connection (proxies close after one), as OkHttp does.
+     */
+    private Socket throughProxy(Pool.Origin o, Exchange x) throws IOException {
+        Proxies.Route p = o.proxy();
+        String auth = p.basic();
+        for (int n = 1; ; n++) {
+            Socket s;
+            try {
+                s = connect(p.host(), p.port(), false, x); // the proxy's bytes come first: nothing to sniff
+            } catch (java.net.ConnectException e) {
+                throw new ClientException(ClientException.Kind.REFUSED, "proxy " + p.label() + " (for "
+                        + o.host() + ":" + o.port() + "): " + e.getMessage(), e);
+            } catch (ClientException e) {
+                if (e.kind() != ClientException.Kind.UNKNOWN_HOST) {
+                    throw e;
+                }
+                throw new ClientException(ClientException.Kind.UNKNOWN_HOST, "proxy " + p.label(), e);
+            }
+            if (!o.tls() && !p.socks()) {
+                return s; // plain http to an HTTP proxy: no tunnel, requests in absolute form (H1Stream)
+            }
+            ProxyTunnel t = new ProxyTunnel(s, p, o, x, clock);
+            ClientResponse challenge = t.open(auth);
+            if (challenge == null) {
+                return s;
+            }
+            t.close();
+            auth = answer(challenge, auth, n, p, o);
+        }
+    }
+
+    /** The proxy authenticator's answer to a 407 to CONNECT: its Proxy-Authorization, or the call fails. */
+    private String answer(ClientResponse challenge, String refused, int n, Proxies.Route p, Pool.Origin o)
+            throws IOException {
+        Authenticator a = cfg.proxyAuthenticator();
+        ClientRequest next = a == null || n > FollowUps.MAX_AUTH_ATTEMPTS ? null : a.authenticate(challenge);
+        String auth = next == null ? null : next.headers().first("Proxy-Authorization");
+        if (auth == null || auth.equals(refused)) {
+            throw new ClientException(ClientException.Kind.PROXY, "proxy " + p.label() + " refused the tunnel to "
+                    + o.host() + ":" + o.port() + ": 407 Proxy Authentication Required ("
+                    + (refused != null ? "the credentials were refused" : a == null
+                            ? "give the proxy URL a user:password@, or set ClientConfig.proxyAuthenticator"
+                            : "the proxy authenticator gave no credentials") + ")", null);
+        }
+        return auth;
     }
 
     /** The addresses with their families interleaved, the first address's family first (RFC 8305 section 4). */

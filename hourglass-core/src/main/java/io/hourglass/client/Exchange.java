@@ -50,6 +50,7 @@ final class Exchange implements ReadAhead.Waiter {
     private volatile Closeable connecting;      // a dial in progress, closed by cancel()
     private volatile Pool waitingPool;          // woken by cancel()
     private Pool pool;                          // caller's thread
+    private Proxies.Route route;                // caller's thread: the proxy of this hop, null for none
     private volatile Carrier carrier;           // read by cancel() and context() from other threads
     private volatile Carrier.Stream stream;     // read by cancel() from another thread
     private boolean reused;                     // caller's thread
@@ -86,7 +87,8 @@ final class Exchange implements ReadAhead.Waiter {
      * {@link FollowUps} sends it again on a new connection (RFC 9110 section 9.2.2).
      */
     ClientResponse run() throws IOException {
-        pool = client.pool(req.uri());
+        route = Proxies.select(cfg.proxySelector(), req.uri());
+        pool = client.pool(req.uri(), route);
         Carrier c = take(call.freshConnection);
         Carrier.Stream s = c.open(this);
         carrier = c;
@@ -107,7 +109,7 @@ final class Exchange implements ReadAhead.Waiter {
     private Carrier take(boolean forceNew) throws IOException {
         Pool.Lease lease;
         while ((lease = pool.acquire(this, forceNew)) == null) {
-            pool = client.pool(req.uri()); // retired just now: the origin's new pool
+            pool = client.pool(req.uri(), route); // retired just now: the origin's new pool
         }
         ClientConn c = lease.conn();
         reused = c != null;

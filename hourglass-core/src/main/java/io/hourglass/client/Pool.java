@@ -29,7 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Pool {
     /** An origin: where connections go. */
-    record Origin(String scheme, String host, int port) {
+    /** An origin and the proxy its connections go through (null: direct); the pool's key. */
+    record Origin(String scheme, String host, int port, Proxies.Route proxy) {
         boolean tls() {
             return scheme.equals("https");
         }

@@ -7,7 +7,7 @@ import java.net.URI;
 
 /**
  * Writes an HTTP/1.1 request (RFC 9112 sections 3 and 6) into a connection's write buffer: the request line
- * in origin-form, Host first (the caller's, else the URL's), the caller's fields except those the client
+ * in origin-form (absolute-form to an HTTP proxy, with the proxy URL's credentials), Host first (the caller's, else the URL's), the caller's fields except those the client
  * owns (the framing; the request builder refuses them, and allows only {@code Connection: close|keep-alive}
  * and {@code Expect: 100-continue}), a default User-Agent, the bridge's Accept-Encoding when no step below it
  * wrote one (see {@link Bridge}), the body's framing, and the body itself, sized or chunked.
@@ -15,12 +15,22 @@ import java.net.URI;
 final class RequestWriter {
     private RequestWriter() {}
 
-    /** Writes the request line and the header section, up to and including the blank line. */
-    static void writeHead(OutBuffer o, ClientRequest req, String userAgent, boolean expect, boolean gzip)
-            throws IOException {
+    /**
+     * Writes the request line and the header section, up to and including the blank line.
+     *
+     * @param proxy the HTTP proxy that gets this plain-http request itself, null when it goes to the origin
+     */
+    static void writeHead(OutBuffer o, ClientRequest req, String userAgent, boolean expect, boolean gzip,
+            Proxies.Route proxy) throws IOException {
         URI u = req.uri();
         o.writeAscii(req.method());
         o.writeByte(' ');
+        if (proxy != null) {
+            // RFC 9112 section 3.2.2: to a proxy, the absolute form
+            o.writeAscii(u.getScheme().toLowerCase(java.util.Locale.ROOT));
+            o.writeAscii("://");
+            o.writeAscii(Urls.hostHeader(u));
+        }
         String path = u.getRawPath();
         o.writeAscii(path == null || path.isEmpty() ? "/" : path);
         if (u.getRawQuery() != null) {
@@ -35,6 +45,11 @@ final class RequestWriter {
         if (!ua) {
             o.writeAscii("User-Agent: ");
             o.writeAscii(userAgent);
+            o.writeCrlf();
+        }
+        if (proxy != null && proxy.user() != null && req.headers().first("Proxy-Authorization") == null) {
+            o.writeAscii("Proxy-Authorization: ");
+            o.writeAscii(proxy.basic()); // the proxy URL's user:password@ (RFC 7617)
             o.writeCrlf();
         }
         if (gzip) {
