@@ -41,6 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "0:a complete response, whatever its status (without -f)",
             "1:any other failure",
             "2:bad usage (a flag, the URL)",
+            "5:unknown proxy host",
             "6:unknown host",
             "7:connection refused",
             "18:the body ended before its length (partial transfer)",
@@ -51,8 +52,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "35:TLS failure (other than an untrusted certificate)",
             "47:more redirects than --max-redirs",
             "52:the server closed without a response",
-            "56:failure while receiving: reset, malformed response",
-            "60:the server's certificate is not trusted (unknown CA, expired, another host's)"},
+            "56:failure while receiving: reset, malformed response; an HTTP proxy refused the tunnel",
+            "60:the server's certificate is not trusted (unknown CA, expired, another host's)",
+            "97:a SOCKS5 proxy failed or refused"},
         footer = {"", "Examples:",
             "  hourglass get http://127.0.0.1:8080/hello",
             "  hourglass get -sSL -o page.html -w '%{http_code} %{time_total}\\n' \\",
@@ -60,11 +62,13 @@ import picocli.CommandLine.Model.CommandSpec;
             "  hourglass get --timeout 1s 'http://127.0.0.1:8080/sleep?d=5s'",
             "  hourglass get -i -d @body.json -H 'Content-Type: application/json' \\",
             "      http://127.0.0.1:8080/echo",
-            "  hourglass get -v -u ann:s3cret --compressed http://127.0.0.1:8080/hello"},
+            "  hourglass get -v -u ann:s3cret --compressed http://127.0.0.1:8080/hello",
+            "  hourglass get -x http://proxy.corp:3128 -U ann:s3cret https://example.com/"},
         mixinStandardHelpOptions = true)
 final class Get implements Callable<Integer> {
     static final int TIMEOUT = 28, REFUSED = 7, RECEIVE = 56, UNKNOWN_HOST = 6, TLS = 35, PARTIAL = 18, HTTP_ERROR = 22,
-            WRITE = 23, READ = 26, TOO_MANY_REDIRECTS = 47, EMPTY_REPLY = 52, UNTRUSTED = 60;
+            WRITE = 23, READ = 26, TOO_MANY_REDIRECTS = 47, EMPTY_REPLY = 52, UNTRUSTED = 60, PROXY_HOST = 5,
+            SOCKS = 97;
 
     @Spec
     CommandSpec spec;
@@ -149,6 +153,19 @@ final class Get implements Callable<Integer> {
 
     @Option(names = "--key", paramLabel = "FILE", description = "PEM private key of --cert.")
     Path key;
+
+    @Option(names = {"-x", "--proxy"}, paramLabel = "URL", description = "Proxy for every URL: "
+            + "[http://|socks5://|socks5h://][USER:PASSWORD@]HOST[:PORT] (http's port is 80 unless given). Without "
+            + "it, HTTP_PROXY, HTTPS_PROXY and NO_PROXY are honoured, as curl and Go do (loopback never proxied).")
+    String proxy;
+
+    @Option(names = {"-U", "--proxy-user"}, paramLabel = "USER:PASSWORD", description = "The proxy's credentials "
+            + "(Basic; SOCKS5's user and password).")
+    String proxyUser;
+
+    @Option(names = "--noproxy", paramLabel = "LIST", description = "Hosts that skip the proxy: comma-separated "
+            + "names (with their subdomains), addresses, CIDR blocks; * for all. Overrides NO_PROXY.")
+    String noProxy;
 
     @Option(names = "--http2", description = "HTTP/2 where the server offers it (ALPN), else HTTP/1.1; until the "
             + "HTTP/2 client lands, always HTTP/1.1.")
@@ -240,7 +257,40 @@ final class Get implements Callable<Integer> {
         if (insecure) {
             cb.sslContext(Insecure.context());
         }
+        proxy(cb);
         return cb.build();
+    }
+
+    /** -x, -U and --noproxy; without -x the environment's proxies, as curl. */
+    private void proxy(ClientConfig.Builder cb) {
+        String p = proxy;
+        if (p == null && (proxyUser != null || noProxy != null)) {
+            String fromEnv = System.getenv(url.regionMatches(true, 0, "https:", 0, 6) ? "HTTPS_PROXY" : "HTTP_PROXY");
+            p = fromEnv == null || fromEnv.isBlank()
+                    ? System.getenv(url.regionMatches(true, 0, "https:", 0, 6) ? "https_proxy" : "http_proxy") : fromEnv;
+        }
+        try {
+            if (p == null || p.isBlank()) {
+                cb.proxyFromEnvironment();
+                return;
+            }
+            if (proxyUser != null) {
+                int colon = proxyUser.indexOf(':');
+                String user = colon < 0 ? proxyUser : proxyUser.substring(0, colon);
+                String pw = colon < 0 ? "" : proxyUser.substring(colon + 1);
+                int scheme = p.indexOf("://");
+                String rest = scheme < 0 ? p : p.substring(scheme + 3);
+                rest = rest.substring(rest.indexOf('@') + 1); // -U replaces the URL's own credentials
+                p = (scheme < 0 ? "http" : p.substring(0, scheme)) + "://" + enc(user) + ":" + enc(pw) + "@" + rest;
+            }
+            cb.proxy(p, noProxy);
+        } catch (IllegalArgumentException e) {
+            throw new Cli.UsageException(e.getMessage());
+        }
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private int send(Client client, ClientRequest req, GetTrace trace, PrintWriter err) {
@@ -297,7 +347,8 @@ final class Get implements Callable<Integer> {
     static int exitCode(ClientException e, boolean inBody) {
         return switch (e.kind()) {
             case REFUSED -> REFUSED;
-            case UNKNOWN_HOST -> UNKNOWN_HOST;
+            case UNKNOWN_HOST -> e.getMessage().contains(": proxy ") ? PROXY_HOST : UNKNOWN_HOST;
+            case PROXY -> e.getMessage().contains("SOCKS5") ? SOCKS : RECEIVE;
             case TLS -> untrustedCertificate(e) ? UNTRUSTED : TLS;
             case PREMATURE_EOF -> inBody ? PARTIAL : EMPTY_REPLY;
             case RESET, MALFORMED -> RECEIVE;

@@ -618,8 +618,22 @@ public record ClientConfig(
          * @throws IllegalArgumentException for a URL that is not one of those, naming it
          */
         public Builder proxy(String url) {
+            return proxy(url, null);
+        }
+
+        /**
+         * Sends every call through one proxy but those to the hosts {@code noProxy} lists, as curl's {@code -x}
+         * with {@code --noproxy}.
+         *
+         * @param url the proxy, as {@link #proxy(String)} takes it
+         * @param noProxy the exceptions, in {@code NO_PROXY}'s syntax (see {@link #proxyFromEnvironment()});
+         *     null or empty for none
+         * @return this builder
+         * @throws IllegalArgumentException for a URL that is not one {@link #proxy(String)} takes, naming it
+         */
+        public Builder proxy(String url, String noProxy) {
             Proxies.Route r = Proxies.parse("proxy", Objects.requireNonNull(url, "url"));
-            proxySelector = new Proxies.Env(r, r, Proxies.NoProxy.parse(null), false);
+            proxySelector = new Proxies.Env(r, r, Proxies.NoProxy.parse(noProxy), false);
             return this;
         }
 
