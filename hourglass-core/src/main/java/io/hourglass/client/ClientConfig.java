@@ -36,8 +36,8 @@ import javax.net.ssl.TrustManager;
  *      Longest time for a TCP connect to one address.
  *      Starts at the connect attempt; stops when connected. On expiry the next resolved address is tried;
  *      when none is left the call fails with phase {@link io.hourglass.http.Phase#CONNECT}, counted once in
- *      {@code hourglass_timeouts_total{side="client",phase="connect"}}. Default 10s; {@code Duration.ZERO}
- *      disables it.
+ *      {@code hourglass_timeouts_total{side="client",phase="connect"}}. Default 10s; a request may override it
+ *      ({@link ClientRequest.Builder#connectTimeout}); {@code Duration.ZERO} disables it.
  * @param fallbackDelay
  *      How long a connect attempt to one of a host's addresses may go unanswered before an attempt to the
  *      next address starts beside it (Happy Eyeballs, RFC 8305; Go's {@code Dialer.FallbackDelay}).

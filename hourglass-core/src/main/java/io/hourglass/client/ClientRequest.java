@@ -20,6 +20,7 @@ public final class ClientRequest {
     private final boolean expectContinue;
     private final Duration timeout;
     private final Duration responseHeaderTimeout;
+    private final Duration connectTimeout;
     private final Instant deadline;
     private final Boolean followRedirects;
 
@@ -31,6 +32,7 @@ public final class ClientRequest {
         this.expectContinue = b.expectContinue;
         this.timeout = b.timeout;
         this.responseHeaderTimeout = b.responseHeaderTimeout;
+        this.connectTimeout = b.connectTimeout;
         this.deadline = b.deadline;
         this.followRedirects = b.followRedirects;
     }
@@ -44,6 +46,7 @@ public final class ClientRequest {
         this.expectContinue = r.expectContinue;
         this.timeout = r.timeout;
         this.responseHeaderTimeout = r.responseHeaderTimeout;
+        this.connectTimeout = r.connectTimeout;
         this.deadline = r.deadline;
         this.followRedirects = r.followRedirects;
     }
@@ -139,6 +142,15 @@ public final class ClientRequest {
      */
     public Duration responseHeaderTimeout() { return responseHeaderTimeout; }
     /**
+     * This call's connect timeout, in place of {@link ClientConfig#connectTimeout()}, for the connections it
+     * dials (a pooled one has no connect): same start (each TCP connect attempt), stop (connected), expiry (the
+     * next address, then phase {@code CONNECT}) and metric ({@code hourglass_timeouts_total{side="client",
+     * phase="connect"}}).
+     *
+     * @return the timeout, {@code Duration.ZERO} for none, or null to use the client's
+     */
+    public Duration connectTimeout() { return connectTimeout; }
+    /**
      * An absolute deadline for the whole call, like a Go context's. When it is earlier than the call's start
      * plus its total timeout, it takes the total timeout's place: the call fails with phase {@code TOTAL} when
      * it passes, counted in {@code hourglass_timeouts_total{side="client",phase="total"}}.
@@ -188,6 +200,7 @@ public final class ClientRequest {
         private boolean expectContinue;
         private Duration timeout;
         private Duration responseHeaderTimeout;
+        private Duration connectTimeout;
         private Instant deadline;
         private Boolean followRedirects;
 
@@ -206,6 +219,7 @@ public final class ClientRequest {
             expectContinue = r.expectContinue;
             timeout = r.timeout;
             responseHeaderTimeout = r.responseHeaderTimeout;
+            connectTimeout = r.connectTimeout;
             deadline = r.deadline;
             followRedirects = r.followRedirects;
         }
@@ -364,6 +378,21 @@ public final class ClientRequest {
                 throw new IllegalArgumentException("responseHeaderTimeout must not be negative, got " + d);
             }
             this.responseHeaderTimeout = d;
+            return this;
+        }
+
+        /**
+         * Overrides the client's connect timeout for this call (see {@link ClientRequest#connectTimeout()}).
+         *
+         * @param d the timeout, {@code Duration.ZERO} for none, or null to use the client's
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is negative
+         */
+        public Builder connectTimeout(Duration d) {
+            if (d != null && d.isNegative()) {
+                throw new IllegalArgumentException("connectTimeout must not be negative, got " + d);
+            }
+            this.connectTimeout = d;
             return this;
         }
 

@@ -196,7 +196,7 @@ final class Dialer {
             // for https, a socket that keeps a plain-HTTP answer's first bytes (ClientTls explains the failure)
             this.socket = tls ? new ClientTls.Sniffing() : new Socket();
             this.x = x;
-            long ct = Durations.nanos(cfg.connectTimeout());
+            long ct = Durations.nanos(x.connectTimeout());
             this.connectDeadline = ct == 0 ? 0 : start + ct;
             this.deadline = x.earliest(connectDeadline);
         }
@@ -236,13 +236,13 @@ final class Dialer {
             if (deadline != connectDeadline) {
                 return x.totalTimeout("while connecting"); // the call's deadline came first
             }
-            return new HttpTimeoutException(Phase.CONNECT, cfg.connectTimeout(),
+            return new HttpTimeoutException(Phase.CONNECT, x.connectTimeout(),
                     Duration.ofNanos(clock.nanoTime() - start), x.req + " to " + target);
         }
 
         /** The connect timeout, counted once, when no address is left to try. */
         HttpTimeoutException countedTimeout() {
-            return x.timeout(Phase.CONNECT, cfg.connectTimeout(), start, null);
+            return x.timeout(Phase.CONNECT, x.connectTimeout(), start, null);
         }
 
         @Override

@@ -298,6 +298,11 @@ final class Exchange implements ReadAhead.Waiter {
         return ev;
     }
 
+    /** {@return the connect timeout of this hop's dials: the request's, else the client's} */
+    Duration connectTimeout() {
+        return req.connectTimeout() != null ? req.connectTimeout() : cfg.connectTimeout();
+    }
+
     ClientConfig config() {
         return cfg;
     }
