@@ -207,9 +207,10 @@ final class Dialer {
             }
             socket.setTcpNoDelay(true);
             if (clock == Clock.system()) {
-                // Socket.connect takes an int of milliseconds (24.8 days at most); a connect never lasts that long
+                // Socket.connect takes an int of milliseconds (24.8 days at most; a connect never lasts that
+                // long), rounded up so that the limit never passes early
                 socket.connect(target, deadline == 0 ? 0
-                        : (int) Math.clamp((deadline - start) / 1_000_000, 1, Integer.MAX_VALUE));
+                        : (int) Math.clamp((deadline - start + 999_999) / 1_000_000, 1, Integer.MAX_VALUE));
                 return;
             }
             Timers.Task t = deadline == 0 ? null : Timers.schedule(clock, deadline, this::expire);
