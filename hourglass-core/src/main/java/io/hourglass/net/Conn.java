@@ -63,7 +63,7 @@ public final class Conn implements Closeable {
     private final OutputStream out;
 
     // Deadlines as instants of the clock; 0 means none. Volatile: written by the I/O threads, read by
-    // the timer thread.
+    // the timer thread; the alarm's action too (set by its owner, run by the timer).
     private volatile long readDeadline;
     private volatile long writeDeadline;
     private volatile long alarmAt;
@@ -73,7 +73,8 @@ public final class Conn implements Closeable {
     private volatile boolean writeExpired;
     private volatile int state;        // OPEN or CLOSED; volatile so the timer sees a close
 
-    // Timer bookkeeping. scheduledAt is volatile because armers compare their new deadline with it.
+    // Timer bookkeeping. scheduledAt is volatile because armers compare their new deadline with it; queued
+    // (1 while on the timer's queue) is compare-and-set by armers through QUEUED and cleared by the timer.
     volatile long scheduledAt;
     volatile int queued;
     Conn queueNext;                    // guarded by the queue's CAS

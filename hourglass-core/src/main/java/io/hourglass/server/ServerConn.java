@@ -61,7 +61,10 @@ final class ServerConn implements Runnable {
     private boolean firstRequest = true;
     private boolean sawFirstByte;
 
-    /** IDLE while waiting for a request (so shutdown may close it), ACTIVE while serving one, DONE. */
+    /**
+     * IDLE while waiting for a request (so shutdown may close it), ACTIVE while serving one, DONE. Volatile:
+     * written by the connection's thread, read by shutdown's.
+     */
     volatile int state = IDLE;
 
     private Response response;            // the request in progress's, for 100 Continue (owner thread)

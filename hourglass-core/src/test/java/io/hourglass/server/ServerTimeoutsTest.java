@@ -10,7 +10,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -140,7 +139,7 @@ class ServerTimeoutsTest {
 
     @Test
     void neverReadingClientCannotHoldAWritePastWriteTimeout() throws Exception {
-        Assumptions.assumeTrue(SocketStates.available(), "needs ss");
+        SocketStates.require();
         CountDownLatch failed = new CountDownLatch(1);
         start(cfg().writeTimeout(Duration.ofSeconds(1)).handlerTimeout(Duration.ZERO), (req, res) -> {
             byte[] block = new byte[64 * 1024];
