@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
- * An HTTP/1.1 client with a connection pool per origin and Go's timeout model. Build one and share it by
+ * An HTTP/1.1 and HTTP/2 client with a connection pool per origin and Go's timeout model. Over TLS it
+ * speaks HTTP/2 when the server picks it by ALPN, and HTTP/2 in clear text with prior knowledge
+ * ({@link ClientConfig#protocols()}); HTTP/2 calls to one origin share one connection, a stream each. Build one and share it by
  * all threads; calls block the calling thread (virtual threads welcome).
  *
  * <pre>{@code
@@ -32,6 +34,7 @@ public final class Client implements AutoCloseable {
     private final ClientConfig config;
     private final ConcurrentHashMap<Pool.Origin, Pool> pools = new ConcurrentHashMap<>();
     private final ClientMetrics metrics;
+    private final H2Connection.Options h2Options;
     private volatile SSLContext ssl;
     private volatile boolean closed;
 
@@ -62,6 +65,9 @@ public final class Client implements AutoCloseable {
     public Client(ClientConfig config, MetricsRegistry registry) {
         this.config = config;
         this.metrics = new ClientMetrics(registry);
+        this.h2Options = new H2Connection.Options(config.http2StreamWindow(), config.http2ConnectionWindow(),
+                config.http2ReadIdleTimeout().toNanos(), config.http2PingTimeout().toNanos(),
+                config.idleTimeout().toNanos(), 64 * 1024);
         if (config.trustedCaFile() != null) {
             try {
                 ssl = Pem.clientContext(config.trustedCaFile());
@@ -175,6 +181,10 @@ public final class Client implements AutoCloseable {
 
     EventListener listener() {
         return config.listener();
+    }
+
+    H2Connection.Options h2Options() {
+        return h2Options;
     }
 
     Pool pool(URI uri) {

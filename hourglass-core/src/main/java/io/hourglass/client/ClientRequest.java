@@ -4,6 +4,7 @@ import io.hourglass.http.Headers;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -22,6 +23,7 @@ public final class ClientRequest {
     private final Duration timeout;
     private final Duration responseHeaderTimeout;
     private final Instant deadline;
+    private final List<Protocol> protocols;
 
     private ClientRequest(Builder b) {
         this.method = b.method;
@@ -32,6 +34,7 @@ public final class ClientRequest {
         this.timeout = b.timeout;
         this.responseHeaderTimeout = b.responseHeaderTimeout;
         this.deadline = b.deadline;
+        this.protocols = b.protocols;
     }
 
     /**
@@ -107,6 +110,14 @@ public final class ClientRequest {
      * @return the deadline, or null for none
      */
     public Instant deadline() { return deadline; }
+    /**
+     * The protocols for this call, in place of {@link ClientConfig#protocols()}: for instance
+     * {@code H2_PRIOR_KNOWLEDGE} to speak HTTP/2 in clear text to one origin of a client that speaks HTTP/1.1
+     * to the others. The origin's connections are shared by every call to it, whatever protocols they ask.
+     *
+     * @return the protocols, or null to use the client's
+     */
+    public List<Protocol> protocols() { return protocols; }
 
     /** {@return whether repeating this request has the effect of sending it once (RFC 9110 section 9.2.2)} */
     public boolean idempotent() {
@@ -132,6 +143,7 @@ public final class ClientRequest {
         private Duration timeout;
         private Duration responseHeaderTimeout;
         private Instant deadline;
+        private List<Protocol> protocols;
 
         Builder(String method, URI uri) {
             Objects.requireNonNull(method, "method");
@@ -227,6 +239,18 @@ public final class ClientRequest {
          */
         public Builder deadline(Instant at) {
             this.deadline = at;
+            return this;
+        }
+
+        /**
+         * Sets the protocols for this call (see {@link ClientRequest#protocols()}).
+         *
+         * @param v {@code H2_PRIOR_KNOWLEDGE} alone, or a list holding {@code HTTP_1_1}; none to use the client's
+         * @return this builder
+         * @throws IllegalArgumentException for a list {@link ClientConfig#protocols()} would refuse
+         */
+        public Builder protocols(Protocol... v) {
+            this.protocols = v.length == 0 ? null : ClientConfig.checkProtocols("protocols", List.of(v));
             return this;
         }
 

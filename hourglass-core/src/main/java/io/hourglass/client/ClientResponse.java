@@ -1,7 +1,6 @@
 package io.hourglass.client;
 
 import io.hourglass.http.Headers;
-import io.hourglass.internal.h1.ResponseHead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.Cleaner;
@@ -22,26 +21,27 @@ import java.nio.charset.StandardCharsets;
 public final class ClientResponse implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final Exchange exchange;
+    private final ResponseSource source;
     private final int status;
     private final String reason;
-    private final int version;
+    private final String version;
     private final Headers headers;
     private final long connectionId;
     private final boolean reused;
     private final Body body;
     private final Cleaner.Cleanable cleanable;
 
-    ClientResponse(Exchange exchange, ResponseHead head, long connectionId, boolean reused) {
-        this.exchange = exchange;
-        this.status = head.status;
-        this.reason = head.reason;
-        this.version = head.version;
-        this.headers = head.headers;
+    ClientResponse(ResponseSource source, int status, String reason, String version, Headers headers,
+            long connectionId, boolean reused) {
+        this.source = source;
+        this.status = status;
+        this.reason = reason;
+        this.version = version;
+        this.headers = headers;
         this.connectionId = connectionId;
         this.reused = reused;
-        this.body = new Body(exchange);
-        this.cleanable = CLEANER.register(this, exchange::leaked);
+        this.body = new Body(source);
+        this.cleanable = CLEANER.register(this, source::leaked);
     }
 
     /** {@return the status code, e.g. 200} */
@@ -49,14 +49,14 @@ public final class ClientResponse implements AutoCloseable {
         return status;
     }
 
-    /** {@return the reason phrase as sent (may be empty)} */
+    /** {@return the reason phrase as sent (may be empty; always empty over HTTP/2, which has none)} */
     public String reason() {
         return reason;
     }
 
-    /** {@return the protocol version of the response, {@code HTTP/1.1} or {@code HTTP/1.0}} */
+    /** {@return the protocol version of the response: {@code HTTP/1.1}, {@code HTTP/1.0} or {@code HTTP/2}} */
     public String version() {
-        return version == 11 ? "HTTP/1.1" : "HTTP/1.0";
+        return version;
     }
 
     /** {@return the response's header fields} */
@@ -72,6 +72,16 @@ public final class ClientResponse implements AutoCloseable {
      */
     public String header(String name) {
         return headers.first(name);
+    }
+
+    /**
+     * The trailer fields that followed the body (a chunked HTTP/1.1 body's trailer section, or an HTTP/2
+     * header section that ended the stream after the data).
+     *
+     * @return the trailers once the body has been read to its end; empty before that, and when there are none
+     */
+    public Headers trailers() {
+        return source.trailers();
     }
 
     /** {@return the id of the connection that carried the call, as in messages and events} */
@@ -129,10 +139,10 @@ public final class ClientResponse implements AutoCloseable {
     }
 
     private final class Body extends InputStream {
-        private final Exchange x;
+        private final ResponseSource x;
         private boolean closed;
 
-        Body(Exchange x) {
+        Body(ResponseSource x) {
             this.x = x;
         }
 

@@ -38,7 +38,7 @@ import javax.net.ssl.SSLSocket;
  * headers, expect-continue) gets its own deadline, capped by the total. While the caller waits for bytes the
  * connection's alarm is armed at the earliest of them; the caller re-checks them whenever it wakes.
  */
-final class Exchange implements ClientConn.Reader {
+final class Exchange implements ClientConn.Reader, ResponseSource {
     private final Client client;
     private final ClientConfig cfg;
     final ClientRequest req;
@@ -55,6 +55,8 @@ final class Exchange implements ClientConn.Reader {
     private volatile Socket connecting;         // closed by cancel()
     private volatile Pool waitingPool;          // woken by cancel()
     private volatile ClientConn conn;
+    private volatile H2Call h2;                 // the call's HTTP/2 stream, when it went that way
+    private Pool pool;                          // the origin's pool; the caller's thread
     private boolean reused;
     private volatile boolean requestWritten;
     private volatile boolean sending;           // a byte of this request may have reached the connection
@@ -103,43 +105,174 @@ final class Exchange implements ClientConn.Reader {
     }
 
     private ClientResponse attempt() throws IOException {
-        Pool pool = client.pool(req.uri());
+        pool = client.pool(req.uri());
+        List<Protocol> protocols = req.protocols() != null ? req.protocols() : cfg.protocols();
+        String[] alpn = alpn(protocols, pool.origin.tls());
+        int h2Retries = 0;
+        boolean refused = false;
         for (int attempt = 0; ; attempt++) {
-            Pool.Lease lease = pool.acquire(this, attempt > 0);
-            ClientConn c = lease.conn();
-            reused = c != null;
-            if (c == null) {
-                try {
-                    c = connect(pool);
-                } catch (IOException e) {
-                    pool.connectFailed();
-                    throw translate(e, null);
-                }
-            } else {
-                pool.metrics.reused.inc();
-                ev.connectionReused(c.id());
-            }
-            ev.poolAcquired(req, c.id(), reused, lease.waitedNanos());
-            conn = c;
-            c.reader = this;
-            c.received = 0;
-            c.sent = 0;
-            requestWritten = false;
-            sending = false;
             try {
-                return exchange(c);
-            } catch (IOException e) {
-                if (attempt == 0 && retryable(e, c)) {
-                    pool.discard(c, "stale (retried)");
-                    continue; // RFC 9110 section 9.2.2: an idempotent request may be sent again
+                ClientResponse r = pool.h2Route(protocols) ? viaH2(protocols, alpn) : null;
+                if (r == null) {
+                    r = viaH1(alpn, attempt);
                 }
-                throw fail(c, e);
+                if (r != null) {
+                    return r;
+                }
+            } catch (H2StreamException e) {
+                // Unprocessed streams (refused, above a GOAWAY's last id, never opened) may be sent again
+                // whatever the method (RFC 9113 section 8.7); a refused one once. A connection lost before any
+                // byte of the response, on a reused connection, once for an idempotent request.
+                boolean refusedNow = e.kind() == H2StreamException.Kind.REFUSED;
+                boolean again = (e.unprocessed() ? h2Retries < 2 : h2Retries == 0) && !(refusedNow && refused)
+                        && (req.body() == null || req.body().replayable()) && !cancelled;
+                if (!again) {
+                    throw fromStream(e);
+                }
+                h2Retries++;
+                refused |= refusedNow;
             }
         }
     }
 
+    /** The ALPN ids to offer: null in clear text, or when HTTP/1.1 is all there is to say. */
+    private static String[] alpn(List<Protocol> protocols, boolean tls) {
+        if (!tls || protocols.equals(List.of(Protocol.HTTP_1_1))) {
+            return null;
+        }
+        return protocols.stream().map(Protocol::alpnId).distinct().toArray(String[]::new);
+    }
+
+    /**
+     * The call over HTTP/1.1: a pooled or new connection, one exchange. Returns null when a stale pooled
+     * connection failed and the call should be tried again.
+     */
+    private ClientResponse viaH1(String[] alpn, int attempt) throws IOException {
+        Pool.Lease lease = pool.acquire(this, attempt > 0);
+        ClientConn c = lease.conn();
+        boolean pooled = c != null;
+        if (!pooled) {
+            Dialed d;
+            try {
+                d = dial(pool, alpn);
+            } catch (IOException e) {
+                pool.connectFailed();
+                throw translate(e, null);
+            }
+            if ("h2".equals(d.alpn())) {
+                // ALPN chose HTTP/2: the connection joins the origin's shared ones, and this call takes a stream.
+                H2Connection hc = startH2(d.conn(), false);
+                ev.poolAcquired(req, hc.id(), false, lease.waitedNanos());
+                return onH2(hc, false);
+            }
+            if (alpn != null) {
+                pool.learntHttp11();
+            }
+            c = newClientConn(d.conn());
+        }
+        return h1On(c, pooled, lease.waitedNanos(), attempt);
+    }
+
+    private ClientResponse h1On(ClientConn c, boolean pooled, long waitedNanos, int attempt) throws IOException {
+        reused = pooled;
+        if (pooled) {
+            pool.metrics.reused.inc();
+            ev.connectionReused(c.id());
+        }
+        ev.poolAcquired(req, c.id(), reused, waitedNanos);
+        conn = c;
+        c.reader = this;
+        c.received = 0;
+        c.sent = 0;
+        requestWritten = false;
+        sending = false;
+        try {
+            return exchange(c);
+        } catch (IOException e) {
+            if (attempt == 0 && retryable(e, c)) {
+                pool.discard(c, "stale (retried)");
+                return null; // RFC 9110 section 9.2.2: an idempotent request may be sent again
+            }
+            throw fail(c, e);
+        }
+    }
+
+    /**
+     * The call over HTTP/2: a stream slot on a shared connection, or a new connection (one dial at a time per
+     * origin). Returns null when ALPN showed the origin speaks HTTP/1.1 only and no connection was dialled for
+     * this call; a dial that ALPN turned to HTTP/1.1 carries the call over HTTP/1.1.
+     */
+    private ClientResponse viaH2(List<Protocol> protocols, String[] alpn) throws IOException {
+        boolean prior = protocols.contains(Protocol.H2_PRIOR_KNOWLEDGE);
+        Pool.H2Lease lease = pool.acquireH2(this, prior);
+        if (lease == null) {
+            return null;
+        }
+        H2Connection hc = lease.conn();
+        if (hc != null) {
+            pool.metrics.reused.inc();
+            ev.connectionReused(hc.id());
+            ev.poolAcquired(req, hc.id(), true, lease.waitedNanos());
+            return onH2(hc, true);
+        }
+        Dialed d;
+        try {
+            d = dial(pool, alpn);
+        } catch (IOException e) {
+            pool.h2DialEnded(true, false);
+            throw translate(e, null);
+        }
+        if (!prior && !"h2".equals(d.alpn())) {
+            pool.h2DialEnded(false, true); // the permit stays with this HTTP/1.1 connection
+            return h1On(newClientConn(d.conn()), false, lease.waitedNanos(), 1);
+        }
+        if (prior && d.alpn() != null && !"h2".equals(d.alpn())) {
+            pool.h2DialEnded(true, false);
+            d.conn().close();
+            throw new ClientException(ClientException.Kind.TLS, "the server did not select h2 by ALPN ("
+                    + req + ", H2_PRIOR_KNOWLEDGE)", null);
+        }
+        hc = startH2(d.conn(), true);
+        ev.poolAcquired(req, hc.id(), false, lease.waitedNanos());
+        return onH2(hc, false);
+    }
+
+    /** Starts HTTP/2 on a dialled connection and adds it to the pool with a slot for this call. */
+    private H2Connection startH2(Conn c, boolean h2Permit) throws IOException {
+        H2Events events = new H2Events(pool, c.id());
+        H2Connection hc;
+        try {
+            hc = H2Connection.start(c, client.h2Options(), events);
+        } catch (IOException e) {
+            c.abort();
+            if (h2Permit) {
+                pool.h2DialEnded(true, false);
+            } else {
+                pool.connectFailed();
+            }
+            throw translate(e, null);
+        }
+        events.attach(hc);
+        if (!pool.h2Connected(hc, h2Permit)) {
+            throw new ClientException(ClientException.Kind.PREMATURE_EOF, "the server closed the new HTTP/2 "
+                    + "connection #" + c.id() + " at once (" + req + ")", null);
+        }
+        return hc;
+    }
+
+    private ClientResponse onH2(H2Connection hc, boolean pooled) throws IOException {
+        reused = pooled;
+        requestWritten = false;
+        H2Call call = new H2Call(this, hc, pooled);
+        h2 = call;
+        if (cancelled) {
+            call.wake();
+        }
+        return call.run();
+    }
+
     /** Writes the request and reads the response head; the body is read later through the response. */
-    private ClientResponse exchange(ClientConn c) throws IOException {
+    ClientResponse exchange(ClientConn c) throws IOException {
         armAlarm(c);
         check(); // a deadline that passed while waiting for the pool must not cost this connection
         sending = true;
@@ -189,7 +322,8 @@ final class Exchange implements ClientConn.Reader {
             mustClose = true;
         }
         c.alarmAction = this::onAlarm;
-        ClientResponse resp = new ClientResponse(this, h, c.id(), reused);
+        ClientResponse resp = new ClientResponse(this, h.status, h.reason, h.version == 11 ? "HTTP/1.1" : "HTTP/1.0",
+                h.headers, c.id(), reused);
         if (body.isComplete()) {
             finish();
         }
@@ -249,7 +383,7 @@ final class Exchange implements ClientConn.Reader {
         o.writeCrlf();
     }
 
-    private static String hostHeader(URI u) {
+    static String hostHeader(URI u) {
         String host = u.getHost();
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
@@ -291,7 +425,7 @@ final class Exchange implements ClientConn.Reader {
     // ---- reading the head ----
 
     /** Thrown by {@link #check()} when the expect-continue wait ends: not an error, the body goes anyway. */
-    private static final class ContinueExpired extends IOException {
+    static final class ContinueExpired extends IOException {
         ContinueExpired() {
             super("no 100 Continue in time");
         }
@@ -415,7 +549,7 @@ final class Exchange implements ClientConn.Reader {
                 inUse, draining);
     }
 
-    private void countTimeout(Phase p) {
+    void countTimeout(Phase p) {
         if (!timeoutCounted) {
             timeoutCounted = true;
             client.clientMetrics().timeout(p);
@@ -443,14 +577,29 @@ final class Exchange implements ClientConn.Reader {
         return new HttpTimeoutException(p, limit, Duration.ofNanos(now - since), ctx);
     }
 
-    private String context() {
+    String context() {
+        H2Call h = h2;
+        if (h != null) {
+            return req + ", connection #" + h.connectionId() + (h.streamId() != 0 ? ", stream " + h.streamId() : "")
+                    + (reused ? ", reused" : ", new");
+        }
         ClientConn c = conn;
         return req + (c == null ? "" : ", connection #" + c.id() + (reused ? ", reused" : ", new"));
     }
 
     // ---- connecting ----
 
-    private ClientConn connect(Pool pool) throws IOException {
+    /** A dialled connection, and the protocol ALPN chose (null in clear text or without ALPN). */
+    record Dialed(Conn conn, String alpn) {}
+
+    private ClientConn newClientConn(Conn c) {
+        ClientConn cc = new ClientConn(c, pool, new H1Parser(64 * 1024, 256));
+        cc.startReader();
+        return cc;
+    }
+
+    /** Resolves, connects (next address on failure), and handshakes TLS offering {@code alpn}. */
+    private Dialed dial(Pool pool, String[] alpn) throws IOException {
         doing = "connecting";
         Pool.Origin o = pool.origin;
         InetAddress[] addrs;
@@ -496,12 +645,11 @@ final class Exchange implements ClientConn.Reader {
                 connecting = null;
                 phase = null;
             }
-            Conn c = o.tls() ? handshake(s, o) : Conn.of(s);
+            Conn c = o.tls() ? handshake(s, o, alpn) : Conn.of(s);
             pool.metrics.opened.inc();
-            ClientConn cc = new ClientConn(c, pool, new H1Parser(64 * 1024, 256));
-            cc.startReader();
-            ev.connectEnd(req, cc.id());
-            return cc;
+            ev.connectEnd(req, c.id());
+            String chosen = c.isTls() ? ((SSLSocket) c.socket()).getApplicationProtocol() : null;
+            return new Dialed(c, chosen == null || chosen.isEmpty() ? null : chosen);
         }
         if (last instanceof HttpTimeoutException) {
             // count the connect timeout once, when no address is left to try
@@ -514,12 +662,15 @@ final class Exchange implements ClientConn.Reader {
         return new HttpTimeoutException(p, phaseLimit, Duration.ofNanos(System.nanoTime() - phaseStart), req + " to " + target);
     }
 
-    private Conn handshake(Socket s, Pool.Origin o) throws IOException {
+    private Conn handshake(Socket s, Pool.Origin o, String[] alpn) throws IOException {
         SSLSocket tls = (SSLSocket) client.sslContext().getSocketFactory().createSocket(s, o.host(), o.port(), true);
         SSLParameters p = tls.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS"); // hostname verification
         if (!o.host().isEmpty() && !Character.isDigit(o.host().charAt(0)) && o.host().indexOf(':') < 0) {
             p.setServerNames(List.of(new SNIHostName(o.host())));
+        }
+        if (alpn != null) {
+            p.setApplicationProtocols(alpn); // RFC 7301; RFC 9113 section 3.2: "h2" selects HTTP/2 over TLS
         }
         tls.setSSLParameters(p);
         Conn c = Conn.of(s, tls);
@@ -708,7 +859,8 @@ final class Exchange implements ClientConn.Reader {
 
     // ---- the response body, read by the caller ----
 
-    int readBody(byte[] b, int off, int len) throws IOException {
+    @Override
+    public int readBody(byte[] b, int off, int len) throws IOException {
         if (!enterBody()) {
             return -1;
         }
@@ -726,7 +878,8 @@ final class Exchange implements ClientConn.Reader {
         return n;
     }
 
-    int availableBody() throws IOException {
+    @Override
+    public int availableBody() throws IOException {
         return ended() ? 0 : body.available();
     }
 
@@ -774,7 +927,7 @@ final class Exchange implements ClientConn.Reader {
         }
     }
 
-    private IOException timeoutOrCancelled() {
+    IOException timeoutOrCancelled() {
         return cancelled ? new ClientException(ClientException.Kind.CANCELLED, context(), null)
                 : timeout(Phase.TOTAL, "while reading the body");
     }
@@ -826,7 +979,8 @@ final class Exchange implements ClientConn.Reader {
     }
 
     /** The caller closed the body before its end: the connection follows the timeout policy. */
-    void closeBody() {
+    @Override
+    public void closeBody() {
         bodyLock.lock();
         try {
             if (ended) {
@@ -885,7 +1039,8 @@ final class Exchange implements ClientConn.Reader {
     }
 
     /** Abandons a response that became unreachable without being closed (see {@link ClientResponse}). */
-    void leaked() {
+    @Override
+    public void leaked() {
         if (!endOnce()) {
             return;
         }
@@ -911,5 +1066,121 @@ final class Exchange implements ClientConn.Reader {
         if (p != null) {
             p.wakeWaiters();
         }
+        H2Call h = h2;
+        if (h != null) {
+            h.wake();
+        }
+    }
+
+    // ---- for the HTTP/2 call (H2Call): phases, events and errors in one place ----
+
+    ClientConfig config() {
+        return cfg;
+    }
+
+    void doing(String what) {
+        doing = what;
+    }
+
+    /** Starts a phase with its limit; returns the instant the caller's wait must wake at (phase or total). */
+    long startPhase(Phase p, Duration limit) {
+        long now = System.nanoTime();
+        phase = p;
+        phaseLimit = limit;
+        phaseStart = now;
+        phaseDeadline = limit.isZero() ? 0 : now + limit.toNanos();
+        return earliest(phaseDeadline);
+    }
+
+    /** Ends the phase; returns the total deadline, the only one left. */
+    long endPhase() {
+        phaseDeadline = 0;
+        phase = null;
+        return earliest(0);
+    }
+
+    boolean totalPassed() {
+        long t = totalDeadline;
+        return t != 0 && System.nanoTime() - t >= 0;
+    }
+
+    void streamOpened(H2Call call) {
+        sending = true;
+        pool.metrics.h2StreamsOpened.inc();
+        ev.streamOpened(req, call.connectionId(), call.streamId());
+    }
+
+    void requestWritten(long connectionId) {
+        requestWritten = true;
+        ev.requestWritten(req, connectionId);
+    }
+
+    void gotHead(int status) {
+        long now = System.nanoTime();
+        pool.answered(now);
+        H2Call h = h2;
+        ev.responseHeaders(req, h.connectionId(), status);
+        client.clientMetrics().status(status);
+        client.clientMetrics().durationChild.observeNanos(now - start);
+    }
+
+    void bodyDone(long connectionId, long bytes) {
+        ev.bodyDone(req, connectionId, bytes);
+        ev.callEnd(req);
+    }
+
+    void closedEarly() {
+        ev.callEnd(req);
+    }
+
+    void bodyFailed(IOException e) {
+        ev.callFailed(req, e);
+    }
+
+    IOException translateIo(IOException e) {
+        return translate(e, null);
+    }
+
+    /** The caller's error for a stream that ended without its response. */
+    IOException fromStream(H2StreamException s) {
+        String ctx = context();
+        String code = s.code() == null ? "" : s.code().name();
+        switch (s.kind()) {
+            case RESET, REFUSED:
+                return new ClientException(ClientException.Kind.STREAM_RESET, code + " (" + ctx + ", while " + doing + ")", s);
+            case PROTOCOL:
+                return new ClientException(ClientException.Kind.MALFORMED, ctx + ": " + s.getMessage(), s);
+            case GOAWAY, NOT_OPENED, ANSWERED_EARLY:
+                return new ClientException(ClientException.Kind.IO, "not processed by the server: " + s.getMessage()
+                        + " (" + ctx + ")", s);
+            default:
+                return fromConnection(s.getCause(), s, ctx);
+        }
+    }
+
+    private IOException fromConnection(Throwable cause, H2StreamException s, String ctx) {
+        if (cause instanceof HttpTimeoutException t && t.phase() == Phase.PING) {
+            countTimeout(Phase.PING);
+            return new HttpTimeoutException(Phase.PING, t.limit(), t.elapsed(), "the connection was closed; " + ctx);
+        }
+        if (cause instanceof H2StreamException p) {
+            return new ClientException(ClientException.Kind.MALFORMED, ctx + ": " + p.getMessage(), s);
+        }
+        if (cause instanceof ClientException c) {
+            return new ClientException(c.kind(), ctx + ": " + s.getMessage(), s);
+        }
+        if (cause instanceof EOFException) {
+            return new ClientException(ClientException.Kind.PREMATURE_EOF, ctx + " (" + doing + ")", s);
+        }
+        if (cause instanceof SocketException && String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("reset")) {
+            return new ClientException(ClientException.Kind.RESET, ctx + " (" + doing + ")", s);
+        }
+        return new ClientException(ClientException.Kind.IO, ctx + ": " + s.getMessage(), s);
+    }
+
+    @Override
+    public io.hourglass.http.Headers trailers() {
+        BodyIn b = body;
+        return b != null && b.isComplete() ? b.trailers() : io.hourglass.http.Headers.copyOf(new io.hourglass.http.Headers(0));
     }
 }
