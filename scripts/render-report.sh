@@ -7,7 +7,12 @@
 #   - the DOM as Chromium built it (--dump-dom): at least one policy panel, each with two SVG charts
 #     (data-kind sockets and connections), each chart with polylines of at least 2 points inside its viewBox;
 #   - the screenshot: a PNG of the window's size that is not blank (many non-white pixels, and coloured
-#     ones, which only the chart lines and legend swatches draw).
+#     ones, which only the chart lines and legend swatches draw);
+#   - the layout at the window's width, measured by Chromium (the report in an iframe that wide, with a
+#     probe script around it; the report itself has no script): no two pieces of text overlap (chart ticks,
+#     axis titles, the load-stop label, headings, legends, paragraphs, the table), each chart's text lies
+#     inside its chart and shows 10.5 to 20 px high, a chart's heading keeps clear of the legend above it,
+#     and nothing is wider than the window.
 # Uses $CHROMIUM, else `chromium` from PATH; when neither exists it installs Debian's chromium package with
 # apt-get (needs root or sudo). Each Chromium run is limited to 60 s. Exit 0 when every check passes; 1 with
 # one line naming the failed check otherwise; 2 for bad arguments.
@@ -74,12 +79,78 @@ if ! chrome "$tmp/chromium.log" "--screenshot=$out" --dump-dom "file://$report" 
 fi
 [ -s "$out" ] || { tail -10 "$tmp/chromium.log" >&2; die "chromium wrote no screenshot to $out"; }
 
+# A second run measures the layout. Chromium lays a headless window out at least 500 px wide when the page
+# loads (it narrows it only for the screenshot), so the report is measured in an iframe of the window's width,
+# by a probe script in the page around it (the report itself has no script); the probe writes what it finds
+# into the DOM that Chromium dumps.
+python3 - "$report" "$tmp/probe.html" "$window" <<'PY'
+import html, sys
+report = open(sys.argv[1], encoding="utf-8").read()
+w, h = sys.argv[3].split(",")
+probe = r"""<script>
+window.addEventListener("load", function () {
+  var doc = document.getElementById("report").contentDocument;
+  var out = {texts: 0, width: doc.documentElement.scrollWidth, problems: []};
+  function box(e) { var r = e.getBoundingClientRect(); return {l: r.left, t: r.top, r: r.right, b: r.bottom}; }
+  function name(e) {
+    var t = (e.textContent || "").trim().replace(/\s+/g, " ").slice(0, 40);
+    var p = e.closest(".panel");
+    return (p ? p.id + " " : "") + e.tagName.toLowerCase() + " '" + t + "'";
+  }
+  var texts = Array.prototype.slice.call(doc.querySelectorAll(
+      "h1, h2, h3, p, table, footer, dl, ul.legend li, figcaption > span, svg.chart text"));
+  out.texts = texts.length;
+  var boxes = texts.map(box);
+  for (var i = 0; i < texts.length; i++) {
+    for (var j = i + 1; j < texts.length; j++) {
+      if (texts[i].contains(texts[j]) || texts[j].contains(texts[i])) continue;
+      var a = boxes[i], b = boxes[j];
+      var w = Math.min(a.r, b.r) - Math.max(a.l, b.l), h = Math.min(a.b, b.b) - Math.max(a.t, b.t);
+      if (w > 1 && h > 1) out.problems.push("overlap: " + name(texts[i]) + " and " + name(texts[j]) +
+          " (" + Math.round(w) + "x" + Math.round(h) + " px)");
+    }
+  }
+  out.px = [1000, 0];
+  doc.querySelectorAll("svg.chart").forEach(function (svg) {
+    var s = box(svg);
+    var scale = svg.getScreenCTM().a;
+    svg.querySelectorAll("text").forEach(function (t) {
+      var b = box(t);
+      if (b.l < s.l - 1 || b.r > s.r + 1 || b.t < s.t - 1 || b.b > s.b + 1) out.problems.push("outside its chart: " + name(t));
+      // The size the reader sees: the font size in the SVG's units times the SVG's scale on the screen.
+      var px = parseFloat(doc.defaultView.getComputedStyle(t).fontSize) * scale;
+      out.px = [Math.min(out.px[0], px), Math.max(out.px[1], px)];
+      if (px < 10.5 || px > 20) out.problems.push("text " + px.toFixed(1) + " px high (10.5 to 20 reads well): " + name(t));
+    });
+  });
+  doc.querySelectorAll(".panel figure + figure").forEach(function (f) {
+    var above = f.previousElementSibling.querySelector("ul.legend") || f.previousElementSibling;
+    var gap = box(f.querySelector("figcaption")).t - box(above).b;
+    if (gap < 12) out.problems.push("heading too close to the legend above it: " + name(f.querySelector("h3")) +
+        " (" + Math.round(gap) + " px)");
+  });
+  var pre = document.createElement("pre");
+  pre.id = "layout-probe";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>"""
+page = ('<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0">'
+        '<iframe id="report" style="border:0;width:%spx;height:%spx" srcdoc="%s"></iframe>%s</body></html>'
+        % (w, h, html.escape(report, quote=True), probe))
+open(sys.argv[2], "w", encoding="utf-8").write(page)
+PY
+if ! chrome "$tmp/probe.log" --dump-dom "file://$tmp/probe.html" >"$tmp/probe-dom.html"; then
+  tail -10 "$tmp/probe.log" >&2
+  die "chromium failed or timed out measuring the layout (its last lines above)"
+fi
+
 # --- Checks ---------------------------------------------------------------------------------------------------
-python3 - "$tmp/dom.html" "$out" "$window" <<'PY'
+python3 - "$tmp/dom.html" "$out" "$window" "$tmp/probe-dom.html" <<'PY'
 import math, struct, sys, zlib
 from html.parser import HTMLParser
 
-dom_file, png_file, window = sys.argv[1], sys.argv[2], sys.argv[3]
+dom_file, png_file, window, probe_file = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 want_w, want_h = (int(v) for v in window.split(","))
 
 def fail(msg):
@@ -239,6 +310,22 @@ for row in range(h):
                 coloured += 1
             x = hits.find(1, x + 1)
     prev = cur
+# The layout, as the probe measured it.
+import html as htmllib, json, re
+with open(probe_file, encoding="utf-8", errors="replace") as f:
+    m = re.search(r'<pre id="layout-probe">(.*?)</pre>', f.read(), re.S)
+if not m:
+    fail("the layout probe left no result in the DOM (did the page's load event run?)")
+probe = json.loads(htmllib.unescape(m.group(1)))
+if probe["width"] > want_w:
+    probe["problems"].append("wider than the window: %d px for %d" % (probe["width"], want_w))
+if probe["problems"]:
+    for p in probe["problems"][:20]:
+        print("render-report: " + p, file=sys.stderr)
+    fail("layout at %s px wide: %d problem(s), the first above" % (want_w, len(probe["problems"])))
+print("render-report: layout at %d px wide: %d pieces of text, none overlapping, chart text %.1f to %.1f px, "
+      "nothing wider than the window" % (want_w, probe["texts"], probe["px"][0], probe["px"][1]))
+
 total = w * h
 print("render-report: screenshot %dx%d: %.1f%% non-white pixels, %d coloured" % (w, h, 100.0 * nonwhite / total, coloured))
 if nonwhite < total * 0.01:

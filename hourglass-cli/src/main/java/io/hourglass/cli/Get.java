@@ -25,13 +25,26 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code hourglass get}: one call with the Hourglass client, curl-style exit codes. */
 @Command(name = "get",
-        description = {"Sends one request and prints the response body (with -i, the status line and headers first).",
-            "Exit codes follow curl: 0 any complete response, 28 timeout (the message names the phase),",
-            "7 connection refused, 56 failure while receiving (reset, premature end, malformed), 6 unknown host,",
-            "35 TLS failure, 2 bad usage."},
-        footer = {"", "Examples:", "  hourglass get http://127.0.0.1:8080/hello",
+        description = {"Sends one request and prints the response body, curl-style.",
+            "",
+            "With -i, the status line and headers come first. Each timeout flag bounds one phase of the exchange; "
+                    + "on a timeout, the message on stderr names the phase. The exit code says what happened, with "
+                    + "curl's numbers:"},
+        exitCodeList = {
+            "0:a complete response, whatever its status",
+            "1:any other failure",
+            "2:bad usage (a flag, the URL)",
+            "6:unknown host",
+            "7:connection refused",
+            "28:timeout (the message names the phase)",
+            "35:TLS failure",
+            "56:failure while receiving: reset, premature end, malformed response"},
+        footer = {"", "Examples:",
+            "  hourglass get http://127.0.0.1:8080/hello",
             "  hourglass get --timeout 1s 'http://127.0.0.1:8080/sleep?d=5s'",
-            "  hourglass get --data hello --expect-continue-timeout 500ms http://127.0.0.1:8080/echo"},
+            "  hourglass get -i --data hello http://127.0.0.1:8080/echo",
+            "  hourglass get --data hello --expect-continue-timeout 500ms \\",
+            "      http://127.0.0.1:8080/echo"},
         mixinStandardHelpOptions = true)
 final class Get implements Callable<Integer> {
     static final int TIMEOUT = 28, REFUSED = 7, RECEIVE = 56, UNKNOWN_HOST = 6, TLS = 35;

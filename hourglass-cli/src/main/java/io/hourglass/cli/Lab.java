@@ -1,18 +1,21 @@
 package io.hourglass.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code hourglass lab}: experiments that show the timeout model at work on one machine. */
 @Command(name = "lab",
         description = "Experiments on this machine, with nothing to set up.",
+        footer = {"", "Example:", "  hourglass lab storm"},
         subcommands = {LabStorm.class},
         mixinStandardHelpOptions = true)
 final class Lab implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name an experiment: storm");
+        throw Cli.nameASubcommand(spec.commandLine(), "an experiment");
     }
 }

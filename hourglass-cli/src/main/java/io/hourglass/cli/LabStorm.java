@@ -34,14 +34,22 @@ import picocli.CommandLine.Option;
  * TCP states of both sides are sampled from /proc. Prints a side-by-side table and writes an HTML report.
  */
 @Command(name = "storm",
-        description = {"Reproduces the connection storm: a slow upstream, a client timeout shorter than its delay,",
-            "once with the CLOSE policy (what Go and most clients do) and once with DRAIN (Hourglass's default),",
-            "sampling TCP states on both sides every 200ms. Prints a table and writes an HTML report.",
-            "Each policy gets its own upstream port, so one run's TIME_WAIT sockets do not count in the other's."},
-        footer = {"", "Examples:", "  hourglass lab storm",
+        description = {"Reproduces the connection storm: CLOSE vs DRAIN on a slow upstream.",
+            "",
+            "A slow upstream (its handler takes --delay) is driven by the Hourglass client with a timeout shorter "
+                    + "than that delay, once with the CLOSE policy (what Go and most clients do) and once with "
+                    + "DRAIN (Hourglass's default), while the TCP states of both sides are sampled every 200 ms. "
+                    + "Each policy gets its own upstream port, so one run's TIME_WAIT sockets do not count in the "
+                    + "other's. With --slow-share, only that share of the calls goes to the slow path; the rest, "
+                    + "the healthy calls, go to --fast-path.",
+            "",
+            "Prints a table and writes an HTML report with charts (one file, no script, nothing fetched). Takes "
+                    + "about a minute with the defaults. Linux only: reads /proc/net/tcp."},
+        footer = {"", "Examples:",
+            "  hourglass lab storm",
             "  hourglass lab storm --rate 100 --duration 30s --delay 3s --timeout 500ms",
-            "  hourglass lab storm --policy close --naive-upstream   # the upstream keeps CLOSE_WAIT, like Go's",
-            "  hourglass lab storm --rate 200 --duration 15s --slow-share 10   # mixed traffic: 10 % slow, 90 % /hello"},
+            "  hourglass lab storm --policy close --naive-upstream   # CLOSE_WAIT as Go's",
+            "  hourglass lab storm --slow-share 10 --rate 200   # 10 % slow, 90 % /hello"},
         mixinStandardHelpOptions = true)
 final class LabStorm implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "N", description = "Calls per second (default 50).")
@@ -90,14 +98,16 @@ final class LabStorm implements Callable<Integer> {
 
     private final PrintStream out;
     private final PrintStream err;
+    private final Terminal terminal;
 
     LabStorm() {
-        this(System.out, System.err);
+        this(System.out, System.err, Terminal.detect());
     }
 
-    LabStorm(PrintStream out, PrintStream err) {
+    LabStorm(PrintStream out, PrintStream err, Terminal terminal) {
         this.out = out;
         this.err = err;
+        this.terminal = terminal;
     }
 
     /** One sample of both sides' TCP states for the upstream's port. */
@@ -229,6 +239,7 @@ final class LabStorm implements Callable<Integer> {
                 .maxIdlePerHost(maxConns).build();
         List<Sample> samples = new ArrayList<>();
         String label = p.name().toLowerCase(Locale.ROOT);
+        Progress progress = new Progress(err, terminal);
         long total = (long) Math.floor(rate * duration.toNanos() / 1e9);
         String base = "http://127.0.0.1:" + port;
         try (LoadRun run = new LoadRun(cfg, URI.create(base + SLOW_PATH), URI.create(base + fastPath), slowShare,
@@ -250,18 +261,17 @@ final class LabStorm implements Callable<Integer> {
                     }
                 }
             });
-            run.openLoop(rate, duration, 100_000, timeout.plusSeconds(2), r -> progress(label, r, samples));
+            run.openLoop(rate, duration, 100_000, timeout.plusSeconds(2), r -> progress(progress, label, r, samples));
             // Keep sampling the tail until the upstream's handlers and the drains are done.
             long until = System.nanoTime() + delayNanos + 3_000_000_000L;
             while (System.nanoTime() - until < 0 && (inFlight.get() > 0 || client.stats().draining() > 0)) {
                 Thread.sleep(200);
-                progress(label, run, samples);
+                progress(progress, label, run, samples);
             }
             Thread.sleep(400);
             sampler.interrupt();
             sampler.join(2000);
-            err.print("\r\033[K");
-            err.flush();
+            progress.clear();
             return new Result(p, port, run, client.stats(), List.copyOf(samples), peak.get(), slowReceived.get(),
                     fastReceived.get());
         } finally {
@@ -283,23 +293,25 @@ final class LabStorm implements Callable<Integer> {
                 client.stats().opened(), (int) client.stats().draining(), upstreamInFlight);
     }
 
-    private void progress(String label, LoadRun r, List<Sample> samples) {
+    private static void progress(Progress progress, String label, LoadRun r, List<Sample> samples) {
         Sample last;
         synchronized (samples) {
             last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
         }
         var s = r.clientStats();
-        err.printf(Locale.ROOT, "\r\033[K[%s] %4.0fs  sent %d  timeouts %d  conns opened %d reused %d drained %d"
+        progress.update(String.format(Locale.ROOT, "[%s] %4.0fs  sent %d  timeouts %d  conns opened %d reused %d drained %d"
                         + "  |  client ESTAB %d FIN_WAIT2 %d TIME_WAIT %d  server CLOSE_WAIT %d",
                 label, last == null ? 0 : last.t(), r.sent(), r.timeoutsTotal(), s.opened(), s.reused(),
                 s.drainedReused() + s.drainedClosed(),
                 last == null ? 0 : last.clientEstab(), last == null ? 0 : last.clientFinWait2(),
-                last == null ? 0 : last.clientTimeWait(), last == null ? 0 : last.serverCloseWait());
-        err.flush();
+                last == null ? 0 : last.clientTimeWait(), last == null ? 0 : last.serverCloseWait()));
     }
 
-    static String table(List<Result> results) {
-        StringBuilder b = new StringBuilder();
+    /**
+     * The results as rows: a label, then one cell per policy. The printed table and the HTML report both show
+     * every row.
+     */
+    static List<List<String>> rows(List<Result> results) {
         String[][] rows = {
             {"requests sent"}, {"completed (any status)"}, {"timeouts"}, {"other errors"},
             {"healthy calls answered"}, {"healthy calls p99 latency"},
@@ -317,8 +329,8 @@ final class LabStorm implements Callable<Integer> {
             List<String> c = new ArrayList<>();
             c.add(String.valueOf(r.run().sent()));
             c.add(String.valueOf(r.run().completed()));
-            c.add(r.run().timeoutsByPhase().isEmpty() ? "0" : r.run().timeoutsTotal() + " " + r.run().timeoutsByPhase());
-            c.add(r.run().errorsByKind().isEmpty() ? "0" : r.run().errorsTotal() + " " + r.run().errorsByKind());
+            c.add(withParts(r.run().timeoutsTotal(), r.run().timeoutsByPhase()));
+            c.add(withParts(r.run().errorsTotal(), r.run().errorsByKind()));
             c.add(fast.sent() == 0 ? "n/a (no fast calls)" : healthy(fast));
             c.add(fast.completed() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1fms", fast.latencyMillis(99)));
             c.add(String.valueOf(r.run().acquired()));
@@ -335,17 +347,40 @@ final class LabStorm implements Callable<Integer> {
             c.add(String.valueOf(r.upstreamPeak()));
             cols.add(c);
         }
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < rows.length; i++) {
+            List<String> row = new ArrayList<>(List.of(rows[i][0]));
+            for (List<String> c : cols) row.add(c.get(i));
+            out.add(row);
+        }
+        return out;
+    }
+
+    /** "0", or the total and its parts: "1000 (total 990, pool 10)". */
+    private static String withParts(long total, java.util.Map<String, Long> parts) {
+        if (parts.isEmpty()) {
+            return "0";
+        }
+        StringBuilder b = new StringBuilder().append(total).append(" (");
+        parts.forEach((k, v) -> b.append(k).append(' ').append(v).append(", "));
+        b.setLength(b.length() - 2);
+        return b.append(')').toString();
+    }
+
+    static String table(List<Result> results) {
+        StringBuilder b = new StringBuilder();
+        List<List<String>> rows = rows(results);
         int w0 = 46;
-        int w = 26; // wider when a cell needs it ("1000 {pool-wait=710, total=290}"), the same for every column
-        for (List<String> c : cols) {
-            for (String cell : c) w = Math.max(w, cell.length() + 2);
+        int w = 26; // wider when a cell needs it ("1000 (pool-wait 710, total 290)"), the same for every column
+        for (List<String> row : rows) {
+            for (String cell : row.subList(1, row.size())) w = Math.max(w, cell.length() + 2);
         }
         b.append(String.format(Locale.ROOT, "%-" + w0 + "s", "policy"));
         for (Result r : results) b.append(String.format(Locale.ROOT, "%-" + w + "s", r.policy()));
         b.append('\n');
-        for (int i = 0; i < rows.length; i++) {
-            b.append(String.format(Locale.ROOT, "%-" + w0 + "s", rows[i][0]));
-            for (List<String> c : cols) b.append(String.format(Locale.ROOT, "%-" + w + "s", c.get(i)));
+        for (List<String> row : rows) {
+            b.append(String.format(Locale.ROOT, "%-" + w0 + "s", row.get(0)));
+            for (String cell : row.subList(1, row.size())) b.append(String.format(Locale.ROOT, "%-" + w + "s", cell));
             b.append('\n');
         }
         return b.toString();

@@ -8,22 +8,35 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hourglass load}: an open-loop (or closed-loop) load generator on the Hourglass client. */
 @Command(name = "load",
-        description = {"Drives URL with the Hourglass client and reports what happened: requests, statuses,",
-            "timeouts by phase, errors by kind, connections opened/reused/drained, latency percentiles.",
-            "Open loop (default): --rate calls per second for --duration, started on schedule whether or not",
-            "earlier ones finished. Closed loop: -n N --concurrency C callers back to back."},
+        description = {"Drives a URL and reports timeouts, connection churn and latency.",
+            "",
+            "Open loop (the default): --rate calls per second for --duration, each started on schedule whether "
+                    + "or not earlier calls have finished, so a slow server cannot slow the load down; latency "
+                    + "counts from the planned start. Closed loop: -n calls by --concurrency callers, each starting "
+                    + "its next call when the last one ends.",
+            "",
+            "Prints requests sent and the send rate achieved while sending, then the wait for the calls still in "
+                    + "flight; completed calls by status class, timeouts by phase, errors by kind, calls that got a "
+                    + "connection or gave up waiting for the pool, requests written, connections opened, reused and "
+                    + "drained, and latency percentiles of completed calls (n/a when none completed). --json prints "
+                    + "the same as one JSON object.",
+            "",
+            "While it runs, a progress line on stderr is rewritten in place when stderr is a terminal; otherwise "
+                    + "a plain line is written every 5 seconds."},
         footer = {"", "Examples:",
-            "  hourglass load 'http://127.0.0.1:8080/sleep?d=5s' --rate 50 --duration 30s --timeout 1s --policy close",
-            "  hourglass load http://127.0.0.1:8080/hello -n 100000 --concurrency 64 --json"},
+            "  hourglass load http://127.0.0.1:8080/hello -n 100000 --concurrency 64",
+            "  hourglass load 'http://127.0.0.1:8080/sleep?d=5s' \\",
+            "      --rate 50 --duration 30s --timeout 1s --policy close"},
         mixinStandardHelpOptions = true)
 final class Load implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "URL")
+    @Parameters(index = "0", paramLabel = "URL", description = "http:// or https:// URL to call (GET).")
     String url;
 
     @Option(names = "--rate", paramLabel = "N", description = "Calls per second (open loop).")
@@ -62,14 +75,16 @@ final class Load implements Callable<Integer> {
 
     private final PrintStream out;
     private final PrintStream err;
+    private final Terminal terminal;
 
     Load() {
-        this(System.out, System.err);
+        this(System.out, System.err, Terminal.detect());
     }
 
-    Load(PrintStream out, PrintStream err) {
+    Load(PrintStream out, PrintStream err, Terminal terminal) {
         this.out = out;
         this.err = err;
+        this.terminal = terminal;
     }
 
     static TimeoutPolicy policy(String s) {
@@ -126,35 +141,44 @@ final class Load implements Callable<Integer> {
         ClientConfig cfg = cb.build();
         long calls = open ? (long) Math.floor(rate * duration.toNanos() / 1e9) : count;
         try (LoadRun run = new LoadRun(cfg, uri, (int) Math.min(calls, 20_000_000))) {
+            Progress progress = new Progress(err, terminal);
+            Consumer<LoadRun> onProgress = r -> {
+                if (!json) progress.update(progressLine(r));
+            };
             if (open) {
                 Duration grace = cfg.timeout().isZero() ? Duration.ofSeconds(60) : cfg.timeout().plusSeconds(5);
-                run.openLoop(rate, duration, concurrencyLimit, grace, this::progress);
+                run.openLoop(rate, duration, concurrencyLimit, grace, onProgress);
             } else {
-                run.closedLoop(count, conc, Duration.ofHours(1), this::progress);
+                run.closedLoop(count, conc, Duration.ofHours(1), onProgress);
             }
-            err.print("\r\033[K");
-            err.flush();
-            out.print(json ? json(run) : table(run));
+            progress.clear();
+            out.print(json ? json(run) : table(run, open ? rate : null));
             out.flush();
         }
         return Cli.OK;
     }
 
-    private void progress(LoadRun r) {
-        if (json) {
-            return;
-        }
+    static String progressLine(LoadRun r) {
         var s = r.clientStats();
-        err.printf(Locale.ROOT, "\r\033[Ksent %d  done %d  timeouts %d  errors %d  in flight %d  conns opened %d reused %d",
-                r.sent(), r.completed(), r.timeoutsTotal(), r.errorsTotal(), r.inFlight(), s.opened(), s.reused());
-        err.flush();
+        return String.format(Locale.ROOT, "load %3.0fs  sent %d  done %d  timeouts %d  errors %d  in flight %d"
+                        + "  conns opened %d reused %d",
+                r.secondsSoFar(), r.sent(), r.completed(), r.timeoutsTotal(), r.errorsTotal(), r.inFlight(),
+                s.opened(), s.reused());
     }
 
-    static String table(LoadRun r) {
+    /**
+     * The summary. The send rate is over the sending window only, so an open loop that kept its schedule shows
+     * its target rate; the wait for the calls still in flight when sending stopped is on its own line.
+     */
+    static String table(LoadRun r, Double targetRate) {
         var s = r.clientStats();
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "requests sent        %d in %.1fs (%.0f/s)%n", r.sent(), r.elapsedSeconds(),
-                r.sent() / Math.max(0.001, r.elapsedSeconds())));
+        b.append(String.format(Locale.ROOT, "requests sent        %d in %.1fs: %.1f/s%s%n", r.sent(), r.sendingSeconds(),
+                r.sendRate(), targetRate == null ? "" : " (target " + number(targetRate) + "/s)"));
+        if (targetRate != null) {
+            b.append(String.format(Locale.ROOT, "then waited          %.1fs for the calls still in flight%s%n", r.tailSeconds(),
+                    r.leftInFlight() == 0 ? "" : "; gave up on " + r.leftInFlight() + " (counted nowhere below)"));
+        }
         if (r.skipped() > 0) b.append(String.format(Locale.ROOT, "skipped (limit)      %d%n", r.skipped()));
         b.append("completed            ").append(join(r.completedByClass())).append('\n');
         b.append("timeouts             ").append(r.timeoutsByPhase().isEmpty() ? "0" : join(r.timeoutsByPhase())).append('\n');
@@ -169,9 +193,19 @@ final class Load implements Callable<Integer> {
                             + "other closes %d  draining now %d%n", s.drainsStarted(), s.drainedReused(), s.drainsPreempted(),
                     s.drainsAbandoned(), s.drainedClosed() - s.drainsPreempted() - s.drainsAbandoned(), s.draining()));
         }
-        b.append(String.format(Locale.ROOT, "latency (completed)  p50 %.1fms  p90 %.1fms  p99 %.1fms  max %.1fms%n",
-                r.latencyMillis(50), r.latencyMillis(90), r.latencyMillis(99), r.latencyMillis(100)));
-        return b.toString();
+        b.append("latency (completed) ");
+        for (int p : PERCENTILES) {
+            b.append(' ').append(p == 100 ? "max" : "p" + p).append(' ')
+                    .append(r.hasLatencies() ? String.format(Locale.ROOT, "%.1fms", r.latencyMillis(p)) : "n/a").append(' ');
+        }
+        b.setLength(b.length() - 1);
+        return b.append('\n').toString();
+    }
+
+    private static final int[] PERCENTILES = {50, 90, 99, 100};
+
+    private static String number(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     private static String join(Map<String, Long> m) {
@@ -185,6 +219,10 @@ final class Load implements Callable<Integer> {
         return "{\"sent\":" + r.sent()
                 + ",\"skipped\":" + r.skipped()
                 + ",\"elapsed_s\":" + String.format(Locale.ROOT, "%.3f", r.elapsedSeconds())
+                + ",\"send_s\":" + String.format(Locale.ROOT, "%.3f", r.sendingSeconds())
+                + ",\"send_rate\":" + String.format(Locale.ROOT, "%.1f", r.sendRate())
+                + ",\"tail_s\":" + String.format(Locale.ROOT, "%.3f", r.tailSeconds())
+                + ",\"left_in_flight\":" + r.leftInFlight()
                 + ",\"completed\":" + obj(r.completedByClass())
                 + ",\"timeouts\":" + obj(r.timeoutsByPhase())
                 + ",\"errors\":" + obj(r.errorsByKind())
@@ -195,10 +233,20 @@ final class Load implements Callable<Integer> {
                 + ",\"drained_closed\":" + s.drainedClosed() + ",\"closed\":" + s.closed()
                 + ",\"drains_started\":" + s.drainsStarted() + ",\"drained_preempted\":" + s.drainsPreempted()
                 + ",\"drained_abandoned\":" + s.drainsAbandoned() + "}"
-                + ",\"latency_ms\":{" + String.format(Locale.ROOT, "\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"max\":%.3f",
-                        r.latencyMillis(50), r.latencyMillis(90), r.latencyMillis(99), r.latencyMillis(100)) + "}"
+                + ",\"latency_ms\":{" + latencyJson(r) + "}"
                 + ",\"peak_in_flight\":" + r.peakInFlight()
                 + "}\n";
+    }
+
+    /** Percentiles of completed calls; null when none completed (a 0 would read as instant). */
+    private static String latencyJson(LoadRun r) {
+        StringBuilder b = new StringBuilder();
+        for (int p : PERCENTILES) {
+            if (b.length() > 0) b.append(',');
+            b.append('"').append(p == 100 ? "max" : "p" + p).append("\":")
+                    .append(r.hasLatencies() ? String.format(Locale.ROOT, "%.3f", r.latencyMillis(p)) : "null");
+        }
+        return b.toString();
     }
 
     private static String obj(Map<String, Long> m) {

@@ -143,7 +143,12 @@ final class LoadRun implements AutoCloseable {
             return m;
         }
 
-        /** Latency percentile in milliseconds over completed calls (0 when none). */
+        /** Whether any call completed (with any status), so that latency percentiles exist. */
+        boolean hasLatencies() {
+            return latencyCount.get() > 0;
+        }
+
+        /** Latency percentile in milliseconds over completed calls (0 when none: see {@link #hasLatencies()}). */
         double latencyMillis(double percentile) {
             int n = Math.min(latencyCount.get(), latenciesNanos.length);
             if (n == 0) return 0;
@@ -169,7 +174,12 @@ final class LoadRun implements AutoCloseable {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
+    // Written and read by the thread that runs the loop (which also calls the progress callback), then read
+    // after the loop returns.
+    private long startNanos;
+    private long sendEndNanos;
     private long elapsedNanos;
+    private int leftInFlight;
 
     /** One class of calls, all to {@code uri}. */
     LoadRun(ClientConfig cfg, URI uri, int maxCalls) {
@@ -215,8 +225,10 @@ final class LoadRun implements AutoCloseable {
     void openLoop(double rate, Duration duration, int limit, Duration grace, Consumer<LoadRun> progress) {
         long total = (long) Math.floor(rate * duration.toNanos() / 1e9);
         long start = System.nanoTime();
+        startNanos = start;
         long interval = (long) (1e9 / rate);
         long nextReport = start + 1_000_000_000L;
+        long lastStart = start - interval;
         for (long i = 0; i < total; i++) {
             long at = start + i * interval;
             long wait;
@@ -234,6 +246,7 @@ final class LoadRun implements AutoCloseable {
             Tally t = classOf(i);
             sent.incrementAndGet();
             track(inFlight.incrementAndGet());
+            lastStart = System.nanoTime();
             Thread.ofVirtual().start(() -> {
                 try {
                     one(t, at);
@@ -242,13 +255,18 @@ final class LoadRun implements AutoCloseable {
                 }
             });
         }
+        // The sending window ends with the schedule (one interval per call), or later if the last call
+        // started late: the generator fell behind, and the send rate shows it.
+        sendEndNanos = Math.max(start + total * interval, lastStart + interval);
         awaitInFlight(grace, progress);
         elapsedNanos = System.nanoTime() - start;
+        leftInFlight = inFlight.get();
     }
 
     /** Closed loop: {@code concurrency} callers back to back until {@code n} calls are done (or {@code cap} passed). */
     void closedLoop(long n, int concurrency, Duration cap, Consumer<LoadRun> progress) {
         long start = System.nanoTime();
+        startNanos = start;
         long end = start + cap.toNanos();
         AtomicLong tickets = new AtomicLong(n);
         Thread[] workers = new Thread[concurrency];
@@ -282,6 +300,7 @@ final class LoadRun implements AutoCloseable {
             }
         }
         elapsedNanos = System.nanoTime() - start;
+        sendEndNanos = start + elapsedNanos; // callers send until the end: no separate wait for the last calls
     }
 
     private void track(int now) {
@@ -403,11 +422,46 @@ final class LoadRun implements AutoCloseable {
         return peakInFlight.get();
     }
 
+    /** Whole run: from the first call's start until the last call ended (or the wait for it gave up). */
     double elapsedSeconds() {
         return elapsedNanos / 1e9;
     }
 
-    /** Latency percentile in milliseconds over completed calls of the only class ("all"). */
+    /** Seconds since the run started, for progress lines (called by the callback, on the loop's thread). */
+    double secondsSoFar() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /**
+     * The sending window, in seconds: open loop, from the start to the end of the schedule (one interval per
+     * planned call), or to one interval after the last call started if that was later (the generator fell
+     * behind); closed loop, the whole run. The achieved send rate is {@link #sent()} over this.
+     */
+    double sendingSeconds() {
+        return (sendEndNanos - startNanos) / 1e9;
+    }
+
+    /** Calls per second over the sending window. */
+    double sendRate() {
+        return sent() / Math.max(1e-3, sendingSeconds());
+    }
+
+    /** Seconds spent after the sending window waiting for calls still in flight (0 for a closed loop). */
+    double tailSeconds() {
+        return Math.max(0, elapsedNanos - (sendEndNanos - startNanos)) / 1e9;
+    }
+
+    /** Calls still in flight when the run stopped waiting for them (the grace passed); not counted anywhere else. */
+    int leftInFlight() {
+        return leftInFlight;
+    }
+
+    /** Whether any call of the only class ("all") completed, so that latency percentiles exist. */
+    boolean hasLatencies() {
+        return tallies.get(0).hasLatencies();
+    }
+
+    /** Latency percentile in milliseconds over completed calls of the only class ("all"); 0 when none. */
     double latencyMillis(double percentile) {
         return tallies.get(0).latencyMillis(percentile);
     }

@@ -20,6 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,26 +31,18 @@ import picocli.CommandLine.Option;
  * {@code GET /metrics} for Prometheus.
  */
 @Command(name = "serve",
-        description = {"Runs an Hourglass server with built-in demo routes:",
-            "  GET /hello              200 hello",
-            "  GET /sleep?d=DUR        waits DUR (returns early when cancelled;",
-            "                          &cancel=ignore waits regardless)",
-            "  GET /bytes?n=N          N bytes with Content-Length",
-            "  GET /stream?n=N&every=DUR  N chunks 'tick', one every DUR",
-            "  POST /echo              sends the request body back",
-            "  ANY /inspect            how the request was parsed, on one line (bench/differential.sh)",
-            "  GET /metrics            Prometheus text: this server's metrics and, on Linux,",
-            "                          TCP states of its port by peer (docs/metrics.md)",
-            "  GET /PATH               with --dir: the files under the directory (ranges,",
-            "                          conditional requests, index.html); the routes above",
-            "                          take precedence",
-            "Durations use Go's syntax (250ms, 1.5s, 2m, 1m30s); 0 disables a timeout."},
-        footer = {"", "Example:", "  hourglass serve --listen 127.0.0.1:8080 --read-header-timeout 2s \\",
-            "      --handler-timeout 5s",
-            "  curl -s 127.0.0.1:8080/metrics",
-            "  hourglass serve --listen 127.0.0.1:8080 --dir ./public --access-log"},
+        description = {"Runs an Hourglass server with demo routes and /metrics.",
+            "",
+            "For trying the timeouts by hand and in tests: every server timeout has a flag below. Durations use "
+                    + "Go's syntax (250ms, 1.5s, 2m, 1m30s); 0 disables a timeout. Stops gracefully on SIGTERM or "
+                    + "Ctrl-C, waiting up to --shutdown-timeout for requests in flight."},
+        footer = {"", "Examples:",
+            "  hourglass serve --listen 127.0.0.1:8080",
+            "  hourglass serve --listen 127.0.0.1:8080 --handler-timeout 5s",
+            "  hourglass serve --listen 127.0.0.1:8080 --dir ./public --access-log",
+            "  curl -s 127.0.0.1:8080/metrics"},
         mixinStandardHelpOptions = true)
-final class Serve implements Callable<Integer> {
+final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
             description = "Address to listen on; port 0 picks a free port.")
     HostPort listen;
@@ -99,6 +93,28 @@ final class Serve implements Callable<Integer> {
     Path tlsKey;
 
     private final PrintStream out;
+
+    @Override
+    public String tableHeading() {
+        return "Routes";
+    }
+
+    @Override
+    public Map<String, String> tableRows() {
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("GET /hello", "200 hello");
+        rows.put("GET /sleep?d=DUR", "waits DUR, then 200; returns early when the request is cancelled, unless "
+                + "&cancel=ignore is given");
+        rows.put("GET /bytes?n=N", "N bytes with Content-Length");
+        rows.put("GET /stream?n=N&every=DUR", "N chunks 'tick', one every DUR (default 1s)");
+        rows.put("POST /echo", "sends the request body back");
+        rows.put("ANY /inspect", "how the request was parsed, on one line (bench/differential.sh)");
+        rows.put("GET /metrics", "Prometheus text: this server's metrics and, on Linux, the TCP states of its "
+                + "port by peer (docs/metrics.md)");
+        rows.put("GET /PATH", "with --dir: the files under the directory (ranges, conditional requests, "
+                + "index.html); the routes above take precedence");
+        return rows;
+    }
 
     Serve() {
         this(System.out);

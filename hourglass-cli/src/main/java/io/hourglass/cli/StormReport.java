@@ -1,188 +1,201 @@
 package io.hourglass.cli;
 
+import io.hourglass.client.TimeoutPolicy;
+import io.hourglass.cli.StormChart.Axis;
+import io.hourglass.cli.StormChart.Marker;
+import io.hourglass.cli.StormChart.Series;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToDoubleFunction;
 
 /**
- * The lab's HTML report: one self-contained file, charts drawn as inline SVG (no script, no network), one
- * panel per policy on the same scales so they compare at a glance.
+ * The lab's HTML report: one self-contained file (inline SVG and CSS, no script, nothing fetched), one panel
+ * per policy, every chart of a kind on the same axes so that the panels compare at a glance. It holds every
+ * row of the printed table, and a run of one policy is titled and explained for that policy alone. It reads
+ * on a phone too: the panels stack, and the charts' text grows in SVG units as the charts shrink.
  */
 final class StormReport {
     private StormReport() {}
 
-    private record Series(String name, String color, ToDoubleFunction<LabStorm.Sample> value) {}
-
+    /* Each chart's lines, drawn in this order: solid first, then dashes, then dots, so a line on top of
+       another leaves it showing between its dashes. Colours from the Tableau 10 palette. */
     private static final List<Series> SOCKETS = List.of(
-            new Series("client TIME_WAIT", "#d62728", LabStorm.Sample::clientTimeWait),
-            new Series("client FIN_WAIT2", "#ff7f0e", LabStorm.Sample::clientFinWait2),
-            new Series("client ESTABLISHED", "#1f77b4", LabStorm.Sample::clientEstab),
-            new Series("server CLOSE_WAIT", "#9467bd", LabStorm.Sample::serverCloseWait));
+            new Series("client TIME_WAIT", "#d62728", "", Marker.CIRCLE,
+                    "sockets the client closed first; each stays 60 s. A line that climbs is the storm.",
+                    LabStorm.Sample::clientTimeWait),
+            new Series("client ESTABLISHED", "#1f77b4", "12 5", Marker.SQUARE,
+                    "the client's open connections to the upstream.",
+                    LabStorm.Sample::clientEstab),
+            new Series("client FIN_WAIT2", "#ff7f0e", "5 4", Marker.TRIANGLE,
+                    "the client closed and the upstream has not yet.",
+                    LabStorm.Sample::clientFinWait2),
+            new Series("server CLOSE_WAIT", "#9467bd", "1 5", Marker.DIAMOND,
+                    "the upstream was told the client left but has not closed.",
+                    LabStorm.Sample::serverCloseWait));
     private static final List<Series> CONNS = List.of(
-            new Series("connections opened (total)", "#2ca02c", LabStorm.Sample::opened),
-            new Series("draining now", "#17becf", LabStorm.Sample::draining),
-            new Series("upstream handlers running", "#8c564b", LabStorm.Sample::upstreamInFlight));
+            new Series("connections opened (total)", "#2ca02c", "", Marker.CIRCLE,
+                    "connections the client has dialled since the start.",
+                    LabStorm.Sample::opened),
+            new Series("draining now", "#17becf", "12 5", Marker.SQUARE,
+                    "connections reading a late response for a caller that has left (DRAIN only).",
+                    LabStorm.Sample::draining),
+            new Series("upstream handlers running", "#8c564b", "1 5", Marker.DIAMOND,
+                    "requests the upstream is still working on, mostly for callers that have left.",
+                    LabStorm.Sample::upstreamInFlight));
+
+    private static final String CSS = """
+            body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1a1a1a;max-width:1400px;line-height:1.45}
+            h1{font-size:24px;margin:0 0 6px;line-height:1.25} h2{font-size:19px;margin:0} h3{font-size:15px;margin:0}
+            p{margin:6px 0 12px;max-width:75em} .settings{color:#333} .muted{color:#555}
+            table.summary{border-collapse:collapse;margin:12px 0 20px;font-size:14px}
+            .summary td,.summary th{border:1px solid #d0d0d0;padding:5px 10px;text-align:right;vertical-align:top}
+            .summary th:first-child,.summary td:first-child{text-align:left}
+            .summary td{font-variant-numeric:tabular-nums} .summary th{background:#f4f4f4}
+            .panels{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,560px),1fr));gap:20px;align-items:start}
+            .panel{border:1px solid #d0d0d0;border-radius:6px;padding:14px 16px 4px;min-width:0;max-width:760px}
+            .panel .sub{color:#444;font-size:14px;margin:2px 0 4px}
+            figure{margin:14px 0 22px} figcaption{margin-bottom:6px} figcaption .muted{font-size:13px}
+            svg.chart{display:block;width:100%;height:auto}
+            svg.chart text{font-family:inherit} svg.chart .tick{font-size:14px;fill:#2b2b2b}
+            svg.chart .axis-title{font-size:14px;font-weight:600;fill:#1a1a1a} svg.chart .mark{font-size:13px;fill:#333}
+            ul.legend{list-style:none;margin:8px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:4px 18px;font-size:14px}
+            ul.legend li{display:flex;align-items:center;gap:6px;white-space:nowrap} ul.legend svg{flex:none}
+            ul.legend .peak{color:#555;font-variant-numeric:tabular-nums}
+            dl.reading{display:grid;grid-template-columns:max-content 1fr;gap:4px 14px;margin:6px 0 16px;max-width:75em}
+            dl.reading dt{font-weight:600} dl.reading dd{margin:0}
+            svg.chart .series,svg.chart .grid{vector-effect:non-scaling-stroke}
+            h2.reading{margin-top:26px} footer{color:#555;font-size:13px;margin-top:18px}
+            @media (max-width:640px){body{margin:12px} h1{font-size:20px} .panel{padding:10px 10px 2px}
+              svg.chart .tick,svg.chart .axis-title{font-size:18px} svg.chart .mark{font-size:17px}}
+            @media (max-width:480px){svg.chart .tick,svg.chart .axis-title{font-size:22px} svg.chart .mark{font-size:20px}
+              svg.chart .markers>*{transform-box:fill-box;transform-origin:center;transform:scale(1.6)}
+              ul.legend li{white-space:normal} dl.reading{display:block} dl.reading dd{margin:0 0 6px}}
+            @media (max-width:360px){svg.chart .tick,svg.chart .axis-title{font-size:26px} svg.chart .mark{font-size:24px}}
+            """;
 
     static String html(List<LabStorm.Result> results, LabStorm lab) {
         double tMax = 1;
-        double sockMax = 1;
-        double connMax = 1;
+        double sockMax = 0;
+        double connMax = 0;
         for (LabStorm.Result r : results) {
+            tMax = Math.max(tMax, r.run().sendingSeconds());
             for (LabStorm.Sample s : r.samples()) {
                 tMax = Math.max(tMax, s.t());
-                for (Series se : SOCKETS) sockMax = Math.max(sockMax, se.value.applyAsDouble(s));
-                for (Series se : CONNS) connMax = Math.max(connMax, se.value.applyAsDouble(s));
+                for (Series se : SOCKETS) sockMax = Math.max(sockMax, se.value().applyAsDouble(s));
+                for (Series se : CONNS) connMax = Math.max(connMax, se.value().applyAsDouble(s));
             }
         }
+        Axis time = Axis.seconds(tMax);
+        Axis sockets = Axis.count(sockMax);
+        Axis conns = Axis.count(connMax);
+        int left = StormChart.left(sockets, conns);
+        boolean both = results.size() > 1;
         StringBuilder b = new StringBuilder();
-        b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>hourglass lab storm</title>\n<style>\n")
-                .append("body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}\n")
-                .append("h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:0 0 6px} p{margin:4px 0 12px;line-height:1.4}\n")
-                .append(".panels{display:flex;gap:24px;flex-wrap:wrap} .panel{flex:1;min-width:560px;max-width:700px;border:1px solid #ddd;border-radius:6px;padding:12px}\n")
-                .append("table{border-collapse:collapse;margin:8px 0 16px} td,th{border:1px solid #ddd;padding:4px 10px;text-align:right}\n")
-                .append("th:first-child,td:first-child{text-align:left} .legend span{display:inline-block;margin-right:14px;font-size:13px}\n")
-                .append(".swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}\n")
-                .append("</style></head><body>\n");
-        b.append("<h1>Connection storm: CLOSE vs DRAIN on a slow upstream</h1>\n<p>")
-                .append(esc(lab.settings())).append(".</p>\n<p>Under <b>CLOSE</b> (what Go's net/http and most clients do) every timed-out call ")
-                .append("closes its connection, so the next call dials a new one: connections opened grow with the requests and ")
-                .append("closed sockets pile up in TIME_WAIT (and in FIN_WAIT2 while an upstream holds CLOSE_WAIT). Under <b>DRAIN</b> ")
-                .append("the caller gets its timeout at once while the connection waits for the late response, discards it and goes ")
-                .append("back to the pool: connections stay at or under the cap.</p>\n");
+        b.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>hourglass lab storm: ")
+                .append(esc(policies(results, " vs "))).append("</title>\n<style>\n").append(CSS).append("</style></head><body>\n");
+        b.append("<h1>").append(both ? "Connection storm: CLOSE vs DRAIN on a slow upstream"
+                : "Connection storm on a slow upstream: the " + results.get(0).policy() + " policy").append("</h1>\n");
+        b.append("<p class=\"settings\">").append(esc(lab.settings())).append(".</p>\n");
+        b.append(explanation(results));
         b.append(summary(results));
         b.append("<div class=\"panels\">\n");
         for (LabStorm.Result r : results) {
-            b.append("<div class=\"panel\" id=\"panel-").append(r.policy().name().toLowerCase(Locale.ROOT)).append("\">\n<h2>")
-                    .append(r.policy()).append("</h2>\n<p>TCP states of sockets to or from the upstream port ")
-                    .append(r.port()).append(", sampled every 200 ms</p>\n");
-            b.append(chart(r.samples(), SOCKETS, tMax, sockMax, "sockets"));
-            b.append(legend(SOCKETS));
-            b.append("<p>Connections</p>\n");
-            b.append(chart(r.samples(), CONNS, tMax, connMax, "connections"));
-            b.append(legend(CONNS));
-            b.append("</div>\n");
+            panel(b, r, left, time, sockets, conns);
         }
-        b.append("</div>\n<p style=\"color:#666;font-size:12px\">Made by <code>hourglass lab storm</code>. Time in seconds from the start of each run.</p>\n");
-        b.append("</body></html>\n");
-        return b.toString();
+        b.append("</div>\n");
+        b.append(reading());
+        b.append("<footer>Made by <code>hourglass lab storm</code> on ")
+                .append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")))
+                .append(". Time runs from the start of each policy's load; TCP states are sampled every 200 ms from "
+                        + "/proc/net/tcp and /proc/net/tcp6.</footer>\n");
+        return b.append("</body></html>\n").toString();
     }
 
-    private static String summary(List<LabStorm.Result> results) {
-        StringBuilder b = new StringBuilder("<table><tr><th></th>");
-        for (LabStorm.Result r : results) b.append("<th>").append(r.policy()).append("</th>");
-        b.append("</tr>\n");
-        String[] names = {"requests sent", "timeouts", "connections opened", "connections reused", "connections drained",
-            "peak client FIN_WAIT2", "peak client TIME_WAIT", "peak client ESTABLISHED", "peak server CLOSE_WAIT",
-            "upstream peak concurrency"};
-        for (int i = 0; i < names.length; i++) {
-            b.append("<tr><td>").append(names[i]).append("</td>");
-            for (LabStorm.Result r : results) {
-                var s = r.stats();
-                long v = switch (i) {
-                    case 0 -> r.run().sent();
-                    case 1 -> r.run().timeoutsTotal();
-                    case 2 -> s.opened();
-                    case 3 -> s.reused();
-                    case 4 -> s.drainedReused() + s.drainedClosed();
-                    case 5 -> r.peak(LabStorm.Sample::clientFinWait2);
-                    case 6 -> r.peak(LabStorm.Sample::clientTimeWait);
-                    case 7 -> r.peak(LabStorm.Sample::clientEstab);
-                    case 8 -> r.peak(LabStorm.Sample::serverCloseWait);
-                    default -> r.upstreamPeak();
-                };
-                b.append("<td>").append(v).append("</td>");
-            }
-            b.append("</tr>\n");
+    private static String policies(List<LabStorm.Result> results, String sep) {
+        return String.join(sep, results.stream().map(r -> r.policy().name()).toList());
+    }
+
+    /** What the reader should look for: both policies and how they differ, or the one that ran. */
+    private static String explanation(List<LabStorm.Result> results) {
+        String close = "Under <b>CLOSE</b> (what Go's net/http and most clients do) every timed-out call closes its "
+                + "connection, so the next call dials a new one: connections opened grow with the requests, and closed "
+                + "sockets pile up in TIME_WAIT (and in FIN_WAIT2 while an upstream holds CLOSE_WAIT).";
+        String drain = "Under <b>DRAIN</b> (Hourglass's default) the caller gets its timeout at once while the "
+                + "connection waits for the late response, discards it and goes back to the pool: connections stay at "
+                + "or under the pool's cap, and no closed sockets pile up.";
+        if (results.size() > 1) {
+            return "<p>" + close + " " + drain + " Both panels use the same axes, so their heights compare directly.</p>\n";
         }
-        // Issue 15's rows: what healthy calls got, who got a connection, what reached the upstream, drains' ends.
-        String[] more = {"healthy calls answered", "healthy calls p99 latency", "calls that got a connection",
-            "calls that gave up waiting for the pool", "requests the upstream received (slow path)",
-            "drains back to the pool", "drains preempted (reset for a call that needed the slot)",
-            "drains abandoned (drain timeout or byte limit)"};
-        for (int i = 0; i < more.length; i++) {
-            b.append("<tr><td>").append(more[i]).append("</td>");
-            for (LabStorm.Result r : results) {
-                var s = r.stats();
-                LoadRun.Tally fast = r.run().tally("fast");
-                String v = switch (i) {
-                    case 0 -> fast.sent() == 0 ? "n/a" : LabStorm.healthy(fast);
-                    case 1 -> fast.completed() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f ms", fast.latencyMillis(99));
-                    case 2 -> String.valueOf(r.run().acquired());
-                    case 3 -> String.valueOf(r.run().poolGaveUp());
-                    case 4 -> (r.slowReceived() + r.fastReceived()) + " (" + r.slowReceived() + ")";
-                    case 5 -> String.valueOf(s.drainedReused());
-                    case 6 -> String.valueOf(s.drainsPreempted());
-                    default -> String.valueOf(s.drainsAbandoned());
-                };
-                b.append("<td>").append(esc(v)).append("</td>");
-            }
+        boolean isClose = results.get(0).policy() == TimeoutPolicy.CLOSE;
+        return "<p>" + (isClose ? close : drain) + " <span class=\"muted\">Run <code>hourglass lab storm</code> without "
+                + "<code>--policy</code> to see " + (isClose ? "DRAIN" : "CLOSE") + " beside it.</span></p>\n";
+    }
+
+    /** Every row of the printed table (LabStorm.rows), one column per policy. */
+    private static String summary(List<LabStorm.Result> results) {
+        StringBuilder b = new StringBuilder("<table class=\"summary\"><tr><th scope=\"col\">policy</th>");
+        for (LabStorm.Result r : results) b.append("<th scope=\"col\">").append(r.policy()).append("</th>");
+        b.append("</tr>\n");
+        for (List<String> row : LabStorm.rows(results)) {
+            b.append("<tr><td>").append(esc(row.get(0))).append("</td>");
+            for (String cell : row.subList(1, row.size())) b.append("<td>").append(esc(cell)).append("</td>");
             b.append("</tr>\n");
         }
         return b.append("</table>\n").toString();
     }
 
-    private static String legend(List<Series> series) {
-        StringBuilder b = new StringBuilder("<div class=\"legend\">");
-        for (Series s : series) {
-            b.append("<span><i class=\"swatch\" style=\"background:").append(s.color).append("\"></i>")
-                    .append(esc(s.name)).append("</span>");
-        }
-        return b.append("</div>\n").toString();
+    private static void panel(StringBuilder b, LabStorm.Result r, int left, Axis time, Axis sockets, Axis conns) {
+        String p = r.policy().name();
+        double stop = r.run().sendingSeconds();
+        b.append("<div class=\"panel\" id=\"panel-").append(p.toLowerCase(Locale.ROOT)).append("\">\n<h2>").append(p).append("</h2>\n")
+                .append("<p class=\"sub\">").append(r.policy() == TimeoutPolicy.CLOSE
+                        ? "a call that times out closes its connection" : "a call that times out leaves its connection to drain")
+                .append("</p>\n");
+        b.append("<figure>\n<figcaption><h3>TCP states</h3><span class=\"muted\">sockets to or from the upstream's port ")
+                .append(r.port()).append(", on the client and the server side</span></figcaption>\n");
+        b.append(StormChart.svg("sockets", "sockets", p + ": TCP states over time", r.samples(), SOCKETS, left, time, sockets, stop));
+        b.append(legend(SOCKETS, r)).append("</figure>\n");
+        b.append("<figure>\n<figcaption><h3>Connections and upstream work</h3><span class=\"muted\">the client's pool, and "
+                + "the upstream's handlers still running</span></figcaption>\n");
+        b.append(StormChart.svg("connections", "count", p + ": connections and upstream handlers over time", r.samples(),
+                CONNS, left, time, conns, stop));
+        b.append(legend(CONNS, r)).append("</figure>\n</div>\n");
     }
 
-    private static String chart(List<LabStorm.Sample> samples, List<Series> series, double tMax, double yMax, String kind) {
-        int w = 640;
-        int h = 240;
-        int left = 50;
-        int right = 24; // room for half of the last time label, which is centred on the right edge
-        int top = 10;
-        int bottom = 30;
-        double yTop = niceCeil(yMax);
-        double pw = w - left - right;
-        double ph = h - top - bottom;
-        StringBuilder b = new StringBuilder();
-        b.append("<svg class=\"chart\" data-kind=\"").append(kind).append("\" viewBox=\"0 0 ").append(w).append(' ').append(h)
-                .append("\" width=\"100%\" role=\"img\" aria-label=\"").append(kind).append(" over time\">\n");
-        // grid and axes
-        for (int i = 0; i <= 4; i++) {
-            double y = top + ph - ph * i / 4;
-            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#eee\"/>", left, y, w - right, y));
-            b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">%s</text>\n",
-                    left - 6, y + 4, label(yTop * i / 4)));
-        }
-        for (int i = 0; i <= 5; i++) {
-            double x = left + pw * i / 5;
-            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\" fill=\"#555\">%ss</text>\n",
-                    x, h - 10, label(tMax * i / 5)));
-        }
-        b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%.1f\" stroke=\"#999\"/>", left, top, left, top + ph));
-        b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#999\"/>\n", left, top + ph, w - right, top + ph));
+    /** Each series' line as drawn (colour, dashes, marker), its name, and its highest sample in this run. */
+    private static String legend(List<Series> series, LabStorm.Result r) {
+        StringBuilder b = new StringBuilder("<ul class=\"legend\">");
         for (Series s : series) {
-            StringBuilder pts = new StringBuilder();
-            for (LabStorm.Sample smp : samples) {
-                double x = left + pw * smp.t() / tMax;
-                double y = top + ph - ph * s.value.applyAsDouble(smp) / yTop;
-                pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+            long peak = Math.round(r.samples().stream().mapToDouble(s.value()).max().orElse(0));
+            b.append("<li title=\"").append(esc(s.meaning())).append("\"><svg width=\"40\" height=\"14\" viewBox=\"0 0 40 14\" "
+                    + "aria-hidden=\"true\"><line x1=\"2\" y1=\"7\" x2=\"38\" y2=\"7\" stroke=\"").append(s.color())
+                    .append("\" stroke-width=\"2.5\" stroke-linecap=\"round\"");
+            if (!s.dash().isEmpty()) b.append(" stroke-dasharray=\"").append(s.dash()).append('"');
+            b.append("/><g fill=\"").append(s.color()).append("\" stroke=\"#fff\" stroke-width=\"1\">")
+                    .append(StormChart.shape(s.marker(), 20, 7, 4.5)).append("</g></svg>")
+                    .append(esc(s.name())).append(" <span class=\"peak\">max ").append(peak).append("</span></li>");
+        }
+        return b.append("</ul>\n").toString();
+    }
+
+    /** How to read the lines, one definition per series. */
+    private static String reading() {
+        StringBuilder b = new StringBuilder("<h2 class=\"reading\">Reading the charts</h2>\n<p>Each line has its own colour, dash pattern and "
+                + "marker, so lines that lie on top of each other (at the pool's cap, or at zero) can still be told apart; "
+                + "the legend gives each line's highest sample. The shaded band is the load; the dashed line, where it stops. After "
+                + "it, the lines show what is left: sockets in TIME_WAIT for 60 s, and handlers still running.</p>\n"
+                + "<dl class=\"reading\">\n");
+        for (List<Series> chart : List.of(SOCKETS, CONNS)) {
+            for (Series s : chart) {
+                b.append("<dt>").append(esc(s.name())).append("</dt><dd>").append(esc(s.meaning())).append("</dd>\n");
             }
-            b.append("<polyline class=\"series\" data-series=\"").append(esc(s.name)).append("\" fill=\"none\" stroke=\"")
-                    .append(s.color).append("\" stroke-width=\"2\" points=\"").append(pts.toString().trim()).append("\"/>\n");
         }
-        return b.append("</svg>\n").toString();
+        return b.append("</dl>\n").toString();
     }
 
-    private static double niceCeil(double v) {
-        double p = Math.pow(10, Math.floor(Math.log10(Math.max(1, v))));
-        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
-            if (m * p >= v) return m * p;
-        }
-        return 10 * p;
-    }
-
-    private static String label(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -36,12 +36,14 @@ import picocli.CommandLine.TypeConversionException;
  * line and exits 2.
  */
 @Command(name = "tcpstat",
-        description = {"Counts TCP sockets by state, as ss -tan shows them (Linux: reads /proc/net/tcp and tcp6).",
-            "States use ss's names: ESTAB, SYN-SENT, FIN-WAIT-2, TIME-WAIT, CLOSE-WAIT, LISTEN, ..."},
+        description = {"Counts TCP sockets by state, as ss -tan shows them (Linux).",
+            "",
+            "Reads /proc/net/tcp and /proc/net/tcp6. States use ss's names: ESTAB, SYN-SENT, FIN-WAIT-2, "
+                    + "TIME-WAIT, CLOSE-WAIT, LISTEN, ..."},
         footer = {"", "Examples:",
             "  hourglass tcpstat --port 8080",
             "  hourglass tcpstat --port 8080 --by peer --watch 1s",
-            "  hourglass tcpstat --prometheus", ""},
+            "  hourglass tcpstat --prometheus"},
         mixinStandardHelpOptions = true)
 final class Tcpstat implements Callable<Integer> {
     /** How rows are grouped under each state. */

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Runs the CLI in-process the way a real process sees it: picocli's writers and {@code System.out} /
  * {@code System.err} (which {@code get} and {@code load} write to) go to one stdout and one stderr buffer.
- * Swaps the JVM's streams for the run and restores them, so runs are serialized.
+ * Swaps the JVM's streams for the run and restores them, so runs are serialized. The terminal is given, not
+ * detected, so that a run reads the same from a shell and from the build.
  */
 record CliRun(int code, String stdout, String stderr, long millis) {
 
@@ -31,7 +32,13 @@ record CliRun(int code, String stdout, String stderr, long millis) {
         return List.of(java, "-cp", System.getProperty("java.class.path"), Main.class.getName());
     }
 
-    static synchronized CliRun of(String... args) {
+    /** A run as if on no terminal, 80 columns wide: plain progress lines, help wrapped at 80. */
+    static CliRun of(String... args) {
+        return of(Terminal.of(false, false, 80), args);
+    }
+
+    /** A run as if on {@code terminal}. */
+    static synchronized CliRun of(Terminal terminal, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream savedOut = System.out;
@@ -43,7 +50,7 @@ record CliRun(int code, String stdout, String stderr, long millis) {
         System.setOut(sysOut);
         System.setErr(sysErr);
         try {
-            code = Main.run(new PrintWriter(new OutputStreamWriter(sysOut, StandardCharsets.UTF_8), true),
+            code = Main.run(terminal, new PrintWriter(new OutputStreamWriter(sysOut, StandardCharsets.UTF_8), true),
                     new PrintWriter(new OutputStreamWriter(sysErr, StandardCharsets.UTF_8), true), args);
         } finally {
             System.setOut(savedOut);

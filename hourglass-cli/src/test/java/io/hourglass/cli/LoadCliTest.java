@@ -117,6 +117,40 @@ class LoadCliTest {
         assertThat(r.stdout()).doesNotStartWith("{");
     }
 
+    /*
+     * 100 calls in 2 s, each answered after 800 ms: the generator keeps its schedule, so the send rate over the
+     * sending window is the target; the last calls end about 800 ms after the window, and that wait is
+     * reported apart. (Counted over the whole run, the rate would read 100 / 2.8 s = 36/s.)
+     */
+    @Test
+    void sendRateIsOverTheSendingWindowAndTheWaitForTheLastCallsIsApart() throws Exception {
+        String url = serve("/sleep?d=800ms");
+        CliRun r = load(url, "--rate", "50", "--duration", "2s");
+        assertThat(r.code()).isZero();
+        Matcher sent = Pattern.compile("(?m)^requests sent +100 in ([\\d.]+)s: ([\\d.]+)/s \\(target 50/s\\)$").matcher(r.stdout());
+        assertThat(sent.find()).as(r.stdout()).isTrue();
+        assertThat(Double.parseDouble(sent.group(1))).as("sending window, s").isBetween(2.0, 2.3);
+        assertThat(Double.parseDouble(sent.group(2))).as("send rate, /s").isBetween(43.0, 50.0);
+        Matcher waited = Pattern.compile("(?m)^then waited +([\\d.]+)s for the calls still in flight$").matcher(r.stdout());
+        assertThat(waited.find()).as(r.stdout()).isTrue();
+        assertThat(Double.parseDouble(waited.group(1))).as("wait for the last calls, s").isBetween(0.7, 2.0);
+
+        CliRun j = load(url, "--rate", "50", "--duration", "2s", "--json");
+        String json = j.stdout();
+        assertThat(json).containsPattern("\"send_s\":2\\.[0-2]\\d\\d,").containsPattern("\"send_rate\":(4[3-9]|50)\\.\\d,")
+                .containsPattern("\"tail_s\":(0\\.[7-9]|1\\.\\d)\\d\\d,").contains("\"left_in_flight\":0");
+    }
+
+    @Test
+    void withNothingCompletedThePercentilesReadNotApplicable() throws Exception {
+        String url = serve("/sleep?d=1s");
+        CliRun r = load(url, "--rate", "10", "--duration", "500ms", "--timeout", "200ms");
+        assertThat(r.code()).isZero();
+        assertThat(r.stdout().lines().toList()).contains("latency (completed)  p50 n/a  p90 n/a  p99 n/a  max n/a");
+        CliRun j = load(url, "--rate", "10", "--duration", "500ms", "--timeout", "200ms", "--json");
+        assertThat(j.stdout()).contains("\"latency_ms\":{\"p50\":null,\"p90\":null,\"p99\":null,\"max\":null}");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             open and closed loop    | --rate 10 --duration 1s -n 5       | either

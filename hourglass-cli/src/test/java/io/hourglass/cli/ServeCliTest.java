@@ -67,7 +67,7 @@ class ServeCliTest {
     void helpShowsAnExample() {
         Result r = run("serve", "--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("--read-header-timeout").contains("Example:");
+        assertThat(r.out()).contains("--read-header-timeout").contains("Examples:");
     }
 
     @Test
