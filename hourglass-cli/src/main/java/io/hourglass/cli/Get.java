@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -38,16 +39,19 @@ import picocli.CommandLine.Model.CommandSpec;
             "7:connection refused",
             "28:timeout (the message names the phase)",
             "35:TLS failure",
-            "56:failure while receiving: reset, premature end, malformed response"},
+            "56:failure while receiving: reset, premature end, malformed response",
+            "92:the server reset the HTTP/2 stream (RST_STREAM; the message names its code)"},
         footer = {"", "Examples:",
             "  hourglass get http://127.0.0.1:8080/hello",
             "  hourglass get --timeout 1s 'http://127.0.0.1:8080/sleep?d=5s'",
             "  hourglass get -i --data hello http://127.0.0.1:8080/echo",
+            "  hourglass get -i --http2-prior-knowledge http://127.0.0.1:8080/hello",
+            "  hourglass get --http2 --ca-file ca.pem https://127.0.0.1:8443/hello",
             "  hourglass get --data hello --expect-continue-timeout 500ms \\",
             "      http://127.0.0.1:8080/echo"},
         mixinStandardHelpOptions = true)
 final class Get implements Callable<Integer> {
-    static final int TIMEOUT = 28, REFUSED = 7, RECEIVE = 56, UNKNOWN_HOST = 6, TLS = 35;
+    static final int TIMEOUT = 28, REFUSED = 7, RECEIVE = 56, UNKNOWN_HOST = 6, TLS = 35, HTTP2_STREAM = 92;
 
     @Spec
     CommandSpec spec;
@@ -86,6 +90,9 @@ final class Get implements Callable<Integer> {
     @Option(names = "-i", description = "Print the status line and headers before the body.")
     boolean include;
 
+    @Mixin
+    ProtocolOptions protocol = new ProtocolOptions();
+
     private final PrintStream out;
 
     Get() {
@@ -104,7 +111,7 @@ final class Get implements Callable<Integer> {
         } catch (URISyntaxException e) {
             throw new Cli.UsageException("URL: " + e.getMessage());
         }
-        ClientConfig.Builder cb = ClientConfig.builder();
+        ClientConfig.Builder cb = ClientConfig.builder().protocols(protocol.protocols());
         if (timeout != null) cb.timeout(timeout);
         if (connectTimeout != null) cb.connectTimeout(connectTimeout);
         if (responseHeaderTimeout != null) cb.responseHeaderTimeout(responseHeaderTimeout);
@@ -143,7 +150,11 @@ final class Get implements Callable<Integer> {
         try (ClientResponse r = client.send(req)) {
             if (include) {
                 StringBuilder sb = new StringBuilder();
-                sb.append(r.version()).append(' ').append(r.status()).append(' ').append(r.reason()).append("\r\n");
+                sb.append(r.version()).append(' ').append(r.status());
+                if (!r.version().equals("HTTP/2")) {
+                    sb.append(' ').append(r.reason()); // HTTP/2 has no reason phrase: "HTTP/2 200", as curl prints it
+                }
+                sb.append("\r\n");
                 for (int i = 0; i < r.headers().size(); i++) {
                     sb.append(r.headers().name(i)).append(": ").append(r.headers().value(i)).append("\r\n");
                 }
@@ -163,6 +174,7 @@ final class Get implements Callable<Integer> {
                 case UNKNOWN_HOST -> UNKNOWN_HOST;
                 case TLS -> TLS;
                 case RESET, PREMATURE_EOF, MALFORMED -> RECEIVE;
+                case STREAM_RESET -> HTTP2_STREAM;
                 default -> Cli.FAILURE;
             };
         } catch (IOException e) {

@@ -133,7 +133,10 @@ public final class Client implements AutoCloseable {
                 metrics.sum(h -> h.closed.value()), metrics.sum(h -> h.pool.drainingCount()),
                 metrics.sum(h -> h.drainsStarted.value()), metrics.sum(h -> h.drainsEnded(DrainResult.PREEMPTED)),
                 metrics.sum(h -> h.drainsEnded(DrainResult.TIMEOUT) + h.drainsEnded(DrainResult.MAX_BYTES)),
-                byPhase, byClass);
+                byPhase, byClass, metrics.sum(h -> h.h2StreamsOpened.value()), metrics.sum(h -> h.h2Resets(false)),
+                metrics.sum(h -> h.h2Resets(true)), metrics.sum(h -> h.h2PingsSent.value()),
+                metrics.sum(h -> h.h2PingsAcked.value()), metrics.sum(h -> h.h2PingTimeouts.value()),
+                metrics.sum(ClientMetrics.PerHost::h2GoAways));
     }
 
     /**
@@ -154,10 +157,19 @@ public final class Client implements AutoCloseable {
      *      {@link DrainResult#MAX_BYTES}); included in {@code drainedClosed}
      * @param timeoutsByPhase timeouts by {@link Phase#ordinal()}; read them with {@link #timeouts(Phase)}
      * @param responsesByClass responses by status class at index 1 to 5; read them with {@link #responses(int)}
+     * @param h2StreamsOpened HTTP/2 streams opened (one per call attempt carried over HTTP/2)
+     * @param h2ResetsSent HTTP/2 streams the client reset (timeouts, cancels, bodies closed early, malformed
+     *      responses)
+     * @param h2ResetsReceived HTTP/2 streams the server reset
+     * @param h2PingsSent HTTP/2 liveness PINGs sent (after the read-idle timeout, or with a reset)
+     * @param h2PingsAcked HTTP/2 PINGs acknowledged in time
+     * @param h2PingTimeouts HTTP/2 PINGs not acknowledged in time: each closed its connection
+     * @param h2GoAways GOAWAY frames received
      */
     public record Stats(long opened, long reused, long drainedReused, long drainedClosed, long closed,
             long draining, long drainsStarted, long drainsPreempted, long drainsAbandoned, long[] timeoutsByPhase,
-            long[] responsesByClass) {
+            long[] responsesByClass, long h2StreamsOpened, long h2ResetsSent, long h2ResetsReceived,
+            long h2PingsSent, long h2PingsAcked, long h2PingTimeouts, long h2GoAways) {
         /**
          * Timeouts counted for one phase.
          *

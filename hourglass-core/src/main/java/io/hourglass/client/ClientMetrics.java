@@ -179,6 +179,14 @@ final class ClientMetrics {
             h2GoAways.labels(host, code).inc();
         }
 
+        long h2GoAways() {
+            long n = 0;
+            for (var e : h2GoAways.children().entrySet()) {
+                n += e.getKey().get(0).equals(host) ? e.getValue().value() : 0;
+            }
+            return n;
+        }
+
         Counter.Child drainEnded(DrainResult r) {
             return drainEnds[r.ordinal()];
         }
