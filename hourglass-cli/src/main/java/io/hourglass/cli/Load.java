@@ -77,6 +77,9 @@ final class Load implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
+    @Option(names = "--ca-file", paramLabel = "FILE", description = "PEM CA certificates to trust for https.")
+    java.nio.file.Path caFile;
+
     @Mixin
     ProtocolOptions protocol = new ProtocolOptions();
 
@@ -138,6 +141,12 @@ final class Load implements Callable<Integer> {
         ClientConfig.Builder cb = ClientConfig.builder().timeoutPolicy(policy(policy)).protocols(protocol.protocols());
         if (timeout != null) cb.timeout(timeout);
         if (responseHeaderTimeout != null) cb.responseHeaderTimeout(responseHeaderTimeout);
+        if (caFile != null) {
+            if (!java.nio.file.Files.isReadable(caFile)) {
+                throw new Cli.UsageException("cannot read --ca-file " + caFile);
+            }
+            cb.trustedCaFile(caFile);
+        }
         if (maxConns != null) {
             if (maxConns < 1) throw new Cli.UsageException("--max-conns-per-host must be at least 1");
             cb.maxConnsPerHost(maxConns).maxIdlePerHost(maxConns);
