@@ -1,7 +1,5 @@
 package io.hourglass.cli;
 
-import io.hourglass.internal.tcp.ProcNetTcp;
-import io.hourglass.internal.tcp.TcpMetrics;
 import io.hourglass.internal.text.Durations;
 import io.hourglass.observe.MetricsRegistry;
 import io.hourglass.server.Filter;
@@ -169,10 +167,7 @@ final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
         } catch (IOException e) {
             throw new Cli.UsageException(e.getMessage());
         }
-        if (ProcNetTcp.isSupported()) {
-            int port = server.port(); // the real one when --listen asked for port 0
-            TcpMetrics.register(registry, s -> s.localPort() == port, TCP_PEERS);
-        }
+        // hourglass_tcp_connections (Linux) comes with the server: ServerConfig.tcpStateMetrics, on by default
         Signals.onTermination(server::shutdown);
         out.println("listening on " + server.url());
         out.flush();
@@ -198,9 +193,6 @@ final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
         }
         return router;
     }
-
-    /** Hosts named in {@code hourglass_tcp_connections}'s peer label; the rest are summed as "other". */
-    static final int TCP_PEERS = 20;
 
     /** The demo routes, without {@code /metrics}. */
     static Router routes() {

@@ -1,13 +1,16 @@
 package io.hourglass.client;
 
 import io.hourglass.http.Phase;
+import io.hourglass.internal.tcp.TcpMetrics;
 import io.hourglass.internal.tls.Pem;
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
@@ -29,12 +32,21 @@ import javax.net.ssl.SSLContext;
  * (refused, reset, premature end, malformed, TLS, cancelled). An idempotent request that fails on a reused
  * connection before any byte of the response arrived is retried once on a new connection; nothing else is
  * retried.
+ *
+ * <p>Metrics go to {@link #metrics()} ({@code docs/metrics.md}); on Linux they include
+ * {@code hourglass_tcp_connections{state,peer}}, the TCP sockets to the addresses this client has connected to,
+ * read from {@code /proc} at each scrape only ({@link ClientConfig#tcpStateMetrics()}).
  */
 public final class Client implements AutoCloseable {
+    /** The most distinct peer addresses {@link ClientConfig#tcpStateMetrics()} follows. */
+    static final int MAX_TCP_PEERS = 1024;
+
     private final ClientConfig config;
     private final ConcurrentHashMap<Pool.Origin, Pool> pools = new ConcurrentHashMap<>();
     private final ClientMetrics metrics;
     private final H2Connection.Options h2Options;
+    private final Set<InetSocketAddress> tcpPeers; // addresses connected to, for the TCP gauge; null when off
+    private final Runnable detachTcpStates;        // ends this client's part of hourglass_tcp_connections
     private volatile SSLContext ssl;
     private volatile boolean closed;
 
@@ -68,6 +80,14 @@ public final class Client implements AutoCloseable {
         this.h2Options = new H2Connection.Options(config.http2StreamWindow(), config.http2ConnectionWindow(),
                 config.http2ReadIdleTimeout().toNanos(), config.http2PingTimeout().toNanos(),
                 config.idleTimeout().toNanos(), 64 * 1024);
+        if (config.tcpStateMetrics()) {
+            Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
+            this.tcpPeers = peers;
+            this.detachTcpStates = TcpMetrics.attach(registry, s -> peers.contains(s.remote()));
+        } else {
+            this.tcpPeers = null;
+            this.detachTcpStates = () -> { };
+        }
         if (config.trustedCaFile() != null) {
             try {
                 ssl = Pem.clientContext(config.trustedCaFile());
@@ -222,6 +242,14 @@ public final class Client implements AutoCloseable {
         return s;
     }
 
+    /** A connection to {@code peer} was opened: its sockets count in the TCP gauge from now on. */
+    void connectedTo(InetSocketAddress peer) {
+        Set<InetSocketAddress> peers = tcpPeers;
+        if (peers != null && peers.size() < MAX_TCP_PEERS) {
+            peers.add(peer);
+        }
+    }
+
     boolean isClosed() {
         return closed;
     }
@@ -239,5 +267,6 @@ public final class Client implements AutoCloseable {
         for (Pool p : pools.values()) {
             p.closeIdle();
         }
+        detachTcpStates.run();
     }
 }

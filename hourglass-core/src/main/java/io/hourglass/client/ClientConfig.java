@@ -127,6 +127,15 @@ import java.util.Objects;
  *      default too) opens another connection, never more than {@link #maxConnsPerHost()}; true waits for a
  *      stream to end on the existing connection, within {@link #poolWaitTimeout()} (Go's
  *      StrictMaxConcurrentStreams)
+ * @param tcpStateMetrics
+ *      Whether the client's registry gets the gauge {@code hourglass_tcp_connections{state,peer}}: the TCP
+ *      sockets whose remote address and port are one the client has connected to (an origin's resolved
+ *      address; the first 1024 distinct ones), by state and remote host, as {@code ss -tan dst ADDR} shows them.
+ *      That includes the sockets the client closed that the kernel still holds (TIME_WAIT, FIN_WAIT2), and those
+ *      of other clients of this machine to the same addresses. Read from {@code /proc/net/tcp} and {@code tcp6}
+ *      at each scrape, and only then: a call pays nothing for it, a new connection one set insert (see
+ *      {@code docs/metrics.md}). Default true; where {@code /proc/net/tcp} does not exist (not Linux) it
+ *      registers nothing. Clients and servers sharing a registry share the gauge.
  */
 public record ClientConfig(
         Duration timeout,
@@ -149,7 +158,8 @@ public record ClientConfig(
         Duration http2PingTimeout,
         int http2StreamWindow,
         int http2ConnectionWindow,
-        boolean http2StrictMaxConcurrentStreams) {
+        boolean http2StrictMaxConcurrentStreams,
+        boolean tcpStateMetrics) {
 
     /**
      * Checks every field; {@link #builder()} is the usual way in.
@@ -240,6 +250,7 @@ public record ClientConfig(
         private int http2StreamWindow = 1024 * 1024;
         private int http2ConnectionWindow = 8 * 1024 * 1024;
         private boolean http2StrictMaxConcurrentStreams;
+        private boolean tcpStateMetrics = true;
 
         Builder() {}
 
@@ -265,6 +276,7 @@ public record ClientConfig(
             http2StreamWindow = c.http2StreamWindow;
             http2ConnectionWindow = c.http2ConnectionWindow;
             http2StrictMaxConcurrentStreams = c.http2StrictMaxConcurrentStreams;
+            tcpStateMetrics = c.tcpStateMetrics;
         }
 
         /**
@@ -510,6 +522,17 @@ public record ClientConfig(
         }
 
         /**
+         * Sets {@link ClientConfig#tcpStateMetrics()}.
+         *
+         * @param v whether to export the TCP sockets to this client's peers by state (Linux)
+         * @return this builder
+         */
+        public Builder tcpStateMetrics(boolean v) {
+            tcpStateMetrics = v;
+            return this;
+        }
+
+        /**
          * {@return the config}
          *
          * @throws IllegalArgumentException naming the field, for a bad value (see the constructor)
@@ -520,7 +543,7 @@ public record ClientConfig(
                     expectContinueTimeout, idleTimeout, poolWaitTimeout, maxConnsPerHost, maxIdlePerHost,
                     timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, protocols,
                     http2ReadIdleTimeout, http2PingTimeout, http2StreamWindow, http2ConnectionWindow,
-                    http2StrictMaxConcurrentStreams);
+                    http2StrictMaxConcurrentStreams, tcpStateMetrics);
         }
     }
 }

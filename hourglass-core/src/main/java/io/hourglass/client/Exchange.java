@@ -645,6 +645,7 @@ final class Exchange implements ClientConn.Reader, ResponseSource {
                 connecting = null;
                 phase = null;
             }
+            client.connectedTo(target);
             Conn c = o.tls() ? handshake(s, o, alpn) : Conn.of(s);
             pool.metrics.opened.inc();
             ev.connectEnd(req, c.id());

@@ -276,6 +276,34 @@ public final class Router implements Handler {
         }
     }
 
+    /**
+     * The methods this router's routes name, registration order, HEAD after GET and OPTIONS last (the server
+     * answers {@code OPTIONS *} itself): the {@code Allow} value of {@link AsteriskOptions}. Null when a route
+     * takes every method, since such a server's methods cannot be listed.
+     */
+    String allowedMethods() {
+        Router r = root;
+        r.lock.lock();
+        try {
+            java.util.Set<String> methods = new java.util.LinkedHashSet<>();
+            for (RouteTable.Route route : r.routes) {
+                String m = route.pattern().method;
+                if (m == null) {
+                    return null;
+                }
+                methods.add(m);
+                if (m.equals("GET")) {
+                    methods.add("HEAD");
+                }
+            }
+            methods.remove("OPTIONS");
+            methods.add("OPTIONS");
+            return String.join(", ", methods);
+        } finally {
+            r.lock.unlock();
+        }
+    }
+
     private RouteTable compile() {
         lock.lock();
         try {

@@ -1,9 +1,11 @@
 package io.hourglass.server;
 
 import io.hourglass.http.Phase;
+import io.hourglass.internal.tcp.TcpMetrics;
 import io.hourglass.internal.text.Durations;
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -37,6 +39,12 @@ import javax.net.ssl.SSLContext;
  * out in the Prometheus text format. The families (connections opened and closed, connections by state,
  * responses by status class, timeouts by phase, handler cancellations by reason, request duration, limits that
  * fired by kind) are listed in {@code docs/metrics.md}. Recording costs a few lock-free updates per request and allocates nothing.
+ * On Linux the registry also gets {@code hourglass_tcp_connections{state,peer}}, this server's own TCP sockets
+ * by state and peer, read from {@code /proc} at each scrape only ({@link ServerConfig#tcpStateMetrics()}).
+ *
+ * <p>{@code OPTIONS *} (RFC 9110 section 9.3.7: about the server, not a resource) is answered by the server
+ * itself, 200 with {@code Content-Length: 0} and, when the handler is a {@link Router}, {@code Allow}; the
+ * handler never sees it.
  */
 public final class Server implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Server.class.getName());
@@ -50,11 +58,12 @@ public final class Server implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread acceptor;
     private final ServerMetrics metrics;
+    private final Runnable detachTcpStates; // ends this server's part of hourglass_tcp_connections
     private volatile boolean closing; // set once by shutdown; read by every connection
 
     private Server(ServerConfig config, Handler handler, MetricsRegistry registry) throws IOException {
         this.config = config;
-        this.handler = handler;
+        this.handler = new AsteriskOptions(handler); // OPTIONS * is the server's to answer, never routed
         this.tls = config.tls() ? io.hourglass.internal.tls.Pem.serverContext(config.tlsCertificate(), config.tlsPrivateKey()) : null;
         this.metrics = new ServerMetrics(registry);
         this.permits = new Semaphore(config.maxConnections());
@@ -66,8 +75,23 @@ public final class Server implements AutoCloseable {
             ss.close();
             throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
+        try {
+            this.detachTcpStates = config.tcpStateMetrics() ? attachTcpStates(registry, ss) : () -> { };
+        } catch (RuntimeException e) {
+            ss.close(); // the registry has hourglass_tcp_connections of its own: nothing may stay bound
+            throw e;
+        }
         this.listener = ss;
         this.acceptor = Thread.ofVirtual().name("hourglass-accept-" + port()).unstarted(this::acceptLoop);
+    }
+
+    /** Counts, at each scrape, the sockets on the listener's address and port (ServerConfig#tcpStateMetrics). */
+    private static Runnable attachTcpStates(MetricsRegistry registry, ServerSocket listener) {
+        int port = listener.getLocalPort();
+        InetAddress bound = listener.getInetAddress();
+        boolean any = bound.isAnyLocalAddress();
+        return TcpMetrics.attach(registry,
+                s -> s.localPort() == port && (any || bound.equals(s.local().getAddress())));
     }
 
     /**
@@ -288,6 +312,7 @@ public final class Server implements AutoCloseable {
                 break;
             }
         }
+        detachTcpStates.run();
         stopped.countDown();
         return clean;
     }

@@ -75,7 +75,9 @@ import java.util.Objects;
  *      applies; default 5s
  * @param maxHeaderBytes the most bytes of a request's line and header, and of a chunked body's trailer
  *      section; more gets 431 and a close, counted in
- *      {@code hourglass_server_limits_total{kind="header_too_large"}}. Default 16 KiB
+ *      {@code hourglass_server_limits_total{kind="header_too_large"}}, except a request line that alone is
+ *      longer: its target is too long, which gets 414 and a close, counted in {@code kind="uri_too_long"}.
+ *      Default 16 KiB
  * @param maxHeaderCount the most header fields in a request, and trailer fields after a chunked body; more
  *      gets 431 and a close, counted in {@code hourglass_server_limits_total{kind="too_many_headers"}}.
  *      Default 100
@@ -105,6 +107,14 @@ import java.util.Objects;
  *      {@code false} behaves like servers that notice a departed client only when the handler returns (Go's
  *      net/http with a handler that ignores its context): the socket then sits in CLOSE_WAIT as long as the
  *      handler runs. Meant for demonstrations such as {@code hourglass lab storm --naive-upstream}.
+ * @param tcpStateMetrics
+ *      Whether the server's registry gets the gauge {@code hourglass_tcp_connections{state,peer}}: the TCP
+ *      sockets of this server's own address and port (its listener, and the server side of every connection,
+ *      including those it closed that the kernel still holds, such as TIME_WAIT and FIN_WAIT2) by state and
+ *      remote host, as {@code ss -tan} shows them. Read from {@code /proc/net/tcp} and {@code tcp6} at each scrape,
+ *      and only then: it costs nothing on the request path, and a scrape reads every socket of the machine's
+ *      network namespace (see {@code docs/metrics.md}). Default true; where {@code /proc/net/tcp} does not exist
+ *      (not Linux) it registers nothing. Servers and clients sharing a registry share the gauge.
  * @param tlsCertificate a PEM certificate chain file; with {@code tlsPrivateKey}, the server speaks TLS
  * @param tlsPrivateKey a PEM private key file (PKCS#8, or PKCS#1 RSA)
  */
@@ -126,6 +136,7 @@ public record ServerConfig(
         long maxRequestBodyBytes,
         Duration shutdownTimeout,
         boolean watchClientDisconnect,
+        boolean tcpStateMetrics,
         Path tlsCertificate,
         Path tlsPrivateKey) {
 
@@ -212,6 +223,7 @@ public record ServerConfig(
         private long maxRequestBodyBytes = 30_000_000;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private boolean watchClientDisconnect = true;
+        private boolean tcpStateMetrics = true;
         private Path tlsCertificate;
         private Path tlsPrivateKey;
 
@@ -235,6 +247,7 @@ public record ServerConfig(
             maxRequestBodyBytes = c.maxRequestBodyBytes;
             shutdownTimeout = c.shutdownTimeout;
             watchClientDisconnect = c.watchClientDisconnect;
+            tcpStateMetrics = c.tcpStateMetrics;
             tlsCertificate = c.tlsCertificate;
             tlsPrivateKey = c.tlsPrivateKey;
         }
@@ -427,6 +440,17 @@ public record ServerConfig(
         }
 
         /**
+         * Sets {@link ServerConfig#tcpStateMetrics()}.
+         *
+         * @param v whether to export this server's TCP sockets by state and peer (Linux)
+         * @return this builder
+         */
+        public Builder tcpStateMetrics(boolean v) {
+            tcpStateMetrics = v;
+            return this;
+        }
+
+        /**
          * Serves TLS with this PEM certificate chain and PEM private key (both, or neither).
          *
          * @param certificate the certificate chain file, or null for plain HTTP
@@ -448,7 +472,7 @@ public record ServerConfig(
             return new ServerConfig(host, port, tlsHandshakeTimeout, readHeaderTimeout, readTimeout, writeTimeout,
                     idleTimeout, handlerTimeout, minRequestBodyRate, minRequestBodyGrace, maxHeaderBytes,
                     maxHeaderCount, maxConnections, maxDrainBytes, maxRequestBodyBytes, shutdownTimeout,
-                    watchClientDisconnect, tlsCertificate, tlsPrivateKey);
+                    watchClientDisconnect, tcpStateMetrics, tlsCertificate, tlsPrivateKey);
         }
     }
 }

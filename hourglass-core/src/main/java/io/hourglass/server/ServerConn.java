@@ -467,6 +467,8 @@ final class ServerConn implements Runnable {
             metrics.limit(ServerMetrics.Limit.TOO_MANY_HEADERS);
         } else if (e.limit() == H1Exception.Limit.BODY_BYTES) {
             metrics.limit(ServerMetrics.Limit.BODY_TOO_LARGE);
+        } else if (e.limit() == H1Exception.Limit.TARGET_BYTES) {
+            metrics.limit(ServerMetrics.Limit.URI_TOO_LONG);
         }
     }
 

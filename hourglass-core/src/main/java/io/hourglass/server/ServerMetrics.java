@@ -54,7 +54,9 @@ final class ServerMetrics {
         /** {@code maxConnections} open: the server stopped accepting until one closed. */
         MAX_CONNECTIONS("max_connections"),
         /** A request body over {@code maxRequestBodyBytes} (or a route's limit): 413. */
-        BODY_TOO_LARGE("body_too_large");
+        BODY_TOO_LARGE("body_too_large"),
+        /** A request line that alone does not fit in {@code maxHeaderBytes}: its target is too long, 414. */
+        URI_TOO_LONG("uri_too_long");
 
         final String label;
 

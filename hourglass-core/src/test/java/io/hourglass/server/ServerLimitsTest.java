@@ -69,7 +69,8 @@ class ServerLimitsTest {
                 "hourglass_server_limits_total{kind=\"max_connections\"} 0",
                 "hourglass_server_limits_total{kind=\"min_body_rate\"} 0",
                 "hourglass_server_limits_total{kind=\"slow_reader\"} 0",
-                "hourglass_server_limits_total{kind=\"too_many_headers\"} 0");
+                "hourglass_server_limits_total{kind=\"too_many_headers\"} 0",
+                "hourglass_server_limits_total{kind=\"uri_too_long\"} 0");
     }
 
     @Test
@@ -82,6 +83,28 @@ class ServerLimitsTest {
         assertLimits(Limit.HEADER_TOO_LARGE, 1);
         assertThat(server.metrics().toPrometheusText().lines().toList())
                 .contains("hourglass_server_limits_total{kind=\"header_too_large\"} 1");
+    }
+
+    /**
+     * A request line that alone does not fit in maxHeaderBytes is a target too long: 414 (RFC 9112 section 3
+     * MUST), counted as uri_too_long rather than header_too_large (the differential against Go: it was 431).
+     */
+    @Test
+    void aRequestLineOverMaxHeaderBytesCountsUriTooLong() throws Exception {
+        start(ServerConfig.builder().maxHeaderBytes(1024), (req, res) -> res.send("ok"));
+        try (RawClient c = new RawClient(server.port())) {
+            c.send("GET /" + "y".repeat(2000) + " HTTP/1.1\r\nHost: a\r\n\r\n");
+            RawClient.Resp r = c.read();
+            assertThat(r.status()).isEqualTo(414);
+            assertThat(r.header("connection")).isEqualTo("close");
+        }
+        try (RawClient c = new RawClient(server.port())) { // the line has not even ended within the limit
+            c.send("GET /" + "y".repeat(2000));
+            assertThat(c.read().status()).isEqualTo(414);
+        }
+        assertLimits(Limit.URI_TOO_LONG, 2);
+        assertThat(server.metrics().toPrometheusText().lines().toList())
+                .contains("hourglass_server_limits_total{kind=\"uri_too_long\"} 2");
     }
 
     @Test

@@ -15,7 +15,9 @@ public final class H1Exception extends IOException {
         /** More fields than the field-count limit, in a header or a trailer section. */
         FIELD_COUNT,
         /** A request body larger than the server's or the route's body limit (413). */
-        BODY_BYTES
+        BODY_BYTES,
+        /** A request line that alone does not fit in the head limit: its target is too long (414). */
+        TARGET_BYTES
     }
 
     private final int status;

@@ -10,10 +10,11 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>A head is parsed only once its final CRLF CRLF has arrived, so a slow peer costs one scan of the
  * bytes, not one parse per read. Anything ambiguous is rejected with an {@link H1Exception} that carries the
- * status a server answers: bare LF line ends, obs-fold, whitespace before a colon, CR/LF/NUL or other
- * controls in a value, a request line that is not exactly three parts, a request-target or a Host that is
- * not valid (see {@link TargetSyntax}), unknown versions (505), and conflicting framing (see
- * {@link #requestFraming}).
+ * status a server answers: bare LF line ends and a CR not followed by LF (at once, while scanning), obs-fold,
+ * whitespace before a colon, CR/LF/NUL or other controls in a value, a request line that is not exactly three
+ * parts, a request-target or a Host that is not valid (see {@link TargetSyntax}), a request line too long for
+ * the head limit (414), a major version other than 1 (505), conflicting framing (see {@link #requestFraming})
+ * and transfer codings it does not implement (501).
  */
 public final class H1Parser {
     private final int maxHeadBytes;
@@ -48,7 +49,9 @@ public final class H1Parser {
      * {@link #awaitHead} for a request head: in addition, a request line that can never start a valid request
      * (not three parts, or no valid version: an HTTP/0.9-style {@code GET /path}) is rejected as soon as its
      * CRLF has arrived, rather than after waiting for a header that will not come. The check runs only when
-     * the parser would otherwise wait for more bytes, so a head that arrives whole pays nothing for it.
+     * the parser would otherwise wait for more bytes, so a head that arrives whole pays nothing for it. And a
+     * request line that does not end within the head limit after its method is a target longer than this server
+     * parses: 414 (RFC 9112 section 3), not the 431 of a head too large.
      */
     public int awaitRequestHead(InBuffer in, Runnable onFirstByte) throws IOException {
         return await(in, onFirstByte, REQUEST);
@@ -70,6 +73,7 @@ public final class H1Parser {
 
     private int await(InBuffer in, Runnable onFirstByte, int kind) throws IOException {
         boolean trailers = kind == TRAILERS;
+        int malformed = kind == HEAD ? 502 : 400; // a response head (the client's) is the upstream's fault
         boolean lineChecked = kind != REQUEST;
         boolean started = false;
         int scan = in.pos;
@@ -93,7 +97,7 @@ public final class H1Parser {
             for (int i = Math.max(scan, in.pos); i < lim; i++) {
                 if (b[i] == '\n') {
                     if (i == in.pos || b[i - 1] != '\r') {
-                        throw new H1Exception(400, "line ended by a bare LF");
+                        throw new H1Exception(malformed, "line ended by a bare LF");
                     }
                     if (firstLf < 0) {
                         firstLf = i;
@@ -101,15 +105,20 @@ public final class H1Parser {
                     if (i - in.pos >= 3 && b[i - 2] == '\n' && b[i - 3] == '\r') {
                         int end = i + 1;
                         if (end - in.pos > maxHeadBytes) {
-                            throw tooLarge();
+                            throw tooLarge(in, kind, firstLf);
                         }
                         return end;
                     }
+                } else if (b[i] == '\r' && i + 1 < lim && b[i + 1] != '\n') {
+                    // RFC 9112 section 2.2: a bare CR MUST be rejected (or replaced). Rejected now, not when a
+                    // blank line arrives: after CR CR LF a peer may never send one (it got 408 after the timeout).
+                    throw new H1Exception(malformed, "CR not followed by LF");
                 }
             }
-            scan = lim;
+            // a CR in the last byte is looked at again once the byte after it has arrived
+            scan = lim > in.pos && b[lim - 1] == '\r' ? lim - 1 : lim;
             if (lim - in.pos > maxHeadBytes) {
-                throw tooLarge();
+                throw tooLarge(in, kind, firstLf);
             }
             if (!lineChecked && firstLf >= 0) {
                 requestLineParts(b, in.pos, firstLf - 1); // about to wait: is the line worth waiting for?
@@ -128,12 +137,23 @@ public final class H1Parser {
                 throw new java.io.EOFException("connection closed in the middle of a head");
             }
             if (n == 0) {
-                throw tooLarge();
+                throw tooLarge(in, kind, firstLf);
             }
         }
     }
 
-    private H1Exception tooLarge() {
+    /**
+     * The head in {@code in} from {@code in.pos} is over the limit. For a request whose line alone does not fit
+     * (no line end within the limit) and which has a space after its method, the target is what is too long:
+     * 414 URI Too Long, which RFC 9112 section 3 requires for "a request-target longer than any URI it wishes to
+     * parse". Otherwise (the fields are what is too big, or a method with no end) 431.
+     */
+    private H1Exception tooLarge(InBuffer in, int kind, int firstLf) {
+        int lineLimit = Math.min(in.lim, in.pos + maxHeadBytes);
+        if (kind == REQUEST && (firstLf < 0 || firstLf >= lineLimit) && indexOf(in.buf, in.pos, lineLimit, (byte) ' ') >= 0) {
+            return new H1Exception(414, "request target too long: the request line is longer than the "
+                    + maxHeadBytes + "-byte head limit", H1Exception.Limit.TARGET_BYTES);
+        }
         return new H1Exception(431, "head larger than " + maxHeadBytes + " bytes", H1Exception.Limit.HEAD_BYTES);
     }
 
@@ -162,6 +182,13 @@ public final class H1Parser {
         TargetSyntax.checkTarget(h.method, h.target);
         parseFields(buf, eol + 2, end, h.headers);
         requestFraming(h);
+        String authority = h.method.equals("CONNECT") ? null : TargetSyntax.absoluteAuthority(h.target);
+        if (authority != null) {
+            // RFC 9112 section 3.2.2: an origin server that receives an absolute-form target "MUST ignore the
+            // received Host header field (if any) and instead use the host information of the request-target".
+            // The received one was still checked above (section 3.2); what the handler and router see is this.
+            h.headers.set("Host", authority);
+        }
     }
 
     /**
@@ -303,13 +330,19 @@ public final class H1Parser {
         return -1;
     }
 
+    /**
+     * HTTP-version = "HTTP/" DIGIT "." DIGIT (RFC 9112 section 2.3): 10 for HTTP/1.0, 11 for HTTP/1.1 and for any
+     * higher HTTP/1 minor version, which RFC 9110 section 2.5 says a recipient SHOULD process as the highest
+     * minor version it conforms to; 505 for another major version (HTTP/2 and HTTP/3 do not use this syntax).
+     */
     private static int version(byte[] b, int p, int end) throws H1Exception {
         if (end - p == 8 && b[p] == 'H' && b[p + 1] == 'T' && b[p + 2] == 'T' && b[p + 3] == 'P' && b[p + 4] == '/'
                 && isDigit(b[p + 5]) && b[p + 6] == '.' && isDigit(b[p + 7])) {
             int major = b[p + 5] - '0';
             int minor = b[p + 7] - '0';
-            if (major == 1 && minor == 1) return 11;
-            if (major == 1 && minor == 0) return 10;
+            if (major == 1) {
+                return minor == 0 ? 10 : 11;
+            }
             throw new H1Exception(505, "HTTP version " + major + "." + minor + " is not supported");
         }
         throw new H1Exception(400, "malformed HTTP version");
@@ -335,9 +368,10 @@ public final class H1Parser {
 
     /**
      * Derives a request's body framing (RFC 9112 section 6) and rejects every ambiguous case with 400:
-     * Transfer-Encoding together with Content-Length, Transfer-Encoding on HTTP/1.0, a transfer coding other
-     * than one final chunked, Content-Length values that differ or are not plain digits; also a missing or
-     * repeated Host in HTTP/1.1, and a Host that is not a valid host[:port] (RFC 9112 section 3.2).
+     * Transfer-Encoding together with Content-Length, Transfer-Encoding on HTTP/1.0, a Transfer-Encoding whose
+     * final coding is not chunked or that applies chunked twice, Content-Length values that differ or are not
+     * plain digits; also a missing or repeated Host in HTTP/1.1, and a Host that is not a valid host[:port] (RFC
+     * 9112 section 3.2). A final chunked after a coding this parser does not implement (gzip, chunked) gets 501.
      */
     static void requestFraming(RequestHead h) throws H1Exception {
         Headers hs = h.headers;
@@ -412,9 +446,20 @@ public final class H1Parser {
         }
     }
 
+    /**
+     * Checks that Transfer-Encoding (all its fields, as one list) is chunked alone. When chunked is not the final
+     * coding the length cannot be known: 400 (RFC 9112 section 6.3 item 4), as for chunked applied twice
+     * (section 6.1: "MUST NOT apply chunked more than once") or a coding that is not even a token. When chunked
+     * is final and once, the framing is known but the codings before it are ones this parser does not implement
+     * (only chunked is): 501, which section 6.1 recommends for "a transfer coding it does not understand". The
+     * caller closes the connection either way, and no byte of the body is read.
+     */
     private static void checkOnlyChunked(Headers hs) throws H1Exception {
         int codings = 0;
         boolean lastChunked = false;
+        boolean chunkedBefore = false;
+        boolean malformed = false;
+        String unknown = null; // the first coding other than chunked
         for (int i = 0; i < hs.size(); i++) {
             if (!hs.name(i).equalsIgnoreCase("Transfer-Encoding")) continue;
             for (String part : hs.value(i).split(",", -1)) {
@@ -423,12 +468,32 @@ public final class H1Parser {
                     continue;
                 }
                 codings++;
+                chunkedBefore |= lastChunked;
                 lastChunked = c.equalsIgnoreCase("chunked");
+                if (!lastChunked) {
+                    malformed |= !isCoding(c);
+                    unknown = unknown == null ? c : unknown;
+                }
             }
         }
-        if (codings != 1 || !lastChunked) {
+        if (!lastChunked || chunkedBefore || malformed) {
             throw new H1Exception(400, "transfer coding other than a single final chunked");
         }
+        if (unknown != null) {
+            String name = unknown.length() > 40 ? unknown.substring(0, 40) + "..." : unknown;
+            throw new H1Exception(501, "transfer coding " + name + " is not implemented (only chunked is)");
+        }
+    }
+
+    /** Whether {@code c} starts with a transfer-coding name (a token) followed by nothing or its parameters. */
+    private static boolean isCoding(String c) {
+        int i = 0;
+        while (i < c.length() && Headers.isTokenChar(c.charAt(i))) i++;
+        if (i == 0) {
+            return false;
+        }
+        while (i < c.length() && (c.charAt(i) == ' ' || c.charAt(i) == '\t')) i++;
+        return i == c.length() || c.charAt(i) == ';';
     }
 
     private static long contentLength(Headers hs) throws H1Exception {

@@ -62,6 +62,23 @@ final class TargetSyntax {
     }
 
     /**
+     * The authority of an absolute-form target that {@link #checkTarget} accepted, e.g. {@code a:8080} for
+     * {@code http://a:8080/x?y}; null for any other form.
+     */
+    static String absoluteAuthority(String t) {
+        int authority = t.regionMatches(true, 0, "http://", 0, 7) ? 7
+                : t.regionMatches(true, 0, "https://", 0, 8) ? 8 : -1;
+        if (authority < 0) {
+            return null;
+        }
+        int end = authority;
+        while (end < t.length() && t.charAt(end) != '/' && t.charAt(end) != '?') {
+            end++;
+        }
+        return t.substring(authority, end);
+    }
+
+    /**
      * Whether {@code s[from, to)} is {@code uri-host [":" port]}: a reg-name (possibly empty), an IPv4 address
      * (which reg-name's syntax covers) or a bracketed IP-literal, then an optional port of digits, which must
      * be there and non-empty when {@code portRequired}.

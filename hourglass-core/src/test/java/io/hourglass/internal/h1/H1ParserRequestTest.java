@@ -38,6 +38,44 @@ class H1ParserRequestTest {
         assertThat(h.target).isEqualTo("http://example.com:8080/x");
     }
 
+    /**
+     * RFC 9110 section 2.5: a recipient SHOULD process a message of a higher minor version as if it were in the
+     * highest minor version of that major version it conforms to, so HTTP/1.2 and HTTP/1.9 are HTTP/1.1 here,
+     * with HTTP/1.1's rules (persistent by default, Host required). They got 505 (the differential against Go).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"HTTP/1.2", "HTTP/1.9"})
+    void processesAHigherHttp1MinorVersionAsHttp11(String version) throws IOException {
+        RequestHead h = request(buffer("GET /a " + version + "\r\nHost: h\r\n\r\n", 1));
+
+        assertThat(h.version).isEqualTo(11);
+        assertThat(h.keepAlive).isTrue();
+        H1Exception noHost = org.assertj.core.api.Assertions.catchThrowableOfType(H1Exception.class,
+                () -> request(buffer("GET /a " + version + "\r\n\r\n")));
+        assertThat(noHost.status()).as("Host is required, as in HTTP/1.1").isEqualTo(400);
+    }
+
+    /**
+     * RFC 9112 section 3.2.2: a server that receives an absolute-form target MUST ignore the received Host and
+     * use the target's authority, so the Host a handler reads is the target's (the differential against Go: a
+     * handler used to see the received one). The received Host is still checked (section 3.2).
+     */
+    @ParameterizedTest(name = "{0} with Host: {1}")
+    @CsvSource({
+        "'GET http://a/x HTTP/1.1', b, a",
+        "'GET http://a:8080/x?q HTTP/1.1', a, a:8080",
+        "'GET HTTPS://[::1]:8443?q HTTP/1.1', h, [::1]:8443",
+        "'OPTIONS http://a.example HTTP/1.1', a.example, a.example",
+        "'GET http://a/x HTTP/1.0', , a"})
+    void anAbsoluteFormTargetsAuthorityIsTheHost(String line, String received, String host) throws IOException {
+        String field = received == null ? "" : "X-Before: 1\r\nHost: " + received + "\r\nX-After: 2\r\n";
+        RequestHead h = request(buffer(line + "\r\n" + field + "\r\n"));
+
+        assertThat(h.headers.first("Host")).isEqualTo(host);
+        assertThat(h.headers.count("Host")).isEqualTo(1);
+        assertThat(h.headers.size()).isEqualTo(received == null ? 1 : 3);
+    }
+
     @ParameterizedTest(name = "fragments of {0}")
     @ValueSource(ints = {1, 2, 3, 7, 4096})
     void ignoresEmptyLinesBeforeRequestLine(int fragment) throws IOException {

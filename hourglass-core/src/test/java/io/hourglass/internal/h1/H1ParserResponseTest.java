@@ -54,6 +54,15 @@ class H1ParserResponseTest {
         assertThat(h.reason).isEqualTo(reason);
     }
 
+    /** RFC 9110 section 2.5: a higher HTTP/1 minor version is processed as HTTP/1.1, on responses too. */
+    @Test
+    void processesAHigherHttp1MinorVersionAsHttp11() throws IOException {
+        ResponseHead h = response(buffer("HTTP/1.2 200 OK\r\nContent-Length: 0\r\n\r\n"), "GET");
+
+        assertThat(h.version).isEqualTo(11);
+        assertThat(h.keepAlive).isTrue();
+    }
+
     @Test
     void keepsTabAndObsTextInReason() throws IOException {
         ResponseHead h = response(buffer("HTTP/1.1 200 tr\u00e8s\tbien\r\nContent-Length: 0\r\n\r\n"), "GET");
@@ -164,7 +173,6 @@ class H1ParserResponseTest {
             arguments("tab before status", "HTTP/1.1\t200 OK" + ok),
             arguments("tab before reason", "HTTP/1.1 200\tOK" + ok),
             arguments("HTTP/2.0", "HTTP/2.0 200 OK" + ok),
-            arguments("HTTP/1.2", "HTTP/1.2 200 OK" + ok),
             arguments("HTTX/1.1", "HTTX/1.1 200 OK" + ok),
             arguments("ICY instead of HTTP", "ICY 200 OK" + ok),
             arguments("control character in reason", "HTTP/1.1 200 O\u0001K" + ok),
