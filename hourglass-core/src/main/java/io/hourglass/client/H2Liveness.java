@@ -78,8 +78,8 @@ final class H2Liveness {
         } finally {
             c.lock.unlock();
         }
+        c.events.pingSent(reason); // before the write: its ACK may be read before the write returns
         c.sendPing(data, false);
-        c.events.pingSent(reason);
     }
 
     /** A PING ACK arrived (reader thread): the server is there; slots kept by resets are free again. */

@@ -151,6 +151,12 @@ class H2FaultTest {
     void aWindowThatNeverOpensTimesOutTheCallAndKeepsTheConnection() throws Exception {
         Settings zeroWindow = Settings.DEFAULTS.with(Settings.INITIAL_WINDOW_SIZE, 0);
         try (H2Peer peer = new H2Peer(zeroWindow); Client c = new Client(cfg().build())) {
+            // A first call, so that the server's SETTINGS (a window of 0) are in force: before them the client
+            // may send 65 535 bytes (RFC 9113 section 6.9.2).
+            CompletableFuture<ClientResponse> warm = CompletableFuture.supplyAsync(() -> send(c, peer.url("/warm")));
+            H2Peer.Session s = peer.accept();
+            s.respond(s.expect(Frame.HEADERS).streamId(), "w");
+            assertThat(warm.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("w");
             CompletableFuture<ClientResponse> f = CompletableFuture.supplyAsync(() -> {
                 try {
                     return c.send(ClientRequest.builder("POST", java.net.URI.create(peer.url("/up")))
@@ -159,21 +165,20 @@ class H2FaultTest {
                     throw new RuntimeException(e);
                 }
             });
-            H2Peer.Session s = peer.accept();
             s.expect(Frame.HEADERS);
             long start = System.nanoTime();
             HttpTimeoutException e = timeoutOf(org.assertj.core.api.Assertions.catchThrowable(() -> f.get(10, TimeUnit.SECONDS)));
             assertThat(e).isNotNull();
             assertThat(e.phase()).isEqualTo(Phase.TOTAL);
-            assertThat(e.getMessage()).contains("writing the request body").contains("stream 1");
+            assertThat(e.getMessage()).contains("writing the request body").contains("stream 3");
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
             H2Peer.In rst = s.expect(Frame.RST_STREAM);
-            assertThat(rst.streamId()).isEqualTo(1);
+            assertThat(rst.streamId()).isEqualTo(3);
             assertThat(rst.code()).isEqualTo(ErrorCode.CANCEL.code);
-            // The connection is kept: the next call opens stream 3 on it.
+            // The connection is kept: the next call opens stream 5 on it.
             CompletableFuture<ClientResponse> g = CompletableFuture.supplyAsync(() -> send(c, peer.url("/next")));
-            assertThat(s.expect(Frame.HEADERS).streamId()).isEqualTo(3);
-            s.respond(3, "ok");
+            assertThat(s.expect(Frame.HEADERS).streamId()).isEqualTo(5);
+            s.respond(5, "ok");
             try (ClientResponse r = g.get(10, TimeUnit.SECONDS)) {
                 assertThat(r.bodyAsString()).isEqualTo("ok");
             }
@@ -191,7 +196,7 @@ class H2FaultTest {
             CompletableFuture<ClientResponse> warm = CompletableFuture.supplyAsync(() -> send(c, peer.url("/warm")));
             s = peer.accept();
             s.respond(s.expect(Frame.HEADERS).streamId(), "w");
-            warm.get(10, TimeUnit.SECONDS).close();
+            assertThat(warm.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("w");
             s.blackhole(); // answers nothing from now on, PINGs included
             CompletableFuture<ClientResponse> slow = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -229,6 +234,11 @@ class H2FaultTest {
         Settings one = Settings.DEFAULTS.with(Settings.MAX_CONCURRENT_STREAMS, 1);
         try (H2Peer peer = new H2Peer(one); Client c = new Client(cfg().listener(ev)
                 .http2StrictMaxConcurrentStreams(true).build())) {
+            // A first call, so that the SETTINGS exchange is over: nothing is read during the next one.
+            CompletableFuture<ClientResponse> warm = CompletableFuture.supplyAsync(() -> send(c, peer.url("/warm")));
+            H2Peer.Session s = peer.accept();
+            s.respond(s.expect(Frame.HEADERS).streamId(), "w");
+            assertThat(warm.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("w");
             CompletableFuture<ClientResponse> slow = CompletableFuture.supplyAsync(() -> {
                 try {
                     return c.send(ClientRequest.builder("GET", java.net.URI.create(peer.url("/slow")))
@@ -237,15 +247,14 @@ class H2FaultTest {
                     throw new RuntimeException(e);
                 }
             });
-            H2Peer.Session s = peer.accept();
             s.expect(Frame.HEADERS);
             assertThat(H2ClientTest.phaseOf(org.assertj.core.api.Assertions.catchThrowable(() -> slow.get(10, TimeUnit.SECONDS))))
                     .isEqualTo(Phase.TOTAL);
             s.expect(Frame.RST_STREAM);
-            // The peer answers the PING: the slot is free again and the next call gets stream 3 at once.
+            // The peer answers the PING: the slot is free again and the next call gets stream 5 at once.
             CompletableFuture<ClientResponse> next = CompletableFuture.supplyAsync(() -> send(c, peer.url("/next")));
-            assertThat(s.expect(Frame.HEADERS).streamId()).isEqualTo(3);
-            s.respond(3, "ok");
+            assertThat(s.expect(Frame.HEADERS).streamId()).isEqualTo(5);
+            s.respond(5, "ok");
             try (ClientResponse r = next.get(10, TimeUnit.SECONDS)) {
                 assertThat(r.bodyAsString()).isEqualTo("ok");
             }
