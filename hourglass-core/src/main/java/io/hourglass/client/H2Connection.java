@@ -332,6 +332,7 @@ final class H2Connection {
     /** Writes one DATA frame whose credit the stream took. */
     void writeData(H2Stream s, byte[] b, int off, int n, boolean last) throws IOException {
         lockForWrite(s);
+        boolean closedNow = false;
         try {
             lock.lock();
             try {
@@ -342,7 +343,7 @@ final class H2Connection {
                 }
                 if (last) {
                     s.localEnded = true;
-                    closeIfEnded(s);
+                    closedNow = closeIfEnded(s);
                 }
             } finally {
                 lock.unlock();
@@ -358,13 +359,22 @@ final class H2Connection {
         } finally {
             writeLock.unlock();
         }
+        if (closedNow) {
+            events.capacity();
+        }
     }
 
-    /** A stream that ended both ways no longer counts. Under lock. */
-    void closeIfEnded(H2Stream s) {
+    /**
+     * A stream that ended both ways no longer counts; returns whether it was closed now, in which case the
+     * caller tells {@link Events#capacity()} once it has let go of the lock (a waiting call may take the slot).
+     * Under lock.
+     */
+    boolean closeIfEnded(H2Stream s) {
         if (s.localEnded && s.remoteEnded && !s.closed) {
             removeStream(s);
+            return true;
         }
+        return false;
     }
 
     /** Takes a stream out of the table. Under lock. */
@@ -555,6 +565,21 @@ final class H2Connection {
         conn.abort();
         events.closed(cause.getMessage());
         events.capacity();
+    }
+
+    /**
+     * The client is closing: no new streams; the connection closes once its last stream ends (at once when it
+     * has none).
+     */
+    void shutdown() {
+        lock.lock();
+        try {
+            exhausted = true;
+            idleSince = 0;
+            markIdleIfEmpty(); // arms the alarm now when idle: it closes the connection
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

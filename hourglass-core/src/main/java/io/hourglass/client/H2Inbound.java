@@ -35,6 +35,7 @@ final class H2Inbound implements FrameListener {
         c.recvWindow.receive(flowControlled); // a connection error when the server overran our window
         int connCredit = c.recvWindow.release(flowControlled, c.connWindowSize / 2); // credited at once, see above
         int streamCredit = 0;
+        boolean closed = false;
         try {
             c.lock.lock();
             try {
@@ -60,7 +61,7 @@ final class H2Inbound implements FrameListener {
                 }
                 if (endStream) {
                     s.remoteEnded = true;
-                    c.closeIfEnded(s);
+                    closed = c.closeIfEnded(s);
                 }
                 s.changed.signalAll();
             } finally {
@@ -74,10 +75,14 @@ final class H2Inbound implements FrameListener {
         if (streamCredit > 0) {
             c.sendWindowUpdate(id, streamCredit);
         }
+        if (closed) {
+            c.events.capacity(); // the stream's slot is free: a call waiting for one may take it
+        }
     }
 
     @Override
     public void onHeaders(int id, FieldList f, boolean endStream) throws IOException {
+        boolean closed = false;
         c.lock.lock();
         try {
             H2Stream s = c.streams.get(id);
@@ -115,11 +120,14 @@ final class H2Inbound implements FrameListener {
                     throw malformed(id, "content-length " + cl + " but " + s.received + " bytes of DATA");
                 }
                 s.remoteEnded = true;
-                c.closeIfEnded(s);
+                closed = c.closeIfEnded(s);
             }
             s.changed.signalAll();
         } finally {
             c.lock.unlock();
+        }
+        if (closed) {
+            c.events.capacity();
         }
     }
 

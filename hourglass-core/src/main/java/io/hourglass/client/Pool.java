@@ -652,7 +652,7 @@ final class Pool {
             closeLater(c, "client closed");
         }
         for (H2Connection c : h2) {
-            c.closeIfIdle("client closed"); // h2Closed follows, through the connection's events
+            c.shutdown(); // closes now, or when its last stream ends; h2Closed follows through its events
         }
     }
 

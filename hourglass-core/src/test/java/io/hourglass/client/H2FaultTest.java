@@ -278,7 +278,7 @@ class H2FaultTest {
             assertThat(a.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("a");
             assertThat(b.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("b");
         }
-        try (H2Peer peer = new H2Peer(one); Client c = new Client(cfg().maxConnsPerHost(2)
+        try (H2Peer peer = new H2Peer(one); Client c = new Client(cfg().maxConnsPerHost(2).poolWaitTimeout(Duration.ofSeconds(8))
                 .http2StrictMaxConcurrentStreams(true).build())) {
             CompletableFuture<ClientResponse> a = CompletableFuture.supplyAsync(() -> send(c, peer.url("/a")));
             H2Peer.Session s1 = peer.accept();
@@ -286,8 +286,10 @@ class H2FaultTest {
             CompletableFuture<ClientResponse> b = CompletableFuture.supplyAsync(() -> send(c, peer.url("/b")));
             assertThat(s1.poll(Frame.HEADERS, Duration.ofMillis(200))).as("b waits for the slot").isNull();
             s1.respond(1, "a");
-            a.get(10, TimeUnit.SECONDS).close();
+            assertThat(a.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("a"); // its stream ends: b goes now
+            long freed = System.nanoTime();
             s1.respond(s1.expect(Frame.HEADERS).streamId(), "b");
+            assertThat((System.nanoTime() - freed) / 1_000_000).as("b did not wait for a timeout").isLessThan(1000);
             assertThat(b.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("b");
             assertThat(peer.sessions).hasSize(1);
         }
