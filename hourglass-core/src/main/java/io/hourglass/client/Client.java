@@ -225,6 +225,18 @@ public final class Client implements AutoCloseable {
         return pools.computeIfAbsent(o, k -> new Pool(k, this));
     }
 
+    /** The pool of a request's origin; the origin is worked out once per request (it is immutable). */
+    Pool pool(ClientRequest req) {
+        Pool.Origin o = req.origin;
+        if (o == null) {
+            URI uri = req.uri();
+            o = new Pool.Origin(uri.getScheme().toLowerCase(Locale.ROOT), uri.getHost(), port(uri));
+            req.origin = o;
+        }
+        Pool p = pools.get(o);
+        return p != null ? p : pools.computeIfAbsent(o, k -> new Pool(k, this));
+    }
+
     int port(URI uri) {
         return uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
     }

@@ -24,6 +24,9 @@ public final class ClientRequest {
     private final Duration responseHeaderTimeout;
     private final Instant deadline;
     private final List<Protocol> protocols;
+    // The pool's key for this request, worked out on first use (Client.pool). A benign race: any thread that
+    // sees null computes an equal value; the field is a cache, not state.
+    Pool.Origin origin;
 
     private ClientRequest(Builder b) {
         this.method = b.method;

@@ -105,9 +105,9 @@ final class Exchange implements ClientConn.Reader, ResponseSource {
     }
 
     private ClientResponse attempt() throws IOException {
-        pool = client.pool(req.uri());
+        pool = client.pool(req);
         List<Protocol> protocols = req.protocols() != null ? req.protocols() : cfg.protocols();
-        String[] alpn = alpn(protocols, pool.origin.tls());
+        String[] alpn = pool.origin.tls() ? alpn(protocols, true) : null;
         int h2Retries = 0;
         boolean refused = false;
         for (int attempt = 0; ; attempt++) {
@@ -135,10 +135,17 @@ final class Exchange implements ClientConn.Reader, ResponseSource {
         }
     }
 
+    private static final List<Protocol> H1_ONLY = List.of(Protocol.HTTP_1_1);
+    private static final List<Protocol> H2_H1 = List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
+    private static final String[] ALPN_H2_H1 = {"h2", "http/1.1"};
+
     /** The ALPN ids to offer: null in clear text, or when HTTP/1.1 is all there is to say. */
     private static String[] alpn(List<Protocol> protocols, boolean tls) {
-        if (!tls || protocols.equals(List.of(Protocol.HTTP_1_1))) {
+        if (!tls || protocols.equals(H1_ONLY)) {
             return null;
+        }
+        if (protocols.equals(H2_H1)) {
+            return ALPN_H2_H1.clone(); // the default list, without a stream per call
         }
         return protocols.stream().map(Protocol::alpnId).distinct().toArray(String[]::new);
     }

@@ -82,7 +82,9 @@ final class Pool {
     // HTTP/2: the shared connections, the dial in flight, and what ALPN said last.
     private final ArrayList<H2Connection> shared = new ArrayList<>(); // guarded by lock
     private int h2Dialing;                                             // guarded by lock
-    private Boolean speaksH2;                                          // guarded by lock: null until a TLS dial tells
+    // What ALPN said last: null until a TLS dial tells. Written under the lock; volatile because every call to
+    // an https origin reads it without the lock (h2Route).
+    private volatile Boolean speaksH2;
     // Calls waiting in acquireH2; volatile so that a stream's end (capacity()) takes the lock only when one waits.
     private volatile int h2Waiters;
 
@@ -181,12 +183,7 @@ final class Pool {
         if (!origin.tls() || !protocols.contains(Protocol.HTTP_2)) {
             return false;
         }
-        lock.lock();
-        try {
-            return speaksH2 != Boolean.FALSE;
-        } finally {
-            lock.unlock();
-        }
+        return speaksH2 != Boolean.FALSE;
     }
 
     /**
