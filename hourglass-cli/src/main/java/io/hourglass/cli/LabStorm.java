@@ -2,6 +2,7 @@ package io.hourglass.cli;
 
 import io.hourglass.client.Client;
 import io.hourglass.client.ClientConfig;
+import io.hourglass.client.Protocol;
 import io.hourglass.client.TimeoutPolicy;
 import io.hourglass.internal.tcp.ProcNetTcp;
 import io.hourglass.internal.tcp.TcpSnapshot;
@@ -43,13 +44,19 @@ import picocli.CommandLine.Option;
                     + "other's. With --slow-share, only that share of the calls goes to the slow path; the rest, "
                     + "the healthy calls, go to --fast-path.",
             "",
+            "With --protocol h2 the client speaks HTTP/2 to the upstream (h2c with prior knowledge): one connection "
+                    + "for the whole run, a timed-out call resets its stream (RST_STREAM) instead of closing or draining "
+                    + "a connection, and the upstream runs at most its SETTINGS_MAX_CONCURRENT_STREAMS handlers at once "
+                    + "for the connection, whoever reset the streams.",
+            "",
             "Prints a table and writes an HTML report with charts (one file, no script, nothing fetched). Takes "
                     + "about a minute with the defaults. Linux only: reads /proc/net/tcp."},
         footer = {"", "Examples:",
             "  hourglass lab storm",
             "  hourglass lab storm --rate 100 --duration 30s --delay 3s --timeout 500ms",
             "  hourglass lab storm --policy close --naive-upstream   # CLOSE_WAIT as Go's",
-            "  hourglass lab storm --slow-share 10 --rate 200   # 10 % slow, 90 % /hello"},
+            "  hourglass lab storm --slow-share 10 --rate 200   # 10 % slow, 90 % /hello",
+            "  hourglass lab storm --protocol h2   # resets instead of drains, one connection"},
         mixinStandardHelpOptions = true)
 final class LabStorm implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "N", description = "Calls per second (default 50).")
@@ -67,8 +74,13 @@ final class LabStorm implements Callable<Integer> {
             description = "Client total timeout per call (default 1s).")
     Duration timeout = Duration.ofSeconds(1);
 
-    @Option(names = "--policy", paramLabel = "close|drain|both", description = "Which policies to run (default both).")
-    String policy = "both";
+    @Option(names = "--policy", paramLabel = "close|drain|both",
+            description = "Which HTTP/1.1 timeout policies to run (default both); HTTP/2 has none.")
+    String policy;
+
+    @Option(names = "--protocol", paramLabel = "h1|h2",
+            description = "HTTP/1.1 (default; one run per --policy) or HTTP/2 (one run: streams reset on timeout).")
+    String protocol = "h1";
 
     @Option(names = "--max-conns-per-host", paramLabel = "N", description = "Client pool cap (default 64).")
     int maxConns = 64;
@@ -119,20 +131,39 @@ final class LabStorm implements Callable<Integer> {
      * got on each path: what reached the upstream, whatever the client did with them.
      */
     record Result(TimeoutPolicy policy, int port, LoadRun run, Client.Stats stats, List<Sample> samples,
-            int upstreamPeak, long slowReceived, long fastReceived) {
+            int upstreamPeak, long slowReceived, long fastReceived, boolean h2) {
+        Result(TimeoutPolicy policy, int port, LoadRun run, Client.Stats stats, List<Sample> samples, int upstreamPeak,
+                long slowReceived, long fastReceived) {
+            this(policy, port, run, stats, samples, upstreamPeak, slowReceived, fastReceived, false);
+        }
+
         int peak(java.util.function.ToIntFunction<Sample> f) {
             return samples.stream().mapToInt(f).max().orElse(0);
+        }
+
+        /** The run's name in tables and charts: the policy over HTTP/1.1, HTTP/2 otherwise. */
+        String label() {
+            return h2 ? "HTTP/2" : policy.name();
         }
     }
 
     @Override
     public Integer call() throws Exception {
-        List<TimeoutPolicy> policies = switch (policy.toLowerCase(Locale.ROOT)) {
+        boolean h2 = switch (protocol.toLowerCase(Locale.ROOT)) {
+            case "h1" -> false;
+            case "h2" -> true;
+            default -> throw new Cli.UsageException("--protocol must be h1 or h2, got '" + protocol + "'");
+        };
+        if (h2 && policy != null) {
+            throw new Cli.UsageException("--policy is HTTP/1.1's: over HTTP/2 a timed-out call resets its stream");
+        }
+        List<TimeoutPolicy> policies = h2 ? List.of(TimeoutPolicy.DRAIN) : switch (policy == null ? "both" : policy.toLowerCase(Locale.ROOT)) {
             case "both" -> List.of(TimeoutPolicy.CLOSE, TimeoutPolicy.DRAIN);
             case "close" -> List.of(TimeoutPolicy.CLOSE);
             case "drain" -> List.of(TimeoutPolicy.DRAIN);
             default -> throw new Cli.UsageException("--policy must be close, drain or both, got '" + policy + "'");
         };
+        this.h2 = h2;
         if (rate <= 0 || rate > 5000) throw new Cli.UsageException("--rate must be between 0 and 5000, got " + rate);
         if (duration.isZero() || duration.compareTo(Duration.ofMinutes(30)) > 0) {
             throw new Cli.UsageException("--duration must be more than 0 and at most 30m");
@@ -151,8 +182,8 @@ final class LabStorm implements Callable<Integer> {
         if (!ProcNetTcp.isSupported()) {
             throw new Cli.UsageException("the lab samples TCP states from /proc/net/tcp, which this system does not have (Linux only)");
         }
-        out.printf(Locale.ROOT, "storm: %s calls/s for %s, upstream delay %s, client timeout %s, max %d connections per host%s%s%n",
-                fmt(rate), Durations.format(duration), Durations.format(delay), Durations.format(timeout), maxConns,
+        out.printf(Locale.ROOT, "storm%s: %s calls/s for %s, upstream delay %s, client timeout %s, max %d connections per host%s%s%n",
+                h2 ? " over HTTP/2" : "", fmt(rate), Durations.format(duration), Durations.format(delay), Durations.format(timeout), maxConns,
                 naive ? ", naive upstream" : "", slowShare == 100 ? "" : ", " + fmt(slowShare) + " % slow, the rest to " + fastPath);
         out.println(expectation());
         out.flush();
@@ -177,6 +208,11 @@ final class LabStorm implements Callable<Integer> {
      */
     String expectation() {
         double slowRate = rate * slowShare / 100;
+        if (h2) {
+            return String.format(Locale.ROOT, "expected over HTTP/2: 1 connection; ~%d streams reset by the client (one "
+                    + "per slow call); the upstream's running handlers at most its SETTINGS_MAX_CONCURRENT_STREAMS",
+                    (long) (slowRate * duration.toSeconds()));
+        }
         double d = delay.toNanos() / 1e9;
         double t = timeout.toNanos() / 1e9;
         long slowCalls = (long) (slowRate * duration.toSeconds());
@@ -195,6 +231,8 @@ final class LabStorm implements Callable<Integer> {
                 slowCalls, Math.min(slowCalls, maxConns + (long) (closedPerSecond * duration.toSeconds())), maxConns,
                 closedPerSecond);
     }
+
+    private boolean h2;
 
     private static String fmt(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
@@ -236,9 +274,9 @@ final class LabStorm implements Callable<Integer> {
                 });
         int port = up.port();
         ClientConfig cfg = ClientConfig.builder().timeout(timeout).timeoutPolicy(p).maxConnsPerHost(maxConns)
-                .maxIdlePerHost(maxConns).build();
+                .maxIdlePerHost(maxConns).protocols(h2 ? Protocol.H2_PRIOR_KNOWLEDGE : Protocol.HTTP_1_1).build();
         List<Sample> samples = new ArrayList<>();
-        String label = p.name().toLowerCase(Locale.ROOT);
+        String label = h2 ? "http/2" : p.name().toLowerCase(Locale.ROOT);
         Progress progress = new Progress(err, terminal);
         long total = (long) Math.floor(rate * duration.toNanos() / 1e9);
         String base = "http://127.0.0.1:" + port;
@@ -273,7 +311,7 @@ final class LabStorm implements Callable<Integer> {
             sampler.join(2000);
             progress.clear();
             return new Result(p, port, run, client.stats(), List.copyOf(samples), peak.get(), slowReceived.get(),
-                    fastReceived.get());
+                    fastReceived.get(), h2);
         } finally {
             up.shutdown();
         }
@@ -319,6 +357,7 @@ final class LabStorm implements Callable<Integer> {
             {"requests the upstream received"},
             {"connections opened"}, {"connections reused"}, {"connections drained (back to pool / closed)"},
             {"drains preempted / abandoned"},
+            {"HTTP/2 streams opened"}, {"HTTP/2 streams reset (by client / by server)"}, {"HTTP/2 pings (sent / acked)"},
             {"peak client FIN_WAIT2"}, {"peak client TIME_WAIT"}, {"peak client ESTABLISHED"},
             {"peak server CLOSE_WAIT"}, {"upstream peak concurrency"},
         };
@@ -340,6 +379,9 @@ final class LabStorm implements Callable<Integer> {
             c.add(String.valueOf(s.reused()));
             c.add((s.drainedReused() + s.drainedClosed()) + " (" + s.drainedReused() + " / " + s.drainedClosed() + ")");
             c.add(s.drainsPreempted() + " / " + s.drainsAbandoned());
+            c.add(r.h2() ? String.valueOf(s.h2StreamsOpened()) : "n/a");
+            c.add(r.h2() ? s.h2ResetsSent() + " / " + s.h2ResetsReceived() : "n/a");
+            c.add(r.h2() ? s.h2PingsSent() + " / " + s.h2PingsAcked() : "n/a");
             c.add(String.valueOf(r.peak(Sample::clientFinWait2)));
             c.add(String.valueOf(r.peak(Sample::clientTimeWait)));
             c.add(String.valueOf(r.peak(Sample::clientEstab)));
@@ -376,7 +418,7 @@ final class LabStorm implements Callable<Integer> {
             for (String cell : row.subList(1, row.size())) w = Math.max(w, cell.length() + 2);
         }
         b.append(String.format(Locale.ROOT, "%-" + w0 + "s", "policy"));
-        for (Result r : results) b.append(String.format(Locale.ROOT, "%-" + w + "s", r.policy()));
+        for (Result r : results) b.append(String.format(Locale.ROOT, "%-" + w + "s", r.label()));
         b.append('\n');
         for (List<String> row : rows) {
             b.append(String.format(Locale.ROOT, "%-" + w0 + "s", row.get(0)));
@@ -401,9 +443,9 @@ final class LabStorm implements Callable<Integer> {
     }
 
     String settings() {
-        return String.format(Locale.ROOT, "%s calls/s for %s%s; upstream handler delay %s (%s cancellation%s); "
+        return String.format(Locale.ROOT, "%s%s calls/s for %s%s; upstream handler delay %s (%s cancellation%s); "
                         + "client timeout %s; max %d connections per host",
-                fmt(rate), Durations.format(duration),
+                h2 ? "HTTP/2 (h2c): " : "", fmt(rate), Durations.format(duration),
                 slowShare == 100 ? "" : " (" + fmt(slowShare) + " % to the slow path, the rest to " + fastPath + ")",
                 Durations.format(delay), honourCancel ? "honours" : "ignores",
                 naive ? ", naive upstream that keeps CLOSE_WAIT" : "", Durations.format(timeout), maxConns);
