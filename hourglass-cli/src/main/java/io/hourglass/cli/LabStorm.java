@@ -56,7 +56,8 @@ import picocli.CommandLine.Option;
             "  hourglass lab storm --rate 100 --duration 30s --delay 3s --timeout 500ms",
             "  hourglass lab storm --policy close --naive-upstream   # CLOSE_WAIT as Go's",
             "  hourglass lab storm --slow-share 10 --rate 200   # 10 % slow, 90 % /hello",
-            "  hourglass lab storm --protocol h2   # resets instead of drains, one connection"},
+            "  hourglass lab storm --protocol h2   # resets instead of drains, one connection",
+            "  hourglass lab storm --protocol h2 --naive-upstream   # Go's server: work piles up"},
         mixinStandardHelpOptions = true)
 final class LabStorm implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "N", description = "Calls per second (default 50).")
@@ -90,7 +91,9 @@ final class LabStorm implements Callable<Integer> {
 
     @Option(names = "--naive-upstream",
             description = "The upstream does not watch for departed clients (like Go's net/http): its sockets stay "
-                    + "in CLOSE_WAIT, and the client's in FIN_WAIT2, until each handler returns.")
+                    + "in CLOSE_WAIT, and the client's in FIN_WAIT2, until each handler returns. With --protocol h2: "
+                    + "a reset frees the stream's slot but the work behind it runs on (as Go's server), so the "
+                    + "upstream's running work piles up past SETTINGS_MAX_CONCURRENT_STREAMS.")
     boolean naive;
 
     @Option(names = "--slow-share", paramLabel = "P",
@@ -210,8 +213,10 @@ final class LabStorm implements Callable<Integer> {
         double slowRate = rate * slowShare / 100;
         if (h2) {
             return String.format(Locale.ROOT, "expected over HTTP/2: 1 connection; ~%d streams reset by the client (one "
-                    + "per slow call); the upstream's running handlers at most its SETTINGS_MAX_CONCURRENT_STREAMS",
-                    (long) (slowRate * duration.toSeconds()));
+                    + "per slow call); %s", (long) (slowRate * duration.toSeconds()), naive
+                    ? String.format(Locale.ROOT, "the naive upstream's running work piling up to ~%d (rate x delay)",
+                            (long) Math.min(slowRate * duration.toSeconds(), slowRate * delay.toNanos() / 1e9))
+                    : "the upstream's running handlers at most its SETTINGS_MAX_CONCURRENT_STREAMS");
         }
         double d = delay.toNanos() / 1e9;
         double t = timeout.toNanos() / 1e9;
@@ -254,18 +259,14 @@ final class LabStorm implements Callable<Integer> {
                         return;
                     }
                     slowReceived.incrementAndGet();
+                    if (h2 && naive) {
+                        naiveH2(res, inFlight, peak, delayNanos);
+                        return;
+                    }
                     peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                     try {
-                        long end = System.nanoTime() + delayNanos;
-                        long left;
-                        while ((left = end - System.nanoTime()) > 0) {
-                            try {
-                                Thread.sleep(Duration.ofNanos(left));
-                            } catch (InterruptedException e) {
-                                if (honourCancel) {
-                                    return;
-                                }
-                            }
+                        if (!work(delayNanos, honourCancel)) {
+                            return;
                         }
                         res.send("late\n");
                     } finally {
@@ -317,6 +318,47 @@ final class LabStorm implements Callable<Integer> {
         }
     }
 
+
+    /** The slow handler's work: waits {@code delayNanos}; false when cancelled and honouring it. */
+    private static boolean work(long delayNanos, boolean honourCancel) {
+        long end = System.nanoTime() + delayNanos;
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            try {
+                Thread.sleep(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                if (honourCancel) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A naive HTTP/2 upstream, as Go's net/http server behaves: a client's RST_STREAM ends the stream and frees
+     * its slot under SETTINGS_MAX_CONCURRENT_STREAMS, but the work behind it goes on (Go cancels the request's
+     * context; a handler that does not watch it runs to its end). Modelled with the work on a thread of its own
+     * that the handler waits for: the reset interrupts the handler, which returns and frees the slot, while the
+     * work keeps running and counting. The running work piles up to about rate x delay.
+     */
+    private static void naiveH2(io.hourglass.server.Response res, AtomicInteger inFlight, AtomicInteger peak,
+            long delayNanos) throws IOException {
+        peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        Thread work = Thread.ofVirtual().start(() -> {
+            try {
+                work(delayNanos, false);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        });
+        try {
+            work.join();
+        } catch (InterruptedException e) {
+            return; // the stream was reset: the handler leaves, its work does not
+        }
+        res.send("late\n");
+    }
 
     private static Sample sample(int port, long t0, Client client, int upstreamInFlight) throws IOException {
         TcpSnapshot all = ProcNetTcp.snapshot();
@@ -448,6 +490,7 @@ final class LabStorm implements Callable<Integer> {
                 h2 ? "HTTP/2 (h2c): " : "", fmt(rate), Durations.format(duration),
                 slowShare == 100 ? "" : " (" + fmt(slowShare) + " % to the slow path, the rest to " + fastPath + ")",
                 Durations.format(delay), honourCancel ? "honours" : "ignores",
-                naive ? ", naive upstream that keeps CLOSE_WAIT" : "", Durations.format(timeout), maxConns);
+                !naive ? "" : h2 ? ", naive upstream whose work outlives the reset stream" : ", naive upstream that keeps CLOSE_WAIT",
+                Durations.format(timeout), maxConns);
     }
 }
