@@ -57,7 +57,7 @@ import picocli.CommandLine.Option;
             "  hourglass lab storm --policy close --naive-upstream   # CLOSE_WAIT as Go's",
             "  hourglass lab storm --slow-share 10 --rate 200   # 10 % slow, 90 % /hello",
             "  hourglass lab storm --protocol h2   # resets instead of drains, one connection",
-            "  hourglass lab storm --protocol h2 --naive-upstream   # Go's server: work piles up"},
+            "  hourglass lab storm --protocol h2 --naive-upstream  # Go's: work piles up"},
         mixinStandardHelpOptions = true)
 final class LabStorm implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "N", description = "Calls per second (default 50).")
