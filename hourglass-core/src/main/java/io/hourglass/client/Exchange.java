@@ -546,11 +546,23 @@ final class Exchange implements ClientConn.Reader, ResponseSource {
      * (the call's deadline or the pool-wait timeout) and what held the connections.
      */
     PoolTimeoutException poolTimeout(boolean callDeadline, int max, int inUse, int draining, String origin) {
+        return poolTimeoutHeld(callDeadline, max, inUse, draining, "all " + max + " connections to " + origin
+                + " are busy, " + inUse + " in use and " + draining + " draining");
+    }
+
+    /**
+     * The same, for a call that waited for an HTTP/2 stream slot (or the origin's first HTTP/2 dial): {@code held}
+     * says what held it.
+     */
+    PoolTimeoutException poolTimeoutH2(boolean callDeadline, int max, int inUse, String held) {
+        return poolTimeoutHeld(callDeadline, max, inUse, 0, held);
+    }
+
+    private PoolTimeoutException poolTimeoutHeld(boolean callDeadline, int max, int inUse, int draining, String held) {
         Duration limit = callDeadline ? totalLimit : cfg.poolWaitTimeout();
         countTimeout(Phase.POOL_WAIT);
         String ctx = (callDeadline ? "the call's deadline passed while it waited for a connection: " : "")
-                + "all " + max + " connections to " + origin + " are busy, " + inUse + " in use and " + draining
-                + " draining; maxConnsPerHost=" + max
+                + held + "; maxConnsPerHost=" + max
                 + (callDeadline ? "" : ", poolWaitTimeout=" + Durations.format(cfg.poolWaitTimeout())) + "; " + context();
         return new PoolTimeoutException(limit, Duration.ofNanos(System.nanoTime() - start), ctx, callDeadline, max,
                 inUse, draining);

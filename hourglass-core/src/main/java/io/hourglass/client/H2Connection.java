@@ -244,6 +244,16 @@ final class H2Connection {
         events.capacity();
     }
 
+    /** The server's stream limit as it applies now. */
+    int streamLimit() {
+        lock.lock();
+        try {
+            return maxStreams();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Streams open now (for gauges). */
     int openStreams() {
         lock.lock();

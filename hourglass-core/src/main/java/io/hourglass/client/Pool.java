@@ -225,6 +225,23 @@ final class Pool {
         }
     }
 
+    /** The error of a call that gave up waiting for an HTTP/2 stream slot or dial. Under lock. */
+    private PoolTimeoutException gaveUpH2(Exchange x, boolean callDeadline) {
+        int streams = 0;
+        int limit = 0;
+        for (H2Connection c : shared) {
+            streams += c.openStreams();
+            limit = Math.max(limit, c.streamLimit());
+        }
+        metrics.poolTimeoutsInUse.inc();
+        String held = shared.isEmpty() ? "the first HTTP/2 connection to " + origin.label() + " is still being dialled"
+                : "every stream slot of the " + shared.size() + " HTTP/2 connection(s) to " + origin.label()
+                        + " is taken (" + streams + " streams open; the server allows " + limit + " per connection"
+                        + (cfg.http2StrictMaxConcurrentStreams() ? ", http2StrictMaxConcurrentStreams" : "")
+                        + (h2Dialing > 0 ? ", another connection is being dialled" : "") + ")";
+        return x.poolTimeoutH2(callDeadline, cfg.maxConnsPerHost(), total - idle.size() - drains.size(), held);
+    }
+
     /** A free slot on a shared connection, reserved; null when none. Under lock. */
     private H2Connection reserveShared() {
         for (int i = 0; i < shared.size(); i++) {
@@ -256,7 +273,7 @@ final class Pool {
         long now = System.nanoTime();
         long until = x.earliest(waitDeadline);
         if (until != 0 && now - until >= 0) {
-            throw gaveUp(x, until != waitDeadline);
+            throw gaveUpH2(x, until != waitDeadline);
         }
         x.checkCancelled();
         x.poolWaiting(this);

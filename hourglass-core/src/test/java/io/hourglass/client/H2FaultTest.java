@@ -267,25 +267,24 @@ class H2FaultTest {
     void atTheStreamLimitCallsOpenAnotherConnectionUnlessStrict() throws Exception {
         Settings one = Settings.DEFAULTS.with(Settings.MAX_CONCURRENT_STREAMS, 1);
         try (H2Peer peer = new H2Peer(one); Client c = new Client(cfg().maxConnsPerHost(2).build())) {
+            H2Peer.Session s1 = warmUp(c, peer); // the limit of 1 is in force from here (the client read it)
             CompletableFuture<ClientResponse> a = CompletableFuture.supplyAsync(() -> send(c, peer.url("/a")));
-            H2Peer.Session s1 = peer.accept();
-            s1.expect(Frame.SETTINGS); // the client's SETTINGS: ours reached it, so its stream count is known
-            s1.expect(Frame.HEADERS);
+            assertThat(s1.expect(Frame.HEADERS).streamId()).isEqualTo(3);
             CompletableFuture<ClientResponse> b = CompletableFuture.supplyAsync(() -> send(c, peer.url("/b")));
             H2Peer.Session s2 = peer.accept(); // a second connection, within maxConnsPerHost
             s2.respond(s2.expect(Frame.HEADERS).streamId(), "b");
-            s1.respond(1, "a");
+            s1.respond(3, "a");
             assertThat(a.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("a");
             assertThat(b.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("b");
         }
         try (H2Peer peer = new H2Peer(one); Client c = new Client(cfg().maxConnsPerHost(2).poolWaitTimeout(Duration.ofSeconds(8))
                 .http2StrictMaxConcurrentStreams(true).build())) {
+            H2Peer.Session s1 = warmUp(c, peer);
             CompletableFuture<ClientResponse> a = CompletableFuture.supplyAsync(() -> send(c, peer.url("/a")));
-            H2Peer.Session s1 = peer.accept();
-            s1.expect(Frame.HEADERS);
+            assertThat(s1.expect(Frame.HEADERS).streamId()).isEqualTo(3);
             CompletableFuture<ClientResponse> b = CompletableFuture.supplyAsync(() -> send(c, peer.url("/b")));
             assertThat(s1.poll(Frame.HEADERS, Duration.ofMillis(200))).as("b waits for the slot").isNull();
-            s1.respond(1, "a");
+            s1.respond(3, "a");
             assertThat(a.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("a"); // its stream ends: b goes now
             long freed = System.nanoTime();
             s1.respond(s1.expect(Frame.HEADERS).streamId(), "b");
@@ -293,6 +292,33 @@ class H2FaultTest {
             assertThat(b.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("b");
             assertThat(peer.sessions).hasSize(1);
         }
+    }
+
+    @Test
+    void aCallThatGivesUpWaitingForAStreamSlotSaysWhatHeldIt() throws Exception {
+        Settings one = Settings.DEFAULTS.with(Settings.MAX_CONCURRENT_STREAMS, 1);
+        try (H2Peer peer = new H2Peer(one); Client c = new Client(cfg().poolWaitTimeout(Duration.ofMillis(200))
+                .http2StrictMaxConcurrentStreams(true).build())) {
+            H2Peer.Session s = warmUp(c, peer);
+            CompletableFuture<ClientResponse> a = CompletableFuture.supplyAsync(() -> send(c, peer.url("/a")));
+            s.expect(Frame.HEADERS);
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> c.send(ClientRequest.get(peer.url("/b"))));
+            assertThat(t).isInstanceOf(PoolTimeoutException.class);
+            assertThat(((PoolTimeoutException) t).phase()).isEqualTo(Phase.POOL_WAIT);
+            assertThat(t.getMessage()).contains("every stream slot of the 1 HTTP/2 connection(s)")
+                    .contains("the server allows 1 per connection").contains("http2StrictMaxConcurrentStreams");
+            s.respond(3, "a");
+            assertThat(a.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("a");
+        }
+    }
+
+    /** A first call on a new connection, answered: the server's SETTINGS are in force after it. */
+    static H2Peer.Session warmUp(Client c, H2Peer peer) throws Exception {
+        CompletableFuture<ClientResponse> warm = CompletableFuture.supplyAsync(() -> send(c, peer.url("/warm")));
+        H2Peer.Session s = peer.accept();
+        s.respond(s.expect(Frame.HEADERS).streamId(), "w");
+        assertThat(warm.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("w");
+        return s;
     }
 
     @Test
