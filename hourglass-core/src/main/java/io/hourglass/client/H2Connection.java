@@ -571,8 +571,10 @@ final class H2Connection {
         }
         if (code != null) {
             goAway(code, cause.getMessage());
+            conn.close(); // a FIN after the GOAWAY, so the server can read why (RFC 9113 section 5.4.1)
+        } else {
+            conn.abort(); // the connection is lost or dead: nothing to say, nothing to wait for
         }
-        conn.abort();
         events.closed(cause.getMessage());
         events.capacity();
     }

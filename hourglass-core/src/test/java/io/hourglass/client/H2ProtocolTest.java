@@ -163,9 +163,14 @@ class H2ProtocolTest {
             var f = get(c, peer, "/flood");
             H2Peer.Session s = peer.accept();
             s.expect(Frame.HEADERS);
-            s.headers(1, 200, true, "x-flood", "z".repeat(100_000)); // a CONTINUATION flood's worth
-            assertThat(s.expect(Frame.GOAWAY).code()).isEqualTo(ErrorCode.ENHANCE_YOUR_CALM.code);
-            assertThat(clientError(() -> f.get(10, TimeUnit.SECONDS)).kind()).isEqualTo(ClientException.Kind.MALFORMED);
+            try {
+                s.headers(1, 200, true, "x-flood", "z".repeat(100_000)); // a CONTINUATION flood's worth
+            } catch (java.io.IOException e) {
+                // the client closed the connection before the whole block was written: expected
+            }
+            ClientException e = clientError(() -> f.get(10, TimeUnit.SECONDS));
+            assertThat(e.kind()).isEqualTo(ClientException.Kind.MALFORMED);
+            assertThat(e).hasMessageContaining("ENHANCE_YOUR_CALM").hasMessageContaining("header block");
         }
     }
 
