@@ -239,6 +239,25 @@ final class LabStorm implements Callable<Integer> {
 
     private boolean h2;
 
+    /**
+     * The slow upstream's work: sleeps for its delay; false when it was interrupted (the client left, or the
+     * run ended) and it honours cancellation. One that ignores it sleeps on, as a naive handler would.
+     */
+    private static boolean sleepOut(long delayNanos, boolean honourCancel) {
+        long end = System.nanoTime() + delayNanos;
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            try {
+                Thread.sleep(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                if (honourCancel) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private static String fmt(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
@@ -265,10 +284,9 @@ final class LabStorm implements Callable<Integer> {
                     }
                     peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                     try {
-                        if (!work(delayNanos, honourCancel)) {
-                            return;
+                        if (sleepOut(delayNanos, honourCancel)) {
+                            res.send("late\n");
                         }
-                        res.send("late\n");
                     } finally {
                         inFlight.decrementAndGet();
                     }
@@ -319,22 +337,6 @@ final class LabStorm implements Callable<Integer> {
     }
 
 
-    /** The slow handler's work: waits {@code delayNanos}; false when cancelled and honouring it. */
-    private static boolean work(long delayNanos, boolean honourCancel) {
-        long end = System.nanoTime() + delayNanos;
-        long left;
-        while ((left = end - System.nanoTime()) > 0) {
-            try {
-                Thread.sleep(Duration.ofNanos(left));
-            } catch (InterruptedException e) {
-                if (honourCancel) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
     /**
      * A naive HTTP/2 upstream, as Go's net/http server behaves: a client's RST_STREAM ends the stream and frees
      * its slot under SETTINGS_MAX_CONCURRENT_STREAMS, but the work behind it goes on (Go cancels the request's
@@ -347,7 +349,7 @@ final class LabStorm implements Callable<Integer> {
         peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         Thread work = Thread.ofVirtual().start(() -> {
             try {
-                work(delayNanos, false);
+                sleepOut(delayNanos, false);
             } finally {
                 inFlight.decrementAndGet();
             }

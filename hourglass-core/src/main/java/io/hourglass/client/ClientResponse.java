@@ -1,6 +1,7 @@
 package io.hourglass.client;
 
 import io.hourglass.http.Headers;
+import io.hourglass.internal.h1.ResponseHead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.Cleaner;
@@ -21,7 +22,7 @@ import java.nio.charset.StandardCharsets;
 public final class ClientResponse implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final ResponseSource source;
+    private final Exchange exchange;
     private final int status;
     private final String reason;
     private final String version;
@@ -31,17 +32,16 @@ public final class ClientResponse implements AutoCloseable {
     private final Body body;
     private final Cleaner.Cleanable cleanable;
 
-    ClientResponse(ResponseSource source, int status, String reason, String version, Headers headers,
-            long connectionId, boolean reused) {
-        this.source = source;
-        this.status = status;
-        this.reason = reason;
-        this.version = version;
-        this.headers = headers;
+    ClientResponse(Exchange exchange, ResponseHead head, long connectionId, boolean reused) {
+        this.exchange = exchange;
+        this.status = head.status;
+        this.reason = head.reason;
+        this.version = head.version == 20 ? "HTTP/2" : head.version == 11 ? "HTTP/1.1" : "HTTP/1.0";
+        this.headers = head.headers;
         this.connectionId = connectionId;
         this.reused = reused;
-        this.body = new Body(source);
-        this.cleanable = CLEANER.register(this, source::leaked);
+        this.body = new Body(exchange);
+        this.cleanable = CLEANER.register(this, exchange::leaked);
     }
 
     /** {@return the status code, e.g. 200} */
@@ -81,7 +81,7 @@ public final class ClientResponse implements AutoCloseable {
      * @return the trailers once the body has been read to its end; empty before that, and when there are none
      */
     public Headers trailers() {
-        return source.trailers();
+        return exchange.trailers();
     }
 
     /** {@return the id of the connection that carried the call, as in messages and events} */
@@ -139,10 +139,10 @@ public final class ClientResponse implements AutoCloseable {
     }
 
     private final class Body extends InputStream {
-        private final ResponseSource x;
+        private final Exchange x;
         private boolean closed;
 
-        Body(ResponseSource x) {
+        Body(Exchange x) {
             this.x = x;
         }
 

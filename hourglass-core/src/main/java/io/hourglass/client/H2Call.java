@@ -1,105 +1,80 @@
 package io.hourglass.client;
 
 import io.hourglass.http.Headers;
-import io.hourglass.http.HttpTimeoutException;
-import io.hourglass.http.Phase;
+import io.hourglass.internal.h1.ResponseHead;
 import io.hourglass.internal.h2.ErrorCode;
 import io.hourglass.internal.h2.FieldList;
 import io.hourglass.internal.h2.H2Messages;
 import io.hourglass.internal.h2.H2ResponseHead;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One call's exchange on an HTTP/2 stream, for the call lifecycle in {@link Exchange} (which owns the
- * deadlines, the errors and the events): write the request (HEADERS, DATA under flow control, Expect:
- * 100-continue), wait for the head, hand the body to the caller.
+ * One call's exchange on an HTTP/2 stream: the {@link Carrier.Stream} that {@link H2Connection} opens for
+ * the call lifecycle in {@link Exchange} (which owns the deadlines, the retries, the errors and the events, as
+ * over HTTP/1.1). It writes the request (HEADERS, DATA under flow control, Expect: 100-continue), waits for
+ * the head and hands the body over.
  *
  * <p><b>Timeouts and cancellation keep the connection.</b> Whatever ends the call early (a timeout of any
  * phase, {@link Call#cancel()}, an interrupt, a body closed before its end) resets the stream with RST_STREAM
- * CANCEL: the server is told at once, the stream's buffered bytes are dropped, and the connection goes on
- * carrying the other calls. {@link TimeoutPolicy} has nothing to drain here. Every wait is bounded by the
- * caller's deadlines through {@link Exchange#check()}, which the stream calls before each wait and the
- * connection's alarm wakes it for.
+ * CANCEL ({@link #abandon}, {@link #discard}): the server is told at once, the stream's buffered bytes are
+ * dropped (their connection-level credit was returned as they came), and the connection goes on carrying
+ * the other calls. {@link TimeoutPolicy} has nothing to drain here. Every wait is bounded by the caller's
+ * deadlines: the stream checks the call before each wait, and the connection's alarm wakes it at the instant
+ * the call gave to {@link #wakeAt}.
  */
-final class H2Call implements ResponseSource {
+final class H2Call implements Carrier.Stream {
     private static final Headers NO_TRAILERS = Headers.copyOf(new Headers(0));
 
-    private final Exchange x;
+    private final Exchange call;
     private final H2Connection conn;
-    private final boolean reused;
     private final H2Stream stream;
-    private final AtomicBoolean ended = new AtomicBoolean(); // the body was read to its end, closed or given up
+    private boolean started;            // caller's thread: start() consumed the pool's reservation
+    private boolean headersEnded;       // caller's thread: END_STREAM went with the HEADERS (no body)
+    private boolean bodyHeld;           // caller's thread: the body waits for 100 Continue and was not sent
+    private H2ResponseHead earlyHead;   // caller's thread: a final head that came before the body was sent
 
-    H2Call(Exchange x, H2Connection conn, boolean reused) {
-        this.x = x;
+    H2Call(H2Connection conn, Exchange call) {
         this.conn = conn;
-        this.reused = reused;
+        this.call = call;
         this.stream = new H2Stream(conn);
-        this.stream.waiter = x;
-        this.stream.bodyless = x.req.method().equals("HEAD");
+        this.stream.waiter = call;
+        this.stream.bodyless = call.req.method().equals("HEAD");
+        this.stream.expiry = call::onAlarm; // a body nobody reads or closes past the call's deadline
     }
 
-    int streamId() {
-        return stream.id();
-    }
-
-    long connectionId() {
+    @Override
+    public long connectionId() {
         return conn.id();
     }
 
-    /** Writes the request and waits for the response head; the body is read later through the response. */
-    ClientResponse run() throws IOException {
-        try {
-            return exchange();
-        } catch (IOException e) {
-            throw fail(e);
-        }
+    @Override
+    public int streamId() {
+        return stream.id();
     }
 
-    private ClientResponse exchange() throws IOException {
-        ClientRequest req = x.req;
-        stream.arm(x.earliest(0));
-        x.check(); // a deadline that passed while waiting for the pool must not open a stream
+    // ---- the request ----
+
+    /**
+     * Opens the stream with the request's header block, then sends the body unless it waits for 100
+     * Continue. The write deadline is the connection's (a frame stuck past the ping timeout ends it), not the
+     * call's: other streams share the socket.
+     */
+    @Override
+    public void writeRequest(ClientRequest req, boolean expectContinue, long deadline) throws IOException {
         RequestBody b = req.body();
         long len = b == null ? 0 : b.length();
-        boolean expect = req.expectContinue() && b != null && len != 0;
-        x.doing("writing the request");
-        stream.start(requestFields(req, b, expect), b == null || len == 0);
-        x.streamOpened(this);
-        H2ResponseHead head = null;
-        if (b != null && len != 0) {
-            if (expect) {
-                head = awaitContinue();
-            }
-            if (head == null) {
-                head = writeBody(b, len);
-            } else {
-                conn.abandonRequestBody(stream); // a final status came instead of 100: the body is not wanted
-            }
+        boolean empty = b == null || len == 0;
+        started = true;
+        headersEnded = empty;
+        stream.start(requestFields(req, b, expectContinue && !empty), empty);
+        call.streamOpened(conn.id(), stream.id());
+        bodyHeld = !empty && expectContinue;
+        if (!empty && !expectContinue) {
+            writeBody(b);
         }
-        x.requestWritten(conn.id());
-        if (head == null) {
-            Duration limit = req.responseHeaderTimeout() != null ? req.responseHeaderTimeout()
-                    : x.config().responseHeaderTimeout();
-            stream.arm(x.startPhase(Phase.RESPONSE_HEADERS, limit));
-            x.doing("awaiting headers");
-            head = stream.awaitHead(false);
-            stream.arm(x.endPhase());
-        }
-        x.gotHead(head.status());
-        x.doing("reading the body");
-        stream.expiry = this::abandoned;
-        ClientResponse resp = new ClientResponse(this, head.status(), "", "HTTP/2", head.headers(), conn.id(), reused);
-        if (stream.complete()) {
-            finish();
-        }
-        return resp;
     }
 
     /** The request's header block: pseudo-header fields, the caller's fields, and what the client adds. */
@@ -121,9 +96,10 @@ final class H2Call implements ResponseSource {
             h = w;
         }
         FieldList f = new FieldList(h.size() + 8);
-        H2Messages.requestFields(req.method(), u.getScheme().toLowerCase(Locale.ROOT), Exchange.hostHeader(u), path, h, f);
+        H2Messages.requestFields(req.method(), u.getScheme().toLowerCase(Locale.ROOT), RequestWriter.hostHeader(u),
+                path, h, f);
         if (!h.contains("user-agent")) {
-            f.add("user-agent", x.config().userAgent());
+            f.add("user-agent", call.userAgent());
         }
         if (b != null && b.length() >= 0) {
             f.add("content-length", Long.toString(b.length()));
@@ -136,25 +112,19 @@ final class H2Call implements ResponseSource {
         return f;
     }
 
-    /** Waits for 100 Continue: null when the body should go now (a 100, or the wait ended), or a final head. */
-    private H2ResponseHead awaitContinue() throws IOException {
-        stream.arm(x.startPhase(Phase.EXPECT_CONTINUE, x.config().expectContinueTimeout()));
-        x.doing("waiting for 100 Continue");
-        try {
-            return stream.awaitHead(true);
-        } catch (Exchange.ContinueExpired e) {
-            return null; // not an error: the body goes anyway
-        } finally {
-            stream.arm(x.endPhase());
-        }
-    }
-
     /**
-     * Sends the body as DATA under flow control; returns a final head when the server answered in full before
-     * the body was sent (section 8.1: the rest is not sent, the stream is reset), else null.
+     * Sends the body as DATA under flow control. When the server answers in full before the body is sent
+     * (RFC 9113 section 8.1), the rest is not sent and the stream's sending side is reset; the head is kept
+     * for {@link #readHead}.
      */
-    private H2ResponseHead writeBody(RequestBody b, long len) throws IOException {
-        x.doing("writing the request body");
+    @Override
+    public void writeBody(RequestBody b) throws IOException {
+        long len = b.length();
+        bodyHeld = false;
+        call.doing("writing the request body");
+        if (headersEnded) {
+            return; // an empty body went with the HEADERS' END_STREAM
+        }
         byte[] chunk = new byte[(int) (len >= 0 ? Math.min(16 * 1024, len) : 16 * 1024)];
         try (InputStream in = b.open()) {
             long left = len;
@@ -165,101 +135,79 @@ final class H2Call implements ResponseSource {
                         throw new IOException("request body ended after " + (len - left) + " of " + len + " bytes");
                     }
                     stream.writeData(chunk, 0, 0, true);
-                    return null;
+                    return;
                 }
                 left -= n;
                 if (n > 0 || left == 0) {
                     stream.writeData(chunk, 0, n, len >= 0 && left == 0);
                 }
             }
-            return null;
         } catch (H2StreamException e) {
             if (e.kind() != H2StreamException.Kind.ANSWERED_EARLY) {
                 throw e;
             }
             conn.abandonRequestBody(stream);
-            return stream.awaitHead(false);
+            earlyHead = stream.awaitHead(false);
         }
     }
 
-    // ---- failure ----
-
-    /**
-     * What an early end does: the stream is reset if it is still open (the connection stays), and the error
-     * the caller sees is returned. Errors that leave the request unprocessed come back as they are, for the
-     * call lifecycle to retry.
-     */
-    private IOException fail(IOException e) {
-        ended.set(true);
-        stream.expiry = null;
-        stream.arm(0);
-        boolean wasOpened = stream.id() != 0;
-        if (wasOpened) {
-            stream.reset(ErrorCode.CANCEL);
-        }
-        return translate(e);
+    @Override
+    public void requestWritten() {
+        // nothing to undo: HTTP/2 writes carry the connection's own write deadline
     }
 
-    private IOException translate(IOException e) {
-        if (e instanceof HttpTimeoutException || e instanceof ClientException) {
-            return e;
+    // ---- the response ----
+
+    /** The final head (1xx other than 100 skipped by the connection's reader), or a 100 when asked. */
+    @Override
+    public ResponseHead readHead(boolean stopAtContinue) throws IOException {
+        H2ResponseHead h = earlyHead;
+        if (h == null) {
+            h = stream.awaitHead(stopAtContinue);
         }
-        if (e instanceof InterruptedIOException) {
-            try {
-                x.checkCancelled();
-            } catch (IOException cancelled) {
-                return cancelled;
-            }
+        if (h == null) {
+            ResponseHead c = new ResponseHead();
+            c.status = 100;
+            c.version = 20;
+            c.reason = "";
+            return c;
         }
-        if (!(e instanceof H2StreamException s)) {
-            return x.translateIo(e);
-        }
-        if (s.unprocessed() || retryableLoss(s)) {
-            return s; // the call lifecycle decides whether to retry
-        }
-        return x.fromStream(s);
+        ResponseHead r = new ResponseHead();
+        r.version = 20;
+        r.status = h.status();
+        r.reason = ""; // HTTP/2 has no reason phrase
+        r.headers = h.headers();
+        r.contentLength = h.contentLength();
+        r.keepAlive = true;
+        return r;
     }
 
-    /**
-     * A connection lost before any byte of this call's response arrived, on a reused connection, for a
-     * request that may be sent again (RFC 9110 section 9.2.2): retried once, as over HTTP/1.1.
-     */
-    private boolean retryableLoss(H2StreamException s) {
-        return s.kind() == H2StreamException.Kind.CONNECTION && reused && !stream.responseStarted()
-                && !(s.getCause() instanceof HttpTimeoutException) && x.req.idempotent()
-                && (x.req.body() == null || x.req.body().replayable());
+    @Override
+    public void openBody(ResponseHead h) {
+        if (bodyHeld) {
+            bodyHeld = false;
+            conn.abandonRequestBody(stream); // a final status came instead of 100: the body is not wanted
+        }
     }
-
-    // ---- the response body, read by the caller ----
 
     @Override
     public int readBody(byte[] b, int off, int len) throws IOException {
-        if (ended.get()) {
-            if (stream.complete()) {
-                return -1;
-            }
-            throw x.timeoutOrCancelled();
-        }
-        int n;
-        try {
-            n = stream.read(b, off, len);
-        } catch (IOException e) {
-            if (ended.get()) {
-                throw x.timeoutOrCancelled(); // given up meanwhile (the body was left unread past the deadline)
-            }
-            IOException out = fail(e);
-            x.bodyFailed(out);
-            throw out;
-        }
-        if (n < 0) {
-            finish();
-        }
-        return n;
+        return stream.read(b, off, len);
     }
 
     @Override
-    public int availableBody() {
-        return ended.get() ? 0 : stream.available();
+    public int bodyAvailable() {
+        return stream.available();
+    }
+
+    @Override
+    public boolean bodyComplete() {
+        return stream.complete();
+    }
+
+    @Override
+    public long bodyDelivered() {
+        return stream.received();
     }
 
     @Override
@@ -268,48 +216,76 @@ final class H2Call implements ResponseSource {
         return t != null ? t : NO_TRAILERS;
     }
 
-    /** The body was read to its end: the stream is closed already, its slot free. */
-    private void finish() {
-        if (!ended.compareAndSet(false, true)) {
-            return;
-        }
-        stream.expiry = null;
-        stream.arm(0);
-        x.bodyDone(conn.id(), stream.received());
+    @Override
+    public void wakeAt(long nanoTime) {
+        stream.arm(nanoTime);
+    }
+
+    // ---- how it ends ----
+
+    /** Nothing went out: HEADERS were never written (the stream has no id). */
+    @Override
+    public boolean untouched() {
+        return stream.id() == 0;
+    }
+
+    /**
+     * A connection lost before any byte of this call's response came (not by a ping timeout: that one is the
+     * call's error, as the server may be processing it), for the lifecycle's rule on reused connections.
+     */
+    @Override
+    public boolean retryable(IOException e) {
+        return e instanceof H2StreamException s && s.kind() == H2StreamException.Kind.CONNECTION
+                && !stream.responseStarted() && !(s.getCause() instanceof io.hourglass.http.HttpTimeoutException);
     }
 
     @Override
-    public void closeBody() {
-        if (!ended.compareAndSet(false, true)) {
-            return;
+    public int unprocessedRetries(IOException e) {
+        if (!(e instanceof H2StreamException s) || !s.unprocessed()) {
+            return 0;
         }
-        stream.expiry = null;
-        stream.arm(0);
+        return s.kind() == H2StreamException.Kind.REFUSED ? 1 : 2;
+    }
+
+    /** The body was read to its end: both sides ended, so the stream is closed and its slot free already. */
+    @Override
+    public void complete() {
+        quiet();
+    }
+
+    /** Given up after the request went out: RST_STREAM CANCEL whatever the policy; the connection stays. */
+    @Override
+    public void abandon(TimeoutPolicy policy, String closeReason) {
+        quiet();
         if (!stream.complete()) {
-            stream.reset(ErrorCode.CANCEL); // the rest is not wanted: the server stops, the connection stays
-        }
-        x.closedEarly();
-    }
-
-    @Override
-    public void leaked() {
-        if (ended.compareAndSet(false, true)) {
             stream.reset(ErrorCode.CANCEL);
         }
     }
 
-    /** Nobody reads or closes the body and the call's time is up (on a virtual thread, from the alarm). */
-    private void abandoned() {
-        if (!x.totalPassed() || !ended.compareAndSet(false, true)) {
-            return;
-        }
-        x.timeout(Phase.TOTAL, "while the body was left unread");
-        stream.reset(ErrorCode.CANCEL);
+    /** A failed exchange: the stream is reset if it is still open; the connection decides for itself. */
+    @Override
+    public void discard(String reason) {
+        abandon(TimeoutPolicy.CLOSE, reason);
     }
 
-    /** Wakes the caller waiting on the stream (a cancel from another thread). */
-    void wake() {
+    /** Nothing was sent: the slot the pool reserved goes back (start() consumes it once called). */
+    @Override
+    public void release() {
+        quiet();
+        if (!started) {
+            conn.unreserve();
+        }
+    }
+
+    @Override
+    public void cancel() {
         stream.wake();
+    }
+
+    /** No more wake-ups or expiry for this call. */
+    private void quiet() {
+        stream.expiry = null;
+        stream.arm(0);
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.hourglass.internal.h2.H2Exception;
 import io.hourglass.internal.h2.HpackDecoder;
 import io.hourglass.internal.h2.HpackEncoder;
 import io.hourglass.internal.h2.Settings;
+import io.hourglass.internal.io.ReadAhead;
 import io.hourglass.net.Conn;
 import java.io.EOFException;
 import java.io.IOException;
@@ -39,8 +40,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link #tryReserve()}) until it is closed both ways or reset; a stream this client reset while nothing had
  * been read from the connection since the stream started keeps counting until the PING sent with the reset is
  * acknowledged (Go's pendingResets): a connection that may be dead takes no new calls meanwhile.
+ *
+ * <p>It is the {@link Carrier} of HTTP/2: each call the pool gives a slot here opens one {@link H2Call} on it.
  */
-final class H2Connection {
+final class H2Connection implements Carrier {
     /** The settings of a connection, from {@link ClientConfig}. */
     record Options(int streamWindow, int connectionWindow, long readIdleNanos, long pingTimeoutNanos,
             long idleTimeoutNanos, int maxHeaderListSize) {}
@@ -126,8 +129,15 @@ final class H2Connection {
         return c;
     }
 
-    long id() {
+    @Override
+    public long id() {
         return conn.id();
+    }
+
+    /** A stream for {@code call}, on the slot the pool reserved for it ({@link #tryReserve()}). */
+    @Override
+    public Stream open(Exchange call) {
+        return new H2Call(this, call);
     }
 
     private void writePreface() throws IOException {
@@ -502,7 +512,7 @@ final class H2Connection {
             return;
         }
         while (true) {
-            ClientConn.Reader w = s.waiter;
+            ReadAhead.Waiter w = s.waiter;
             if (w != null) {
                 w.check();
             }
@@ -611,10 +621,12 @@ final class H2Connection {
         } finally {
             lock.unlock();
         }
-        goAway(ErrorCode.NO_ERROR, reason);
-        conn.close();
+        // Counted before the GOAWAY goes: the pool frees its place at once, and whoever reads the GOAWAY finds
+        // the connection closed in the client's metrics.
         events.closed(reason);
         events.capacity();
+        goAway(ErrorCode.NO_ERROR, reason);
+        conn.close();
         return true;
     }
 

@@ -5,6 +5,7 @@ import io.hourglass.internal.h2.ErrorCode;
 import io.hourglass.internal.h2.FieldList;
 import io.hourglass.internal.h2.FlowWindow;
 import io.hourglass.internal.h2.H2ResponseHead;
+import io.hourglass.internal.io.ReadAhead;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.locks.Condition;
@@ -17,7 +18,7 @@ import java.util.concurrent.locks.Condition;
  * on timeout or cancel) and the connection's reader thread (hands over HEADERS, DATA, RST_STREAM and window
  * credit). Every field below is guarded by the connection's {@code lock}; waiting is on {@link #changed}, which
  * the reader signals when something arrives and the connection's alarm signals when this stream's
- * {@link #alarmAt} has passed. The caller's {@link ClientConn.Reader} says whether its deadline passed or it
+ * {@link #alarmAt} has passed. The caller's {@link ReadAhead.Waiter} says whether its deadline passed or it
  * was cancelled: it is checked before every wait, so a stream never waits past its caller's deadline.
  *
  * <p>Received DATA is kept in {@link #buf} until the caller reads it. The stream's receive window is what
@@ -52,7 +53,7 @@ final class H2Stream {
 
     // Written by the caller, read by the timer thread's alarm: volatile for that hand-over.
     volatile long alarmAt;              // 0: none
-    volatile ClientConn.Reader waiter;  // checked before each wait; null for none
+    volatile ReadAhead.Waiter waiter;    // checked before each wait; null for none
     volatile Runnable expiry;           // run (off the timer) when alarmAt passes and nobody waits
 
     H2Stream(H2Connection conn) {
@@ -78,7 +79,7 @@ final class H2Stream {
      * @throws IOException the caller's timeout or cancellation, or InterruptedIOException on an interrupt
      */
     void await() throws IOException {
-        ClientConn.Reader w = waiter;
+        ReadAhead.Waiter w = waiter;
         if (w != null) {
             w.check();
         }
