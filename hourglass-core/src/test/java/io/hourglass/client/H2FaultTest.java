@@ -312,6 +312,43 @@ class H2FaultTest {
         }
     }
 
+    @Test
+    void aCallCancelledAfterItGotASlotGivesTheSlotBack() throws Exception {
+        // The listener interrupts the caller at the instant the pool hands it a stream slot, before HEADERS go:
+        // the call fails CANCELLED with nothing sent, and the slot must go back (it leaked before, and the
+        // next call then waited for a slot that never came).
+        Settings one = Settings.DEFAULTS.with(Settings.MAX_CONCURRENT_STREAMS, 1);
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+        EventListener interrupter = new EventListener() {
+            @Override
+            public void poolAcquired(ClientRequest req, long connectionId, boolean reused, long waitedNanos) {
+                if (armed.getAndSet(false)) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (H2Peer peer = new H2Peer(one); Client c = new Client(cfg().listener(interrupter)
+                .poolWaitTimeout(Duration.ofSeconds(2)).http2StrictMaxConcurrentStreams(true).build())) {
+            H2Peer.Session s = warmUp(c, peer);
+            armed.set(true);
+            CompletableFuture<ClientResponse> gone = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> { // a thread of its own: the interrupt stays set on it
+                try {
+                    gone.complete(c.send(ClientRequest.get(peer.url("/gone"))));
+                } catch (Throwable t) {
+                    gone.completeExceptionally(t);
+                }
+            });
+            ClientException e = clientError(() -> gone.get(10, TimeUnit.SECONDS));
+            assertThat(e.kind()).isEqualTo(ClientException.Kind.CANCELLED);
+            CompletableFuture<ClientResponse> next = CompletableFuture.supplyAsync(() -> send(c, peer.url("/next")));
+            H2Peer.In h = s.expect(Frame.HEADERS);
+            assertThat(h.streamId()).as("the cancelled call opened no stream").isEqualTo(3);
+            s.respond(3, "next");
+            assertThat(next.get(10, TimeUnit.SECONDS).bodyAsString()).isEqualTo("next");
+        }
+    }
+
     /** A first call on a new connection, answered: the server's SETTINGS are in force after it. */
     static H2Peer.Session warmUp(Client c, H2Peer peer) throws Exception {
         CompletableFuture<ClientResponse> warm = CompletableFuture.supplyAsync(() -> send(c, peer.url("/warm")));
