@@ -113,7 +113,7 @@ final class H2Connection implements Carrier {
         this.connWindowSize = Math.max(Frame.DEFAULT_WINDOW, options.connectionWindow());
         this.recvWindow = new FlowWindow(0, connWindowSize);
         this.liveness = new H2Liveness(this);
-        this.lastReadAt = System.nanoTime();
+        this.lastReadAt = conn.clock().nanoTime();
         this.idleSince = lastReadAt;
     }
 
@@ -163,7 +163,7 @@ final class H2Connection implements Carrier {
     private int readSocket(byte[] b, int off, int len) throws IOException {
         int n = conn.read(b, off, len);
         if (n > 0) {
-            lastReadAt = System.nanoTime();
+            lastReadAt = conn.clock().nanoTime();
             reads++; // single writer
         }
         return n;
@@ -277,7 +277,7 @@ final class H2Connection implements Carrier {
     /** Notes when the connection became idle; one going away closes then (by the alarm: no I/O under lock). */
     private void markIdleIfEmpty() {
         if (streams.isEmpty() && reserved == 0 && idleSince == 0) {
-            idleSince = System.nanoTime();
+            idleSince = conn.clock().nanoTime();
             if (!usableLocked()) {
                 liveness.armLocked(idleSince, true);
             } else {
@@ -517,7 +517,7 @@ final class H2Connection implements Carrier {
                 w.check();
             }
             long at = s.alarmAt;
-            long wait = at == 0 ? TimeUnit.MILLISECONDS.toNanos(100) : Math.max(1, at - System.nanoTime());
+            long wait = at == 0 ? TimeUnit.MILLISECONDS.toNanos(100) : Math.max(1, at - conn.clock().nanoTime());
             try {
                 if (writeLock.tryLock(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS)) {
                     return;
@@ -536,7 +536,7 @@ final class H2Connection implements Carrier {
     private void beginWrite() {
         long t = options.pingTimeoutNanos();
         if (t > 0) {
-            conn.setWriteDeadlineNanos(System.nanoTime() + t);
+            conn.setWriteDeadlineNanos(conn.clock().nanoTime() + t);
         }
     }
 

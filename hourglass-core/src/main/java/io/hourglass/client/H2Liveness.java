@@ -73,7 +73,7 @@ final class H2Liveness {
             }
             data = ++pingSeq;
             pingData = data;
-            pingSentAt = System.nanoTime();
+            pingSentAt = c.conn.clock().nanoTime();
             armLocked(pingSentAt + c.options.pingTimeoutNanos(), true);
         } finally {
             c.lock.unlock();
@@ -91,7 +91,7 @@ final class H2Liveness {
             if (pingSentAt == 0 || data != pingData) {
                 return; // not ours, or late: ignored (section 6.7)
             }
-            rtt = System.nanoTime() - pingSentAt;
+            rtt = c.conn.clock().nanoTime() - pingSentAt;
             pingSentAt = 0;
             freed = c.pendingResets;
             c.pendingResets = 0;
@@ -107,7 +107,7 @@ final class H2Liveness {
 
     /** The alarm, on the timer thread: wake streams whose instant passed, and decide what liveness needs. */
     private void onAlarm() {
-        long now = System.nanoTime();
+        long now = c.conn.clock().nanoTime();
         Runnable action = null;
         java.util.List<Runnable> expired = null;
         c.lock.lock();
@@ -176,7 +176,7 @@ final class H2Liveness {
 
     private void timedOut(long sentAt) {
         Duration limit = Duration.ofNanos(c.options.pingTimeoutNanos());
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - sentAt);
+        Duration elapsed = Duration.ofNanos(c.conn.clock().nanoTime() - sentAt);
         c.events.pingTimedOut();
         c.fail(new HttpTimeoutException(Phase.PING, limit, elapsed, "connection #" + c.conn.id()
                 + " closed: no frame for " + Durations.format(Duration.ofNanos(c.options.readIdleNanos()))
