@@ -550,7 +550,11 @@ final class Exchange implements ReadAhead.Waiter {
             return totalTimeout("while " + doing);
         }
         if (e instanceof H2StreamException s) {
-            return fromStream(s);
+            IOException out = s.forCaller(context(), doing);
+            if (out instanceof HttpTimeoutException t) {
+                countTimeout(t.phase()); // the connection's ping timeout, counted once for each of its calls
+            }
+            return out;
         }
         String ctx = context();
         if (e instanceof H1Exception) {
@@ -569,44 +573,6 @@ final class Exchange implements ReadAhead.Waiter {
             return new ClientException(ClientException.Kind.RESET, ctx + " (" + doing + ")", e);
         }
         return new ClientException(ClientException.Kind.IO, ctx + ": " + e.getMessage(), e);
-    }
-
-    /** The caller's error for an HTTP/2 stream that ended without its response. */
-    private IOException fromStream(H2StreamException s) {
-        String ctx = context();
-        String code = s.code() == null ? "" : s.code().name();
-        switch (s.kind()) {
-            case RESET, REFUSED:
-                return new ClientException(ClientException.Kind.STREAM_RESET, code + " (" + ctx + ", while " + doing + ")", s);
-            case PROTOCOL:
-                return new ClientException(ClientException.Kind.MALFORMED, ctx + ": " + s.getMessage(), s);
-            case GOAWAY, NOT_OPENED, ANSWERED_EARLY:
-                return new ClientException(ClientException.Kind.IO, "not processed by the server: " + s.getMessage()
-                        + " (" + ctx + ")", s);
-            default:
-                return fromConnection(s.getCause(), s, ctx);
-        }
-    }
-
-    /** The caller's error for a stream whose HTTP/2 connection ended ({@code cause}: why). */
-    private IOException fromConnection(Throwable cause, H2StreamException s, String ctx) {
-        if (cause instanceof HttpTimeoutException t && t.phase() == Phase.PING) {
-            countTimeout(Phase.PING);
-            return new HttpTimeoutException(Phase.PING, t.limit(), t.elapsed(), "the connection was closed; " + ctx);
-        }
-        if (cause instanceof H2StreamException p) {
-            return new ClientException(ClientException.Kind.MALFORMED, ctx + ": " + p.getMessage(), s);
-        }
-        if (cause instanceof ClientException c) {
-            return new ClientException(c.kind(), ctx + ": " + s.getMessage(), s);
-        }
-        if (cause instanceof EOFException) {
-            return new ClientException(ClientException.Kind.PREMATURE_EOF, ctx + " (" + doing + ")", s);
-        }
-        if (cause instanceof SocketException && isReset((SocketException) cause)) {
-            return new ClientException(ClientException.Kind.RESET, ctx + " (" + doing + ")", s);
-        }
-        return new ClientException(ClientException.Kind.IO, ctx + ": " + s.getMessage(), s);
     }
 
     private static boolean isReset(IOException e) {

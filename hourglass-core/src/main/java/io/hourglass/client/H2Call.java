@@ -125,29 +125,34 @@ final class H2Call implements Carrier.Stream {
         if (headersEnded) {
             return; // an empty body went with the HEADERS' END_STREAM
         }
-        byte[] chunk = new byte[(int) (len >= 0 ? Math.min(16 * 1024, len) : 16 * 1024)];
         try (InputStream in = b.open()) {
-            long left = len;
-            while (len < 0 || left > 0) {
-                int n = in.read(chunk, 0, (int) (len < 0 ? chunk.length : Math.min(chunk.length, left)));
-                if (n < 0) {
-                    if (len >= 0) {
-                        throw new IOException("request body ended after " + (len - left) + " of " + len + " bytes");
-                    }
-                    stream.writeData(chunk, 0, 0, true);
-                    return;
-                }
-                left -= n;
-                if (n > 0 || left == 0) {
-                    stream.writeData(chunk, 0, n, len >= 0 && left == 0);
-                }
-            }
+            copy(in, len);
         } catch (H2StreamException e) {
             if (e.kind() != H2StreamException.Kind.ANSWERED_EARLY) {
                 throw e;
             }
             conn.abandonRequestBody(stream);
             earlyHead = stream.awaitHead(false);
+        }
+    }
+
+    /** Sends {@code len} bytes of {@code in} as DATA (-1: to its end), the last frame with END_STREAM. */
+    private void copy(InputStream in, long len) throws IOException {
+        byte[] chunk = new byte[(int) (len >= 0 ? Math.min(16 * 1024, len) : 16 * 1024)];
+        long left = len;
+        while (len < 0 || left > 0) {
+            int n = in.read(chunk, 0, (int) (len < 0 ? chunk.length : Math.min(chunk.length, left)));
+            if (n < 0 && len >= 0) {
+                throw new IOException("request body ended after " + (len - left) + " of " + len + " bytes");
+            }
+            if (n < 0) {
+                stream.writeData(chunk, 0, 0, true);
+                return;
+            }
+            left -= n;
+            if (n > 0 || left == 0) {
+                stream.writeData(chunk, 0, n, len >= 0 && left == 0);
+            }
         }
     }
 

@@ -175,19 +175,10 @@ final class H2Connection implements Carrier {
         H2Inbound inbound = new H2Inbound(this);
         IOException end;
         try {
-            while (true) {
-                try {
-                    if (!reader.readFrame(inbound)) {
-                        end = new EOFException("the server closed the connection");
-                        break;
-                    }
-                } catch (H2Exception e) {
-                    if (e.isConnectionError()) {
-                        throw e;
-                    }
-                    inbound.streamError(e); // the frame was consumed: carry on (section 5.4.2)
-                }
+            while (readFrame(inbound)) {
+                // each frame went to its stream
             }
+            end = new EOFException("the server closed the connection");
         } catch (H2Exception e) {
             fail(new H2StreamException(H2StreamException.Kind.PROTOCOL, 0, e.code(), e.getMessage(), e), e.code());
             return;
@@ -195,6 +186,19 @@ final class H2Connection implements Carrier {
             end = e instanceof IOException io ? io : new IOException(e);
         }
         fail(end, null);
+    }
+
+    /** Reads one frame; false at the end of the stream. A stream error resets that stream only. */
+    private boolean readFrame(H2Inbound inbound) throws IOException {
+        try {
+            return reader.readFrame(inbound);
+        } catch (H2Exception e) {
+            if (e.isConnectionError()) {
+                throw e;
+            }
+            inbound.streamError(e); // the frame was consumed: carry on (section 5.4.2)
+            return true;
+        }
     }
 
     // ---- slots, for the pool ----

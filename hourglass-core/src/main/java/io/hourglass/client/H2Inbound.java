@@ -80,6 +80,19 @@ final class H2Inbound implements FrameListener {
         }
     }
 
+    /** A response head for stream {@code s}: an interim one (1xx, 100 noted) or the final one. Under lock. */
+    private void head(H2Stream s, int id, H2ResponseHead h, boolean endStream) throws H2Exception {
+        if (!h.interim()) {
+            s.head = h;
+            s.bodyless |= h.status() == 204 || h.status() == 304;
+            return;
+        }
+        if (endStream) {
+            throw malformed(id, "interim response " + h.status() + " ends the stream");
+        }
+        s.continued |= h.status() == 100;
+    }
+
     @Override
     public void onHeaders(int id, FieldList f, boolean endStream) throws IOException {
         boolean closed = false;
@@ -98,16 +111,7 @@ final class H2Inbound implements FrameListener {
                 throw H2Exception.stream(id, ErrorCode.STREAM_CLOSED, "HEADERS after END_STREAM");
             }
             if (s.head == null) {
-                H2ResponseHead h = H2Messages.response(id, f);
-                if (h.interim()) {
-                    if (endStream) {
-                        throw malformed(id, "interim response " + h.status() + " ends the stream");
-                    }
-                    s.continued |= h.status() == 100;
-                } else {
-                    s.head = h;
-                    s.bodyless |= h.status() == 204 || h.status() == 304;
-                }
+                head(s, id, H2Messages.response(id, f), endStream);
             } else {
                 if (!endStream) {
                     throw malformed(id, "a header section after the head that does not end the stream (trailers must)");

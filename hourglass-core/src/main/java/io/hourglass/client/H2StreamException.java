@@ -1,7 +1,12 @@
 package io.hourglass.client;
 
+import io.hourglass.http.HttpTimeoutException;
+import io.hourglass.http.Phase;
 import io.hourglass.internal.h2.ErrorCode;
+import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketException;
+import java.util.Locale;
 
 /**
  * Why an HTTP/2 stream ended without its response, as the connection saw it; the call lifecycle turns it into
@@ -67,5 +72,50 @@ final class H2StreamException extends IOException {
     @Override
     public Throwable fillInStackTrace() {
         return this; // a peer's doing, reported to the caller as a ClientException with its own trace
+    }
+
+    /**
+     * The error the caller sees for a stream that ended without its response: STREAM_RESET for a reset (the
+     * code named), MALFORMED for the server's protocol error, IO for a request the server did not process
+     * (when it is not sent again), and for a lost connection what it was lost to: a ping timeout (phase
+     * PING, the connection's limit and elapsed time), a reset, an early end.
+     *
+     * @param ctx the call's context for the message (request, connection, stream, reused or new)
+     * @param doing what the call was doing
+     */
+    IOException forCaller(String ctx, String doing) {
+        String c = code == null ? "" : code.name();
+        switch (kind) {
+            case RESET, REFUSED:
+                return new ClientException(ClientException.Kind.STREAM_RESET, c + " (" + ctx + ", while " + doing + ")", this);
+            case PROTOCOL:
+                return new ClientException(ClientException.Kind.MALFORMED, ctx + ": " + getMessage(), this);
+            case GOAWAY, NOT_OPENED, ANSWERED_EARLY:
+                return new ClientException(ClientException.Kind.IO, "not processed by the server: " + getMessage()
+                        + " (" + ctx + ")", this);
+            default:
+                return lostConnection(ctx, doing);
+        }
+    }
+
+    private IOException lostConnection(String ctx, String doing) {
+        Throwable cause = getCause();
+        if (cause instanceof HttpTimeoutException t && t.phase() == Phase.PING) {
+            return new HttpTimeoutException(Phase.PING, t.limit(), t.elapsed(), "the connection was closed; " + ctx);
+        }
+        if (cause instanceof H2StreamException p) {
+            return new ClientException(ClientException.Kind.MALFORMED, ctx + ": " + p.getMessage(), this);
+        }
+        if (cause instanceof ClientException e) {
+            return new ClientException(e.kind(), ctx + ": " + getMessage(), this);
+        }
+        if (cause instanceof EOFException) {
+            return new ClientException(ClientException.Kind.PREMATURE_EOF, ctx + " (" + doing + ")", this);
+        }
+        String m = cause == null ? "" : String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT);
+        if (cause instanceof SocketException && (m.contains("reset") || m.contains("broken pipe"))) {
+            return new ClientException(ClientException.Kind.RESET, ctx + " (" + doing + ")", this);
+        }
+        return new ClientException(ClientException.Kind.IO, ctx + ": " + getMessage(), this);
     }
 }
