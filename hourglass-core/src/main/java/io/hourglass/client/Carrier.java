@@ -19,6 +19,9 @@ interface Carrier {
     /** {@return the connection's id, as in messages and events ("connection #12")} */
     long id();
 
+    /** {@return the protocol it speaks, as the metrics' {@code protocol} label: {@code http/1.1} or {@code h2}} */
+    String protocol();
+
     /**
      * Opens this carrier's part of one call. HTTP/1.1: the connection itself, for the call's length (the pool
      * gave it to this call alone). HTTP/2: a new stream.

@@ -30,7 +30,10 @@ final class ClientMetrics {
     private final Counter h2Pings;
     private final Counter h2GoAways;
     private final Histogram duration;
+    // hourglass_timeouts_total's client children by the protocol label: the connection's, or none before one
     private final Map<Phase, Counter.Child> timeouts = new EnumMap<>(Phase.class);
+    private final Map<Phase, Counter.Child> timeoutsH2 = new EnumMap<>(Phase.class);
+    private final Map<Phase, Counter.Child> timeoutsNone = new EnumMap<>(Phase.class);
     private final Counter.Child[] byClass = new Counter.Child[6];
     final Histogram.Child durationChild;
     private final Map<String, PerHost> hosts = new ConcurrentHashMap<>();
@@ -68,9 +71,14 @@ final class ClientMetrics {
         duration = registry.histogram("hourglass_client_request_duration_seconds",
                 "Client call duration, from the call's start to its response headers.");
         durationChild = duration.labels();
-        Counter t = registry.counter("hourglass_timeouts_total", "Timeouts by side and phase.", "side", "phase");
+        // The protocol label came with HTTP/2: the protocol of the connection the call was on, none when it had
+        // none yet (waiting for the pool, connecting, in the TLS handshake: before ALPN chose).
+        Counter t = registry.counter("hourglass_timeouts_total", "Timeouts by side and phase.", "side", "phase",
+                "protocol");
         for (Phase p : Phase.values()) {
-            timeouts.put(p, t.labels("client", p.label()));
+            timeouts.put(p, t.labels("client", p.label(), "http/1.1"));
+            timeoutsH2.put(p, t.labels("client", p.label(), "h2"));
+            timeoutsNone.put(p, t.labels("client", p.label(), "none"));
         }
         String[] classes = {"1xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
         for (int i = 1; i < 6; i++) {
@@ -111,12 +119,13 @@ final class ClientMetrics {
         return hosts.computeIfAbsent(host, PerHost::new);
     }
 
-    void timeout(Phase p) {
-        timeouts.get(p).inc();
+    /** Counts a call's timeout in phase {@code p} on a connection speaking {@code protocol} (null: none yet). */
+    void timeout(Phase p, String protocol) {
+        (protocol == null ? timeoutsNone : protocol.equals("h2") ? timeoutsH2 : timeouts).get(p).inc();
     }
 
     long timeouts(Phase p) {
-        return timeouts.get(p).value();
+        return timeouts.get(p).value() + timeoutsH2.get(p).value() + timeoutsNone.get(p).value();
     }
 
     void status(int code) {

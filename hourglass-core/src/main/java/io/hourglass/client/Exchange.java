@@ -477,7 +477,8 @@ final class Exchange implements ReadAhead.Waiter {
 
     private void countTimeout(Phase p) {
         if (timeoutCounted.compareAndSet(false, true)) {
-            client.clientMetrics().timeout(p);
+            Carrier c = carrier;
+            client.clientMetrics().timeout(p, c == null ? null : c.protocol());
             ev.timeout(req, p);
         }
     }

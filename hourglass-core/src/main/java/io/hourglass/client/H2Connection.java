@@ -134,6 +134,11 @@ final class H2Connection implements Carrier {
         return conn.id();
     }
 
+    @Override
+    public String protocol() {
+        return "h2";
+    }
+
     /** A stream for {@code call}, on the slot the pool reserved for it ({@link #tryReserve()}). */
     @Override
     public Stream open(Exchange call) {
