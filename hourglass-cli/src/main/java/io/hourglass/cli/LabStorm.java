@@ -8,6 +8,7 @@ import io.hourglass.internal.tcp.ProcNetTcp;
 import io.hourglass.internal.tcp.TcpSnapshot;
 import io.hourglass.internal.tcp.TcpState;
 import io.hourglass.internal.text.Durations;
+import io.hourglass.server.Http2Config;
 import io.hourglass.server.Router;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
@@ -269,7 +270,10 @@ final class LabStorm implements Callable<Integer> {
         AtomicLong fastReceived = new AtomicLong();
         long delayNanos = delay.toNanos();
         Router fast = Serve.routes();
-        Server up = Server.start(ServerConfig.builder().host("127.0.0.1").port(0)
+        // The client's resets are the workload here, not an attack: no limit on them (the default, 1000 in
+        // 10 s against Rapid Reset, would end the run's one connection with GOAWAY past 100 slow calls a second).
+        Http2Config upstreamH2 = Http2Config.builder().resetLimits(0, 1000, Duration.ofSeconds(10)).build();
+        Server up = Server.start(ServerConfig.builder().host("127.0.0.1").port(0).http2(upstreamH2)
                 .handlerTimeout(Duration.ZERO).writeTimeout(Duration.ZERO).maxConnections(100_000)
                 .watchClientDisconnect(!naive).shutdownTimeout(Duration.ofSeconds(1)).build(), (req, res) -> {
                     if (!req.path().equals(SLOW_PATH)) {

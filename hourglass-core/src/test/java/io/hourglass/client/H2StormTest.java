@@ -106,6 +106,9 @@ class H2StormTest {
             assertThat(s.h2StreamsOpened()).isEqualTo(1000);
             assertThat(s.h2ResetsSent()).as("RST_STREAM sent").isEqualTo(1000);
             assertThat(s.timeouts(Phase.TOTAL)).isEqualTo(1000);
+            assertThat(c.metrics().toPrometheusText()).as("timeouts labelled by the connection's protocol")
+                    .contains("hourglass_timeouts_total{side=\"client\",phase=\"total\",protocol=\"h2\"} 1000")
+                    .contains("hourglass_timeouts_total{side=\"client\",phase=\"total\",protocol=\"http/1.1\"} 0");
             TcpSnapshot sockets = clientSockets(port);
             assertThat(sockets.count(TcpState.TIME_WAIT)).isZero();
             assertThat(sockets.count(TcpState.FIN_WAIT2)).isZero();
