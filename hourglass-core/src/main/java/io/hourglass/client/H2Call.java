@@ -96,10 +96,14 @@ final class H2Call implements Carrier.Stream {
             h = w;
         }
         FieldList f = new FieldList(h.size() + 8);
-        H2Messages.requestFields(req.method(), u.getScheme().toLowerCase(Locale.ROOT), RequestWriter.hostHeader(u),
-                path, h, f);
+        String host = h.first("Host"); // the caller's, as over HTTP/1.1, goes as :authority (RFC 9113 section 8.3.1)
+        H2Messages.requestFields(req.method(), u.getScheme().toLowerCase(Locale.ROOT),
+                host != null ? host : Urls.hostHeader(u), path, h, f);
         if (!h.contains("user-agent")) {
             f.add("user-agent", call.userAgent());
+        }
+        if (call.wireGzip()) {
+            f.add("accept-encoding", "gzip"); // the bridge's, written here when no step below sees it
         }
         if (b != null && b.length() >= 0) {
             f.add("content-length", Long.toString(b.length()));
