@@ -28,8 +28,17 @@ class H2ManualClockTest {
     @Test
     void theDefaultLivenessFindsAVanishedServerAfterReadIdlePlusPingTimeout() throws Exception {
         ManualClock clock = new ManualClock();
+        java.util.concurrent.CountDownLatch stuckWritten = new java.util.concurrent.CountDownLatch(1);
+        EventListener onWritten = new EventListener() {
+            @Override
+            public void requestWritten(ClientRequest request, long connectionId) {
+                if (request.uri().getPath().equals("/stuck")) {
+                    stuckWritten.countDown();
+                }
+            }
+        };
         ClientConfig cfg = ClientConfig.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE).timeout(Duration.ZERO)
-                .responseHeaderTimeout(Duration.ZERO).build();
+                .responseHeaderTimeout(Duration.ZERO).listener(onWritten).build();
         assertThat(cfg.http2ReadIdleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(cfg.http2PingTimeout()).isEqualTo(Duration.ofSeconds(5));
         try (H2Peer peer = new H2Peer(); Client c = new Client(cfg, new MetricsRegistry(), clock,
@@ -39,6 +48,9 @@ class H2ManualClockTest {
             CompletableFuture<ClientResponse> f = CompletableFuture.supplyAsync(() -> send(c, peer.url("/stuck")));
             s.expect(Frame.HEADERS);
             s.blackhole();
+            // The client's write is over (its write deadline cleared) before the clock moves: the peer may
+            // read the HEADERS an instant before the writer clears it, and 5 s of fake time would end it.
+            assertThat(stuckWritten.await(10, TimeUnit.SECONDS)).isTrue();
 
             clock.advance(Duration.ofSeconds(30).minusMillis(1));
             assertThat(s.poll(Frame.PING, NOT_YET)).as("no PING before 30 s of read idle").isNull();
