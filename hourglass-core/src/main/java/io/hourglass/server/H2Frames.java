@@ -203,6 +203,12 @@ final class H2Frames implements FrameListener {
             if (s.reset && !s.resetByPeer) {
                 return; // sent before the client saw our reset
             }
+            if (!s.reset && s.out.endQueued()) {
+                // Both ends sent END_STREAM: the stream is closed (section 5.1), whether or not its handler has
+                // returned yet (its slot stays taken until then). Our END_STREAM may still be on its way, but a
+                // client that sends HEADERS after it has seen it is told the same every time.
+                throw H2Exception.connection(STREAM_CLOSED, "HEADERS frame on closed stream " + s.id + " (section 5.1)");
+            }
             throw H2Exception.stream(s.id, STREAM_CLOSED, "HEADERS frame on a half-closed stream (section 5.1)");
         }
         if (!endStream) {

@@ -46,7 +46,7 @@ final class H2Output {
     private int chunkLen, chunkPlanned, chunkWritten;
     private byte[] spare;             // a released chunk array for the handler's next buffer
     private boolean endPending;       // END_STREAM goes with the last of what is pending
-    private boolean endQueued;
+    private boolean endQueued;        // the frame with END_STREAM is in a batch (or written): the stream ends here
     private boolean continueAsked;    // a 100 Continue is pending or sent (or no longer wanted)
     private boolean interimSent;
 
@@ -217,6 +217,11 @@ final class H2Output {
         endPending = true;
         handedOff = true;
         c.writer.schedule(this);
+    }
+
+    /** Whether the response's END_STREAM went to the writer: sent, or about to be. Under the lock. */
+    boolean endQueued() {
+        return endQueued;
     }
 
     /** Whether the writer has sent no byte of a response yet, so {@link #answer} may replace it. Under the lock. */

@@ -130,6 +130,28 @@ class H2ServerTest {
     }
 
     @Test
+    void headersOnAStreamBothEndsClosedIsAConnectionErrorWhileItsHandlerStillRuns() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        start((req, res) -> {
+            java.io.OutputStream body = res.body();
+            body.write("done\n".getBytes(StandardCharsets.UTF_8));
+            body.close(); // END_STREAM goes out now; the handler (and the stream's slot) lives on a while
+            release.await();
+        });
+        try (H2TestClient c = new H2TestClient(server.port())) {
+            c.handshake();
+            c.get(1, "/");
+            assertThat(c.response(1).text()).isEqualTo("done\n");
+            c.get(1, "/"); // section 5.1: the stream is closed, not half-closed, though its handler has not returned
+            H2TestClient.Ev g = c.goAway();
+            assertThat(g.type()).isEqualTo(Frame.GOAWAY);
+            assertThat(g.code()).isEqualTo(io.hourglass.internal.h2.ErrorCode.STREAM_CLOSED.code);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void notFoundAndHead() throws Exception {
         start(DEMO);
         try (H2TestClient c = new H2TestClient(server.port())) {

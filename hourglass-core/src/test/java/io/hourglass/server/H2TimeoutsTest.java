@@ -278,8 +278,8 @@ class H2TimeoutsTest {
     void aPrefaceWithoutSettingsIsBoundedByTheReadHeaderTimeout() throws Exception {
         server = Server.start(ServerConfig.builder().port(0).readHeaderTimeout(Duration.ofMillis(400)).build(),
                 (req, res) -> res.send("ok"));
+        long t0 = System.nanoTime(); // before the connect: the server's clock starts at accept
         try (H2TestClient c = new H2TestClient(server.port())) {
-            long t0 = System.nanoTime();
             c.preface(); // and no SETTINGS
             assertThat(c.expect(Frame.SETTINGS).ack()).isFalse();
             H2TestClient.Ev g = c.goAway();
