@@ -34,7 +34,8 @@ import javax.net.ssl.SSLContext;
  *
  * <p>{@link #sendAsync} runs a call on a virtual thread of its own and returns a {@code CompletableFuture};
  * {@link ClientConfig} adds redirects, cookies, authentication, transparent gzip, interceptors and a fake
- * transport for tests (see {@link Interceptor} for where each runs).
+ * transport for tests (see {@link Interceptor} for where each runs), proxies ({@link ClientConfig#proxySelector()})
+ * and TLS per client.
  *
  * <p>Errors: a timeout is an {@link io.hourglass.http.HttpTimeoutException} naming the phase, the limit, the
  * time spent and the connection; everything else is a {@link ClientException} with a {@link ClientException.Kind}

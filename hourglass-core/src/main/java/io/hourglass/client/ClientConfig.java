@@ -168,7 +168,10 @@ import javax.net.ssl.TrustManager;
  * @param authenticator answers a 401 from the origin with a request that carries credentials; null for none.
  *      Independent of it, a URL's {@code user:password@} sends {@code Authorization: Basic} (RFC 7617) with
  *      the request (unless it has an {@code Authorization} already), as Go does
- * @param proxyAuthenticator answers a 407 from a proxy; null for none
+ * @param proxyAuthenticator answers a 407 from a proxy, to a request (plain http through an HTTP proxy) or to
+ *      the CONNECT of a tunnel (its {@code response.request()} is then the CONNECT, method {@code CONNECT} and
+ *      the origin's URL; its answer's {@code Proxy-Authorization} goes with a new CONNECT on a new connection);
+ *      null for none
  * @param interceptors application interceptors, outermost first: once per call (see {@link Interceptor})
  * @param networkInterceptors network interceptors, outermost first: once per hop, just before the request
  *      goes out (see {@link Interceptor})

@@ -105,8 +105,15 @@ final class ProxyTunnel implements Closeable {
 
     /** host:port of the origin, an IPv6 address in brackets (RFC 9110 section 7.2). */
     private String target() {
-        String h = origin.host().indexOf(':') >= 0 ? "[" + origin.host() + "]" : origin.host();
+        String host = bareHost();
+        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         return h + ":" + origin.port();
+    }
+
+    /** The origin's host without the brackets a URL puts around an IPv6 address. */
+    private String bareHost() {
+        String h = origin.host();
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
     }
 
     // ---- HTTP CONNECT ----
@@ -262,7 +269,7 @@ final class ProxyTunnel implements Closeable {
     private byte[] connectMessage() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.write(new byte[] {5, 1, 0});
-        String host = origin.host();
+        String host = bareHost();
         byte[] ip = host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9')
                 ? InetAddress.getByName(host).getAddress() : null; // a literal: parsed, never looked up
         if (ip != null) {

@@ -99,6 +99,20 @@ class ClientProxyFaultsTest {
     }
 
     @Test
+    void anIpv6OriginIsBracketedInTheConnect() throws Exception {
+        try (RawPeer proxy = RawPeer.server(c -> {
+                    heads.add(c.readHead());
+                    c.send("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+                });
+                Client client = new Client(ClientConfig.builder().proxy("127.0.0.1:" + proxy.port()).build())) {
+            assertThatThrownBy(() -> client.send(ClientRequest.get("https://[2001:db8::1]:8443/")))
+                    .isInstanceOfSatisfying(ClientException.class,
+                            e -> assertThat(e.getMessage()).contains("tunnel to [2001:db8::1]:8443: 502 Bad Gateway"));
+        }
+        assertThat(heads.get(0)).startsWith("CONNECT [2001:db8::1]:8443 HTTP/1.1\r\nHost: [2001:db8::1]:8443\r\n");
+    }
+
+    @Test
     void cancellingDuringTheConnectEndsTheCallAtOnce() throws Exception {
         CountDownLatch connectSeen = new CountDownLatch(1);
         CompletableFuture<Long> closedAt = new CompletableFuture<>();
