@@ -662,6 +662,10 @@ or lower --many-conns"
 # measure_many C: one run of the load generator against the started server: C connections, $warmup s of
 # load, $duration s measured; sets req secs rps p50 p99 errs cpu_s cpu_us rss procs new_conns wrk_s
 # other_pct tw tw_addr rss_pc as the wrk modes do (wrk_s = the load generator's CPU), then stops the server
+# softirq_ticks: the machine's softirq CPU ticks so far (/proc/stat). Without IRQ time accounting a tick that
+# lands in a softirq is charged to whatever task it interrupted: loopback TCP work shifts between the server
+# and wrk with scheduling, so a high share makes per-connection CPU depend on who happened to run.
+softirq_ticks() { awk '$1 == "cpu" { print $8; exit }' /proc/stat; }
 many_field() { awk -v k="$1" '$1 == k { print $2; exit }' "$2"; }
 measure_many() {
   local c="$1" f="$out/$tag.many.txt" busy all held
@@ -723,9 +727,9 @@ new_out_dir "$([ "${mode_arr[*]}" = many ] && echo -many)"   # sets $out
 } >"$out/versions.txt"
 {
   echo "rounds=$rounds duration=${duration}s warmup=${warmup}s wrk_threads=$threads conns=\"${conns_arr[*]}\" close_conns=\"${close_conns_arr[*]}\" static_conns=\"${static_conns_arr[*]}\" many_conns=\"${many_conns_arr[*]}\" rate=$rate modes=\"${mode_arr[*]}\""
-  echo "servers=\"${server_arr[*]}\" jvm_opts=\"${jvm_opts}\" quiet=${quiet:-off} cpus=$(nproc) (wrk on the same machine)"
+  echo "servers=\"${server_arr[*]}\" jvm_opts=\"${jvm_opts}\" quiet=${quiet:-off} cpus=$(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo) (wrk on the same machine)"
 } >"$out/settings.txt"
-printf 'round\tmode\tconns\tserver\tposition\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\terrors\tcpu_s\tcpu_us_per_req\trss_kb\tprocs\tnew_conns\twrk_cpu_s\tother_cpu_pct\taddr\ttime_wait\ttime_wait_addr\trss_kib_per_conn\n' \
+printf 'round\tmode\tconns\tserver\tposition\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\terrors\tcpu_s\tcpu_us_per_req\trss_kb\tprocs\tnew_conns\twrk_cpu_s\tother_cpu_pct\taddr\ttime_wait\ttime_wait_addr\trss_kib_per_conn\tsoftirq_pct\n' \
   >"$out/results.tsv"
 : >"$out/commands.txt"
 
@@ -780,7 +784,7 @@ for ((r = 0; r < rounds; r++)); do
           [ "$got" = "200 1048576" ] || die "$s does not serve $url whole (got: ${got:-nothing}; expected 200 1048576)"
         fi
         echo "# $tag server: $server_cmd" >>"$out/commands.txt"
-        rss_pc=""
+        rss_pc="" softirq_pct=""
         if [ "$mode" = many ]; then
           measure_many "$c"   # sets the figures the wrk modes get below
         else
@@ -794,13 +798,13 @@ for ((r = 0; r < rounds; r++)); do
           read -r tw tw_addr <<<"$(time_waits "$server_addr")"   # the warm-up's are among them
           t0=$(tree_ticks "$server_pid") || die "cannot read /proc/$server_pid/stat"
           o0=$(passive_opens)
-          read -r m0 mt0 <<<"$(busy_total)"; children_ms "$out/.times" >"$out/.w0"; w0=$(<"$out/.w0")
+          read -r m0 mt0 <<<"$(busy_total)"; q0=$(softirq_ticks); children_ms "$out/.times" >"$out/.w0"; w0=$(<"$out/.w0")
           run_wrk "$out/$tag.wrk.txt" $(( duration + 30 )) -t"$threads" -c"$c" -d"${duration}s" --latency ${hdr[@]+"${hdr[@]}"} "$url" \
             || die "wrk against $s failed (see $out/$tag.wrk.txt)"
           children_ms "$out/.times" >"$out/.w1"; w1=$(<"$out/.w1")
           t1=$(tree_ticks "$server_pid" 2>/dev/null) \
             || { reap_server; die "$s ended during the measured run, $exit_reason (see $out/$tag.server.err)"; }
-          read -r m1 mt1 <<<"$(busy_total)"
+          read -r m1 mt1 <<<"$(busy_total)"; q1=$(softirq_ticks)
           o1=$(passive_opens)
           rss=$(tree_rss_kb "$server_pid")
           procs=$(tree_pids "$server_pid" | wc -l)
@@ -816,14 +820,15 @@ for ((r = 0; r < rounds; r++)); do
           # share of all CPUs over the run: a noise indicator, not a correction
           other_pct=$(awk -v m=$(( m1 - m0 )) -v all=$(( mt1 - mt0 )) -v t=$(( t1 - t0 )) -v hz="$clk_tck" -v w="$wrk_s" \
             'BEGIN { o = m - t - w * hz; if (o < 0 || all <= 0) o = 0; printf "%.1f", o * 100 / (all > 0 ? all : 1) }')
+          softirq_pct=$(awk -v q=$(( q1 - q0 )) -v all=$(( mt1 - mt0 )) 'BEGIN { printf "%.1f", (all > 0 ? q * 100 / all : 0) }')
         fi
-        printf '%d\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $((r + 1)) "$mode" "$c" "$s" $((i + 1)) \
+        printf '%d\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $((r + 1)) "$mode" "$c" "$s" $((i + 1)) \
           "$req" "$secs" "$rps" "$p50" "$p99" "$errs" "$cpu_s" "$cpu_us" "$rss" "$procs" "$new_conns" "$wrk_s" "$other_pct" \
-          "$server_addr" "$tw" "$tw_addr" "$rss_pc" >>"$out/results.tsv"
+          "$server_addr" "$tw" "$tw_addr" "$rss_pc" "$softirq_pct" >>"$out/results.tsv"
         say "$(printf 'round %d/%d  %-9s c=%-4s %-9s %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms  CPU %6.1f us/req  RSS %4d MB  conn/req %5.3f  other %4.1f%%  %s TIME_WAIT %d%s' \
           $((r + 1)) "$rounds" "$mode" "$c" "$s" "$rps" "$p50" "$p99" "$cpu_us" $(( rss / 1024 )) \
           "$(awk -v a="$new_conns" -v b="$req" 'BEGIN { printf "%.3f", a / b }')" "$other_pct" "$server_addr" "$tw" \
-          "$([ "$errs" -gt 0 ] && echo "  ($errs errors)")${rss_pc:+  RSS/conn $rss_pc KiB}")"
+          "$([ "$errs" -gt 0 ] && echo "  ($errs errors)")${rss_pc:+  RSS/conn $rss_pc KiB}${softirq_pct:+  softirq $softirq_pct%}")"
       done
     done
   done

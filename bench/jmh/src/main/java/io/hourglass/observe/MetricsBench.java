@@ -24,6 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * <li>{@code histogramObserve*}: one {@code observeNanos} of a request duration with the default seconds
  *     buckets; the durations cycle through 4096 log-uniform values from 20 µs to 20 ms (a server's spread,
  *     so the bucket is not the same every time and a search's branches are not all predicted).</li>
+ * <li>{@code bucket*}: only the finding of the bucket for the same values ({@link BucketIndex#of} against
+ *     the binary search), without the two adders that follow it in an observation.</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -39,6 +41,8 @@ public class MetricsBench {
     private Histogram.Child histogram;
     private BaselineMetrics.HistogramChild histogramBefore;
     private long[] durations;
+    private double[] bounds;
+    private BucketIndex index;
 
     /** Each thread's place in the durations. */
     @State(Scope.Thread)
@@ -65,6 +69,8 @@ public class MetricsBench {
         activeBefore = new BaselineMetrics.GaugeChild();
         histogram = registry.histogram("d_seconds", "D.").labels();
         histogramBefore = new BaselineMetrics.HistogramChild(Histogram.defaultSecondsBuckets());
+        bounds = Histogram.defaultSecondsBuckets();
+        index = new BucketIndex(bounds);
         durations = new long[DURATIONS];
         SplittableRandom random = new SplittableRandom(17);
         for (int i = 0; i < DURATIONS; i++) {
@@ -119,5 +125,18 @@ public class MetricsBench {
     @Benchmark
     public void histogramObserveBefore(Cursor c) {
         histogramBefore.observeNanos(durations[c.step()]);
+    }
+
+    /** Now: the bucket of one duration from its bits and the table. */
+    @Benchmark
+    public int bucket(Cursor c) {
+        return index.of(durations[c.step()] / 1e9);
+    }
+
+    /** Before: the bucket by a binary search. */
+    @Benchmark
+    public int bucketBefore(Cursor c) {
+        int i = java.util.Arrays.binarySearch(bounds, durations[c.step()] / 1e9);
+        return i >= 0 ? i : -i - 1;
     }
 }
