@@ -31,6 +31,13 @@ import java.util.Objects;
  *      when none is left the call fails with phase {@link io.hourglass.http.Phase#CONNECT}, counted once in
  *      {@code hourglass_timeouts_total{side="client",phase="connect"}}. Default 10s; {@code Duration.ZERO}
  *      disables it.
+ * @param fallbackDelay
+ *      How long a connect attempt to one of a host's addresses may go unanswered before an attempt to the
+ *      next address starts beside it (Happy Eyeballs, RFC 8305; Go's {@code Dialer.FallbackDelay}).
+ *      Starts when an attempt starts, for hosts with more than one address; stops when it connects or fails
+ *      (a failure starts the next attempt at once). On expiry the next attempt starts while this one goes on;
+ *      the first to connect wins and the others are closed. Not a timeout: nothing fails and nothing is
+ *      counted. Default 300ms; {@code Duration.ZERO} tries the addresses one after another, each to the end.
  * @param tlsHandshakeTimeout
  *      Longest time for the TLS handshake of a new connection.
  *      Starts when TCP is connected; stops when the handshake completes. On expiry the connection is closed
@@ -100,6 +107,7 @@ import java.util.Objects;
 public record ClientConfig(
         Duration timeout,
         Duration connectTimeout,
+        Duration fallbackDelay,
         Duration tlsHandshakeTimeout,
         Duration responseHeaderTimeout,
         Duration expectContinueTimeout,
@@ -125,6 +133,7 @@ public record ClientConfig(
     public ClientConfig {
         Durations.requireNonNegative("timeout", timeout);
         Durations.requireNonNegative("connectTimeout", connectTimeout);
+        Durations.requireNonNegative("fallbackDelay", fallbackDelay);
         Durations.requireNonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
         Durations.requireNonNegative("responseHeaderTimeout", responseHeaderTimeout);
         Durations.requireNonNegative("expectContinueTimeout", expectContinueTimeout);
@@ -165,6 +174,7 @@ public record ClientConfig(
     public static final class Builder {
         private Duration timeout = Duration.ofSeconds(60);
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration fallbackDelay = Duration.ofMillis(300);
         private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
         private Duration responseHeaderTimeout = Duration.ofSeconds(30);
         private Duration expectContinueTimeout = Duration.ofSeconds(1);
@@ -185,6 +195,7 @@ public record ClientConfig(
         Builder(ClientConfig c) {
             timeout = c.timeout;
             connectTimeout = c.connectTimeout;
+            fallbackDelay = c.fallbackDelay;
             tlsHandshakeTimeout = c.tlsHandshakeTimeout;
             responseHeaderTimeout = c.responseHeaderTimeout;
             expectContinueTimeout = c.expectContinueTimeout;
@@ -220,6 +231,17 @@ public record ClientConfig(
          */
         public Builder connectTimeout(Duration v) {
             connectTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#fallbackDelay()}.
+         *
+         * @param v the delay; {@code Duration.ZERO} tries the addresses one after another
+         * @return this builder
+         */
+        public Builder fallbackDelay(Duration v) {
+            fallbackDelay = v;
             return this;
         }
 
@@ -384,7 +406,7 @@ public record ClientConfig(
          * @throws NullPointerException naming the field, for a missing policy, user agent or listener
          */
         public ClientConfig build() {
-            return new ClientConfig(timeout, connectTimeout, tlsHandshakeTimeout, responseHeaderTimeout,
+            return new ClientConfig(timeout, connectTimeout, fallbackDelay, tlsHandshakeTimeout, responseHeaderTimeout,
                     expectContinueTimeout, idleTimeout, poolWaitTimeout, maxConnsPerHost, maxIdlePerHost,
                     timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, tcpStateMetrics);
         }
