@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317  # functions called by name and from traps look unreachable to it
 # Every benchmark in one command: bench/server-compare.sh (wrk, then its mode many: 10 000 slow keep-alive
-# connections), client-compare.sh, idle-memory.sh, jmh.sh and timer-precision.sh in sequence, each run's directory indexed in one bench/out/<timestamp>-all/ with copies
-# of its summary files, one combined summary, the check of the project's targets, and SVG charts.
+# connections), client-compare.sh, idle-memory.sh, jmh.sh and timer-precision.sh in sequence, each run's
+# directory indexed in one bench/out/<timestamp>-all/ with copies of its summary files, one combined summary,
+# the check of the project's targets, and SVG charts.
 # See docs/BENCHMARKS.md ("Running everything"); --help for the options.
 set -euo pipefail
 # One { ...; exit; } block, so bash reads all of it before running any (editing the file mid-run is safe).
@@ -25,7 +26,7 @@ declare -A full_args=([server]="--rounds 5 --quiet 15" [many]="--modes many --se
                       [client]="--rounds 5 --quiet 25" [idle]=""
                       [jmh]="-foe true" [timer]="")
 # Quick: each script's --quick, tightened to the least that still runs every server, client, mode,
-# benchmark and variant once (figures not data), so that the five take under 2 minutes once built.
+# benchmark and variant once (figures not data), so that the six take 2-3 minutes once built.
 declare -A quick_args=([server]="--quick --warmup 0 --duration 1" [many]="--quick --modes many --servers '$many_servers_quick' --warmup 2 --duration 8"
                        [client]="--quick -n 200 --warmup 100"
                        [idle]="--quick --conns 300 --settle 0" [jmh]="--quick --prof-gc -foe true -f 0 -wi 0 -i 1 -r 100ms"
@@ -45,9 +46,9 @@ output (<name>.log), and gets summary.txt (the key figures of each and the check
 charts/*.svg. A benchmark that fails does not stop the others.
 
   --quick            smoke test of every benchmark with the least settings that exercise all of it
-                     (under 2 minutes once built); the target checks print "(smoke, not data)"
+                     (2-3 minutes once built); the target checks print "(smoke, not data)"
   --skip "NAMES"     leave these benchmarks out
-  --jvm-opts "OPTS"  JVM flags for every Java server and client (server, client, idle, timer)
+  --jvm-opts "OPTS"  JVM flags for every Java server and client (server, many, client, idle, timer)
   --server-args "ARGS", --many-args, --client-args, --idle-args, --jmh-args, --timer-args
                      more options for that script, after (so overriding) the ones run-all gives it;
                      quoted as in a shell, e.g. --server-args '--servers "hourglass nginx" --conns 64'
