@@ -43,6 +43,8 @@ class ServeCliTest {
             tiny header bytes     | serve --listen 127.0.0.1:0 --max-header-bytes 10    | --max-header-bytes
             cert without key      | serve --listen 127.0.0.1:0 --tls-cert /etc/hostname | --tls-key
             unreadable cert       | serve --listen 127.0.0.1:0 --tls-cert /nope.pem --tls-key /nope.key | --tls-cert
+            zero streams          | serve --listen 127.0.0.1:0 --max-concurrent-streams 0 | --max-concurrent-streams
+            h2 not a boolean      | serve --listen 127.0.0.1:0 --h2=maybe               | --h2
             """)
     void userMistakesGiveOneLineNamingTheFlagAndExit2(String name, String args, String flag) {
         Result r = run(args.trim().split("\\s+"));
@@ -100,7 +102,7 @@ class ServeCliTest {
                     "hourglass_server_connections{state=\"active\"} 1",
                     "# TYPE hourglass_server_request_duration_seconds histogram",
                     "hourglass_server_request_duration_seconds_count 3",
-                    "hourglass_timeouts_total{side=\"server\",phase=\"read-header\"} 0",
+                    "hourglass_timeouts_total{side=\"server\",phase=\"read-header\",protocol=\"http/1.1\"} 0",
                     "hourglass_server_handler_cancellations_total{reason=\"client_gone\"} 0");
             if (io.hourglass.internal.tcp.ProcNetTcp.isSupported()) {
                 // The listener, and this client's connection seen from the server's side; nothing of other ports.

@@ -117,6 +117,9 @@ import java.util.Objects;
  *      (not Linux) it registers nothing. Servers and clients sharing a registry share the gauge.
  * @param tlsCertificate a PEM certificate chain file; with {@code tlsPrivateKey}, the server speaks TLS
  * @param tlsPrivateKey a PEM private key file (PKCS#8, or PKCS#1 RSA)
+ * @param http2 the HTTP/2 settings: on by default, as h2 by ALPN over TLS and h2c with prior knowledge on a
+ *      cleartext port (see {@link Http2Config}); every timeout above applies per stream over HTTP/2, as
+ *      {@code docs/timeouts.md} says for each
  */
 public record ServerConfig(
         String host,
@@ -138,17 +141,19 @@ public record ServerConfig(
         boolean watchClientDisconnect,
         boolean tcpStateMetrics,
         Path tlsCertificate,
-        Path tlsPrivateKey) {
+        Path tlsPrivateKey,
+        Http2Config http2) {
 
     /**
      * Checks every field; {@link #builder()} is the usual way in.
      *
      * @throws IllegalArgumentException naming the field, for a missing or negative timeout, a port out of
      *     range, a limit below its minimum, or only one of the two TLS files
-     * @throws NullPointerException if {@code host} is null
+     * @throws NullPointerException if {@code host} or {@code http2} is null
      */
     public ServerConfig {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(http2, "http2");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
@@ -226,6 +231,7 @@ public record ServerConfig(
         private boolean tcpStateMetrics = true;
         private Path tlsCertificate;
         private Path tlsPrivateKey;
+        private Http2Config http2 = Http2Config.defaults();
 
         Builder() {}
 
@@ -250,6 +256,7 @@ public record ServerConfig(
             tcpStateMetrics = c.tcpStateMetrics;
             tlsCertificate = c.tlsCertificate;
             tlsPrivateKey = c.tlsPrivateKey;
+            http2 = c.http2;
         }
 
         /**
@@ -464,6 +471,17 @@ public record ServerConfig(
         }
 
         /**
+         * Sets {@link ServerConfig#http2()}.
+         *
+         * @param v the HTTP/2 settings, e.g. {@code Http2Config.builder().maxConcurrentStreams(250).build()}
+         * @return this builder
+         */
+        public Builder http2(Http2Config v) {
+            http2 = v;
+            return this;
+        }
+
+        /**
          * {@return the config}
          *
          * @throws IllegalArgumentException naming the field, for a bad value (see the constructor)
@@ -472,7 +490,7 @@ public record ServerConfig(
             return new ServerConfig(host, port, tlsHandshakeTimeout, readHeaderTimeout, readTimeout, writeTimeout,
                     idleTimeout, handlerTimeout, minRequestBodyRate, minRequestBodyGrace, maxHeaderBytes,
                     maxHeaderCount, maxConnections, maxDrainBytes, maxRequestBodyBytes, shutdownTimeout,
-                    watchClientDisconnect, tcpStateMetrics, tlsCertificate, tlsPrivateKey);
+                    watchClientDisconnect, tcpStateMetrics, tlsCertificate, tlsPrivateKey, http2);
         }
     }
 }

@@ -114,7 +114,7 @@ class ServerMetersTest {
         assertThat(meters.get("hourglass.server.connections.opened").functionCounter().count()).isEqualTo(2);
         assertThat(meters.get("hourglass.server.connections.closed").functionCounter().count()).isEqualTo(2);
         assertThat(meters.get("hourglass.server.connections").tag("state", "active").gauge().value()).isZero();
-        assertThat(meters.get("hourglass.timeouts").tags("side", "server", "phase", "handler")
+        assertThat(meters.get("hourglass.timeouts").tags("side", "server", "phase", "handler", "protocol", "http/1.1")
                 .functionCounter().count()).isEqualTo(1);
         assertThat(meters.get("hourglass.server.handler.cancellations").tag("reason", "handler_timeout")
                 .functionCounter().count()).isEqualTo(1);
@@ -152,9 +152,11 @@ class ServerMetersTest {
                 }
             }
         }
-        // 2 connection counters, 2 states, 4 classes, 7 server phases, 2 reasons, 1 histogram, 7 limit kinds
-        assertThat(checked).isEqualTo(25);
-        assertThat(meters.getMeters()).hasSize(25);
+        // 2 connection counters, 2 states, 4 classes, 14 timeouts (6 server phases on HTTP/1.1 and HTTP/2, the TLS
+        // handshake, HTTP/2's ping), 2 reasons, 1 histogram, 13 limit kinds; HTTP/2: 1 connection counter, 3 stream
+        // states, 6 reset series (the common codes by side), 3 GOAWAY codes, 2 stall windows
+        assertThat(checked).isEqualTo(53);
+        assertThat(meters.getMeters()).hasSize(53);
     }
 
     @Test
@@ -168,7 +170,7 @@ class ServerMetersTest {
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_requests_total{code=\"2xx\"} 2"));
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_connections_opened_total 1"));
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_connections{state=\"idle\"} 0"));
-        assertThat(lines).anyMatch(l -> l.startsWith("hourglass_timeouts_total{phase=\"handler\",side=\"server\"} 0"));
+        assertThat(lines).anyMatch(l -> l.startsWith("hourglass_timeouts_total{phase=\"handler\",protocol=\"http/1.1\",side=\"server\"} 0"));
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_request_duration_seconds_count 2"));
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_request_duration_seconds_sum "));
         // Every Hourglass family name shows up under the same name (histograms as _count and _sum).
@@ -205,7 +207,8 @@ class ServerMetersTest {
             assertThat(meters.get("hourglass.server.requests").tag("code", "2xx").functionCounter().count()).isEqualTo(3);
             // One family for both sides' timeouts, told apart by the side tag.
             assertThat(meters.find("hourglass.timeouts").tag("side", "client").meters()).isNotEmpty();
-            assertThat(meters.find("hourglass.timeouts").tag("side", "server").meters()).hasSize(7);
+            // Seven server phases on HTTP/1.1 and HTTP/2 (the TLS handshake before either), and PING liveness.
+            assertThat(meters.find("hourglass.timeouts").tag("side", "server").meters()).hasSize(14);
         }
     }
 
