@@ -14,15 +14,13 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The whole life of one client call, on the caller's thread: the pool, a connection (dialled by the
- * {@link Dialer} when none is idle), the request, the response's head and body, and what a timeout or a
- * failure does to the connection. Read top to bottom. The protocol is behind {@link Carrier}: this class
+ * The whole life of one hop of a client call (see {@link Interceptor}: the network's step), on the caller's
+ * thread: the pool, a connection (dialled by the {@link Dialer} when none is idle), the request, the
+ * response's head and body, and what a timeout or a failure does to the connection. Read top to bottom. The protocol is behind {@link Carrier}: this class
  * knows deadlines, retries, errors, events and the timeout policy, not HTTP/1.1's bytes.
  *
  * <p>Deadlines: the call's total deadline is fixed at its start; each phase (connect, TLS, response
@@ -31,12 +29,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * wakes.
  */
 final class Exchange implements ReadAhead.Waiter {
+    private final Call call;
     private final Client client;
     private final ClientConfig cfg;
     private final Clock clock;
     final ClientRequest req;
     private final EventListener ev;
-    private final long start;
+    private final long start;                   // the call's start: the total deadline covers every hop
     private final long totalDeadline;           // 0: none
     private final Duration totalLimit;
     // The phase in progress and its deadline: written by the caller's thread, read by check() on the same
@@ -51,14 +50,13 @@ final class Exchange implements ReadAhead.Waiter {
     private volatile Closeable connecting;      // a dial in progress, closed by cancel()
     private volatile Pool waitingPool;          // woken by cancel()
     private Pool pool;                          // caller's thread
+    private Proxies.Route route;                // caller's thread: the proxy of this hop, null for none
     private volatile Carrier carrier;           // read by cancel() and context() from other threads
     private volatile Carrier.Stream stream;     // read by cancel() from another thread
     private boolean reused;                     // caller's thread
     private boolean requestWritten;             // caller's thread
     private boolean sending;                    // caller's thread: a byte of this request may have gone out
-    // Counts the call's one timeout: the caller's thread and the timer's (a body left unread) may both
-    // time it out, and only the first counts.
-    private final AtomicBoolean timeoutCounted = new AtomicBoolean();
+    private ClientTls.Handshake tlsSeen;        // caller's thread: this hop's new connection was asked for a certificate
 
     // The response body's hand-over between the caller and the timer (a body nobody reads or closes).
     private final ReentrantLock bodyLock = new ReentrantLock();
@@ -68,61 +66,42 @@ final class Exchange implements ReadAhead.Waiter {
     // Whether the body is open (the head came): the timer's alarm acts only then. Volatile: the timer reads it.
     private volatile boolean bodyOpen;
 
-    Exchange(Client client, ClientRequest req) {
-        this.client = client;
+    Exchange(Call call, ClientRequest req) {
+        this.call = call;
+        this.client = call.client;
         this.cfg = client.config();
         this.clock = client.clock();
-        this.start = clock.nanoTime();
         this.req = req;
         this.ev = client.listener();
-        Duration t = req.timeout() != null ? req.timeout() : cfg.timeout();
-        long d = t.isZero() ? 0 : start + t.toNanos();
-        Duration limit = t;
-        Instant at = req.deadline();
-        if (at != null) {
-            long left = Duration.between(Instant.now(), at).toNanos();
-            long d2 = start + left;
-            if (d == 0 || d2 - d < 0) {
-                d = d2 == 0 ? 1 : d2;
-                limit = Duration.ofNanos(Math.max(0, left));
-            }
-        }
-        this.totalDeadline = d;
-        this.totalLimit = limit;
+        this.start = call.start;
+        this.totalDeadline = call.totalDeadline;
+        this.totalLimit = call.totalLimit;
     }
 
-    // ---- the call ----
+    // ---- the hop ----
 
+    /**
+     * Sends the request on a pooled or new connection (a new one when the call says so: the retry of a stale
+     * one) and returns the response once its head has arrived. A failure on a reused connection before any
+     * byte of the response that an idempotent request may survive marks the call {@code staleFailure}, and
+     * {@link FollowUps} sends it again on a new connection (RFC 9110 section 9.2.2).
+     */
     ClientResponse run() throws IOException {
-        ev.callStart(req);
+        route = Proxies.select(cfg.proxySelector(), req.uri());
+        pool = client.pool(req.uri(), route);
+        Carrier c = take(call.freshConnection);
+        Carrier.Stream s = c.open(this);
+        carrier = c;
+        stream = s;
         try {
-            return attempt();
+            return exchange(s);
         } catch (IOException e) {
-            ev.callFailed(req, e);
-            throw e;
-        }
-    }
-
-    private ClientResponse attempt() throws IOException {
-        pool = client.pool(req.uri());
-        for (int attempt = 0; ; attempt++) {
-            carrier = null;
-            stream = null;
-            Carrier c = take(attempt > 0);
-            Carrier.Stream s = c.open(this);
-            carrier = c;
-            stream = s;
-            requestWritten = false;
-            sending = false;
-            try {
-                return exchange(s);
-            } catch (IOException e) {
-                if (attempt == 0 && retryable(e, s)) {
-                    s.discard("stale (retried)");
-                    continue; // RFC 9110 section 9.2.2: an idempotent request may be sent again
-                }
-                throw fail(s, e);
+            if (retryable(e, s)) {
+                s.discard("stale (retried)");
+                call.staleFailure = true;
+                throw translate(e);
             }
+            throw fail(s, e);
         }
     }
 
@@ -130,7 +109,7 @@ final class Exchange implements ReadAhead.Waiter {
     private Carrier take(boolean forceNew) throws IOException {
         Pool.Lease lease;
         while ((lease = pool.acquire(this, forceNew)) == null) {
-            pool = client.pool(req.uri()); // retired just now: the origin's new pool
+            pool = client.pool(req.uri(), route); // retired just now: the origin's new pool
         }
         ClientConn c = lease.conn();
         reused = c != null;
@@ -193,7 +172,7 @@ final class Exchange implements ReadAhead.Waiter {
         client.clientMetrics().durationChild.observeNanos(clock.nanoTime() - start);
         doing = "reading the body";
         s.openBody(h);
-        ClientResponse resp = new ClientResponse(this, h, s.connectionId(), reused);
+        ClientResponse resp = new ClientResponse(this, req, h, s.connectionId(), reused);
         bodyOpen = true;
         if (s.bodyComplete()) {
             finish();
@@ -229,7 +208,7 @@ final class Exchange implements ReadAhead.Waiter {
         phase = p;
         phaseLimit = limit;
         phaseStart = now;
-        phaseDeadline = limit.isZero() ? 0 : now + limit.toNanos();
+        phaseDeadline = limit.isZero() ? 0 : now + Durations.nanos(limit);
         armWake();
     }
 
@@ -278,7 +257,8 @@ final class Exchange implements ReadAhead.Waiter {
             cancelled = true;
             throw interrupted();
         }
-        if (cancelled) {
+        if (cancelled || call.isCancelled()) {
+            cancelled = true;
             throw new ClientException(ClientException.Kind.CANCELLED, context(), null);
         }
     }
@@ -301,8 +281,26 @@ final class Exchange implements ReadAhead.Waiter {
         doing = what;
     }
 
+    /**
+     * The dialer's TLS handshake saw the server ask for a client certificate: TLS 1.3 servers that insist say
+     * so only after the handshake, so a failure before the response's head is explained with it.
+     */
+    void tlsSeen(ClientTls.Handshake h) {
+        tlsSeen = h;
+    }
+
+    /** {@return whether the hop's response should carry Accept-Encoding: gzip written by the stream (see Bridge)} */
+    boolean wireGzip() {
+        return call.wireGzip;
+    }
+
     EventListener listener() {
         return ev;
+    }
+
+    /** {@return the connect timeout of this hop's dials: the request's, else the client's} */
+    Duration connectTimeout() {
+        return req.connectTimeout() != null ? req.connectTimeout() : cfg.connectTimeout();
     }
 
     ClientConfig config() {
@@ -331,10 +329,7 @@ final class Exchange implements ReadAhead.Waiter {
     }
 
     private void countTimeout(Phase p) {
-        if (timeoutCounted.compareAndSet(false, true)) {
-            client.clientMetrics().timeout(p);
-            ev.timeout(req, p);
-        }
+        call.countTimeout(p); // a call times out once, whichever hop it was on
     }
 
     /** Builds (and counts once) the call's timeout (phase TOTAL). */
@@ -400,6 +395,10 @@ final class Exchange implements ReadAhead.Waiter {
             return totalTimeout("while " + doing);
         }
         String ctx = context();
+        String tlsWhy = tlsSeen != null && !bodyOpen ? ClientTls.explain(e, tlsSeen, null) : null;
+        if (tlsWhy != null) {
+            return new ClientException(ClientException.Kind.TLS, ctx + ": " + tlsWhy + " (" + e.getMessage() + ")", e);
+        }
         if (e instanceof H1Exception) {
             return new ClientException(ClientException.Kind.MALFORMED, ctx + ": " + e.getMessage(), e);
         }
@@ -506,9 +505,7 @@ final class Exchange implements ReadAhead.Waiter {
         } finally {
             bodyLock.unlock();
         }
-        IOException out = fail(stream, e);
-        ev.callFailed(req, out);
-        return out;
+        return fail(stream, e); // the response's body reports the call's failure
     }
 
     /** Marks the body ended; true only for the one caller that ended it. */
@@ -532,7 +529,6 @@ final class Exchange implements ReadAhead.Waiter {
         }
         Carrier.Stream s = stream;
         ev.bodyDone(req, s.connectionId(), s.bodyDelivered());
-        ev.callEnd(req);
         s.complete();
     }
 
@@ -551,7 +547,6 @@ final class Exchange implements ReadAhead.Waiter {
         } finally {
             bodyLock.unlock();
         }
-        ev.callEnd(req);
         if (stream.bodyComplete()) {
             stream.complete();
             return;

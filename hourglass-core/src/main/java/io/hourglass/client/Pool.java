@@ -29,7 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Pool {
     /** An origin: where connections go. */
-    record Origin(String scheme, String host, int port) {
+    /** An origin and the proxy its connections go through (null: direct); the pool's key. */
+    record Origin(String scheme, String host, int port, Proxies.Route proxy) {
         boolean tls() {
             return scheme.equals("https");
         }
@@ -87,7 +88,7 @@ final class Pool {
         long now = clock.nanoTime();
         this.nextProbe = now;
         this.lastAnswer = now - 2 * LIVE_NANOS; // never answered
-        long dt = cfg.drainTimeout().toNanos();
+        long dt = Durations.nanos(cfg.drainTimeout());
         this.stuckAfter = dt == 0 ? 30_000_000_000L : dt / 2;
     }
 
@@ -104,7 +105,7 @@ final class Pool {
      */
     Lease acquire(Exchange x, boolean forceNew) throws IOException {
         long start = clock.nanoTime();
-        long pw = cfg.poolWaitTimeout().toNanos();
+        long pw = Durations.nanos(cfg.poolWaitTimeout());
         long waitDeadline = pw == 0 ? 0 : start + pw;
         ClientConn victim;
         lock.lock();
@@ -258,7 +259,7 @@ final class Pool {
         if (total > 0 || retireCheck != null || retired) {
             return;
         }
-        long it = cfg.idleTimeout().toNanos();
+        long it = Durations.nanos(cfg.idleTimeout());
         long at = clock.nanoTime() + (it > 0 ? it : EMPTY_LINGER_NANOS);
         retireCheck = Timers.schedule(clock, at, this::retireIfEmpty);
     }
@@ -320,7 +321,7 @@ final class Pool {
             less(1);
         } else {
             long now = clock.nanoTime();
-            long it = cfg.idleTimeout().toNanos();
+            long it = Durations.nanos(cfg.idleTimeout());
             c.toIdle(now, it > 0 ? now + it : 0);
             idle.addLast(c);
         }
@@ -451,7 +452,7 @@ final class Pool {
         // On the timer thread: decide under the lock (held only briefly anywhere), close without blocking.
         lock.lock();
         try {
-            long it = cfg.idleTimeout().toNanos();
+            long it = Durations.nanos(cfg.idleTimeout());
             if (!c.isIdle() || clock.nanoTime() - c.idleSince() < it || !idle.remove(c)) {
                 return;
             }
