@@ -196,11 +196,11 @@ public final class Call {
     }
 
     /** Counts the call's timeout once (a call times out once, whichever hop it was on). */
-    boolean countTimeout(Phase p) {
+    boolean countTimeout(Phase p, String protocol) {
         if (!first(TIMEOUT_COUNTED)) {
             return false;
         }
-        client.clientMetrics().timeout(p);
+        client.clientMetrics().timeout(p, protocol);
         client.listener().timeout(request, p);
         return true;
     }

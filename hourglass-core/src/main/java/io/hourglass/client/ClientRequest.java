@@ -4,6 +4,7 @@ import io.hourglass.http.Headers;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,6 +23,7 @@ public final class ClientRequest {
     private final Duration responseHeaderTimeout;
     private final Duration connectTimeout;
     private final Instant deadline;
+    private final List<Protocol> protocols;
     private final Boolean followRedirects;
 
     private ClientRequest(Builder b) {
@@ -34,6 +36,7 @@ public final class ClientRequest {
         this.responseHeaderTimeout = b.responseHeaderTimeout;
         this.connectTimeout = b.connectTimeout;
         this.deadline = b.deadline;
+        this.protocols = b.protocols;
         this.followRedirects = b.followRedirects;
     }
 
@@ -49,6 +52,7 @@ public final class ClientRequest {
         this.connectTimeout = r.connectTimeout;
         this.deadline = r.deadline;
         this.followRedirects = r.followRedirects;
+        this.protocols = r.protocols;
     }
 
     /** This request with {@code fields} in place of its headers, which must hold only checked fields. */
@@ -158,6 +162,14 @@ public final class ClientRequest {
      * @return the deadline, or null for none
      */
     public Instant deadline() { return deadline; }
+    /**
+     * The protocols for this call, in place of {@link ClientConfig#protocols()}: for instance
+     * {@code H2_PRIOR_KNOWLEDGE} to speak HTTP/2 in clear text to one origin of a client that speaks HTTP/1.1
+     * to the others. The origin's connections are shared by every call to it, whatever protocols they ask.
+     *
+     * @return the protocols, or null to use the client's
+     */
+    public List<Protocol> protocols() { return protocols; }
 
     /**
      * Whether this call follows redirects, in place of {@link ClientConfig#followRedirects()}.
@@ -202,6 +214,7 @@ public final class ClientRequest {
         private Duration responseHeaderTimeout;
         private Duration connectTimeout;
         private Instant deadline;
+        private List<Protocol> protocols;
         private Boolean followRedirects;
 
         Builder(String method, URI uri) {
@@ -222,6 +235,7 @@ public final class ClientRequest {
             connectTimeout = r.connectTimeout;
             deadline = r.deadline;
             followRedirects = r.followRedirects;
+            protocols = r.protocols;
         }
 
         /**
@@ -404,6 +418,18 @@ public final class ClientRequest {
          */
         public Builder deadline(Instant at) {
             this.deadline = at;
+            return this;
+        }
+
+        /**
+         * Sets the protocols for this call (see {@link ClientRequest#protocols()}).
+         *
+         * @param v {@code H2_PRIOR_KNOWLEDGE} alone, or a list holding {@code HTTP_1_1}; none to use the client's
+         * @return this builder
+         * @throws IllegalArgumentException for a list {@link ClientConfig#protocols()} would refuse
+         */
+        public Builder protocols(Protocol... v) {
+            this.protocols = v.length == 0 ? null : ClientConfig.checkProtocols("protocols", List.of(v));
             return this;
         }
 
