@@ -356,7 +356,13 @@ final class ServerConn implements Runnable {
     private void runHandler(Request req, Response res) throws IOException {
         long now = System.nanoTime();
         long ht = cfg.handlerTimeout().toNanos();
-        handlerDeadline = ht == 0 ? 0 : now + ht;
+        long own = ht == 0 ? 0 : now + ht;
+        // issue 14: the client's deadline (less the reserve) shortens the handler's; one that leaves nothing
+        // gets a 504 in place of the handler, and no alarm
+        long received = RequestDeadline.received(cfg, metrics, head.headers, requestStart);
+        boolean reject = received != 0 && RequestDeadline.expired(cfg, metrics, received, now);
+        req.clientDeadline(!reject && received != 0 && (own == 0 || received - own < 0));
+        handlerDeadline = reject ? 0 : RequestDeadline.earliest(own, received);
         req.begin(handlerDeadline, cfg.maxRequestBodyBytes());
         watchAt = cfg.watchClientDisconnect() ? now + WATCH_DELAY : 0;
         lock.lock();
@@ -372,7 +378,11 @@ final class ServerConn implements Runnable {
         conn.armAlarm(first);
         Throwable failure = null;
         try {
-            handler.handle(req, res);
+            if (reject) {
+                RequestDeadline.reject(cfg, req, res, received, now);
+            } else {
+                RequestDeadline.run(handler, req, res);
+            }
         } catch (Throwable t) {
             failure = t;
         } finally {
@@ -887,25 +897,31 @@ final class ServerConn implements Runnable {
         Response res = response;
         boolean nothingSent;
         long start;
+        boolean client; // the client's deadline passed (issue 14), not the handler timeout
         lock.lock();
         try {
             if (!handlerRunning || req == null || res == null) {
                 return;
             }
-            req.cancel("handler timeout");
+            client = req.clientDeadline();
+            req.cancel(client ? "deadline" : "handler timeout");
             start = requestStart; // written before runHandler took this lock, so visible here
             abandonedByTimer = true;
-            nothingSent = res.abandon("handler timeout after " + fmt(cfg.handlerTimeout()));
+            nothingSent = res.abandon(client ? "client's deadline" : "handler timeout after "
+                    + fmt(cfg.handlerTimeout()));
             thread.interrupt();
         } finally {
             lock.unlock();
         }
-        server.timeout(Phase.HANDLER);
-        metrics.cancelled(ServerMetrics.CancelReason.HANDLER_TIMEOUT);
+        server.timeout(client ? Phase.DEADLINE : Phase.HANDLER);
+        metrics.cancelled(client ? ServerMetrics.CancelReason.DEADLINE : ServerMetrics.CancelReason.HANDLER_TIMEOUT);
         if (nothingSent) {
-            byte[] body = ("handler did not finish within " + fmt(cfg.handlerTimeout()) + "\n")
+            byte[] body = ((client ? RequestDeadline.cutShortMessage(cfg)
+                    : "handler did not finish within " + fmt(cfg.handlerTimeout())) + "\n")
                     .getBytes(StandardCharsets.UTF_8);
-            byte[] headBytes = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            byte[] headBytes = ((client ? "HTTP/1.1 504 Gateway Timeout\r\n" + RequestDeadline.EXPIRED_HEADER
+                    + ": true\r\n" : "HTTP/1.1 503 Service Unavailable\r\n")
+                    + "Content-Type: text/plain; charset=utf-8\r\n"
                     + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1);
             try {
@@ -917,7 +933,7 @@ final class ServerConn implements Runnable {
                 // the client went away as well
             }
             conn.close();
-            metrics.responded(503, System.nanoTime() - start);
+            metrics.responded(client ? 504 : 503, System.nanoTime() - start);
         } else {
             conn.abort(); // the response had begun: the client must see it truncated
             metrics.responded(res.status(), System.nanoTime() - start);

@@ -125,6 +125,7 @@ class ServerMetricsTest {
                 "hourglass_server_requests_total{code=\"4xx\"} 2",
                 "hourglass_server_requests_total{code=\"5xx\"} 1");
         assertThat(samples(text, "hourglass_timeouts_total")).containsExactly(
+                "hourglass_timeouts_total{side=\"server\",phase=\"deadline\"} 0",
                 "hourglass_timeouts_total{side=\"server\",phase=\"handler\"} 1",
                 "hourglass_timeouts_total{side=\"server\",phase=\"idle\"} 0",
                 "hourglass_timeouts_total{side=\"server\",phase=\"min-body-rate\"} 0",
@@ -134,7 +135,12 @@ class ServerMetricsTest {
                 "hourglass_timeouts_total{side=\"server\",phase=\"write\"} 0");
         assertThat(samples(text, "hourglass_server_handler_cancellations_total")).containsExactly(
                 "hourglass_server_handler_cancellations_total{reason=\"client_gone\"} 1",
+                "hourglass_server_handler_cancellations_total{reason=\"deadline\"} 0",
                 "hourglass_server_handler_cancellations_total{reason=\"handler_timeout\"} 1");
+        assertThat(samples(text, "hourglass_server_deadlines_received_total")).containsExactly(
+                "hourglass_server_deadlines_received_total{result=\"expired\"} 0",
+                "hourglass_server_deadlines_received_total{result=\"honoured\"} 0",
+                "hourglass_server_deadlines_received_total{result=\"invalid\"} 0");
         // Six responses: four fast ones, the 408 after 300 ms and the 503 after 1 s.
         assertThat(samples(text, "hourglass_server_request_duration_seconds_count")).containsExactly(
                 "hourglass_server_request_duration_seconds_count 6");
