@@ -351,7 +351,8 @@ public final class Response {
         for (int i = 0; i < headers.size(); i++) {
             String n = headers.name(i);
             if (n.equalsIgnoreCase("Content-Length") || n.equalsIgnoreCase("Transfer-Encoding")
-                    || n.equalsIgnoreCase("Connection") || n.equalsIgnoreCase("Date")) {
+                    || n.equalsIgnoreCase("Connection") || n.equalsIgnoreCase("Date")
+                    || n.equalsIgnoreCase("Keep-Alive")) {
                 continue; // the server owns framing and connection management
             }
             o.writeAscii(n);
@@ -369,8 +370,14 @@ public final class Response {
         }
         if (!keepAlive) {
             o.write(CONNECTION_CLOSE);
-        } else if (requestVersion == 10) {
-            o.write(CONNECTION_KEEP_ALIVE);
+        } else {
+            if (requestVersion == 10) {
+                o.write(CONNECTION_KEEP_ALIVE);
+            }
+            byte[] hint = owner.keepAliveHint();
+            if (hint != null) {
+                o.write(hint); // how long the connection may sit idle before the server closes it (issue 14)
+            }
         }
         o.writeCrlf();
     }

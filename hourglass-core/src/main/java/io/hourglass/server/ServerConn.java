@@ -985,6 +985,11 @@ final class ServerConn implements Runnable {
         return server.closing();
     }
 
+    /** {@return the server's {@code Keep-Alive: timeout=N} line for keep-alive responses, or null} */
+    byte[] keepAliveHint() {
+        return server.keepAliveHint();
+    }
+
     private static String fmt(Duration d) {
         return io.hourglass.internal.text.Durations.format(d);
     }
