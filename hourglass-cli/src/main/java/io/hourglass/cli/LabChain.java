@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  * two cores anyway. Every hop is still a real HTTP/1.1 connection with its own server, client and pool.
  */
 @Command(name = "chain",
-        description = {"Deadline propagation and retry budgets on a chain A -> B -> C with C slow.",
+        description = {"Deadlines that travel and retry budgets: A -> B -> C, with C slow.",
             "",
             "Three Hourglass servers on loopback: callers send to A with a timeout (--timeout); A's handler calls B, "
                     + "B's calls C, each with a client of its own (--hop-timeout); C's handler takes --delay. The same "
