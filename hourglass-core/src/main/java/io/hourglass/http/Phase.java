@@ -42,7 +42,13 @@ public enum Phase {
      * nothing of it left (less the client's reserve) and was refused without sending, or the call's total
      * timeout, shortened by the inherited deadline, passed.
      */
-    DEADLINE("deadline", "deadline passed");
+    DEADLINE("deadline", "deadline passed"),
+    /**
+     * Client: one attempt of a call that may be retried ran past the per-try timeout
+     * ({@code ClientConfig.perTryTimeout}, issue 14); the next attempt follows when the call's deadline and the
+     * retry budget allow, else the call fails with this phase.
+     */
+    ATTEMPT("attempt", "attempt not completed");
 
     private final String label;
     private final String what;
