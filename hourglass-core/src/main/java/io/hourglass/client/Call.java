@@ -43,12 +43,15 @@ public final class Call {
             executed = true;
         }
         client.checkOpen();
-        Exchange x = new Exchange(client, request);
+        return new Attempts(this, client, request).run();
+    }
+
+    /** Makes {@code x} the attempt in progress; cancels it at once when the call was cancelled already. */
+    void attach(Exchange x) {
         exchange = x;
         if (cancelled) {
             x.cancel();
         }
-        return x.run();
     }
 
     /** Cancels the call from any thread. Idempotent; a call that has finished is not affected. */

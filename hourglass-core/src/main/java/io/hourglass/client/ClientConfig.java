@@ -96,6 +96,54 @@ import java.util.Objects;
  *      at each scrape, and only then: a call pays nothing for it, a new connection one set insert (see
  *      {@code docs/metrics.md}). Default true; where {@code /proc/net/tcp} does not exist (not Linux) it
  *      registers nothing. Clients and servers sharing a registry share the gauge.
+ * @param inheritDeadline
+ *      Whether a call made while a {@link io.hourglass.http.Deadline#current() deadline is current} (in a
+ *      server's handler, or in {@code Deadline.run}) is bounded by it (issue 14). Such a call's total timeout
+ *      is the smaller of its own and the time left less {@link #deadlineReserve()}, fixed when the call
+ *      starts; when that deadline passes the call fails with phase {@link io.hourglass.http.Phase#DEADLINE}
+ *      (the own timeout, when it is the earlier, still fails with {@code TOTAL}), and the connection follows the
+ *      {@link #timeoutPolicy()} as for any total timeout, DRAIN included. When nothing is left the call fails at
+ *      once, before it takes a connection or sends a byte, with phase {@code DEADLINE}. Counted in
+ *      {@code hourglass_client_deadlines_total{result="shortened"|"refused"}} and in
+ *      {@code hourglass_timeouts_total{side="client",phase="deadline"}}. Default true; a request may opt out
+ *      ({@link ClientRequest#inheritDeadline()}).
+ * @param forwardDeadline whether a call bounded by an inherited deadline sends what is left of it (the
+ *      attempt's deadline, at the moment the attempt starts) in {@link #deadlineHeader()}, in grpc-timeout
+ *      syntax (e.g. {@code 850m}), so the next server stops when the caller has given up. Default true; turn it
+ *      off for a client whose calls leave the trust boundary
+ * @param deadlineHeader the request field that carries the forwarded deadline; default
+ *      {@code Request-Timeout} (the servers' default, {@code ServerConfig.deadlineHeader}); {@code grpc-timeout}
+ *      for a gRPC-style upstream
+ * @param deadlineReserve the time an inherited deadline loses before it bounds a call: what the caller keeps
+ *      to handle the call's failure and answer its own caller. Default 5ms
+ * @param maxAttempts
+ *      The most attempts a call may make (issue 14); 1 (the default) turns retries off. A further attempt is
+ *      made only for a request that may be repeated (an idempotent method, or an {@code Idempotency-Key}
+ *      field, with a body that can be sent again), after a failure before any response (refused, reset,
+ *      closed, a connect, TLS, response-header or {@link #perTryTimeout()}) or a 502, 503, 504 (but not one
+ *      with {@code Deadline-Expired: true}) or 429; only when the origin's retry budget allows it
+ *      ({@link #retryBudgetPercent()}), after a jittered backoff or the server's {@code Retry-After}, and never
+ *      when the call's remaining time is less than its last attempt took. Attempts after the first carry
+ *      {@code Attempt-Count: N}. Counted in {@code hourglass_client_retries_total{host,result}}. Independent of
+ *      this, an idempotent request that fails on a reused connection before any response byte is sent again
+ *      once on a new connection, as before (not counted against the budget)
+ * @param perTryTimeout
+ *      Longest time for one attempt of a call that may be retried ({@link #maxAttempts()} above 1), inside
+ *      the call's total deadline. Starts when the attempt starts; stops at its response headers. On expiry the
+ *      attempt fails with phase {@link io.hourglass.http.Phase#ATTEMPT} (counted in
+ *      {@code hourglass_timeouts_total{side="client",phase="attempt"}}), its connection follows the
+ *      {@link #timeoutPolicy()}, and the next attempt follows if the rules above allow; otherwise the call
+ *      fails with that error. Default {@code Duration.ZERO}: none (an attempt may take all the call's time)
+ * @param retryBudgetPercent retries allowed per 100 calls to one origin over a sliding 10 s window, Finagle's
+ *      and Envoy's budget: a stuck origin sees at most {@code 1 + percent/100} requests per call however large
+ *      {@link #maxAttempts()} is. Default 20; 0 leaves only the floor
+ * @param retryBudgetFloor retries per second one origin may get whatever its calls, when that is more than the
+ *      percentage gives (a client with few calls can still retry). Default 3
+ * @param retryBackoff the longest wait before the first retry; the n-th waits a random time up to
+ *      {@code min(retryBackoffMax, retryBackoff * 2^(n-1))} (full jitter), or longer when a 503 or 429 says so
+ *      in {@code Retry-After}. Default 25ms
+ * @param retryBackoffMax the longest wait before any retry (a longer {@code Retry-After} ends the call with the
+ *      response that asked for it). Default 250ms
  */
 public record ClientConfig(
         Duration timeout,
@@ -113,7 +161,17 @@ public record ClientConfig(
         Path trustedCaFile,
         String userAgent,
         EventListener listener,
-        boolean tcpStateMetrics) {
+        boolean tcpStateMetrics,
+        boolean inheritDeadline,
+        boolean forwardDeadline,
+        String deadlineHeader,
+        Duration deadlineReserve,
+        int maxAttempts,
+        Duration perTryTimeout,
+        int retryBudgetPercent,
+        int retryBudgetFloor,
+        Duration retryBackoff,
+        Duration retryBackoffMax) {
 
     /**
      * Checks every field; {@link #builder()} is the usual way in.
@@ -143,6 +201,28 @@ public record ClientConfig(
         Objects.requireNonNull(timeoutPolicy, "timeoutPolicy");
         Objects.requireNonNull(userAgent, "userAgent");
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(deadlineHeader, "deadlineHeader");
+        if (deadlineHeader.isEmpty() || !deadlineHeader.chars().allMatch(io.hourglass.http.Headers::isTokenChar)) {
+            throw new IllegalArgumentException("deadlineHeader must be a header field name, got \"" + deadlineHeader
+                    + "\"");
+        }
+        Durations.requireNonNegative("deadlineReserve", deadlineReserve);
+        Durations.requireNonNegative("perTryTimeout", perTryTimeout);
+        Durations.requireNonNegative("retryBackoff", retryBackoff);
+        Durations.requireNonNegative("retryBackoffMax", retryBackoffMax);
+        if (maxAttempts < 1 || maxAttempts > 10) {
+            throw new IllegalArgumentException("maxAttempts must be from 1 to 10, got " + maxAttempts);
+        }
+        if (retryBudgetPercent < 0 || retryBudgetPercent > 1000) {
+            throw new IllegalArgumentException("retryBudgetPercent must be from 0 to 1000, got " + retryBudgetPercent);
+        }
+        if (retryBudgetFloor < 0) {
+            throw new IllegalArgumentException("retryBudgetFloor must not be negative, got " + retryBudgetFloor);
+        }
+        if (retryBackoffMax.compareTo(retryBackoff) < 0) {
+            throw new IllegalArgumentException("retryBackoffMax (" + Durations.format(retryBackoffMax)
+                    + ") must not be less than retryBackoff (" + Durations.format(retryBackoff) + ")");
+        }
     }
 
 
@@ -179,6 +259,16 @@ public record ClientConfig(
         private String userAgent = "hourglass/0.1";
         private EventListener listener = EventListener.NONE;
         private boolean tcpStateMetrics = true;
+        private boolean inheritDeadline = true;
+        private boolean forwardDeadline = true;
+        private String deadlineHeader = "Request-Timeout";
+        private Duration deadlineReserve = Duration.ofMillis(5);
+        private int maxAttempts = 1;
+        private Duration perTryTimeout = Duration.ZERO;
+        private int retryBudgetPercent = 20;
+        private int retryBudgetFloor = 3;
+        private Duration retryBackoff = Duration.ofMillis(25);
+        private Duration retryBackoffMax = Duration.ofMillis(250);
 
         Builder() {}
 
@@ -199,6 +289,16 @@ public record ClientConfig(
             userAgent = c.userAgent;
             listener = c.listener;
             tcpStateMetrics = c.tcpStateMetrics;
+            inheritDeadline = c.inheritDeadline;
+            forwardDeadline = c.forwardDeadline;
+            deadlineHeader = c.deadlineHeader;
+            deadlineReserve = c.deadlineReserve;
+            maxAttempts = c.maxAttempts;
+            perTryTimeout = c.perTryTimeout;
+            retryBudgetPercent = c.retryBudgetPercent;
+            retryBudgetFloor = c.retryBudgetFloor;
+            retryBackoff = c.retryBackoff;
+            retryBackoffMax = c.retryBackoffMax;
         }
 
         /**
@@ -378,6 +478,116 @@ public record ClientConfig(
         }
 
         /**
+         * Sets {@link ClientConfig#inheritDeadline()}.
+         *
+         * @param v whether calls are bounded by the current deadline and forward it
+         * @return this builder
+         */
+        public Builder inheritDeadline(boolean v) {
+            inheritDeadline = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#forwardDeadline()}.
+         *
+         * @param v whether an inherited deadline is sent on
+         * @return this builder
+         */
+        public Builder forwardDeadline(boolean v) {
+            forwardDeadline = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#deadlineHeader()}.
+         *
+         * @param v the field name
+         * @return this builder
+         */
+        public Builder deadlineHeader(String v) {
+            deadlineHeader = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#deadlineReserve()}.
+         *
+         * @param v the reserve
+         * @return this builder
+         */
+        public Builder deadlineReserve(Duration v) {
+            deadlineReserve = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#maxAttempts()}.
+         *
+         * @param v the most attempts per call, 1 to 10; 1 for no retries
+         * @return this builder
+         */
+        public Builder maxAttempts(int v) {
+            maxAttempts = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#perTryTimeout()}.
+         *
+         * @param v each attempt's timeout; {@code Duration.ZERO} for none
+         * @return this builder
+         */
+        public Builder perTryTimeout(Duration v) {
+            perTryTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#retryBudgetPercent()}.
+         *
+         * @param v retries per 100 calls, 0 to 1000
+         * @return this builder
+         */
+        public Builder retryBudgetPercent(int v) {
+            retryBudgetPercent = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#retryBudgetFloor()}.
+         *
+         * @param v retries per second allowed whatever the calls
+         * @return this builder
+         */
+        public Builder retryBudgetFloor(int v) {
+            retryBudgetFloor = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#retryBackoff()}.
+         *
+         * @param v the first retry's longest wait
+         * @return this builder
+         */
+        public Builder retryBackoff(Duration v) {
+            retryBackoff = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#retryBackoffMax()}.
+         *
+         * @param v any retry's longest wait
+         * @return this builder
+         */
+        public Builder retryBackoffMax(Duration v) {
+            retryBackoffMax = v;
+            return this;
+        }
+
+        /**
          * {@return the config}
          *
          * @throws IllegalArgumentException naming the field, for a bad value (see the constructor)
@@ -386,7 +596,9 @@ public record ClientConfig(
         public ClientConfig build() {
             return new ClientConfig(timeout, connectTimeout, tlsHandshakeTimeout, responseHeaderTimeout,
                     expectContinueTimeout, idleTimeout, poolWaitTimeout, maxConnsPerHost, maxIdlePerHost,
-                    timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, tcpStateMetrics);
+                    timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, tcpStateMetrics,
+                    inheritDeadline, forwardDeadline, deadlineHeader, deadlineReserve, maxAttempts, perTryTimeout,
+                    retryBudgetPercent, retryBudgetFloor, retryBackoff, retryBackoffMax);
         }
     }
 }

@@ -23,6 +23,9 @@ final class ClientMetrics {
     private final Counter drains;
     private final Counter poolTimeouts;
     private final Counter requests;
+    private final Counter retries;
+    private final Counter.Child deadlineShortened;
+    private final Counter.Child deadlineRefused;
     private final Histogram duration;
     private final Map<Phase, Counter.Child> timeouts = new EnumMap<>(Phase.class);
     private final Counter.Child[] byClass = new Counter.Child[6];
@@ -46,6 +49,17 @@ final class ClientMetrics {
         poolTimeouts = registry.counter("hourglass_client_pool_timeouts_total",
                 "Calls that gave up waiting for a connection (phase pool-wait), by what held the pool: draining when "
                         + "at least one connection was draining, else in_use.", "host", "held_by");
+        Counter deadlines = registry.counter("hourglass_client_deadlines_total",
+                "Calls made under an inherited deadline (issue 14), by result: shortened (the deadline, less the "
+                        + "reserve, came before the call's own timeout and became its total), refused (nothing was "
+                        + "left: failed at once with phase deadline, nothing sent).", "result");
+        deadlineShortened = deadlines.labels("shortened");
+        deadlineRefused = deadlines.labels("refused");
+        retries = registry.counter("hourglass_client_retries_total",
+                "Further attempts of calls after a retryable failure or status (maxAttempts), by result: sent, "
+                        + "budget (the origin's retry budget was spent), deadline (the call's time left was less "
+                        + "than its last attempt took), retry_after (the server asked for a longer wait than "
+                        + "retryBackoffMax).", "host", "result");
         requests = registry.counter("hourglass_client_requests_total",
                 "Client calls that got a response, by status class.", "code");
         duration = registry.histogram("hourglass_client_request_duration_seconds",
@@ -75,6 +89,15 @@ final class ClientMetrics {
 
     PerHost perHost(String host, Pool pool) {
         return hosts.computeIfAbsent(host, h -> new PerHost(h, pool));
+    }
+
+    /** A call under an inherited deadline: {@code refused} when nothing was left, else shortened by it. */
+    void deadline(boolean refused) {
+        (refused ? deadlineRefused : deadlineShortened).inc();
+    }
+
+    long deadlines(boolean refused) {
+        return (refused ? deadlineRefused : deadlineShortened).value();
     }
 
     void timeout(Phase p) {
@@ -116,6 +139,10 @@ final class ClientMetrics {
         final Counter.Child poolTimeoutsInUse;
         final Counter.Child poolTimeoutsDraining;
         private final Counter.Child[] drainEnds = new Counter.Child[DrainResult.values().length];
+        final Counter.Child retriesSent;
+        final Counter.Child retriesBudget;
+        final Counter.Child retriesDeadline;
+        final Counter.Child retriesRetryAfter;
 
         PerHost(String host, Pool pool) {
             this.host = host;
@@ -126,6 +153,10 @@ final class ClientMetrics {
             this.drainsStarted = ClientMetrics.this.drainsStarted.labels(host);
             this.poolTimeoutsInUse = poolTimeouts.labels(host, "in_use");
             this.poolTimeoutsDraining = poolTimeouts.labels(host, "draining");
+            this.retriesSent = retries.labels(host, "sent");
+            this.retriesBudget = retries.labels(host, "budget");
+            this.retriesDeadline = retries.labels(host, "deadline");
+            this.retriesRetryAfter = retries.labels(host, "retry_after");
             for (DrainResult r : DrainResult.values()) {
                 drainEnds[r.ordinal()] = drains.labels(host, r.label());
             }

@@ -22,6 +22,7 @@ public final class ClientRequest {
     private final Duration timeout;
     private final Duration responseHeaderTimeout;
     private final Instant deadline;
+    private final Boolean inheritDeadline;
 
     private ClientRequest(Builder b) {
         this.method = b.method;
@@ -32,6 +33,32 @@ public final class ClientRequest {
         this.timeout = b.timeout;
         this.responseHeaderTimeout = b.responseHeaderTimeout;
         this.deadline = b.deadline;
+        this.inheritDeadline = b.inheritDeadline;
+    }
+
+    /** A copy of {@code r} with other header fields: an attempt's request (see {@link Attempts}). */
+    private ClientRequest(ClientRequest r, Headers headers) {
+        this.method = r.method;
+        this.uri = r.uri;
+        this.headers = Headers.copyOf(headers);
+        this.body = r.body;
+        this.expectContinue = r.expectContinue;
+        this.timeout = r.timeout;
+        this.responseHeaderTimeout = r.responseHeaderTimeout;
+        this.deadline = r.deadline;
+        this.inheritDeadline = r.inheritDeadline;
+    }
+
+    /** This request with the field {@code name} set to {@code value} (replacing any it had). */
+    ClientRequest withHeader(String name, String value) {
+        Headers h = new Headers(headers.size() + 1);
+        for (int i = 0; i < headers.size(); i++) {
+            if (!headers.name(i).equalsIgnoreCase(name)) {
+                h.add(headers.name(i), headers.value(i));
+            }
+        }
+        h.add(name, value);
+        return new ClientRequest(this, h);
     }
 
     /**
@@ -107,6 +134,15 @@ public final class ClientRequest {
      * @return the deadline, or null for none
      */
     public Instant deadline() { return deadline; }
+    /**
+     * Whether this call is bounded by the {@link io.hourglass.http.Deadline#current() current deadline} of the
+     * thread that makes it and forwards what is left of it, in place of
+     * {@link ClientConfig#inheritDeadline()}; {@code false} is the per-request opt-out (a call that must not be
+     * cut short by the request it is made for, or that leaves the trust boundary).
+     *
+     * @return true or false, or null to use the client's
+     */
+    public Boolean inheritDeadline() { return inheritDeadline; }
 
     /** {@return whether repeating this request has the effect of sending it once (RFC 9110 section 9.2.2)} */
     public boolean idempotent() {
@@ -132,6 +168,7 @@ public final class ClientRequest {
         private Duration timeout;
         private Duration responseHeaderTimeout;
         private Instant deadline;
+        private Boolean inheritDeadline;
 
         Builder(String method, URI uri) {
             Objects.requireNonNull(method, "method");
@@ -227,6 +264,18 @@ public final class ClientRequest {
          */
         public Builder deadline(Instant at) {
             this.deadline = at;
+            return this;
+        }
+
+        /**
+         * Overrides {@link ClientConfig#inheritDeadline()} for this call (see
+         * {@link ClientRequest#inheritDeadline()}).
+         *
+         * @param on whether the call is bounded by the current deadline and forwards it
+         * @return this builder
+         */
+        public Builder inheritDeadline(boolean on) {
+            this.inheritDeadline = on;
             return this;
         }
 

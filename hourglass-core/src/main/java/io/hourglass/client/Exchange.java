@@ -22,7 +22,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SNIHostName;
@@ -43,9 +42,11 @@ final class Exchange implements ClientConn.Reader {
     private final ClientConfig cfg;
     final ClientRequest req;
     private final EventListener ev;
-    private final long start = System.nanoTime();
+    private final long start;                   // the call's start (of its first attempt)
+    private final long totalSince;              // when the total deadline's limit began
     private final long totalDeadline;           // 0: none
     private final Duration totalLimit;
+    private final Phase totalPhase;             // what the total deadline's expiry is: TOTAL, DEADLINE or ATTEMPT
     private volatile Phase phase;
     private volatile long phaseDeadline;        // 0: none
     private volatile long phaseStart;
@@ -69,25 +70,23 @@ final class Exchange implements ClientConn.Reader {
     private BodyIn body;
     private boolean mustClose;
 
-    Exchange(Client client, ClientRequest req) {
+    /**
+     * One attempt of a call (see {@link Attempts}), which fixed its clocks: the call started at
+     * {@code callStart}; this attempt must end by {@code deadline} (a {@link System#nanoTime()} instant, 0 for
+     * none), a limit of {@code limit} counted from {@code limitStart}, and fails with phase {@code phase}
+     * ({@code TOTAL}, {@code DEADLINE} or {@code ATTEMPT}) when it passes.
+     */
+    Exchange(Client client, ClientRequest req, long callStart, long deadline, long limitStart, Duration limit,
+            Phase phase) {
         this.client = client;
         this.cfg = client.config();
         this.req = req;
         this.ev = client.listener();
-        Duration t = req.timeout() != null ? req.timeout() : cfg.timeout();
-        long d = t.isZero() ? 0 : start + t.toNanos();
-        Duration limit = t;
-        Instant at = req.deadline();
-        if (at != null) {
-            long left = Duration.between(Instant.now(), at).toNanos();
-            long d2 = start + left;
-            if (d == 0 || d2 - d < 0) {
-                d = d2 == 0 ? 1 : d2;
-                limit = Duration.ofNanos(Math.max(0, left));
-            }
-        }
-        this.totalDeadline = d;
+        this.start = callStart;
+        this.totalDeadline = deadline;
+        this.totalSince = limitStart;
         this.totalLimit = limit;
+        this.totalPhase = phase;
     }
 
     // ---- the call ----
@@ -374,7 +373,7 @@ final class Exchange implements ClientConn.Reader {
             throw timeout(phase, null);
         }
         if (t != 0 && now - t >= 0) {
-            throw timeout(Phase.TOTAL, "while " + doing);
+            throw timeout(totalPhase, "while " + doing);
         }
     }
 
@@ -428,9 +427,9 @@ final class Exchange implements ClientConn.Reader {
         long now = System.nanoTime();
         Duration limit;
         long since;
-        if (p == Phase.TOTAL) {
+        if (p == totalPhase) {
             limit = totalLimit;
-            since = start;
+            since = totalSince;
         } else if (p == Phase.POOL_WAIT) {
             limit = cfg.poolWaitTimeout();
             since = start;
@@ -467,7 +466,7 @@ final class Exchange implements ClientConn.Reader {
             long cd = ct.isZero() ? 0 : now + ct.toNanos();
             long eff = earliest(cd);
             if (eff != 0 && eff - now <= 0) {
-                throw timeout(Phase.TOTAL, "while connecting");
+                throw timeout(totalPhase, "while connecting");
             }
             InetSocketAddress target = new InetSocketAddress(addr, o.port());
             Socket s = new Socket();
@@ -483,7 +482,7 @@ final class Exchange implements ClientConn.Reader {
                 closeQuietly(s);
                 checkCancelled();
                 if (e instanceof SocketTimeoutException) {
-                    last = eff == cd ? timeoutUncounted(Phase.CONNECT, target) : timeout(Phase.TOTAL, "while connecting");
+                    last = eff == cd ? timeoutUncounted(Phase.CONNECT, target) : timeout(totalPhase, "while connecting");
                     if (eff != cd) {
                         throw last;
                     }
@@ -541,7 +540,7 @@ final class Exchange implements ClientConn.Reader {
             c.abort();
             checkCancelled();
             if (c.readExpired() || c.writeExpired()) {
-                throw eff == hd ? timeout(Phase.TLS_HANDSHAKE, null) : timeout(Phase.TOTAL, "in the TLS handshake");
+                throw eff == hd ? timeout(Phase.TLS_HANDSHAKE, null) : timeout(totalPhase, "in the TLS handshake");
             }
             throw new ClientException(ClientException.Kind.TLS, req + ": " + e.getMessage(), e);
         } finally {
@@ -615,7 +614,7 @@ final class Exchange implements ClientConn.Reader {
             return interrupted();
         }
         if (e instanceof DeadlineExceededException) {
-            return timeout(Phase.TOTAL, "while " + doing);
+            return timeout(totalPhase, "while " + doing);
         }
         String ctx = context();
         if (e instanceof H1Exception) {
@@ -777,7 +776,7 @@ final class Exchange implements ClientConn.Reader {
 
     private IOException timeoutOrCancelled() {
         return cancelled ? new ClientException(ClientException.Kind.CANCELLED, context(), null)
-                : timeout(Phase.TOTAL, "while reading the body");
+                : timeout(totalPhase, "while reading the body");
     }
 
     private IOException failBody(IOException e) {
@@ -881,7 +880,7 @@ final class Exchange implements ClientConn.Reader {
             bodyLock.unlock();
         }
         // Nobody reads or closes the body and the call's time is up: free the connection (a documented misuse).
-        timeout(Phase.TOTAL, "while the body was left unread");
+        timeout(totalPhase, "while the body was left unread");
         Thread.ofVirtual().start(this::giveUpBody);
     }
 

@@ -68,12 +68,16 @@ final class Pool {
     // acquire sees it without the lock on the answer path.
     private volatile long lastAnswer;
     final ClientMetrics.PerHost metrics;
+    /** The origin's retry budget (issue 14); null when the client does not retry ({@code maxAttempts} 1). */
+    final RetryBudget retryBudget;
 
     Pool(Origin origin, Client client) {
         this.origin = origin;
         this.client = client;
         this.cfg = client.config();
         this.metrics = client.clientMetrics().perHost(origin.label(), this);
+        this.retryBudget = cfg.maxAttempts() > 1
+                ? new RetryBudget(cfg.retryBudgetPercent(), cfg.retryBudgetFloor(), RetryBudget.WINDOW_NANOS) : null;
         long now = System.nanoTime();
         this.nextProbe = now;
         this.lastAnswer = now - 2 * LIVE_NANOS; // never answered

@@ -20,6 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class RetryBudget {
     /** How many buckets the window is cut into: it slides by a tenth of itself. */
     static final int BUCKETS = 10;
+    /** The client's window: 10 s, as Finagle's and Linkerd's. */
+    static final long WINDOW_NANOS = 10_000_000_000L;
 
     private final int percent;
     private final double floorPerSecond;
