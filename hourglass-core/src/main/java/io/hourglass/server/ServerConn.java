@@ -410,7 +410,9 @@ final class ServerConn implements Runnable {
             } else {
                 server.timeout(te.phase());
             }
-            status = 408;
+            // A call the handler made ran out of the request's deadline (issue 14): the caller's time is gone,
+            // which the caller's client must not retry, as for the server's own deadline; else a 408.
+            status = te.phase() == Phase.DEADLINE ? 504 : 408;
             message = te.getMessage();
         } else if (t instanceof H1Exception he) {
             limitHit(he); // a trailer section too big or with too many fields
@@ -439,7 +441,7 @@ final class ServerConn implements Runnable {
             // Nothing of the handler's response left the server (at most its head sits in the write buffer):
             // the error status replaces it, as for any other bad request.
             res.abandon("handler failed");
-            sendError(status, message);
+            sendError(status, message, status == 504 ? RequestDeadline.EXPIRED_HEADER + ": true\r\n" : "");
             lingerAndClose();
         } else {
             conn.abort(); // the response had started: a reset, so the client cannot take it as complete
@@ -498,13 +500,18 @@ final class ServerConn implements Runnable {
     // ---- error responses ----
 
     private void sendError(int status, String message) {
+        sendError(status, message, "");
+    }
+
+    /** An error response with {@code extra} (whole header lines, CRLF-ended) among its fields. */
+    private void sendError(int status, String message, String extra) {
         try {
             out.discard();
             byte[] body = (message + "\n").getBytes(StandardCharsets.UTF_8);
             out.writeAscii("HTTP/1.1 " + status + " " + Status.reason(status) + "\r\n");
             out.write(io.hourglass.internal.h1.HttpDate.line());
             out.writeAscii("Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length
-                    + "\r\nConnection: close\r\n\r\n");
+                    + "\r\n" + extra + "Connection: close\r\n\r\n");
             out.write(body);
             out.flush();
         } catch (IOException ignored) {

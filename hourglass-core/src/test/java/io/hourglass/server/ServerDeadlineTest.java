@@ -292,4 +292,30 @@ class ServerDeadlineTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServerConfig.builder()
                 .deadlineReserve(Duration.ofMillis(-1)).build()).hasMessageContaining("deadlineReserve");
     }
+
+    @Test
+    void aHandlerWhoseOwnCallRanOutOfTheDeadlineAnswers504DeadlineExpiredNot408() throws Exception {
+        start(cfg(), (req, res) -> {
+            // what a client call made under the request's deadline throws when nothing is left of it
+            throw new io.hourglass.http.HttpTimeoutException(Phase.DEADLINE, Duration.ofMillis(5), Duration.ZERO,
+                    "refused, nothing sent");
+        });
+        try (RawClient c = new RawClient(server.port())) {
+            c.send("GET / HTTP/1.1\r\nHost: a\r\nRequest-Timeout: 2S\r\n\r\n");
+            RawClient.Resp r = c.read();
+            assertThat(r.status()).isEqualTo(504);
+            assertThat(r.header("deadline-expired")).isEqualTo("true");
+        }
+        server.shutdown();
+        start(cfg(), (req, res) -> {
+            throw new io.hourglass.http.HttpTimeoutException(Phase.RESPONSE_HEADERS, Duration.ofMillis(5),
+                    Duration.ofMillis(5), "a read that timed out");
+        });
+        try (RawClient c = new RawClient(server.port())) {
+            c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+            RawClient.Resp r = c.read();
+            assertThat(r.status()).isEqualTo(408); // other timeouts as before
+            assertThat(r.header("deadline-expired")).isNull();
+        }
+    }
 }
