@@ -40,7 +40,8 @@ final class ChainReport {
             "requests C received (per caller request)", "C handled / refused as expired (504)",
             "C handler-seconds", "C handler-seconds after the caller gave up",
             "  beyond one reserve (requests)", "C handlers started after the caller gave up",
-            "C peak concurrency", "connections opened (callers, A, B)",
+            "C handlers' longest run past C's deadline (ms)", "C peak concurrency",
+            "connections opened (callers, A, B)",
         };
         List<List<String>> cols = new ArrayList<>();
         for (LabChain.Result r : results) {
@@ -57,6 +58,7 @@ final class ChainReport {
             c.add(String.format(Locale.ROOT, "%.1f", s.wastedSeconds()));
             c.add(String.format(Locale.ROOT, "%.3f (%d)", s.wastedBeyondReserveSeconds(), s.wastedRequests()));
             c.add(String.valueOf(s.startedLate()));
+            c.add(String.format(Locale.ROOT, "%.1f", s.overrunMs()));
             c.add(String.valueOf(s.cPeak()));
             c.add(s.openedTotal() + " (" + s.opened()[0] + ", " + s.opened()[1] + ", " + s.opened()[2] + ")");
             cols.add(c);

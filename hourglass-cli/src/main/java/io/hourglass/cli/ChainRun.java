@@ -4,6 +4,7 @@ import io.hourglass.client.Client;
 import io.hourglass.client.ClientConfig;
 import io.hourglass.client.ClientRequest;
 import io.hourglass.client.ClientResponse;
+import io.hourglass.http.Deadline;
 import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.observe.MetricsRegistry;
 import io.hourglass.server.Handler;
@@ -31,8 +32,11 @@ final class ChainRun implements AutoCloseable {
     /** The lab's header: when the original caller gives up, as a nanoTime instant of this JVM. */
     static final String CALLER_DEADLINE = "X-Lab-Caller-Deadline";
 
-    /** What C did with one request that reached its handler. */
-    record Work(long start, long end, long callerDeadline) {
+    /**
+     * What C did with one request that reached its handler: when it ran, when its caller gave up, and C's own
+     * deadline ({@code Long.MAX_VALUE} for none), all {@link System#nanoTime()} instants.
+     */
+    record Work(long start, long end, long callerDeadline, long ownDeadline) {
         /** Handler time after the caller had given up. */
         long wastedNanos() {
             return Math.max(0, end - Math.max(start, callerDeadline));
@@ -68,9 +72,9 @@ final class ChainRun implements AutoCloseable {
         ServerConfig.Builder sc = ServerConfig.builder().host("127.0.0.1").port(0).maxConnections(100_000)
                 .shutdownTimeout(Duration.ofSeconds(1)).honourDeadlines(variant.propagate());
         c = Server.start(sc.build(), this::slow, new MetricsRegistry());
-        clientB = new Client(lab.hopClient(variant));
+        clientB = new Client(lab.hopClient(variant, true));
         b = Server.start(sc.build(), forward(clientB, c.url() + "/work"), new MetricsRegistry());
-        clientA = new Client(lab.hopClient(variant));
+        clientA = new Client(lab.hopClient(variant, false));
         a = Server.start(sc.build(), forward(clientA, b.url() + "/work"), new MetricsRegistry());
         callers = new Client(lab.callerClient(variant));
     }
@@ -78,6 +82,7 @@ final class ChainRun implements AutoCloseable {
     /** C: works for {@code --delay}, stopping when its request is cancelled (its deadline, or its client gone). */
     private void slow(io.hourglass.server.Request req, io.hourglass.server.Response res) throws IOException {
         long start = System.nanoTime();
+        long own = io.hourglass.http.Deadline.current().map(io.hourglass.http.Deadline::nanoTime).orElse(Long.MAX_VALUE);
         cHandled.incrementAndGet();
         cPeak.accumulateAndGet(cRunning.incrementAndGet(), Math::max);
         try {
@@ -93,7 +98,7 @@ final class ChainRun implements AutoCloseable {
             res.send("done\n");
         } finally {
             cRunning.decrementAndGet();
-            work.add(new Work(start, System.nanoTime(), callerDeadline(req)));
+            work.add(new Work(start, System.nanoTime(), callerDeadline(req), own));
         }
     }
 
@@ -168,17 +173,26 @@ final class ChainRun implements AutoCloseable {
         sent.increment();
         ClientRequest r = ClientRequest.builder("GET", target).header(CALLER_DEADLINE, Long.toString(callerDeadline))
                 .build();
-        try (ClientResponse resp = callers.send(r)) {
-            resp.body().readAllBytes();
-            if (resp.status() == 200) {
+        try {
+            int status = variant.propagate()
+                    ? Deadline.atNanoTime(callerDeadline).call(() -> send(r)) // the caller's deadline travels
+                    : send(r);
+            if (status == 200) {
                 ok.increment();
             } else {
                 failed.increment();
             }
         } catch (HttpTimeoutException e) {
             timedOut.increment();
-        } catch (IOException e) {
+        } catch (Exception e) {
             failed.increment();
+        }
+    }
+
+    private int send(ClientRequest r) throws IOException {
+        try (ClientResponse resp = callers.send(r)) {
+            resp.body().readAllBytes();
+            return resp.status();
         }
     }
 

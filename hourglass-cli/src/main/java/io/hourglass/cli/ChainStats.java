@@ -16,11 +16,13 @@ package io.hourglass.cli;
  * @param wastedRequests requests whose waste was more than one reserve
  * @param startedLate requests whose handler started after their caller had given up
  * @param cPeak most of C's handlers running at once
+ * @param overrunMs the longest any of C's handlers ran past C's own deadline (the cancel's latency: the timer,
+ *     the interrupt and the scheduler), in milliseconds; 0 when none ran past it or C had no deadline
  * @param opened connections opened by the callers (to A), A (to B) and B (to C)
  */
 record ChainStats(long sent, long ok, long timedOut, long failed, long cReceived, long cHandled, long cRejected,
         double handlerSeconds, double wastedSeconds, double wastedBeyondReserveSeconds, long wastedRequests,
-        long startedLate, int cPeak, long[] opened) {
+        long startedLate, int cPeak, double overrunMs, long[] opened) {
 
     static ChainStats of(ChainRun run, LabChain lab) {
         long reserve = lab.reserve().toNanos();
@@ -29,6 +31,7 @@ record ChainStats(long sent, long ok, long timedOut, long failed, long cReceived
         long beyond = 0;
         long wastedRequests = 0;
         long late = 0;
+        long overrun = 0;
         for (ChainRun.Work w : run.work()) {
             handler += w.end() - w.start();
             long waste = w.wastedNanos();
@@ -37,13 +40,16 @@ record ChainStats(long sent, long ok, long timedOut, long failed, long cReceived
                 beyond += waste - reserve;
                 wastedRequests++;
             }
+            if (w.ownDeadline() != Long.MAX_VALUE) {
+                overrun = Math.max(overrun, w.end() - w.ownDeadline());
+            }
             if (w.start() - w.callerDeadline() > 0) {
                 late++;
             }
         }
         return new ChainStats(run.sent(), run.ok(), run.timedOut(), run.failed(), run.cReceived(), run.cHandled(),
                 run.cRejected(), handler / 1e9, wasted / 1e9, beyond / 1e9, wastedRequests, late, run.cPeak(),
-                run.opened());
+                overrun / 1e6, run.opened());
     }
 
     /** Requests C received per caller request: 1 without retries, more with them (retry amplification). */

@@ -33,8 +33,9 @@ import picocli.CommandLine.Option;
             "Three Hourglass servers on loopback: callers send to A with a timeout (--timeout); A's handler calls B, "
                     + "B's calls C, each with a client of its own (--hop-timeout); C's handler takes --delay. The same "
                     + "load runs once per variant: deadline propagation off or on (the callers' remaining time sent "
-                    + "along, and every server's handler bounded by it), retries off, naive (--attempts per call, a "
-                    + "per-try timeout, no budget) or within the retry budget (20 % of calls). The table and the HTML "
+                    + "along, and every server's handler bounded by it), retries by B (the hop in front of C) off, "
+                    + "naive (--attempts per call, a per-try timeout, no budget) or within the retry budget (20 % of "
+                    + "calls). The table and the HTML "
                     + "report show the work C did for callers that had already given up, C's concurrency, the requests "
                     + "C got per caller request (retry amplification) and the connections opened."},
         footer = {"", "Examples:",
@@ -88,6 +89,11 @@ final class LabChain implements Callable<Integer> {
             description = "Each attempt's timeout when retrying (default 300ms).")
     Duration perTryTimeout = Duration.ofMillis(300);
 
+    @Option(names = "--budget-floor", paramLabel = "N",
+            description = "Retries per second B may make whatever its calls, in the budget variants (default 3, the "
+                    + "client's; the share of 20 percent binds once calls are more than 15 a second over the 10 s window).")
+    int budgetFloor = 3;
+
     @Option(names = "--variants", paramLabel = "LIST", split = ",",
             description = "Which variants to run, in order (default off,propagate,naive,budget).")
     List<String> variants = List.of("off", "propagate", "naive", "budget");
@@ -112,6 +118,13 @@ final class LabChain implements Callable<Integer> {
     /** One variant's measurements, taken from its run. */
     record Result(Variant variant, ChainRun run, ChainStats stats) {}
 
+    private final List<Result> results = new ArrayList<>();
+
+    /** {@return the results of the last {@link #call()}, in the order run} */
+    List<Result> results() {
+        return List.copyOf(results);
+    }
+
     @Override
     public Integer call() throws Exception {
         List<Variant> vs = new ArrayList<>();
@@ -126,9 +139,10 @@ final class LabChain implements Callable<Integer> {
         if (delay.compareTo(Duration.ofMinutes(2)) > 0) throw new Cli.UsageException("--delay must be at most 2m");
         if (attempts < 1 || attempts > 10) throw new Cli.UsageException("--attempts must be from 1 to 10, got " + attempts);
         if (perTryTimeout.isZero()) throw new Cli.UsageException("--per-try-timeout must be more than 0");
+        if (budgetFloor < 0) throw new Cli.UsageException("--budget-floor must not be negative, got " + budgetFloor);
         out.println("chain: " + settings());
         out.flush();
-        List<Result> results = new ArrayList<>();
+        results.clear();
         for (Variant v : vs) {
             results.add(runOne(v));
         }
@@ -150,14 +164,30 @@ final class LabChain implements Callable<Integer> {
         }
     }
 
-    /** The client of A and of B: its own timeout, and the variant's propagation and retries. */
-    ClientConfig hopClient(Variant v) {
-        return ClientConfig.builder().timeout(hopTimeout).maxConnsPerHost(10_000).maxIdlePerHost(10_000).build();
+    /**
+     * The client of A (calling B) or of B (calling C): its own timeout; bounded by the handler's deadline and
+     * forwarding it when the variant propagates; B's retries as the variant says (A does not retry, so the
+     * requests C gets per caller request are B's amplification, which the budget bounds by 1.2). Naive retries
+     * have a budget too large to bind (1000 % of calls: every call may make all its attempts).
+     */
+    ClientConfig hopClient(Variant v, boolean retrying) {
+        ClientConfig.Builder b = ClientConfig.builder().timeout(hopTimeout).maxConnsPerHost(10_000)
+                .maxIdlePerHost(10_000).inheritDeadline(v.propagate()).tcpStateMetrics(false);
+        if (retrying && v.retries() != Retries.OFF) {
+            b.maxAttempts(attempts).perTryTimeout(perTryTimeout)
+                    .retryBudgetPercent(v.retries() == Retries.NAIVE ? 1000 : 20)
+                    .retryBudgetFloor(v.retries() == Retries.NAIVE ? 1_000_000 : budgetFloor);
+        }
+        return b.build();
     }
 
-    /** The callers' client: the callers' timeout; it sends the deadline when the variant propagates. */
+    /**
+     * The callers' client: the callers' timeout. When the variant propagates each caller runs its call under a
+     * deadline of that timeout ({@code Deadline.after(timeout).call(...)}), so the client sends it to A.
+     */
     ClientConfig callerClient(Variant v) {
-        return ClientConfig.builder().timeout(timeout).maxConnsPerHost(10_000).maxIdlePerHost(10_000).build();
+        return ClientConfig.builder().timeout(timeout).maxConnsPerHost(10_000).maxIdlePerHost(10_000)
+                .inheritDeadline(v.propagate()).tcpStateMetrics(false).build();
     }
 
     /** The server reserve a received deadline loses at each hop: C's waste is tolerated up to one of these. */
@@ -167,10 +197,10 @@ final class LabChain implements Callable<Integer> {
 
     String settings() {
         return String.format(Locale.ROOT, "%s caller requests/s for %s, callers' timeout %s; A and B call on with "
-                        + "their own %s timeout; C's handler takes %s (stops when cancelled); retrying: %d attempts, %s "
-                        + "per try, budget 20 %% of calls",
+                        + "their own %s timeout; C's handler takes %s (stops when cancelled); B retrying: %d attempts, "
+                        + "%s per try, budget 20 %% of calls or %d/s",
                 fmt(rate), Durations.format(duration), Durations.format(timeout), Durations.format(hopTimeout),
-                Durations.format(delay), attempts, Durations.format(perTryTimeout));
+                Durations.format(delay), attempts, Durations.format(perTryTimeout), budgetFloor);
     }
 
     static String fmt(double v) {
