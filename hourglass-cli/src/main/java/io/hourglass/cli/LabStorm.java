@@ -197,6 +197,25 @@ final class LabStorm implements Callable<Integer> {
                 closedPerSecond);
     }
 
+    /**
+     * The slow upstream's work: sleeps for its delay; false when it was interrupted (the client left, or the
+     * run ended) and it honours cancellation. One that ignores it sleeps on, as a naive handler would.
+     */
+    private static boolean sleepOut(long delayNanos, boolean honourCancel) {
+        long end = System.nanoTime() + delayNanos;
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            try {
+                Thread.sleep(Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                if (honourCancel) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
     private static String fmt(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
@@ -219,18 +238,9 @@ final class LabStorm implements Callable<Integer> {
                     slowReceived.incrementAndGet();
                     peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                     try {
-                        long end = System.nanoTime() + delayNanos;
-                        long left;
-                        while ((left = end - System.nanoTime()) > 0) {
-                            try {
-                                Thread.sleep(Duration.ofNanos(left));
-                            } catch (InterruptedException e) {
-                                if (honourCancel) {
-                                    return;
-                                }
-                            }
+                        if (sleepOut(delayNanos, honourCancel)) {
+                            res.send("late\n");
                         }
-                        res.send("late\n");
                     } finally {
                         inFlight.decrementAndGet();
                     }

@@ -32,8 +32,8 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * {@code hourglass tcpstat}: counts this host's TCP sockets by state from {@code /proc/net/tcp} and
  * {@code /proc/net/tcp6}, the numbers {@code ss -tan} shows, optionally by peer or local port, once or every
- * {@code --watch} interval, as a table or in the Prometheus text format. Linux only: elsewhere it prints one
- * line and exits 2.
+ * {@code --watch} interval (redrawn in place on a terminal, appended as plain text to a file or a pipe), as a
+ * table or in the Prometheus text format. Linux only: elsewhere it prints one line and exits 2.
  */
 @Command(name = "tcpstat",
         description = {"Counts TCP sockets by state, as ss -tan shows them (Linux).",
@@ -83,7 +83,8 @@ final class Tcpstat implements Callable<Integer> {
     int top;
 
     @Option(names = "--watch", paramLabel = "DUR", converter = DurationConverter.class,
-            description = "Redraw every DUR (Go syntax: 200ms, 1s, 1m30s) until Ctrl-C.")
+            description = "Redraw every DUR (Go syntax: 200ms, 1s, 1m30s) until Ctrl-C; to a file or a pipe, "
+                    + "append a frame every DUR instead, without escape codes.")
     Duration watch;
 
     @Option(names = "--prometheus",
@@ -96,16 +97,21 @@ final class Tcpstat implements Callable<Integer> {
     private final BooleanSupplier supported;
     private final Source source;
     private final long maxFrames;
+    private final boolean redraw;
 
     Tcpstat() {
-        this(ProcNetTcp::isSupported, ProcNetTcp::snapshot, Long.MAX_VALUE);
+        this(ProcNetTcp::isSupported, ProcNetTcp::snapshot, Long.MAX_VALUE, Terminal.detect().stdoutIsTerminal());
     }
 
-    /** For tests: a fake platform check and source, and a cap on the number of {@code --watch} frames. */
-    Tcpstat(BooleanSupplier supported, Source source, long maxFrames) {
+    /**
+     * For tests: a fake platform check and source, a cap on the number of {@code --watch} frames, and whether
+     * stdout is a terminal (frames redrawn in place) or a file or pipe (frames appended, no escape codes).
+     */
+    Tcpstat(BooleanSupplier supported, Source source, long maxFrames, boolean redraw) {
         this.supported = supported;
         this.source = source;
         this.maxFrames = maxFrames;
+        this.redraw = redraw;
     }
 
     @Override
@@ -121,9 +127,13 @@ final class Tcpstat implements Callable<Integer> {
             out.flush();
             return Cli.OK;
         }
-        // Clear once; then each frame homes the cursor, overwrites, and erases what a longer previous frame
-        // left (end of each line, then below): no flicker from clearing the whole screen every time.
-        out.print("\033[H\033[2J");
+        // On a terminal: clear once; then each frame homes the cursor, overwrites, and erases what a longer
+        // previous frame left (end of each line, then below): no flicker from clearing the whole screen every
+        // time. To a file or a pipe: frames one after another, a blank line between, and no escape codes, so
+        // that `tcpstat --watch 1s > log` or `| grep` reads as text.
+        if (redraw) {
+            out.print("\033[H\033[2J");
+        }
         for (long frame = 0; frame < maxFrames; frame++) {
             if (frame > 0) {
                 try {
@@ -132,12 +142,12 @@ final class Tcpstat implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                     break;
                 }
-                out.print("\033[H");
+                out.print(redraw ? "\033[H" : "\n");
             }
             String title = "Every " + Durations.format(watch) + ": hourglass tcpstat" + filterText() + "   "
                     + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "\n\n";
-            out.print((title + render(read())).replace("\n", "\033[K\n"));
-            out.print("\033[J");
+            String frameText = title + render(read());
+            out.print(redraw ? frameText.replace("\n", "\033[K\n") + "\033[J" : frameText);
             out.flush();
         }
         return Cli.OK;

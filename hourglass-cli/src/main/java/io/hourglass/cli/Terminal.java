@@ -52,6 +52,11 @@ final class Terminal {
         return new Terminal(stdoutIsTerminal, stderrIsTerminal, String.valueOf(columns), false);
     }
 
+    /** Whether a screen may be redrawn in place on stdout (tcpstat --watch). */
+    boolean stdoutIsTerminal() {
+        return stdout && !dumb;
+    }
+
     /** Whether a progress line may be rewritten in place on stderr. */
     boolean stderrIsTerminal() {
         return stderr && !dumb;

@@ -1,5 +1,6 @@
 package io.hourglass.cli;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.server.Router;
@@ -123,8 +124,8 @@ class GetCliTest {
 
     @Test
     void totalTimeoutAgainstAServerThatNeverAnswersExits28NamingTotal() throws Exception {
-        try (RawServer srv = new RawServer((s, in, out) -> {
-            RawServer.readHead(in);
+        try (RawPeer srv = RawPeer.server(c -> {
+            c.readHead();
             Thread.sleep(30_000);
         })) {
             CliRun r = get("--timeout", "500ms", srv.url("/never"));
@@ -138,8 +139,8 @@ class GetCliTest {
 
     @Test
     void responseHeaderTimeoutExits28NamingResponseHeaders() throws Exception {
-        try (RawServer srv = new RawServer((s, in, out) -> {
-            RawServer.readHead(in);
+        try (RawPeer srv = RawPeer.server(c -> {
+            c.readHead();
             Thread.sleep(30_000);
         })) {
             CliRun r = get("--response-header-timeout", "300ms", srv.url("/never"));
@@ -152,12 +153,12 @@ class GetCliTest {
 
     @Test
     void totalTimeoutFiresWhileTheBodyTricklesOneByteEvery200ms() throws Exception {
-        try (RawServer srv = new RawServer((s, in, out) -> {
-            RawServer.readHead(in);
-            RawServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n");
+        try (RawPeer srv = RawPeer.server(c -> {
+            c.readHead();
+            c.send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n");
             for (int i = 0; i < 100; i++) {
-                out.write('x');
-                out.flush();
+                c.out().write('x');
+                c.out().flush();
                 Thread.sleep(200);
             }
         })) {
@@ -175,12 +176,12 @@ class GetCliTest {
     void expectContinueTimeoutSendsTheBodyAnywayWhenNo100Comes() throws Exception {
         BlockingQueue<Long> bodyDelayMs = new ArrayBlockingQueue<>(1);
         BlockingQueue<String> heads = new ArrayBlockingQueue<>(1);
-        try (RawServer srv = new RawServer((s, in, out) -> {
-            heads.add(RawServer.readHead(in));
+        try (RawPeer srv = RawPeer.server(c -> {
+            heads.add(c.readHead());
             long t0 = System.nanoTime();
-            int b = in.read(); // never sends 100 Continue: the body comes after the client's timeout
+            int b = c.in().read(); // never sends 100 Continue: the body comes after the client's timeout
             bodyDelayMs.add((System.nanoTime() - t0) / 1_000_000);
-            RawServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + (char) b);
+            c.send("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + (char) b);
         })) {
             CliRun r = get("--data", "x", "--expect-continue-timeout", "300ms", srv.url("/up"));
             assertThat(r.code()).isZero();
@@ -206,10 +207,10 @@ class GetCliTest {
 
     @Test
     void resetAfterTheRequestExits56() throws Exception {
-        try (RawServer srv = new RawServer((s, in, out) -> {
-            RawServer.readHead(in);
-            s.setSoLinger(true, 0);
-            s.close(); // RST
+        try (RawPeer srv = RawPeer.server(c -> {
+            c.readHead();
+            c.socket().setSoLinger(true, 0);
+            c.socket().close(); // RST
         })) {
             CliRun r = get(srv.url("/reset"));
             assertThat(r.code()).isEqualTo(56);
@@ -219,9 +220,9 @@ class GetCliTest {
 
     @Test
     void garbageResponseExits56() throws Exception {
-        try (RawServer srv = new RawServer((s, in, out) -> {
-            RawServer.readHead(in);
-            RawServer.write(out, "SSH-2.0-OpenSSH_9.2\r\n\r\n");
+        try (RawPeer srv = RawPeer.server(c -> {
+            c.readHead();
+            c.send("SSH-2.0-OpenSSH_9.2\r\n\r\n");
         })) {
             CliRun r = get(srv.url("/"));
             assertThat(r.code()).isEqualTo(56);
@@ -232,9 +233,9 @@ class GetCliTest {
 
     @Test
     void closeMidBodyExits56() throws Exception {
-        try (RawServer srv = new RawServer((s, in, out) -> {
-            RawServer.readHead(in);
-            RawServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a part");
+        try (RawPeer srv = RawPeer.server(c -> {
+            c.readHead();
+            c.send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a part");
         })) {
             CliRun r = get(srv.url("/cut"));
             assertThat(r.code()).isEqualTo(56);
@@ -248,10 +249,10 @@ class GetCliTest {
 
     @Test
     void realProcessPrintsTheBodyExits0AndExits28OnATimeout(@TempDir Path dir) throws Exception {
-        try (RawServer srv = new RawServer((s, in, out) -> {
-            String head = RawServer.readHead(in);
+        try (RawPeer srv = RawPeer.server(c -> {
+            String head = c.readHead();
             if (head != null && head.startsWith("GET /hello ")) {
-                RawServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello\n");
+                c.send("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello\n");
             }
             Thread.sleep(30_000);
         })) {

@@ -54,7 +54,7 @@ class TcpstatTest {
     }
 
     private static Result runFake(long frames, String... args) {
-        Tcpstat cmd = new Tcpstat(() -> true, () -> SAMPLE, frames);
+        Tcpstat cmd = new Tcpstat(() -> true, () -> SAMPLE, frames, true);
         return run(new CommandLine(cmd), args);
     }
 
@@ -133,8 +133,19 @@ class TcpstatTest {
     }
 
     @Test
+    void watchToAPipeAppendsPlainFrames() {
+        Tcpstat cmd = new Tcpstat(() -> true, () -> SAMPLE, 2, false);
+        Result r = run(new CommandLine(cmd), "--watch", "10ms", "--port", "8080");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).doesNotContain("\033").startsWith("Every 10ms: hourglass tcpstat --port 8080");
+        String[] frames = r.out().split("\n\n(?=Every 10ms)", -1);
+        assertThat(frames).hasSize(2);
+        assertThat(frames[1]).contains("LISTEN          1\n").containsPattern("\nTOTAL +\\d+\n$");
+    }
+
+    @Test
     void notLinuxIsOneLineAndExit2() {
-        Result r = run(new CommandLine(new Tcpstat(() -> false, () -> SAMPLE, 1)));
+        Result r = run(new CommandLine(new Tcpstat(() -> false, () -> SAMPLE, 1, true)));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).startsWith("hourglass tcpstat: needs Linux").hasLineCount(1);
@@ -208,7 +219,7 @@ class TcpstatTest {
     void readErrorIsExit1() {
         Tcpstat cmd = new Tcpstat(() -> true, () -> {
             throw new IOException("/proc/net/tcp: Permission denied");
-        }, 1);
+        }, 1, true);
         Result r = run(new CommandLine(cmd));
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("hourglass tcpstat: /proc/net/tcp: Permission denied\n");

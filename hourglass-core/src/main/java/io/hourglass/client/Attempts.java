@@ -5,6 +5,7 @@ import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
 import io.hourglass.internal.text.Durations;
 import io.hourglass.internal.text.GrpcTimeout;
+import io.hourglass.net.Clock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -31,8 +32,9 @@ final class Attempts {
     private final Client client;
     private final ClientConfig cfg;
     private final ClientRequest req;
+    private final Clock clock;      // the client's: the system's, or a test's
     private long start;
-    private long deadline;          // the call's, a System.nanoTime() instant; 0: none
+    private long deadline;          // the call's, a clock.nanoTime() instant; 0: none
     private Duration limit;         // the limit that deadline stands for
     private Phase phase;            // TOTAL (own timeout or request deadline) or DEADLINE (inherited)
     private boolean inherited;      // bounded by a current deadline: forward it
@@ -42,11 +44,12 @@ final class Attempts {
         this.client = client;
         this.cfg = client.config();
         this.req = req;
+        this.clock = client.clock();
     }
 
     /** Runs the call: fixes its deadline, then makes attempts until one is returned or fails for good. */
     ClientResponse run() throws IOException {
-        start = System.nanoTime();
+        start = clock.nanoTime();
         fixDeadline();
         Pool pool = client.pool(req.uri());
         RetryBudget budget = pool.retryBudget;
@@ -55,7 +58,7 @@ final class Attempts {
             budget.called(start); // every call to the origin earns its share, repeatable or not
         }
         for (int n = 1; ; n++) {
-            long attemptStart = System.nanoTime();
+            long attemptStart = clock.nanoTime();
             boolean last = !mayRetry || n >= cfg.maxAttempts();
             Exchange x = exchange(n, attemptStart, mayRetry);
             call.attach(x);
@@ -102,7 +105,7 @@ final class Attempts {
         ClientRequest r = req;
         if (inherited && cfg.forwardDeadline() && d != 0) {
             // what this attempt has left, as it starts; the next server takes its own reserve off it
-            r = r.withHeader(cfg.deadlineHeader(), GrpcTimeout.format(Math.max(1, d - System.nanoTime())));
+            r = r.withHeader(cfg.deadlineHeader(), GrpcTimeout.format(Math.max(1, d - clock.nanoTime())));
         }
         if (n > 1) {
             r = r.withHeader(ATTEMPT_COUNT, Integer.toString(n));
@@ -135,16 +138,17 @@ final class Attempts {
             return;
         }
         inherited = true;
-        long reserve = cfg.deadlineReserve().toNanos();
-        long di = current.nanoTime() - reserve;
-        long left = di - start;
+        // the current deadline is on the system's clock, the call's on the client's (the same but in tests)
+        long had = current.nanoTime() - System.nanoTime();
+        long left = had - cfg.deadlineReserve().toNanos();
+        long di = start + left;
         if (left <= 0) {
             client.clientMetrics().deadline(true);
             client.clientMetrics().timeout(Phase.DEADLINE);
             client.listener().timeout(req, Phase.DEADLINE);
-            long had = Math.max(0, current.nanoTime() - start);
-            throw new HttpTimeoutException(Phase.DEADLINE, Duration.ofNanos(had), Duration.ZERO,
-                    "the current deadline leaves " + Durations.format(Duration.ofNanos(had)) + ", not more than the "
+            Duration leaves = Duration.ofNanos(Math.max(0, had));
+            throw new HttpTimeoutException(Phase.DEADLINE, leaves, Duration.ZERO,
+                    "the current deadline leaves " + Durations.format(leaves) + ", not more than the "
                             + "client's deadlineReserve of " + Durations.format(cfg.deadlineReserve())
                             + ": refused, nothing sent; " + req);
         }
@@ -179,7 +183,7 @@ final class Attempts {
      * the last attempt took, and the origin's budget must have a retry; counted either way.
      */
     private boolean mayRetry(Pool pool, long attemptStart, long wait) {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         if (deadline != 0 && deadline - now - wait < now - attemptStart) {
             pool.metrics.retriesDeadline.inc();
             return false;
@@ -194,7 +198,7 @@ final class Attempts {
 
     /** Waits {@code nanos} before the next attempt; a cancel or an interrupt ends the call instead. */
     private void pause(long nanos) throws IOException {
-        long until = System.nanoTime() + nanos;
+        long until = System.nanoTime() + nanos; // a real wait: backoff is not on the client's clock
         long left;
         while ((left = until - System.nanoTime()) > 0) {
             if (Thread.currentThread().isInterrupted() || call.isCancelled()) {

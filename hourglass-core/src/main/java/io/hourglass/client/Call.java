@@ -10,9 +10,10 @@ import java.io.IOException;
 public final class Call {
     private final Client client;
     private final ClientRequest request;
+    // Both volatile: execute() writes them on the calling thread, cancel() reads them from any other.
     private volatile Exchange exchange;
     private volatile boolean cancelled;
-    private boolean executed;
+    private boolean executed;           // guarded by this (execute's synchronized block, no I/O under it)
 
     Call(Client client, ClientRequest request) {
         this.client = client;

@@ -2,14 +2,17 @@ package io.hourglass.client;
 
 import io.hourglass.http.Phase;
 import io.hourglass.internal.tcp.TcpMetrics;
+import io.hourglass.net.Clock;
 import io.hourglass.internal.tls.Pem;
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
@@ -42,10 +45,13 @@ public final class Client implements AutoCloseable {
     private final ClientConfig config;
     private final ConcurrentHashMap<Pool.Origin, Pool> pools = new ConcurrentHashMap<>();
     private final ClientMetrics metrics;
+    private final Clock clock;
+    private final Dialer dialer;
     private final Set<InetSocketAddress> tcpPeers; // addresses connected to, for the TCP gauge; null when off
     private final Runnable detachTcpStates;        // ends this client's part of hourglass_tcp_connections
+    // Loaded on the first https call (the JDK's default context is costly to build); volatile: any caller's thread.
     private volatile SSLContext ssl;
-    private volatile boolean closed;
+    private volatile boolean closed;   // set by close() on any thread, read by every call
 
     /** A client with {@link ClientConfig#defaults()}, recording into a registry of its own. */
     public Client() {
@@ -72,8 +78,29 @@ public final class Client implements AutoCloseable {
      * @throws java.io.UncheckedIOException if the trusted CA file cannot be read
      */
     public Client(ClientConfig config, MetricsRegistry registry) {
+        this(config, registry, Clock.system());
+    }
+
+    /**
+     * A client whose deadlines and timeouts follow {@code clock}: for tests, with hourglass-testing's
+     * {@code ManualClock}, every timeout of its calls (and its pool's idle eviction) passes when the test
+     * advances that clock.
+     *
+     * @param config the settings: timeouts, pool limits, policy, TLS trust
+     * @param registry where the client records its metrics
+     * @param clock where its time comes from; {@link Clock#system()} for real time
+     * @throws IllegalArgumentException if the registry already has the client's metrics
+     * @throws java.io.UncheckedIOException if the trusted CA file cannot be read
+     */
+    public Client(ClientConfig config, MetricsRegistry registry, Clock clock) {
+        this(config, registry, clock, InetAddress::getAllByName);
+    }
+
+    /** For tests: a client that resolves host names with {@code resolver}. */
+    Client(ClientConfig config, MetricsRegistry registry, Clock clock, Dialer.Resolver resolver) {
         this.config = config;
-        this.metrics = new ClientMetrics(registry);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = new ClientMetrics(registry, pools::values);
         if (config.tcpStateMetrics()) {
             Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
             this.tcpPeers = peers;
@@ -89,6 +116,7 @@ public final class Client implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+        this.dialer = new Dialer(this, resolver);
     }
 
     /** {@return the settings the client was built with} */
@@ -144,7 +172,7 @@ public final class Client implements AutoCloseable {
                 metrics.sum(h -> h.drainsEnded(DrainResult.REUSED)),
                 metrics.sum(h -> h.drainsEnded(DrainResult.PREEMPTED) + h.drainsEnded(DrainResult.TIMEOUT)
                         + h.drainsEnded(DrainResult.MAX_BYTES) + h.drainsEnded(DrainResult.CLOSED)),
-                metrics.sum(h -> h.closed.value()), metrics.sum(h -> h.pool.drainingCount()),
+                metrics.sum(h -> h.closed.value()), metrics.draining(),
                 metrics.sum(h -> h.drainsStarted.value()), metrics.sum(h -> h.drainsEnded(DrainResult.PREEMPTED)),
                 metrics.sum(h -> h.drainsEnded(DrainResult.TIMEOUT) + h.drainsEnded(DrainResult.MAX_BYTES)),
                 byPhase, byClass);
@@ -197,10 +225,28 @@ public final class Client implements AutoCloseable {
         return config.listener();
     }
 
+    Clock clock() {
+        return clock;
+    }
+
+    Dialer dialer() {
+        return dialer;
+    }
+
     Pool pool(URI uri) {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         Pool.Origin o = new Pool.Origin(scheme, uri.getHost(), port(uri));
         return pools.computeIfAbsent(o, k -> new Pool(k, this));
+    }
+
+    /** Forgets a pool that stayed empty (see {@link Pool}); the next call to its origin makes a new one. */
+    void retire(Pool p) {
+        pools.remove(p.origin, p);
+    }
+
+    /** How many origins have a pool now. For tests. */
+    int poolCount() {
+        return pools.size();
     }
 
     int port(URI uri) {

@@ -31,6 +31,13 @@ import java.util.Objects;
  *      when none is left the call fails with phase {@link io.hourglass.http.Phase#CONNECT}, counted once in
  *      {@code hourglass_timeouts_total{side="client",phase="connect"}}. Default 10s; {@code Duration.ZERO}
  *      disables it.
+ * @param fallbackDelay
+ *      How long a connect attempt to one of a host's addresses may go unanswered before an attempt to the
+ *      next address starts beside it (Happy Eyeballs, RFC 8305; Go's {@code Dialer.FallbackDelay}).
+ *      Starts when an attempt starts, for hosts with more than one address; stops when it connects or fails
+ *      (a failure starts the next attempt at once). On expiry the next attempt starts while this one goes on;
+ *      the first to connect wins and the others are closed. Not a timeout: nothing fails and nothing is
+ *      counted. Default 300ms; {@code Duration.ZERO} tries the addresses one after another, each to the end.
  * @param tlsHandshakeTimeout
  *      Longest time for the TLS handshake of a new connection.
  *      Starts when TCP is connected; stops when the handshake completes. On expiry the connection is closed
@@ -148,6 +155,7 @@ import java.util.Objects;
 public record ClientConfig(
         Duration timeout,
         Duration connectTimeout,
+        Duration fallbackDelay,
         Duration tlsHandshakeTimeout,
         Duration responseHeaderTimeout,
         Duration expectContinueTimeout,
@@ -183,6 +191,7 @@ public record ClientConfig(
     public ClientConfig {
         Durations.requireNonNegative("timeout", timeout);
         Durations.requireNonNegative("connectTimeout", connectTimeout);
+        Durations.requireNonNegative("fallbackDelay", fallbackDelay);
         Durations.requireNonNegative("tlsHandshakeTimeout", tlsHandshakeTimeout);
         Durations.requireNonNegative("responseHeaderTimeout", responseHeaderTimeout);
         Durations.requireNonNegative("expectContinueTimeout", expectContinueTimeout);
@@ -245,6 +254,7 @@ public record ClientConfig(
     public static final class Builder {
         private Duration timeout = Duration.ofSeconds(60);
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration fallbackDelay = Duration.ofMillis(300);
         private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
         private Duration responseHeaderTimeout = Duration.ofSeconds(30);
         private Duration expectContinueTimeout = Duration.ofSeconds(1);
@@ -275,6 +285,7 @@ public record ClientConfig(
         Builder(ClientConfig c) {
             timeout = c.timeout;
             connectTimeout = c.connectTimeout;
+            fallbackDelay = c.fallbackDelay;
             tlsHandshakeTimeout = c.tlsHandshakeTimeout;
             responseHeaderTimeout = c.responseHeaderTimeout;
             expectContinueTimeout = c.expectContinueTimeout;
@@ -320,6 +331,17 @@ public record ClientConfig(
          */
         public Builder connectTimeout(Duration v) {
             connectTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#fallbackDelay()}.
+         *
+         * @param v the delay; {@code Duration.ZERO} tries the addresses one after another
+         * @return this builder
+         */
+        public Builder fallbackDelay(Duration v) {
+            fallbackDelay = v;
             return this;
         }
 
@@ -594,7 +616,7 @@ public record ClientConfig(
          * @throws NullPointerException naming the field, for a missing policy, user agent or listener
          */
         public ClientConfig build() {
-            return new ClientConfig(timeout, connectTimeout, tlsHandshakeTimeout, responseHeaderTimeout,
+            return new ClientConfig(timeout, connectTimeout, fallbackDelay, tlsHandshakeTimeout, responseHeaderTimeout,
                     expectContinueTimeout, idleTimeout, poolWaitTimeout, maxConnsPerHost, maxIdlePerHost,
                     timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, tcpStateMetrics,
                     inheritDeadline, forwardDeadline, deadlineHeader, deadlineReserve, maxAttempts, perTryTimeout,

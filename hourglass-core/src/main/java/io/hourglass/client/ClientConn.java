@@ -3,65 +3,86 @@ package io.hourglass.client;
 import io.hourglass.internal.h1.H1Parser;
 import io.hourglass.internal.h1.InBuffer;
 import io.hourglass.internal.h1.OutBuffer;
+import io.hourglass.internal.io.ReadAhead;
 import io.hourglass.net.Conn;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One client connection: the socket, its codec buffers, and a reader thread.
+ * One HTTP/1.1 client connection: the socket, its codec buffers, a reader thread, and its state in the pool.
+ * The {@link Carrier} of one call at a time ({@link H1Stream}).
  *
  * <p><b>Why a reader thread.</b> Under {@link TimeoutPolicy#DRAIN} a caller's deadline must wake the caller
  * without killing the connection, and a blocked socket read cannot be woken without closing the socket. So a
- * virtual thread per connection does the socket reads and hands the bytes over ({@link #pull}); the caller
- * waits untimed and the shared timer's alarm wakes it at its deadline. The connection then lives on: a
- * drainer reads the late response from the same hand-off. The reader also notices at once when the server
- * closes an idle pooled connection, which is the liveness check before reuse.
+ * virtual thread per connection does the socket reads and hands the bytes over ({@link ReadAhead}, eager
+ * mode, read through {@link #pull}); the caller waits untimed and the shared timer's alarm wakes it at its
+ * deadline. The connection then lives on: a drainer reads the late response from the same hand-off. The
+ * reader also notices at once when the server closes an idle pooled connection, which is the liveness check
+ * before reuse.
+ *
+ * <p><b>State.</b> ACTIVE (a call or a dial has it), IDLE (in the pool), DRAINING (reading a late response),
+ * CLOSED. The pool moves it, under the pool's lock, through the methods of the last section; whoever consumes
+ * its bytes (a call's deadlines, or a drain's budget) is set with the state, and an idle connection holds no
+ * caller's deadline or callback: only its own idle eviction.
  */
-final class ClientConn {
-    static final int IDLE = 0, ACTIVE = 1, DRAINING = 2, CLOSED = 3;
-    private static final int CAPACITY = 64 * 1024;
-
-    /** Whoever consumes the connection's bytes now (a call or a drain): says when waiting must stop. */
-    interface Reader {
-        /** Throws when the reader's deadline has passed or it was cancelled. */
-        void check() throws IOException;
-    }
+final class ClientConn implements Carrier {
+    private static final int ACTIVE = 0, IDLE = 1, DRAINING = 2, CLOSED = 3;
 
     final Conn conn;
     final Pool pool;
     final InBuffer in;
     final OutBuffer out;
     final H1Parser parser;
-    int uses;                       // calls carried; owner thread (pool lock for the hand-over)
-    long idleSince;                 // guarded by the pool's lock
-    long drainStart;                // guarded by the pool's lock
-    volatile int state = ACTIVE;    // read by the timer and the reader thread
-    volatile Reader reader;         // the current consumer, for deadline checks in pull
-    volatile long received;         // bytes handed over since the last resetReceived()
-    long sent;                      // request bytes that reached the socket since a call took it; owner thread
+    private final ReadAhead readAhead;
+    // Read by the reader thread (stray bytes while IDLE) and the timer; written under the pool's lock, or by
+    // close and abort from any thread.
+    private volatile int state = ACTIVE;
+    private long idleSince;                 // guarded by the pool's lock
+    private long drainStart;                // guarded by the pool's lock
+    // Whoever consumes the bytes now (a call, a drain): its check() says when waiting must stop. Volatile:
+    // set by the thread that takes the connection, read by the thread that reads (the same, or a drain's).
+    private volatile ReadAhead.Waiter consumer;
+    // What the alarm does besides waking the consumer while a call has the connection (null otherwise: an idle
+    // connection's alarm is its eviction). Volatile: the timer thread runs it.
+    private volatile Runnable alarmAction;
+    // Response bytes handed to the consumer since the connection was taken: written by the consumer, read by
+    // the call's thread when it decides on a retry (the same thread, but a drain's is another).
+    private volatile long received;
+    private long sent;                      // request bytes that reached the socket since it was taken; caller's thread
+    private String idleEnd;                 // the reader thread's: why the connection ended while idle, if it did
+    private boolean strayBytes;             // the reader thread's: the server sent bytes nobody asked for
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition notFull = lock.newCondition();
-    private final byte[] buf = new byte[CAPACITY];  // guarded by lock
-    private int bpos, blen;                          // guarded by lock
-    private boolean eof;                             // guarded by lock
-    private IOException error;                       // guarded by lock
-    private volatile Thread waiter;                  // parked in pull, to wake on data or alarm
-
-    ClientConn(Conn conn, Pool pool, H1Parser parser) {
+    ClientConn(Conn conn, Pool pool) {
         this.conn = conn;
         this.pool = pool;
-        this.parser = parser;
+        this.parser = new H1Parser(64 * 1024, 256);
         this.in = new InBuffer(this::pull, 8192, 64 * 1024);
         this.out = new OutBuffer(this::send, 8192);
         conn.setAlarm(this::onAlarm);
+        // Last: the reader thread starts here and sees the fields above.
+        this.readAhead = ReadAhead.eager(conn, readerEvents(), "hourglass-client-reader-" + conn.id());
     }
 
-    long id() {
+    @Override
+    public long id() {
         return conn.id();
+    }
+
+    /** This connection for one call: the call's deadlines drive its waits; the counters start from zero. */
+    @Override
+    public Stream open(Exchange call) {
+        received = 0;
+        sent = 0;
+        consumer = call;
+        alarmAction = call::onAlarm;
+        return new H1Stream(this, call);
+    }
+
+    long received() {
+        return received;
+    }
+
+    long sent() {
+        return sent;
     }
 
     /** The OutBuffer's sink: counts what reached the socket, so a call that failed before knows it sent nothing. */
@@ -70,189 +91,147 @@ final class ClientConn {
         sent += len;
     }
 
-    void startReader() {
-        Thread.ofVirtual().name("hourglass-client-reader-" + conn.id()).start(this::readLoop);
-    }
+    /** What the reader thread does with an idle connection's end, or with bytes nobody asked for. */
+    private ReadAhead.Events readerEvents() {
+        return new ReadAhead.Events() {
+            // Decided before the bytes are handed over: once the caller has them it may finish its call and put
+            // the connection back to the pool (IDLE), and its own response would look stray.
+            @Override
+            public boolean accept() {
+                if (state != IDLE) {
+                    return true;
+                }
+                // Bytes nobody asked for: never hand them to a caller (one may take the connection this instant
+                // and would read them as its response). The connection ends here; such a caller fails before any
+                // byte of a response, so an idempotent call is retried on a new one.
+                idleEnd = "unexpected bytes while idle";
+                strayBytes = true;
+                return false;
+            }
 
-    private void readLoop() {
-        byte[] tmp = new byte[16 * 1024];
-        while (true) {
-            int room;
-            lock.lock();
-            try {
-                while (blen == CAPACITY && !conn.isClosed()) {
-                    notFull.awaitUninterruptibly();
+            @Override
+            public void ending(IOException err, boolean active) {
+                if (state == IDLE) {
+                    idleEnd = err == null ? "server closed" : "reset while idle";
                 }
-                if (bpos > 0) {
-                    System.arraycopy(buf, bpos, buf, 0, blen - bpos);
-                    blen -= bpos;
-                    bpos = 0;
+            }
+
+            @Override
+            public void ended() {
+                if (idleEnd != null) {
+                    pool.idleConnectionEnded(ClientConn.this, idleEnd);
                 }
-                room = Math.min(tmp.length, CAPACITY - blen);
-            } finally {
-                lock.unlock();
-            }
-            int n;
-            IOException err = null;
-            try {
-                n = room == 0 ? -1 : conn.read(tmp, 0, room);
-            } catch (IOException e) {
-                n = -1;
-                err = e;
-            }
-            Thread w;
-            boolean whileIdle;
-            lock.lock();
-            try {
-                // Decide before handing the bytes over: once the caller has them it may finish its call and
-                // put the connection back to the pool (IDLE), and its own response would look stray.
-                whileIdle = state == IDLE;
-                if (n > 0 && whileIdle) {
-                    // Bytes nobody asked for: never hand them to a caller (one may take the connection this
-                    // instant and would read them as its response). The connection ends here; such a caller
-                    // fails before any byte of a response, so an idempotent call is retried on a new one.
-                    eof = true;
-                    error = new java.io.EOFException("unexpected bytes on an idle connection");
-                } else if (n > 0) {
-                    System.arraycopy(tmp, 0, buf, blen, n);
-                    blen += n;
-                } else {
-                    eof = true;
-                    error = err;
+                if (strayBytes) {
+                    conn.close(); // also when a caller took it meanwhile: it sees the end, not the stray bytes
                 }
-                w = waiter;
-            } finally {
-                lock.unlock();
+                // otherwise the call in progress, or reusable() at release, sees the end
             }
-            if (w != null) {
-                LockSupport.unpark(w);
-            }
-            if (n < 0) {
-                if (whileIdle) {
-                    pool.idleConnectionEnded(this, err == null ? "server closed" : "reset while idle");
-                }
-                return; // otherwise the call in progress, or reusable() at release, sees the end
-            }
-            if (whileIdle) {
-                pool.idleConnectionEnded(this, "unexpected bytes while idle");
-                conn.close(); // also when a caller took it meanwhile: it sees the end, not the stray bytes
-                return;
-            }
-        }
+        };
     }
 
     /** The InBuffer's source: bytes from the reader thread, waiting untimed until data, end, or a deadline. */
     private int pull(byte[] b, int off, int len) throws IOException {
-        while (true) {
-            // Check before handing bytes over, not only before parking: bytes that came while this thread ran
-            // late (a GC pause, busy carrier threads) must not extend a deadline that has passed.
-            Reader r = reader;
-            if (r != null) {
-                try {
-                    r.check();
-                } catch (IOException e) {
-                    waiter = null;
-                    throw e;
-                }
-            }
-            lock.lock();
-            try {
-                int avail = blen - bpos;
-                if (avail > 0) {
-                    int n = Math.min(avail, len);
-                    System.arraycopy(buf, bpos, b, off, n);
-                    bpos += n;
-                    if (bpos == blen) {
-                        bpos = 0;
-                        blen = 0;
-                    }
-                    notFull.signal();
-                    waiter = null;
-                    received += n;
-                    return n;
-                }
-                if (eof) {
-                    waiter = null;
-                    if (error != null) {
-                        throw error;
-                    }
-                    return -1;
-                }
-                waiter = Thread.currentThread();
-            } finally {
-                lock.unlock();
-            }
-            if (r != null) { // again, now that the waiter is set, so that an alarm from here on wakes it
-                try {
-                    r.check();
-                } catch (IOException e) {
-                    waiter = null;
-                    throw e;
-                }
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                // park returns at once while the flag is set: never spin on it (issue 13). A call's check() has
-                // already turned the interrupt into a CANCELLED error; this covers any other consumer.
-                waiter = null;
-                throw new InterruptedIOException("interrupted while waiting for the response");
-            }
-            LockSupport.park(this);
+        int n = readAhead.read(b, off, len, consumer);
+        if (n > 0) {
+            received += n;
         }
+        return n;
     }
 
-    /** Whether the pooled connection can carry another call: open, no stray bytes, no end of stream. */
+    /** Whether the connection can carry another call: open, no stray bytes, no end of stream. */
     boolean reusable() {
-        lock.lock();
-        try {
-            return !eof && blen == bpos && in.available() == 0 && !conn.isClosed();
-        } finally {
-            lock.unlock();
-        }
+        return readAhead.emptyAndOpen() && in.available() == 0;
     }
 
-    /** Runs on the shared timer: wakes whoever waits (it re-checks its deadline) and evicts idle connections. */
+    /**
+     * Runs on the shared timer: wakes whoever waits (it re-checks its deadline), then the call's action, or,
+     * idle, the eviction.
+     */
     private void onAlarm() {
-        Thread w = waiter;
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
+        readAhead.wake();
         Runnable a = alarmAction;
         if (a != null) {
             a.run();
+        } else if (state == IDLE) {
+            pool.evictIfIdle(this);
         }
     }
 
-    /** An extra action for the alarm (idle eviction, abandoning a call whose body is never read). */
-    volatile Runnable alarmAction;
-
     /** Wakes a parked consumer (cancellation). */
     void wake() {
-        Thread w = waiter;
-        if (w != null) {
-            LockSupport.unpark(w);
-        }
+        readAhead.wake();
     }
 
     void close() {
         state = CLOSED;
         conn.close();
-        wakeReader();
+        readAhead.connectionClosed();
     }
 
     /** Closes with a reset (RST): for a connection whose response is still coming and is not wanted. */
     void abort() {
         state = CLOSED;
         conn.abort();
-        wakeReader();
+        readAhead.connectionClosed();
     }
 
-    private void wakeReader() {
-        lock.lock();
-        try {
-            notFull.signalAll();
-        } finally {
-            lock.unlock();
-        }
+    // ---- state changes, by the pool under its lock ----
+
+    /** Taken from the pool by a call: nothing of the idle state (eviction) stays armed. */
+    void toActive() {
+        state = ACTIVE;
+        alarmAction = null;
+        conn.armAlarm(0);
+    }
+
+    /**
+     * Back in the pool, idle from {@code now}: no caller's deadline, consumer or callback stays on it; the
+     * alarm is its own eviction at {@code evictAt} (0: never).
+     */
+    void toIdle(long now, long evictAt) {
+        state = IDLE;
+        idleSince = now;
+        consumer = null;
+        alarmAction = null;
+        conn.setWriteDeadlineNanos(0);
+        conn.armAlarm(evictAt);
+    }
+
+    /** Reads a late response from {@code now}: {@code budget} is its consumer, woken at {@code deadline}. */
+    void toDraining(long now, ReadAhead.Waiter budget, long deadline) {
+        state = DRAINING;
+        drainStart = now;
+        consumer = budget;
+        alarmAction = null;
+        conn.setWriteDeadlineNanos(0);
+        conn.armAlarm(deadline);
+    }
+
+    /** Marks it closed (its place passes on); the caller closes it. */
+    void toClosed() {
+        state = CLOSED;
+    }
+
+    boolean isIdle() {
+        return state == IDLE;
+    }
+
+    boolean isDraining() {
+        return state == DRAINING;
+    }
+
+    boolean isClosed() {
+        return state == CLOSED;
+    }
+
+    /** Since when it is idle; under the pool's lock. */
+    long idleSince() {
+        return idleSince;
+    }
+
+    /** Since when it drains; under the pool's lock. */
+    long drainStart() {
+        return drainStart;
     }
 
     @Override

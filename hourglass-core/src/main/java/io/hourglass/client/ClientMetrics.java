@@ -4,11 +4,13 @@ import io.hourglass.http.Phase;
 import io.hourglass.observe.Counter;
 import io.hourglass.observe.Histogram;
 import io.hourglass.observe.MetricsRegistry;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The client's meters (names as in docs/metrics.md). Children are cached per origin and per phase so that a
@@ -31,9 +33,11 @@ final class ClientMetrics {
     private final Counter.Child[] byClass = new Counter.Child[6];
     final Histogram.Child durationChild;
     private final Map<String, PerHost> hosts = new ConcurrentHashMap<>();
+    private final Supplier<Collection<Pool>> pools;
 
-    ClientMetrics(MetricsRegistry registry) {
+    ClientMetrics(MetricsRegistry registry, Supplier<Collection<Pool>> pools) {
         this.registry = registry;
+        this.pools = pools;
         opened = registry.counter("hourglass_client_connections_opened_total",
                 "Client connections opened (TCP connected, TLS done when https).", "host");
         reused = registry.counter("hourglass_client_connections_reused_total",
@@ -77,18 +81,35 @@ final class ClientMetrics {
                 List.of("host", "state"), this::connectionGauges);
     }
 
+    /** The connection gauges, from the live pools: an origin's series go when its empty pool is retired. */
     private Map<List<String>, Integer> connectionGauges() {
         Map<List<String>, Integer> m = new LinkedHashMap<>();
-        for (PerHost h : hosts.values()) {
-            m.put(List.of(h.host, "active"), h.pool.activeCount());
-            m.put(List.of(h.host, "idle"), h.pool.idleCount());
-            m.put(List.of(h.host, "draining"), h.pool.drainingCount());
+        for (Pool p : pools.get()) {
+            String host = p.origin.label(); // http and https to one host:port share the label: summed
+            m.merge(List.of(host, "active"), p.activeCount(), Integer::sum);
+            m.merge(List.of(host, "idle"), p.idleCount(), Integer::sum);
+            m.merge(List.of(host, "draining"), p.drainingCount(), Integer::sum);
         }
         return m;
     }
 
-    PerHost perHost(String host, Pool pool) {
-        return hosts.computeIfAbsent(host, h -> new PerHost(h, pool));
+    /** The draining connections of every live pool. */
+    long draining() {
+        long n = 0;
+        for (Pool p : pools.get()) {
+            n += p.drainingCount();
+        }
+        return n;
+    }
+
+    /**
+     * The counters of one origin, kept for the registry's life even after its pool was retired: a counter's
+     * series must never go back (Prometheus would read a restart), the registry's children live as long as it
+     * does (exporters such as the Micrometer binding keep them), and {@link Client#stats()} sums them. They are
+     * 11 small children per host:port ever called.
+     */
+    PerHost perHost(String host) {
+        return hosts.computeIfAbsent(host, PerHost::new);
     }
 
     /** A call under an inherited deadline: {@code refused} when nothing was left, else shortened by it. */
@@ -131,7 +152,6 @@ final class ClientMetrics {
     /** The meters of one origin. */
     final class PerHost {
         final String host;
-        final Pool pool;
         final Counter.Child opened;
         final Counter.Child reused;
         final Counter.Child closed;
@@ -144,9 +164,8 @@ final class ClientMetrics {
         final Counter.Child retriesDeadline;
         final Counter.Child retriesRetryAfter;
 
-        PerHost(String host, Pool pool) {
+        PerHost(String host) {
             this.host = host;
-            this.pool = pool;
             this.opened = ClientMetrics.this.opened.labels(host);
             this.reused = ClientMetrics.this.reused.labels(host);
             this.closed = ClientMetrics.this.closed.labels(host);

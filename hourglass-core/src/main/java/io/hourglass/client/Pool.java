@@ -1,6 +1,9 @@
 package io.hourglass.client;
 
+import io.hourglass.internal.io.ReadAhead;
 import io.hourglass.internal.text.Durations;
+import io.hourglass.internal.time.Timers;
+import io.hourglass.net.Clock;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -48,12 +51,15 @@ final class Pool {
     static final int LIVE_STREAK = 32;
     /** An answer within this long keeps the origin live whatever the streak. */
     static final long LIVE_NANOS = 1_000_000_000L;
+    /** How long an empty pool is kept when idle connections never time out ({@code idleTimeout} zero). */
+    static final long EMPTY_LINGER_NANOS = 90_000_000_000L;
     /** While the origin does not answer: at most one stuck drain preempted per this interval. */
     static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
 
     final Origin origin;
     private final Client client;
     private final ClientConfig cfg;
+    private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
     private final ArrayDeque<ClientConn> idle = new ArrayDeque<>();   // guarded by lock
@@ -61,6 +67,9 @@ final class Pool {
     private final long stuckAfter;                                    // a drain this old is presumed stuck
     private long nextProbe;                                           // guarded by lock
     private int total;      // guarded by lock: every connection counted against the cap
+    private boolean retired;               // guarded by lock: forgotten by the client (empty for the linger)
+    private Timers.Task retireCheck;       // guarded by lock: pending while the pool is empty
+    private int waiting;                   // guarded by lock: callers waiting for a connection
     // Written under the lock; volatile because every call that gets an answer reads it without the lock (and
     // takes the lock only when it is not already 0).
     private volatile int slowStreak = LIVE_STREAK;
@@ -75,10 +84,11 @@ final class Pool {
         this.origin = origin;
         this.client = client;
         this.cfg = client.config();
-        this.metrics = client.clientMetrics().perHost(origin.label(), this);
+        this.clock = client.clock();
+        this.metrics = client.clientMetrics().perHost(origin.label());
         this.retryBudget = cfg.maxAttempts() > 1
                 ? new RetryBudget(cfg.retryBudgetPercent(), cfg.retryBudgetFloor(), RetryBudget.WINDOW_NANOS) : null;
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         this.nextProbe = now;
         this.lastAnswer = now - 2 * LIVE_NANOS; // never answered
         long dt = cfg.drainTimeout().toNanos();
@@ -92,38 +102,30 @@ final class Pool {
      * Takes an idle connection or a permit to open one (possibly in a preempted drain's place), waiting up to
      * the pool-wait timeout (and the call's deadline) when the cap is reached.
      *
-     * @return a lease whose conn is null when the caller must open a new connection (it holds a permit)
+     * @return a lease whose conn is null when the caller must open a new connection (it holds a permit); null
+     *     when the pool was retired meanwhile (see {@link #less})
      * @throws PoolTimeoutException when the pool-wait timeout or the call's deadline passes first
      */
     Lease acquire(Exchange x, boolean forceNew) throws IOException {
-        long start = System.nanoTime();
+        long start = clock.nanoTime();
         long pw = cfg.poolWaitTimeout().toNanos();
         long waitDeadline = pw == 0 ? 0 : start + pw;
         ClientConn victim;
         lock.lock();
         try {
+            if (retired) {
+                return null; // the client forgot this pool just now: the caller asks it for the origin's new one
+            }
             while (true) {
-                if (!forceNew) {
-                    ClientConn c = takeIdle();
-                    if (c != null) {
-                        return new Lease(c, true, System.nanoTime() - start);
-                    }
+                Lease l = tryTake(forceNew, start);
+                if (l != null) {
+                    return l;
                 }
-                if (total < cfg.maxConnsPerHost()) {
-                    total++;
-                    return new Lease(null, false, System.nanoTime() - start);
-                }
-                if (forceNew && !idle.isEmpty()) {
-                    ClientConn c = idle.pollFirst();
-                    total--;
-                    closeLater(c, "replaced");
-                    continue;
-                }
-                long now = System.nanoTime();
+                long now = clock.nanoTime();
                 victim = preemptable(now);
                 if (victim != null) {
                     drains.remove(victim);
-                    victim.state = ClientConn.CLOSED; // its place under the cap passes to this caller
+                    victim.toClosed(); // its place under the cap passes to this caller
                     break;
                 }
                 long until = x.earliest(waitDeadline);
@@ -131,20 +133,7 @@ final class Pool {
                     throw gaveUp(x, until != waitDeadline);
                 }
                 x.checkCancelled();
-                x.poolWaiting(this);
-                try {
-                    long wake = nextChance(now, until);
-                    if (wake == 0) {
-                        released.await();
-                    } else {
-                        released.await(wake - now, TimeUnit.NANOSECONDS);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ClientException(ClientException.Kind.CANCELLED, "interrupted while waiting for a connection", e);
-                } finally {
-                    x.poolWaiting(null);
-                }
+                await(x, now, until);
             }
         } finally {
             lock.unlock();
@@ -152,7 +141,61 @@ final class Pool {
         // Outside the lock: a reset never blocks, and the listener's callbacks must not run under it.
         victim.abort();
         drainOver(victim, DrainResult.PREEMPTED, "preempted: a call needed its slot");
-        return new Lease(null, false, System.nanoTime() - start);
+        return new Lease(null, false, clock.nanoTime() - start);
+    }
+
+    /** An idle connection, or a permit to open one (replacing an idle one when forced); null if none. Under lock. */
+    private Lease tryTake(boolean forceNew, long start) {
+        if (!forceNew) {
+            ClientConn c = takeIdle();
+            if (c != null) {
+                return new Lease(c, true, clock.nanoTime() - start);
+            }
+        }
+        if (total >= cfg.maxConnsPerHost() && forceNew && !idle.isEmpty()) {
+            ClientConn c = idle.pollFirst(); // a retry must not take a stale one again: the oldest makes room
+            less(1);
+            closeLater(c, "replaced");
+        }
+        if (total < cfg.maxConnsPerHost()) {
+            total++;
+            return new Lease(null, false, clock.nanoTime() - start);
+        }
+        return null;
+    }
+
+    /** Waits for a release, a cancellation or the next chance (see nextChance), under the lock. */
+    private void await(Exchange x, long now, long until) throws IOException {
+        x.poolWaiting(this);
+        waiting++;
+        try {
+            long wake = nextChance(now, until);
+            if (wake == 0) {
+                released.await();
+            } else {
+                awaitUntil(wake, now);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(ClientException.Kind.CANCELLED, "interrupted while waiting for a connection", e);
+        } finally {
+            waiting--;
+            x.poolWaiting(null);
+        }
+    }
+
+    /** A timed wait: real on the system clock; on another (a test's) woken by that clock's timer. */
+    private void awaitUntil(long wake, long now) throws InterruptedException {
+        if (clock == Clock.system()) {
+            released.await(wake - now, TimeUnit.NANOSECONDS);
+            return;
+        }
+        Timers.Task t = Timers.schedule(clock, wake, this::wakeWaiters);
+        try {
+            released.await();
+        } finally {
+            t.cancel();
+        }
     }
 
     /** The newest reusable idle connection, marked active; stale ones met on the way are closed. Under lock. */
@@ -160,12 +203,10 @@ final class Pool {
         ClientConn c;
         while ((c = idle.pollLast()) != null) {
             if (c.reusable()) {
-                c.state = ClientConn.ACTIVE;
-                c.alarmAction = null;
-                c.conn.armAlarm(0);
+                c.toActive();
                 return c;
             }
-            total--;
+            less(1);
             closeLater(c, "stale");
         }
         return null;
@@ -177,7 +218,7 @@ final class Pool {
         if (oldest == null) {
             return null;
         }
-        boolean stuck = now - oldest.drainStart > stuckAfter;
+        boolean stuck = now - oldest.drainStart() > stuckAfter;
         if (slowStreak < LIVE_STREAK || now - lastAnswer < LIVE_NANOS) {
             return stuck ? oldest : drains.peekLast();
         }
@@ -194,7 +235,7 @@ final class Pool {
         if (oldest == null) {
             return until;
         }
-        long stuckAt = oldest.drainStart + stuckAfter + 1;
+        long stuckAt = oldest.drainStart() + stuckAfter + 1;
         long at = stuckAt - nextProbe >= 0 ? stuckAt : nextProbe;
         if (at - now <= 0) {
             at = now + 1_000_000; // stuck, but this interval's probe is taken: look again in 1 ms
@@ -208,6 +249,37 @@ final class Pool {
         int inUse = total - idle.size() - draining;
         (draining > 0 ? metrics.poolTimeoutsDraining : metrics.poolTimeoutsInUse).inc();
         return x.poolTimeout(callDeadline, cfg.maxConnsPerHost(), inUse, draining, origin.label());
+    }
+
+    /**
+     * Takes {@code n} connections off the count. Under lock. A pool left empty is forgotten by the client
+     * after the idle timeout (or {@link #EMPTY_LINGER_NANOS} when idle connections never time out), unless a
+     * connection came meanwhile: a client that talks to many hosts keeps only the pools it uses. Its gauges
+     * go with it; its counters stay (see {@link ClientMetrics}).
+     */
+    private void less(int n) {
+        total -= n;
+        if (total > 0 || retireCheck != null || retired) {
+            return;
+        }
+        long it = cfg.idleTimeout().toNanos();
+        long at = clock.nanoTime() + (it > 0 ? it : EMPTY_LINGER_NANOS);
+        retireCheck = Timers.schedule(clock, at, this::retireIfEmpty);
+    }
+
+    /** On the timer thread: decides under the lock (held briefly anywhere), then a map removal. */
+    private void retireIfEmpty() {
+        lock.lock();
+        try {
+            retireCheck = null;
+            if (total > 0 || retired) {
+                return; // in use again: a later emptying schedules another check
+            }
+            retired = true;
+        } finally {
+            lock.unlock();
+        }
+        client.retire(this);
     }
 
     /** Wakes callers waiting for the pool (a cancelled one notices). */
@@ -224,7 +296,7 @@ final class Pool {
     void connectFailed() {
         lock.lock();
         try {
-            total--;
+            less(1);
             released.signal();
         } finally {
             lock.unlock();
@@ -249,17 +321,12 @@ final class Pool {
     private boolean keepIdle(ClientConn c) {
         boolean keep = !client.isClosed() && idle.size() < cfg.maxIdlePerHost() && c.reusable();
         if (!keep) {
-            total--;
+            less(1);
         } else {
-            c.state = ClientConn.IDLE;
-            c.idleSince = System.nanoTime();
-            c.reader = null;
-            idle.addLast(c);
+            long now = clock.nanoTime();
             long it = cfg.idleTimeout().toNanos();
-            if (it > 0) {
-                c.alarmAction = () -> evictIfIdle(c);
-                c.conn.armAlarm(c.idleSince + it);
-            }
+            c.toIdle(now, it > 0 ? now + it : 0);
+            idle.addLast(c);
         }
         released.signal();
         return keep;
@@ -269,8 +336,8 @@ final class Pool {
     void discard(ClientConn c, String reason) {
         lock.lock();
         try {
-            if (c.state != ClientConn.CLOSED) {
-                total--;
+            if (!c.isClosed()) {
+                less(1);
             }
             released.signal();
         } finally {
@@ -280,14 +347,14 @@ final class Pool {
     }
 
     /**
-     * The connection leaves its caller to drain a late response; it still counts against the cap, and a
-     * waiting caller may now take its place (woken here).
+     * The connection leaves its caller to drain a late response, with {@code budget} as its consumer until
+     * {@code deadline}; it still counts against the cap, and a waiting caller may now take its place (woken
+     * here).
      */
-    void startedDraining(ClientConn c) {
+    void startedDraining(ClientConn c, ReadAhead.Waiter budget, long deadline) {
         lock.lock();
         try {
-            c.state = ClientConn.DRAINING;
-            c.drainStart = System.nanoTime();
+            c.toDraining(clock.nanoTime(), budget, deadline);
             drains.addLast(c);
             released.signal();
         } finally {
@@ -306,14 +373,14 @@ final class Pool {
         boolean kept = false;
         lock.lock();
         try {
-            if (c.state != ClientConn.DRAINING) {
+            if (!c.isDraining()) {
                 return;
             }
             drains.remove(c);
             if (result == DrainResult.REUSED) {
                 kept = keepIdle(c);
             } else {
-                total--;
+                less(1);
                 released.signal();
             }
         } finally {
@@ -372,10 +439,10 @@ final class Pool {
     void idleConnectionEnded(ClientConn c, String reason) {
         lock.lock();
         try {
-            if (c.state != ClientConn.IDLE || !idle.remove(c)) {
+            if (!c.isIdle() || !idle.remove(c)) {
                 return; // a caller took it meanwhile: its call finds out
             }
-            total--;
+            less(1);
             released.signal();
         } finally {
             lock.unlock();
@@ -383,15 +450,16 @@ final class Pool {
         closeLater(c, reason);
     }
 
-    private void evictIfIdle(ClientConn c) {
+    /** The idle connection's alarm: closes it when it has been idle for the idle timeout. */
+    void evictIfIdle(ClientConn c) {
         // On the timer thread: decide under the lock (held only briefly anywhere), close without blocking.
         lock.lock();
         try {
             long it = cfg.idleTimeout().toNanos();
-            if (c.state != ClientConn.IDLE || System.nanoTime() - c.idleSince < it || !idle.remove(c)) {
+            if (!c.isIdle() || clock.nanoTime() - c.idleSince() < it || !idle.remove(c)) {
                 return;
             }
-            total--;
+            less(1);
             released.signal();
         } finally {
             lock.unlock();
@@ -405,7 +473,7 @@ final class Pool {
         lock.lock();
         try {
             copy = new ArrayDeque<>(idle);
-            total -= idle.size();
+            less(idle.size());
             idle.clear();
             released.signalAll();
         } finally {
@@ -417,7 +485,7 @@ final class Pool {
     }
 
     private void closeLater(ClientConn c, String reason) {
-        if (c.state == ClientConn.CLOSED) {
+        if (c.isClosed()) {
             return;
         }
         c.close();
@@ -431,6 +499,16 @@ final class Pool {
         lock.lock();
         try {
             return idle.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Callers waiting for a connection now. For tests. */
+    int waitingCount() {
+        lock.lock();
+        try {
+            return waiting;
         } finally {
             lock.unlock();
         }

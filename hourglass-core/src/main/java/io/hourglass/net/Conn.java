@@ -55,13 +55,15 @@ public final class Conn implements Closeable {
     }
 
     private final long id = IDS.incrementAndGet();
+    private final Clock clock;
+    private final DeadlineTimer timer;
     private final Socket raw;          // the TCP socket: closing it never blocks
     private final Socket socket;       // raw, or the TLS socket layered over it
     private final InputStream in;
     private final OutputStream out;
 
-    // Deadlines as System.nanoTime() instants; 0 means none. Volatile: written by the I/O threads, read by
-    // the timer thread.
+    // Deadlines as instants of the clock; 0 means none. Volatile: written by the I/O threads, read by
+    // the timer thread; the alarm's action too (set by its owner, run by the timer).
     private volatile long readDeadline;
     private volatile long writeDeadline;
     private volatile long alarmAt;
@@ -71,14 +73,17 @@ public final class Conn implements Closeable {
     private volatile boolean writeExpired;
     private volatile int state;        // OPEN or CLOSED; volatile so the timer sees a close
 
-    // Timer bookkeeping. scheduledAt is volatile because armers compare their new deadline with it.
+    // Timer bookkeeping. scheduledAt is volatile because armers compare their new deadline with it; queued
+    // (1 while on the timer's queue) is compare-and-set by armers through QUEUED and cleared by the timer.
     volatile long scheduledAt;
     volatile int queued;
     Conn queueNext;                    // guarded by the queue's CAS
     Conn wheelNext, wheelPrev;         // timer thread only
     int wheelSlot = -1;                // timer thread only
 
-    private Conn(Socket raw, Socket socket) throws IOException {
+    private Conn(Socket raw, Socket socket, Clock clock) throws IOException {
+        this.clock = clock;
+        this.timer = DeadlineTimer.of(clock);
         this.raw = raw;
         this.socket = socket;
         this.in = socket.getInputStream();
@@ -93,7 +98,19 @@ public final class Conn implements Closeable {
      * @throws IOException if the socket's streams cannot be had (it is closed, say)
      */
     public static Conn of(Socket socket) throws IOException {
-        return new Conn(socket, socket);
+        return new Conn(socket, socket, Clock.system());
+    }
+
+    /**
+     * Wraps a connected plain socket whose deadlines follow {@code clock} (a test's manual clock, say).
+     *
+     * @param socket the socket, connected
+     * @param clock the clock its deadlines are instants of, and whose timer enforces them
+     * @return the connection, without deadlines
+     * @throws IOException if the socket's streams cannot be had (it is closed, say)
+     */
+    public static Conn of(Socket socket, Clock clock) throws IOException {
+        return new Conn(socket, socket, clock);
     }
 
     /**
@@ -106,12 +123,31 @@ public final class Conn implements Closeable {
      * @throws IOException if the socket's streams cannot be had (it is closed, say)
      */
     public static Conn of(Socket raw, SSLSocket tls) throws IOException {
-        return new Conn(raw, tls);
+        return new Conn(raw, tls, Clock.system());
+    }
+
+    /**
+     * Wraps a TLS socket layered over {@code raw}, as {@link #of(Socket, SSLSocket)}, whose deadlines follow
+     * {@code clock}.
+     *
+     * @param raw the connected TCP socket under {@code tls}
+     * @param tls the TLS socket over it
+     * @param clock the clock its deadlines are instants of, and whose timer enforces them
+     * @return the connection, without deadlines
+     * @throws IOException if the socket's streams cannot be had (it is closed, say)
+     */
+    public static Conn of(Socket raw, SSLSocket tls, Clock clock) throws IOException {
+        return new Conn(raw, tls, clock);
     }
 
     /** {@return a process-wide unique id, for logs and errors ("connection #12")} */
     public long id() {
         return id;
+    }
+
+    /** {@return the clock whose instants the deadlines are ({@link Clock#system()} unless one was given)} */
+    public Clock clock() {
+        return clock;
     }
 
     /** {@return the underlying socket (the TLS socket for a TLS connection)} */
@@ -148,7 +184,7 @@ public final class Conn implements Closeable {
      */
     public int read(byte[] b, int off, int len) throws IOException {
         long d = readDeadline;
-        if (readExpired || (d != 0 && System.nanoTime() - d >= 0)) {
+        if (readExpired || (d != 0 && clock.nanoTime() - d >= 0)) {
             throw new DeadlineExceededException(DeadlineExceededException.Op.READ, id);
         }
         int n;
@@ -174,7 +210,7 @@ public final class Conn implements Closeable {
      */
     public void write(byte[] b, int off, int len) throws IOException {
         long d = writeDeadline;
-        if (writeExpired || (d != 0 && System.nanoTime() - d >= 0)) {
+        if (writeExpired || (d != 0 && clock.nanoTime() - d >= 0)) {
             throw new DeadlineExceededException(DeadlineExceededException.Op.WRITE, id);
         }
         try {
@@ -253,7 +289,8 @@ public final class Conn implements Closeable {
     }
 
     /**
-     * Sets the read deadline as a {@link System#nanoTime()} instant, as {@link #setReadDeadline}.
+     * Sets the read deadline as a {@link Clock#nanoTime()} instant of the connection's clock, as
+     * {@link #setReadDeadline}.
      * Allocation-free.
      *
      * @param nanoTime the instant, or 0 to clear it
@@ -264,7 +301,8 @@ public final class Conn implements Closeable {
     }
 
     /**
-     * Sets the write deadline as a {@link System#nanoTime()} instant, as {@link #setWriteDeadline}.
+     * Sets the write deadline as a {@link Clock#nanoTime()} instant of the connection's clock, as
+     * {@link #setWriteDeadline}.
      * Allocation-free.
      *
      * @param nanoTime the instant, or 0 to clear it
@@ -274,12 +312,12 @@ public final class Conn implements Closeable {
         armed(nanoTime);
     }
 
-    /** {@return the read deadline as a {@link System#nanoTime()} instant, 0 for none} */
+    /** {@return the read deadline as an instant of the connection's clock, 0 for none} */
     public long readDeadlineNanos() {
         return readDeadline;
     }
 
-    /** {@return the write deadline as a {@link System#nanoTime()} instant, 0 for none} */
+    /** {@return the write deadline as an instant of the connection's clock, 0 for none} */
     public long writeDeadlineNanos() {
         return writeDeadline;
     }
@@ -298,7 +336,7 @@ public final class Conn implements Closeable {
      * Runs the alarm action once, at about {@code nanoTime} (1 ms late at most, typically). A new call
      * replaces the pending instant; 0 disarms it. Allocation-free.
      *
-     * @param nanoTime a {@link System#nanoTime()} instant, or 0
+     * @param nanoTime a {@link Clock#nanoTime()} instant of the connection's clock, or 0
      */
     public void armAlarm(long nanoTime) {
         alarmAt = nanoTime;
@@ -311,16 +349,16 @@ public final class Conn implements Closeable {
         }
         long at = scheduledAt;
         if (at == 0 || nanoTime - at < 0) {
-            DeadlineTimer.INSTANCE.enqueue(this, nanoTime);
+            timer.enqueue(this, nanoTime);
         }
     }
 
-    private static long toNanos(Instant deadline) {
+    private long toNanos(Instant deadline) {
         if (deadline == null) {
             return 0;
         }
         long nanosFromNow = Duration.between(Instant.now(), deadline).toNanos();
-        long n = System.nanoTime() + nanosFromNow;
+        long n = clock.nanoTime() + nanosFromNow;
         return n == 0 ? 1 : n;
     }
 

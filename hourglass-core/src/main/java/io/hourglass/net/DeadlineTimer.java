@@ -1,10 +1,15 @@
 package io.hourglass.net;
 
+import io.hourglass.internal.time.Timers;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one timer thread that enforces the deadlines of every {@link Conn} in the JVM.
+ * The timer thread that enforces the deadlines of every {@link Conn} on one {@link Clock}: {@link #INSTANCE}
+ * for the system clock (one per JVM), and one per other clock (a test's manual clock).
  *
  * <p>A hashed timing wheel of {@value #SLOTS} slots of {@value #TICK_MILLIS} ms. A connection that has a
  * deadline sits in the slot of its earliest deadline (at most one wheel turn ahead). Arming a deadline is a
@@ -15,12 +20,15 @@ import java.util.concurrent.locks.LockSupport;
  * "now + timeout" re-arm is one store with no allocation, and a connection with far deadlines is looked at
  * about once per wheel turn.
  *
- * <p>The thread sleeps until the tick of the next non-empty slot (or until an armer queues a connection), not
- * tick by tick: a server whose connections all have far deadlines wakes about once per connection per wheel
- * turn, and one with no deadline armed not at all.
+ * <p>The thread sleeps (through {@link Clock#sleepUntil}) until the tick of the next non-empty slot or the
+ * next task, or until an armer queues something earlier; a server whose connections all have far deadlines
+ * wakes about once per connection per wheel turn, and one with no deadline armed not at all.
+ *
+ * <p>Besides connections it runs one-shot tasks ({@link Timers}), kept in a heap: waits that have no
+ * connection (the client's pool wait, a dial's fallback delay). They are few, so a heap is enough.
  *
  * <p>The timer never blocks on a connection: expiring one is a {@code shutdown} or a non-lingering close.
- * Alarms ({@link Conn#setAlarm}) run on the timer thread and must only hand work off.
+ * Alarms ({@link Conn#setAlarm}) and tasks run on the timer thread and must only hand work off.
  */
 final class DeadlineTimer implements Runnable {
     static final int TICK_MILLIS = 1;
@@ -28,26 +36,49 @@ final class DeadlineTimer implements Runnable {
     private static final long TICK = TICK_MILLIS * 1_000_000L;
     private static final long SPAN = TICK * (SLOTS - 1);
 
-    static final DeadlineTimer INSTANCE = new DeadlineTimer();
+    static final DeadlineTimer INSTANCE = new DeadlineTimer(Clock.system(), "hourglass-deadlines");
+    // Timers of other clocks. A test's clock and its timer live as long as the clock is reachable from
+    // elsewhere: the timer's thread holds it only while it sleeps on it.
+    private static final Map<Clock, DeadlineTimer> OTHERS = new WeakHashMap<>(); // guarded by itself
 
+    static {
+        Timers.install((clock, at, action) -> of(clock).schedule(at, action));
+    }
+
+    private final Clock clock;
     private final Conn[] heads = new Conn[SLOTS];   // timer thread only
     private final AtomicReference<Conn> queue = new AtomicReference<>(); // intrusive Treiber stack
+    private final ConcurrentLinkedQueue<Task> newTasks = new ConcurrentLinkedQueue<>(); // from any thread
+    private final PriorityQueue<Task> tasks = new PriorityQueue<>(); // timer thread only
     private final Thread thread;
-    private final long origin = System.nanoTime();
+    private final long origin;
     private long lastTick;            // timer thread only: the last tick whose slot was processed
     private int scheduled;            // timer thread only
     private volatile long wakeups;     // written by the timer thread only; for tests
-    // Whether the thread is (about to be) parked, and until when. Written by the timer (wakeAt first), read by
-    // armers after they queued a connection: they unpark it when it sleeps past their deadline.
+    // Whether the thread is (about to be) asleep, and until when. Written by the timer (wakeAt first), read by
+    // armers after they queued a connection or a task: they unpark it when it sleeps past their deadline.
     private static final int AWAKE = 0, TIMED = 1, FOREVER = 2;
     private volatile int sleeping;
     private volatile long wakeAt;
 
-    private DeadlineTimer() {
-        lastTick = tickOf(System.nanoTime());
-        thread = Thread.ofPlatform().daemon().name("hourglass-deadlines").unstarted(this);
+    private DeadlineTimer(Clock clock, String name) {
+        this.clock = clock;
+        this.origin = clock.nanoTime();
+        lastTick = 0;
+        thread = Thread.ofPlatform().daemon().name(name).unstarted(this);
         thread.setPriority(Thread.MAX_PRIORITY);
+        clock.wake(thread); // busy until its first sleep: a manual clock's advance waits for it from now on
         thread.start();
+    }
+
+    /** The timer of {@code clock}, started on first use. */
+    static DeadlineTimer of(Clock clock) {
+        if (clock == SystemClock.INSTANCE) {
+            return INSTANCE;
+        }
+        synchronized (OTHERS) { // no I/O, no blocking under it
+            return OTHERS.computeIfAbsent(clock, c -> new DeadlineTimer(c, "hourglass-deadlines-" + c));
+        }
     }
 
     private long tickOf(long nanos) {
@@ -68,9 +99,21 @@ final class DeadlineTimer implements Runnable {
         }
         // Else it is queued already, perhaps for a later deadline that did not wake the timer: the timer will
         // read the newest deadlines when it drains the queue, but it must wake for this one.
+        wakeFor(due);
+    }
+
+    /** Runs {@code action} on the timer thread at about {@code at}. */
+    Timers.Task schedule(long at, Runnable action) {
+        Task t = new Task(at, action);
+        newTasks.add(t);
+        wakeFor(at);
+        return t;
+    }
+
+    private void wakeFor(long due) {
         int sleep = sleeping;
         if (sleep == FOREVER || (sleep == TIMED && due - wakeAt < 0)) {
-            LockSupport.unpark(thread);
+            clock.wake(thread);
         }
     }
 
@@ -78,49 +121,58 @@ final class DeadlineTimer implements Runnable {
     public void run() {
         while (true) {
             try {
-                drainQueue();
-                long now = System.nanoTime();
-                long nowTick = tickOf(now);
-                if (nowTick - lastTick > SLOTS) {
-                    lastTick = nowTick - SLOTS; // after a long sleep, visit each slot once
-                }
-                while (lastTick < nowTick) {
-                    lastTick++;
-                    int slot = (int) (lastTick & (SLOTS - 1));
-                    if (heads[slot] != null) {
-                        processSlot(slot, now);
-                    }
-                }
-                long wakeTick = scheduled == 0 ? -1 : nextOccupiedTick();
-                if (wakeTick < 0) {
-                    sleeping = FOREVER;
-                } else {
-                    wakeAt = origin + wakeTick * TICK;
-                    sleeping = TIMED;
-                }
-                if (queue.get() == null) {
-                    if (wakeTick < 0) {
-                        LockSupport.park(this);
-                    } else {
-                        long wait = wakeAt - System.nanoTime();
-                        if (wait > 0) {
-                            LockSupport.parkNanos(this, wait);
-                        }
-                    }
-                }
-                sleeping = AWAKE;
-                wakeups = wakeups + 1;
-                if (wakeTick < 0) {
-                    lastTick = tickOf(System.nanoTime()); // nothing was scheduled: no tick to catch up on
-                }
+                turn();
             } catch (Throwable t) {
-                // The timer must survive anything a connection does.
+                // The timer must survive anything a connection or a task does.
                 t.printStackTrace();
             }
         }
     }
 
-    /** How many times the timer thread has woken up since the JVM started. */
+    /** One round: take what was queued, expire what is due, then sleep until the next thing is. */
+    private void turn() {
+        long now = clock.nanoTime();
+        long nowTick = tickOf(now);
+        if (scheduled == 0) {
+            lastTick = Math.max(lastTick, nowTick - 1); // an empty wheel has no tick to catch up on
+        } else if (nowTick - lastTick > SLOTS) {
+            lastTick = nowTick - SLOTS; // after a long sleep, visit each slot once
+        }
+        // Queued after the catch-up above, so that a deadline already due lands in this turn's last tick.
+        drainQueue(now);
+        while (lastTick < nowTick) {
+            lastTick++;
+            int slot = (int) (lastTick & (SLOTS - 1));
+            if (heads[slot] != null) {
+                processSlot(slot, now);
+            }
+        }
+        runTasks(now);
+        long wake = nextWake();
+        if (wake == 0) {
+            sleeping = FOREVER;
+        } else {
+            wakeAt = wake;
+            sleeping = TIMED;
+        }
+        if (queue.get() == null && newTasks.isEmpty()) {
+            clock.sleepUntil(wake);
+        }
+        sleeping = AWAKE;
+        wakeups = wakeups + 1;
+    }
+
+    /** The instant to wake at: the next non-empty slot's tick, or the next task; 0 for nothing scheduled. */
+    private long nextWake() {
+        long wake = scheduled == 0 ? 0 : origin + nextOccupiedTick() * TICK;
+        Task next = tasks.peek();
+        if (next != null && (wake == 0 || next.at - wake < 0)) {
+            wake = next.at;
+        }
+        return wake;
+    }
+
+    /** How many times the timer thread has woken up since it started. */
     long wakeups() {
         return wakeups;
     }
@@ -135,14 +187,18 @@ final class DeadlineTimer implements Runnable {
         return lastTick + 1; // unreachable while scheduled > 0
     }
 
-    private void drainQueue() {
+    private void drainQueue(long now) {
         Conn c = queue.getAndSet(null);
         while (c != null) {
             Conn next = c.queueNext;
             c.queueNext = null;
             Conn.QUEUED.setVolatile(c, 0);
-            reschedule(c, System.nanoTime());
+            reschedule(c, now);
             c = next;
+        }
+        Task t;
+        while ((t = newTasks.poll()) != null) {
+            tasks.add(t);
         }
     }
 
@@ -161,6 +217,16 @@ final class DeadlineTimer implements Runnable {
                 reschedule(c, now);
             }
             c = next;
+        }
+    }
+
+    private void runTasks(long now) {
+        Task t;
+        while ((t = tasks.peek()) != null && now - t.at >= 0) {
+            tasks.poll();
+            if (!t.cancelled) {
+                t.action.run();
+            }
         }
     }
 
@@ -184,7 +250,9 @@ final class DeadlineTimer implements Runnable {
         if (due - now > SPAN) {
             due = now + SPAN;
         }
-        long tick = Math.max(tickOf(due) + 1, lastTick + 1); // the slot is processed once its tick ended
+        // The slot is processed once its tick has ended, so never early; a deadline on a tick's boundary is the
+        // end of the tick before (due - 1), so that a manual clock advanced by whole milliseconds fires it then.
+        long tick = Math.max(tickOf(due - 1) + 1, lastTick + 1);
         int slot = (int) (tick & (SLOTS - 1));
         c.wheelSlot = slot;
         c.wheelNext = heads[slot];
@@ -213,5 +281,28 @@ final class DeadlineTimer implements Runnable {
         c.wheelPrev = null;
         c.wheelSlot = -1;
         scheduled--;
+    }
+
+    /** A one-shot task; ordered by its instant. */
+    private static final class Task implements Timers.Task, Comparable<Task> {
+        final long at;
+        final Runnable action;
+        // Set by any thread, read by the timer thread: a cancelled task stays in the heap until due, skipped.
+        volatile boolean cancelled;
+
+        Task(long at, Runnable action) {
+            this.at = at;
+            this.action = action;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+
+        @Override
+        public int compareTo(Task o) {
+            return Long.compare(at - o.at, 0);
+        }
     }
 }

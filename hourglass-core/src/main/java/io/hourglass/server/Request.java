@@ -26,7 +26,7 @@ public final class Request {
     private final Conn conn;
     private final long startNanos;
     private volatile boolean cancelled;   // written by the disconnect watcher and the timer
-    private volatile String cancelReason;
+    private volatile String cancelReason; // as cancelled; written first, so a reader that saw cancelled sees it
     private String path;
     private String query;
     private Map<String, String> pathParams = Map.of();

@@ -3,6 +3,7 @@ package io.hourglass.server;
 import io.hourglass.http.Phase;
 import io.hourglass.internal.tcp.TcpMetrics;
 import io.hourglass.internal.text.Durations;
+import io.hourglass.net.Clock;
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -60,10 +61,12 @@ public final class Server implements AutoCloseable {
     private final ServerMetrics metrics;
     private final Runnable detachTcpStates; // ends this server's part of hourglass_tcp_connections
     private final byte[] keepAliveHint;     // "Keep-Alive: timeout=N\r\n" from the idle timeout, or null
+    private final Clock clock;              // its connections' deadlines and timeouts; the system's but in tests
     private volatile boolean closing; // set once by shutdown; read by every connection
 
-    private Server(ServerConfig config, Handler handler, MetricsRegistry registry) throws IOException {
+    private Server(ServerConfig config, Handler handler, MetricsRegistry registry, Clock clock) throws IOException {
         this.config = config;
+        this.clock = clock;
         this.handler = new AsteriskOptions(handler); // OPTIONS * is the server's to answer, never routed
         this.tls = config.tls() ? io.hourglass.internal.tls.Pem.serverContext(config.tlsCertificate(), config.tlsPrivateKey()) : null;
         this.metrics = new ServerMetrics(registry);
@@ -136,9 +139,20 @@ public final class Server implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(registry, "registry");
-        Server s = new Server(config, handler, registry);
+        return start(config, handler, registry, Clock.system());
+    }
+
+    /** For tests: a server whose connections' deadlines and timeouts follow {@code clock} (a manual one). */
+    static Server start(ServerConfig config, Handler handler, MetricsRegistry registry, Clock clock)
+            throws IOException {
+        Server s = new Server(config, handler, registry, clock);
         s.acceptor.start();
         return s;
+    }
+
+    /** {@return the clock of its connections} */
+    Clock clock() {
+        return clock;
     }
 
     /** {@return the port the server listens on (the real one when the config asked for 0)} */

@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -93,11 +94,11 @@ class ClientInterruptTest {
     void interruptWhileAwaitingHeadersCancelsTheCallAndTheConnectionFollowsThePolicy(TimeoutPolicy policy)
             throws Exception {
         CountDownLatch ready = new CountDownLatch(1);
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    while (ScriptedServer.readHead(in) != null) {
+        try (RawPeer srv = RawPeer.server(c -> {
+                    while (c.readHead() != null) {
                         ready.countDown();
                         Thread.sleep(LATE_MS);
-                        ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nlate");
+                        c.send("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nlate");
                     }
                 });
              Client c = new Client(ClientConfig.builder().timeoutPolicy(policy).build())) {
@@ -116,12 +117,12 @@ class ClientInterruptTest {
     @Test
     void interruptWhileReadingTheBodyCancelsTheRead() throws Exception {
         CountDownLatch ready = new CountDownLatch(1);
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    while (ScriptedServer.readHead(in) != null) {
-                        ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nhalf");
+        try (RawPeer srv = RawPeer.server(c -> {
+                    while (c.readHead() != null) {
+                        c.send("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nhalf");
                         ready.countDown();
                         Thread.sleep(LATE_MS);
-                        ScriptedServer.write(out, "more");
+                        c.send("more");
                     }
                 });
              Client c = new Client(ClientConfig.builder().timeout(Duration.ofSeconds(30)).build())) {
@@ -139,9 +140,9 @@ class ClientInterruptTest {
 
     @Test
     void aCallStartedWithTheInterruptFlagSetIsCancelledBeforeAnythingIsSent() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    while (ScriptedServer.readHead(in) != null) {
-                        ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        try (RawPeer srv = RawPeer.server(c -> {
+                    while (c.readHead() != null) {
+                        c.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
                     }
                 });
              Client c = new Client()) {

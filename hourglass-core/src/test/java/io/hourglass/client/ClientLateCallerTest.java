@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -55,7 +56,7 @@ class ClientLateCallerTest {
     }
 
     /** One call by another client first, so class loading and JIT warm-up stay out of the timed window. */
-    static void warmUp(ScriptedServer srv) throws Exception {
+    static void warmUp(RawPeer srv) throws Exception {
         try (Client warm = new Client(); ClientResponse r = warm.send(ClientRequest.get(srv.url("/warm")))) {
             r.bodyAsString();
         }
@@ -63,9 +64,9 @@ class ClientLateCallerTest {
 
     @Test
     void responseBufferedWhileTheCallerWasLateFailsWithTheTotalTimeoutAndDrainKeepsTheConnection() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    while (ScriptedServer.readHead(in) != null) { // answers at once, keeps the connection
-                        ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n");
+        try (RawPeer srv = RawPeer.server(c -> {
+                    while (c.readHead() != null) { // answers at once, keeps the connection
+                        c.send("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n");
                     }
                 });
              Client client = new Client(ClientConfig.builder().timeout(Duration.ofMillis(300))
@@ -93,9 +94,9 @@ class ClientLateCallerTest {
 
     @Test
     void responseBufferedWhileTheCallerWasLateUnderCloseClosesTheConnection() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    while (ScriptedServer.readHead(in) != null) {
-                        ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n");
+        try (RawPeer srv = RawPeer.server(c -> {
+                    while (c.readHead() != null) {
+                        c.send("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n");
                     }
                 });
              Client client = new Client(ClientConfig.builder().timeout(Duration.ofMillis(300))
@@ -112,11 +113,11 @@ class ClientLateCallerTest {
 
     @Test
     void bodyBufferedWhileTheCallerWasLateFailsWithTheTotalTimeout() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    ScriptedServer.readHead(in);
-                    ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+        try (RawPeer srv = RawPeer.server(c -> {
+                    c.readHead();
+                    c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
                     Thread.sleep(50); // the body comes in a later read than the head
-                    ScriptedServer.write(out, "body\n");
+                    c.send("body\n");
                     Thread.sleep(10_000);
                 });
              Client client = new Client(ClientConfig.builder().timeout(Duration.ofMillis(300))

@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -118,32 +119,32 @@ class ClientPoolTest {
 
     @Test
     void staleReusedConnectionIsRetriedOnceOnANewOne() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
+        try (RawPeer srv = RawPeer.server(c -> {
                     // answers one request, then closes the connection without telling the client
-                    ScriptedServer.readHead(in);
-                    ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-                    ScriptedServer.readHead(in);
+                    c.readHead();
+                    c.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                    c.readHead();
                 });
              Client c = new Client()) {
             assertThat(get(c, srv.url("/a"))).isEqualTo("ok");
             // the server reads the next request, then closes: the reused connection fails before any response byte
             assertThat(get(c, srv.url("/b"))).isEqualTo("ok");
-            assertThat(srv.connections.get()).isEqualTo(2);
+            assertThat(srv.accepted()).isEqualTo(2);
         }
     }
 
     @Test
     void unsolicitedBytesOnAnIdleConnectionNeverBecomeTheNextCallsResponse() throws Exception {
         AtomicInteger conns = new AtomicInteger();
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
+        try (RawPeer srv = RawPeer.server(c -> {
                     if (conns.incrementAndGet() == 1) { // only the first connection misbehaves
-                        ScriptedServer.readHead(in);
-                        ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
+                        c.readHead();
+                        c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
                         Thread.sleep(100); // then, unasked, a second response on the idle connection
-                        ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstray");
+                        c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstray");
                     }
-                    while (ScriptedServer.readHead(in) != null) {
-                        ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nlater");
+                    while (c.readHead() != null) {
+                        c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nlater");
                     }
                 });
              Client c = new Client()) {
@@ -156,17 +157,17 @@ class ClientPoolTest {
 
     @Test
     void nonIdempotentRequestIsNotRetried() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    ScriptedServer.readHead(in);
-                    ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-                    ScriptedServer.readHead(in);
+        try (RawPeer srv = RawPeer.server(c -> {
+                    c.readHead();
+                    c.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                    c.readHead();
                 });
              Client c = new Client()) {
             assertThat(get(c, srv.url("/a"))).isEqualTo("ok");
             assertThatThrownBy(() -> c.send(ClientRequest.post(srv.url("/b"), RequestBody.of("x"))))
                     .isInstanceOfSatisfying(ClientException.class,
                             e -> assertThat(e.kind()).isIn(ClientException.Kind.PREMATURE_EOF, ClientException.Kind.RESET));
-            assertThat(srv.connections.get()).isEqualTo(1);
+            assertThat(srv.accepted()).isEqualTo(1);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,8 +28,8 @@ class ClientTimeoutsTest {
 
     @Test
     void responseHeaderTimeoutFiresWhenTheServerNeverAnswers() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    ScriptedServer.readHead(in);
+        try (RawPeer srv = RawPeer.server(c -> {
+                    c.readHead();
                     Thread.sleep(10_000);
                 });
              Client client = new Client(ClientConfig.builder().responseHeaderTimeout(Duration.ofMillis(500)).build())) {
@@ -47,12 +48,12 @@ class ClientTimeoutsTest {
 
     @Test
     void totalTimeoutFiresOnTimeWhileTheBodyTricklesOneByteEvery200ms() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    ScriptedServer.readHead(in);
-                    ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n");
+        try (RawPeer srv = RawPeer.server(c -> {
+                    c.readHead();
+                    c.send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n");
                     for (int i = 0; i < 100; i++) {
-                        out.write('x');
-                        out.flush();
+                        c.out().write('x');
+                        c.out().flush();
                         Thread.sleep(200);
                     }
                 });
@@ -72,8 +73,8 @@ class ClientTimeoutsTest {
 
     @Test
     void perRequestDeadlineOverridesTheClientTimeout() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    ScriptedServer.readHead(in);
+        try (RawPeer srv = RawPeer.server(c -> {
+                    c.readHead();
                     Thread.sleep(10_000);
                 });
              Client client = new Client()) {
@@ -117,11 +118,11 @@ class ClientTimeoutsTest {
 
     @Test
     void expectContinueTimeoutSendsTheBodyAnyway() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    String head = ScriptedServer.readHead(in);
+        try (RawPeer srv = RawPeer.server(c -> {
+                    String head = c.readHead();
                     assertThat(head).contains("Expect: 100-continue");
-                    byte[] body = in.readNBytes(4); // never sends 100: the body comes after the client's timeout
-                    ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n" + new String(body));
+                    byte[] body = c.in().readNBytes(4); // never sends 100: the body comes after the client's timeout
+                    c.send("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n" + new String(body));
                 });
              Client client = new Client(ClientConfig.builder().expectContinueTimeout(Duration.ofMillis(300)).build())) {
             long t0 = System.nanoTime();
@@ -137,11 +138,11 @@ class ClientTimeoutsTest {
 
     @Test
     void expectContinueSendsTheBodyAfter100() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    ScriptedServer.readHead(in);
-                    ScriptedServer.write(out, "HTTP/1.1 100 Continue\r\n\r\n");
-                    byte[] body = in.readNBytes(4);
-                    ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n" + new String(body));
+        try (RawPeer srv = RawPeer.server(c -> {
+                    c.readHead();
+                    c.send("HTTP/1.1 100 Continue\r\n\r\n");
+                    byte[] body = c.in().readNBytes(4);
+                    c.send("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n" + new String(body));
                 });
              Client client = new Client(ClientConfig.builder().expectContinueTimeout(Duration.ofSeconds(5)).build())) {
             long t0 = System.nanoTime();
@@ -156,9 +157,9 @@ class ClientTimeoutsTest {
 
     @Test
     void closeMidBodyIsAPrematureEof() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    ScriptedServer.readHead(in);
-                    ScriptedServer.write(out, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a part");
+        try (RawPeer srv = RawPeer.server(c -> {
+                    c.readHead();
+                    c.send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a part");
                 });
              Client client = new Client()) {
             ClientResponse r = client.send(ClientRequest.get(srv.url("/cut")));
@@ -169,9 +170,9 @@ class ClientTimeoutsTest {
 
     @Test
     void garbageIsAMalformedResponse() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    ScriptedServer.readHead(in);
-                    ScriptedServer.write(out, "SSH-2.0-OpenSSH_9.2\r\n\r\n");
+        try (RawPeer srv = RawPeer.server(c -> {
+                    c.readHead();
+                    c.send("SSH-2.0-OpenSSH_9.2\r\n\r\n");
                 });
              Client client = new Client()) {
             assertThatThrownBy(() -> client.send(ClientRequest.get(srv.url("/"))))
@@ -199,10 +200,10 @@ class ClientTimeoutsTest {
 
     @Test
     void resetIsReset() throws Exception {
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    ScriptedServer.readHead(in);
-                    s.setSoLinger(true, 0);
-                    s.close(); // RST
+        try (RawPeer srv = RawPeer.server(c -> {
+                    c.readHead();
+                    c.socket().setSoLinger(true, 0);
+                    c.socket().close(); // RST
                 });
              Client client = new Client()) {
             assertThatThrownBy(() -> client.send(ClientRequest.get(srv.url("/"))))
@@ -214,8 +215,8 @@ class ClientTimeoutsTest {
     @Test
     void cancelFromAnotherThreadEndsABlockedCallAtOnce() throws Exception {
         CountDownLatch requested = new CountDownLatch(1);
-        try (ScriptedServer srv = new ScriptedServer((s, in, out) -> {
-                    ScriptedServer.readHead(in);
+        try (RawPeer srv = RawPeer.server(c -> {
+                    c.readHead();
                     requested.countDown();
                     Thread.sleep(10_000);
                 });

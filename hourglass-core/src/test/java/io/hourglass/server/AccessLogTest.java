@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
@@ -28,10 +29,10 @@ class AccessLogTest {
         server = Server.start(cfg.port(0).build(), r);
     }
 
-    RawClient.Resp call(String raw) throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+    RawPeer.Response call(String raw) throws Exception {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send(raw);
-            return c.read();
+            return c.readResponse();
         }
     }
 
@@ -93,9 +94,9 @@ class AccessLogTest {
         assertThat(call("POST /read HTTP/1.1\r\nHost: a\r\nContent-Length: 20\r\n\r\n01234567890123456789")
                 .status()).isEqualTo(413);
         assertThat(log.next()).contains(" 413 - ").endsWith(" rejected");
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /read HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n12"); // then stalls
-            assertThat(c.read().status()).isEqualTo(408);
+            assertThat(c.readResponse().status()).isEqualTo(408);
         }
         assertThat(log.next()).contains(" 408 - ").endsWith(" timeout:read-body");
     }

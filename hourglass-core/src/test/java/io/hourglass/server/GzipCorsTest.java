@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,10 +31,10 @@ class GzipCorsTest {
         }
     }
 
-    RawClient.Resp call(String raw) throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+    RawPeer.Response call(String raw) throws Exception {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send(raw);
-            return c.read();
+            return c.readResponse();
         }
     }
 
@@ -74,26 +75,26 @@ class GzipCorsTest {
                     res.flush();
                     res.body().write("2]".getBytes(StandardCharsets.US_ASCII));
                 }));
-        RawClient.Resp r = call("GET /text HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n");
+        RawPeer.Response r = call("GET /text HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n");
         assertThat(r.header("content-encoding")).isEqualTo("gzip");
         assertThat(r.header("vary")).isEqualTo("Accept-Encoding");
         assertThat(r.header("etag")).isEqualTo("W/\"v1\"");
         assertThat(Long.parseLong(r.header("content-length"))).isLessThan(BIG.length() / 5);
         assertThat(gunzip(r.body())).isEqualTo(BIG);
 
-        RawClient.Resp plain = call("GET /text HTTP/1.1\r\nHost: a\r\n\r\n");
+        RawPeer.Response plain = call("GET /text HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(plain.header("content-encoding")).isNull();
         assertThat(plain.header("vary")).isEqualTo("Accept-Encoding"); // it depended on the field all the same
         assertThat(plain.header("etag")).isEqualTo("\"v1\"");
         assertThat(plain.body()).isEqualTo(BIG);
 
-        RawClient.Resp small = call("GET /small HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n");
+        RawPeer.Response small = call("GET /small HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n");
         assertThat(small.header("content-encoding")).isNull();
         assertThat(small.body()).isEqualTo("tiny");
         assertThat(call("GET /png HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n").header("content-encoding"))
                 .isNull();
 
-        RawClient.Resp stream = call("GET /stream HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n");
+        RawPeer.Response stream = call("GET /stream HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n");
         assertThat(stream.header("transfer-encoding")).isEqualTo("chunked"); // unknown length: always compressed
         assertThat(gunzip(stream.body())).isEqualTo("[1,2]");
     }
@@ -103,16 +104,16 @@ class GzipCorsTest {
         Files.writeString(dir.resolve("a.txt"), BIG);
         server = Server.start(ServerConfig.builder().port(0).build(), new Router().use(Filter.gzip())
                 .get("/f/", StaticFiles.of(dir)));
-        RawClient.Resp full = call("GET /f/a.txt HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n");
+        RawPeer.Response full = call("GET /f/a.txt HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n");
         assertThat(full.header("content-encoding")).isEqualTo("gzip");
         assertThat(gunzip(full.body())).isEqualTo(BIG);
         String weak = full.header("etag");
         assertThat(weak).startsWith("W/\"");
-        RawClient.Resp range = call("GET /f/a.txt HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\nRange: bytes=0-4\r\n\r\n");
+        RawPeer.Response range = call("GET /f/a.txt HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\nRange: bytes=0-4\r\n\r\n");
         assertThat(range.status()).isEqualTo(206);
         assertThat(range.header("content-encoding")).isNull();
         assertThat(range.body()).isEqualTo("hello");
-        RawClient.Resp nm = call("GET /f/a.txt HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\nIf-None-Match: " + weak
+        RawPeer.Response nm = call("GET /f/a.txt HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\nIf-None-Match: " + weak
                 + "\r\n\r\n");
         assertThat(nm.status()).isEqualTo(304); // the weak tag of the gzip form still validates (weak comparison)
         assertThat(nm.header("vary")).isEqualTo("Accept-Encoding");
@@ -144,7 +145,7 @@ class GzipCorsTest {
     void anAllowedPreflightGets204WithTheAllowFieldsAndNeverReachesTheHandler() throws Exception {
         corsServer(Filter.cors("https://app.example").allowCredentials(true).maxAge(Duration.ofMinutes(5))
                 .exposeHeaders("X-Total"));
-        RawClient.Resp pre = call("OPTIONS /api/items HTTP/1.1\r\nHost: a\r\nOrigin: https://app.example\r\n"
+        RawPeer.Response pre = call("OPTIONS /api/items HTTP/1.1\r\nHost: a\r\nOrigin: https://app.example\r\n"
                 + "Access-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type, x-token\r\n\r\n");
         assertThat(pre.status()).isEqualTo(204);
         assertThat(pre.header("access-control-allow-origin")).isEqualTo("https://app.example");
@@ -154,7 +155,7 @@ class GzipCorsTest {
         assertThat(pre.header("access-control-max-age")).isEqualTo("300");
         assertThat(pre.header("vary")).isEqualTo("Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
 
-        RawClient.Resp simple = call("GET /api/items HTTP/1.1\r\nHost: a\r\nOrigin: https://app.example\r\n\r\n");
+        RawPeer.Response simple = call("GET /api/items HTTP/1.1\r\nHost: a\r\nOrigin: https://app.example\r\n\r\n");
         assertThat(simple.body()).isEqualTo("items");
         assertThat(simple.header("access-control-allow-origin")).isEqualTo("https://app.example");
         assertThat(simple.header("access-control-expose-headers")).isEqualTo("X-Total");
@@ -164,7 +165,7 @@ class GzipCorsTest {
     @Test
     void aPreflightThatIsNotAllowedGets403SayingWhyAndOtherOriginsGetNoCorsFields() throws Exception {
         corsServer(Filter.cors("https://app.example").methods("GET").headers("content-type"));
-        RawClient.Resp origin = call("OPTIONS /api/items HTTP/1.1\r\nHost: a\r\nOrigin: https://evil.example\r\n"
+        RawPeer.Response origin = call("OPTIONS /api/items HTTP/1.1\r\nHost: a\r\nOrigin: https://evil.example\r\n"
                 + "Access-Control-Request-Method: GET\r\n\r\n");
         assertThat(origin.status()).isEqualTo(403);
         assertThat(origin.body()).contains("origin https://evil.example is not allowed");
@@ -173,17 +174,17 @@ class GzipCorsTest {
         assertThat(call("OPTIONS /api/items HTTP/1.1\r\nHost: a\r\nOrigin: https://app.example\r\n"
                 + "Access-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: x-secret\r\n\r\n").body())
                 .contains("request header x-secret is not allowed");
-        RawClient.Resp other = call("GET /api/items HTTP/1.1\r\nHost: a\r\nOrigin: https://evil.example\r\n\r\n");
+        RawPeer.Response other = call("GET /api/items HTTP/1.1\r\nHost: a\r\nOrigin: https://evil.example\r\n\r\n");
         assertThat(other.body()).isEqualTo("items");
         assertThat(other.header("access-control-allow-origin")).isNull();
-        RawClient.Resp none = call("GET /public HTTP/1.1\r\nHost: a\r\nOrigin: https://app.example\r\n\r\n");
+        RawPeer.Response none = call("GET /public HTTP/1.1\r\nHost: a\r\nOrigin: https://app.example\r\n\r\n");
         assertThat(none.header("access-control-allow-origin")).isNull(); // outside the group
     }
 
     @Test
     void anyOriginGetsAStarAndRefusesCredentials() throws Exception {
         corsServer(Filter.cors("*"));
-        RawClient.Resp r = call("GET /api/items HTTP/1.1\r\nHost: a\r\nOrigin: https://whoever.example\r\n\r\n");
+        RawPeer.Response r = call("GET /api/items HTTP/1.1\r\nHost: a\r\nOrigin: https://whoever.example\r\n\r\n");
         assertThat(r.header("access-control-allow-origin")).isEqualTo("*");
         assertThat(r.header("vary")).isNull();
         assertThatThrownBy(() -> Filter.cors("*").allowCredentials(true)).hasMessageContaining("cannot go with");

@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,17 +26,17 @@ class RouterPrecedenceTest {
         }
     }
 
-    RawClient.Resp call(Router r, String method, String target) throws Exception {
+    RawPeer.Response call(Router r, String method, String target) throws Exception {
         return call(r, method, target, "a");
     }
 
-    RawClient.Resp call(Router r, String method, String target, String host) throws Exception {
+    RawPeer.Response call(Router r, String method, String target, String host) throws Exception {
         if (server == null) {
             server = Server.start(ServerConfig.builder().port(0).build(), r);
         }
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send(method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
-            return c.read();
+            return c.readResponse();
         }
     }
 
@@ -67,7 +68,7 @@ class RouterPrecedenceTest {
         assertThat(call(r, "GET", "/elsewhere").body()).isEqualTo("catch-all");
         assertThat(call(r, "GET", "/users/7/posts").body()).isEqualTo("get posts"); // a method beats none
         assertThat(call(r, "PUT", "/users/7/posts").body()).isEqualTo("any method posts");
-        try (RawClient c = new RawClient(server.port())) { // HEAD takes the GET route of the same path
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) { // HEAD takes the GET route of the same path
             c.send("HEAD /users/me HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(c.line()).isEqualTo("HTTP/1.1 200 OK");
             String l;
@@ -136,10 +137,10 @@ class RouterPrecedenceTest {
                 .route("/upload/", says("upload"))
                 .get("/both/", says("slashed"))
                 .get("/both", says("bare"));
-        RawClient.Resp get = call(r, "GET", "/docs?page=2");
+        RawPeer.Response get = call(r, "GET", "/docs?page=2");
         assertThat(get.status()).isEqualTo(301);
         assertThat(get.header("location")).isEqualTo("/docs/?page=2");
-        RawClient.Resp post = call(r, "POST", "/upload");
+        RawPeer.Response post = call(r, "POST", "/upload");
         assertThat(post.status()).isEqualTo(308); // keeps the method and the body
         assertThat(post.header("location")).isEqualTo("/upload/");
         assertThat(call(r, "GET", "/both").body()).isEqualTo("bare");
@@ -171,7 +172,7 @@ class RouterPrecedenceTest {
     @Test
     void methodNotAllowedListsTheMethodsOfMatchingPatternsWithHead() throws Exception {
         Router r = new Router().get("/items/{id}", says("g")).delete("/items/{id}", says("d"));
-        RawClient.Resp resp = call(r, "PUT", "/items/3");
+        RawPeer.Response resp = call(r, "PUT", "/items/3");
         assertThat(resp.status()).isEqualTo(405);
         assertThat(resp.header("allow")).isEqualTo("GET, HEAD, DELETE");
     }
@@ -225,11 +226,11 @@ class RouterPrecedenceTest {
                     next.handle(req, res);
                 })
                 .get("/x", says("x"));
-        try (RawClient c = new RawClient((server = Server.start(ServerConfig.builder().port(0).build(), r)).port())) {
+        try (RawPeer.Connection c = RawPeer.connect((server = Server.start(ServerConfig.builder().port(0).build(), r)).port())) {
             c.send("GET /x HTTP/1.1\r\nHost: a\r\nX-Block: 1\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(403);
+            assertThat(c.readResponse().status()).isEqualTo(403);
             c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
-            RawClient.Resp ok = c.read();
+            RawPeer.Response ok = c.readResponse();
             assertThat(ok.body()).isEqualTo("x");
             assertThat(ok.header("x-deadline")).isEqualTo("true"); // the default handler timeout is 30s
         }

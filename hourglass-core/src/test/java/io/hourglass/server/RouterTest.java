@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,10 +28,10 @@ class RouterTest {
         server.shutdown();
     }
 
-    RawClient.Resp call(String method, String target) throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+    RawPeer.Response call(String method, String target) throws Exception {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send(method + " " + target + " HTTP/1.1\r\nHost: a\r\n\r\n");
-            return c.read();
+            return c.readResponse();
         }
     }
 
@@ -52,21 +53,21 @@ class RouterTest {
 
     @Test
     void otherMethodOnAKnownPathIs405WithAllow() throws Exception {
-        RawClient.Resp r = call("POST", "/users/7");
+        RawPeer.Response r = call("POST", "/users/7");
         assertThat(r.status()).isEqualTo(405);
         assertThat(r.header("allow")).isEqualTo("GET, HEAD, DELETE"); // GET routes serve HEAD too
     }
 
     @Test
     void headUsesTheGetRouteWithoutABody() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("HEAD /users/7 HTTP/1.1\r\nHost: a\r\n\r\nGET /users/8 HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(c.line()).isEqualTo("HTTP/1.1 200 OK");
             String l;
             while (!(l = c.line()).isEmpty()) {
                 if (l.startsWith("Content-Length")) assertThat(l).isEqualTo("Content-Length: 6");
             }
-            assertThat(c.read().body()).isEqualTo("user 8"); // no body bytes came in between
+            assertThat(c.readResponse().body()).isEqualTo("user 8"); // no body bytes came in between
         }
     }
 

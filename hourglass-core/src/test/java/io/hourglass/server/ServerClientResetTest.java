@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -72,11 +73,11 @@ class ServerClientResetTest {
                         handlerEnded.countDown();
                     }
                 });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /stream HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(c.line()).isEqualTo("HTTP/1.1 200 OK");
             assertThat(streaming.await(5, TimeUnit.SECONDS)).isTrue();
-            c.socket.setSoLinger(true, 0); // the close sends RST: a client that gave up
+            c.socket().setSoLinger(true, 0); // the close sends RST: a client that gave up
         }
         assertThat(handlerEnded.await(5, TimeUnit.SECONDS)).isTrue();
         awaitNoConnections();

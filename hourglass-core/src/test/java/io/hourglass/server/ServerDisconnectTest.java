@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -8,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +26,7 @@ class ServerDisconnectTest {
 
     @BeforeEach
     void requireSs() {
-        Assumptions.assumeTrue(SocketStates.available(), "needs ss (iproute2)");
+        SocketStates.require();
     }
 
     @AfterEach
@@ -56,15 +56,35 @@ class ServerDisconnectTest {
                 });
     }
 
+    /** Waits until the server's disconnect watcher reads the connection (it starts 20 ms into a handler). */
+    void awaitWatcher() {
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (server.connections().stream().noneMatch(ServerConn::watcherRunning) && System.nanoTime() < until) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        assertThat(server.connections()).anyMatch(ServerConn::watcherRunning);
+    }
+
+    /** Waits until the watcher holds bytes for the handler or the next request. */
+    void awaitHandedOver() {
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (server.connections().stream().noneMatch(c -> c.handOffBufferBytes() > 0) && System.nanoTime() < until) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        assertThat(server.connections()).anyMatch(c -> c.handOffBufferBytes() > 0);
+    }
+
     /** Sends a request, closes the client side, and returns how long the server side stayed in CLOSE_WAIT. */
     long closeWaitMillisAfterClientLeaves(String request) throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send(request);
             assertThat(handlerStarted.await(5, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(50); // the handler is well into its work
+            awaitWatcher();
             int clientPort = c.localPort();
             assertThat(SocketStates.serverSide(server.port(), clientPort)).isEqualTo("ESTAB");
-            c.socket.shutdownOutput(); // FIN, as a client that gives up and closes
+            c.socket().shutdownOutput(); // FIN, as a client that gives up and closes
             long t0 = System.nanoTime();
             String state;
             long sawCloseWaitUntil = t0;
@@ -88,7 +108,7 @@ class ServerDisconnectTest {
         assertThat(server.cancelledHandlers()).isEqualTo(1);
         // the handler was told, even though it ignores it
         long deadline = System.nanoTime() + 2_000_000_000L;
-        while (!sawCancel.get() && System.nanoTime() < deadline) Thread.sleep(10);
+        while (!sawCancel.get() && System.nanoTime() < deadline) Thread.sleep(10); // a poll; the deadline bounds it
         assertThat(sawCancel).isTrue();
         assertThat(cancelReason.get()).isEqualTo("client closed the connection");
     }
@@ -105,70 +125,76 @@ class ServerDisconnectTest {
     @Test
     void serverClosesAtOnceWhenClientResets() throws Exception {
         startStuckServer(true);
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /stuck HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc");
             assertThat(handlerStarted.await(5, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(50);
+            awaitWatcher();
             int clientPort = c.localPort();
-            c.socket.setSoLinger(true, 0);
-            c.socket.close(); // RST
+            c.socket().setSoLinger(true, 0);
+            c.socket().close(); // RST
             long t0 = System.nanoTime();
             while (!SocketStates.serverSide(server.port(), clientPort).equals("GONE")
                     && System.nanoTime() - t0 < 3_000_000_000L) {
-                Thread.sleep(5);
+                Thread.sleep(5); // a poll of ss; the deadline bounds it
             }
             assertThat(SocketStates.serverSide(server.port(), clientPort)).isEqualTo("GONE");
         }
         long deadline = System.nanoTime() + 2_000_000_000L;
-        while (server.cancelledHandlers() == 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        while (server.cancelledHandlers() == 0 && System.nanoTime() < deadline) Thread.sleep(10); // a poll, bounded
         assertThat(server.cancelledHandlers()).isEqualTo(1);
     }
 
     @Test
     void aPipelinedRequestThatArrivesWhileTheHandlerRunsIsNotLost() throws Exception {
+        CountDownLatch pipelined = new CountDownLatch(1);
         server = Server.start(ServerConfig.builder().port(0).shutdownTimeout(Duration.ofMillis(200)).build(),
                 (req, res) -> {
                     if (req.path().equals("/slow")) {
                         handlerStarted.countDown();
-                        Thread.sleep(300); // long enough for the disconnect watcher to be reading
+                        pipelined.await(5, TimeUnit.SECONDS); // the next requests arrive while it runs
                     }
                     res.send(req.path());
                 });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(handlerStarted.await(5, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(100); // the watcher has started by now
+            awaitWatcher(); // it reads them, not the handler
             c.send("GET /next HTTP/1.1\r\nHost: a\r\n\r\nGET /third HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().body()).isEqualTo("/slow");
-            assertThat(c.read().body()).isEqualTo("/next");
-            assertThat(c.read().body()).isEqualTo("/third");
+            awaitHandedOver(); // the watcher has them
+            pipelined.countDown();
+            assertThat(c.readResponse().body()).isEqualTo("/slow");
+            assertThat(c.readResponse().body()).isEqualTo("/next");
+            assertThat(c.readResponse().body()).isEqualTo("/third");
         }
         assertThat(server.cancelledHandlers()).isZero();
     }
 
     @Test
     void aBodyThatArrivesAfterTheWatcherStartedReachesTheHandlerIntact() throws Exception {
+        CountDownLatch watching = new CountDownLatch(1);
         server = Server.start(ServerConfig.builder().port(0).shutdownTimeout(Duration.ofMillis(200)).build(),
                 (req, res) -> {
                     handlerStarted.countDown();
-                    Thread.sleep(100); // the watcher starts and reads the body before the handler does
+                    watching.await(5, TimeUnit.SECONDS); // the watcher reads the body before the handler does
                     byte[] body = req.body().readAllBytes();
                     res.send(new String(body));
                 });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 20000\r\n\r\n");
             assertThat(handlerStarted.await(5, TimeUnit.SECONDS)).isTrue();
+            awaitWatcher();
+            watching.countDown();
             StringBuilder expected = new StringBuilder();
             for (int i = 0; i < 20; i++) {
                 String part = String.valueOf((char) ('a' + i)).repeat(1000);
                 expected.append(part);
                 c.send(part);
-                Thread.sleep(10);
+                Thread.sleep(10); // pacing: the body comes in many reads, some the watcher's, some the handler's
             }
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.body()).isEqualTo(expected.toString());
             c.send("GET /again HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(200);
+            assertThat(c.readResponse().status()).isEqualTo(200);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.hourglass.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hourglass.testing.RawPeer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,12 +26,12 @@ class ServerKeepAliveHintTest {
     @Test
     void keepAliveResponsesAdvertiseTheIdleTimeoutInWholeSeconds() throws Exception {
         start(ServerConfig.builder().idleTimeout(Duration.ofMillis(2900)));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.header("keep-alive")).isEqualTo("timeout=2"); // rounded down: never more than there is
             c.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-            r = c.read();
+            r = c.readResponse();
             assertThat(r.header("connection")).isEqualTo("keep-alive");
             assertThat(r.header("keep-alive")).isEqualTo("timeout=2");
         }
@@ -39,33 +40,33 @@ class ServerKeepAliveHintTest {
     @Test
     void aResponseThatClosesTheConnectionHasNoHint() throws Exception {
         start(ServerConfig.builder());
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.header("connection")).isEqualTo("close");
             assertThat(r.header("keep-alive")).isNull();
         }
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.0\r\n\r\n");
-            assertThat(c.read().header("keep-alive")).isNull();
+            assertThat(c.readResponse().header("keep-alive")).isNull();
         }
     }
 
     @Test
     void noIdleTimeoutMeansNoHint() throws Exception {
         start(ServerConfig.builder().idleTimeout(Duration.ZERO));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().header("keep-alive")).isNull();
+            assertThat(c.readResponse().header("keep-alive")).isNull();
         }
     }
 
     @Test
     void theDefaultIdleTimeoutIsAdvertised() throws Exception {
         start(ServerConfig.builder());
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().header("keep-alive")).isEqualTo("timeout=120");
+            assertThat(c.readResponse().header("keep-alive")).isEqualTo("timeout=120");
         }
     }
 }

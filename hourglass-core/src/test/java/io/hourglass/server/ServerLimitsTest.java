@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.http.Phase;
@@ -76,9 +77,9 @@ class ServerLimitsTest {
     @Test
     void aHeadOverMaxHeaderBytesCountsHeaderTooLarge() throws Exception {
         start(ServerConfig.builder().maxHeaderBytes(1024), (req, res) -> res.send("ok"));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + "y".repeat(2000) + "\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(431);
+            assertThat(c.readResponse().status()).isEqualTo(431);
         }
         assertLimits(Limit.HEADER_TOO_LARGE, 1);
         assertThat(server.metrics().toPrometheusText().lines().toList())
@@ -92,15 +93,15 @@ class ServerLimitsTest {
     @Test
     void aRequestLineOverMaxHeaderBytesCountsUriTooLong() throws Exception {
         start(ServerConfig.builder().maxHeaderBytes(1024), (req, res) -> res.send("ok"));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /" + "y".repeat(2000) + " HTTP/1.1\r\nHost: a\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(414);
             assertThat(r.header("connection")).isEqualTo("close");
         }
-        try (RawClient c = new RawClient(server.port())) { // the line has not even ended within the limit
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) { // the line has not even ended within the limit
             c.send("GET /" + "y".repeat(2000));
-            assertThat(c.read().status()).isEqualTo(414);
+            assertThat(c.readResponse().status()).isEqualTo(414);
         }
         assertLimits(Limit.URI_TOO_LONG, 2);
         assertThat(server.metrics().toPrometheusText().lines().toList())
@@ -110,14 +111,14 @@ class ServerLimitsTest {
     @Test
     void tooManyHeaderOrTrailerFieldsCountTooManyHeaders() throws Exception {
         start(ServerConfig.builder().maxHeaderCount(5), (req, res) -> res.send(req.body().readAllBytes()));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\n" + fields("X", 5) + "\r\n");
-            assertThat(c.read().status()).isEqualTo(431);
+            assertThat(c.readResponse().status()).isEqualTo(431);
         }
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n"
                     + fields("T", 6) + "\r\n");
-            assertThat(c.read().status()).isEqualTo(431);
+            assertThat(c.readResponse().status()).isEqualTo(431);
         }
         assertLimits(Limit.TOO_MANY_HEADERS, 2);
     }
@@ -125,14 +126,14 @@ class ServerLimitsTest {
     @Test
     void aBodyOverTheLimitCountsBodyTooLarge() throws Exception {
         start(ServerConfig.builder().maxRequestBodyBytes(10), (req, res) -> res.send(req.body().readAllBytes()));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n01234567890");
-            assertThat(c.read().status()).isEqualTo(413);
+            assertThat(c.readResponse().status()).isEqualTo(413);
         }
-        try (RawClient c = new RawClient(server.port())) { // found while reading a chunked body
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) { // found while reading a chunked body
             c.send("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n01234567\r\n"
                     + "8\r\n01234567\r\n0\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(413);
+            assertThat(c.readResponse().status()).isEqualTo(413);
         }
         assertLimits(Limit.BODY_TOO_LARGE, 2);
     }
@@ -141,9 +142,9 @@ class ServerLimitsTest {
     void aBodyBelowTheMinimumRateCountsMinBodyRate() throws Exception {
         start(ServerConfig.builder().readTimeout(Duration.ZERO).minRequestBodyRate(1000)
                 .minRequestBodyGrace(Duration.ofMillis(300)), (req, res) -> res.send(req.body().readAllBytes()));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n0123456789");
-            assertThat(c.read().status()).isEqualTo(408);
+            assertThat(c.readResponse().status()).isEqualTo(408);
         }
         assertLimits(Limit.MIN_BODY_RATE, 1);
         assertThat(server.timeouts(Phase.MIN_BODY_RATE)).isEqualTo(1);
@@ -185,7 +186,7 @@ class ServerLimitsTest {
                 handlerEnded.countDown();
             }
         });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(handlerEnded.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(c.awaitClose()).isIn("eof", "reset");
@@ -198,18 +199,18 @@ class ServerLimitsTest {
     @Test
     void reachingMaxConnectionsCountsEachTimeAcceptingPauses() throws Exception {
         start(ServerConfig.builder().maxConnections(1), (req, res) -> res.send("ok"));
-        try (RawClient a = new RawClient(server.port())) {
+        try (RawPeer.Connection a = RawPeer.connect(server.port())) {
             a.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(a.read().status()).isEqualTo(200);
+            assertThat(a.readResponse().status()).isEqualTo(200);
             awaitLimit(Limit.MAX_CONNECTIONS, 1);
             assertLimits(Limit.MAX_CONNECTIONS, 1);
-            try (RawClient b = new RawClient(server.port())) { // queued by the kernel, not yet accepted
+            try (RawPeer.Connection b = RawPeer.connect(server.port())) { // queued by the kernel, not yet accepted
                 b.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-                b.socket.setSoTimeout(300);
+                b.socket().setSoTimeout(300);
                 assertThat(b.awaitClose()).as("b waits while a holds the only slot").isEqualTo("open");
                 a.close();
-                b.socket.setSoTimeout(5000);
-                assertThat(b.read().status()).isEqualTo(200);
+                b.socket().setSoTimeout(5000);
+                assertThat(b.readResponse().status()).isEqualTo(200);
                 awaitLimit(Limit.MAX_CONNECTIONS, 2);
                 assertLimits(Limit.MAX_CONNECTIONS, 2);
             }

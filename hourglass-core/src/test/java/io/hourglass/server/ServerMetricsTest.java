@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.http.Phase;
@@ -66,9 +67,9 @@ class ServerMetricsTest {
     }
 
     String scrape() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /metrics HTTP/1.1\r\nHost: a\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("Content-Type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
             return r.body();
@@ -80,31 +81,31 @@ class ServerMetricsTest {
         start(ServerConfig.builder().readHeaderTimeout(Duration.ofMillis(300)).handlerTimeout(Duration.ofSeconds(1)));
 
         // 1. Three OK requests and a 404 on one keep-alive connection.
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             for (int i = 0; i < 3; i++) {
                 c.send("GET /ok HTTP/1.1\r\nHost: a\r\n\r\n");
-                assertThat(c.read().status()).isEqualTo(200);
+                assertThat(c.readResponse().status()).isEqualTo(200);
             }
             c.send("GET /nope HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(404);
+            assertThat(c.readResponse().status()).isEqualTo(404);
         }
         // 2. A partial header, then silence: 408 from the read-header timeout.
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /ok HTTP/1.1\r\nHo");
-            assertThat(c.read().status()).isEqualTo(408);
+            assertThat(c.readResponse().status()).isEqualTo(408);
             assertThat(c.awaitClose()).isIn("eof", "reset");
         }
         // 3. A handler that outlives the handler timeout: 503.
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /stuck HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(503);
+            assertThat(c.readResponse().status()).isEqualTo(503);
         }
         // 4. The client leaves while its handler is stuck: cancelled, no response at all.
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /stuck HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(stuckStarted.await(5, TimeUnit.SECONDS)).isTrue();
             Thread.sleep(100); // past the watcher's delay
-            c.socket.shutdownOutput();
+            c.socket().shutdownOutput();
             assertThat(c.awaitClose()).isEqualTo("eof");
         }
         awaitNoConnections();
@@ -165,9 +166,9 @@ class ServerMetricsTest {
     void serverErrorResponsesAreCountedByStatusClass(String name, String request, String code) throws Exception {
         start(ServerConfig.builder().maxHeaderBytes(1024));
         String raw = request.trim().replace("\\r\\n", "\r\n").replace("{big}", "y".repeat(2000));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send(raw);
-            assertThat(c.read().status() / 100 + "xx").isEqualTo(code);
+            assertThat(c.readResponse().status() / 100 + "xx").isEqualTo(code);
             c.awaitClose();
         }
         awaitNoConnections();
@@ -184,9 +185,9 @@ class ServerMetricsTest {
         try (Server a = Server.start(ServerConfig.builder().port(0).build(), routes());
                 Server b = Server.start(ServerConfig.builder().port(0).build(), routes())) {
             assertThat(a.metrics()).isNotSameAs(b.metrics());
-            try (RawClient c = new RawClient(a.port())) {
+            try (RawPeer.Connection c = RawPeer.connect(a.port())) {
                 c.send("GET /ok HTTP/1.1\r\nHost: a\r\n\r\n");
-                assertThat(c.read().status()).isEqualTo(200);
+                assertThat(c.readResponse().status()).isEqualTo(200);
             }
             assertThat(a.acceptedConnections()).isEqualTo(1);
             assertThat(b.acceptedConnections()).isZero();

@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -60,10 +61,10 @@ class ServerProtocolTest {
 
     @Test
     void keepAliveCarriesManyRequestsOnOneConnection() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             for (int i = 0; i < 5; i++) {
                 c.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
-                RawClient.Resp r = c.read();
+                RawPeer.Response r = c.readResponse();
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(r.body()).isEqualTo("hello\n");
                 assertThat(r.header("connection")).isNull();
@@ -75,15 +76,15 @@ class ServerProtocolTest {
 
     @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /bytes?n=3 HTTP/1.1\r\nHost: a\r\n\r\n"
                     + "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
                     + "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
                     + "GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
-            assertThat(c.read().body()).isEqualTo("xxx");
-            assertThat(c.read().body()).isEqualTo("hello");
-            assertThat(c.read().body()).isEqualTo("abc");
-            RawClient.Resp last = c.read();
+            assertThat(c.readResponse().body()).isEqualTo("xxx");
+            assertThat(c.readResponse().body()).isEqualTo("hello");
+            assertThat(c.readResponse().body()).isEqualTo("abc");
+            RawPeer.Response last = c.readResponse();
             assertThat(last.body()).isEqualTo("hello\n");
             assertThat(last.header("connection")).isEqualTo("close");
             assertThat(c.awaitClose()).isEqualTo("eof");
@@ -92,22 +93,22 @@ class ServerProtocolTest {
 
     @Test
     void http10GetsCloseUnlessKeepAliveAsked() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /hello HTTP/1.0\r\n\r\n");
-            assertThat(c.read().header("connection")).isEqualTo("close");
+            assertThat(c.readResponse().header("connection")).isEqualTo("close");
             assertThat(c.awaitClose()).isEqualTo("eof");
         }
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-            assertThat(c.read().header("connection")).isEqualTo("keep-alive");
+            assertThat(c.readResponse().header("connection")).isEqualTo("keep-alive");
             c.send("GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(200);
+            assertThat(c.readResponse().status()).isEqualTo(200);
         }
     }
 
     @Test
     void http10StreamIsDelimitedByClose() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /stream?n=2&every=10ms HTTP/1.0\r\n\r\n");
             String all = c.readAll();
             assertThat(all).startsWith("HTTP/1.1 200 OK").doesNotContain("chunked").endsWith("tick\ntick\n");
@@ -116,7 +117,7 @@ class ServerProtocolTest {
 
     @Test
     void headGetsHeadersWithoutBody() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("HEAD /hello HTTP/1.1\r\nHost: a\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
             String status = c.line();
             assertThat(status).isEqualTo("HTTP/1.1 200 OK");
@@ -127,25 +128,25 @@ class ServerProtocolTest {
             }
             assertThat(cl).isEqualTo("Content-Length: 6");
             // no body bytes: the next thing is the second response
-            assertThat(c.read().body()).isEqualTo("hello\n");
+            assertThat(c.readResponse().body()).isEqualTo("hello\n");
         }
     }
 
     @Test
     void expectContinueSends100WhenTheHandlerReadsTheBody() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(100);
+            assertThat(c.readResponse().status()).isEqualTo(100);
             c.send("ping");
-            assertThat(c.read().body()).isEqualTo("ping");
+            assertThat(c.readResponse().body()).isEqualTo("ping");
         }
     }
 
     @Test
     void expectContinueWithoutBodyReadClosesAfterTheFinalResponse() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /hello HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(405);
             assertThat(r.header("connection")).isNull();
             assertThat(c.awaitClose()).isEqualTo("eof");
@@ -154,36 +155,36 @@ class ServerProtocolTest {
 
     @Test
     void unreadBodyIsDrainedAndTheConnectionReused() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /hello HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789GET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(405);
-            assertThat(c.read().body()).isEqualTo("hello\n");
+            assertThat(c.readResponse().status()).isEqualTo(405);
+            assertThat(c.readResponse().body()).isEqualTo("hello\n");
         }
     }
 
     @Test
     void chunkedRequestTrailersAreRead() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + "5;ext=1\r\nhello\r\n1\r\n!\r\n0\r\nX-Sum: 6\r\n\r\n");
-            assertThat(c.read().body()).isEqualTo("hello!");
+            assertThat(c.readResponse().body()).isEqualTo("hello!");
         }
     }
 
     @Test
     void unknownVersionGets505() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /hello HTTP/2.0\r\nHost: a\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(505);
+            assertThat(c.readResponse().status()).isEqualTo(505);
             assertThat(c.awaitClose()).isEqualTo("eof");
         }
     }
 
     @Test
     void oversizedHeadGets431() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /hello HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(431);
+            assertThat(c.readResponse().status()).isEqualTo(431);
         }
     }
 
@@ -222,7 +223,7 @@ class ServerProtocolTest {
     void ambiguousFramingGets400AndNothingAfterItIsParsed(String name, String escaped) throws Exception {
         String request = escaped.replace("\\r", "\r").replace("\\n", "\n").replace("\\0", "\0");
         String smuggled = "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n";
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send(request + smuggled);
             String all = c.readAll();
             assertThat(all).startsWith("HTTP/1.1 400 Bad Request\r\n");
@@ -242,10 +243,10 @@ class ServerProtocolTest {
      */
     @Test
     void requestLineWithoutVersionGets400AtOnce() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             long t0 = System.nanoTime();
             c.send("GET /hello\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.body()).contains("request line");
@@ -258,10 +259,10 @@ class ServerProtocolTest {
     /** An absolute-form target is served by its path, whatever the case of its scheme (RFC 9112 section 3.2.2). */
     @Test
     void absoluteFormTargetIsRoutedByItsPath() throws Exception {
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET HTTP://a:80/hello HTTP/1.1\r\nHost: a\r\n\r\nGET http://a?x HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().body()).isEqualTo("hello\n");
-            assertThat(c.read().status()).as("the path of http://a?x is /").isEqualTo(404);
+            assertThat(c.readResponse().body()).isEqualTo("hello\n");
+            assertThat(c.readResponse().status()).as("the path of http://a?x is /").isEqualTo(404);
         }
     }
 
@@ -276,7 +277,7 @@ class ServerProtocolTest {
         for (int i = 0; i < 101; i++) {
             trailers.append("X-T").append(i).append(": v\r\n");
         }
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n"
                     + trailers + "\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
             String all = c.readAll();
@@ -298,12 +299,12 @@ class ServerProtocolTest {
         // follows the error could complete the "body" and leave a smuggled request to be served next.
         String head = "POST /swallow HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
         String smuggled = "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n";
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send(head + body.replace("\\r", "\r").replace("\\n", "\n") + smuggled);
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("swallowed\n");
-            assertThat(org.assertj.core.api.Assertions.catchThrowable(c::read))
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(c::readResponse))
                     .as("no response for the smuggled request: the connection ends")
                     .isInstanceOf(java.io.EOFException.class);
         }

@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -43,16 +44,16 @@ class ServerRfcTest {
     @Test
     void aHigherHttp1MinorVersionIsServedAsHttp11() throws Exception {
         start(routes());
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /host HTTP/1.2\r\nHost: a\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("a HTTP/1.1");
             assertThat(r.header("connection")).as("persistent, as HTTP/1.1").isNull();
             c.send("GET /hello HTTP/1.9\r\nHost: a\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(200);
+            assertThat(c.readResponse().status()).isEqualTo(200);
             c.send("GET /hello HTTP/2.0\r\nHost: a\r\n\r\n");
-            assertThat(c.read().status()).as("another major version").isEqualTo(505);
+            assertThat(c.readResponse().status()).as("another major version").isEqualTo(505);
         }
     }
 
@@ -63,7 +64,7 @@ class ServerRfcTest {
     @Test
     void anUnimplementedTransferCodingGets501AndCloseAndItsBodyIsNeverParsed() throws Exception {
         start(routes());
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
                     + "5\r\nhello\r\n0\r\n\r\nGET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
             String all = c.readAll();
@@ -78,9 +79,9 @@ class ServerRfcTest {
     @Test
     void aTargetTooLongForTheHeadLimitGets414() throws Exception {
         start(routes());
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /hello?" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: a\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(414);
             assertThat(r.body()).contains("request target too long");
             assertThat(c.awaitClose()).isEqualTo("eof");
@@ -96,10 +97,10 @@ class ServerRfcTest {
     @Test
     void aHeadEndingInCrCrLfGets400AtOnce() throws Exception {
         start(routes());
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             long t0 = System.nanoTime();
             c.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.body()).contains("CR not followed by LF");
@@ -116,15 +117,15 @@ class ServerRfcTest {
     @Test
     void anAbsoluteFormTargetsAuthorityIsTheHostTheHandlerAndRouterSee() throws Exception {
         start(routes());
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET http://a.example:81/host HTTP/1.1\r\nHost: b\r\n\r\n");
-            assertThat(c.read().body()).isEqualTo("a.example:81 HTTP/1.1");
+            assertThat(c.readResponse().body()).isEqualTo("a.example:81 HTTP/1.1");
             c.send("GET http://a.example/where HTTP/1.1\r\nHost: b\r\n\r\n");
-            assertThat(c.read().body()).isEqualTo("the a.example route");
+            assertThat(c.readResponse().body()).isEqualTo("the a.example route");
             c.send("GET http://b/where HTTP/1.1\r\nHost: a.example\r\n\r\n");
-            assertThat(c.read().body()).isEqualTo("the route for any host");
+            assertThat(c.readResponse().body()).isEqualTo("the route for any host");
             c.send("GET /host HTTP/1.1\r\nHost: b\r\n\r\n");
-            assertThat(c.read().body()).as("origin-form: the received Host").isEqualTo("b HTTP/1.1");
+            assertThat(c.readResponse().body()).as("origin-form: the received Host").isEqualTo("b HTTP/1.1");
         }
     }
 
@@ -137,16 +138,16 @@ class ServerRfcTest {
     void optionsAsteriskIsAnsweredByTheServerWithoutRouting() throws Exception {
         Router router = routes();
         server = Server.start(ServerConfig.builder().port(0).shutdownTimeout(Duration.ofSeconds(1)).build(), router);
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("content-length")).isEqualTo("0");
             assertThat(r.header("allow")).isEqualTo("GET, HEAD, POST, OPTIONS");
             assertThat(r.header("connection")).isNull();
             c.send("OPTIONS * HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabcGET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(200);
-            assertThat(c.read().body()).as("the body was discarded, the next request served").isEqualTo("hello\n");
+            assertThat(c.readResponse().status()).isEqualTo(200);
+            assertThat(c.readResponse().body()).as("the body was discarded, the next request served").isEqualTo("hello\n");
         }
     }
 
@@ -154,9 +155,9 @@ class ServerRfcTest {
     @Test
     void optionsAsteriskNeverReachesAnyHandler() throws Exception {
         start((req, res) -> res.send("handler"));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("OPTIONS * HTTP/1.0\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("allow")).isNull();
             assertThat(r.body()).isEmpty();

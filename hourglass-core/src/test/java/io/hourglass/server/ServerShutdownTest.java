@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,9 +27,9 @@ class ServerShutdownTest {
                     res.send("done " + req.path());
                 });
         int port = server.port();
-        try (RawClient idle = new RawClient(port); RawClient busy = new RawClient(port)) {
+        try (RawPeer.Connection idle = RawPeer.connect(port); RawPeer.Connection busy = RawPeer.connect(port)) {
             idle.send("GET /warm HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(idle.read().body()).isEqualTo("done /warm");
+            assertThat(idle.readResponse().body()).isEqualTo("done /warm");
             busy.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(inHandler.await(5, TimeUnit.SECONDS)).isTrue();
 
@@ -38,12 +39,12 @@ class ServerShutdownTest {
             assertThat(idle.awaitClose()).isEqualTo("eof");
             assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(400);
             // the in-flight request completes, told that the connection closes
-            RawClient.Resp r = busy.read();
+            RawPeer.Response r = busy.readResponse();
             assertThat(r.body()).isEqualTo("done /slow");
             assertThat(r.header("connection")).isEqualTo("close");
             assertThat(clean.get(5, TimeUnit.SECONDS)).isTrue();
         }
-        assertThatThrownBy(() -> new RawClient(port)).isInstanceOf(ConnectException.class);
+        assertThatThrownBy(() -> RawPeer.connect(port)).isInstanceOf(ConnectException.class);
     }
 
     @Test
@@ -53,7 +54,7 @@ class ServerShutdownTest {
                     Thread.sleep(10_000);
                     res.send("never");
                 });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
             Thread.sleep(100);
             long t0 = System.nanoTime();
@@ -68,17 +69,17 @@ class ServerShutdownTest {
     void maxConnectionsStopsAcceptingUntilOneCloses() throws Exception {
         try (Server server = Server.start(ServerConfig.builder().port(0).maxConnections(1).build(),
                 (req, res) -> res.send("ok"))) {
-            RawClient first = new RawClient(server.port());
+            RawPeer.Connection first = RawPeer.connect(server.port());
             first.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(first.read().body()).isEqualTo("ok");
-            try (RawClient second = new RawClient(server.port())) { // the kernel's backlog takes it
-                second.socket.setSoTimeout(500);
+            assertThat(first.readResponse().body()).isEqualTo("ok");
+            try (RawPeer.Connection second = RawPeer.connect(server.port())) { // the kernel's backlog takes it
+                second.socket().setSoTimeout(500);
                 second.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
                 // not served while the first holds the only slot: not one byte of a response arrives
-                assertThatThrownBy(() -> second.in.read()).isInstanceOf(java.net.SocketTimeoutException.class);
+                assertThatThrownBy(() -> second.in().read()).isInstanceOf(java.net.SocketTimeoutException.class);
                 first.close();
-                second.socket.setSoTimeout(10_000);
-                assertThat(second.read().body()).isEqualTo("ok");
+                second.socket().setSoTimeout(10_000);
+                assertThat(second.readResponse().body()).isEqualTo("ok");
             }
         }
     }

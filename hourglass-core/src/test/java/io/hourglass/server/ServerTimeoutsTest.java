@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.http.Phase;
@@ -9,7 +10,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,9 +41,9 @@ class ServerTimeoutsTest {
     @Test
     void headerDrippedOneByteEvery200msDoesNotExtendReadHeaderTimeout() throws Exception {
         start(cfg().readHeaderTimeout(Duration.ofSeconds(1)), (req, res) -> res.send("ok"));
-        try (RawClient c = new RawClient(server.port())) {
+        long t0 = System.nanoTime(); // before the connect: the first request's header clock starts at accept
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             String head = "GET /x HTTP/1.1\r\nHost: a\r\nX-Long: " + "y".repeat(100) + "\r\n\r\n";
-            long t0 = System.nanoTime();
             Thread dripper = Thread.ofVirtual().start(() -> {
                 try {
                     for (char ch : head.toCharArray()) {
@@ -54,7 +54,7 @@ class ServerTimeoutsTest {
                     // the server closed the connection, as it should
                 }
             });
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             long elapsed = ms(t0);
             assertThat(r.status()).isEqualTo(408);
             assertThat(elapsed).isBetween(990L, 1000 + SLACK_MS);
@@ -67,7 +67,7 @@ class ServerTimeoutsTest {
     @Test
     void firstRequestReadHeaderTimeoutStartsAtAcceptAndClosesSilentConnection() throws Exception {
         start(cfg().readHeaderTimeout(Duration.ofMillis(500)), (req, res) -> res.send("ok"));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             long t0 = System.nanoTime();
             assertThat(c.awaitClose()).isEqualTo("eof");
             assertThat(ms(t0)).isBetween(490L, 500 + SLACK_MS);
@@ -80,10 +80,10 @@ class ServerTimeoutsTest {
             req.body().readAllBytes();
             res.send("read it all");
         });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             long t0 = System.nanoTime();
             c.send("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\npartial");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(408);
             assertThat(r.body()).contains("request body not read within 1s");
             assertThat(ms(t0)).isBetween(990L, 1000 + SLACK_MS);
@@ -98,7 +98,7 @@ class ServerTimeoutsTest {
                     req.body().readAllBytes();
                     res.send("ok");
                 });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             long t0 = System.nanoTime();
             c.send("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n");
             Thread sender = Thread.ofVirtual().start(() -> {
@@ -111,7 +111,7 @@ class ServerTimeoutsTest {
                     // cut off
                 }
             });
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(408);
             assertThat(r.body()).contains("minimum rate");
             assertThat(ms(t0)).isBetween(490L, 500 + SLACK_MS);
@@ -125,13 +125,13 @@ class ServerTimeoutsTest {
         start(cfg().minRequestBodyRate(100).minRequestBodyGrace(Duration.ofMillis(200)), (req, res) -> {
             res.send("got " + req.body().readAllBytes().length);
         });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n");
             for (int i = 0; i < 10; i++) {
                 c.send("x".repeat(100)); // 1000 bytes/s, above 100
                 Thread.sleep(100);
             }
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("got 1000");
         }
@@ -139,7 +139,7 @@ class ServerTimeoutsTest {
 
     @Test
     void neverReadingClientCannotHoldAWritePastWriteTimeout() throws Exception {
-        Assumptions.assumeTrue(SocketStates.available(), "needs ss");
+        SocketStates.require();
         CountDownLatch failed = new CountDownLatch(1);
         start(cfg().writeTimeout(Duration.ofSeconds(1)).handlerTimeout(Duration.ZERO), (req, res) -> {
             byte[] block = new byte[64 * 1024];
@@ -153,8 +153,8 @@ class ServerTimeoutsTest {
                 throw e;
             }
         });
-        try (RawClient c = new RawClient(server.port())) {
-            c.socket.setReceiveBufferSize(4096);
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.socket().setReceiveBufferSize(4096);
             long t0 = System.nanoTime();
             c.send("GET /big HTTP/1.1\r\nHost: a\r\n\r\n");
             // never read: the server's send buffer and our receive buffer fill up, its write blocks
@@ -171,9 +171,9 @@ class ServerTimeoutsTest {
     @Test
     void idleKeepAliveConnectionIsClosedAfterIdleTimeout() throws Exception {
         start(cfg().idleTimeout(Duration.ofMillis(700)), (req, res) -> res.send("ok"));
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(200);
+            assertThat(c.readResponse().status()).isEqualTo(200);
             long t0 = System.nanoTime();
             assertThat(c.awaitClose()).isEqualTo("eof");
             assertThat(ms(t0)).isBetween(690L, 700 + SLACK_MS);
@@ -196,12 +196,14 @@ class ServerTimeoutsTest {
                 handlerDone.countDown();
             }
         });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             long t0 = System.nanoTime();
             c.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(r.header("date")).as("Date, as on every other error response").matches(
+                    "\\w{3}, \\d{2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT");
             assertThat(ms(t0)).isBetween(490L, 500 + SLACK_MS);
             assertThat(c.awaitClose()).isEqualTo("eof");
         }
@@ -219,9 +221,9 @@ class ServerTimeoutsTest {
             Thread.sleep(10_000);
             res.body().write("never\n".getBytes());
         });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /stream HTTP/1.1\r\nHost: a\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("first part\n");
             assertThat(r.complete()).as("a chunked body without its last chunk").isFalse();
@@ -234,9 +236,9 @@ class ServerTimeoutsTest {
             Thread.sleep(300);
             res.send("done");
         });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().body()).isEqualTo("done");
+            assertThat(c.readResponse().body()).isEqualTo("done");
         }
     }
 
@@ -250,9 +252,9 @@ class ServerTimeoutsTest {
                 Thread.sleep(100);
             }
         });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /stream HTTP/1.1\r\nHost: a\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.complete()).isTrue();
             assertThat(r.body()).isEqualTo("tick\n".repeat(6));
         }
@@ -267,9 +269,9 @@ class ServerTimeoutsTest {
                 Thread.sleep(100);
             }
         });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /stream HTTP/1.1\r\nHost: a\r\n\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.complete()).isFalse();
         }
     }
@@ -281,11 +283,11 @@ class ServerTimeoutsTest {
             InputStream in = req.body();
             res.send("got " + in.readAllBytes().length);
         });
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\nabc");
             Thread.sleep(600);
             c.send("def");
-            assertThat(c.read().body()).isEqualTo("got 6");
+            assertThat(c.readResponse().body()).isEqualTo("got 6");
         }
     }
 
@@ -296,18 +298,18 @@ class ServerTimeoutsTest {
     @Test
     void readTimeoutBoundsTheFirstHeaderWhenReadHeaderTimeoutIsOff() throws Exception {
         start(cfg().readHeaderTimeout(Duration.ZERO).readTimeout(Duration.ofMillis(500)), (req, res) -> res.send("ok"));
-        try (RawClient c = new RawClient(server.port())) {
-            c.socket.setSoTimeout(5000);
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.socket().setSoTimeout(5000);
             long t0 = System.nanoTime();
             c.send("GET /x HTTP/1.1\r\nHo");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(408);
             assertThat(r.body()).contains("request header not read within 500ms (readTimeout)");
             assertThat(ms(t0)).isBetween(490L, 500 + SLACK_MS);
             assertThat(c.awaitClose()).isIn("eof", "reset");
         }
-        try (RawClient c = new RawClient(server.port())) {
-            c.socket.setSoTimeout(5000);
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.socket().setSoTimeout(5000);
             long t0 = System.nanoTime();
             assertThat(c.awaitClose()).as("a connection that sends nothing").isEqualTo("eof");
             assertThat(ms(t0)).isBetween(490L, 500 + SLACK_MS);
@@ -324,13 +326,13 @@ class ServerTimeoutsTest {
     void laterHeaderBoundedByTheReadTimeoutNamesIt(String readHeader) throws Exception {
         Duration rh = io.hourglass.internal.text.Durations.parse(readHeader);
         start(cfg().readHeaderTimeout(rh).readTimeout(Duration.ofMillis(500)), (req, res) -> res.send("ok"));
-        try (RawClient c = new RawClient(server.port())) {
-            c.socket.setSoTimeout(5000);
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.socket().setSoTimeout(5000);
             c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(200);
+            assertThat(c.readResponse().status()).isEqualTo(200);
             long t0 = System.nanoTime();
             c.send("GET /x HTTP/1.1\r\nHo");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(408);
             assertThat(r.body()).contains("request header not read within 500ms (readTimeout)");
             assertThat(ms(t0)).isBetween(490L, 500 + SLACK_MS);
@@ -350,11 +352,11 @@ class ServerTimeoutsTest {
                     req.body().readAllBytes();
                     res.send("ok");
                 });
-        try (RawClient c = new RawClient(server.port())) {
-            c.socket.setSoTimeout(5000);
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.socket().setSoTimeout(5000);
             long t0 = System.nanoTime();
             c.send("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n");
-            RawClient.Resp r = c.read();
+            RawPeer.Response r = c.readResponse();
             assertThat(r.status()).isEqualTo(408);
             assertThat(r.body()).contains("request header not read within 500ms (readTimeout)");
             assertThat(ms(t0)).isBetween(490L, 500 + SLACK_MS);

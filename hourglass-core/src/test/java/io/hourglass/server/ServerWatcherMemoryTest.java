@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -52,9 +53,9 @@ class ServerWatcherMemoryTest {
     @Test
     void aSlowRequestLeavesNoWatcherBufferOnTheIdleConnection() throws Exception {
         startServer();
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().body()).isEqualTo("/slow");
+            assertThat(c.readResponse().body()).isEqualTo("/slow");
             assertThat(bufferWhileWatching.get()).as("hand-off buffer while watching, nothing arrived").isZero();
 
             ServerConn conn = onlyConnection();
@@ -71,7 +72,7 @@ class ServerWatcherMemoryTest {
 
             // The next request arrives while the watcher may still be reading: served, then nothing kept.
             c.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().body()).isEqualTo("/hello");
+            assertThat(c.readResponse().body()).isEqualTo("/hello");
             awaitIdle(conn);
             assertThat(conn.handOffBufferBytes()).as("after the next request").isZero();
         }
@@ -81,10 +82,10 @@ class ServerWatcherMemoryTest {
     void aPipelinedRequestDuringASlowHandlerIsKeptInABufferOfItsSize() throws Exception {
         startServer();
         String next = "GET /next HTTP/1.1\r\nHost: a\r\n\r\n";
-        try (RawClient c = new RawClient(server.port())) {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n" + next);
-            assertThat(c.read().body()).isEqualTo("/slow");
-            assertThat(c.read().body()).isEqualTo("/next");
+            assertThat(c.readResponse().body()).isEqualTo("/slow");
+            assertThat(c.readResponse().body()).isEqualTo("/next");
             assertThat(bufferWhileWatching.get()).as("a buffer the size of what arrived")
                     .isBetween(0, SMALL);
             ServerConn conn = onlyConnection();

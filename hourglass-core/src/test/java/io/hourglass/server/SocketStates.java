@@ -13,6 +13,14 @@ final class SocketStates {
     /** One line of ss: state, local port, remote port. */
     record Sock(String state, int localPort, int remotePort) {}
 
+    /** Fails (never skips) when {@code ss} is missing: ./scripts/test installs iproute2 for it. */
+    static void require() {
+        if (!available()) {
+            throw new AssertionError("this test needs ss (Debian's iproute2): apt-get install iproute2, "
+                    + "or run ./scripts/test, which installs it");
+        }
+    }
+
     static boolean available() {
         try {
             Process p = new ProcessBuilder("ss", "-V").redirectErrorStream(true).start();

@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -66,12 +67,12 @@ class StaticFilesTest {
         server = Server.start(cfg, h);
     }
 
-    RawClient.Resp get(String target, String... headers) throws IOException {
+    RawPeer.Response get(String target, String... headers) throws IOException {
         return call("GET", target, headers);
     }
 
-    RawClient.Resp call(String method, String target, String... headers) throws IOException {
-        try (RawClient c = new RawClient(server.port())) {
+    RawPeer.Response call(String method, String target, String... headers) throws IOException {
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             StringBuilder b = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: a\r\n");
             for (String h : headers) {
                 b.append(h).append("\r\n");
@@ -80,11 +81,11 @@ class StaticFilesTest {
             if (method.equals("HEAD")) {
                 return headOnly(c);
             }
-            return c.read();
+            return c.readResponse();
         }
     }
 
-    static RawClient.Resp headOnly(RawClient c) throws IOException {
+    static RawPeer.Response headOnly(RawPeer.Connection c) throws IOException {
         String status = c.line();
         java.util.Map<String, String> h = new java.util.LinkedHashMap<>();
         String l;
@@ -92,13 +93,13 @@ class StaticFilesTest {
             int colon = l.indexOf(':');
             h.put(l.substring(0, colon).toLowerCase(), l.substring(colon + 1).trim());
         }
-        return new RawClient.Resp(Integer.parseInt(status.split(" ")[1]), h, "", true);
+        return new RawPeer.Response(Integer.parseInt(status.split(" ")[1]), h, "", true);
     }
 
     @Test
     void aFileComesWithTypeLengthValidatorsAndAcceptRanges() throws Exception {
         serve(StaticFiles.of(root));
-        RawClient.Resp r = get("/static/a.txt");
+        RawPeer.Response r = get("/static/a.txt");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(TEXT);
         assertThat(r.header("content-type")).isEqualTo("text/plain; charset=utf-8");
@@ -115,14 +116,14 @@ class StaticFilesTest {
     @Test
     void headHasTheHeadersOfGetAndNoBody() throws Exception {
         serve(StaticFiles.of(root));
-        RawClient.Resp r = call("HEAD", "/static/a.txt");
+        RawPeer.Response r = call("HEAD", "/static/a.txt");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.header("content-length")).isEqualTo("36");
         assertThat(r.header("etag")).isEqualTo(get("/static/a.txt").header("etag"));
-        try (RawClient c = new RawClient(server.port())) { // nothing follows the head: the next response is next
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) { // nothing follows the head: the next response is next
             c.send("HEAD /static/a.txt HTTP/1.1\r\nHost: a\r\n\r\nGET /static/page.html HTTP/1.1\r\nHost: a\r\n\r\n");
             headOnly(c);
-            assertThat(c.read().body()).isEqualTo("<p>hi</p>");
+            assertThat(c.readResponse().body()).isEqualTo("<p>hi</p>");
         }
     }
 
@@ -130,7 +131,7 @@ class StaticFilesTest {
     void conditionalRequestsGet304Or412InTheOrderOfRfc9110() throws Exception {
         serve(StaticFiles.of(root));
         String etag = get("/static/a.txt").header("etag");
-        RawClient.Resp nm = get("/static/a.txt", "If-None-Match: \"x\", " + etag);
+        RawPeer.Response nm = get("/static/a.txt", "If-None-Match: \"x\", " + etag);
         assertThat(nm.status()).isEqualTo(304);
         assertThat(nm.header("etag")).isEqualTo(etag);
         assertThat(nm.header("content-length")).isNull();
@@ -157,14 +158,14 @@ class StaticFilesTest {
     @Test
     void rangesGet206WithContentRangeMultipartOr416() throws Exception {
         serve(StaticFiles.of(root));
-        RawClient.Resp one = get("/static/a.txt", "Range: bytes=10-15");
+        RawPeer.Response one = get("/static/a.txt", "Range: bytes=10-15");
         assertThat(one.status()).isEqualTo(206);
         assertThat(one.body()).isEqualTo("abcdef");
         assertThat(one.header("content-range")).isEqualTo("bytes 10-15/36");
         assertThat(one.header("content-length")).isEqualTo("6");
         assertThat(get("/static/a.txt", "Range: bytes=-3").body()).isEqualTo("xyz");
 
-        RawClient.Resp multi = get("/static/a.txt", "Range: bytes=0-1,-2");
+        RawPeer.Response multi = get("/static/a.txt", "Range: bytes=0-1,-2");
         assertThat(multi.status()).isEqualTo(206);
         String type = multi.header("content-type");
         assertThat(type).startsWith("multipart/byteranges; boundary=");
@@ -173,7 +174,7 @@ class StaticFilesTest {
                 + "Content-Range: bytes 0-1/36\r\n\r\n01\r\n--" + b + "\r\nContent-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Range: bytes 34-35/36\r\n\r\nyz\r\n--" + b + "--\r\n");
 
-        RawClient.Resp bad = get("/static/a.txt", "Range: bytes=36-");
+        RawPeer.Response bad = get("/static/a.txt", "Range: bytes=36-");
         assertThat(bad.status()).isEqualTo(416);
         assertThat(bad.header("content-range")).isEqualTo("bytes */36");
         assertThat(get("/static/a.txt", "Range: bytes=9-3").status()).isEqualTo(200); // invalid: ignored
@@ -197,7 +198,7 @@ class StaticFilesTest {
     @Test
     void directoriesRedirectToTheirSlashAndAnswerWithTheirIndexOnly() throws Exception {
         serve(StaticFiles.of(root));
-        RawClient.Resp r = get("/static/docs?x=1");
+        RawPeer.Response r = get("/static/docs?x=1");
         assertThat(r.status()).isEqualTo(301);
         assertThat(r.header("location")).isEqualTo("/static/docs/?x=1");
         assertThat(get("/static/docs/").body()).isEqualTo("<h1>docs</h1>");
@@ -214,12 +215,12 @@ class StaticFilesTest {
         for (String t : new String[] {"/static/%2e%2e/secret.txt", "/static/%2E%2E/secret.txt",
                 "/static/docs/%2e%2e/%2e%2e/secret.txt", "/static/..%2fsecret.txt", "/static/docs%2f..%2f..%2fsecret.txt",
                 "/static/a.txt%00", "/static/%zz"}) {
-            RawClient.Resp r = get(t);
+            RawPeer.Response r = get(t);
             assertThat(r.status()).as(t).isEqualTo(400);
             assertThat(r.body()).as(t).doesNotContain("outside");
         }
         // Literal dot segments are cleaned by the router first: they never reach the files.
-        RawClient.Resp cleaned = get("/static/../secret.txt");
+        RawPeer.Response cleaned = get("/static/../secret.txt");
         assertThat(cleaned.status()).isEqualTo(301);
         assertThat(cleaned.header("location")).isEqualTo("/secret.txt");
     }

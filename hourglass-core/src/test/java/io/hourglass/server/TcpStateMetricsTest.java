@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -95,17 +96,17 @@ class TcpStateMetricsTest {
 
         // another server's sockets on this machine are not this server's
         other = Server.start(config().build(), hello());
-        try (RawClient elsewhere = new RawClient(other.port()); RawClient c = new RawClient(server.port())) {
-            elsewhere.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n").read();
+        try (RawPeer.Connection elsewhere = RawPeer.connect(other.port()); RawPeer.Connection c = RawPeer.connect(server.port())) {
+            elsewhere.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n").readResponse();
             c.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(200);
+            assertThat(c.readResponse().status()).isEqualTo(200);
             Map<String, Integer> open = tcp(registry);
             assertThat(open).as("the server side of the one keep-alive connection, and the listener")
                     .containsEntry(ESTABLISHED, 1).containsEntry(LISTEN, 1);
 
             // the server closes first: its side waits in FIN_WAIT2 for the client's FIN
             c.send("GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
-            assertThat(c.read().status()).isEqualTo(200);
+            assertThat(c.readResponse().status()).isEqualTo(200);
             Map<String, Integer> closing = awaitTcp(registry, m -> m.getOrDefault(FIN_WAIT2, 0) >= 1);
             assertThat(closing).doesNotContainKey(ESTABLISHED);
             assertThat(closing.get(FIN_WAIT2)).isGreaterThanOrEqualTo(1);

@@ -1,6 +1,5 @@
 package io.hourglass.client;
 
-import io.hourglass.internal.h1.H1Parser;
 import io.hourglass.net.Conn;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * Taking an idle keep-alive connection from the client's {@link Pool} and giving it back, as every call on
  * a reused connection does ({@code Pool.acquire} then {@code Pool.release}). The pool belongs to a real
  * {@link Client} and holds one real {@link ClientConn} over a loopback TCP connection, whose reader thread
- * is not started (nothing arrives on it, so the liveness check before reuse sees what it would see).
+ * waits in a read (nothing arrives on it, so the liveness check before reuse sees what it would see).
  *
  * <p>{@code idleTimeout}: with the default 90 s, each release installs the idle-eviction action and arms the
  * connection's alarm, and each acquire disarms it; 0 turns idle eviction off.
@@ -55,7 +54,7 @@ public class PoolBench {
         if (permit.conn() != null) {
             throw new IllegalStateException("a new pool handed out a connection");
         }
-        conn = new ClientConn(Conn.of(s), pool, new H1Parser(64 * 1024, 256));
+        conn = new ClientConn(Conn.of(s), pool);
         pool.release(conn);
         if (pool.idleCount() != 1) {
             throw new IllegalStateException("the connection did not go back to the pool");

@@ -301,10 +301,8 @@ public abstract class BodyIn extends InputStream {
                 if (d >= 0 && !bws) {
                     digits++;
                     // leading zeros are valid (chunk-size = 1*HEXDIG, RFC 9112 section 7.1) and add nothing
-                    if (size != 0 || d != 0) {
-                        if (++significant > 15) {
-                            throw new H1Exception(400, "chunk size overflows");
-                        }
+                    if ((size != 0 || d != 0) && ++significant > 15) {
+                        throw new H1Exception(400, "chunk size overflows");
                     }
                     size = (size << 4) | d;
                 } else if (c == ';' || c == ' ' || c == '\t') {

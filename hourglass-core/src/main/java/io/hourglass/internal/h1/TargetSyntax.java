@@ -92,18 +92,9 @@ final class TargetSyntax {
             }
             i = close + 1;
         } else {
-            while (i < to && s.charAt(i) != ':') {
-                char c = s.charAt(i);
-                if (c == '%') {
-                    if (i + 2 >= to || hex(s.charAt(i + 1)) < 0 || hex(s.charAt(i + 2)) < 0) {
-                        return false;
-                    }
-                    i += 3;
-                } else if (c < 128 && REG_NAME[c]) {
-                    i++;
-                } else {
-                    return false;
-                }
+            i = regNameEnd(s, i, to);
+            if (i < 0) {
+                return false;
             }
         }
         if (i == to) {
@@ -118,6 +109,25 @@ final class TargetSyntax {
             }
         }
         return true;
+    }
+
+    /**
+     * Where the reg-name starting at {@code from} ends (RFC 3986 section 3.2.2: unreserved, sub-delims and
+     * percent-encoded octets): at a ':' or at {@code to}; -1 when a character may not be in one.
+     */
+    private static int regNameEnd(String s, int from, int to) {
+        int i = from;
+        while (i < to && s.charAt(i) != ':') {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < to && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+                i += 3;
+            } else if (c != '%' && c < 128 && REG_NAME[c]) {
+                i++;
+            } else {
+                return -1;
+            }
+        }
+        return i;
     }
 
     /** IP-literal without its brackets: IPv6address or IPvFuture (RFC 3986 section 3.2.2). No zone ids. */

@@ -109,10 +109,11 @@ public final class HpackDecoder {
             boolean fieldSeen = false;
             while (pos < end) {
                 int c = b[pos] & 0xff;
-                if (c >= 0x20 && c < 0x40) {
-                    if (fieldSeen) {
-                        throw error("dynamic table size update after the first field of a block");
-                    }
+                boolean sizeUpdate = c >= 0x20 && c < 0x40;
+                if (sizeUpdate && fieldSeen) {
+                    throw error("dynamic table size update after the first field of a block");
+                }
+                if (sizeUpdate) {
                     sizeUpdate();
                     continue;
                 }

@@ -18,13 +18,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Creates loopback sockets in known states and checks that the observer sees what {@code ss -tan} sees.
- * Runs on Linux with {@code ss} installed; skipped elsewhere.
+ * Runs on Linux (skipped elsewhere: there is no /proc/net/tcp) and needs {@code ss}: it fails without it
+ * (./scripts/test installs iproute2).
  */
 class TcpObserverLiveTest {
     @BeforeAll
     static void linuxWithSs() {
         assumeTrue(ProcNetTcp.isSupported(), "needs Linux with /proc/net/tcp");
-        assumeTrue(ssWorks(), "needs ss (iproute2)");
+        if (!ssWorks()) {
+            throw new AssertionError("this test needs ss (Debian's iproute2): apt-get install iproute2, or run "
+                    + "./scripts/test, which installs it");
+        }
     }
 
     @Test

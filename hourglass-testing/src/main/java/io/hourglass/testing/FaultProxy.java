@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * triggers once {@code afterBytes} bytes have passed in its direction (the request's for *_REQUEST faults,
  * {@link Fault#HALF_CLOSE} and {@link Fault#DROP}; the response's for the others).
  *
- * <p>Written for hourglass-core's tests, with no dependency on them, so that a test-kit module can adopt it.
+ * <p>Between a client and a server under test, where {@link RawPeer} would take the place of one of them.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -65,34 +65,52 @@ public final class FaultProxy implements AutoCloseable {
         Thread.ofVirtual().name("fault-proxy-accept").start(this::acceptLoop);
     }
 
-    /** Starts a proxy on a free loopback port that relays to {@code upstreamPort} on loopback. */
+    /**
+     * Starts a proxy on a free loopback port that relays to {@code upstreamPort} on loopback.
+     *
+     * @param upstreamPort the port of the server behind it, on 127.0.0.1
+     * @return the running proxy, with {@link Fault#NONE}; close it when done
+     * @throws IOException if no port can be bound
+     */
     public static FaultProxy start(int upstreamPort) throws IOException {
         return new FaultProxy(upstreamPort);
     }
 
+    /** {@return the port clients connect to} */
     public int port() {
         return listener.getLocalPort();
     }
 
-    /** The fault for connections accepted from now on. */
+    /**
+     * Sets the fault for connections accepted from now on.
+     *
+     * @param f the fault
+     * @param afterBytes how many bytes pass in the fault's direction before it triggers
+     * @return this proxy
+     */
     public FaultProxy fault(Fault f, long afterBytes) {
         this.afterBytes = afterBytes;
         this.fault = f;
         return this;
     }
 
-    /** How long {@link Fault#DELAY_FIN} holds an end of stream (default 1 s). */
+    /**
+     * Sets how long {@link Fault#DELAY_FIN} holds an end of stream (default 1 s).
+     *
+     * @param d the delay
+     * @return this proxy
+     */
     public FaultProxy delay(Duration d) {
         this.delay = d;
         return this;
     }
 
-    /** Connections accepted so far. */
+    /** {@return the connections accepted so far} */
     public long accepted() {
         return accepted.get();
     }
 
-    /** Sockets (either side) the proxy still holds open. */
+    /** {@return the sockets (either side) the proxy still holds open} */
     public int openSockets() {
         return sockets.size();
     }

@@ -1,0 +1,364 @@
+package io.hourglass.client;
+
+import io.hourglass.http.HttpTimeoutException;
+import io.hourglass.http.Phase;
+import io.hourglass.internal.time.Timers;
+import io.hourglass.net.Clock;
+import io.hourglass.net.Conn;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Opens a connection for a call: the host's addresses (DNS), a TCP connect with a fast fallback across them,
+ * and the TLS handshake for https. Runs on the caller's thread, with a virtual thread per connect attempt
+ * when there is more than one address.
+ *
+ * <p><b>Fallback (Happy Eyeballs, RFC 8305).</b> The addresses are tried in the resolver's order with the
+ * address families interleaved (section 4). One address: one attempt on the caller's thread. More: the first
+ * attempt starts; the next starts when the one before fails, or when {@link ClientConfig#fallbackDelay()}
+ * (300 ms by default, as Go's {@code Dialer.FallbackDelay}) has passed while it still connects; the first to
+ * connect wins and the others are closed. Each attempt has the connect timeout from its own start, capped by
+ * the call's deadline. The delay and, on a test's clock, the connect timeout run on the clock's timer.
+ */
+final class Dialer {
+    /** The host's addresses; {@link InetAddress#getAllByName} unless a test gives its own. */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    private final Client client;
+    private final ClientConfig cfg;
+    private final Clock clock;
+    private final Resolver resolver;
+
+    Dialer(Client client, Resolver resolver) {
+        this.client = client;
+        this.cfg = client.config();
+        this.clock = client.clock();
+        this.resolver = resolver;
+    }
+
+    /** Connects (and for https, handshakes) to the origin for call {@code x}. */
+    Conn dial(Pool.Origin o, Exchange x) throws IOException {
+        x.doing("connecting");
+        InetAddress[] addrs;
+        try {
+            addrs = resolver.resolve(o.host());
+        } catch (UnknownHostException e) {
+            throw new ClientException(ClientException.Kind.UNKNOWN_HOST, o.host(), e);
+        }
+        if (addrs.length == 0) {
+            throw new ClientException(ClientException.Kind.UNKNOWN_HOST, o.host(), null);
+        }
+        List<InetSocketAddress> targets = interleave(addrs, o.port());
+        Socket s = targets.size() == 1 ? connectAlone(targets.get(0), x) : new Race(targets, x).run();
+        client.connectedTo((InetSocketAddress) s.getRemoteSocketAddress());
+        return o.tls() ? handshake(s, o, x) : Conn.of(s, clock);
+    }
+
+    /** The addresses with their families interleaved, the first address's family first (RFC 8305 section 4). */
+    static List<InetSocketAddress> interleave(InetAddress[] addrs, int port) {
+        List<InetAddress> first = new ArrayList<>();
+        List<InetAddress> other = new ArrayList<>();
+        boolean v6 = addrs[0] instanceof Inet6Address;
+        for (InetAddress a : addrs) {
+            ((a instanceof Inet6Address) == v6 ? first : other).add(a);
+        }
+        List<InetSocketAddress> out = new ArrayList<>(addrs.length);
+        for (int i = 0; i < Math.max(first.size(), other.size()); i++) {
+            if (i < first.size()) {
+                out.add(new InetSocketAddress(first.get(i), port));
+            }
+            if (i < other.size()) {
+                out.add(new InetSocketAddress(other.get(i), port));
+            }
+        }
+        return out;
+    }
+
+    // ---- one address: on the caller's thread ----
+
+    private Socket connectAlone(InetSocketAddress target, Exchange x) throws IOException {
+        x.checkCancelled();
+        Attempt a = new Attempt(target, x);
+        x.connecting(a);
+        x.listener().connectStart(x.req, target);
+        try {
+            a.connect();
+            return a.socket;
+        } catch (IOException e) {
+            x.checkCancelled();
+            IOException err = a.classify(e);
+            x.listener().connectFailed(x.req, target, err);
+            if (err instanceof HttpTimeoutException t && t.phase() == Phase.CONNECT) {
+                throw a.countedTimeout();
+            }
+            throw err;
+        } finally {
+            x.connecting(null);
+        }
+    }
+
+    /**
+     * One TCP connect, with the connect timeout from its start capped by the call's deadline. Closing it
+     * (a cancel, a lost race) makes the connect fail at once.
+     */
+    private final class Attempt implements Closeable {
+        final InetSocketAddress target;
+        final Exchange x;
+        final Socket socket = new Socket();
+        final long start = clock.nanoTime();
+        final long connectDeadline;        // the connect timeout's instant, 0 for none
+        final long deadline;               // the earlier of it and the call's, 0 for none
+        // Set by the clock's timer when it closed the socket at the deadline (not the system clock's case,
+        // where the connect's own timeout does it); read by the attempt's thread after the connect failed.
+        volatile boolean expired;
+        boolean failed;                    // the race's: its failure was reported (the caller's thread)
+
+        Attempt(InetSocketAddress target, Exchange x) {
+            this.target = target;
+            this.x = x;
+            long ct = cfg.connectTimeout().toNanos();
+            this.connectDeadline = ct == 0 ? 0 : start + ct;
+            this.deadline = x.earliest(connectDeadline);
+        }
+
+        void connect() throws IOException {
+            if (deadline != 0 && deadline - start <= 0) {
+                throw new SocketTimeoutException("no time left to connect");
+            }
+            socket.setTcpNoDelay(true);
+            if (clock == Clock.system()) {
+                socket.connect(target, deadline == 0 ? 0 : (int) Math.max(1, (deadline - start) / 1_000_000));
+                return;
+            }
+            Timers.Task t = deadline == 0 ? null : Timers.schedule(clock, deadline, this::expire);
+            try {
+                socket.connect(target);
+            } finally {
+                if (t != null) {
+                    t.cancel();
+                }
+            }
+        }
+
+        private void expire() {
+            expired = true;
+            close();
+        }
+
+        /** What a failed connect means: a connect timeout (uncounted), the call's timeout, or the error. */
+        IOException classify(IOException e) {
+            close();
+            if (!(e instanceof SocketTimeoutException) && !expired) {
+                return e;
+            }
+            if (deadline != connectDeadline) {
+                return x.totalTimeout("while connecting"); // the call's deadline came first
+            }
+            return new HttpTimeoutException(Phase.CONNECT, cfg.connectTimeout(),
+                    Duration.ofNanos(clock.nanoTime() - start), x.req + " to " + target);
+        }
+
+        /** The connect timeout, counted once, when no address is left to try. */
+        HttpTimeoutException countedTimeout() {
+            return x.timeout(Phase.CONNECT, cfg.connectTimeout(), start, null);
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    // ---- several addresses: a race ----
+
+    /** The attempts of one dial, each on its own virtual thread, reporting to the caller's thread. */
+    private final class Race implements Closeable {
+        private static final Object TICK = new Object();
+        final List<InetSocketAddress> targets;
+        final Exchange x;
+        final LinkedBlockingQueue<Object> results = new LinkedBlockingQueue<>(); // attempts, and ticks
+        final List<Attempt> started = new ArrayList<>(); // the caller's thread; close() copies under its lock
+        int next;
+        int running;
+        Timers.Task fallback;
+
+        Race(List<InetSocketAddress> targets, Exchange x) {
+            this.targets = targets;
+            this.x = x;
+        }
+
+        Socket run() throws IOException {
+            x.connecting(this);
+            try {
+                launch();
+                return await();
+            } finally {
+                x.connecting(null);
+                if (fallback != null) {
+                    fallback.cancel();
+                }
+            }
+        }
+
+        /** Starts the next attempt, and the fallback delay after which the one after it starts. */
+        private void launch() throws IOException {
+            x.checkCancelled();
+            Attempt a = new Attempt(targets.get(next++), x);
+            synchronized (started) { // no I/O under it: close() copies the list
+                started.add(a);
+            }
+            running++;
+            if (fallback != null) {
+                fallback.cancel();
+            }
+            long delay = cfg.fallbackDelay().toNanos();
+            fallback = next < targets.size() && delay > 0
+                    ? Timers.schedule(clock, a.start + delay, () -> results.add(TICK)) : null;
+            // After the fallback's clock started: a listener that acts on the event (a test that advances a
+            // manual clock) finds it running.
+            x.listener().connectStart(x.req, a.target);
+            Thread.ofVirtual().name("hourglass-connect-" + a.target).start(() -> attempt(a));
+        }
+
+        private void attempt(Attempt a) {
+            try {
+                a.connect();
+                results.add(a);
+            } catch (IOException e) {
+                results.add(new Failure(a, e));
+            }
+        }
+
+        private Socket await() throws IOException {
+            IOException last = null;
+            Attempt lastTimedOut = null;
+            while (true) {
+                Object r = take();
+                if (r instanceof Attempt won) {
+                    lose(won);
+                    return won.socket;
+                }
+                if (r == TICK) {
+                    if (next < targets.size()) {
+                        launch(); // the last one still connects after the fallback delay: start the next too
+                    }
+                    continue;
+                }
+                Failure f = (Failure) r;
+                f.attempt.failed = true;
+                running--;
+                x.checkCancelled();
+                last = f.attempt.classify(f.error);
+                x.listener().connectFailed(x.req, f.attempt.target, last);
+                if (last instanceof HttpTimeoutException t && x.isTotalPhase(t.phase())) {
+                    close();
+                    throw last;
+                }
+                if (last instanceof HttpTimeoutException) {
+                    lastTimedOut = f.attempt;
+                }
+                if (next < targets.size()) {
+                    launch(); // a failure starts the next attempt at once (RFC 8305 section 5)
+                } else if (running == 0) {
+                    throw lastTimedOut != null && last instanceof HttpTimeoutException
+                            ? lastTimedOut.countedTimeout() : last;
+                }
+            }
+        }
+
+        private Object take() throws IOException {
+            try {
+                return results.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                x.checkCancelled(); // the interrupt is a cancel: it throws
+                throw new IOException("interrupted while connecting", e);
+            }
+        }
+
+        /** The winner keeps its socket; the others are closed, and their connects end as failed. */
+        private void lose(Attempt won) {
+            for (Attempt a : snapshot()) {
+                if (a != won && !a.failed) {
+                    a.close();
+                    x.listener().connectFailed(x.req, a.target,
+                            new SocketException("abandoned: another address connected first"));
+                }
+            }
+        }
+
+        private List<Attempt> snapshot() {
+            synchronized (started) {
+                return new ArrayList<>(started);
+            }
+        }
+
+        /** Closes every attempt (a cancel, or the call's deadline): each connect fails at once. */
+        @Override
+        public void close() {
+            for (Attempt a : snapshot()) {
+                a.close();
+            }
+        }
+    }
+
+    private record Failure(Attempt attempt, IOException error) {}
+
+    // ---- TLS ----
+
+    private Conn handshake(Socket s, Pool.Origin o, Exchange x) throws IOException {
+        SSLSocket tls = (SSLSocket) client.sslContext().getSocketFactory().createSocket(s, o.host(), o.port(), true);
+        SSLParameters p = tls.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS"); // hostname verification
+        if (!o.host().isEmpty() && !Character.isDigit(o.host().charAt(0)) && o.host().indexOf(':') < 0) {
+            p.setServerNames(List.of(new SNIHostName(o.host())));
+        }
+        tls.setSSLParameters(p);
+        Conn c = Conn.of(s, tls, clock);
+        long now = clock.nanoTime();
+        Duration lim = cfg.tlsHandshakeTimeout();
+        long hd = lim.isZero() ? 0 : now + lim.toNanos();
+        long eff = x.earliest(hd);
+        c.setReadDeadlineNanos(eff);
+        c.setWriteDeadlineNanos(eff);
+        x.doing("in the TLS handshake");
+        x.listener().tlsStart(x.req, c.id());
+        try {
+            tls.startHandshake();
+        } catch (IOException e) {
+            c.abort();
+            x.checkCancelled();
+            if (c.readExpired() || c.writeExpired()) {
+                throw eff == hd ? x.timeout(Phase.TLS_HANDSHAKE, lim, now, null)
+                        : x.totalTimeout("in the TLS handshake");
+            }
+            throw new ClientException(ClientException.Kind.TLS, x.req + ": " + e.getMessage(), e);
+        }
+        c.setReadDeadlineNanos(0);
+        c.setWriteDeadlineNanos(0);
+        x.listener().tlsEnd(x.req, c.id());
+        return c;
+    }
+}

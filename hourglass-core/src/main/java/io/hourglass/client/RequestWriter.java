@@ -1,0 +1,124 @@
+package io.hourglass.client;
+
+import io.hourglass.internal.h1.OutBuffer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+
+/**
+ * Writes an HTTP/1.1 request (RFC 9112 sections 3 and 6) into a connection's write buffer: the request line
+ * in origin-form, Host first, the caller's fields except those the client owns (framing and connection
+ * management), a default User-Agent, the body's framing, and the body itself, sized or chunked.
+ */
+final class RequestWriter {
+    private RequestWriter() {}
+
+    /** Writes the request line and the header section, up to and including the blank line. */
+    static void writeHead(OutBuffer o, ClientRequest req, String userAgent, boolean expect) throws IOException {
+        URI u = req.uri();
+        o.writeAscii(req.method());
+        o.writeByte(' ');
+        String path = u.getRawPath();
+        o.writeAscii(path == null || path.isEmpty() ? "/" : path);
+        if (u.getRawQuery() != null) {
+            o.writeByte('?');
+            o.writeAscii(u.getRawQuery());
+        }
+        o.writeAscii(" HTTP/1.1\r\nHost: ");
+        o.writeAscii(hostHeader(u));
+        o.writeCrlf();
+        boolean ua = writeFields(o, req);
+        if (!ua) {
+            o.writeAscii("User-Agent: ");
+            o.writeAscii(userAgent);
+            o.writeCrlf();
+        }
+        RequestBody b = req.body();
+        if (b != null) {
+            long len = b.length();
+            if (len >= 0) {
+                o.writeAscii("Content-Length: ");
+                o.writeDecimal(len);
+                o.writeCrlf();
+            } else {
+                o.writeAscii("Transfer-Encoding: chunked\r\n");
+            }
+        } else if (req.method().equals("POST") || req.method().equals("PUT") || req.method().equals("PATCH")) {
+            o.writeAscii("Content-Length: 0\r\n"); // RFC 9110 section 8.6: a body-carrying method says so
+        }
+        if (expect) {
+            o.writeAscii("Expect: 100-continue\r\n");
+        }
+        o.writeCrlf();
+    }
+
+    /** Writes the caller's fields but those the client owns; returns whether one was User-Agent. */
+    private static boolean writeFields(OutBuffer o, ClientRequest req) throws IOException {
+        var hs = req.headers();
+        boolean ua = false;
+        for (int i = 0; i < hs.size(); i++) {
+            String n = hs.name(i);
+            if (n.equalsIgnoreCase("Host") || n.equalsIgnoreCase("Content-Length")
+                    || n.equalsIgnoreCase("Transfer-Encoding") || n.equalsIgnoreCase("Connection")
+                    || n.equalsIgnoreCase("Expect")) {
+                continue; // the client owns framing and connection management
+            }
+            ua |= n.equalsIgnoreCase("User-Agent");
+            o.writeAscii(n);
+            o.writeAscii(": ");
+            o.writeAscii(hs.value(i));
+            o.writeCrlf();
+        }
+        return ua;
+    }
+
+    /** The Host field's value: the port only when it is not the scheme's default (RFC 9110 section 7.2). */
+    static String hostHeader(URI u) {
+        String host = u.getHost();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        int port = u.getPort();
+        boolean dflt = port == -1 || (u.getScheme().equalsIgnoreCase("http") && port == 80)
+                || (u.getScheme().equalsIgnoreCase("https") && port == 443);
+        return dflt ? host : host + ":" + port;
+    }
+
+    /** Writes the body: exactly its length, or chunked (RFC 9112 section 7.1) when the length is unknown. */
+    static void writeBody(OutBuffer o, RequestBody b) throws IOException {
+        byte[] chunk = new byte[8192];
+        try (InputStream in = b.open()) {
+            if (b.length() >= 0) {
+                writeSized(o, in, b.length(), chunk);
+            } else {
+                writeChunked(o, in, chunk);
+            }
+        }
+    }
+
+    private static void writeSized(OutBuffer o, InputStream in, long len, byte[] chunk) throws IOException {
+        long left = len;
+        while (left > 0) {
+            int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+            if (n < 0) {
+                throw new IOException("request body ended after " + (len - left) + " of " + len + " bytes");
+            }
+            o.write(chunk, 0, n);
+            left -= n;
+        }
+    }
+
+    private static void writeChunked(OutBuffer o, InputStream in, byte[] chunk) throws IOException {
+        int n;
+        while ((n = in.read(chunk)) >= 0) {
+            if (n == 0) {
+                continue;
+            }
+            o.writeHex(n);
+            o.writeCrlf();
+            o.write(chunk, 0, n);
+            o.writeCrlf();
+        }
+        o.writeAscii("0\r\n\r\n");
+    }
+}
