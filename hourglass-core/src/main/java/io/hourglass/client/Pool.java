@@ -324,7 +324,7 @@ final class Pool {
             less(1);
         } else {
             long now = clock.nanoTime();
-            long it = cfg.idleTimeout().toNanos();
+            long it = idleLimit(c);
             c.toIdle(now, it > 0 ? now + it : 0);
             idle.addLast(c);
         }
@@ -455,7 +455,7 @@ final class Pool {
         // On the timer thread: decide under the lock (held only briefly anywhere), close without blocking.
         lock.lock();
         try {
-            long it = cfg.idleTimeout().toNanos();
+            long it = idleLimit(c);
             if (!c.isIdle() || clock.nanoTime() - c.idleSince() < it || !idle.remove(c)) {
                 return;
             }
@@ -464,7 +464,23 @@ final class Pool {
         } finally {
             lock.unlock();
         }
-        closeLater(c, "idle timeout");
+        closeLater(c, hinted(c) ? "server's keep-alive timeout" : "idle timeout");
+    }
+
+    /**
+     * How long {@code c} may stay idle: the idle timeout, or less when the server announced its own in
+     * {@code Keep-Alive: timeout=N} (less a margin, see {@link KeepAliveHint}), so that no call is sent on a
+     * connection the server is closing (issue 14). Nanoseconds, 0 for never.
+     */
+    private long idleLimit(ClientConn c) {
+        long it = cfg.idleTimeout().toNanos();
+        return hinted(c) ? c.keepAliveWindow : it;
+    }
+
+    private boolean hinted(ClientConn c) {
+        long w = c.keepAliveWindow;
+        long it = cfg.idleTimeout().toNanos();
+        return w > 0 && (it == 0 || w < it);
     }
 
     /** Closes idle connections (client shutdown). */
