@@ -151,6 +151,13 @@ import java.util.Objects;
  *      in {@code Retry-After}. Default 25ms
  * @param retryBackoffMax the longest wait before any retry (a longer {@code Retry-After} ends the call with the
  *      response that asked for it). Default 250ms
+ * @param maxDialsPerHost
+ *      The most new connections to one origin being dialled at once (TCP connect and TLS handshake), apart
+ *      from {@link #maxConnsPerHost()} (golang/go#76784: an origin whose dials hang would otherwise get one
+ *      per call until the cap). A call that needs a new connection while this many dials are in progress
+ *      waits for one of them to end, or for a connection to be released, as it waits for the cap: up to
+ *      {@link #poolWaitTimeout()} and its own deadline, then fails with a {@link PoolTimeoutException} (phase
+ *      POOL_WAIT) naming this limit. Default 0: no limit but the cap (as before issue 14)
  */
 public record ClientConfig(
         Duration timeout,
@@ -179,7 +186,8 @@ public record ClientConfig(
         int retryBudgetPercent,
         int retryBudgetFloor,
         Duration retryBackoff,
-        Duration retryBackoffMax) {
+        Duration retryBackoffMax,
+        int maxDialsPerHost) {
 
     /**
      * Checks every field; {@link #builder()} is the usual way in.
@@ -224,6 +232,9 @@ public record ClientConfig(
         }
         if (retryBudgetPercent < 0 || retryBudgetPercent > 1000) {
             throw new IllegalArgumentException("retryBudgetPercent must be from 0 to 1000, got " + retryBudgetPercent);
+        }
+        if (maxDialsPerHost < 0) {
+            throw new IllegalArgumentException("maxDialsPerHost must not be negative, got " + maxDialsPerHost);
         }
         if (retryBudgetFloor < 0) {
             throw new IllegalArgumentException("retryBudgetFloor must not be negative, got " + retryBudgetFloor);
@@ -279,6 +290,7 @@ public record ClientConfig(
         private int retryBudgetFloor = 3;
         private Duration retryBackoff = Duration.ofMillis(25);
         private Duration retryBackoffMax = Duration.ofMillis(250);
+        private int maxDialsPerHost;
 
         Builder() {}
 
@@ -310,6 +322,7 @@ public record ClientConfig(
             retryBudgetFloor = c.retryBudgetFloor;
             retryBackoff = c.retryBackoff;
             retryBackoffMax = c.retryBackoffMax;
+            maxDialsPerHost = c.maxDialsPerHost;
         }
 
         /**
@@ -599,6 +612,17 @@ public record ClientConfig(
         }
 
         /**
+         * Sets {@link ClientConfig#maxDialsPerHost()}.
+         *
+         * @param v the most dials in progress per origin; 0 for no limit but the cap
+         * @return this builder
+         */
+        public Builder maxDialsPerHost(int v) {
+            maxDialsPerHost = v;
+            return this;
+        }
+
+        /**
          * Sets {@link ClientConfig#retryBackoffMax()}.
          *
          * @param v any retry's longest wait
@@ -620,7 +644,7 @@ public record ClientConfig(
                     expectContinueTimeout, idleTimeout, poolWaitTimeout, maxConnsPerHost, maxIdlePerHost,
                     timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, tcpStateMetrics,
                     inheritDeadline, forwardDeadline, deadlineHeader, deadlineReserve, maxAttempts, perTryTimeout,
-                    retryBudgetPercent, retryBudgetFloor, retryBackoff, retryBackoffMax);
+                    retryBudgetPercent, retryBudgetFloor, retryBackoff, retryBackoffMax, maxDialsPerHost);
         }
     }
 }

@@ -147,9 +147,10 @@ final class Exchange implements ReadAhead.Waiter {
         try {
             cc = new ClientConn(client.dialer().dial(pool.origin, this), pool);
         } catch (IOException e) {
-            pool.connectFailed();
+            pool.dialEnded(false);
             throw translate(e);
         }
+        pool.dialEnded(true);
         pool.metrics.opened.inc();
         ev.connectEnd(req, cc.id());
         return cc;
@@ -317,12 +318,16 @@ final class Exchange implements ReadAhead.Waiter {
      * Builds (and counts once) the error of a call that gave up waiting for the pool: the limit that passed
      * (the call's deadline or the pool-wait timeout) and what held the connections.
      */
-    PoolTimeoutException poolTimeout(boolean callDeadline, int max, int inUse, int draining, String origin) {
+    PoolTimeoutException poolTimeout(boolean callDeadline, int max, int inUse, int draining, String origin,
+            int dialing) {
         Duration limit = callDeadline ? totalLimit : cfg.poolWaitTimeout();
         countTimeout(Phase.POOL_WAIT);
-        String ctx = (callDeadline ? "the call's deadline passed while it waited for a connection: " : "")
-                + "all " + max + " connections to " + origin + " are busy, " + inUse + " in use and " + draining
-                + " draining; maxConnsPerHost=" + max
+        String held = dialing >= 0
+                ? dialing + " dials to " + origin + " are in progress, the most allowed; maxDialsPerHost="
+                        + cfg.maxDialsPerHost() + " (" + inUse + " connections in use, " + draining + " draining)"
+                : "all " + max + " connections to " + origin + " are busy, " + inUse + " in use and " + draining
+                        + " draining; maxConnsPerHost=" + max;
+        String ctx = (callDeadline ? "the call's deadline passed while it waited for a connection: " : "") + held
                 + (callDeadline ? "" : ", poolWaitTimeout=" + Durations.format(cfg.poolWaitTimeout())) + "; " + context();
         return new PoolTimeoutException(limit, Duration.ofNanos(clock.nanoTime() - start), ctx, callDeadline, max,
                 inUse, draining);

@@ -67,6 +67,7 @@ final class Pool {
     private final long stuckAfter;                                    // a drain this old is presumed stuck
     private long nextProbe;                                           // guarded by lock
     private int total;      // guarded by lock: every connection counted against the cap
+    private int dialing;    // guarded by lock: of those, the ones being dialled (maxDialsPerHost, issue 14)
     private boolean retired;               // guarded by lock: forgotten by the client (empty for the linger)
     private Timers.Task retireCheck;       // guarded by lock: pending while the pool is empty
     private int waiting;                   // guarded by lock: callers waiting for a connection
@@ -122,8 +123,9 @@ final class Pool {
                     return l;
                 }
                 long now = clock.nanoTime();
-                victim = preemptable(now);
+                victim = dialsFull() ? null : preemptable(now);
                 if (victim != null) {
+                    dialing++;
                     drains.remove(victim);
                     victim.toClosed(); // its place under the cap passes to this caller
                     break;
@@ -152,6 +154,9 @@ final class Pool {
                 return new Lease(c, true, clock.nanoTime() - start);
             }
         }
+        if (dialsFull()) {
+            return null; // as many dials as allowed are in progress: wait for one to end (or a release)
+        }
         if (total >= cfg.maxConnsPerHost() && forceNew && !idle.isEmpty()) {
             ClientConn c = idle.pollFirst(); // a retry must not take a stale one again: the oldest makes room
             less(1);
@@ -159,6 +164,7 @@ final class Pool {
         }
         if (total < cfg.maxConnsPerHost()) {
             total++;
+            dialing++;
             return new Lease(null, false, clock.nanoTime() - start);
         }
         return null;
@@ -248,7 +254,14 @@ final class Pool {
         int draining = drains.size();
         int inUse = total - idle.size() - draining;
         (draining > 0 ? metrics.poolTimeoutsDraining : metrics.poolTimeoutsInUse).inc();
-        return x.poolTimeout(callDeadline, cfg.maxConnsPerHost(), inUse, draining, origin.label());
+        return x.poolTimeout(callDeadline, cfg.maxConnsPerHost(), inUse, draining, origin.label(),
+                dialsFull() && total < cfg.maxConnsPerHost() ? dialing : -1);
+    }
+
+    /** Whether {@code maxDialsPerHost} dials are in progress, so no new one may start. Under lock. */
+    private boolean dialsFull() {
+        int max = cfg.maxDialsPerHost();
+        return max > 0 && dialing >= max;
     }
 
     /**
@@ -292,11 +305,17 @@ final class Pool {
         }
     }
 
-    /** A permit taken for a new connection was not used (the connect failed). */
-    void connectFailed() {
+    /**
+     * The dial of a permit taken for a new connection ended: its dial slot is free, and when it failed
+     * ({@code connected} false) its place under the cap too.
+     */
+    void dialEnded(boolean connected) {
         lock.lock();
         try {
-            less(1);
+            dialing--;
+            if (!connected) {
+                less(1);
+            }
             released.signal();
         } finally {
             lock.unlock();
