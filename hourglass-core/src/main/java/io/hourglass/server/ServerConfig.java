@@ -129,7 +129,10 @@ import java.util.Objects;
  *      timeout, but answered {@code 504} with {@code Deadline-Expired: true} (a reset once the response has
  *      begun), counted in {@code hourglass_timeouts_total{side="server",phase="deadline"}} and
  *      {@code hourglass_server_handler_cancellations_total{reason="deadline"}}. A value that is not in the
- *      syntax is ignored ({@code result="invalid"}). Honoured by default, since a received deadline can only
+ *      syntax is ignored ({@code result="invalid"}). A handler that lets a client call's
+ *      {@link io.hourglass.http.HttpTimeoutException} of phase {@code DEADLINE} go (the call ran out of this
+ *      deadline) is answered {@code 504} with {@code Deadline-Expired: true} too, not 408, whether or not the
+ *      server honours deadlines. Honoured by default, since a received deadline can only
  *      shorten the server's own limits; {@code false} ignores the header (for a server facing clients it
  *      does not trust to say how long they wait).
  * @param deadlineHeader the request header that carries a client's deadline; default {@code Request-Timeout}.
