@@ -40,7 +40,7 @@ final class ChainReport {
             "requests C received (per caller request)", "C handled / refused as expired (504)",
             "C handler-seconds", "C handler-seconds after the caller gave up",
             "  beyond one reserve (requests)", "C handlers started after the caller gave up",
-            "C handlers' longest run past C's deadline (ms)", "C peak concurrency",
+            "C's longest run past its own deadline (ms)", "C peak concurrency",
             "connections opened (callers, A, B)",
         };
         List<List<String>> cols = new ArrayList<>();

@@ -91,7 +91,7 @@ final class LabChain implements Callable<Integer> {
 
     @Option(names = "--budget-floor", paramLabel = "N",
             description = "Retries per second B may make whatever its calls, in the budget variants (default 3, the "
-                    + "client's; the share of 20 percent binds once calls are more than 15 a second over the 10 s window).")
+                    + "client's; it matters only while B makes fewer than 15 calls a second).")
     int budgetFloor = 3;
 
     @Option(names = "--variants", paramLabel = "LIST", split = ",",

@@ -9,9 +9,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code 1 + percent} requests per call, however many attempts each call may make, instead of
  * {@code maxAttempts} times its load, the retry storm.
  *
- * <p>The floor is not added to the share, as Finagle's reserve is, but used instead of it when it is larger:
- * under load the share alone holds, so the amplification bound is exact (1.2 by default), and a client with
- * few calls can still retry a few times a second. Hedged attempts take from the same budget.
+ * <p>The floor is not added to the share, as Finagle's reserve is, but used instead of it when it is larger,
+ * and per second (per bucket), not per window: under load the share alone holds, so the amplification bound
+ * is exact (1.2 by default) from the first second on, and a client with few calls can still retry a few times
+ * a second. Hedged attempts would take from the same budget.
  *
  * <p>The window is kept as {@link #BUCKETS} buckets of calls and retries by time; a bucket older than the
  * window is emptied when the time moves past it. Time is a parameter ({@link System#nanoTime()} instants), so
@@ -26,7 +27,7 @@ final class RetryBudget {
     private final int percent;
     private final double floorPerSecond;
     private final long bucketNanos;
-    private final double floorPerWindow;
+    private final double floorPerBucket;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final long[] calls = new long[BUCKETS];   // guarded by lock
@@ -50,7 +51,7 @@ final class RetryBudget {
         this.percent = percent;
         this.floorPerSecond = floorPerSecond;
         this.bucketNanos = windowNanos / BUCKETS;
-        this.floorPerWindow = floorPerSecond * (bucketNanos * (double) BUCKETS) / 1e9;
+        this.floorPerBucket = floorPerSecond * bucketNanos / 1e9;
     }
 
     /** A call (its first attempt) is made: the budget grows by {@code percent / 100} of a retry. */
@@ -79,9 +80,9 @@ final class RetryBudget {
                 c += calls[i];
                 r += retries[i];
             }
-            // retries + 1 <= max(percent% of calls, floor): integer arithmetic for the share, so that 20 % of 5
-            // calls is exactly one retry
-            if ((r + 1) * 100 > c * percent && r + 1 > floorPerWindow) {
+            // retries in the window + 1 <= percent% of its calls (integer arithmetic, so that 20 % of 5 calls is
+            // exactly one retry), or else retries in this bucket + 1 <= the floor for a bucket's time
+            if ((r + 1) * 100 > c * percent && retries[newest] + 1 > floorPerBucket) {
                 return false;
             }
             retries[newest]++;

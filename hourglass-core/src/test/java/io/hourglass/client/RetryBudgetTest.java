@@ -23,7 +23,25 @@ class RetryBudgetTest {
                 allowed++;
             }
         }
-        assertThat(allowed).isEqualTo(200); // exactly 20 %, the floor (10 per window) adds nothing on top
+        assertThat(allowed).isEqualTo(200); // exactly 20 %, the floor (1 a second) adds nothing on top
+    }
+
+    @Test
+    void theFloorDoesNotAddToTheShareAtTheStart() {
+        RetryBudget b = new RetryBudget(20, 3, 10 * SECOND);
+        long now = T0;
+        int allowed = 0;
+        // 50 calls a second for 10 s, each asking for two retries: at most 20 %, also in the first second
+        for (int i = 0; i < 500; i++) {
+            now += SECOND / 50;
+            b.called(now);
+            for (int k = 0; k < 2; k++) {
+                if (b.tryRetry(now)) {
+                    allowed++;
+                }
+            }
+        }
+        assertThat(allowed).isBetween(100, 102);
     }
 
     @Test
@@ -34,7 +52,10 @@ class RetryBudgetTest {
         while (b.tryRetry(T0)) {
             allowed++;
         }
-        assertThat(allowed).isEqualTo(20); // 2 a second over the 10 s window, though 20 % of one call is none
+        assertThat(allowed).isEqualTo(2); // 2 a second, though 20 % of one call is none
+        assertThat(b.tryRetry(T0 + SECOND)).isTrue(); // the next second has its own two
+        assertThat(b.tryRetry(T0 + SECOND)).isTrue();
+        assertThat(b.tryRetry(T0 + SECOND)).isFalse();
     }
 
     @Test
