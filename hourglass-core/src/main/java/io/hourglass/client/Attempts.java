@@ -57,6 +57,9 @@ final class Attempts {
         if (budget != null) {
             budget.called(start); // every call to the origin earns its share, repeatable or not
         }
+        if (mayRetry && cfg.hedgeDelay().toNanos() > 0) {
+            return new Hedging(this, call, pool).run(cfg.hedgeDelay().toNanos());
+        }
         for (int n = 1; ; n++) {
             long attemptStart = clock.nanoTime();
             boolean last = !mayRetry || n >= cfg.maxAttempts();
@@ -89,8 +92,13 @@ final class Attempts {
         }
     }
 
+    /** {@return the client's clock} */
+    Clock clock() {
+        return clock;
+    }
+
     /** Attempt {@code n}: its request (with the forwarded deadline and count) and its clocks. */
-    private Exchange exchange(int n, long attemptStart, boolean mayRetry) {
+    Exchange exchange(int n, long attemptStart, boolean mayRetry) {
         long d = deadline;
         long since = start;
         Duration lim = limit;
@@ -182,7 +190,7 @@ final class Attempts {
      * Whether another attempt may start after {@code wait}: the call's time left then must be at least what
      * the last attempt took, and the origin's budget must have a retry; counted either way.
      */
-    private boolean mayRetry(Pool pool, long attemptStart, long wait) {
+    boolean mayRetry(Pool pool, long attemptStart, long wait) {
         long now = clock.nanoTime();
         if (deadline != 0 && deadline - now - wait < now - attemptStart) {
             pool.metrics.retriesDeadline.inc();
@@ -210,7 +218,7 @@ final class Attempts {
     }
 
     /** Reads a little of a response that is retried, so its connection can serve the next attempt, and closes it. */
-    private static void discard(ClientResponse resp) {
+    static void discard(ClientResponse resp) {
         try (InputStream in = resp.body()) {
             in.readNBytes(DISCARD_READ);
         } catch (IOException ignored) {

@@ -158,6 +158,15 @@ import java.util.Objects;
  *      waits for one of them to end, or for a connection to be released, as it waits for the cap: up to
  *      {@link #poolWaitTimeout()} and its own deadline, then fails with a {@link PoolTimeoutException} (phase
  *      POOL_WAIT) naming this limit. Default 0: no limit but the cap (as before issue 14)
+ * @param hedgeDelay
+ *      For a call that may be retried ({@link #maxAttempts()} above 1, a repeatable request): when its first
+ *      attempt has not answered within this delay, a second one is sent beside it, taken from the origin's
+ *      retry budget ({@code hourglass_client_retries_total{result="hedge"}}; none when the budget is spent). The
+ *      first response wins, whatever its status; the other attempt is cancelled (under
+ *      {@link TimeoutPolicy#DRAIN} its connection reads the late answer and stays in the pool). A first attempt
+ *      that fails before the delay is followed at once by the second, if the retry rules allow. At most two
+ *      attempts, each bounded by {@link #perTryTimeout()} and the call's deadline. Default
+ *      {@code Duration.ZERO}: no hedging
  */
 public record ClientConfig(
         Duration timeout,
@@ -187,7 +196,8 @@ public record ClientConfig(
         int retryBudgetFloor,
         Duration retryBackoff,
         Duration retryBackoffMax,
-        int maxDialsPerHost) {
+        int maxDialsPerHost,
+        Duration hedgeDelay) {
 
     /**
      * Checks every field; {@link #builder()} is the usual way in.
@@ -225,6 +235,7 @@ public record ClientConfig(
         }
         Durations.requireNonNegative("deadlineReserve", deadlineReserve);
         Durations.requireNonNegative("perTryTimeout", perTryTimeout);
+        Durations.requireNonNegative("hedgeDelay", hedgeDelay);
         Durations.requireNonNegative("retryBackoff", retryBackoff);
         Durations.requireNonNegative("retryBackoffMax", retryBackoffMax);
         if (maxAttempts < 1 || maxAttempts > 10) {
@@ -291,6 +302,7 @@ public record ClientConfig(
         private Duration retryBackoff = Duration.ofMillis(25);
         private Duration retryBackoffMax = Duration.ofMillis(250);
         private int maxDialsPerHost;
+        private Duration hedgeDelay = Duration.ZERO;
 
         Builder() {}
 
@@ -323,6 +335,7 @@ public record ClientConfig(
             retryBackoff = c.retryBackoff;
             retryBackoffMax = c.retryBackoffMax;
             maxDialsPerHost = c.maxDialsPerHost;
+            hedgeDelay = c.hedgeDelay;
         }
 
         /**
@@ -612,6 +625,17 @@ public record ClientConfig(
         }
 
         /**
+         * Sets {@link ClientConfig#hedgeDelay()}.
+         *
+         * @param v how long the first attempt may take before a second starts beside it; zero for no hedging
+         * @return this builder
+         */
+        public Builder hedgeDelay(Duration v) {
+            hedgeDelay = v;
+            return this;
+        }
+
+        /**
          * Sets {@link ClientConfig#maxDialsPerHost()}.
          *
          * @param v the most dials in progress per origin; 0 for no limit but the cap
@@ -644,7 +668,7 @@ public record ClientConfig(
                     expectContinueTimeout, idleTimeout, poolWaitTimeout, maxConnsPerHost, maxIdlePerHost,
                     timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, tcpStateMetrics,
                     inheritDeadline, forwardDeadline, deadlineHeader, deadlineReserve, maxAttempts, perTryTimeout,
-                    retryBudgetPercent, retryBudgetFloor, retryBackoff, retryBackoffMax, maxDialsPerHost);
+                    retryBudgetPercent, retryBudgetFloor, retryBackoff, retryBackoffMax, maxDialsPerHost, hedgeDelay);
         }
     }
 }

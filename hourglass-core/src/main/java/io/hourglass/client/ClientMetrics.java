@@ -63,7 +63,7 @@ final class ClientMetrics {
                 "Further attempts of calls after a retryable failure or status (maxAttempts), by result: sent, "
                         + "budget (the origin's retry budget was spent), deadline (the call's time left was less "
                         + "than its last attempt took), retry_after (the server asked for a longer wait than "
-                        + "retryBackoffMax).", "host", "result");
+                        + "retryBackoffMax), hedge (a second attempt beside a slow first, hedgeDelay).", "host", "result");
         requests = registry.counter("hourglass_client_requests_total",
                 "Client calls that got a response, by status class.", "code");
         duration = registry.histogram("hourglass_client_request_duration_seconds",
@@ -163,6 +163,7 @@ final class ClientMetrics {
         final Counter.Child retriesBudget;
         final Counter.Child retriesDeadline;
         final Counter.Child retriesRetryAfter;
+        final Counter.Child retriesHedge;
 
         PerHost(String host) {
             this.host = host;
@@ -176,6 +177,7 @@ final class ClientMetrics {
             this.retriesBudget = retries.labels(host, "budget");
             this.retriesDeadline = retries.labels(host, "deadline");
             this.retriesRetryAfter = retries.labels(host, "retry_after");
+            this.retriesHedge = retries.labels(host, "hedge");
             for (DrainResult r : DrainResult.values()) {
                 drainEnds[r.ordinal()] = drains.labels(host, r.label());
             }

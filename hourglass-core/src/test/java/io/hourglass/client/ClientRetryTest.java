@@ -191,6 +191,43 @@ class ClientRetryTest {
         }
     }
 
+    @Test
+    void aHedgeAnswersWhenTheFirstAttemptIsSlowAndTheLoserIsCancelled() throws Exception {
+        String url = serve(n -> n == 1 ? new int[] {-1_500} : new int[] {200});
+        try (Client c = new Client(retrying().hedgeDelay(Duration.ofMillis(100)).retryBudgetFloor(100).build())) {
+            long t0 = System.nanoTime();
+            try (ClientResponse r = c.send(ClientRequest.get(url))) {
+                assertThat(r.bodyAsString()).isEqualTo("answer 2");
+            }
+            assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(100L, 100 + ClientTimeoutsTest.SLACK_MS);
+            assertThat(attemptHeaders).containsExactly("null", "2");
+            assertThat(retries(c, "hedge")).isEqualTo(1);
+            // the loser was cancelled: under DRAIN its connection reads the late answer and goes back to the pool
+            long until = System.nanoTime() + 5_000_000_000L;
+            while (c.stats().drainedReused() == 0 && System.nanoTime() - until < 0) {
+                Thread.sleep(10);
+            }
+            assertThat(c.stats().drainedReused()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void noHedgeWithoutBudgetAndAFastFirstAttemptNeedsNone() throws Exception {
+        String url = serve(n -> n == 1 ? new int[] {-300} : new int[] {200});
+        try (Client c = new Client(retrying().hedgeDelay(Duration.ofMillis(50)).retryBudgetPercent(0)
+                .retryBudgetFloor(0).build())) {
+            try (ClientResponse r = c.send(ClientRequest.get(url))) {
+                assertThat(r.bodyAsString()).isEqualTo("slow"); // the budget had no hedge: the first answered
+            }
+            assertThat(requests.get()).isEqualTo(1);
+            assertThat(retries(c, "budget")).isEqualTo(1);
+            try (ClientResponse r = c.send(ClientRequest.get(url))) {
+                assertThat(r.status()).isEqualTo(200); // within the delay: no hedge needed
+            }
+            assertThat(requests.get()).isEqualTo(2);
+        }
+    }
+
     static long retries(Client c, String result) {
         for (io.hourglass.observe.Family f : c.metrics().families()) {
             if (f instanceof io.hourglass.observe.Counter counter && counter.name().equals("hourglass_client_retries_total")) {
