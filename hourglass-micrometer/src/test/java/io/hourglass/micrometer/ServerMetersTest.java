@@ -152,9 +152,10 @@ class ServerMetersTest {
                 }
             }
         }
-        // 2 connection counters, 2 states, 4 classes, 7 server phases, 2 reasons, 1 histogram, 7 limit kinds
-        assertThat(checked).isEqualTo(25);
-        assertThat(meters.getMeters()).hasSize(25);
+        // 2 connection counters, 2 states, 4 classes, 8 server phases (deadline too), 3 reasons (deadline too),
+        // 1 histogram, 7 limit kinds, 3 results of received deadlines (issue 14)
+        assertThat(checked).isEqualTo(30);
+        assertThat(meters.getMeters()).hasSize(30);
     }
 
     @Test
@@ -205,7 +206,7 @@ class ServerMetersTest {
             assertThat(meters.get("hourglass.server.requests").tag("code", "2xx").functionCounter().count()).isEqualTo(3);
             // One family for both sides' timeouts, told apart by the side tag.
             assertThat(meters.find("hourglass.timeouts").tag("side", "client").meters()).isNotEmpty();
-            assertThat(meters.find("hourglass.timeouts").tag("side", "server").meters()).hasSize(7);
+            assertThat(meters.find("hourglass.timeouts").tag("side", "server").meters()).hasSize(8);
         }
     }
 
