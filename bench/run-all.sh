@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317  # functions called by name and from traps look unreachable to it
-# Every benchmark in one command: bench/server-compare.sh, client-compare.sh, idle-memory.sh, jmh.sh and
-# timer-precision.sh in sequence, each run's directory indexed in one bench/out/<timestamp>-all/ with copies
+# Every benchmark in one command: bench/server-compare.sh, client-compare.sh, idle-memory.sh, jmh.sh,
+# timer-precision.sh and h2-compare.sh in sequence, each run's directory indexed in one bench/out/<timestamp>-all/ with copies
 # of its summary files, one combined summary, the check of the project's targets, and SVG charts.
 # See docs/BENCHMARKS.md ("Running everything"); --help for the options.
 set -euo pipefail
@@ -15,27 +15,27 @@ build="$bench/build"
 prog=run-all
 . "$bench/lib.sh"   # die, say, need_arg, build_jmh, ...
 
-known="server client idle jmh timer"
+known="server client idle jmh timer h2"
 declare -A script=([server]=server-compare.sh [client]=client-compare.sh [idle]=idle-memory.sh [jmh]=jmh.sh
-                   [timer]=timer-precision.sh)
+                   [timer]=timer-precision.sh [h2]=h2-compare.sh)
 # Full settings: the full runs documented in docs/BENCHMARKS.md. JMH fails on a benchmark's error (-foe).
 declare -A full_args=([server]="--rounds 5 --quiet 15" [client]="--rounds 5 --quiet 25" [idle]=""
-                      [jmh]="-foe true" [timer]="")
+                      [jmh]="-foe true" [timer]="" [h2]="--rounds 5 --quiet 15")
 # Quick: each script's --quick, tightened to the least that still runs every server, client, mode,
 # benchmark and variant once (figures not data), so that the five take under 2 minutes once built.
 declare -A quick_args=([server]="--quick --warmup 0 --duration 1" [client]="--quick -n 200 --warmup 100"
                        [idle]="--quick --conns 300 --settle 0" [jmh]="--quick --prof-gc -foe true -f 0 -wi 0 -i 1 -r 100ms"
-                       [timer]="--quick --conns 500 --from-ms 200 --to-ms 400")
-declare -A takes_jvm_opts=([server]=1 [client]=1 [idle]=1 [timer]=1)
-# target figures (docs/BENCHMARKS.md, "Running everything")
-target_idle_kib=16 target_timer_p99_ms=5 target_nginx_ratio=1.2
+                       [timer]="--quick --conns 500 --from-ms 200 --to-ms 400" [h2]="--quick")
+declare -A takes_jvm_opts=([server]=1 [client]=1 [idle]=1 [timer]=1 [h2]=1)
+# target figures (docs/BENCHMARKS.md, "Running everything"); HTTP/2's nginx ratio is issue 11's
+target_idle_kib=16 target_timer_p99_ms=5 target_nginx_ratio=1.2 target_h2_nginx_ratio=1.3
 
 usage() {
   cat <<EOF
 usage: bench/$prog.sh [options]
 
 Runs every benchmark in sequence: bench/server-compare.sh, client-compare.sh, idle-memory.sh, jmh.sh,
-timer-precision.sh (names: $known). Each keeps its own run directory; bench/out/<timestamp>-all/
+timer-precision.sh, h2-compare.sh (names: $known). Each keeps its own run directory; bench/out/<timestamp>-all/
 indexes them (runs.txt, a symlink per benchmark), keeps copies of their summary files and each one's
 output (<name>.log), and gets summary.txt (the key figures of each and the check of the targets) and
 charts/*.svg. A benchmark that fails does not stop the others.
@@ -44,7 +44,7 @@ charts/*.svg. A benchmark that fails does not stop the others.
                      (under 2 minutes once built); the target checks print "(smoke, not data)"
   --skip "NAMES"     leave these benchmarks out
   --jvm-opts "OPTS"  JVM flags for every Java server and client (server, client, idle, timer)
-  --server-args "ARGS", --client-args, --idle-args, --jmh-args, --timer-args
+  --server-args "ARGS", --client-args, --idle-args, --jmh-args, --timer-args, --h2-args
                      more options for that script, after (so overriding) the ones run-all gives it;
                      quoted as in a shell, e.g. --server-args '--servers "hourglass nginx" --conns 64'
   --build-only       build (when stale) what the selected benchmarks need, then exit
@@ -74,7 +74,7 @@ while [ "$#" -gt 0 ]; do
     --quick) quick=1; shift ;;
     --skip) need_arg "$@"; skip="$2"; shift 2 ;;
     --jvm-opts) need_arg "$@"; jvm_opts="$2"; shift 2 ;;
-    --server-args|--client-args|--idle-args|--jmh-args|--timer-args)
+    --server-args|--client-args|--idle-args|--jmh-args|--timer-args|--h2-args)
       need_arg "$@"; k=${1#--}; extra[${k%-args}]="$2"; shift 2 ;;
     --build-only) build_only=1; shift ;;
     --summarize) need_arg "$@"; summarize_dir="$2"; shift 2 ;;
@@ -307,6 +307,29 @@ summary_timer() {
   fi
 }
 
+summary_h2() {
+  local f="$1/h2.summary.tsv" p l hg best ratio ref
+  echo "== HTTP/2: bench/h2-compare.sh ($(sed -n 's/.*\(rounds=[0-9]*\).*/\1/p' "$1/h2.settings.txt" 2>/dev/null | head -n 1)); medians over rounds"
+  cat "$1/h2.summary.txt"
+  for p in h2c h2; do
+    for l in 64x10 256x1; do
+      hg=$(awk -F'\t' -v p="$p" -v l="$l" 'NR > 1 && $1 == p && $2 == l && $3 == "hourglass" { print $4 "\t" $8 "\t" $9 "\t" $10; exit }' "$f")
+      [ -n "$hg" ] || { target "n/a" "h2 $p $l: hourglass CPU/req <= best Java peer and <= $target_h2_nginx_ratio x nginx: not measured"; continue; }
+      IFS=$'\t' read -r cpu ratio_n ratio_b best <<<"$hg"
+      if [ -n "$ratio_b" ]; then
+        target "$(verdict "$ratio_b" '<=' 1)" "h2 $p $l: hourglass CPU/req <= best Java peer: $cpu us/req, ratio to $best $ratio_b"
+      else
+        target "n/a" "h2 $p $l: hourglass CPU/req <= best Java peer: no Java peer measured"
+      fi
+      if [ -n "$ratio_n" ]; then
+        target "$(verdict "$ratio_n" '<=' "$target_h2_nginx_ratio")" "h2 $p $l: hourglass CPU/req <= $target_h2_nginx_ratio x nginx: ratio $ratio_n"
+      else
+        target "n/a" "h2 $p $l: hourglass CPU/req <= $target_h2_nginx_ratio x nginx: nginx not measured"
+      fi
+    done
+  done
+}
+
 summary_jmh() {
   echo "== JMH: bench/jmh.sh; ns/op and bytes allocated per op ($(sed -n 's/^mode: //p' "$1/jmh.settings.txt" 2>/dev/null || true) run)"
   cat "$1/jmh.summary.txt"
@@ -328,6 +351,7 @@ summarize_all() {
   [ -f "$d/idle.results.tsv" ] && { echo; summary_idle "$d"; }
   [ -f "$d/timer.summary.tsv" ] && { echo; summary_timer "$d"; }
   [ -f "$d/jmh.summary.txt" ] && { echo; summary_jmh "$d"; }
+  [ -f "$d/h2.summary.tsv" ] && { echo; summary_h2 "$d"; }
   echo
   missed=0
   if [ "$mode" = quick ]; then echo "== targets (smoke, not data)"; else echo "== targets"; fi
@@ -357,6 +381,7 @@ make_charts() {
 kind_of() {
   case "$(basename "$1")" in
     *-client) echo client ;; *-idle) echo idle ;; *-jmh) echo jmh ;; *-timer) echo timer ;; *-all) echo all ;;
+    *-h2) echo h2 ;;
     *) if [ -f "$1/results.tsv" ] && head -n 1 "$1/results.tsv" | grep -q $'\tserver\t'; then echo server; else echo unknown; fi ;;
   esac
 }
@@ -365,7 +390,8 @@ kind_of() {
 declare -A keep_files=([server]="summary.tsv summary.txt results.tsv settings.txt versions.txt"
                        [client]="summary.tsv summary.txt results.tsv settings.txt versions.txt"
                        [idle]="results.tsv summary.txt settings.txt versions.txt"
-                       [jmh]="json summary.txt settings.txt" [timer]="summary.tsv output.txt settings.txt")
+                       [jmh]="json summary.txt settings.txt" [timer]="summary.tsv output.txt settings.txt"
+                       [h2]="summary.tsv summary.txt results.tsv settings.txt versions.txt")
 
 # collect KIND RUN_DIR: links RUN_DIR into $all as KIND and copies its summary files there as KIND.FILE
 # (and JMH's jmh.json as is)
@@ -408,6 +434,10 @@ check() {
       [ "$(rows "$d/jmh.summary.txt")" -gt 0 ] || echo "no benchmark in summary.txt" ;;
     timer)
       [ "$(rows "$d/timer.summary.tsv")" -gt 0 ] || echo "no rows in summary.tsv" ;;
+    h2)
+      [ "$(rows "$d/h2.summary.tsv")" -gt 0 ] || { echo "no rows in summary.tsv"; return; }
+      awk -F'\t' 'NR > 1 && $3 == "hourglass" && $7 > 0 { printf "%shourglass %s %s: %d h2load errors", sep, $1, $2, $7; sep = "; " }' \
+        "$d/h2.summary.tsv" ;;
   esac
 }
 
@@ -434,7 +464,7 @@ if [ "$build_only" = 1 ]; then
   t0=$SECONDS
   for k in "${selected[@]}"; do
     case "$k" in
-      server|client|idle)
+      server|client|idle|h2)
         say "== $k: bench/${script[$k]} --build-only"
         "$bench/${script[$k]}" --build-only >/dev/null || die "bench/${script[$k]} --build-only failed" ;;
       jmh|timer)
@@ -568,7 +598,14 @@ echo
 summarize_all "$all" >"$all/summary.txt"   # sets missed
 cat "$all/summary.txt"
 echo
-make_charts "$all" || failures+=("charts: bench/Charts.java failed")
+# Charts exist for the server, client, idle and timer benchmarks; a run of only JMH and HTTP/2 has none to draw.
+charted=0
+for f in server.summary.tsv client.summary.tsv idle.results.tsv timer.summary.tsv; do [ -f "$all/$f" ] && charted=1; done
+if [ "$charted" = 1 ]; then
+  make_charts "$all" || failures+=("charts: bench/Charts.java failed")
+else
+  say "no chart for the benchmarks run (charts: server, client, idle, timer)"
+fi
 echo "all benchmarks: ${bench_s}s; results in $all (summary.txt, charts/, runs.txt, <name>.log)"
 if [ "${#failures[@]}" -gt 0 ]; then
   for f in "${failures[@]}"; do say "FAILED: $f"; done

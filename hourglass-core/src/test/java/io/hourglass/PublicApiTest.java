@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 class PublicApiTest {
     private static final Path DESIGN = Path.of("..", "docs", "design.md");
     /** A row of the table: | `Type` (`Type.Nested`, ...) | `io.hourglass.pkg` | why |. */
-    private static final Pattern ROW = Pattern.compile("^\\| (`[A-Z][A-Za-z]*`[^|]*)\\| `(io\\.hourglass[a-z0-9.]*)` \\|");
-    private static final Pattern NAME = Pattern.compile("`([A-Z][A-Za-z.]*)`");
+    private static final Pattern ROW = Pattern.compile("^\\| (`[A-Z][A-Za-z0-9]*`[^|]*)\\| `(io\\.hourglass[a-z0-9.]*)` \\|");
+    private static final Pattern NAME = Pattern.compile("`([A-Z][A-Za-z0-9.]*)`");
 
     private static final Module MODULE = Server.class.getModule();
 

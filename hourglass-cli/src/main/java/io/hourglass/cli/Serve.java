@@ -3,6 +3,7 @@ package io.hourglass.cli;
 import io.hourglass.internal.text.Durations;
 import io.hourglass.observe.MetricsRegistry;
 import io.hourglass.server.Filter;
+import io.hourglass.server.Http2Config;
 import io.hourglass.server.Request;
 import io.hourglass.server.Response;
 import io.hourglass.server.Router;
@@ -33,12 +34,17 @@ import picocli.CommandLine.Option;
             "",
             "For trying the timeouts by hand and in tests: every server timeout has a flag below. Durations use "
                     + "Go's syntax (250ms, 1.5s, 2m, 1m30s); 0 disables a timeout. Stops gracefully on SIGTERM or "
-                    + "Ctrl-C, waiting up to --shutdown-timeout for requests in flight."},
+                    + "Ctrl-C, waiting up to --shutdown-timeout for requests in flight.",
+            "",
+            "HTTP/2 on the same port: h2c with prior knowledge (curl --http2-prior-knowledge), and h2 by ALPN "
+                    + "with --tls-cert/--tls-key; HTTP/1.1 is still served to the rest. The routes answer the same "
+                    + "over both."},
         footer = {"", "Examples:",
             "  hourglass serve --listen 127.0.0.1:8080",
             "  hourglass serve --listen 127.0.0.1:8080 --handler-timeout 5s",
             "  hourglass serve --listen 127.0.0.1:8080 --dir ./public --access-log",
-            "  curl -s 127.0.0.1:8080/metrics"},
+            "  curl -s 127.0.0.1:8080/metrics",
+            "  curl --http2-prior-knowledge 127.0.0.1:8080/hello"},
         mixinStandardHelpOptions = true)
 final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
     @Option(names = "--listen", required = true, paramLabel = "HOST:PORT", converter = HostPort.Converter.class,
@@ -98,6 +104,14 @@ final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
     @Option(names = "--deadline-header", paramLabel = "NAME",
             description = "The request header carrying the client's deadline, e.g. 250m or 2S (default Request-Timeout).")
     String deadlineHeader;
+
+    @Option(names = "--max-concurrent-streams", paramLabel = "N",
+            description = "HTTP/2: streams (and running handlers) per connection (default 100).")
+    Integer maxConcurrentStreams;
+
+    @Option(names = "--h2", paramLabel = "BOOL", arity = "1",
+            description = "Speak HTTP/2 as well as HTTP/1.1: --h2=false serves HTTP/1.1 only (default true).")
+    Boolean h2;
 
     private final PrintStream out;
 
@@ -161,6 +175,15 @@ final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new Cli.UsageException(tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
         }
+        Http2Config.Builder h2b = Http2Config.builder();
+        if (h2 != null) h2b.enabled(h2);
+        if (maxConcurrentStreams != null) {
+            if (maxConcurrentStreams < 1) {
+                throw new Cli.UsageException("--max-concurrent-streams must be at least 1, got " + maxConcurrentStreams);
+            }
+            h2b.maxConcurrentStreams(maxConcurrentStreams);
+        }
+        b.http2(h2b.build());
         if (tlsCert != null) {
             for (Path p : new Path[] {tlsCert, tlsKey}) {
                 if (!Files.isReadable(p)) {

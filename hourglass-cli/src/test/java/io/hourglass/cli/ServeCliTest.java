@@ -45,6 +45,8 @@ class ServeCliTest {
             unreadable cert       | serve --listen 127.0.0.1:0 --tls-cert /nope.pem --tls-key /nope.key | --tls-cert
             bad deadline header   | serve --listen 127.0.0.1:0 --deadline-header a:b    | --deadline-header
             bad honour flag       | serve --listen 127.0.0.1:0 --honour-deadlines maybe | --honour-deadlines
+            zero streams          | serve --listen 127.0.0.1:0 --max-concurrent-streams 0 | --max-concurrent-streams
+            h2 not a boolean      | serve --listen 127.0.0.1:0 --h2=maybe               | --h2
             """)
     void userMistakesGiveOneLineNamingTheFlagAndExit2(String name, String args, String flag) {
         Result r = run(args.trim().split("\\s+"));
@@ -102,7 +104,7 @@ class ServeCliTest {
                     "hourglass_server_connections{state=\"active\"} 1",
                     "# TYPE hourglass_server_request_duration_seconds histogram",
                     "hourglass_server_request_duration_seconds_count 3",
-                    "hourglass_timeouts_total{side=\"server\",phase=\"read-header\"} 0",
+                    "hourglass_timeouts_total{side=\"server\",phase=\"read-header\",protocol=\"http/1.1\"} 0",
                     "hourglass_server_handler_cancellations_total{reason=\"client_gone\"} 0");
             if (io.hourglass.internal.tcp.ProcNetTcp.isSupported()) {
                 // The listener, and this client's connection seen from the server's side; nothing of other ports.
@@ -199,7 +201,7 @@ class ServeCliTest {
             assertThat(metrics.body().lines().toList()).contains(
                     "hourglass_server_deadlines_received_total{result=\"expired\"} 1",
                     "hourglass_server_deadlines_received_total{result=\"honoured\"} 1",
-                    "hourglass_timeouts_total{side=\"server\",phase=\"deadline\"} 1");
+                    "hourglass_timeouts_total{side=\"server\",phase=\"deadline\",protocol=\"http/1.1\"} 1");
         } finally {
             p.destroy();
             p.waitFor(15, TimeUnit.SECONDS);

@@ -69,9 +69,11 @@ final class ClientMetrics {
         duration = registry.histogram("hourglass_client_request_duration_seconds",
                 "Client call duration, from the call's start to its response headers.");
         durationChild = duration.labels();
-        Counter t = registry.counter("hourglass_timeouts_total", "Timeouts by side and phase.", "side", "phase");
+        // The protocol label came with HTTP/2 (issue 11); the client speaks HTTP/1.1 until issue 12.
+        Counter t = registry.counter("hourglass_timeouts_total", "Timeouts by side and phase.", "side", "phase",
+                "protocol");
         for (Phase p : Phase.values()) {
-            timeouts.put(p, t.labels("client", p.label()));
+            timeouts.put(p, t.labels("client", p.label(), "http/1.1"));
         }
         String[] classes = {"1xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
         for (int i = 1; i < 6; i++) {

@@ -20,6 +20,11 @@ public enum Phase {
     /** Server: the handler ran longer than the handler timeout. */
     HANDLER("handler", "handler did not finish"),
     /**
+     * HTTP/2 connection liveness: a PING sent after the read-idle timeout was not acknowledged within the
+     * ping timeout, so the connection was closed (server: {@code Http2Config.pingTimeout}).
+     */
+    PING("ping", "PING not acknowledged"),
+    /**
      * Client: waiting for a pooled connection or a permit to open one, until the pool-wait timeout or the
      * call's own deadline passes (the error, {@code io.hourglass.client.PoolTimeoutException}, says which).
      */

@@ -1,29 +1,27 @@
 package io.hourglass.server;
 
 import io.hourglass.http.Headers;
-import io.hourglass.internal.h1.BodyIn;
-import io.hourglass.net.Conn;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * A request as the handler sees it: line, header, body stream, and its cancellation state.
- * Valid only while the handler runs.
+ * Valid only while the handler runs. It is the same over HTTP/1.1 and HTTP/2; {@link #protocol()} tells
+ * which carried it.
  */
 public final class Request {
     private final String method;
     private final String target;
-    private final int version;
     private final Headers headers;
     private final long contentLength;
-    private final BodyIn body;
-    private final Conn conn;
+    private final ServerExchange ex;
     private final long startNanos;
     private volatile boolean cancelled;   // written by the disconnect watcher and the timer
     private volatile String cancelReason; // as cancelled; written first, so a reader that saw cancelled sees it
@@ -36,15 +34,12 @@ public final class Request {
     private long maxBodyBytes;            // 0: no limit
     private LimitedBody limited;          // the body() stream when a limit applies
 
-    Request(String method, String target, int version, Headers headers, long contentLength, BodyIn body, Conn conn,
-            long startNanos) {
+    Request(String method, String target, Headers headers, long contentLength, ServerExchange ex, long startNanos) {
         this.method = method;
         this.target = target;
-        this.version = version;
         this.headers = headers;
         this.contentLength = contentLength;
-        this.body = body;
-        this.conn = conn;
+        this.ex = ex;
         this.startNanos = startNanos;
     }
 
@@ -186,7 +181,7 @@ public final class Request {
 
     /** {@link #deadline()} as a {@link System#nanoTime()} instant, 0 for none. */
     long deadlineNanos() {
-        return earliest(handlerDeadline, conn.writeDeadlineNanos());
+        return earliest(handlerDeadline, ex.writeDeadlineNanos());
     }
 
     private static long earliest(long a, long b) {
@@ -208,9 +203,24 @@ public final class Request {
         return maxBodyBytes;
     }
 
-    /** {@return the protocol version, {@code HTTP/1.1} or {@code HTTP/1.0}} */
+    /**
+     * {@return the protocol version as a request line names it: {@code HTTP/1.1}, {@code HTTP/1.0}, or
+     * {@code HTTP/2.0} for HTTP/2 (as Go's {@code Request.Proto} and nginx's {@code $server_protocol})}
+     */
     public String version() {
-        return version == 11 ? "HTTP/1.1" : "HTTP/1.0";
+        return ex.version();
+    }
+
+    /**
+     * The protocol that carried the request, as its ALPN identifier (RFC 7301's registry): {@code http/1.1}
+     * or {@code http/1.0}; {@code h2} for HTTP/2 over TLS, {@code h2c} for HTTP/2 over cleartext TCP (prior
+     * knowledge). The only difference a handler can see between the protocols: the request, the response and
+     * every timeout behave the same over both.
+     *
+     * @return {@code http/1.1}, {@code http/1.0}, {@code h2} or {@code h2c}
+     */
+    public String protocol() {
+        return ex.protocol();
     }
 
     /** {@return the request's header fields} */
@@ -228,7 +238,10 @@ public final class Request {
         return headers.first(name);
     }
 
-    /** {@return the declared body length, -1 for a chunked body, 0 for none} */
+    /**
+     * {@return the declared body length, -1 for a body of unknown length (HTTP/1.1 chunked, or an HTTP/2
+     * request without content-length that has a body), 0 for none}
+     */
     public long contentLength() {
         return contentLength;
     }
@@ -236,19 +249,23 @@ public final class Request {
     /**
      * The body. Reading it sends {@code 100 Continue} first when the client asked for it. A read fails with
      * {@link io.hourglass.http.HttpTimeoutException} when the read timeout or the minimum data rate is
-     * exceeded, and with an {@link java.io.EOFException} when the client leaves in the middle.
+     * exceeded, and with an {@link java.io.EOFException} when the client leaves in the middle (over HTTP/2:
+     * resets the stream). Over HTTP/2 a read takes what the client sent and opens its flow-control window by
+     * as much, so a handler that reads slowly slows the client down and the server buffers at most one
+     * window per stream.
      *
      * <p>When the body is larger than the limit ({@link ServerConfig#maxRequestBodyBytes()}, or a route's
      * {@link Filter#maxRequestBody(long)}), a read fails with an {@link java.io.IOException} that the server
-     * answers with 413 and a close (a declared Content-Length over the limit fails the first read, before
-     * {@code 100 Continue} is sent, so such a client never sends its body).
+     * answers with 413 and a close (over HTTP/2: 413, then RST_STREAM NO_ERROR to stop the rest of the body,
+     * RFC 9113 section 8.1); a declared Content-Length over the limit fails the first read, before
+     * {@code 100 Continue} is sent, so such a client never sends its body.
      *
      * @return the body stream; closing it is not needed
      */
     public InputStream body() {
         if (limited == null) {
             if (maxBodyBytes <= 0 || contentLength == 0) {
-                return body; // no limit, or no body: the codec's stream itself
+                return ex.body(); // no limit, or no body: the codec's stream itself
             }
             limited = new LimitedBody();
         }
@@ -270,8 +287,8 @@ public final class Request {
             if (limit > 0 && contentLength > limit) {
                 throw tooLarge(limit); // before the first read: no 100 Continue goes out
             }
-            int n = body.read(b, off, len);
-            if (limit > 0 && body.delivered() > limit) {
+            int n = ex.body().read(b, off, len);
+            if (limit > 0 && ex.bodyDelivered() > limit) {
                 throw tooLarge(limit);
             }
             return n;
@@ -279,12 +296,12 @@ public final class Request {
 
         @Override
         public int available() throws IOException {
-            return body.available();
+            return ex.body().available();
         }
 
         @Override
         public void close() throws IOException {
-            body.close();
+            ex.body().close();
         }
     }
 
@@ -297,17 +314,17 @@ public final class Request {
 
     /** {@return the trailer fields of a chunked body once it has been read to its end; empty before, or without} */
     public Headers trailers() {
-        return body.trailers();
+        return ex.trailers();
     }
 
     /** {@return the client's address} */
     public SocketAddress remoteAddress() {
-        return conn.remoteAddress();
+        return ex.remoteAddress();
     }
 
-    /** {@return the connection's id, as in logs and error messages} */
+    /** {@return the connection's id, as in logs and error messages (HTTP/2: the connection, not the stream)} */
     public long connectionId() {
-        return conn.id();
+        return ex.connectionId();
     }
 
     /** {@return when the request's first byte arrived, as a {@link System#nanoTime()} instant} */
@@ -344,15 +361,26 @@ public final class Request {
     /**
      * Replaces {@link ServerConfig#readTimeout()} for the rest of this request, for a handler that streams a
      * long request body (Go's ResponseController.SetReadDeadline).
-     * <p>The deadline is an absolute instant, not extended by progress ({@link Conn}'s semantics); it holds
+     * <p>The deadline is an absolute instant, not extended by progress ({@link io.hourglass.net.Conn}'s semantics); it holds
      * until the body has been read to its end. When it passes, the blocked body read throws
      * {@link io.hourglass.http.HttpTimeoutException} with phase {@link io.hourglass.http.Phase#READ_BODY};
      * when that exception leaves the handler the server answers 408 if nothing was sent yet and closes,
-     * counted in {@code hourglass_timeouts_total{side="server",phase="read-body"}}.
+     * counted in {@code hourglass_timeouts_total{side="server",phase="read-body"}}. Over HTTP/2 the deadline
+     * is the stream's: the blocked read fails the same way, the server answers 408 if nothing was sent yet and
+     * resets the stream, and the connection carries on.
      *
      * @param deadline the new read deadline, or null for none
      */
     public void setReadDeadline(Instant deadline) {
-        conn.setReadDeadline(deadline);
+        ex.readDeadlineNanos(nanosOf(deadline));
+    }
+
+    /** A wall-clock instant as a {@link System#nanoTime()} instant; 0 (none) for null, never 0 otherwise. */
+    static long nanosOf(Instant deadline) {
+        if (deadline == null) {
+            return 0;
+        }
+        long n = System.nanoTime() + Duration.between(Instant.now(), deadline).toNanos();
+        return n == 0 ? 1 : n;
     }
 }

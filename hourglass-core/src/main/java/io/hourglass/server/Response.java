@@ -1,9 +1,6 @@
 package io.hourglass.server;
 
 import io.hourglass.http.Headers;
-import io.hourglass.internal.h1.HttpDate;
-import io.hourglass.internal.h1.OutBuffer;
-import io.hourglass.net.Conn;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,26 +13,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Set the status and headers first; the head is sent ("committed") with the first body byte, a
  * {@link #flush()}, or when the handler returns. Framing is automatic: {@link #send} sets Content-Length;
  * {@link #body()} streams with Content-Length when {@link #contentLength(long)} was set, chunked otherwise
- * (or until close for an HTTP/1.0 client). A Date header is added.
+ * (or until close for an HTTP/1.0 client). A Date header is added. Over HTTP/2 the same calls send a HEADERS
+ * frame and DATA frames under the stream's flow control (a write waits while the client's window is
+ * closed); the response is the same to a handler, and {@link Request#protocol()} tells the two apart.
  */
 public final class Response {
     static final int OPEN = 0, COMMITTED = 1, ABANDONED = 2;
 
-    private final ServerConn owner;
-    private final OutBuffer out;
-    private final Conn conn;
+    private final ServerExchange ex;
     private final String method;
-    private final int requestVersion;
     private final Headers headers = new Headers(8);
     private final AtomicInteger state = new AtomicInteger(OPEN); // CAS against the handler timeout
     private int status = 200;
     private long contentLength = -1;
-    private boolean chunked;
-    private boolean untilClose;
     private boolean bodyless;
     private long written;
-    private boolean ended;
-    private boolean keepAlive;
+    private boolean ended;             // the handler's body is complete (send, or finish)
+    private boolean endSent;           // the exchange was told the body ended
+    private boolean complete = true;   // what end reported: false for a body short of its declared length
     private String abandonReason;
     private boolean abandonedUnsent;   // the handler timeout took the response before its head went out
     private BodyStream stream;
@@ -43,13 +38,9 @@ public final class Response {
     private OutputStream encoder;      // the coding's stream once it applies; body writes go through it
     private java.io.ByteArrayOutputStream early; // what the coding wrote before the head went out (gzip's header)
 
-    Response(ServerConn owner, OutBuffer out, Conn conn, String method, int requestVersion, boolean keepAlive) {
-        this.owner = owner;
-        this.out = out;
-        this.conn = conn;
+    Response(ServerExchange ex, String method) {
+        this.ex = ex;
         this.method = method;
-        this.requestVersion = requestVersion;
-        this.keepAlive = keepAlive;
     }
 
     /**
@@ -141,7 +132,7 @@ public final class Response {
         }
         commit();
         if (!bodyless) {
-            out.write(body, 0, body.length);
+            ex.write(body, 0, body.length);
             written = body.length;
         }
         ended = true;
@@ -174,7 +165,7 @@ public final class Response {
         if (encoder != null) {
             encoder.flush(); // a sync flush: what was written so far can be decoded by the client now
         }
-        out.flush();
+        ex.flush();
     }
 
     /** {@return whether the head has been sent (or buffered to be sent), so status and headers can no longer change} */
@@ -193,7 +184,7 @@ public final class Response {
      * @param deadline the new write deadline, or null for none
      */
     public void setWriteDeadline(Instant deadline) {
-        conn.setWriteDeadline(deadline);
+        ex.writeDeadlineNanos(Request.nanosOf(deadline));
     }
 
     // ---- server side ----
@@ -252,13 +243,13 @@ public final class Response {
         contentLength = -1;
     }
 
-    /** The connection's write deadline ({@link System#nanoTime()} instant, 0 for none). */
+    /** The response's write deadline ({@link System#nanoTime()} instant, 0 for none). */
     long writeDeadlineNanos() {
-        return conn.writeDeadlineNanos();
+        return ex.writeDeadlineNanos();
     }
 
     void writeDeadlineNanos(long deadline) {
-        conn.setWriteDeadlineNanos(deadline);
+        ex.writeDeadlineNanos(deadline);
     }
 
     /**
@@ -296,8 +287,9 @@ public final class Response {
         return encoded;
     }
 
+    /** Whether the exchange under this response lets the connection carry another request (HTTP/1.1). */
     boolean keepAlive() {
-        return keepAlive;
+        return ex.keepAlive();
     }
 
     /** Whether the handler's head was committed and not taken away since: the status that went out. */
@@ -317,77 +309,13 @@ public final class Response {
             encoder = c.begin(this, new RawSink());
         }
         bodyless = Status.bodyless(method, status);
-        if (headers.hasToken("Connection", "close") || owner.closing()) {
-            keepAlive = false;
-        }
-        if (!bodyless && contentLength < 0) {
-            if (requestVersion == 11) {
-                chunked = true;
-            } else {
-                untilClose = true;
-                keepAlive = false;
-            }
-        }
-        writeHead();
+        ex.commit(status, headers, contentLength, bodyless);
         if (early != null) {
             byte[] b = early.toByteArray();
             early = null;
             writeRaw(b, 0, b.length);
         }
     }
-
-    private void writeHead() throws IOException {
-        OutBuffer o = out;
-        if (status == 200) {
-            o.write(STATUS_200);
-        } else {
-            o.writeAscii("HTTP/1.1 "); // our highest version, also to 1.0 clients (RFC 9110 section 6.2)
-            o.writeDecimal(status);
-            o.writeByte(' ');
-            o.writeAscii(Status.reason(status));
-            o.writeCrlf();
-        }
-        o.write(HttpDate.line());
-        for (int i = 0; i < headers.size(); i++) {
-            String n = headers.name(i);
-            if (n.equalsIgnoreCase("Content-Length") || n.equalsIgnoreCase("Transfer-Encoding")
-                    || n.equalsIgnoreCase("Connection") || n.equalsIgnoreCase("Date")
-                    || n.equalsIgnoreCase("Keep-Alive")) {
-                continue; // the server owns framing and connection management
-            }
-            o.writeAscii(n);
-            o.writeByte(':');
-            o.writeByte(' ');
-            o.writeAscii(headers.value(i));
-            o.writeCrlf();
-        }
-        if (contentLength >= 0 && !(status / 100 == 1 || status == 204)) {
-            o.write(CONTENT_LENGTH);
-            o.writeDecimal(contentLength);
-            o.writeCrlf();
-        } else if (chunked) {
-            o.write(CHUNKED);
-        }
-        if (!keepAlive) {
-            o.write(CONNECTION_CLOSE);
-        } else {
-            if (requestVersion == 10) {
-                o.write(CONNECTION_KEEP_ALIVE);
-            }
-            byte[] hint = owner.keepAliveHint();
-            if (hint != null) {
-                o.write(hint); // how long the connection may sit idle before the server closes it (issue 14)
-            }
-        }
-        o.writeCrlf();
-    }
-
-    private static final byte[] STATUS_200 = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] CONNECTION_KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     private void writeBody(byte[] b, int off, int len) throws IOException {
         if (state.get() == OPEN) {
@@ -412,21 +340,15 @@ public final class Response {
         if (contentLength >= 0 && written + len > contentLength) {
             throw new IOException("body longer than the declared Content-Length " + contentLength);
         }
-        if (chunked) {
-            out.writeHex(len);
-            out.writeCrlf();
-            out.write(b, off, len);
-            out.writeCrlf();
-        } else {
-            out.write(b, off, len);
-        }
+        ex.write(b, off, len);
         written += len;
     }
 
     /**
-     * Ends the response after the handler returned: commits an empty response when nothing was sent, writes
-     * the last chunk, and flushes. Returns false when the response is incomplete (a Content-Length body
-     * shorter than declared), so the connection must close.
+     * Ends the response after the handler returned (or when the handler closes the body stream): commits an
+     * empty response when nothing was sent, ends the body (the last chunk, or END_STREAM), and flushes.
+     * Returns false when the response is incomplete (a Content-Length body shorter than declared): on
+     * HTTP/1.1 the connection must then close; on HTTP/2 the stream has been reset.
      */
     boolean finish() throws IOException {
         if (state.get() == OPEN) {
@@ -437,24 +359,19 @@ public final class Response {
             commit();
         }
         checkAlive();
-        boolean complete = true;
-        if (!ended) {
-            if (encoder != null) {
-                OutputStream e = encoder;
-                encoder = null;
-                e.close(); // the coding's trailer (gzip's CRC and length) goes out through writeRaw
-            }
-            if (chunked) {
-                out.write(LAST_CHUNK);
-            } else if (!bodyless && contentLength >= 0 && written < contentLength) {
-                complete = false;
-            }
-            ended = true;
+        if (endSent) {
+            ex.flush();
+            return complete;
         }
-        out.flush();
-        if (untilClose) {
-            keepAlive = false;
+        if (!ended && encoder != null) {
+            OutputStream e = encoder;
+            encoder = null;
+            e.close(); // the coding's trailer (gzip's CRC and length) goes out through writeRaw
         }
+        ended = true;
+        complete = bodyless || contentLength < 0 || written >= contentLength;
+        endSent = true;
+        ex.end(complete);
         return complete;
     }
 

@@ -237,17 +237,9 @@ public final class Server implements AutoCloseable {
                     metrics.limit(ServerMetrics.Limit.MAX_CONNECTIONS); // at maxConnections: accepting pauses
                     permits.acquire();
                 }
-                Socket s;
-                try {
-                    s = listener.accept();
-                } catch (IOException e) {
-                    permits.release();
-                    if (closing) {
-                        return;
-                    }
-                    LOG.log(Level.WARNING, "accept failed", e);
-                    Thread.sleep(10); // e.g. too many open files: do not spin
-                    continue;
+                Socket s = acceptOne();
+                if (s == null) {
+                    continue; // failed (or closing: the loop's condition ends it)
                 }
                 metrics.opened();
                 try {
@@ -264,6 +256,20 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** One accepted socket, or null when accept failed (its permit given back). */
+    private Socket acceptOne() throws InterruptedException {
+        try {
+            return listener.accept();
+        } catch (IOException e) {
+            permits.release();
+            if (!closing) {
+                LOG.log(Level.WARNING, "accept failed", e);
+                Thread.sleep(10); // e.g. too many open files: do not spin
+            }
+            return null;
+        }
+    }
+
     void closed(ServerConn c) {
         if (conns.remove(c)) {
             permits.release();
@@ -276,8 +282,13 @@ public final class Server implements AutoCloseable {
     }
 
     void timeout(Phase phase) {
+        timeout(phase, false);
+    }
+
+    /** Counts a timeout of {@code phase} on HTTP/1.1 or, when {@code http2}, on HTTP/2. */
+    void timeout(Phase phase, boolean http2) {
         if (phase != null) {
-            metrics.timeout(phase);
+            metrics.timeout(phase, http2);
         }
     }
 

@@ -145,6 +145,9 @@ import java.util.Objects;
  *      run; less, or a deadline already passed, gets {@code 504} at once. Default 1ms.
  * @param tlsCertificate a PEM certificate chain file; with {@code tlsPrivateKey}, the server speaks TLS
  * @param tlsPrivateKey a PEM private key file (PKCS#8, or PKCS#1 RSA)
+ * @param http2 the HTTP/2 settings: on by default, as h2 by ALPN over TLS and h2c with prior knowledge on a
+ *      cleartext port (see {@link Http2Config}); every timeout above applies per stream over HTTP/2, as
+ *      {@code docs/timeouts.md} says for each
  */
 public record ServerConfig(
         String host,
@@ -170,17 +173,19 @@ public record ServerConfig(
         Duration deadlineReserve,
         Duration deadlineMinimum,
         Path tlsCertificate,
-        Path tlsPrivateKey) {
+        Path tlsPrivateKey,
+        Http2Config http2) {
 
     /**
      * Checks every field; {@link #builder()} is the usual way in.
      *
      * @throws IllegalArgumentException naming the field, for a missing or negative timeout, a port out of
      *     range, a limit below its minimum, or only one of the two TLS files
-     * @throws NullPointerException if {@code host} or {@code deadlineHeader} is null
+     * @throws NullPointerException if {@code host}, {@code http2} or {@code deadlineHeader} is null
      */
     public ServerConfig {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(http2, "http2");
         Objects.requireNonNull(deadlineHeader, "deadlineHeader");
         if (deadlineHeader.isEmpty() || !deadlineHeader.chars().allMatch(io.hourglass.http.Headers::isTokenChar)) {
             throw new IllegalArgumentException("deadlineHeader must be a header field name, got \"" + deadlineHeader
@@ -269,6 +274,7 @@ public record ServerConfig(
         private Duration deadlineMinimum = Duration.ofMillis(1);
         private Path tlsCertificate;
         private Path tlsPrivateKey;
+        private Http2Config http2 = Http2Config.defaults();
 
         Builder() {}
 
@@ -297,6 +303,7 @@ public record ServerConfig(
             deadlineMinimum = c.deadlineMinimum;
             tlsCertificate = c.tlsCertificate;
             tlsPrivateKey = c.tlsPrivateKey;
+            http2 = c.http2;
         }
 
         /**
@@ -555,6 +562,17 @@ public record ServerConfig(
         }
 
         /**
+         * Sets {@link ServerConfig#http2()}.
+         *
+         * @param v the HTTP/2 settings, e.g. {@code Http2Config.builder().maxConcurrentStreams(250).build()}
+         * @return this builder
+         */
+        public Builder http2(Http2Config v) {
+            http2 = v;
+            return this;
+        }
+
+        /**
          * {@return the config}
          *
          * @throws IllegalArgumentException naming the field, for a bad value (see the constructor)
@@ -564,7 +582,7 @@ public record ServerConfig(
                     idleTimeout, handlerTimeout, minRequestBodyRate, minRequestBodyGrace, maxHeaderBytes,
                     maxHeaderCount, maxConnections, maxDrainBytes, maxRequestBodyBytes, shutdownTimeout,
                     watchClientDisconnect, tcpStateMetrics, honourDeadlines, deadlineHeader, deadlineReserve,
-                    deadlineMinimum, tlsCertificate, tlsPrivateKey);
+                    deadlineMinimum, tlsCertificate, tlsPrivateKey, http2);
         }
     }
 }

@@ -95,6 +95,16 @@ final class ServerConn implements Runnable {
         return conn;
     }
 
+    /** What bounds a request header: the shorter of the read-header and read timeouts (HTTP/2 uses it too). */
+    Duration headerLimit() {
+        return headerLimit;
+    }
+
+    /** The ServerConfig field {@link #headerLimit()} comes from, for messages. */
+    String headerLimitName() {
+        return headerLimitName;
+    }
+
     @Override
     public void run() {
         try {
@@ -109,6 +119,9 @@ final class ServerConn implements Runnable {
             // rest of the connection. Idle connections keep this buffer: it is most of what they hold.
             in = new InBuffer(this::sourceRead, 2048, cfg.maxHeaderBytes() + 4096);
             out = new OutBuffer(this::sinkWrite, OutBuffer.POOLED_SIZE);
+            if (http2()) {
+                return; // the connection spoke HTTP/2 (H2Conn) and is done
+            }
             serve();
         } catch (IOException e) {
             server.log(e); // the network's doing (a reset, a failed handshake): one debug line
@@ -127,10 +140,41 @@ final class ServerConn implements Runnable {
         }
     }
 
+    private volatile H2Conn h2; // set once the connection speaks HTTP/2; volatile: shutdown reads it
+
+    /**
+     * Serves the connection as HTTP/2 when it is one: ALPN chose h2, or (cleartext) its first bytes are the
+     * client connection preface, which no HTTP/1.1 request starts with (RFC 9113 section 3.4; the Upgrade
+     * dance of RFC 7540 is not offered). Returns false when it is HTTP/1.1, with what was read kept for it.
+     */
+    private boolean http2() throws IOException {
+        if (!cfg.http2().enabled()) {
+            return false;
+        }
+        long start = clock.nanoTime();
+        boolean tls = conn.isTls();
+        if (tls ? !"h2".equals(((SSLSocket) conn.socket()).getApplicationProtocol()) : !H2Input.sniffPreface(conn, in,
+                headerLimit.isZero() ? 0 : start + headerLimit.toNanos())) {
+            return false;
+        }
+        server.recorder().h2Connection();
+        H2Conn c = new H2Conn(server, this, conn, in, tls, start);
+        h2 = c;
+        c.serve();
+        return true;
+    }
+
     private Conn handshake() throws IOException {
         SSLSocket tls = (SSLSocket) server.tlsContext().getSocketFactory()
                 .createSocket(raw, null, raw.getPort(), true);
         tls.setUseClientMode(false);
+        if (cfg.http2().enabled()) {
+            // ALPN (RFC 7301): h2 when the client offers it, HTTP/1.1 otherwise, including to clients that offer
+            // no protocol at all. The server's order decides.
+            javax.net.ssl.SSLParameters p = tls.getSSLParameters();
+            p.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+            tls.setSSLParameters(p);
+        }
         Conn c = Conn.of(raw, tls, clock);
         long limit = cfg.tlsHandshakeTimeout().toNanos();
         if (limit > 0) {
@@ -237,8 +281,11 @@ final class ServerConn implements Runnable {
         }
     }
 
-    /** Moves to state {@code next}, keeping the connections-by-state gauge in step. Only this thread calls it. */
-    private void enter(int next) {
+    /**
+     * Moves to state {@code next}, keeping the connections-by-state gauge in step. Only the connection's owner
+     * calls it: this thread, or its HTTP/2 connection under that connection's lock.
+     */
+    void enter(int next) {
         int prev = state;
         if (prev != next) {
             state = next;
@@ -267,9 +314,9 @@ final class ServerConn implements Runnable {
         if (head.expectContinue && !b.isComplete()) {
             b.beforeFirstRead(this::sendContinue);
         }
-        Request req = new Request(head.method, head.target, head.version, head.headers, head.contentLength, b, conn,
-                requestStart);
-        Response res = new Response(this, out, conn, head.method, head.version, head.keepAlive);
+        H1Exchange ex = new H1Exchange(this, out, conn, b, head.version, head.keepAlive);
+        Request req = new Request(head.method, head.target, head.headers, head.contentLength, ex, requestStart);
+        Response res = new Response(ex, head.method);
         responseOnWire = false;
         peerGone = false;
         slowReaderCounted = false;
@@ -562,16 +609,22 @@ final class ServerConn implements Runnable {
         return readAhead.bufferBytes();
     }
 
-    /** Graceful shutdown: closes the connection when it is waiting for a request. */
+    /** Graceful shutdown: closes the connection when it is waiting for a request (HTTP/2: the two-step GOAWAY). */
     void closeIfIdle() {
-        if (state == IDLE && conn != null) {
+        H2Conn c = h2;
+        if (c != null) {
+            c.shutdown();
+        } else if (state == IDLE && conn != null) {
             conn.close();
         }
     }
 
     /** Shutdown timeout passed: closes whatever is left. */
     void forceClose() {
-        if (conn != null) {
+        H2Conn c = h2;
+        if (c != null) {
+            c.abort();
+        } else if (conn != null) {
             conn.abort();
         } else {
             closeRaw();

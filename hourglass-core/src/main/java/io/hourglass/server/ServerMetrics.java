@@ -1,6 +1,7 @@
 package io.hourglass.server;
 
 import io.hourglass.http.Phase;
+import io.hourglass.internal.h2.ErrorCode;
 import io.hourglass.observe.Counter;
 import io.hourglass.observe.Gauge;
 import io.hourglass.observe.Histogram;
@@ -22,10 +23,18 @@ final class ServerMetrics {
     static final String DURATION = "hourglass_server_request_duration_seconds";
     static final String LIMITS = "hourglass_server_limits_total";
     static final String DEADLINES = "hourglass_server_deadlines_received_total";
+    static final String H2_CONNECTIONS = "hourglass_server_http2_connections_total";
+    static final String H2_STREAMS = "hourglass_server_http2_streams";
+    static final String H2_RESETS = "hourglass_server_http2_resets_total";
+    static final String H2_GOAWAYS = "hourglass_server_http2_goaways_total";
+    static final String H2_STALLS = "hourglass_server_http2_flow_control_stalls_total";
 
-    /** The phases a server can time out in; their series exist from the start, at 0. */
-    private static final Phase[] SERVER_PHASES = {Phase.TLS_HANDSHAKE, Phase.IDLE, Phase.READ_HEADER,
-        Phase.READ_BODY, Phase.MIN_BODY_RATE, Phase.WRITE, Phase.HANDLER, Phase.DEADLINE};
+    /** The values of the {@code protocol} label of the timeouts: ALPN ids, h2c counted as h2. */
+    static final String HTTP1 = "http/1.1", HTTP2 = "h2", NONE = "none";
+
+    /** The phases a server can time out in on each protocol; their series exist from the start, at 0. */
+    private static final Phase[] SERVER_PHASES = {Phase.IDLE, Phase.READ_HEADER, Phase.READ_BODY,
+        Phase.MIN_BODY_RATE, Phase.WRITE, Phase.HANDLER, Phase.DEADLINE};
 
     /** Why a handler was cancelled: the values of the {@code reason} label. */
     enum CancelReason {
@@ -59,7 +68,19 @@ final class ServerMetrics {
         /** A request body over {@code maxRequestBodyBytes} (or a route's limit): 413. */
         BODY_TOO_LARGE("body_too_large"),
         /** A request line that alone does not fit in {@code maxHeaderBytes}: its target is too long, 414. */
-        URI_TOO_LONG("uri_too_long");
+        URI_TOO_LONG("uri_too_long"),
+        /** HTTP/2: more streams reset by the client than {@code maxPeerResets} in a window (Rapid Reset). */
+        PEER_RESETS("peer_resets"),
+        /** HTTP/2: more streams reset by the server because of the client than {@code maxServerResets} (MadeYouReset). */
+        SERVER_RESETS("server_resets"),
+        /** HTTP/2: more streams waiting for a handler slot than four times {@code maxConcurrentStreams}. */
+        STREAM_QUEUE("stream_queue"),
+        /** HTTP/2: more PING, SETTINGS, PRIORITY, empty DATA or unknown frames than {@code maxControlFrames}. */
+        CONTROL_FLOOD("control_flood"),
+        /** HTTP/2: control frames piled up for a client that does not read. */
+        CONTROL_QUEUE("control_queue"),
+        /** HTTP/2: a header block over its byte or frame cap (CONTINUATION flood). */
+        HEADER_BLOCK("header_block");
 
         final String label;
 
@@ -91,11 +112,20 @@ final class ServerMetrics {
     private final Counter requests;
     private final Counter.Child[] byClass = new Counter.Child[10]; // status / 100; 2..5 made up front
     private final Counter timeoutFamily;
-    private final Counter.Child[] timeouts = new Counter.Child[Phase.values().length]; // by ordinal
+    private final Counter.Child[] timeouts = new Counter.Child[Phase.values().length];   // HTTP/1.1, by ordinal
+    private final Counter.Child[] h2Timeouts = new Counter.Child[Phase.values().length]; // HTTP/2, by ordinal
     private final Counter.Child[] cancellations = new Counter.Child[CancelReason.values().length];
     private final Histogram.Child duration;
     private final Counter.Child[] limits = new Counter.Child[Limit.values().length];
     private final Counter.Child[] deadlines = new Counter.Child[DeadlineResult.values().length];
+    private final Counter.Child h2Connections;
+    private final Gauge.Child[] h2Streams;       // by H2Stream.QUEUED, RUNNING, SENDING
+    private final Counter h2Resets;
+    private final Counter.Child[] h2ResetsByPeer = new Counter.Child[ErrorCode.values().length + 1]; // + unknown
+    private final Counter.Child[] h2ResetsByServer = new Counter.Child[ErrorCode.values().length + 1];
+    private final Counter h2GoAways;
+    private final Counter.Child[] h2GoAwaysByCode = new Counter.Child[ErrorCode.values().length];
+    private final Counter.Child[] h2Stalls;      // stream window, connection window
 
     ServerMetrics(MetricsRegistry registry) {
         this.registry = registry;
@@ -110,11 +140,15 @@ final class ServerMetrics {
         for (int c = 2; c <= 5; c++) {
             byClass[c] = requests.labels(c + "xx");
         }
-        timeoutFamily = registry.counter(TIMEOUTS, "Timeouts, by side (server or client) and phase.",
-                "side", "phase");
+        timeoutFamily = registry.counter(TIMEOUTS, "Timeouts, by side (server or client), phase and protocol "
+                + "(http/1.1, h2; none for a TLS handshake, which comes before either).", "side", "phase", "protocol");
+        timeouts[Phase.TLS_HANDSHAKE.ordinal()] = timeoutFamily.labels("server", Phase.TLS_HANDSHAKE.label(), NONE);
+        h2Timeouts[Phase.TLS_HANDSHAKE.ordinal()] = timeouts[Phase.TLS_HANDSHAKE.ordinal()];
         for (Phase p : SERVER_PHASES) {
-            timeouts[p.ordinal()] = timeoutFamily.labels("server", p.label());
+            timeouts[p.ordinal()] = timeoutFamily.labels("server", p.label(), HTTP1);
+            h2Timeouts[p.ordinal()] = timeoutFamily.labels("server", p.label(), HTTP2);
         }
+        h2Timeouts[Phase.PING.ordinal()] = timeoutFamily.labels("server", Phase.PING.label(), HTTP2);
         Counter cancelled = registry.counter(CANCELLATIONS,
                 "Handlers cancelled while running, by reason.", "reason");
         for (CancelReason r : CancelReason.values()) {
@@ -133,6 +167,28 @@ final class ServerMetrics {
         for (DeadlineResult r : DeadlineResult.values()) {
             deadlines[r.ordinal()] = deadlineFamily.labels(r.label);
         }
+        h2Connections = registry.counter(H2_CONNECTIONS, "Connections that spoke HTTP/2: h2 by ALPN over TLS, "
+                + "or h2c with prior knowledge.").labels();
+        Gauge streams = registry.gauge(H2_STREAMS, "HTTP/2 streams the server holds now: queued for a handler "
+                + "slot, running their handler (whatever the stream's state), or sending their response.", "state");
+        h2Streams = new Gauge.Child[] {streams.labels("queued"), streams.labels("running"), streams.labels("sending")};
+        h2Resets = registry.counter(H2_RESETS, "HTTP/2 streams reset (RST_STREAM), by the side that reset them "
+                + "(client or server) and error code.", "side", "code");
+        h2GoAways = registry.counter(H2_GOAWAYS, "HTTP/2 GOAWAY frames the server sent, by error code.", "code");
+        // The codes seen most exist from the start (at 0); the others appear with their first event.
+        for (ErrorCode code : new ErrorCode[] {ErrorCode.NO_ERROR, ErrorCode.CANCEL}) {
+            h2Reset(true, code.code, 0);
+        }
+        for (ErrorCode code : new ErrorCode[] {ErrorCode.NO_ERROR, ErrorCode.CANCEL, ErrorCode.PROTOCOL_ERROR,
+            ErrorCode.REFUSED_STREAM}) {
+            h2Reset(false, code.code, 0);
+        }
+        for (ErrorCode code : new ErrorCode[] {ErrorCode.NO_ERROR, ErrorCode.PROTOCOL_ERROR, ErrorCode.ENHANCE_YOUR_CALM}) {
+            goAwayChild(code);
+        }
+        Counter stalls = registry.counter(H2_STALLS, "HTTP/2 responses that had to wait for the client's "
+                + "flow-control window, by window (stream or connection).", "window");
+        h2Stalls = new Counter.Child[] {stalls.labels("stream"), stalls.labels("connection")};
     }
 
     MetricsRegistry registry() {
@@ -167,9 +223,75 @@ final class ServerMetrics {
         duration.observeNanos(nanos);
     }
 
-    void timeout(Phase phase) {
-        Counter.Child child = timeouts[phase.ordinal()];
-        (child != null ? child : timeoutFamily.labels("server", phase.label())).inc();
+    /** A timeout of the server's on HTTP/1.1 ({@code http2} false) or HTTP/2. */
+    void timeout(Phase phase, boolean http2) {
+        Counter.Child child = (http2 ? h2Timeouts : timeouts)[phase.ordinal()];
+        (child != null ? child : timeoutFamily.labels("server", phase.label(), http2 ? HTTP2 : HTTP1)).inc();
+    }
+
+    /** A connection turned out to speak HTTP/2. */
+    void h2Connection() {
+        h2Connections.inc();
+    }
+
+    /** A stream moved between the gauge's states (H2Stream.QUEUED, RUNNING, SENDING; -1 for none). */
+    void h2Stream(int from, int to) {
+        if (from >= 0 && from < h2Streams.length) {
+            h2Streams[from].dec();
+        }
+        if (to >= 0 && to < h2Streams.length) {
+            h2Streams[to].inc();
+        }
+    }
+
+    /** A stream was reset by the client ({@code byPeer}) or by the server, with the wire's error code. */
+    void h2Reset(boolean byPeer, int code) {
+        h2Reset(byPeer, code, 1);
+    }
+
+    private void h2Reset(boolean byPeer, int code, int n) {
+        Counter.Child[] children = byPeer ? h2ResetsByPeer : h2ResetsByServer;
+        int i = code >= 0 && code < ErrorCode.values().length ? code : children.length - 1;
+        Counter.Child c = children[i];
+        if (c == null) {
+            // One child per known code, made on first use; unknown codes share "unknown" (a client cannot make
+            // up label values).
+            String label = i == children.length - 1 ? "unknown" : ErrorCode.of(code).name().toLowerCase(java.util.Locale.ROOT);
+            c = h2Resets.labels(byPeer ? "client" : "server", label);
+            children[i] = c;
+        }
+        c.add(n);
+    }
+
+    /** The server sent GOAWAY with {@code code}. */
+    void h2GoAway(ErrorCode code) {
+        goAwayChild(code).inc();
+    }
+
+    private Counter.Child goAwayChild(ErrorCode code) {
+        Counter.Child c = h2GoAwaysByCode[code.ordinal()];
+        if (c == null) {
+            c = h2GoAways.labels(code.name().toLowerCase(java.util.Locale.ROOT));
+            h2GoAwaysByCode[code.ordinal()] = c;
+        }
+        return c;
+    }
+
+    /** A response waited for the client's window: the stream's, or the connection's. */
+    void h2Stall(boolean connectionWindow) {
+        h2Stalls[connectionWindow ? 1 : 0].inc();
+    }
+
+    long h2Resets(boolean byPeer) {
+        long n = 0;
+        for (Counter.Child c : byPeer ? h2ResetsByPeer : h2ResetsByServer) {
+            n += c == null ? 0 : c.value();
+        }
+        return n;
+    }
+
+    long h2Streams(int state) {
+        return (long) h2Streams[state].value();
     }
 
     void cancelled(CancelReason reason) {
@@ -196,9 +318,15 @@ final class ServerMetrics {
         return opened.value();
     }
 
+    /** Timeouts of a phase on both protocols. */
     long timeouts(Phase phase) {
-        Counter.Child child = timeouts[phase.ordinal()];
-        return child != null ? child.value() : timeoutFamily.labels("server", phase.label()).value();
+        Counter.Child h1 = timeouts[phase.ordinal()];
+        Counter.Child h2 = h2Timeouts[phase.ordinal()];
+        long n = h1 != null ? h1.value() : timeoutFamily.labels("server", phase.label(), HTTP1).value();
+        if (h2 != h1) {
+            n += h2 != null ? h2.value() : timeoutFamily.labels("server", phase.label(), HTTP2).value();
+        }
+        return n;
     }
 
     long cancellations() {

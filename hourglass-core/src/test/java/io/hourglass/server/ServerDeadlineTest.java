@@ -97,7 +97,7 @@ class ServerDeadlineTest {
         }
         assertThat(server.metrics().toPrometheusText())
                 .contains("hourglass_server_handler_cancellations_total{reason=\"deadline\"} 1")
-                .contains("hourglass_timeouts_total{side=\"server\",phase=\"deadline\"} 1")
+                .contains("hourglass_timeouts_total{side=\"server\",phase=\"deadline\",protocol=\"http/1.1\"} 1")
                 .contains("hourglass_server_deadlines_received_total{result=\"honoured\"} 1")
                 .contains("hourglass_server_requests_total{code=\"5xx\"} 1");
     }

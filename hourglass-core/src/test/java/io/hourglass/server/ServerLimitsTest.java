@@ -66,10 +66,16 @@ class ServerLimitsTest {
         List<String> text = server.metrics().toPrometheusText().lines().toList();
         assertThat(ServerMetricsTest.samples(text, "hourglass_server_limits_total")).containsExactly(
                 "hourglass_server_limits_total{kind=\"body_too_large\"} 0",
+                "hourglass_server_limits_total{kind=\"control_flood\"} 0",
+                "hourglass_server_limits_total{kind=\"control_queue\"} 0",
+                "hourglass_server_limits_total{kind=\"header_block\"} 0",
                 "hourglass_server_limits_total{kind=\"header_too_large\"} 0",
                 "hourglass_server_limits_total{kind=\"max_connections\"} 0",
                 "hourglass_server_limits_total{kind=\"min_body_rate\"} 0",
+                "hourglass_server_limits_total{kind=\"peer_resets\"} 0",
+                "hourglass_server_limits_total{kind=\"server_resets\"} 0",
                 "hourglass_server_limits_total{kind=\"slow_reader\"} 0",
+                "hourglass_server_limits_total{kind=\"stream_queue\"} 0",
                 "hourglass_server_limits_total{kind=\"too_many_headers\"} 0",
                 "hourglass_server_limits_total{kind=\"uri_too_long\"} 0");
     }

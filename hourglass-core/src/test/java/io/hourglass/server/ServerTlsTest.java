@@ -97,9 +97,12 @@ class ServerTlsTest {
     void handshakeTimeoutClosesAClientThatNeverHandshakes() throws Exception {
         server = Server.start(ServerConfig.builder().port(0).tls(cert, key)
                 .tlsHandshakeTimeout(Duration.ofMillis(500)).build(), (req, res) -> res.send("x"));
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
+        try (Socket s = new Socket()) {
             s.setSoTimeout(10_000);
+            // Measured from before the connect: the server's clock starts at accept, which a client thread that
+            // is slow to run after its connect returns would otherwise see as an early expiry.
             long t0 = System.nanoTime();
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()));
             int r;
             try {
                 r = s.getInputStream().read();

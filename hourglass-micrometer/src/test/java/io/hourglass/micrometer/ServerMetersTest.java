@@ -114,7 +114,7 @@ class ServerMetersTest {
         assertThat(meters.get("hourglass.server.connections.opened").functionCounter().count()).isEqualTo(2);
         assertThat(meters.get("hourglass.server.connections.closed").functionCounter().count()).isEqualTo(2);
         assertThat(meters.get("hourglass.server.connections").tag("state", "active").gauge().value()).isZero();
-        assertThat(meters.get("hourglass.timeouts").tags("side", "server", "phase", "handler")
+        assertThat(meters.get("hourglass.timeouts").tags("side", "server", "phase", "handler", "protocol", "http/1.1")
                 .functionCounter().count()).isEqualTo(1);
         assertThat(meters.get("hourglass.server.handler.cancellations").tag("reason", "handler_timeout")
                 .functionCounter().count()).isEqualTo(1);
@@ -152,10 +152,12 @@ class ServerMetersTest {
                 }
             }
         }
-        // 2 connection counters, 2 states, 4 classes, 8 server phases (deadline too), 3 reasons (deadline too),
-        // 1 histogram, 7 limit kinds, 3 results of received deadlines (issue 14)
-        assertThat(checked).isEqualTo(30);
-        assertThat(meters.getMeters()).hasSize(30);
+        // 2 connection counters, 2 states, 4 classes, 16 timeouts (7 server phases, the client's deadline
+        // included, on HTTP/1.1 and HTTP/2, the TLS handshake, HTTP/2's ping), 3 reasons, 1 histogram, 13 limit
+        // kinds, 3 results of received deadlines (issue 14); HTTP/2: 1 connection counter, 3 stream states, 6 reset
+        // series (the common codes by side), 3 GOAWAY codes, 2 stall windows
+        assertThat(checked).isEqualTo(59);
+        assertThat(meters.getMeters()).hasSize(59);
     }
 
     @Test
@@ -169,7 +171,7 @@ class ServerMetersTest {
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_requests_total{code=\"2xx\"} 2"));
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_connections_opened_total 1"));
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_connections{state=\"idle\"} 0"));
-        assertThat(lines).anyMatch(l -> l.startsWith("hourglass_timeouts_total{phase=\"handler\",side=\"server\"} 0"));
+        assertThat(lines).anyMatch(l -> l.startsWith("hourglass_timeouts_total{phase=\"handler\",protocol=\"http/1.1\",side=\"server\"} 0"));
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_request_duration_seconds_count 2"));
         assertThat(lines).anyMatch(l -> l.startsWith("hourglass_server_request_duration_seconds_sum "));
         // Every Hourglass family name shows up under the same name (histograms as _count and _sum).
@@ -206,7 +208,8 @@ class ServerMetersTest {
             assertThat(meters.get("hourglass.server.requests").tag("code", "2xx").functionCounter().count()).isEqualTo(3);
             // One family for both sides' timeouts, told apart by the side tag.
             assertThat(meters.find("hourglass.timeouts").tag("side", "client").meters()).isNotEmpty();
-            assertThat(meters.find("hourglass.timeouts").tag("side", "server").meters()).hasSize(8);
+            // Eight server phases on HTTP/1.1 and HTTP/2 (the TLS handshake before either), and PING liveness.
+            assertThat(meters.find("hourglass.timeouts").tag("side", "server").meters()).hasSize(16);
         }
     }
 

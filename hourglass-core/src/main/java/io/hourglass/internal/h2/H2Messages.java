@@ -314,6 +314,22 @@ public final class H2Messages {
         regularFields(h, out, false);
     }
 
+    /**
+     * The fields of a response whose framing a server owns: {@code :status}, {@code date}, then {@code h}
+     * without its own {@code content-length} and {@code date} fields, then {@code content-length} when the
+     * length is known ({@code contentLength >= 0}) and the status allows one (not 1xx or 204).
+     */
+    public static void serverResponseFields(int status, Headers h, String date, long contentLength, FieldList out) {
+        responseFields(status, EMPTY, out);
+        out.add("date", date);
+        regularFields(h, out, false, true);
+        if (contentLength >= 0 && status >= 200 && status != 204) {
+            out.add("content-length", Long.toString(contentLength));
+        }
+    }
+
+    private static final Headers EMPTY = new Headers(0);
+
     /** The fields of a trailer section: {@code h} alone. */
     public static void trailerFields(Headers h, FieldList out) {
         out.clear();
@@ -327,11 +343,18 @@ public final class H2Messages {
      * cookie (section 8.2.3), which compresses better.
      */
     static void regularFields(Headers h, FieldList out, boolean request) {
+        regularFields(h, out, request, false);
+    }
+
+    private static void regularFields(Headers h, FieldList out, boolean request, boolean framingOwned) {
         boolean nominates = h.contains("connection");
         boolean te = false;
         for (int i = 0; i < h.size(); i++) {
             String name = h.name(i).toLowerCase(Locale.ROOT); // the same String when already lowercase
             if (CONNECTION_SPECIFIC.contains(name) || name.equals("host") || (nominates && h.hasToken("connection", name))) {
+                continue;
+            }
+            if (framingOwned && (name.equals("content-length") || name.equals("date"))) {
                 continue;
             }
             if (name.equals("te")) {
