@@ -4,7 +4,6 @@ import io.hourglass.http.Deadline;
 import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
 import io.hourglass.internal.text.Durations;
-import io.hourglass.internal.text.GrpcTimeout;
 import io.hourglass.net.Clock;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,14 +110,12 @@ final class Attempts {
             ph = Phase.ATTEMPT;
         }
         ClientRequest r = req;
-        if (inherited && cfg.forwardDeadline() && d != 0) {
-            // what this attempt has left, as it starts; the next server takes its own reserve off it
-            r = r.withHeader(cfg.deadlineHeader(), GrpcTimeout.format(Math.max(1, d - clock.nanoTime())));
-        }
         if (n > 1) {
             r = r.withHeader(ATTEMPT_COUNT, Integer.toString(n));
         }
-        return new Exchange(client, r, start, d, since, lim, ph);
+        // what the attempt has left goes in the deadline header, computed as the request is written
+        String forward = inherited && cfg.forwardDeadline() && d != 0 ? cfg.deadlineHeader() : null;
+        return new Exchange(client, r, start, d, since, lim, ph, forward);
     }
 
     /**

@@ -40,6 +40,7 @@ final class Exchange implements ReadAhead.Waiter {
     private final Duration totalLimit;
     private final long totalSince;              // when the total deadline's limit began (the call's or attempt's start)
     private final Phase totalPhase;             // what the total deadline's expiry is: TOTAL, DEADLINE or ATTEMPT
+    private final String forwardHeader;         // the field that carries what is left of the deadline, or null
     // The phase in progress and its deadline: written by the caller's thread, read by check() on the same
     // thread and, through the stream's wake-up, after the timer woke it; volatile for cancel()'s and the
     // timer's reads of the call's state.
@@ -76,7 +77,7 @@ final class Exchange implements ReadAhead.Waiter {
      * ({@code TOTAL}, {@code DEADLINE} or {@code ATTEMPT}) when it passes.
      */
     Exchange(Client client, ClientRequest req, long callStart, long deadline, long limitStart, Duration limit,
-            Phase phase) {
+            Phase phase, String forwardHeader) {
         this.client = client;
         this.cfg = client.config();
         this.clock = client.clock();
@@ -87,6 +88,7 @@ final class Exchange implements ReadAhead.Waiter {
         this.totalSince = limitStart;
         this.totalLimit = limit;
         this.totalPhase = phase;
+        this.forwardHeader = forwardHeader;
     }
 
     // ---- the call ----
@@ -156,6 +158,19 @@ final class Exchange implements ReadAhead.Waiter {
         return cc;
     }
 
+    /**
+     * The request as it goes out: with what is left of an inherited deadline in the deadline header (issue 14),
+     * computed now, after the wait for a connection and the dial, so the next server is not told of time the
+     * call has already spent.
+     */
+    private ClientRequest forwarding() {
+        if (forwardHeader == null) {
+            return req;
+        }
+        long left = Math.max(1, totalDeadline - clock.nanoTime()); // at least 1 ns: passed is the server's to judge
+        return req.withHeader(forwardHeader, io.hourglass.internal.text.GrpcTimeout.format(left));
+    }
+
     /** Writes the request and reads the response head; the body is read later through the response. */
     private ClientResponse exchange(Carrier.Stream s) throws IOException {
         armWake();
@@ -164,7 +179,7 @@ final class Exchange implements ReadAhead.Waiter {
         doing = "writing the request";
         RequestBody b = req.body();
         boolean expect = req.expectContinue() && b != null;
-        s.writeRequest(req, expect, totalDeadline);
+        s.writeRequest(forwarding(), expect, totalDeadline);
         ResponseHead h = null;
         if (expect) {
             h = awaitContinue(s);

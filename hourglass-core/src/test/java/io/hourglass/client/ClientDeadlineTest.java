@@ -223,4 +223,29 @@ class ClientDeadlineTest {
             assertThat(hop.clientMetrics().deadlines(false)).isEqualTo(1);
         }
     }
+
+    @Test
+    void whatIsForwardedIsWhatIsLeftWhenTheRequestIsWrittenAfterWaitingForTheConnection() throws Exception {
+        Server up = upstream(400, false);
+        try (Client client = new Client(ClientConfig.builder().maxConnsPerHost(1).build())) {
+            Thread first = Thread.ofVirtual().start(() -> {
+                try (ClientResponse r = client.send(ClientRequest.get(up.url() + "/"))) {
+                    r.body().readAllBytes(); // holds the only connection for 400 ms
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            while (received.isEmpty()) {
+                Thread.sleep(5);
+            }
+            // this call waits about 400 ms for the connection: the server must hear of the 1.6 s left then, not 2 s
+            try (ClientResponse r = Deadline.after(Duration.ofSeconds(2)).call(() ->
+                    client.send(ClientRequest.get(up.url() + "/")))) {
+                assertThat(r.status()).isEqualTo(200);
+            }
+            first.join();
+            assertThat(received).hasSize(2);
+            assertThat(GrpcTimeout.parse(received.get(1))).isLessThan(1_700_000_000L);
+        }
+    }
 }
