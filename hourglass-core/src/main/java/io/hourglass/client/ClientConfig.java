@@ -115,9 +115,9 @@ import java.util.Objects;
  *      {@code hourglass_timeouts_total{side="client",phase="deadline"}}. Default true; a request may opt out
  *      ({@link ClientRequest#inheritDeadline()}).
  * @param forwardDeadline whether a call bounded by an inherited deadline sends what is left of it (the
- *      attempt's deadline, as the request is written: after any wait for a connection) in {@link #deadlineHeader()}, in grpc-timeout
- *      syntax (e.g. {@code 850m}), so the next server stops when the caller has given up. Default true; turn it
- *      off for a client whose calls leave the trust boundary
+ *      attempt's deadline, as the request is written: after any wait for a connection) in
+ *      {@link #deadlineHeader()}, in grpc-timeout syntax (e.g. {@code 850m}), so the next server stops when the
+ *      caller has given up. Default true; turn it off for a client whose calls leave the trust boundary
  * @param deadlineHeader the request field that carries the forwarded deadline; default
  *      {@code Request-Timeout} (the servers' default, {@code ServerConfig.deadlineHeader}); {@code grpc-timeout}
  *      for a gRPC-style upstream
