@@ -82,7 +82,7 @@ final class ChainRun implements AutoCloseable {
     /** C: works for {@code --delay}, stopping when its request is cancelled (its deadline, or its client gone). */
     private void slow(io.hourglass.server.Request req, io.hourglass.server.Response res) throws IOException {
         long start = System.nanoTime();
-        long own = io.hourglass.http.Deadline.current().map(io.hourglass.http.Deadline::nanoTime).orElse(Long.MAX_VALUE);
+        long own = Deadline.current().map(Deadline::nanoTime).orElse(Long.MAX_VALUE); // C's own deadline
         cHandled.incrementAndGet();
         cPeak.accumulateAndGet(cRunning.incrementAndGet(), Math::max);
         try {

@@ -233,7 +233,8 @@ final class HandlerGuard {
         }
         // Written on the socket, not through the handler's write buffer, which its own thread owns.
         byte[] resp = client
-                ? ErrorResponse.bytes(504, RequestDeadline.cutShortMessage(cfg), RequestDeadline.EXPIRED_HEADER + ": true\r\n")
+                ? ErrorResponse.bytes(504, RequestDeadline.cutShortMessage(cfg),
+                        RequestDeadline.EXPIRED_HEADER + ": true\r\n")
                 : ErrorResponse.bytes(503, "handler did not finish within " + fmt(cfg.handlerTimeout()));
         try {
             conn.write(resp, 0, resp.length);
