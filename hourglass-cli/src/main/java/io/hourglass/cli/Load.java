@@ -1,10 +1,17 @@
 package io.hourglass.cli;
 
 import io.hourglass.client.ClientConfig;
+import io.hourglass.client.ClientRequest;
+import io.hourglass.client.RequestBody;
 import io.hourglass.client.TimeoutPolicy;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,8 +43,25 @@ import picocli.CommandLine.Parameters;
             "      --rate 50 --duration 30s --timeout 1s --policy close"},
         mixinStandardHelpOptions = true)
 final class Load implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "URL", description = "http:// or https:// URL to call (GET).")
+    @Parameters(index = "0", paramLabel = "URL", description = "http:// or https:// URL to call.")
     String url;
+
+    @Option(names = {"-X", "--request"}, paramLabel = "METHOD", description = "Method (default GET, or POST with --data).")
+    String method;
+
+    @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'", description = "Request header (repeatable).")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = {"-d", "--data"}, paramLabel = "DATA", description = "Request body of every call; @FILE reads a "
+            + "file as it is.")
+    String data;
+
+    @Option(names = {"--ca-file", "--cacert"}, paramLabel = "FILE", description = "PEM CA certificates to trust for "
+            + "https, in addition to the JDK's.")
+    Path caFile;
+
+    @Option(names = {"-k", "--insecure"}, description = "Trust any server certificate and host name.")
+    boolean insecure;
 
     @Option(names = "--rate", paramLabel = "N", description = "Calls per second (open loop).")
     Double rate;
@@ -121,14 +145,17 @@ final class Load implements Callable<Integer> {
         if (concurrencyLimit < 1) {
             throw new Cli.UsageException("--concurrency-limit must be at least 1");
         }
-        URI uri;
-        try {
-            uri = URI.create(url);
-            io.hourglass.client.ClientRequest.builder("GET", uri);
-        } catch (IllegalArgumentException e) {
-            throw new Cli.UsageException("URL: " + e.getMessage());
-        }
+        ClientRequest request = request();
         ClientConfig.Builder cb = ClientConfig.builder().timeoutPolicy(policy(policy));
+        if (caFile != null) {
+            if (!Files.isReadable(caFile)) {
+                throw new Cli.UsageException("cannot read --ca-file " + caFile);
+            }
+            cb.trustedCaFile(caFile);
+        }
+        if (insecure) {
+            cb.sslContext(Insecure.context());
+        }
         if (timeout != null) cb.timeout(timeout);
         if (responseHeaderTimeout != null) cb.responseHeaderTimeout(responseHeaderTimeout);
         if (maxConns != null) {
@@ -140,7 +167,7 @@ final class Load implements Callable<Integer> {
         // idle connections are bounded by the cap and the idle timeout (see ClientConfig.maxIdlePerHost)
         ClientConfig cfg = cb.build();
         long calls = open ? (long) Math.floor(rate * duration.toNanos() / 1e9) : count;
-        try (LoadRun run = new LoadRun(cfg, uri, (int) Math.min(calls, 20_000_000))) {
+        try (LoadRun run = new LoadRun(cfg, request, (int) Math.min(calls, 20_000_000))) {
             Progress progress = new Progress(err, terminal);
             Consumer<LoadRun> onProgress = r -> {
                 if (!json) progress.update(progressLine(r));
@@ -154,8 +181,47 @@ final class Load implements Callable<Integer> {
             progress.clear();
             out.print(json ? json(run) : table(run, open ? rate : null));
             out.flush();
+            if (run.firstTlsError() != null && !json) {
+                err.println("hourglass load: TLS failures, the first: " + run.firstTlsError());
+                err.flush();
+            }
         }
         return Cli.OK;
+    }
+
+    /** Every call's request: the method, headers and body of the flags. */
+    private ClientRequest request() {
+        byte[] body = null;
+        if (data != null) {
+            try {
+                body = data.startsWith("@") ? Files.readAllBytes(Path.of(data.substring(1)))
+                        : data.getBytes(StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new Cli.UsageException("cannot read --data file " + data.substring(1) + ": " + e.getMessage());
+            }
+        }
+        ClientRequest.Builder rb;
+        try {
+            rb = ClientRequest.builder("GET", url);
+        } catch (IllegalArgumentException e) {
+            throw new Cli.UsageException("URL: " + e.getMessage());
+        }
+        try {
+            rb.method(method != null ? method : body != null ? "POST" : "GET");
+            for (String h : headers) {
+                int c = h.indexOf(':');
+                if (c <= 0) {
+                    throw new Cli.UsageException("-H must be 'Name: value', got '" + h + "'");
+                }
+                rb.header(h.substring(0, c).trim(), h.substring(c + 1).trim());
+            }
+        } catch (IllegalArgumentException e) {
+            throw new Cli.UsageException(e.getMessage());
+        }
+        if (body != null) {
+            rb.body(RequestBody.of(body)); // bytes: every call sends them again
+        }
+        return rb.build();
     }
 
     static String progressLine(LoadRun r) {

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -73,9 +74,9 @@ final class LoadRun implements AutoCloseable {
         private final AtomicLong acquired = new AtomicLong();
         private final AtomicLong written = new AtomicLong();
 
-        Tally(String name, URI uri, int maxCalls) {
+        Tally(String name, ClientRequest request, int maxCalls) {
             this.name = name;
-            this.request = ClientRequest.builder("GET", uri).build();
+            this.request = request;
             this.latenciesNanos = new long[Math.max(1, maxCalls)];
             for (Phase p : Phase.values()) {
                 timeouts.put(p, new LongAdder());
@@ -174,6 +175,7 @@ final class LoadRun implements AutoCloseable {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
+    private final AtomicReference<String> firstTlsError = new AtomicReference<>();
     // Written and read by the thread that runs the loop (which also calls the progress callback), then read
     // after the loop returns.
     private long startNanos;
@@ -181,11 +183,24 @@ final class LoadRun implements AutoCloseable {
     private long elapsedNanos;
     private int leftInFlight;
 
-    /** One class of calls, all to {@code uri}. */
+    /** One class of calls, all GET {@code uri}. */
     LoadRun(ClientConfig cfg, URI uri, int maxCalls) {
-        this.client = new Client(cfg.toBuilder().listener(MARKER).build());
-        this.tallies = List.of(new Tally("all", uri, maxCalls));
+        this(cfg, ClientRequest.builder("GET", uri).build(), maxCalls);
+    }
+
+    /** One class of calls, all {@code request}. */
+    LoadRun(ClientConfig cfg, ClientRequest request, int maxCalls) {
+        this.client = client(cfg);
+        this.tallies = List.of(new Tally("all", request, maxCalls));
         this.firstShare = 100;
+    }
+
+    /**
+     * The run's client: a load generator measures the exchange it was asked for, so it follows no redirect and
+     * asks for no compression (as before the client could), and it listens for the marks.
+     */
+    private static Client client(ClientConfig cfg) {
+        return new Client(cfg.toBuilder().listener(MARKER).followRedirects(false).transparentGzip(false).build());
     }
 
     /**
@@ -193,14 +208,20 @@ final class LoadRun implements AutoCloseable {
      * to {@code fast} (named "fast").
      */
     LoadRun(ClientConfig cfg, URI slow, URI fast, double slowPercent, int maxCalls) {
-        this.client = new Client(cfg.toBuilder().listener(MARKER).build());
+        this.client = client(cfg);
         int slowCalls = (int) Math.min(maxCalls, Math.ceil(maxCalls * slowPercent / 100));
-        this.tallies = List.of(new Tally("slow", slow, slowCalls), new Tally("fast", fast, maxCalls - slowCalls));
+        this.tallies = List.of(new Tally("slow", ClientRequest.builder("GET", slow).build(), slowCalls),
+                new Tally("fast", ClientRequest.builder("GET", fast).build(), maxCalls - slowCalls));
         this.firstShare = slowPercent;
     }
 
     Client client() {
         return client;
+    }
+
+    /** The message of the first TLS failure, or null when there was none. */
+    String firstTlsError() {
+        return firstTlsError.get();
     }
 
     @Override
@@ -333,6 +354,9 @@ final class LoadRun implements AutoCloseable {
             t.timeouts.get(e.phase()).increment();
         } catch (ClientException e) {
             t.errors.computeIfAbsent(e.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), k -> new LongAdder()).increment();
+            if (e.kind() == ClientException.Kind.TLS) {
+                firstTlsError.compareAndSet(null, e.getMessage()); // the same cause every time, as a rule: say it once
+            }
         } catch (IOException | RuntimeException e) {
             t.errors.computeIfAbsent("other", k -> new LongAdder()).increment();
         } finally {

@@ -53,6 +53,8 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main(), new Factory(terminal));
         cl.setOut(out);
         cl.setErr(err);
+        // picocli would read "@body.json" as a file of arguments; curl's "-d @body.json" means the body's file
+        cl.setExpandAtFiles(false);
         cl.setParameterExceptionHandler(Cli::usageError);
         cl.setExecutionExceptionHandler(Cli::executionError);
         HelpLayout.apply(cl, terminal);

@@ -1,23 +1,21 @@
 package io.hourglass.client;
 
-import io.hourglass.http.Deadline;
-import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
 import io.hourglass.internal.text.Durations;
 import io.hourglass.net.Clock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The call side of issue 14, above the exchange and so the same over any connection: the call's deadline
- * (its own timeout, its request's deadline, and the inherited {@link Deadline#current()} less the reserve),
- * refused at once when nothing is left; what is left sent on in the deadline header; and the call's attempts,
- * retried within the origin's {@link RetryBudget} after a {@link Backoff}, per {@link RetryRules}. One per call,
- * on the caller's thread.
+ * The attempts of one hop of a call (issue 14), between the follow-ups and the stale-connection retry (see
+ * {@link FollowUps}), so the same over any connection: each attempt sends what is left of an inherited deadline
+ * in the deadline header, and a failed or refused attempt is followed by another within the origin's
+ * {@link RetryBudget}, after a {@link Backoff}, per {@link RetryRules}; a per-try timeout bounds each inside the
+ * call's deadline ({@link Call#totalDeadline}, which the inherited deadline may have shortened). One per hop,
+ * on the caller's thread; a hop with nothing to forward and no retries goes straight through.
  */
 final class Attempts {
     /** The field that numbers an attempt after the first (Envoy's {@code x-envoy-attempt-count}). */
@@ -26,53 +24,108 @@ final class Attempts {
     private static final int DISCARD_READ = 4096;
     /** How often a backoff wakes to see whether the call was cancelled. */
     private static final long BACKOFF_SLICE = 10_000_000L;
+    // The attempt whose exchange the hop on this thread makes (plain ThreadLocal: set and cleared around it).
+    private static final ThreadLocal<Attempt> CURRENT = new ThreadLocal<>();
+
+    /** What sends one attempt: the rest of the hop (the stale retry, the bridge, the network). */
+    interface Hop {
+        ClientResponse send(ClientRequest r) throws IOException;
+    }
+
+    /**
+     * One attempt's clocks, which its {@link Exchange} takes in place of the call's: it must end by
+     * {@code deadline} (0: none), a limit of {@code limit} from {@code since}, failing with {@code phase}. The
+     * exchange registers itself, so that a hedge can cancel the attempt that lost.
+     */
+    static final class Attempt {
+        final long deadline;
+        final long since;
+        final Duration limit;
+        final Phase phase;
+        // The field that carries what is left of the inherited deadline, written as the request goes out
+        // (after the wait for a connection and the dial); null when nothing is forwarded.
+        String forwardHeader;
+        // Set by the exchange's thread, read by the hedging thread that cancels it: volatile for that hand-over.
+        volatile Exchange exchange;
+        // Set by the hedging thread; the exchange made after it reads it (volatile for the same hand-over).
+        volatile boolean cancelled;
+
+        Attempt(long deadline, long since, Duration limit, Phase phase) {
+            this.deadline = deadline;
+            this.since = since;
+            this.limit = limit;
+            this.phase = phase;
+        }
+
+        /** The exchange made for this attempt on this thread; cancelled at once when the attempt was. */
+        void exchange(Exchange x) {
+            exchange = x;
+            if (cancelled) {
+                x.cancel();
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            Exchange x = exchange;
+            if (x != null) {
+                x.cancel();
+            }
+        }
+    }
 
     private final Call call;
     private final Client client;
     private final ClientConfig cfg;
     private final ClientRequest req;
-    private final Clock clock;      // the client's: the system's, or a test's
-    private long start;
-    private long deadline;          // the call's, a clock.nanoTime() instant; 0: none
-    private Duration limit;         // the limit that deadline stands for
-    private Phase phase;            // TOTAL (own timeout or request deadline) or DEADLINE (inherited)
-    private boolean inherited;      // bounded by a current deadline: forward it
+    private final Clock clock;
+    private final Hop hop;
 
-    Attempts(Call call, Client client, ClientRequest req) {
+    private Attempts(Call call, ClientRequest req, Hop hop) {
         this.call = call;
-        this.client = client;
+        this.client = call.client;
         this.cfg = client.config();
         this.req = req;
         this.clock = client.clock();
+        this.hop = hop;
     }
 
-    /** Runs the call: fixes its deadline, then makes attempts until one is returned or fails for good. */
-    ClientResponse run() throws IOException {
-        start = clock.nanoTime();
-        fixDeadline();
-        Pool pool = client.pool(req.uri());
+    /** The attempt the exchange being made on this thread belongs to, or null (the call's own clocks). */
+    static Attempt current() {
+        return CURRENT.get();
+    }
+
+    /** Sends a hop of {@code call}: its attempts, or the hop alone when there is nothing to forward or retry. */
+    static ClientResponse run(Call call, ClientRequest req, Hop hop) throws IOException {
+        boolean forward = call.inherited && call.client.config().forwardDeadline() && call.totalDeadline != 0;
+        if (!forward && call.client.config().maxAttempts() == 1) {
+            return hop.send(req);
+        }
+        return new Attempts(call, req, hop).run();
+    }
+
+    private ClientResponse run() throws IOException {
+        Pool pool = client.pool(req.uri(), Proxies.select(cfg.proxySelector(), req.uri()));
         RetryBudget budget = pool.retryBudget;
         boolean mayRetry = budget != null && RetryRules.repeatable(req);
         if (budget != null) {
-            budget.called(start); // every call to the origin earns its share, repeatable or not
+            budget.called(clock.nanoTime()); // every call to the origin earns its share, repeatable or not
         }
-        if (mayRetry && cfg.hedgeDelay().toNanos() > 0) {
-            return new Hedging(this, call, pool).run(cfg.hedgeDelay().toNanos());
+        if (mayRetry && Durations.nanos(cfg.hedgeDelay()) > 0) {
+            return new Hedging(this, call, pool).run(Durations.nanos(cfg.hedgeDelay()));
         }
         for (int n = 1; ; n++) {
             long attemptStart = clock.nanoTime();
             boolean last = !mayRetry || n >= cfg.maxAttempts();
-            Exchange x = exchange(n, attemptStart, mayRetry);
-            call.attach(x);
+            Attempt a = attempt(attemptStart, mayRetry);
             ClientResponse resp;
             try {
-                resp = x.run();
+                resp = send(a, request(n, a));
             } catch (IOException e) {
                 if (last || !RetryRules.retryableFailure(e) || call.isCancelled()) {
                     throw e;
                 }
-                long wait = new Backoff(cfg.retryBackoff().toNanos(), cfg.retryBackoffMax().toNanos())
-                        .delayNanos(n, ThreadLocalRandom.current());
+                long wait = backoff(n);
                 if (!mayRetry(pool, attemptStart, wait)) {
                     throw e;
                 }
@@ -91,78 +144,45 @@ final class Attempts {
         }
     }
 
+    /** Sends one attempt on this thread, its clocks current for the exchange the hop makes. */
+    ClientResponse send(Attempt a, ClientRequest r) throws IOException {
+        CURRENT.set(a);
+        try {
+            return hop.send(r);
+        } finally {
+            CURRENT.remove();
+        }
+    }
+
+    /** An attempt's clocks: the call's deadline, or the per-try timeout from {@code attemptStart} when earlier. */
+    Attempt attempt(long attemptStart, boolean mayRetry) {
+        long d = call.totalDeadline;
+        long perTry = mayRetry ? Durations.nanos(cfg.perTryTimeout()) : 0;
+        if (perTry > 0 && (d == 0 || attemptStart + perTry - d < 0)) {
+            return new Attempt(attemptStart + perTry, attemptStart, cfg.perTryTimeout(), Phase.ATTEMPT);
+        }
+        return new Attempt(d, call.start, call.totalLimit, call.totalPhase);
+    }
+
+    /**
+     * Attempt {@code n}'s request: its number; what is left of an inherited deadline goes in the deadline
+     * header as the exchange writes it ({@link Attempt#forwardHeader}).
+     */
+    ClientRequest request(int n, Attempt a) {
+        if (call.inherited && cfg.forwardDeadline() && a.deadline != 0) {
+            a.forwardHeader = cfg.deadlineHeader(); // before the hop starts: the exchange reads it on this thread
+        }
+        return n > 1 ? req.withHeader(ATTEMPT_COUNT, Integer.toString(n)) : req;
+    }
+
     /** {@return the client's clock} */
     Clock clock() {
         return clock;
     }
 
-    /** Attempt {@code n}: its request (with the forwarded deadline and count) and its clocks. */
-    Exchange exchange(int n, long attemptStart, boolean mayRetry) {
-        long d = deadline;
-        long since = start;
-        Duration lim = limit;
-        Phase ph = phase;
-        long perTry = mayRetry ? cfg.perTryTimeout().toNanos() : 0;
-        if (perTry > 0 && (d == 0 || attemptStart + perTry - d < 0)) {
-            d = attemptStart + perTry;
-            since = attemptStart;
-            lim = cfg.perTryTimeout();
-            ph = Phase.ATTEMPT;
-        }
-        ClientRequest r = req;
-        if (n > 1) {
-            r = r.withHeader(ATTEMPT_COUNT, Integer.toString(n));
-        }
-        // what the attempt has left goes in the deadline header, computed as the request is written
-        String forward = inherited && cfg.forwardDeadline() && d != 0 ? cfg.deadlineHeader() : null;
-        return new Exchange(client, r, start, d, since, lim, ph, forward);
-    }
-
-    /**
-     * The call's deadline: its own timeout from its start, its request's deadline when earlier, and the
-     * inherited deadline less the reserve when earlier still; nothing left of that one refuses the call.
-     */
-    private void fixDeadline() throws HttpTimeoutException {
-        Duration t = req.timeout() != null ? req.timeout() : cfg.timeout();
-        long d = t.isZero() ? 0 : start + t.toNanos();
-        Duration lim = t;
-        Instant at = req.deadline();
-        if (at != null) {
-            long left = Duration.between(Instant.now(), at).toNanos();
-            if (d == 0 || start + left - d < 0) {
-                d = start + left == 0 ? 1 : start + left;
-                lim = Duration.ofNanos(Math.max(0, left));
-            }
-        }
-        deadline = d;
-        limit = lim;
-        phase = Phase.TOTAL;
-        boolean inherit = req.inheritDeadline() != null ? req.inheritDeadline() : cfg.inheritDeadline();
-        Deadline current = inherit ? Deadline.current().orElse(null) : null;
-        if (current == null) {
-            return;
-        }
-        inherited = true;
-        // the current deadline is on the system's clock, the call's on the client's (the same but in tests)
-        long had = current.nanoTime() - System.nanoTime();
-        long left = had - cfg.deadlineReserve().toNanos();
-        long di = start + left;
-        if (left <= 0) {
-            client.clientMetrics().deadline(true);
-            client.clientMetrics().timeout(Phase.DEADLINE);
-            client.listener().timeout(req, Phase.DEADLINE);
-            Duration leaves = Duration.ofNanos(Math.max(0, had));
-            throw new HttpTimeoutException(Phase.DEADLINE, leaves, Duration.ZERO,
-                    "the current deadline leaves " + Durations.format(leaves) + ", not more than the "
-                            + "client's deadlineReserve of " + Durations.format(cfg.deadlineReserve())
-                            + ": refused, nothing sent; " + req);
-        }
-        if (d == 0 || di - d < 0) {
-            deadline = di == 0 ? 1 : di;
-            limit = Duration.ofNanos(left);
-            phase = Phase.DEADLINE;
-            client.clientMetrics().deadline(false);
-        }
+    private long backoff(int n) {
+        return new Backoff(Durations.nanos(cfg.retryBackoff()), Durations.nanos(cfg.retryBackoffMax()))
+                .delayNanos(n, ThreadLocalRandom.current());
     }
 
     /**
@@ -170,11 +190,10 @@ final class Attempts {
      * or 429 when longer; -1 (and counted) when the server asks for more than {@code retryBackoffMax}.
      */
     private long waitAfter(ClientResponse resp, int n, Pool pool) {
-        long wait = new Backoff(cfg.retryBackoff().toNanos(), cfg.retryBackoffMax().toNanos())
-                .delayNanos(n, ThreadLocalRandom.current());
+        long wait = backoff(n);
         if (RetryRules.honoursRetryAfter(resp.status())) {
             long asked = Backoff.retryAfterNanos(resp.headers().first("Retry-After"), System.currentTimeMillis());
-            if (asked > cfg.retryBackoffMax().toNanos()) {
+            if (asked > Durations.nanos(cfg.retryBackoffMax())) {
                 pool.metrics.retriesRetryAfter.inc();
                 return -1;
             }
@@ -189,7 +208,8 @@ final class Attempts {
      */
     boolean mayRetry(Pool pool, long attemptStart, long wait) {
         long now = clock.nanoTime();
-        if (deadline != 0 && deadline - now - wait < now - attemptStart) {
+        long d = call.totalDeadline;
+        if (d != 0 && d - now - wait < now - attemptStart) {
             pool.metrics.retriesDeadline.inc();
             return false;
         }

@@ -3,17 +3,18 @@ package io.hourglass.client;
 import io.hourglass.http.Phase;
 import io.hourglass.internal.tcp.TcpMetrics;
 import io.hourglass.net.Clock;
-import io.hourglass.internal.tls.Pem;
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
@@ -27,6 +28,11 @@ import javax.net.ssl.SSLContext;
  *     System.out.println(r.status() + " " + r.bodyAsString());
  * }
  * }</pre>
+ *
+ * <p>{@link #sendAsync} runs a call on a virtual thread of its own and returns a {@code CompletableFuture};
+ * {@link ClientConfig} adds redirects, cookies, authentication, transparent gzip, interceptors and a fake
+ * transport for tests (see {@link Interceptor} for where each runs), proxies ({@link ClientConfig#proxySelector()})
+ * and TLS per client.
  *
  * <p>Errors: a timeout is an {@link io.hourglass.http.HttpTimeoutException} naming the phase, the limit, the
  * time spent and the connection; everything else is a {@link ClientException} with a {@link ClientException.Kind}
@@ -45,6 +51,8 @@ public final class Client implements AutoCloseable {
     private final ClientConfig config;
     private final ConcurrentHashMap<Pool.Origin, Pool> pools = new ConcurrentHashMap<>();
     private final ClientMetrics metrics;
+    private final List<Interceptor> chain;      // the application interceptors, then the follow-ups; null: none
+    private final FollowUps followUps;
     private final Clock clock;
     private final Dialer dialer;
     private final Set<InetSocketAddress> tcpPeers; // addresses connected to, for the TCP gauge; null when off
@@ -62,7 +70,7 @@ public final class Client implements AutoCloseable {
      * A client recording into a registry of its own ({@link #metrics()}).
      *
      * @param config the settings: timeouts, pool limits, policy, TLS trust
-     * @throws java.io.UncheckedIOException if the trusted CA file cannot be read
+     * @throws java.io.UncheckedIOException if the trusted CA file or the client certificate cannot be read
      */
     public Client(ClientConfig config) {
         this(config, new MetricsRegistry());
@@ -75,7 +83,7 @@ public final class Client implements AutoCloseable {
      * @param config the settings: timeouts, pool limits, policy, TLS trust
      * @param registry where the client records its metrics
      * @throws IllegalArgumentException if the registry already has the client's metrics
-     * @throws java.io.UncheckedIOException if the trusted CA file cannot be read
+     * @throws java.io.UncheckedIOException if the trusted CA file or the client certificate cannot be read
      */
     public Client(ClientConfig config, MetricsRegistry registry) {
         this(config, registry, Clock.system());
@@ -90,7 +98,7 @@ public final class Client implements AutoCloseable {
      * @param registry where the client records its metrics
      * @param clock where its time comes from; {@link Clock#system()} for real time
      * @throws IllegalArgumentException if the registry already has the client's metrics
-     * @throws java.io.UncheckedIOException if the trusted CA file cannot be read
+     * @throws java.io.UncheckedIOException if the trusted CA file or the client certificate cannot be read
      */
     public Client(ClientConfig config, MetricsRegistry registry, Clock clock) {
         this(config, registry, clock, InetAddress::getAllByName);
@@ -101,6 +109,14 @@ public final class Client implements AutoCloseable {
         this.config = config;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = new ClientMetrics(registry, pools::values);
+        this.followUps = new FollowUps(this, new Bridge(config));
+        if (config.interceptors().isEmpty()) {
+            this.chain = null; // a call goes straight to the follow-ups: no chain objects per call
+        } else {
+            List<Interceptor> steps = new ArrayList<>(config.interceptors());
+            steps.add(chain -> followUps.run(chain.call(), chain.request()));
+            this.chain = List.copyOf(steps);
+        }
         if (config.tcpStateMetrics()) {
             Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
             this.tcpPeers = peers;
@@ -109,9 +125,9 @@ public final class Client implements AutoCloseable {
             this.tcpPeers = null;
             this.detachTcpStates = () -> { };
         }
-        if (config.trustedCaFile() != null) {
+        if (config.sslContext() != null || config.trustedCaFile() != null || config.clientCertificateFile() != null) {
             try {
-                ssl = Pem.clientContext(config.trustedCaFile());
+                ssl = ClientTls.context(config); // now, so that a bad file fails here and not on the first call
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -137,6 +153,19 @@ public final class Client implements AutoCloseable {
      */
     public ClientResponse send(ClientRequest request) throws IOException {
         return newCall(request).execute();
+    }
+
+    /**
+     * Sends a request on a virtual thread of its own; same as {@code newCall(request).executeAsync()}. The
+     * future completes once the response headers have arrived; cancelling it cancels the call (see
+     * {@link Call#executeAsync()}). Every timeout applies as for {@link #send}.
+     *
+     * @param request the request
+     * @return the future response, whose body the caller reads to its end or closes
+     * @throws IllegalStateException if the client is closed
+     */
+    public CompletableFuture<ClientResponse> sendAsync(ClientRequest request) {
+        return newCall(request).executeAsync();
     }
 
     /**
@@ -221,6 +250,11 @@ public final class Client implements AutoCloseable {
         }
     }
 
+    /** Runs a call's steps (see {@link Interceptor}) from its first request. */
+    ClientResponse steps(Call call, ClientRequest request) throws IOException {
+        return chain == null ? followUps.run(call, request) : new RealChain(chain, 0, call, request).proceed(request);
+    }
+
     EventListener listener() {
         return config.listener();
     }
@@ -234,8 +268,13 @@ public final class Client implements AutoCloseable {
     }
 
     Pool pool(URI uri) {
+        return pool(uri, null);
+    }
+
+    /** The pool of {@code uri}'s origin reached through {@code proxy} (null: directly). */
+    Pool pool(URI uri, Proxies.Route proxy) {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        Pool.Origin o = new Pool.Origin(scheme, uri.getHost(), port(uri));
+        Pool.Origin o = new Pool.Origin(scheme, uri.getHost(), port(uri), proxy);
         return pools.computeIfAbsent(o, k -> new Pool(k, this));
     }
 
@@ -256,11 +295,7 @@ public final class Client implements AutoCloseable {
     SSLContext sslContext() throws IOException {
         SSLContext s = ssl;
         if (s == null) {
-            try {
-                s = SSLContext.getDefault();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IOException("no default TLS context", e);
-            }
+            s = ClientTls.context(config); // the JDK's trust, made on the first https call
             ssl = s;
         }
         return s;

@@ -1,9 +1,15 @@
 package io.hourglass.client;
 
 import io.hourglass.internal.text.Durations;
+import java.net.ProxySelector;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * The client's settings. Immutable; build one with {@link #builder()}, vary one with {@link #toBuilder()}.
@@ -14,7 +20,8 @@ import java.util.Objects;
  * times out throws {@link io.hourglass.http.HttpTimeoutException}, whose {@code phase()} names the phase,
  * and is counted once in {@code hourglass_timeouts_total{side="client",phase}} of the client's
  * {@link Client#metrics() registry}. Per-call overrides live on {@link ClientRequest}; {@code docs/timeouts.md}
- * has every timeout in one table.
+ * has every timeout in one table. Any non-negative {@link Duration} is accepted; one longer than 100 years
+ * takes effect as 100 years (so that deadlines never overflow).
  *
  * @param timeout
  *      Longest time for a whole call (Go's Client.Timeout): pool wait, connect, TLS, writing, waiting and
@@ -29,8 +36,8 @@ import java.util.Objects;
  *      Longest time for a TCP connect to one address.
  *      Starts at the connect attempt; stops when connected. On expiry the next resolved address is tried;
  *      when none is left the call fails with phase {@link io.hourglass.http.Phase#CONNECT}, counted once in
- *      {@code hourglass_timeouts_total{side="client",phase="connect"}}. Default 10s; {@code Duration.ZERO}
- *      disables it.
+ *      {@code hourglass_timeouts_total{side="client",phase="connect"}}. Default 10s; a request may override it
+ *      ({@link ClientRequest.Builder#connectTimeout}); {@code Duration.ZERO} disables it.
  * @param fallbackDelay
  *      How long a connect attempt to one of a host's addresses may go unanswered before an attempt to the
  *      next address starts beside it (Happy Eyeballs, RFC 8305; Go's {@code Dialer.FallbackDelay}).
@@ -90,8 +97,9 @@ import java.util.Objects;
  *      disables it.
  * @param drainMaxBytes the most bytes a drain reads and discards; a larger late response resets the
  *      connection ({@code hourglass_client_drains_total{result="max_bytes"}}). Default 1 MiB
- * @param trustedCaFile a PEM file of CA certificates to trust instead of the JDK's defaults; null for the
- *      defaults
+ * @param trustedCaFile a PEM file of CA certificates to trust for https, in addition to the JDK's default
+ *      CAs unless {@link #trustDefaultCas()} is false; null for the defaults alone. Ignored when
+ *      {@link #sslContext()} is set
  * @param userAgent the User-Agent header sent when a request has none
  * @param listener receives the events of every call ({@link EventListener#NONE} by default)
  * @param tcpStateMetrics
@@ -103,6 +111,63 @@ import java.util.Objects;
  *      at each scrape, and only then: a call pays nothing for it, a new connection one set insert (see
  *      {@code docs/metrics.md}). Default true; where {@code /proc/net/tcp} does not exist (not Linux) it
  *      registers nothing. Clients and servers sharing a registry share the gauge.
+ * @param followRedirects whether a call follows redirects (301, 302, 303, 307, 308 with a Location), as OkHttp
+ *      and Go do; default true; a request may override it ({@link ClientRequest.Builder#followRedirects}).
+ *      301, 302 and 303 turn any method but GET and HEAD into GET without a body; 307 and 308 keep the method
+ *      and send the body again (a body that cannot be sent twice fails the call, kind REDIRECT);
+ *      {@code Authorization}, {@code Cookie} and {@code Host} set by the caller are dropped on a hop to
+ *      another origin (scheme, host, port). The call's total timeout covers every hop
+ * @param maxRedirects the most redirects one call follows; the next one fails the call with a
+ *      {@link ClientException} of kind TOO_MANY_REDIRECTS (curl's exit code 47). Default 10, as Go
+ * @param transparentGzip whether the client sends {@code Accept-Encoding: gzip} (when the request has no
+ *      {@code Accept-Encoding} and no {@code Range}, and is not HEAD) and decompresses a gzip response, which
+ *      the caller then sees without {@code Content-Encoding} and {@code Content-Length} (Go's semantics).
+ *      Default true; a caller that sets {@code Accept-Encoding} itself gets the body as sent
+ * @param cookieJar where cookies are kept: responses' {@code Set-Cookie} saved, a {@code Cookie} header added
+ *      to requests, on every hop; {@code null} (the default, as OkHttp and Go) for none;
+ *      {@link CookieJar#inMemory()} for RFC 6265's rules in memory
+ * @param authenticator answers a 401 from the origin with a request that carries credentials; null for none.
+ *      Independent of it, a URL's {@code user:password@} sends {@code Authorization: Basic} (RFC 7617) with
+ *      the request (unless it has an {@code Authorization} already), as Go does
+ * @param proxyAuthenticator answers a 407 from a proxy, to a request (plain http through an HTTP proxy) or to
+ *      the CONNECT of a tunnel (its {@code response.request()} is then the CONNECT, method {@code CONNECT} and
+ *      the origin's URL; its answer's {@code Proxy-Authorization} goes with a new CONNECT on a new connection);
+ *      null for none
+ * @param interceptors application interceptors, outermost first: once per call (see {@link Interceptor})
+ * @param networkInterceptors network interceptors, outermost first: once per hop, just before the request
+ *      goes out (see {@link Interceptor})
+ * @param transport what sends each hop instead of the network, as Go's RoundTripper: a fake for tests that
+ *      answers with {@link ClientResponse#of}; everything above it (redirects, cookies, authentication,
+ *      decompression, interceptors, timeouts) runs as usual. Calling {@code proceed} from it reaches the
+ *      network. Null (the default) for the network
+ * @param sslContext the TLS context of this client's https connections (its key managers give a client
+ *      certificate for mutual TLS, its trust managers decide which servers are trusted), instead of the JVM's
+ *      default; null to build one from {@link #trustedCaFile()} and {@link #clientCertificateFile()}, or to
+ *      use the JVM's default when both are null
+ * @param trustDefaultCas whether the JDK's default CAs stay trusted when {@link #trustedCaFile()} is set;
+ *      default true (the file adds to them); false trusts the file's CAs only
+ * @param clientCertificateFile a PEM certificate chain to present when a server asks for a client certificate
+ *      (mutual TLS), with {@link #clientKeyFile()}; null for none. Ignored when {@link #sslContext()} is set
+ * @param clientKeyFile the PEM private key (PKCS#8, or PKCS#1 RSA) of {@link #clientCertificateFile()}
+ * @param proxySelector which proxy each call's connection goes through, asked for every call's URL (its
+ *      first {@link java.net.Proxy}: HTTP or SOCKS, SOCKS meaning SOCKS5; DIRECT for none); null (the
+ *      default, as OkHttp) for direct connections. {@link Builder#proxyFromEnvironment()} reads
+ *      {@code HTTP_PROXY}, {@code HTTPS_PROXY} and {@code NO_PROXY} as Go does, {@link Builder#proxy(String)}
+ *      takes one proxy URL. Through an HTTP proxy, http requests go in absolute form (RFC 9112 section
+ *      3.2.2) on connections to the proxy, and https ones through a CONNECT tunnel (RFC 9110 section 9.3.6)
+ *      with TLS to the origin inside; through SOCKS5 (RFC 1928, the proxy resolves the name) both are
+ *      tunnelled. A proxy URL's {@code user:password@} is sent as Basic (RFC 1929's user and password for
+ *      SOCKS5); a 407 is answered by {@link #proxyAuthenticator()}, also for a tunnel's CONNECT. A proxy
+ *      that refuses fails the call with a {@link ClientException} of kind PROXY naming it and its answer;
+ *      connections are pooled per origin and proxy
+ * @param proxyConnectTimeout
+ *      Longest time for a proxy to set up a tunnel: an HTTP proxy's answer to CONNECT, or SOCKS5's
+ *      greeting, authentication and connect.
+ *      Starts when the TCP connection to the proxy is up; stops when the tunnel is (the TLS handshake to the
+ *      origin has its own timeout after it). On expiry the connection is closed and the call fails with
+ *      phase {@link io.hourglass.http.Phase#PROXY_CONNECT}, counted in
+ *      {@code hourglass_timeouts_total{side="client",phase="proxy-connect"}}. Default 10s;
+ *      {@code Duration.ZERO} disables it.
  * @param inheritDeadline
  *      Whether a call made while a {@link io.hourglass.http.Deadline#current() deadline is current} (in a
  *      server's handler, or in {@code Deadline.run}) is bounded by it (issue 14). Such a call's total timeout
@@ -186,6 +251,21 @@ public record ClientConfig(
         String userAgent,
         EventListener listener,
         boolean tcpStateMetrics,
+        boolean followRedirects,
+        int maxRedirects,
+        boolean transparentGzip,
+        CookieJar cookieJar,
+        Authenticator authenticator,
+        Authenticator proxyAuthenticator,
+        List<Interceptor> interceptors,
+        List<Interceptor> networkInterceptors,
+        Interceptor transport,
+        SSLContext sslContext,
+        boolean trustDefaultCas,
+        Path clientCertificateFile,
+        Path clientKeyFile,
+        ProxySelector proxySelector,
+        Duration proxyConnectTimeout,
         boolean inheritDeadline,
         boolean forwardDeadline,
         String deadlineHeader,
@@ -204,7 +284,8 @@ public record ClientConfig(
      *
      * @throws IllegalArgumentException naming the field, for a missing or negative timeout, or a limit below
      *     its minimum
-     * @throws NullPointerException naming the field, for a missing policy, user agent or listener
+     * @throws NullPointerException naming the field, for a missing policy, user agent or listener, an interceptor
+     *     list or an interceptor in one
      */
     public ClientConfig {
         Durations.requireNonNegative("timeout", timeout);
@@ -216,6 +297,7 @@ public record ClientConfig(
         Durations.requireNonNegative("idleTimeout", idleTimeout);
         Durations.requireNonNegative("poolWaitTimeout", poolWaitTimeout);
         Durations.requireNonNegative("drainTimeout", drainTimeout);
+        Durations.requireNonNegative("proxyConnectTimeout", proxyConnectTimeout);
         if (maxConnsPerHost < 1) {
             throw new IllegalArgumentException("maxConnsPerHost must be at least 1, got " + maxConnsPerHost);
         }
@@ -227,6 +309,7 @@ public record ClientConfig(
         }
         Objects.requireNonNull(timeoutPolicy, "timeoutPolicy");
         Objects.requireNonNull(userAgent, "userAgent");
+        new io.hourglass.http.Headers(1).add("User-Agent", userAgent); // a header value: no CR, LF or other control
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(deadlineHeader, "deadlineHeader");
         if (deadlineHeader.isEmpty() || !deadlineHeader.chars().allMatch(io.hourglass.http.Headers::isTokenChar)) {
@@ -253,6 +336,15 @@ public record ClientConfig(
         if (retryBackoffMax.compareTo(retryBackoff) < 0) {
             throw new IllegalArgumentException("retryBackoffMax (" + Durations.format(retryBackoffMax)
                     + ") must not be less than retryBackoff (" + Durations.format(retryBackoff) + ")");
+        }
+        if (maxRedirects < 0) {
+            throw new IllegalArgumentException("maxRedirects must not be negative, got " + maxRedirects);
+        }
+        interceptors = List.copyOf(Objects.requireNonNull(interceptors, "interceptors")); // nulls inside throw too
+        networkInterceptors = List.copyOf(Objects.requireNonNull(networkInterceptors, "networkInterceptors"));
+        if ((clientCertificateFile == null) != (clientKeyFile == null)) {
+            throw new IllegalArgumentException("clientCertificateFile and clientKeyFile go together, got only "
+                    + (clientKeyFile == null ? "the certificate" : "the key"));
         }
     }
 
@@ -291,6 +383,21 @@ public record ClientConfig(
         private String userAgent = "hourglass/0.1";
         private EventListener listener = EventListener.NONE;
         private boolean tcpStateMetrics = true;
+        private boolean followRedirects = true;
+        private int maxRedirects = 10;
+        private boolean transparentGzip = true;
+        private CookieJar cookieJar;
+        private Authenticator authenticator;
+        private Authenticator proxyAuthenticator;
+        private final List<Interceptor> interceptors = new ArrayList<>();
+        private final List<Interceptor> networkInterceptors = new ArrayList<>();
+        private Interceptor transport;
+        private SSLContext sslContext;
+        private boolean trustDefaultCas = true;
+        private Path clientCertificateFile;
+        private Path clientKeyFile;
+        private ProxySelector proxySelector;
+        private Duration proxyConnectTimeout = Duration.ofSeconds(10);
         private boolean inheritDeadline = true;
         private boolean forwardDeadline = true;
         private String deadlineHeader = "Request-Timeout";
@@ -324,6 +431,21 @@ public record ClientConfig(
             userAgent = c.userAgent;
             listener = c.listener;
             tcpStateMetrics = c.tcpStateMetrics;
+            followRedirects = c.followRedirects;
+            maxRedirects = c.maxRedirects;
+            transparentGzip = c.transparentGzip;
+            cookieJar = c.cookieJar;
+            authenticator = c.authenticator;
+            proxyAuthenticator = c.proxyAuthenticator;
+            interceptors.addAll(c.interceptors);
+            networkInterceptors.addAll(c.networkInterceptors);
+            transport = c.transport;
+            sslContext = c.sslContext;
+            trustDefaultCas = c.trustDefaultCas;
+            clientCertificateFile = c.clientCertificateFile;
+            clientKeyFile = c.clientKeyFile;
+            proxySelector = c.proxySelector;
+            proxyConnectTimeout = c.proxyConnectTimeout;
             inheritDeadline = c.inheritDeadline;
             forwardDeadline = c.forwardDeadline;
             deadlineHeader = c.deadlineHeader;
@@ -482,13 +604,237 @@ public record ClientConfig(
         }
 
         /**
-         * Sets {@link ClientConfig#trustedCaFile()}.
+         * Sets {@link ClientConfig#trustedCaFile()}: its CAs are trusted in addition to the JDK's defaults.
          *
-         * @param v a PEM file of CA certificates, or null for the JDK's
+         * @param v a PEM file of CA certificates, or null for the JDK's alone
          * @return this builder
          */
         public Builder trustedCaFile(Path v) {
             trustedCaFile = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#trustedCaFile()} and {@link ClientConfig#trustDefaultCas()}.
+         *
+         * @param v a PEM file of CA certificates
+         * @param alsoTrustDefaults false to trust this file's CAs only
+         * @return this builder
+         */
+        public Builder trustedCaFile(Path v, boolean alsoTrustDefaults) {
+            trustedCaFile = v;
+            trustDefaultCas = alsoTrustDefaults;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#sslContext()}.
+         *
+         * @param v the TLS context, or null to build one from the CA and client certificate files
+         * @return this builder
+         */
+        public Builder sslContext(SSLContext v) {
+            sslContext = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#sslContext()} to a new TLS context made of these managers, as
+         * {@code SSLContext.init} takes them.
+         *
+         * @param keyManagers the client certificates to present (mutual TLS), or null for none
+         * @param trustManagers the servers to trust, or null for the JDK's defaults
+         * @return this builder
+         * @throws IllegalStateException if the JDK has no TLS implementation
+         */
+        public Builder tls(KeyManager[] keyManagers, TrustManager[] trustManagers) {
+            try {
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(keyManagers, trustManagers, null);
+                sslContext = ctx;
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("cannot make a TLS context: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#clientCertificateFile()} and {@link ClientConfig#clientKeyFile()}.
+         *
+         * @param certificateFile a PEM certificate chain, or null for none
+         * @param keyFile its PEM private key, or null for none
+         * @return this builder
+         */
+        public Builder clientCertificate(Path certificateFile, Path keyFile) {
+            clientCertificateFile = certificateFile;
+            clientKeyFile = keyFile;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#followRedirects()}.
+         *
+         * @param v whether calls follow redirects
+         * @return this builder
+         */
+        public Builder followRedirects(boolean v) {
+            followRedirects = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#maxRedirects()}.
+         *
+         * @param v the most redirects a call follows
+         * @return this builder
+         */
+        public Builder maxRedirects(int v) {
+            maxRedirects = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#transparentGzip()}.
+         *
+         * @param v whether to ask for gzip and decompress it
+         * @return this builder
+         */
+        public Builder transparentGzip(boolean v) {
+            transparentGzip = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#cookieJar()}.
+         *
+         * @param v the jar, or null for no cookies
+         * @return this builder
+         */
+        public Builder cookieJar(CookieJar v) {
+            cookieJar = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#authenticator()}.
+         *
+         * @param v answers 401s, or null
+         * @return this builder
+         */
+        public Builder authenticator(Authenticator v) {
+            authenticator = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#proxySelector()}.
+         *
+         * @param v chooses the proxy for each URL; null for direct connections
+         * @return this builder
+         */
+        public Builder proxySelector(ProxySelector v) {
+            proxySelector = v;
+            return this;
+        }
+
+        /**
+         * Sends every call through one proxy, as curl's {@code -x} does (loopback addresses included).
+         *
+         * @param url {@code http://[user:password@]host[:port]} (port 80 by default) or
+         *     {@code socks5://[user:password@]host[:port]} (1080; {@code socks5h} is the same: the proxy always
+         *     resolves the name); without a scheme, http. Percent-escapes in the credentials are decoded
+         * @return this builder
+         * @throws IllegalArgumentException for a URL that is not one of those, naming it
+         */
+        public Builder proxy(String url) {
+            return proxy(url, null);
+        }
+
+        /**
+         * Sends every call through one proxy but those to the hosts {@code noProxy} lists, as curl's {@code -x}
+         * with {@code --noproxy}.
+         *
+         * @param url the proxy, as {@link #proxy(String)} takes it
+         * @param noProxy the exceptions, in {@code NO_PROXY}'s syntax (see {@link #proxyFromEnvironment()});
+         *     null or empty for none
+         * @return this builder
+         * @throws IllegalArgumentException for a URL that is not one {@link #proxy(String)} takes, naming it
+         */
+        public Builder proxy(String url, String noProxy) {
+            Proxies.Route r = Proxies.parse("proxy", Objects.requireNonNull(url, "url"));
+            proxySelector = new Proxies.Env(r, r, Proxies.NoProxy.parse(noProxy), false);
+            return this;
+        }
+
+        /**
+         * Chooses proxies from the environment as Go's {@code ProxyFromEnvironment} does: {@code HTTP_PROXY}
+         * for http URLs (ignored when {@code REQUEST_METHOD} is set, as in a CGI program), {@code HTTPS_PROXY}
+         * for https, each a URL as {@link #proxy(String)} takes; {@code NO_PROXY} lists the exceptions
+         * (comma-separated host names, which match their subdomains too, {@code .domain} for the subdomains only,
+         * IP addresses, CIDR blocks, an optional {@code :port}, or {@code *} for all). The upper-case name wins,
+         * then the lower-case one. {@code localhost} and loopback addresses never go through the proxy. Read once,
+         * now.
+         *
+         * @return this builder
+         * @throws IllegalArgumentException for a variable whose proxy URL cannot be used, naming it
+         */
+        public Builder proxyFromEnvironment() {
+            proxySelector = Proxies.fromEnvironment(System.getenv());
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#proxyConnectTimeout()}.
+         *
+         * @param v the timeout; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder proxyConnectTimeout(Duration v) {
+            proxyConnectTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#proxyAuthenticator()}.
+         *
+         * @param v answers 407s, or null
+         * @return this builder
+         */
+        public Builder proxyAuthenticator(Authenticator v) {
+            proxyAuthenticator = v;
+            return this;
+        }
+
+        /**
+         * Adds an application interceptor to {@link ClientConfig#interceptors()}, inside those added before.
+         *
+         * @param v the interceptor
+         * @return this builder
+         */
+        public Builder addInterceptor(Interceptor v) {
+            interceptors.add(Objects.requireNonNull(v, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Adds a network interceptor to {@link ClientConfig#networkInterceptors()}, inside those added before.
+         *
+         * @param v the interceptor
+         * @return this builder
+         */
+        public Builder addNetworkInterceptor(Interceptor v) {
+            networkInterceptors.add(Objects.requireNonNull(v, "interceptor"));
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#transport()}.
+         *
+         * @param v what answers each hop instead of the network, or null for the network
+         * @return this builder
+         */
+        public Builder transport(Interceptor v) {
+            transport = v;
             return this;
         }
 
@@ -667,6 +1013,10 @@ public record ClientConfig(
             return new ClientConfig(timeout, connectTimeout, fallbackDelay, tlsHandshakeTimeout, responseHeaderTimeout,
                     expectContinueTimeout, idleTimeout, poolWaitTimeout, maxConnsPerHost, maxIdlePerHost,
                     timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, tcpStateMetrics,
+                    followRedirects,
+                    maxRedirects, transparentGzip, cookieJar, authenticator, proxyAuthenticator, interceptors,
+                    networkInterceptors, transport, sslContext, trustDefaultCas, clientCertificateFile, clientKeyFile,
+                    proxySelector, proxyConnectTimeout,
                     inheritDeadline, forwardDeadline, deadlineHeader, deadlineReserve, maxAttempts, perTryTimeout,
                     retryBudgetPercent, retryBudgetFloor, retryBackoff, retryBackoffMax, maxDialsPerHost, hedgeDelay);
         }

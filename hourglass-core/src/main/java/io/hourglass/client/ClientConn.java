@@ -58,7 +58,7 @@ final class ClientConn implements Carrier {
     ClientConn(Conn conn, Pool pool) {
         this.conn = conn;
         this.pool = pool;
-        this.parser = new H1Parser(64 * 1024, 256);
+        this.parser = H1Parser.forResponses(64 * 1024, 256); // a bare LF tolerated (RFC 9112 section 2.2)
         this.in = new InBuffer(this::pull, 8192, 64 * 1024);
         this.out = new OutBuffer(this::send, 8192);
         conn.setAlarm(this::onAlarm);

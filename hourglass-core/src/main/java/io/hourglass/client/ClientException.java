@@ -23,6 +23,19 @@ public class ClientException extends IOException {
         TLS("TLS failure"),
         /** The call was cancelled with {@link Call#cancel()}. */
         CANCELLED("call cancelled"),
+        /** A redirect past {@link ClientConfig#maxRedirects()} (curl's exit code 47). */
+        TOO_MANY_REDIRECTS("too many redirects"),
+        /**
+         * A redirect the client cannot follow: a Location that is not an http or https URL, or a 307 or 308
+         * that needs the request body again when the body is a stream sent once.
+         */
+        REDIRECT("redirect not followed"),
+        /**
+         * The proxy would not carry the call: it refused the tunnel (its status and reason in the message; a 407
+         * that no {@link ClientConfig#proxyAuthenticator()} answered), a SOCKS5 failure, or the
+         * {@link ClientConfig#proxySelector()} failed.
+         */
+        PROXY("proxy failure"),
         /** Another I/O failure. */
         IO("I/O error");
 

@@ -4,7 +4,6 @@ import io.hourglass.http.Headers;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -21,8 +20,10 @@ public final class ClientRequest {
     private final boolean expectContinue;
     private final Duration timeout;
     private final Duration responseHeaderTimeout;
+    private final Duration connectTimeout;
     private final Instant deadline;
     private final Boolean inheritDeadline;
+    private final Boolean followRedirects;
 
     private ClientRequest(Builder b) {
         this.method = b.method;
@@ -32,11 +33,13 @@ public final class ClientRequest {
         this.expectContinue = b.expectContinue;
         this.timeout = b.timeout;
         this.responseHeaderTimeout = b.responseHeaderTimeout;
+        this.connectTimeout = b.connectTimeout;
         this.deadline = b.deadline;
         this.inheritDeadline = b.inheritDeadline;
+        this.followRedirects = b.followRedirects;
     }
 
-    /** A copy of {@code r} with other header fields: an attempt's request (see {@link Attempts}). */
+    /** {@code r} with other (already checked) header fields: the client's own additions, without a builder. */
     private ClientRequest(ClientRequest r, Headers headers) {
         this.method = r.method;
         this.uri = r.uri;
@@ -45,8 +48,15 @@ public final class ClientRequest {
         this.expectContinue = r.expectContinue;
         this.timeout = r.timeout;
         this.responseHeaderTimeout = r.responseHeaderTimeout;
+        this.connectTimeout = r.connectTimeout;
         this.deadline = r.deadline;
+        this.followRedirects = r.followRedirects;
         this.inheritDeadline = r.inheritDeadline;
+    }
+
+    /** This request with {@code fields} in place of its headers, which must hold only checked fields. */
+    ClientRequest withHeaders(Headers fields) {
+        return new ClientRequest(this, fields);
     }
 
     /** This request with the field {@code name} set to {@code value} (replacing any it had). */
@@ -64,31 +74,33 @@ public final class ClientRequest {
     /**
      * A GET request without a body.
      *
-     * @param uri an absolute http or https URL
+     * @param uri an absolute http or https URL; characters a URL may not hold are percent-encoded as UTF-8 and
+     *     an international host name is put in its ASCII form (see {@link #uri()})
      * @return the request
      * @throws IllegalArgumentException for a malformed URL, another scheme, or no host
      */
     public static ClientRequest get(String uri) {
-        return builder("GET", URI.create(uri)).build();
+        return new Builder("GET", Urls.parse(uri)).build();
     }
 
     /**
      * A POST request.
      *
-     * @param uri an absolute http or https URL
+     * @param uri an absolute http or https URL, encoded as for {@link #get(String)}
      * @param body the body to send
      * @return the request
      * @throws IllegalArgumentException for a malformed URL, another scheme, or no host
      */
     public static ClientRequest post(String uri, RequestBody body) {
-        return builder("POST", URI.create(uri)).body(body).build();
+        return new Builder("POST", Urls.parse(uri)).body(body).build();
     }
 
     /**
      * A builder for any request.
      *
      * @param method the method, a token such as {@code PUT}
-     * @param uri an absolute http or https URI
+     * @param uri an absolute http or https URI; non-ASCII characters are percent-encoded as UTF-8 and an
+     *     international host name is put in its ASCII form (see {@link #uri()})
      * @return the builder
      * @throws IllegalArgumentException for a method that is not a token, another scheme, or no host
      * @throws NullPointerException if {@code method} or {@code uri} is null
@@ -97,9 +109,27 @@ public final class ClientRequest {
         return new Builder(method, uri);
     }
 
+    /**
+     * A builder for any request, from a URL string encoded as for {@link #get(String)}.
+     *
+     * @param method the method, a token such as {@code PUT}
+     * @param url an absolute http or https URL
+     * @return the builder
+     * @throws IllegalArgumentException for a method that is not a token, a malformed URL, another scheme, or
+     *     no host
+     * @throws NullPointerException if {@code method} or {@code url} is null
+     */
+    public static Builder builder(String method, String url) {
+        return new Builder(method, Urls.parse(Objects.requireNonNull(url, "url")));
+    }
+
     /** {@return the method, e.g. {@code GET}} */
     public String method() { return method; }
-    /** {@return the absolute URI} */
+    /**
+     * {@return the absolute URI, as sent: ASCII only, with every character a URL may not hold (non-ASCII,
+     * space, quotes, braces...) percent-encoded as UTF-8 and an international host name in its ASCII (IDNA)
+     * form, as OkHttp, Go and the JDK client send them}
+     */
     public URI uri() { return uri; }
     /**
      * {@return the header fields the caller set, read-only ({@link Headers#copyOf}): change them on a builder
@@ -127,6 +157,15 @@ public final class ClientRequest {
      */
     public Duration responseHeaderTimeout() { return responseHeaderTimeout; }
     /**
+     * This call's connect timeout, in place of {@link ClientConfig#connectTimeout()}, for the connections it
+     * dials (a pooled one has no connect): same start (each TCP connect attempt), stop (connected), expiry (the
+     * next address, then phase {@code CONNECT}) and metric ({@code hourglass_timeouts_total{side="client",
+     * phase="connect"}}).
+     *
+     * @return the timeout, {@code Duration.ZERO} for none, or null to use the client's
+     */
+    public Duration connectTimeout() { return connectTimeout; }
+    /**
      * An absolute deadline for the whole call, like a Go context's. When it is earlier than the call's start
      * plus its total timeout, it takes the total timeout's place: the call fails with phase {@code TOTAL} when
      * it passes, counted in {@code hourglass_timeouts_total{side="client",phase="total"}}.
@@ -144,6 +183,24 @@ public final class ClientRequest {
      */
     public Boolean inheritDeadline() { return inheritDeadline; }
 
+    /**
+     * Whether this call follows redirects, in place of {@link ClientConfig#followRedirects()}.
+     *
+     * @return true or false, or null to use the client's
+     */
+    public Boolean followRedirects() { return followRedirects; }
+
+    /**
+     * A builder holding this request's method, URL, headers, body and settings, to make a changed copy (an
+     * interceptor adding a header, say). The copy's headers are the same fields; the rules of
+     * {@link Builder#header} apply to those added.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
     /** {@return whether repeating this request has the effect of sending it once (RFC 9110 section 9.2.2)} */
     public boolean idempotent() {
         return switch (method) {
@@ -160,45 +217,139 @@ public final class ClientRequest {
 
     /** Builder of {@link ClientRequest}. */
     public static final class Builder {
-        private final String method;
-        private final URI uri;
+        private String method;
+        private URI uri;
         private final Headers headers = new Headers(8);
         private RequestBody body;
         private boolean expectContinue;
         private Duration timeout;
         private Duration responseHeaderTimeout;
+        private Duration connectTimeout;
         private Instant deadline;
         private Boolean inheritDeadline;
+        private Boolean followRedirects;
 
         Builder(String method, URI uri) {
-            Objects.requireNonNull(method, "method");
-            Objects.requireNonNull(uri, "uri");
-            for (int i = 0; i < method.length(); i++) {
-                if (!Headers.isTokenChar(method.charAt(i))) {
-                    throw new IllegalArgumentException("invalid method \"" + method + "\"");
-                }
+            method(method);
+            uri(uri);
+        }
+
+        Builder(ClientRequest r) {
+            method = r.method;
+            uri = r.uri;
+            for (int i = 0; i < r.headers.size(); i++) {
+                headers.add(r.headers.name(i), r.headers.value(i));
             }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https")) {
-                throw new IllegalArgumentException("URL must start with http:// or https://, got \"" + uri + "\"");
-            }
-            if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                throw new IllegalArgumentException("URL has no host: \"" + uri + "\"");
-            }
-            this.method = method;
-            this.uri = uri;
+            body = r.body;
+            expectContinue = r.expectContinue;
+            timeout = r.timeout;
+            responseHeaderTimeout = r.responseHeaderTimeout;
+            connectTimeout = r.connectTimeout;
+            deadline = r.deadline;
+            followRedirects = r.followRedirects;
+            inheritDeadline = r.inheritDeadline;
         }
 
         /**
-         * Adds a header field. Host, Content-Length, Transfer-Encoding and Connection are set by the client.
+         * Sets the method.
+         *
+         * @param m the method, a token such as {@code PUT}
+         * @return this builder
+         * @throws IllegalArgumentException for a method that is not a token
+         */
+        public Builder method(String m) {
+            Objects.requireNonNull(m, "method");
+            if (m.isEmpty()) {
+                throw new IllegalArgumentException("empty method");
+            }
+            for (int i = 0; i < m.length(); i++) {
+                if (!Headers.isTokenChar(m.charAt(i))) {
+                    throw new IllegalArgumentException("invalid method \"" + m + "\"");
+                }
+            }
+            this.method = m;
+            return this;
+        }
+
+        /**
+         * Sets the URL, encoded as for {@link ClientRequest#builder(String, URI)}.
+         *
+         * @param u an absolute http or https URI
+         * @return this builder
+         * @throws IllegalArgumentException for another scheme, or no host
+         */
+        public Builder uri(URI u) {
+            this.uri = Urls.normalize(Objects.requireNonNull(u, "uri")); // checks the scheme and the host too
+            return this;
+        }
+
+        /**
+         * Removes every field of this name.
+         *
+         * @param name the field name, in any case
+         * @return this builder
+         */
+        public Builder removeHeader(String name) {
+            headers.remove(name);
+            if (name.equalsIgnoreCase("Expect")) {
+                expectContinue = false;
+            }
+            return this;
+        }
+
+        /**
+         * Overrides the client's {@link ClientConfig#followRedirects()} for this call.
+         *
+         * @param on whether to follow redirects, or null to use the client's
+         * @return this builder
+         */
+        public Builder followRedirects(Boolean on) {
+            this.followRedirects = on;
+            return this;
+        }
+
+        /**
+         * Adds a header field. The client sets Host (from the URL), User-Agent, Content-Length or
+         * Transfer-Encoding (from the body) unless told otherwise; some fields have rules:
+         * <ul>
+         * <li>{@code Host} replaces the URL's host in the header (one Host; a second replaces the first);
+         * <li>{@code Connection} may be {@code close} (sent; the connection is closed after the response) or
+         *     {@code keep-alive}; the client manages connections, so other options are refused;
+         * <li>{@code Expect} may only be {@code 100-continue} (RFC 9110 section 10.1.1), which is
+         *     {@link #expectContinue(boolean) expectContinue(true)};
+         * <li>{@code Content-Length} and {@code Transfer-Encoding} are refused: the body sets them.
+         * </ul>
          *
          * @param name the field name
          * @param value the field value
          * @return this builder
-         * @throws IllegalArgumentException for a name or value that is not a valid field (a CR or LF, say)
+         * @throws IllegalArgumentException for a name or value that is not a valid field (a CR or LF, say),
+         *     or one the rules above refuse, with a message that says why
          */
         public Builder header(String name, String value) {
-            headers.add(name, value);
+            if (name.equalsIgnoreCase("Host")) {
+                headers.set(name, value);
+            } else if (name.equalsIgnoreCase("Expect")) {
+                if (!value.strip().equalsIgnoreCase("100-continue")) {
+                    throw new IllegalArgumentException("Expect: only 100-continue is defined (RFC 9110 section 10.1.1), got \""
+                            + value + "\"");
+                }
+                expectContinue = true;
+            } else if (name.equalsIgnoreCase("Connection")) {
+                for (String option : value.split(",", -1)) {
+                    String o = option.strip();
+                    if (!o.equalsIgnoreCase("close") && !o.equalsIgnoreCase("keep-alive")) {
+                        throw new IllegalArgumentException("Connection: only close or keep-alive may be set (the client "
+                                + "manages connections), got \"" + value + "\"");
+                    }
+                }
+                headers.add(name, value);
+            } else if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")) {
+                throw new IllegalArgumentException(name + " is set from the body: use RequestBody.of(stream, length) "
+                        + "for a stream of known length, length -1 for chunked");
+            } else {
+                headers.add(name, value);
+            }
             return this;
         }
 
@@ -253,6 +404,21 @@ public final class ClientRequest {
                 throw new IllegalArgumentException("responseHeaderTimeout must not be negative, got " + d);
             }
             this.responseHeaderTimeout = d;
+            return this;
+        }
+
+        /**
+         * Overrides the client's connect timeout for this call (see {@link ClientRequest#connectTimeout()}).
+         *
+         * @param d the timeout, {@code Duration.ZERO} for none, or null to use the client's
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is negative
+         */
+        public Builder connectTimeout(Duration d) {
+            if (d != null && d.isNegative()) {
+                throw new IllegalArgumentException("connectTimeout must not be negative, got " + d);
+            }
+            this.connectTimeout = d;
             return this;
         }
 

@@ -2,10 +2,12 @@ package io.hourglass.client;
 
 import io.hourglass.http.Headers;
 import io.hourglass.internal.h1.ResponseHead;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * A response: status, headers, and the body stream.
@@ -18,30 +20,135 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Reading the body is bounded by the call's total timeout, as in Go: a body read that is still waiting
  * when it passes fails with {@link io.hourglass.http.HttpTimeoutException} (phase TOTAL).
+ *
+ * <p>A response the client decompressed ({@link ClientConfig#transparentGzip()}) has neither
+ * {@code Content-Encoding} nor {@code Content-Length}, as in Go. Interceptors and fakes make responses with
+ * {@link #of(int, Headers, InputStream)}, {@link #withHeaders} and {@link #withBody}.
  */
 public final class ClientResponse implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final Exchange exchange;
+    private volatile ClientRequest request;  // set once; volatile as an interceptor's thread may differ
     private final int status;
     private final String reason;
-    private final int version;
+    private final String version;
     private final Headers headers;
     private final long connectionId;
     private final boolean reused;
     private final Body body;
     private final Cleaner.Cleanable cleanable;
 
-    ClientResponse(Exchange exchange, ResponseHead head, long connectionId, boolean reused) {
-        this.exchange = exchange;
+    ClientResponse(Exchange exchange, ClientRequest request, ResponseHead head, long connectionId, boolean reused) {
+        this.request = request;
         this.status = head.status;
         this.reason = head.reason;
-        this.version = head.version;
+        this.version = head.version == 11 ? "HTTP/1.1" : "HTTP/1.0";
         this.headers = head.headers;
         this.connectionId = connectionId;
         this.reused = reused;
-        this.body = new Body(exchange);
+        this.body = new Body(new ExchangeSource(exchange));
         this.cleanable = CLEANER.register(this, exchange::leaked);
+    }
+
+    private ClientResponse(ClientRequest request, int status, String reason, String version, Headers headers,
+            long connectionId, boolean reused, InputStream source) {
+        this.request = request;
+        this.status = status;
+        this.reason = reason;
+        this.version = version;
+        this.headers = headers;
+        this.connectionId = connectionId;
+        this.reused = reused;
+        this.body = new Body(source);
+        this.cleanable = null;
+    }
+
+    /**
+     * A response made by code rather than read from a connection: for a {@link ClientConfig#transport() fake
+     * transport} in tests, or an {@link Interceptor} that answers itself. Its version is {@code HTTP/1.1}, its
+     * reason phrase empty, its connection id 0; the client sets its {@link #request()}.
+     *
+     * @param status the status code, 100 to 999
+     * @param headers the header fields (used as they are, not copied)
+     * @param body the body; closing the response closes it
+     * @return the response
+     * @throws IllegalArgumentException for a status outside 100 to 999
+     */
+    public static ClientResponse of(int status, Headers headers, InputStream body) {
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("status must be 100 to 999, got " + status);
+        }
+        return new ClientResponse(null, status, "", "HTTP/1.1", Objects.requireNonNull(headers, "headers"), 0, false,
+                Objects.requireNonNull(body, "body"));
+    }
+
+    /**
+     * A response made by code, with a UTF-8 text body (see {@link #of(int, Headers, InputStream)}).
+     *
+     * @param status the status code, 100 to 999
+     * @param headers the header fields (used as they are, not copied)
+     * @param body the body text
+     * @return the response
+     * @throws IllegalArgumentException for a status outside 100 to 999
+     */
+    public static ClientResponse of(int status, Headers headers, String body) {
+        return of(status, headers, new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * This response with other header fields, for an interceptor; the body is this response's: reading or
+     * closing either reads or closes the same stream.
+     *
+     * @param headers the header fields of the copy
+     * @return the copy
+     */
+    public ClientResponse withHeaders(Headers headers) {
+        return new ClientResponse(request, status, reason, version, Objects.requireNonNull(headers, "headers"),
+                connectionId, reused, body);
+    }
+
+    /**
+     * This response with another body, for an interceptor that transforms it: wrap this response's
+     * {@link #body()} in the new stream, so that reading the new one to its end, or closing it, gives the
+     * connection back.
+     *
+     * @param newBody the body of the copy; closing the copy closes it
+     * @return the copy
+     */
+    public ClientResponse withBody(InputStream newBody) {
+        return new ClientResponse(request, status, reason, version, headers, connectionId, reused,
+                Objects.requireNonNull(newBody, "newBody"));
+    }
+
+    /**
+     * {@return the request that this response answers: after redirects, the last hop's, with the URL it went
+     * to ({@code request().uri()}); the fields the client adds on the way out (Host, User-Agent, cookies,
+     * Accept-Encoding) are not in it, as in OkHttp. A network interceptor sees them}
+     */
+    public ClientRequest request() {
+        return request;
+    }
+
+    /** A copy answering {@code r}, with these headers and body ({@code null}: this response's body). */
+    ClientResponse derive(ClientRequest r, Headers h, InputStream newBody) {
+        return new ClientResponse(r, status, reason, version, h, connectionId, reused, newBody == null ? body : newBody);
+    }
+
+    /** Makes this response answer {@code r}, the request before the client's bridge added its fields. */
+    void reanswers(ClientRequest r) {
+        request = r;
+    }
+
+    /** Sets the request of a response made by code (the chain does, for {@link #of}). */
+    void answers(ClientRequest r) {
+        if (request == null) {
+            request = r;
+        }
+    }
+
+    /** The call whose end this response's body marks: its end, close or failure ends the call's events. */
+    void endsCall(Call call) {
+        body.call = call;
     }
 
     /** {@return the status code, e.g. 200} */
@@ -56,7 +163,7 @@ public final class ClientResponse implements AutoCloseable {
 
     /** {@return the protocol version of the response, {@code HTTP/1.1} or {@code HTTP/1.0}} */
     public String version() {
-        return version == 11 ? "HTTP/1.1" : "HTTP/1.0";
+        return version;
     }
 
     /** {@return the response's header fields} */
@@ -74,7 +181,7 @@ public final class ClientResponse implements AutoCloseable {
         return headers.first(name);
     }
 
-    /** {@return the id of the connection that carried the call, as in messages and events} */
+    /** {@return the id of the connection that carried the call, as in messages and events; 0 when made by code} */
     public long connectionId() {
         return connectionId;
     }
@@ -125,15 +232,17 @@ public final class ClientResponse implements AutoCloseable {
 
     @Override
     public String toString() {
-        return version() + " " + status + " " + reason + " (connection #" + connectionId + (reused ? ", reused)" : ", new)");
+        return version + " " + status + " " + reason + " (connection #" + connectionId + (reused ? ", reused)" : ", new)");
     }
 
+    /** The body as the caller reads it: closed once, and the call's end reported once. */
     private final class Body extends InputStream {
-        private final Exchange x;
+        private final InputStream source;
         private boolean closed;
+        volatile Call call; // set before the response is handed to the caller, read by whoever ends the body
 
-        Body(Exchange x) {
-            this.x = x;
+        Body(InputStream source) {
+            this.source = source;
         }
 
         @Override
@@ -145,28 +254,83 @@ public final class ClientResponse implements AutoCloseable {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            Objects.checkFromIndexSize(off, len, b.length);
             if (closed) {
                 throw new IOException("response body closed");
             }
             if (len == 0) {
                 return 0;
             }
+            int n;
+            try {
+                n = source.read(b, off, len);
+            } catch (IOException e) {
+                ended(e);
+                throw e;
+            }
+            if (n < 0) {
+                ended(null);
+            }
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return closed ? 0 : source.available();
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                source.close();
+            } catch (IOException ignored) {
+                // a stream made by code failed to close: nothing the caller could do about it
+            } finally {
+                if (cleanable != null) {
+                    cleanable.clean();
+                }
+                ended(null);
+            }
+        }
+
+        private void ended(IOException failure) {
+            Call c = call;
+            if (c != null) {
+                c.ended(failure);
+            }
+        }
+    }
+
+    /** An exchange's body as a stream. */
+    private static final class ExchangeSource extends InputStream {
+        private final Exchange x;
+
+        ExchangeSource(Exchange x) {
+            this.x = x;
+        }
+
+        @Override
+        public int read() throws IOException {
+            throw new UnsupportedOperationException(); // Body reads arrays only
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
             return x.readBody(b, off, len);
         }
 
         @Override
         public int available() throws IOException {
-            return closed ? 0 : x.availableBody();
+            return x.availableBody();
         }
 
         @Override
         public void close() {
-            if (!closed) {
-                closed = true;
-                x.closeBody();
-                cleanable.clean();
-            }
+            x.closeBody();
         }
     }
 }

@@ -2,6 +2,7 @@ package io.hourglass.client;
 
 import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
+import io.hourglass.internal.text.Durations;
 import io.hourglass.internal.time.Timers;
 import io.hourglass.net.Clock;
 import io.hourglass.net.Conn;
@@ -35,6 +36,7 @@ import javax.net.ssl.SSLSocket;
  * the call's deadline. The delay and, on a test's clock, the connect timeout run on the clock's timer.
  */
 final class Dialer {
+    private static final String[] ALPN = {"http/1.1"};
     /** The host's addresses; {@link InetAddress#getAllByName} unless a test gives its own. */
     @FunctionalInterface
     interface Resolver {
@@ -53,22 +55,81 @@ final class Dialer {
         this.resolver = resolver;
     }
 
-    /** Connects (and for https, handshakes) to the origin for call {@code x}. */
+    /**
+     * Connects (and for https, handshakes) to the origin for call {@code x}: directly, or through the origin's
+     * proxy (see {@link Proxies.Route}): to the proxy, then through its tunnel unless the origin is plain http
+     * behind an HTTP proxy, whose requests go to the proxy itself.
+     */
     Conn dial(Pool.Origin o, Exchange x) throws IOException {
         x.doing("connecting");
+        Socket s = o.proxy() == null ? connect(o.host(), o.port(), o.tls(), x) : throughProxy(o, x);
+        return o.tls() ? handshake(s, o, x) : Conn.of(s, clock);
+    }
+
+    /** A TCP connection to one of {@code host}'s addresses (a race between them when it has several). */
+    private Socket connect(String host, int port, boolean sniff, Exchange x) throws IOException {
         InetAddress[] addrs;
         try {
-            addrs = resolver.resolve(o.host());
+            addrs = resolver.resolve(host);
         } catch (UnknownHostException e) {
-            throw new ClientException(ClientException.Kind.UNKNOWN_HOST, o.host(), e);
+            throw new ClientException(ClientException.Kind.UNKNOWN_HOST, host, e);
         }
         if (addrs.length == 0) {
-            throw new ClientException(ClientException.Kind.UNKNOWN_HOST, o.host(), null);
+            throw new ClientException(ClientException.Kind.UNKNOWN_HOST, host, null);
         }
-        List<InetSocketAddress> targets = interleave(addrs, o.port());
-        Socket s = targets.size() == 1 ? connectAlone(targets.get(0), x) : new Race(targets, x).run();
+        List<InetSocketAddress> targets = interleave(addrs, port);
+        Socket s = targets.size() == 1 ? connectAlone(targets.get(0), sniff, x) : new Race(targets, sniff, x).run();
         client.connectedTo((InetSocketAddress) s.getRemoteSocketAddress());
-        return o.tls() ? handshake(s, o, x) : Conn.of(s, clock);
+        return s;
+    }
+
+    /**
+     * A connection to the origin's proxy, with the tunnel set up when one is needed. A 407 to CONNECT is
+     * answered by the proxy authenticator on a new connection (proxies close after one), as OkHttp does.
+     */
+    private Socket throughProxy(Pool.Origin o, Exchange x) throws IOException {
+        Proxies.Route p = o.proxy();
+        String auth = p.basic();
+        for (int n = 1; ; n++) {
+            Socket s;
+            try {
+                s = connect(p.host(), p.port(), false, x); // the proxy's bytes come first: nothing to sniff
+            } catch (java.net.ConnectException e) {
+                throw new ClientException(ClientException.Kind.REFUSED, "proxy " + p.label() + " (for "
+                        + o.host() + ":" + o.port() + "): " + e.getMessage(), e);
+            } catch (ClientException e) {
+                if (e.kind() != ClientException.Kind.UNKNOWN_HOST) {
+                    throw e;
+                }
+                throw new ClientException(ClientException.Kind.UNKNOWN_HOST, "proxy " + p.label(), e);
+            }
+            if (!o.tls() && !p.socks()) {
+                return s; // plain http to an HTTP proxy: no tunnel, requests in absolute form (H1Stream)
+            }
+            ProxyTunnel t = new ProxyTunnel(s, p, o, x, clock);
+            ClientResponse challenge = t.open(auth);
+            if (challenge == null) {
+                return s;
+            }
+            t.close();
+            auth = answer(challenge, auth, n, p, o);
+        }
+    }
+
+    /** The proxy authenticator's answer to a 407 to CONNECT: its Proxy-Authorization, or the call fails. */
+    private String answer(ClientResponse challenge, String refused, int n, Proxies.Route p, Pool.Origin o)
+            throws IOException {
+        Authenticator a = cfg.proxyAuthenticator();
+        ClientRequest next = a == null || n > FollowUps.MAX_AUTH_ATTEMPTS ? null : a.authenticate(challenge);
+        String auth = next == null ? null : next.headers().first("Proxy-Authorization");
+        if (auth == null || auth.equals(refused)) {
+            throw new ClientException(ClientException.Kind.PROXY, "proxy " + p.label() + " refused the tunnel to "
+                    + o.host() + ":" + o.port() + ": 407 Proxy Authentication Required ("
+                    + (refused != null ? "the credentials were refused" : a == null
+                            ? "give the proxy URL a user:password@, or set ClientConfig.proxyAuthenticator"
+                            : "the proxy authenticator gave no credentials") + ")", null);
+        }
+        return auth;
     }
 
     /** The addresses with their families interleaved, the first address's family first (RFC 8305 section 4). */
@@ -93,9 +154,9 @@ final class Dialer {
 
     // ---- one address: on the caller's thread ----
 
-    private Socket connectAlone(InetSocketAddress target, Exchange x) throws IOException {
+    private Socket connectAlone(InetSocketAddress target, boolean tls, Exchange x) throws IOException {
         x.checkCancelled();
-        Attempt a = new Attempt(target, x);
+        Attempt a = new Attempt(target, tls, x);
         x.connecting(a);
         x.listener().connectStart(x.req, target);
         try {
@@ -121,7 +182,7 @@ final class Dialer {
     private final class Attempt implements Closeable {
         final InetSocketAddress target;
         final Exchange x;
-        final Socket socket = new Socket();
+        final Socket socket;
         final long start = clock.nanoTime();
         final long connectDeadline;        // the connect timeout's instant, 0 for none
         final long deadline;               // the earlier of it and the call's, 0 for none
@@ -130,10 +191,12 @@ final class Dialer {
         volatile boolean expired;
         boolean failed;                    // the race's: its failure was reported (the caller's thread)
 
-        Attempt(InetSocketAddress target, Exchange x) {
+        Attempt(InetSocketAddress target, boolean tls, Exchange x) {
             this.target = target;
+            // for https, a socket that keeps a plain-HTTP answer's first bytes (ClientTls explains the failure)
+            this.socket = tls ? new ClientTls.Sniffing() : new Socket();
             this.x = x;
-            long ct = cfg.connectTimeout().toNanos();
+            long ct = Durations.nanos(x.connectTimeout());
             this.connectDeadline = ct == 0 ? 0 : start + ct;
             this.deadline = x.earliest(connectDeadline);
         }
@@ -144,7 +207,10 @@ final class Dialer {
             }
             socket.setTcpNoDelay(true);
             if (clock == Clock.system()) {
-                socket.connect(target, deadline == 0 ? 0 : (int) Math.max(1, (deadline - start) / 1_000_000));
+                // Socket.connect takes an int of milliseconds (24.8 days at most; a connect never lasts that
+                // long), rounded up so that the limit never passes early
+                socket.connect(target, deadline == 0 ? 0
+                        : (int) Math.clamp((deadline - start + 999_999) / 1_000_000, 1, Integer.MAX_VALUE));
                 return;
             }
             Timers.Task t = deadline == 0 ? null : Timers.schedule(clock, deadline, this::expire);
@@ -171,13 +237,13 @@ final class Dialer {
             if (deadline != connectDeadline) {
                 return x.totalTimeout("while connecting"); // the call's deadline came first
             }
-            return new HttpTimeoutException(Phase.CONNECT, cfg.connectTimeout(),
+            return new HttpTimeoutException(Phase.CONNECT, x.connectTimeout(),
                     Duration.ofNanos(clock.nanoTime() - start), x.req + " to " + target);
         }
 
         /** The connect timeout, counted once, when no address is left to try. */
         HttpTimeoutException countedTimeout() {
-            return x.timeout(Phase.CONNECT, cfg.connectTimeout(), start, null);
+            return x.timeout(Phase.CONNECT, x.connectTimeout(), start, null);
         }
 
         @Override
@@ -196,6 +262,7 @@ final class Dialer {
     private final class Race implements Closeable {
         private static final Object TICK = new Object();
         final List<InetSocketAddress> targets;
+        final boolean tls;
         final Exchange x;
         final LinkedBlockingQueue<Object> results = new LinkedBlockingQueue<>(); // attempts, and ticks
         final List<Attempt> started = new ArrayList<>(); // the caller's thread; close() copies under its lock
@@ -203,8 +270,9 @@ final class Dialer {
         int running;
         Timers.Task fallback;
 
-        Race(List<InetSocketAddress> targets, Exchange x) {
+        Race(List<InetSocketAddress> targets, boolean tls, Exchange x) {
             this.targets = targets;
+            this.tls = tls;
             this.x = x;
         }
 
@@ -224,7 +292,7 @@ final class Dialer {
         /** Starts the next attempt, and the fallback delay after which the one after it starts. */
         private void launch() throws IOException {
             x.checkCancelled();
-            Attempt a = new Attempt(targets.get(next++), x);
+            Attempt a = new Attempt(targets.get(next++), tls, x);
             synchronized (started) { // no I/O under it: close() copies the list
                 started.add(a);
             }
@@ -232,7 +300,7 @@ final class Dialer {
             if (fallback != null) {
                 fallback.cancel();
             }
-            long delay = cfg.fallbackDelay().toNanos();
+            long delay = Durations.nanos(cfg.fallbackDelay());
             fallback = next < targets.size() && delay > 0
                     ? Timers.schedule(clock, a.start + delay, () -> results.add(TICK)) : null;
             // After the fallback's clock started: a listener that acts on the event (a test that advances a
@@ -332,6 +400,7 @@ final class Dialer {
         SSLSocket tls = (SSLSocket) client.sslContext().getSocketFactory().createSocket(s, o.host(), o.port(), true);
         SSLParameters p = tls.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS"); // hostname verification
+        p.setApplicationProtocols(ALPN); // RFC 7301; h2 joins with the HTTP/2 client (issue 12)
         if (!o.host().isEmpty() && !Character.isDigit(o.host().charAt(0)) && o.host().indexOf(':') < 0) {
             p.setServerNames(List.of(new SNIHostName(o.host())));
         }
@@ -339,12 +408,13 @@ final class Dialer {
         Conn c = Conn.of(s, tls, clock);
         long now = clock.nanoTime();
         Duration lim = cfg.tlsHandshakeTimeout();
-        long hd = lim.isZero() ? 0 : now + lim.toNanos();
+        long hd = lim.isZero() ? 0 : now + Durations.nanos(lim);
         long eff = x.earliest(hd);
         c.setReadDeadlineNanos(eff);
         c.setWriteDeadlineNanos(eff);
         x.doing("in the TLS handshake");
         x.listener().tlsStart(x.req, c.id());
+        ClientTls.Handshake seen = ClientTls.begin();
         try {
             tls.startHandshake();
         } catch (IOException e) {
@@ -354,8 +424,14 @@ final class Dialer {
                 throw eff == hd ? x.timeout(Phase.TLS_HANDSHAKE, lim, now, null)
                         : x.totalTimeout("in the TLS handshake");
             }
-            throw new ClientException(ClientException.Kind.TLS, x.req + ": " + e.getMessage(), e);
+            String why = ClientTls.explain(e, seen, s instanceof ClientTls.Sniffing sn ? sn : null);
+            throw new ClientException(ClientException.Kind.TLS, x.req + ": "
+                    + (why == null ? e.getMessage() : why + " (" + e.getMessage() + ")"), e);
+        } finally {
+            ClientTls.end();
         }
+        // TLS 1.3: a server that wanted a certificate and got none says so after the handshake, on the first read
+        x.tlsSeen(seen.certificateRequested ? seen : null);
         c.setReadDeadlineNanos(0);
         c.setWriteDeadlineNanos(0);
         x.listener().tlsEnd(x.req, c.id());

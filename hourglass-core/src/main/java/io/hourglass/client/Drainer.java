@@ -35,7 +35,7 @@ final class Drainer {
      */
     static void start(ClientConn c, String method, ResponseHead head, BodyIn body, ClientConfig cfg) {
         long now = c.conn.clock().nanoTime();
-        long dt = cfg.drainTimeout().toNanos();
+        long dt = Durations.nanos(cfg.drainTimeout());
         Drainer d = new Drainer(c, method, cfg, dt == 0 ? 0 : now + dt);
         c.pool.startedDraining(c, d::checkBudget, d.deadline);
         Thread.ofVirtual().name("hourglass-drain-" + c.id()).start(() -> d.run(head, body));

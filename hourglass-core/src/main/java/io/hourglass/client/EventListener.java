@@ -15,6 +15,11 @@ import java.net.InetSocketAddress;
  * Connection events ({@code connectionReused}, {@code drainStart}, {@code drainEnd}, {@code connectionDrained},
  * {@code connectionClosed}) may come later, from a drain.
  *
+ * <p>A call of several hops (redirects, an {@link Authenticator}'s answer, the retry of a stale pooled
+ * connection; see {@link Interceptor}) gets {@code callStart} once, then for each hop its connection and
+ * exchange events ({@code poolAcquired} ... {@code responseHeaders}) with that hop's request, separated by
+ * {@code followUp}; then {@code callEnd} or {@code callFailed} once, with the call's first request.
+ *
  * <p>A call that gives up waiting for the pool gets {@code timeout} with {@link Phase#POOL_WAIT} and then
  * {@code callFailed} with a {@link PoolTimeoutException}, which names the limit that passed and how many
  * connections were in use and draining.
@@ -103,6 +108,17 @@ public interface EventListener {
      * @param bytes the body bytes read
      */
     default void bodyDone(ClientRequest request, long connectionId, long bytes) { }
+    /**
+     * A call goes on with another hop: {@code next} follows a redirect (status 3xx), answers a challenge
+     * (401, 407; from an {@link Authenticator}), or retries a request whose reused connection turned out
+     * closed before any byte of the response (status 0; RFC 9110 section 9.2.2). The response to
+     * {@code request} is discarded.
+     *
+     * @param request the hop's request, as the client's follow-ups sent it
+     * @param status the status of its response, or 0 for the retry of a stale connection
+     * @param next the next hop's request
+     */
+    default void followUp(ClientRequest request, int status, ClientRequest next) { }
     /**
      * A timeout passed, once per call, before {@code callFailed}; the same moment counts in
      * {@code hourglass_timeouts_total{side="client"}}.

@@ -15,13 +15,12 @@ import java.net.ConnectException;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The whole life of one client call, on the caller's thread: the pool, a connection (dialled by the
- * {@link Dialer} when none is idle), the request, the response's head and body, and what a timeout or a
- * failure does to the connection. Read top to bottom. The protocol is behind {@link Carrier}: this class
+ * The whole life of one hop of a client call (see {@link Interceptor}: the network's step), on the caller's
+ * thread: the pool, a connection (dialled by the {@link Dialer} when none is idle), the request, the
+ * response's head and body, and what a timeout or a failure does to the connection. Read top to bottom. The protocol is behind {@link Carrier}: this class
  * knows deadlines, retries, errors, events and the timeout policy, not HTTP/1.1's bytes.
  *
  * <p>Deadlines: the call's total deadline is fixed at its start; each phase (connect, TLS, response
@@ -30,17 +29,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * wakes.
  */
 final class Exchange implements ReadAhead.Waiter {
+    private final Call call;
     private final Client client;
     private final ClientConfig cfg;
     private final Clock clock;
     final ClientRequest req;
     private final EventListener ev;
-    private final long start;
+    private final long start;                   // the call's start: the total deadline covers every hop
     private final long totalDeadline;           // 0: none
     private final Duration totalLimit;
     private final long totalSince;              // when the total deadline's limit began (the call's or attempt's start)
     private final Phase totalPhase;             // what the total deadline's expiry is: TOTAL, DEADLINE or ATTEMPT
     private final String forwardHeader;         // the field that carries what is left of the deadline, or null
+    // This attempt's per-try timeout, counted once: the caller's thread and the timer's may both see it pass.
+    private final java.util.concurrent.atomic.AtomicBoolean attemptTimeoutCounted =
+            new java.util.concurrent.atomic.AtomicBoolean();
     // The phase in progress and its deadline: written by the caller's thread, read by check() on the same
     // thread and, through the stream's wake-up, after the timer woke it; volatile for cancel()'s and the
     // timer's reads of the call's state.
@@ -53,14 +56,13 @@ final class Exchange implements ReadAhead.Waiter {
     private volatile Closeable connecting;      // a dial in progress, closed by cancel()
     private volatile Pool waitingPool;          // woken by cancel()
     private Pool pool;                          // caller's thread
+    private Proxies.Route route;                // caller's thread: the proxy of this hop, null for none
     private volatile Carrier carrier;           // read by cancel() and context() from other threads
     private volatile Carrier.Stream stream;     // read by cancel() from another thread
     private boolean reused;                     // caller's thread
     private boolean requestWritten;             // caller's thread
     private boolean sending;                    // caller's thread: a byte of this request may have gone out
-    // Counts the call's one timeout: the caller's thread and the timer's (a body left unread) may both
-    // time it out, and only the first counts.
-    private final AtomicBoolean timeoutCounted = new AtomicBoolean();
+    private ClientTls.Handshake tlsSeen;        // caller's thread: this hop's new connection was asked for a certificate
 
     // The response body's hand-over between the caller and the timer (a body nobody reads or closes).
     private final ReentrantLock bodyLock = new ReentrantLock();
@@ -70,59 +72,50 @@ final class Exchange implements ReadAhead.Waiter {
     // Whether the body is open (the head came): the timer's alarm acts only then. Volatile: the timer reads it.
     private volatile boolean bodyOpen;
 
-    /**
-     * One attempt of a call (see {@link Attempts}), which fixed its clocks: the call started at
-     * {@code callStart}; this attempt must end by {@code deadline} (a {@link Clock#nanoTime()} instant, 0 for
-     * none), a limit of {@code limit} counted from {@code limitStart}, and fails with phase {@code phase}
-     * ({@code TOTAL}, {@code DEADLINE} or {@code ATTEMPT}) when it passes.
-     */
-    Exchange(Client client, ClientRequest req, long callStart, long deadline, long limitStart, Duration limit,
-            Phase phase, String forwardHeader) {
-        this.client = client;
+    Exchange(Call call, ClientRequest req) {
+        this.call = call;
+        this.client = call.client;
         this.cfg = client.config();
         this.clock = client.clock();
         this.req = req;
         this.ev = client.listener();
-        this.start = callStart;
-        this.totalDeadline = deadline;
-        this.totalSince = limitStart;
-        this.totalLimit = limit;
-        this.totalPhase = phase;
-        this.forwardHeader = forwardHeader;
-    }
-
-    // ---- the call ----
-
-    ClientResponse run() throws IOException {
-        ev.callStart(req);
-        try {
-            return attempt();
-        } catch (IOException e) {
-            ev.callFailed(req, e);
-            throw e;
+        this.start = call.start;
+        // an attempt's deadline (issue 14: the call's, or a per-try timeout), else the call's own
+        Attempts.Attempt a = Attempts.current();
+        this.totalDeadline = a != null ? a.deadline : call.totalDeadline;
+        this.totalSince = a != null ? a.since : call.start;
+        this.totalLimit = a != null ? a.limit : call.totalLimit;
+        this.totalPhase = a != null ? a.phase : call.totalPhase;
+        this.forwardHeader = a != null ? a.forwardHeader : null;
+        if (a != null) {
+            a.exchange(this);
         }
     }
 
-    private ClientResponse attempt() throws IOException {
-        pool = client.pool(req.uri());
-        for (int attempt = 0; ; attempt++) {
-            carrier = null;
-            stream = null;
-            Carrier c = take(attempt > 0);
-            Carrier.Stream s = c.open(this);
-            carrier = c;
-            stream = s;
-            requestWritten = false;
-            sending = false;
-            try {
-                return exchange(s);
-            } catch (IOException e) {
-                if (attempt == 0 && retryable(e, s)) {
-                    s.discard("stale (retried)");
-                    continue; // RFC 9110 section 9.2.2: an idempotent request may be sent again
-                }
-                throw fail(s, e);
+    // ---- the hop ----
+
+    /**
+     * Sends the request on a pooled or new connection (a new one when the call says so: the retry of a stale
+     * one) and returns the response once its head has arrived. A failure on a reused connection before any
+     * byte of the response that an idempotent request may survive marks the call {@code staleFailure}, and
+     * {@link FollowUps} sends it again on a new connection (RFC 9110 section 9.2.2).
+     */
+    ClientResponse run() throws IOException {
+        route = Proxies.select(cfg.proxySelector(), req.uri());
+        pool = client.pool(req.uri(), route);
+        Carrier c = take(call.freshConnection);
+        Carrier.Stream s = c.open(this);
+        carrier = c;
+        stream = s;
+        try {
+            return exchange(s);
+        } catch (IOException e) {
+            if (retryable(e, s)) {
+                s.discard("stale (retried)");
+                call.staleFailure = true;
+                throw translate(e);
             }
+            throw fail(s, e);
         }
     }
 
@@ -130,7 +123,7 @@ final class Exchange implements ReadAhead.Waiter {
     private Carrier take(boolean forceNew) throws IOException {
         Pool.Lease lease;
         while ((lease = pool.acquire(this, forceNew)) == null) {
-            pool = client.pool(req.uri()); // retired just now: the origin's new pool
+            pool = client.pool(req.uri(), route); // retired just now: the origin's new pool
         }
         ClientConn c = lease.conn();
         reused = c != null;
@@ -207,7 +200,7 @@ final class Exchange implements ReadAhead.Waiter {
         client.clientMetrics().durationChild.observeNanos(clock.nanoTime() - start);
         doing = "reading the body";
         s.openBody(h);
-        ClientResponse resp = new ClientResponse(this, h, s.connectionId(), reused);
+        ClientResponse resp = new ClientResponse(this, req, h, s.connectionId(), reused);
         bodyOpen = true;
         if (s.bodyComplete()) {
             finish();
@@ -243,7 +236,7 @@ final class Exchange implements ReadAhead.Waiter {
         phase = p;
         phaseLimit = limit;
         phaseStart = now;
-        phaseDeadline = limit.isZero() ? 0 : now + limit.toNanos();
+        phaseDeadline = limit.isZero() ? 0 : now + Durations.nanos(limit);
         armWake();
     }
 
@@ -292,7 +285,8 @@ final class Exchange implements ReadAhead.Waiter {
             cancelled = true;
             throw interrupted();
         }
-        if (cancelled) {
+        if (cancelled || call.isCancelled()) {
+            cancelled = true;
             throw new ClientException(ClientException.Kind.CANCELLED, context(), null);
         }
     }
@@ -315,8 +309,26 @@ final class Exchange implements ReadAhead.Waiter {
         doing = what;
     }
 
+    /**
+     * The dialer's TLS handshake saw the server ask for a client certificate: TLS 1.3 servers that insist say
+     * so only after the handshake, so a failure before the response's head is explained with it.
+     */
+    void tlsSeen(ClientTls.Handshake h) {
+        tlsSeen = h;
+    }
+
+    /** {@return whether the hop's response should carry Accept-Encoding: gzip written by the stream (see Bridge)} */
+    boolean wireGzip() {
+        return call.wireGzip;
+    }
+
     EventListener listener() {
         return ev;
+    }
+
+    /** {@return the connect timeout of this hop's dials: the request's, else the client's} */
+    Duration connectTimeout() {
+        return req.connectTimeout() != null ? req.connectTimeout() : cfg.connectTimeout();
     }
 
     ClientConfig config() {
@@ -349,10 +361,15 @@ final class Exchange implements ReadAhead.Waiter {
     }
 
     private void countTimeout(Phase p) {
-        if (timeoutCounted.compareAndSet(false, true)) {
-            client.clientMetrics().timeout(p);
-            ev.timeout(req, p);
+        if (p == Phase.ATTEMPT) {
+            // each attempt that runs out of its per-try timeout is counted (issue 14), the next may follow
+            if (attemptTimeoutCounted.compareAndSet(false, true)) {
+                client.clientMetrics().timeout(p);
+                ev.timeout(req, p);
+            }
+            return;
         }
+        call.countTimeout(p); // a call times out once, whichever hop it was on
     }
 
     /**
@@ -426,6 +443,10 @@ final class Exchange implements ReadAhead.Waiter {
             return totalTimeout("while " + doing);
         }
         String ctx = context();
+        String tlsWhy = tlsSeen != null && !bodyOpen ? ClientTls.explain(e, tlsSeen, null) : null;
+        if (tlsWhy != null) {
+            return new ClientException(ClientException.Kind.TLS, ctx + ": " + tlsWhy + " (" + e.getMessage() + ")", e);
+        }
         if (e instanceof H1Exception) {
             return new ClientException(ClientException.Kind.MALFORMED, ctx + ": " + e.getMessage(), e);
         }
@@ -532,9 +553,7 @@ final class Exchange implements ReadAhead.Waiter {
         } finally {
             bodyLock.unlock();
         }
-        IOException out = fail(stream, e);
-        ev.callFailed(req, out);
-        return out;
+        return fail(stream, e); // the response's body reports the call's failure
     }
 
     /** Marks the body ended; true only for the one caller that ended it. */
@@ -558,7 +577,6 @@ final class Exchange implements ReadAhead.Waiter {
         }
         Carrier.Stream s = stream;
         ev.bodyDone(req, s.connectionId(), s.bodyDelivered());
-        ev.callEnd(req);
         s.complete();
     }
 
@@ -577,7 +595,6 @@ final class Exchange implements ReadAhead.Waiter {
         } finally {
             bodyLock.unlock();
         }
-        ev.callEnd(req);
         if (stream.bodyComplete()) {
             stream.complete();
             return;

@@ -21,6 +21,7 @@ final class H1Stream implements Carrier.Stream {
     private volatile boolean requestDone;
     private boolean bodyHeld;          // the body waits for 100 Continue and has not been sent
     private boolean mustClose;         // the connection cannot carry another exchange after this one
+    private boolean closeAsked;        // the caller's request said Connection: close
     private ResponseHead head;
     private BodyIn body;
 
@@ -40,7 +41,11 @@ final class H1Stream implements Carrier.Stream {
     @Override
     public void writeRequest(ClientRequest req, boolean expectContinue, long deadline) throws IOException {
         c.conn.setWriteDeadlineNanos(deadline);
-        RequestWriter.writeHead(c.out, req, call.userAgent(), expectContinue);
+        Proxies.Route p = c.pool.origin.proxy(); // plain http to an HTTP proxy: the proxy gets the request itself
+        RequestWriter.writeHead(c.out, req, call.userAgent(), expectContinue, call.wireGzip(),
+                p != null && !p.socks() && !c.pool.origin.tls() ? p : null);
+        // RFC 9112 section 9.6: a sender of Connection: close closes after this response
+        closeAsked = req.headers().hasToken("Connection", "close");
         if (req.body() != null && !expectContinue) {
             RequestWriter.writeBody(c.out, req.body());
         }
@@ -104,7 +109,7 @@ final class H1Stream implements Carrier.Stream {
         head = h;
         body = bodyOf(c, h);
         // A final status before a held-back body leaves the server's framing unclear; 101 and close end it.
-        mustClose = bodyHeld || !h.keepAlive || h.status == 101;
+        mustClose = bodyHeld || closeAsked || !h.keepAlive || h.status == 101;
         // the server's idle timeout (Keep-Alive: timeout=N): the pool retires the connection before it closes
         long hint = KeepAliveHint.timeoutSeconds(h.headers.first("Keep-Alive"));
         c.keepAliveWindow = hint < 0 ? -1 : KeepAliveHint.reuseWindowNanos(hint);

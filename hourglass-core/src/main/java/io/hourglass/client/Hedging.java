@@ -25,7 +25,7 @@ final class Hedging {
     private final BlockingQueue<Outcome> outcomes = new ArrayBlockingQueue<>(2);
 
     /** What one attempt ended with: a response, or the error. */
-    private record Outcome(Exchange attempt, ClientResponse response, IOException error) {}
+    private record Outcome(Attempts.Attempt attempt, ClientResponse response, IOException error) {}
 
     Hedging(Attempts attempts, Call call, Pool pool) {
         this.attempts = attempts;
@@ -36,15 +36,12 @@ final class Hedging {
 
     ClientResponse run(long delayNanos) throws IOException {
         long firstStart = clock.nanoTime();
-        Exchange first = attempts.exchange(1, firstStart, true);
-        call.attach(first);
-        start(first);
+        Attempts.Attempt first = start(1, firstStart);
         Outcome o = await(first, null, delayNanos);
-        Exchange second = null;
+        Attempts.Attempt second = null;
         if (o == null || (o.error() != null && RetryRules.retryableFailure(o.error()))) {
             if (o == null ? hedgeAllowed() : attempts.mayRetry(pool, firstStart, 0)) {
-                second = attempts.exchange(2, clock.nanoTime(), true);
-                start(second);
+                second = start(2, clock.nanoTime());
             }
         }
         if (o != null && (o.response() != null || second == null)) {
@@ -55,7 +52,7 @@ final class Hedging {
             o = await(first, second, 0);
             running--;
             if (o.response() != null || running == 0) {
-                Exchange other = o.attempt() == first ? second : first;
+                Attempts.Attempt other = o.attempt() == first ? second : first;
                 if (other != null && running > 0) {
                     other.cancel(); // the loser: its late answer is read and dropped (DRAIN), or its stream reset
                     Thread.ofVirtual().start(this::closeLoser);
@@ -75,23 +72,27 @@ final class Hedging {
         return true;
     }
 
-    private void start(Exchange x) {
+    /** Starts attempt {@code n} on a virtual thread of its own. */
+    private Attempts.Attempt start(int n, long attemptStart) {
+        Attempts.Attempt a = attempts.attempt(attemptStart, true);
+        ClientRequest r = attempts.request(n, a);
         Thread.ofVirtual().name("hourglass-hedge").start(() -> {
             Outcome o;
             try {
-                o = new Outcome(x, x.run(), null);
+                o = new Outcome(a, attempts.send(a, r), null);
             } catch (IOException e) {
-                o = new Outcome(x, null, e);
+                o = new Outcome(a, null, e);
             }
             outcomes.add(o);
         });
+        return a;
     }
 
     /**
      * The next outcome, waiting up to {@code nanos} (0: until one comes); null when the time passed first. The
      * caller's cancel or interrupt cancels the attempts running.
      */
-    private Outcome await(Exchange first, Exchange second, long nanos) throws IOException {
+    private Outcome await(Attempts.Attempt first, Attempts.Attempt second, long nanos) throws IOException {
         long until = System.nanoTime() + nanos;
         while (true) {
             if (call.isCancelled() || Thread.currentThread().isInterrupted()) {

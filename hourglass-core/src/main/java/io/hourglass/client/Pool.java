@@ -29,7 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Pool {
     /** An origin: where connections go. */
-    record Origin(String scheme, String host, int port) {
+    /** An origin and the proxy its connections go through (null: direct); the pool's key. */
+    record Origin(String scheme, String host, int port, Proxies.Route proxy) {
         boolean tls() {
             return scheme.equals("https");
         }
@@ -92,7 +93,7 @@ final class Pool {
         long now = clock.nanoTime();
         this.nextProbe = now;
         this.lastAnswer = now - 2 * LIVE_NANOS; // never answered
-        long dt = cfg.drainTimeout().toNanos();
+        long dt = Durations.nanos(cfg.drainTimeout());
         this.stuckAfter = dt == 0 ? 30_000_000_000L : dt / 2;
     }
 
@@ -109,7 +110,7 @@ final class Pool {
      */
     Lease acquire(Exchange x, boolean forceNew) throws IOException {
         long start = clock.nanoTime();
-        long pw = cfg.poolWaitTimeout().toNanos();
+        long pw = Durations.nanos(cfg.poolWaitTimeout());
         long waitDeadline = pw == 0 ? 0 : start + pw;
         ClientConn victim;
         lock.lock();
@@ -275,7 +276,7 @@ final class Pool {
         if (total > 0 || retireCheck != null || retired) {
             return;
         }
-        long it = cfg.idleTimeout().toNanos();
+        long it = Durations.nanos(cfg.idleTimeout());
         long at = clock.nanoTime() + (it > 0 ? it : EMPTY_LINGER_NANOS);
         retireCheck = Timers.schedule(clock, at, this::retireIfEmpty);
     }
@@ -492,13 +493,13 @@ final class Pool {
      * connection the server is closing (issue 14). Nanoseconds, 0 for never.
      */
     private long idleLimit(ClientConn c) {
-        long it = cfg.idleTimeout().toNanos();
+        long it = Durations.nanos(cfg.idleTimeout());
         return hinted(c) ? c.keepAliveWindow : it;
     }
 
     private boolean hinted(ClientConn c) {
         long w = c.keepAliveWindow;
-        long it = cfg.idleTimeout().toNanos();
+        long it = Durations.nanos(cfg.idleTimeout());
         return w > 0 && (it == 0 || w < it);
     }
 

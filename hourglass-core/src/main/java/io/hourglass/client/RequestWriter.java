@@ -7,31 +7,53 @@ import java.net.URI;
 
 /**
  * Writes an HTTP/1.1 request (RFC 9112 sections 3 and 6) into a connection's write buffer: the request line
- * in origin-form, Host first, the caller's fields except those the client owns (framing and connection
- * management), a default User-Agent, the body's framing, and the body itself, sized or chunked.
+ * in origin-form (absolute-form to an HTTP proxy, with the proxy URL's credentials), Host first (the caller's, else the URL's), the caller's fields except those the client
+ * owns (the framing; the request builder refuses them, and allows only {@code Connection: close|keep-alive}
+ * and {@code Expect: 100-continue}), a default User-Agent, the bridge's Accept-Encoding when no step below it
+ * wrote one (see {@link Bridge}), the body's framing, and the body itself, sized or chunked.
  */
 final class RequestWriter {
     private RequestWriter() {}
 
-    /** Writes the request line and the header section, up to and including the blank line. */
-    static void writeHead(OutBuffer o, ClientRequest req, String userAgent, boolean expect) throws IOException {
+    /**
+     * Writes the request line and the header section, up to and including the blank line.
+     *
+     * @param proxy the HTTP proxy that gets this plain-http request itself, null when it goes to the origin
+     */
+    static void writeHead(OutBuffer o, ClientRequest req, String userAgent, boolean expect, boolean gzip,
+            Proxies.Route proxy) throws IOException {
         URI u = req.uri();
         o.writeAscii(req.method());
         o.writeByte(' ');
+        if (proxy != null) {
+            // RFC 9112 section 3.2.2: to a proxy, the absolute form
+            o.writeAscii(u.getScheme().toLowerCase(java.util.Locale.ROOT));
+            o.writeAscii("://");
+            o.writeAscii(Urls.hostHeader(u));
+        }
         String path = u.getRawPath();
         o.writeAscii(path == null || path.isEmpty() ? "/" : path);
         if (u.getRawQuery() != null) {
             o.writeByte('?');
             o.writeAscii(u.getRawQuery());
         }
+        String host = req.headers().first("Host"); // the caller's, if any (ClientRequest.Builder.header keeps one)
         o.writeAscii(" HTTP/1.1\r\nHost: ");
-        o.writeAscii(hostHeader(u));
+        o.writeAscii(host != null ? host : Urls.hostHeader(u));
         o.writeCrlf();
         boolean ua = writeFields(o, req);
         if (!ua) {
             o.writeAscii("User-Agent: ");
             o.writeAscii(userAgent);
             o.writeCrlf();
+        }
+        if (proxy != null && proxy.user() != null && req.headers().first("Proxy-Authorization") == null) {
+            o.writeAscii("Proxy-Authorization: ");
+            o.writeAscii(proxy.basic()); // the proxy URL's user:password@ (RFC 7617)
+            o.writeCrlf();
+        }
+        if (gzip) {
+            o.writeAscii("Accept-Encoding: gzip\r\n"); // the bridge's, written here when no step below sees it
         }
         RequestBody b = req.body();
         if (b != null) {
@@ -59,9 +81,8 @@ final class RequestWriter {
         for (int i = 0; i < hs.size(); i++) {
             String n = hs.name(i);
             if (n.equalsIgnoreCase("Host") || n.equalsIgnoreCase("Content-Length")
-                    || n.equalsIgnoreCase("Transfer-Encoding") || n.equalsIgnoreCase("Connection")
-                    || n.equalsIgnoreCase("Expect")) {
-                continue; // the client owns framing and connection management
+                    || n.equalsIgnoreCase("Transfer-Encoding") || n.equalsIgnoreCase("Expect")) {
+                continue; // written above, or below from the body (the builder refuses the framing fields)
             }
             ua |= n.equalsIgnoreCase("User-Agent");
             o.writeAscii(n);
@@ -70,18 +91,6 @@ final class RequestWriter {
             o.writeCrlf();
         }
         return ua;
-    }
-
-    /** The Host field's value: the port only when it is not the scheme's default (RFC 9110 section 7.2). */
-    static String hostHeader(URI u) {
-        String host = u.getHost();
-        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-            host = "[" + host + "]";
-        }
-        int port = u.getPort();
-        boolean dflt = port == -1 || (u.getScheme().equalsIgnoreCase("http") && port == 80)
-                || (u.getScheme().equalsIgnoreCase("https") && port == 443);
-        return dflt ? host : host + ":" + port;
     }
 
     /** Writes the body: exactly its length, or chunked (RFC 9112 section 7.1) when the length is unknown. */

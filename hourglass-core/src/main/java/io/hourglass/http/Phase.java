@@ -31,6 +31,11 @@ public enum Phase {
     POOL_WAIT("pool-wait", "no connection available"),
     /** Client: TCP connect. */
     CONNECT("connect", "connection not established"),
+    /**
+     * Client: a proxy setting up a tunnel (an HTTP proxy's answer to CONNECT, or the SOCKS5 handshake), after
+     * the TCP connect to the proxy.
+     */
+    PROXY_CONNECT("proxy-connect", "proxy tunnel not established"),
     /** Client: waiting for 100 Continue before sending the body. */
     EXPECT_CONTINUE("expect-continue", "no 100 Continue"),
     /** Client: from the request fully written until the status line and headers are read. */

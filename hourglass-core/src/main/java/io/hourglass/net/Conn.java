@@ -1,5 +1,6 @@
 package io.hourglass.net;
 
+import io.hourglass.internal.text.Durations;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +10,6 @@ import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocket;
@@ -252,7 +252,8 @@ public final class Conn implements Closeable {
     // ---- deadlines ----
 
     /**
-     * Sets both deadlines (Go's SetDeadline). See the class comment for the semantics.
+     * Sets both deadlines (Go's SetDeadline). See the class comment for the semantics. A deadline more than
+     * 100 years away counts as 100 years away, as every Hourglass timeout does.
      *
      * @param deadline the instant, or null to clear both
      */
@@ -357,7 +358,7 @@ public final class Conn implements Closeable {
         if (deadline == null) {
             return 0;
         }
-        long nanosFromNow = Duration.between(Instant.now(), deadline).toNanos();
+        long nanosFromNow = Durations.nanosUntil(deadline);
         long n = clock.nanoTime() + nanosFromNow;
         return n == 0 ? 1 : n;
     }

@@ -20,7 +20,11 @@ class ExchangeTimeoutCountTest {
         try (Client client = new Client()) {
             ClientRequest req = ClientRequest.get("http://127.0.0.1:9/");
             AtomicReference<Exchange> current = new AtomicReference<>();
-            CyclicBarrier start = new CyclicBarrier(2, () -> current.set(new Exchange(client, req, 0, 60_000_000_000L, 0, java.time.Duration.ofSeconds(60), Phase.TOTAL, null)));
+            CyclicBarrier start = new CyclicBarrier(2, () -> {
+                Call call = client.newCall(req);
+                call.startClock();
+                current.set(new Exchange(call, req));
+            });
             CyclicBarrier done = new CyclicBarrier(2);
             Runnable racer = () -> {
                 try {

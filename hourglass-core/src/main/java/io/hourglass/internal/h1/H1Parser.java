@@ -14,19 +14,39 @@ import java.nio.charset.StandardCharsets;
  * whitespace before a colon, CR/LF/NUL or other controls in a value, a request line that is not exactly three
  * parts, a request-target or a Host that is not valid (see {@link TargetSyntax}), a request line too long for
  * the head limit (414), a major version other than 1 (505), conflicting framing (see {@link #requestFraming})
- * and transfer codings it does not implement (501).
+ * and transfer codings it does not implement (501). One exception, for the client: a parser made with
+ * {@link #forResponses} accepts a bare LF as the end of a line in a response head (RFC 9112 section 2.2 lets a
+ * recipient do so, and Go, OkHttp, curl and browsers all do), while a lone CR is still rejected; the server
+ * stays strict.
  */
 public final class H1Parser {
     private final int maxHeadBytes;
     private final int maxHeaderCount;
+    private final boolean bareLf; // response heads may end lines with a bare LF (the client's parser)
 
     /**
+     * A strict parser: every line ends with CRLF (the server's).
+     *
      * @param maxHeadBytes   the most bytes a head may take, request line and final CRLF included (431 past it)
      * @param maxHeaderCount the most header fields (431 past it)
      */
     public H1Parser(int maxHeadBytes, int maxHeaderCount) {
+        this(maxHeadBytes, maxHeaderCount, false);
+    }
+
+    private H1Parser(int maxHeadBytes, int maxHeaderCount, boolean bareLf) {
         this.maxHeadBytes = maxHeadBytes;
         this.maxHeaderCount = maxHeaderCount;
+        this.bareLf = bareLf;
+    }
+
+    /**
+     * The client's parser: as strict as the server's, except that a line of a response head may end with a
+     * bare LF (RFC 9112 section 2.2: "a recipient MAY recognize a single LF as a line terminator"). Chunk
+     * lines and trailers keep CRLF.
+     */
+    public static H1Parser forResponses(int maxHeadBytes, int maxHeaderCount) {
+        return new H1Parser(maxHeadBytes, maxHeaderCount, true);
     }
 
     public int maxHeadBytes() {
@@ -74,6 +94,7 @@ public final class H1Parser {
     private int await(InBuffer in, Runnable onFirstByte, int kind) throws IOException {
         boolean trailers = kind == TRAILERS;
         int malformed = kind == HEAD ? 502 : 400; // a response head (the client's) is the upstream's fault
+        boolean lf = bareLf && kind == HEAD;
         boolean lineChecked = kind != REQUEST;
         boolean started = false;
         int scan = in.pos;
@@ -85,8 +106,14 @@ public final class H1Parser {
                 return in.pos + 2;
             }
             // skip empty lines ahead of the head, also one whose CR and LF came in different reads
-            while (!trailers && !started && in.pos + 1 < lim && b[in.pos] == '\r' && b[in.pos + 1] == '\n') {
-                in.pos += 2;
+            while (!trailers && !started && in.pos < lim) {
+                if (in.pos + 1 < lim && b[in.pos] == '\r' && b[in.pos + 1] == '\n') {
+                    in.pos += 2;
+                } else if (lf && b[in.pos] == '\n') {
+                    in.pos++;
+                } else {
+                    break;
+                }
             }
             if (!started && lim > in.pos && !(lim - in.pos == 1 && b[in.pos] == '\r')) {
                 started = true;
@@ -96,13 +123,13 @@ public final class H1Parser {
             }
             for (int i = Math.max(scan, in.pos); i < lim; i++) {
                 if (b[i] == '\n') {
-                    if (i == in.pos || b[i - 1] != '\r') {
+                    if (!lf && (i == in.pos || b[i - 1] != '\r')) {
                         throw new H1Exception(malformed, "line ended by a bare LF");
                     }
                     if (firstLf < 0) {
                         firstLf = i;
                     }
-                    if (i - in.pos >= 3 && b[i - 2] == '\n' && b[i - 3] == '\r') {
+                    if (lf ? endsEmptyLine(b, in.pos, i) : i - in.pos >= 3 && b[i - 2] == '\n' && b[i - 3] == '\r') {
                         int end = i + 1;
                         if (end - in.pos > maxHeadBytes) {
                             throw tooLarge(in, kind, firstLf);
@@ -142,6 +169,16 @@ public final class H1Parser {
         }
     }
 
+    /** Whether the LF at {@code i} ends an empty line: "\n\n" or "\n\r\n", after any line ending. */
+    private static boolean endsEmptyLine(byte[] b, int from, int i) {
+        return i - from >= 1 && b[i - 1] == '\n' || i - from >= 2 && b[i - 1] == '\r' && b[i - 2] == '\n';
+    }
+
+    /** The start of the line after the one whose end {@link #lineEnd} found at {@code eol} (its CR or LF). */
+    private static int next(byte[] buf, int eol) {
+        return eol + (buf[eol] == '\r' ? 2 : 1);
+    }
+
     /**
      * The head in {@code in} from {@code in.pos} is over the limit. For a request whose line alone does not fit
      * (no line end within the limit) and which has a space after its method, the target is what is too long:
@@ -161,7 +198,7 @@ public final class H1Parser {
     public void parseRequest(byte[] buf, int start, int end, RequestHead h) throws H1Exception {
         h.reset();
         h.headBytes = end - start;
-        int eol = lineEnd(buf, start, end);
+        int eol = lineEnd(buf, start, end, false);
         long parts = requestLineParts(buf, start, eol);
         int sp1 = (int) (parts >>> 32);
         int sp2 = (int) parts;
@@ -212,7 +249,7 @@ public final class H1Parser {
         h.headBytes = end - start;
         int eol;
         try {
-            eol = lineEnd(buf, start, end);
+            eol = lineEnd(buf, start, end, bareLf);
         } catch (H1Exception e) {
             throw new H1Exception(502, "malformed status line: " + e.getMessage());
         }
@@ -248,7 +285,7 @@ public final class H1Parser {
             }
         }
         try {
-            parseFields(buf, eol + 2, end, h.headers);
+            parseFields(buf, next(buf, eol), end, h.headers);
         } catch (H1Exception e) {
             throw new H1Exception(502, e.getMessage());
         }
@@ -259,7 +296,7 @@ public final class H1Parser {
     public void parseFields(byte[] buf, int p, int end, Headers out) throws H1Exception {
         int count = 0;
         while (p < end) {
-            int eol = lineEnd(buf, p, end);
+            int eol = lineEnd(buf, p, end, bareLf);
             if (eol == p) {
                 return; // the blank line
             }
@@ -302,18 +339,27 @@ public final class H1Parser {
             }
             // the bytes were checked above: the unchecked append skips a second pass (not public API)
             HeadersAccess.appendUnchecked(out, name, new String(buf, vs, ve - vs, StandardCharsets.ISO_8859_1));
-            p = eol + 2;
+            p = next(buf, eol);
         }
     }
 
-    /** Index of the CR of the CRLF that ends the line starting at {@code p}; rejects a lone CR. */
-    private static int lineEnd(byte[] buf, int p, int end) throws H1Exception {
-        for (int i = p; i < end - 1; i++) {
+    /**
+     * Index of the CR of the CRLF that ends the line starting at {@code p} (or of a bare LF when
+     * {@code lf}); rejects a lone CR.
+     */
+    private static int lineEnd(byte[] buf, int p, int end, boolean lf) throws H1Exception {
+        for (int i = p; i < end; i++) {
             byte c = buf[i];
             if (c == '\r') {
+                if (i + 1 == end) {
+                    break;
+                }
                 if (buf[i + 1] != '\n') {
                     throw new H1Exception(400, "CR not followed by LF");
                 }
+                return i;
+            }
+            if (c == '\n' && lf) {
                 return i;
             }
             if (c == '\n' || c == 0) {

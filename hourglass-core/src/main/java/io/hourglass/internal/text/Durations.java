@@ -7,7 +7,27 @@ import java.time.Duration;
  * and messages.
  */
 public final class Durations {
+    /**
+     * The longest timeout that takes effect: 100 years. The API accepts any non-negative {@link Duration}
+     * (up to about 292 billion years); a longer one counts as this, so that a deadline stays a
+     * {@link System#nanoTime()} instant without overflow (those compare by subtraction, which holds for
+     * spans below 292 years).
+     */
+    public static final Duration MAX = Duration.ofDays(36_500);
+    private static final long MAX_NANOS = MAX.toNanos();
+
     private Durations() {}
+
+    /** {@return {@code d} in nanoseconds, clamped to {@link #MAX}} */
+    public static long nanos(Duration d) {
+        return d.compareTo(MAX) >= 0 ? MAX_NANOS : d.toNanos();
+    }
+
+    /** {@return the nanoseconds from now until {@code at}, clamped to plus or minus {@link #MAX}} */
+    public static long nanosUntil(java.time.Instant at) {
+        Duration left = Duration.between(java.time.Instant.now(), at);
+        return left.isNegative() ? -nanos(left.negated()) : nanos(left);
+    }
 
     /**
      * Parses a Go duration: a sequence of decimal numbers, each with an optional fraction and a unit

@@ -94,21 +94,78 @@ public final class Pem {
     /** A client context that trusts exactly the CA certificates in {@code caFile}. */
     public static SSLContext clientContext(Path caFile) throws IOException {
         try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, trustManagers(caFile, false), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot make a TLS context: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Trust managers for the CA certificates in {@code caFile} and, when {@code withDefaults}, the JDK's
+     * default CAs too; null when {@code caFile} is null (the JDK's defaults).
+     */
+    public static javax.net.ssl.TrustManager[] trustManagers(Path caFile, boolean withDefaults) throws IOException {
+        if (caFile == null) {
+            return null;
+        }
+        try {
             KeyStore ts = KeyStore.getInstance("PKCS12");
             ts.load(null, null);
             int i = 0;
             for (Certificate c : certificates(caFile)) {
                 ts.setCertificateEntry("ca" + i++, c);
             }
+            if (withDefaults) {
+                for (Certificate c : defaultCas()) {
+                    ts.setCertificateEntry("ca" + i++, c);
+                }
+            }
             javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
                     javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ts);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
+            return tmf.getTrustManagers();
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot trust the certificates in " + caFile + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The X.509 key manager of a client presenting the certificate chain in {@code certFile} with {@code keyFile}'s key. */
+    public static javax.net.ssl.X509KeyManager keyManager(Path certFile, Path keyFile) throws IOException {
+        List<Certificate> chain = certificates(certFile);
+        PrivateKey key = privateKey(keyFile);
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            char[] pw = new char[0];
+            ks.setKeyEntry("client", key, pw, chain.toArray(new Certificate[0]));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, pw);
+            for (javax.net.ssl.KeyManager km : kmf.getKeyManagers()) {
+                if (km instanceof javax.net.ssl.X509KeyManager x) {
+                    return x;
+                }
+            }
+            throw new IOException("no X.509 key manager for " + certFile);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use the key in " + keyFile + " with the certificate in " + certFile
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The CA certificates the JDK trusts by default (its cacerts, or javax.net.ssl.trustStore). */
+    private static List<Certificate> defaultCas() throws GeneralSecurityException {
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init((KeyStore) null);
+        List<Certificate> out = new ArrayList<>();
+        for (javax.net.ssl.TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof javax.net.ssl.X509TrustManager x) {
+                out.addAll(List.of(x.getAcceptedIssuers()));
+            }
+        }
+        return out;
     }
 
     private static PrivateKey pkcs8(byte[] der, Path file) throws IOException {

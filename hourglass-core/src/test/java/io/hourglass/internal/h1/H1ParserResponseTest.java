@@ -158,6 +158,44 @@ class H1ParserResponseTest {
         assertThat(h.headers.isEmpty()).isTrue();
     }
 
+    @ParameterizedTest(name = "{0} in fragments of {1}")
+    @CsvSource({
+        "every line, 4096", "every line, 1",
+        "the status line only, 4096", "the status line only, 1",
+        "the fields only, 4096", "the fields only, 1",
+        "the final empty line only, 4096", "the final empty line only, 1",
+        "leading empty lines, 4096", "leading empty lines, 1",
+    })
+    void toleratesBareLfLineEndsInAResponseHead(String where, int fragment) throws IOException {
+        // RFC 9112 section 2.2: a recipient MAY recognize a single LF as a line terminator (issue 13)
+        String wire = switch (where) {
+            case "every line" -> "HTTP/1.1 200 OK\nContent-Length: 5\nX-A: a\n\nhello";
+            case "the status line only" -> "HTTP/1.1 200 OK\nContent-Length: 5\r\nX-A: a\r\n\r\nhello";
+            case "the fields only" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\nX-A: a\n\r\nhello";
+            case "the final empty line only" -> "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: a\r\n\nhello";
+            default -> "\n\r\n\nHTTP/1.1 200 OK\nContent-Length: 5\nX-A: a\n\nhello";
+        };
+        InBuffer in = buffer(wire, fragment);
+        ResponseHead h = response(in, "GET");
+
+        assertThat(h.status).isEqualTo(200);
+        assertThat(h.reason).isEqualTo("OK");
+        assertThat(h.headers.first("X-A")).isEqualTo("a");
+        assertThat(h.contentLength).isEqualTo(5);
+        assertThat(readAll(BodyIn.length(in, h.contentLength))).isEqualTo("hello");
+    }
+
+    @Test
+    void theServersParserStaysStrictAboutBareLf() {
+        H1Exception e = catchThrowableOfType(H1Exception.class, () -> {
+            H1Parser strict = Wire.parser();
+            InBuffer in = buffer("HTTP/1.1 200 OK\nContent-Length: 0\n\n");
+            strict.awaitHead(in, null);
+        });
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("bare LF");
+    }
+
     static Stream<Arguments> malformed() {
         String ok = "\r\nContent-Length: 0\r\n\r\n";
         String head = "HTTP/1.1 200 OK\r\n";

@@ -55,8 +55,9 @@ final class Wire {
         return h;
     }
 
+    /** Runs the client's head sequence, with the client's parser ({@link H1Parser#forResponses}). */
     static ResponseHead response(InBuffer in, String method) throws IOException {
-        H1Parser p = parser();
+        H1Parser p = H1Parser.forResponses(MAX_HEAD, MAX_HEADERS);
         int end = p.awaitHead(in, null);
         if (end < 0) {
             throw new java.io.EOFException("no head");
