@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317  # functions called by name and from traps look unreachable to it
-# Every benchmark in one command: bench/server-compare.sh, client-compare.sh, idle-memory.sh, jmh.sh,
-# timer-precision.sh and h2-compare.sh in sequence, each run's directory indexed in one bench/out/<timestamp>-all/ with copies
-# of its summary files, one combined summary, the check of the project's targets, and SVG charts.
+# Every benchmark in one command: bench/server-compare.sh (wrk, then its mode many: 10 000 slow keep-alive
+# connections), client-compare.sh, idle-memory.sh, jmh.sh, timer-precision.sh and h2-compare.sh in
+# sequence, each run's directory indexed in one bench/out/<timestamp>-all/ with copies of its summary files,
+# one combined summary, the check of the project's targets, and SVG charts.
 # See docs/BENCHMARKS.md ("Running everything"); --help for the options.
 set -euo pipefail
 # One { ...; exit; } block, so bash reads all of it before running any (editing the file mid-run is safe).
@@ -15,18 +16,22 @@ build="$bench/build"
 prog=run-all
 . "$bench/lib.sh"   # die, say, need_arg, build_jmh, ...
 
-known="server client idle jmh timer h2"
-declare -A script=([server]=server-compare.sh [client]=client-compare.sh [idle]=idle-memory.sh [jmh]=jmh.sh
-                   [timer]=timer-precision.sh [h2]=h2-compare.sh)
+known="server many client idle jmh timer h2"
+declare -A script=([server]=server-compare.sh [many]=server-compare.sh [client]=client-compare.sh
+                   [idle]=idle-memory.sh [jmh]=jmh.sh [timer]=timer-precision.sh [h2]=h2-compare.sh)
+# many: server-compare.sh's mode many (bench/peers/manyconns), Hourglass against Go and two Java peers
+many_servers="hourglass go jetty undertow" many_servers_quick="hourglass go jetty"
 # Full settings: the full runs documented in docs/BENCHMARKS.md. JMH fails on a benchmark's error (-foe).
-declare -A full_args=([server]="--rounds 5 --quiet 15" [client]="--rounds 5 --quiet 25" [idle]=""
+declare -A full_args=([server]="--rounds 5 --quiet 15" [many]="--modes many --servers '$many_servers' --rounds 3 --warmup 10 --duration 20"
+                      [client]="--rounds 5 --quiet 25" [idle]=""
                       [jmh]="-foe true" [timer]="" [h2]="--rounds 5 --quiet 15")
 # Quick: each script's --quick, tightened to the least that still runs every server, client, mode,
-# benchmark and variant once (figures not data), so that the five take under 2 minutes once built.
-declare -A quick_args=([server]="--quick --warmup 0 --duration 1" [client]="--quick -n 200 --warmup 100"
+# benchmark and variant once (figures not data), so that all of them take about 3 minutes once built.
+declare -A quick_args=([server]="--quick --warmup 0 --duration 1" [many]="--quick --modes many --servers '$many_servers_quick' --warmup 2 --duration 8"
+                       [client]="--quick -n 200 --warmup 100"
                        [idle]="--quick --conns 300 --settle 0" [jmh]="--quick --prof-gc -foe true -f 0 -wi 0 -i 1 -r 100ms"
                        [timer]="--quick --conns 500 --from-ms 200 --to-ms 400" [h2]="--quick")
-declare -A takes_jvm_opts=([server]=1 [client]=1 [idle]=1 [timer]=1 [h2]=1)
+declare -A takes_jvm_opts=([server]=1 [many]=1 [client]=1 [idle]=1 [timer]=1 [h2]=1)
 # target figures (docs/BENCHMARKS.md, "Running everything"); HTTP/2's nginx ratio is issue 11's
 target_idle_kib=16 target_timer_p99_ms=5 target_nginx_ratio=1.2 target_h2_nginx_ratio=1.3
 
@@ -34,17 +39,17 @@ usage() {
   cat <<EOF
 usage: bench/$prog.sh [options]
 
-Runs every benchmark in sequence: bench/server-compare.sh, client-compare.sh, idle-memory.sh, jmh.sh,
+Runs every benchmark in sequence: bench/server-compare.sh (then again as "many", its mode many), client-compare.sh, idle-memory.sh, jmh.sh,
 timer-precision.sh, h2-compare.sh (names: $known). Each keeps its own run directory; bench/out/<timestamp>-all/
 indexes them (runs.txt, a symlink per benchmark), keeps copies of their summary files and each one's
 output (<name>.log), and gets summary.txt (the key figures of each and the check of the targets) and
 charts/*.svg. A benchmark that fails does not stop the others.
 
   --quick            smoke test of every benchmark with the least settings that exercise all of it
-                     (under 2 minutes once built); the target checks print "(smoke, not data)"
+                     (2-3 minutes once built); the target checks print "(smoke, not data)"
   --skip "NAMES"     leave these benchmarks out
-  --jvm-opts "OPTS"  JVM flags for every Java server and client (server, client, idle, timer)
-  --server-args "ARGS", --client-args, --idle-args, --jmh-args, --timer-args, --h2-args
+  --jvm-opts "OPTS"  JVM flags for every Java server and client (server, many, client, idle, timer, h2)
+  --server-args "ARGS", --many-args, --client-args, --idle-args, --jmh-args, --timer-args, --h2-args
                      more options for that script, after (so overriding) the ones run-all gives it;
                      quoted as in a shell, e.g. --server-args '--servers "hourglass nginx" --conns 64'
   --build-only       build (when stale) what the selected benchmarks need, then exit
@@ -74,7 +79,7 @@ while [ "$#" -gt 0 ]; do
     --quick) quick=1; shift ;;
     --skip) need_arg "$@"; skip="$2"; shift 2 ;;
     --jvm-opts) need_arg "$@"; jvm_opts="$2"; shift 2 ;;
-    --server-args|--client-args|--idle-args|--jmh-args|--timer-args|--h2-args)
+    --server-args|--many-args|--client-args|--idle-args|--jmh-args|--timer-args|--h2-args)
       need_arg "$@"; k=${1#--}; extra[${k%-args}]="$2"; shift 2 ;;
     --build-only) build_only=1; shift ;;
     --summarize) need_arg "$@"; summarize_dir="$2"; shift 2 ;;
@@ -209,6 +214,27 @@ ctsv_field() {
   awk -F'\t' -v p="$2" -v c="$3" -v s="$4" -v f="$5" '
     NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
     $col["phase"] == p && $col["conc"] == c && $col["client"] == s { print $col[f]; exit }' "$1"
+}
+
+# summary_many DIR: mode many's table (CPU, p99, RSS per connection) and its targets: Hourglass's CPU per
+# request (median of the same-round ratios) and p99 latency (medians) at most every other server's
+summary_many() {
+  local d="$1" f="$1/many.summary.tsv" r="$1/many.results.tsv" c s hg ref ratio hp rp
+  echo "== many connections: bench/server-compare.sh --modes many ($(sed -n 's/.*\(rounds=[0-9]*\).*\(many_conns="[^"]*"\) \(rate=[0-9.]*\).*/\1 \2 \3/p' "$d/many.settings.txt" 2>/dev/null | head -n 1)); medians over rounds"
+  awk -F'\t' '
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; printf "%-10s %6s %8s %8s %8s %11s %9s %7s\n", "server", "conns", "req/s", "p50 ms", "p99 ms", "CPU us/req", "KiB/conn", "errors"; next }
+    { printf "%-10s %6s %8s %8s %8s %11s %9s %7s\n", $col["server"], $col["conns"], $col["req_per_s"], $col["p50_ms"], $col["p99_ms"], $col["cpu_us_per_req"], $col["rss_kib_per_conn"], $col["errors"] }' "$f"
+  echo "(CPU: the server's process tree per request; KiB/conn: (RSS at the end - RSS before connecting) / conns; latency: the load generator's)"
+  for c in $(awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next } !seen[$col["conns"]]++ { print $col["conns"] }' "$f"); do
+    hg=$(tsv_field "$f" many "$c" hourglass cpu_us_per_req); hp=$(tsv_field "$f" many "$c" hourglass p99_ms)
+    for s in $(awk -F'\t' -v c="$c" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next } $col["conns"] == c && $col["server"] != "hourglass" { print $col["server"] }' "$f"); do
+      ref=$(tsv_field "$f" many "$c" "$s" cpu_us_per_req); rp=$(tsv_field "$f" many "$c" "$s" p99_ms)
+      if [ -z "$hg" ]; then target "n/a" "many c=$c: hourglass CPU/req and p99 <= $s's: not measured"; continue; fi
+      ratio=$(ratio_median "$r" many "$c" hourglass "$s")
+      target "$(verdict "$ratio" '<=' 1)" "many c=$c: hourglass CPU/req <= $s's: $hg vs $ref us/req, ratio $ratio"
+      target "$(verdict "$(awk -v a="$hp" -v b="$rp" 'BEGIN { if (b > 0) printf "%.3f", a / b }')" '<=' 1)" "many c=$c: hourglass p99 <= $s's: $hp vs $rp ms"
+    done
+  done
 }
 
 summary_client() {
@@ -347,6 +373,7 @@ summarize_all() {
   awk -F'\t' 'NR > 1 { printf "  %-7s %-9s %6s  %s\n", $1, $2, ($3 == "-" ? "" : $3 "s"), $4 }' "$d/runs.txt"
   targets=""
   [ -f "$d/server.summary.tsv" ] && { echo; summary_server "$d"; }
+  [ -f "$d/many.summary.tsv" ] && { echo; summary_many "$d"; }
   [ -f "$d/client.summary.tsv" ] && { echo; summary_client "$d"; }
   [ -f "$d/idle.results.tsv" ] && { echo; summary_idle "$d"; }
   [ -f "$d/timer.summary.tsv" ] && { echo; summary_timer "$d"; }
@@ -380,14 +407,15 @@ make_charts() {
 # kind_of DIR: the benchmark that made a run directory, by its name's suffix
 kind_of() {
   case "$(basename "$1")" in
-    *-client) echo client ;; *-idle) echo idle ;; *-jmh) echo jmh ;; *-timer) echo timer ;; *-all) echo all ;;
-    *-h2) echo h2 ;;
+    *-client) echo client ;; *-many) echo many ;; *-idle) echo idle ;; *-jmh) echo jmh ;; *-timer) echo timer ;;
+    *-all) echo all ;; *-h2) echo h2 ;;
     *) if [ -f "$1/results.tsv" ] && head -n 1 "$1/results.tsv" | grep -q $'\tserver\t'; then echo server; else echo unknown; fi ;;
   esac
 }
 
 # the files of each benchmark's run directory that are copied into the -all directory (as KIND.FILE)
 declare -A keep_files=([server]="summary.tsv summary.txt results.tsv settings.txt versions.txt"
+                       [many]="summary.tsv summary.txt results.tsv settings.txt versions.txt"
                        [client]="summary.tsv summary.txt results.tsv settings.txt versions.txt"
                        [idle]="results.tsv summary.txt settings.txt versions.txt"
                        [jmh]="json summary.txt settings.txt" [timer]="summary.tsv output.txt settings.txt"
@@ -419,6 +447,11 @@ check() {
       # A peer's errors are a finding about that peer (the JDK's HttpServer drops connections at 256), not a
       # failure of the benchmark: server-compare's summary warns about them.
       ;;
+    many)
+      [ "$(rows "$d/many.summary.tsv")" -gt 0 ] || { echo "no rows in summary.tsv"; return; }
+      awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+        $col["errors"] > 0 && $col["server"] == "hourglass" { printf "%s%s c=%s: %d failed requests", sep, $col["server"], $col["conns"], $col["errors"]; sep = "; " }' \
+        "$d/many.summary.tsv" ;;
     client)
       [ "$(rows "$d/client.summary.tsv")" -gt 0 ] || { echo "no rows in summary.tsv"; return; }
       awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
@@ -467,6 +500,10 @@ if [ "$build_only" = 1 ]; then
       server|client|idle|h2)
         say "== $k: bench/${script[$k]} --build-only"
         "$bench/${script[$k]}" --build-only >/dev/null || die "bench/${script[$k]} --build-only failed" ;;
+      many)
+        say "== $k: bench/${script[$k]} --build-only --modes many --servers \"$many_servers\""
+        "$bench/${script[$k]}" --build-only --modes many --servers "$many_servers" >/dev/null \
+          || die "bench/${script[$k]} --build-only --modes many failed" ;;
       jmh|timer)
         [ -n "${jmh_built:-}" ] && continue
         say "== $k: bench/jmh (benchmarks.jar)"; build_jmh; jmh_built=1 ;;

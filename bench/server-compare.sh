@@ -27,7 +27,11 @@ of the server's process tree during that run. Mode 'keepalive' reuses wrk's C co
 adds -H 'Connection: close', so every request is a new connection; mode 'static' (not run unless named in
 --modes) GETs a 1 MiB file, /static/1m.bin, on keep-alive connections from the servers that serve files
 ($static_servers; each with its own file serving: hourglass serve --dir, Jetty's ResourceHandler,
-Go's http.FileServer, nginx's static location with sendfile). Servers run one at a time, in an
+Go's http.FileServer, nginx's static location with sendfile); mode 'many' (not run unless named in
+--modes) replaces wrk with bench/peers/manyconns, which holds C keep-alive connections (default
+$def_many_conns), each sending about R requests per second from a random phase (a server with many slow
+clients, not a saturation test), and reports latency, the server's CPU per request and its RSS per
+connection; its runs go to bench/out/<timestamp>-many/ when it is the only mode. Servers run one at a time, in an
 order rotated every round. Results go to bench/out/<timestamp>/ (results.tsv, summary.txt, summary.md,
 summary.tsv).
 
@@ -40,6 +44,9 @@ summary.tsv).
                      wrk connection counts in mode close (default "$def_close_conns", quick "$quick_conns")
   --static-conns "C ..."
                      wrk connection counts in mode static (default "$def_static_conns")
+  --many-conns "C ..."
+                     connections held in mode many (default "$def_many_conns", quick "$quick_many_conns")
+  --rate R           mode many: requests per second per connection (default $def_rate)
   --modes "M ..."    from: $known_modes (default "$def_modes")
   --threads N        wrk threads (default $def_threads)
   --servers "S ..."  servers, from: $known_servers
@@ -59,14 +66,14 @@ EOF
 # ---- options ---------------------------------------------------------------------------------
 
 known_servers="hourglass jetty netty helidon undertow vertx jdkhttp go nginx"
-known_modes="keepalive close static"
+known_modes="keepalive close static many"
 static_servers="hourglass jetty go nginx"
 def_rounds=3 def_duration=10 def_warmup=5 def_conns="64 256" def_threads=2 def_servers="$known_servers"
 def_modes="keepalive close"
-def_close_conns=64 def_static_conns=64
+def_close_conns=64 def_static_conns=64 def_many_conns=10000 quick_many_conns=1000 def_rate=1
 quick_duration=2 quick_warmup=2 quick_conns=64 quiet_limit=120
 rounds="" duration="" warmup="" conns_list="" threads="" servers="" jvm_opts="" markdown=0 tsv=0 quick=0
-summarize_dir="" quiet="" modes="" build_only=0 close_conns_list="" static_conns_list=""
+summarize_dir="" quiet="" modes="" build_only=0 close_conns_list="" static_conns_list="" many_conns_list="" rate=""
 
 
 while [ "$#" -gt 0 ]; do
@@ -78,6 +85,8 @@ while [ "$#" -gt 0 ]; do
     --conns) need_arg "$@"; conns_list="$2"; [ -n "${2// }" ] || die "--conns is empty"; shift 2 ;;
     --close-conns) need_arg "$@"; close_conns_list="$2"; [ -n "${2// }" ] || die "--close-conns is empty"; shift 2 ;;
     --static-conns) need_arg "$@"; static_conns_list="$2"; [ -n "${2// }" ] || die "--static-conns is empty"; shift 2 ;;
+    --many-conns) need_arg "$@"; many_conns_list="$2"; [ -n "${2// }" ] || die "--many-conns is empty"; shift 2 ;;
+    --rate) need_arg "$@"; rate="$2"; shift 2 ;;
     --modes) need_arg "$@"; modes="$2"; [ -n "${2// }" ] || die "--modes is empty"; shift 2 ;;
     --threads) need_arg "$@"; threads="$2"; shift 2 ;;
     --servers) need_arg "$@"; servers="$2"; [ -n "${2// }" ] || die "--servers is empty"; shift 2 ;;
@@ -95,8 +104,9 @@ done
 if [ "$quick" = 1 ]; then
   : "${rounds:=1}" "${duration:=$quick_duration}" "${warmup:=$quick_warmup}" "${conns_list:=$quick_conns}"
 fi
-[ "$quick" = 0 ] || : "${close_conns_list:=$quick_conns}"
-: "${close_conns_list:=$def_close_conns}" "${static_conns_list:=$def_static_conns}"
+[ "$quick" = 0 ] || : "${close_conns_list:=$quick_conns}" "${many_conns_list:=$quick_many_conns}"
+: "${close_conns_list:=$def_close_conns}" "${static_conns_list:=$def_static_conns}" "${many_conns_list:=$def_many_conns}"
+: "${rate:=$def_rate}"
 : "${rounds:=$def_rounds}" "${duration:=$def_duration}" "${warmup:=$def_warmup}"
 : "${conns_list:=$def_conns}" "${threads:=$def_threads}" "${servers:=$def_servers}" "${modes:=$def_modes}"
 
@@ -122,6 +132,10 @@ read -r -a close_conns_arr <<<"$close_conns_list"
 check_conns --close-conns ${close_conns_arr[@]+"${close_conns_arr[@]}"}
 read -r -a static_conns_arr <<<"$static_conns_list"
 check_conns --static-conns ${static_conns_arr[@]+"${static_conns_arr[@]}"}
+read -r -a many_conns_arr <<<"$many_conns_list"
+check_conns --many-conns ${many_conns_arr[@]+"${many_conns_arr[@]}"}
+[[ "$rate" =~ ^[0-9]*\.?[0-9]+$ ]] && awk -v r="$rate" 'BEGIN { exit !(r > 0 && r <= 1000) }' \
+  || die "--rate must be a number of requests per second per connection in (0, 1000], got '$rate'"
 read -r -a server_arr <<<"$servers"
 check_names --servers server "$known_servers" ${server_arr[@]+"${server_arr[@]}"}
 read -r -a mode_arr <<<"$modes"
@@ -183,6 +197,7 @@ summarize() {
       for (i = 1; i <= nk; i++) { split(kv[i], p, "="); kind[p[1]] = p[2] }
       title["keepalive"] = "keep-alive: wrk keeps its C connections open"
       title["close"] = "connect per request: wrk -H \"Connection: close\", one new connection per request (CPU/req = CPU per connection)"
+      title["many"] = "many connections: bench/peers/manyconns holds C keep-alive connections, each sending about one request per --rate period from a random phase; latency is the load generator'"'"'s; KiB/conn = (server RSS at the end - RSS before connecting) / C"
       title["static"] = "static file: GET /static/1m.bin (1 MiB) on keep-alive connections, each server'"'"'s own file serving"
       nk = 0
     }
@@ -196,6 +211,7 @@ summarize() {
       if (r > maxr) maxr = r
       add("rps", s, k, $col["req_per_s"]); add("p50", s, k, $col["p50_ms"]); add("p99", s, k, $col["p99_ms"])
       add("cpu", s, k, $col["cpu_us_per_req"]); add("rss", s, k, $col["rss_kb"] / 1024)
+      if (("rss_kib_per_conn" in col) && $col["rss_kib_per_conn"] != "") add("rpc", s, k, $col["rss_kib_per_conn"])
       add("other", s, k, ("other_cpu_pct" in col) ? $col["other_cpu_pct"] : 0)
       if (("new_conns" in col) && $col["requests"] > 0) add("cpr", s, k, $col["new_conns"] / $col["requests"])
       cpur[s, k, r] = $col["cpu_us_per_req"]
@@ -222,8 +238,8 @@ summarize() {
         }
       }
       if (fmt == "tsv") {
-        split("mode conns server kind runs errors req_per_s p50_ms p99_ms cpu_us_per_req rss_mb conns_per_req other_cpu_pct cpu_vs_nginx cpu_vs_nginx_of_medians best_java cpu_vs_best_java cpu_vs_best_java_of_medians", h, " ")
-        row(h, 18)
+        split("mode conns server kind runs errors req_per_s p50_ms p99_ms cpu_us_per_req rss_mb conns_per_req other_cpu_pct cpu_vs_nginx cpu_vs_nginx_of_medians best_java cpu_vs_best_java cpu_vs_best_java_of_medians rss_kib_per_conn", h, " ")
+        row(h, 19)
         for (ki = 1; ki <= nk; ki++) {
           k = order_k[ki]
           for (si = 1; si <= ns; si++) {
@@ -233,8 +249,8 @@ summarize() {
             t[8] = f(med("p50", s, k), 3); t[9] = f(med("p99", s, k), 3); t[10] = f(med("cpu", s, k), 2)
             t[11] = f(med("rss", s, k), 1); t[12] = f(med("cpr", s, k), 4); t[13] = f(med("other", s, k), 1)
             t[14] = f(vn[s, k], 3); t[15] = f(vnm[s, k], 3); t[16] = bj[k]
-            t[17] = f(vb[s, k], 3); t[18] = f(vbm[s, k], 3)
-            row(t, 18)
+            t[17] = f(vb[s, k], 3); t[18] = f(vbm[s, k], 3); t[19] = f(med("rpc", s, k), 2)
+            row(t, 19)
           }
         }
         exit 0
@@ -255,6 +271,7 @@ summarize() {
           h[6] = "CPU us/req"; h[8] = "conn/req"; h[11] = "other%"; h[12] = "/nginx"; h[13] = "(med)"
           h[14] = "/bestJ"; h[15] = "(med)"
         }
+        if (m == "many") h[8] = "KiB/conn"
         row(h, 15); rule(15)
         best = ""
         for (ki = 1; ki <= nk; ki++) {
@@ -265,7 +282,8 @@ summarize() {
             s = order_s[si]; if (!((s, k) in runs)) continue
             q[1] = s; q[2] = kconns[ki]; q[3] = f(med("rps", s, k), 0)
             q[4] = f(med("p50", s, k), 2); q[5] = f(med("p99", s, k), 2)
-            q[6] = f(med("cpu", s, k), 1); q[7] = f(med("rss", s, k), 0); q[8] = f(med("cpr", s, k), 3)
+            q[6] = f(med("cpu", s, k), 1); q[7] = f(med("rss", s, k), 0)
+            q[8] = (m == "many") ? f(med("rpc", s, k), 1) : f(med("cpr", s, k), 3)
             q[9] = runs[s, k]; q[10] = errs[s, k]
             o = med("other", s, k); q[11] = f(o, 1); if (o > 25) noisy = 1
             q[12] = f(vn[s, k], 2); q[13] = f(vnm[s, k], 2); q[14] = f(vb[s, k], 2); q[15] = f(vbm[s, k], 2)
@@ -276,7 +294,7 @@ summarize() {
             if (cpr != "" && m == "keepalive" && cpr > 0.1)
               connwarn = warn[++nw] = sprintf("%s, keepalive, %s conns: %.3f new connections per request: it closed keep-alive connections", s, kconns[ki], cpr)
             if (errs[s, k] > 0)
-              warn[++nw] = sprintf("%s, %s, %s conns: %d wrk errors (socket errors or non-2xx; see its .wrk.txt files)", s, m, kconns[ki], errs[s, k])
+              warn[++nw] = sprintf("%s, %s, %s conns: %d " (m == "many" ? "load generator" : "wrk") " errors (socket errors or non-2xx; see its .wrk.txt files)", s, m, kconns[ki], errs[s, k])
           }
         }
         print ""
@@ -511,10 +529,12 @@ stop_server() {
 
 # run_wrk OUT LIMIT ARGS...: wrk ARGS >OUT, killed after LIMIT seconds. It runs as a background job
 # that this shell waits for, so that a signal to the script is handled at once, not after wrk ends.
+# run_timed OUT LIMIT COMMAND ARGS...: the same for any command (mode many's load generator).
 wrk_pid=""
-run_wrk() {
+run_wrk() { local out="$1" limit="$2"; shift 2; run_timed "$out" "$limit" wrk "$@"; }
+run_timed() {
   local out="$1" limit="$2" rc=0; shift 2
-  timeout -k 5 "$limit" wrk "$@" >"$out" 2>&1 &
+  timeout -k 5 "$limit" "$@" >"$out" 2>&1 &
   wrk_pid=$!
   wait "$wrk_pid" || rc=$?
   wrk_pid=""
@@ -612,10 +632,72 @@ parse_wrk() {
     }' "$1"
 }
 
+# ---- mode many: bench/peers/manyconns instead of wrk ---------------------------------------------
+
+many_bin="$build/go/many-conns"
+# prepare_many: builds the load generator and checks this shell's open files limit for the largest
+# --many-conns (the server and the load generator, its children, each hold that many sockets)
+prepare_many() {
+  local max=0 c need hard lo hi
+  go_build "$bench/peers/manyconns" "$many_bin" "the load generator of mode many (bench/peers/manyconns)"
+  for c in "${many_conns_arr[@]}"; do [ "$c" -le "$max" ] || max=$c; done
+  need=$(( max + 1024 ))
+  if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$need" ]; then
+    hard=$(ulimit -Hn)
+    if [ "$hard" != unlimited ] && [ "$hard" -lt "$need" ]; then
+      die "mode many with $max connections needs $need open files per process, and the hard limit is $hard: \
+raise it (as root: 'ulimit -Hn $need' in the shell that runs this, or a nofile line in /etc/security/limits.conf) \
+or lower --many-conns"
+    fi
+    ulimit -n "$need" || die "could not raise the open files limit to $need (ulimit -n $need)"
+  fi
+  read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
+  [ $(( hi - lo )) -gt $(( max + 1000 )) ] \
+    || die "mode many with $max connections from 127.0.0.1 needs more local ports than $lo-$hi (sysctl net.ipv4.ip_local_port_range)"
+  if [[ " ${server_arr[*]} " == *" hourglass "* ]] && [ "$max" -gt 10000 ]; then
+    die "hourglass serve accepts at most 10000 connections at once (ServerConfig.maxConnections): --many-conns $max"
+  fi
+}
+
+# measure_many C: one run of the load generator against the started server: C connections, $warmup s of
+# load, $duration s measured; sets req secs rps p50 p99 errs cpu_s cpu_us rss procs new_conns wrk_s
+# other_pct tw tw_addr rss_pc as the wrk modes do (wrk_s = the load generator's CPU), then stops the server
+# softirq_ticks: the machine's softirq CPU ticks so far (/proc/stat). Without IRQ time accounting a tick that
+# lands in a softirq is charged to whatever task it interrupted: loopback TCP work shifts between the server
+# and wrk with scheduling, so a high share makes per-connection CPU depend on who happened to run.
+softirq_ticks() { awk '$1 == "cpu" { print $8; exit }' /proc/stat; }
+many_field() { awk -v k="$1" '$1 == k { print $2; exit }' "$2"; }
+measure_many() {
+  local c="$1" f="$out/$tag.many.txt" busy all held
+  read -r tw tw_addr <<<"$(time_waits "$server_addr")"
+  o0=$(passive_opens)
+  echo "# $tag measured: $many_bin -conns $c -rate $rate -warmup $warmup -duration $duration -pid $server_pid $server_addr:$server_port" >>"$out/commands.txt"
+  run_timed "$f" $(( warmup + duration + c / 100 + 120 )) "$many_bin" -conns "$c" -rate "$rate" -warmup "$warmup" \
+    -duration "$duration" -pid "$server_pid" -path "$url_path" "$server_addr:$server_port" \
+    || die "the load generator against $s failed (see $f)"
+  o1=$(passive_opens)
+  kill -0 "$server_pid" 2>/dev/null || { reap_server; die "$s ended during the run, $exit_reason (see $out/$tag.server.err)"; }
+  procs=$(tree_pids "$server_pid" | wc -l)
+  stop_server
+  held=$(many_field conns "$f")
+  [ "$held" = "$c" ] || die "the load generator held ${held:-no} connections of $c against $s (see $f)"
+  req=$(many_field requests "$f"); secs=$(many_field seconds "$f"); rps=$(many_field req_per_s "$f")
+  p50=$(many_field p50_ms "$f"); p99=$(many_field p99_ms "$f"); errs=$(many_field errors "$f")
+  cpu_s=$(many_field server_cpu_s "$f"); cpu_us=$(many_field cpu_us_per_req "$f")
+  rss=$(many_field rss_kib "$f"); rss_pc=$(many_field rss_kib_per_conn "$f"); wrk_s=$(many_field loadgen_cpu_s "$f")
+  busy=$(many_field machine_busy_ticks "$f"); all=$(many_field machine_total_ticks "$f")
+  [ -n "$req" ] && [ "$req" -gt 0 ] && [ -n "$cpu_us" ] || die "the load generator made no measured requests against $s (see $f)"
+  new_conns=$(( o1 - o0 - c ))   # beyond the C it opened on purpose: reconnects after the server closed one
+  [ "$new_conns" -ge 0 ] || new_conns=0
+  other_pct=$(awk -v m="$busy" -v all="$all" -v cs="$cpu_s" -v w="$wrk_s" -v hz="$clk_tck" \
+    'BEGIN { o = m - (cs + w) * hz; if (o < 0 || all <= 0) o = 0; printf "%.1f", o * 100 / (all > 0 ? all : 1) }')
+}
+
 # ---- run -------------------------------------------------------------------------------------
 
 prep_start=$SECONDS
 for s in "${server_arr[@]}"; do "prepare_$s"; done
+if [[ " ${mode_arr[*]} " == *" many "* ]]; then prepare_many; fi
 say "servers built and checked in $(( SECONDS - prep_start ))s"
 if [ "$build_only" = 1 ]; then
   for s in "${server_arr[@]}"; do echo "$s: ${server_version[$s]}"; done
@@ -629,7 +711,7 @@ ip -4 route get 127.0.0.2 2>/dev/null | grep -q '^local 127\.0\.0\.2 dev lo' \
   || die "127.0.0.2 is not a local loopback address here (see 'ip route get 127.0.0.2'); the runs need 127.0.0.2-254"
 addr_next=$(( 2 + RANDOM % 253 ))   # where free_loopback starts looking: random, to spread concurrent runs
 
-new_out_dir ""   # sets $out
+new_out_dir "$([ "${mode_arr[*]}" = many ] && echo -many)"   # sets $out
 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
@@ -644,10 +726,10 @@ new_out_dir ""   # sets $out
   if [[ " ${server_arr[*]} " == *" go "* ]]; then echo "go toolchain: $(go version 2>/dev/null || echo 'n/a')"; fi
 } >"$out/versions.txt"
 {
-  echo "rounds=$rounds duration=${duration}s warmup=${warmup}s wrk_threads=$threads conns=\"${conns_arr[*]}\" close_conns=\"${close_conns_arr[*]}\" static_conns=\"${static_conns_arr[*]}\" modes=\"${mode_arr[*]}\""
-  echo "servers=\"${server_arr[*]}\" jvm_opts=\"${jvm_opts}\" quiet=${quiet:-off} cpus=$(nproc) (wrk on the same machine)"
+  echo "rounds=$rounds duration=${duration}s warmup=${warmup}s wrk_threads=$threads conns=\"${conns_arr[*]}\" close_conns=\"${close_conns_arr[*]}\" static_conns=\"${static_conns_arr[*]}\" many_conns=\"${many_conns_arr[*]}\" rate=$rate modes=\"${mode_arr[*]}\""
+  echo "servers=\"${server_arr[*]}\" jvm_opts=\"${jvm_opts}\" quiet=${quiet:-off} cpus=$(nproc) x $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo) (wrk on the same machine)"
 } >"$out/settings.txt"
-printf 'round\tmode\tconns\tserver\tposition\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\terrors\tcpu_s\tcpu_us_per_req\trss_kb\tprocs\tnew_conns\twrk_cpu_s\tother_cpu_pct\taddr\ttime_wait\ttime_wait_addr\n' \
+printf 'round\tmode\tconns\tserver\tposition\trequests\tseconds\treq_per_s\tp50_ms\tp99_ms\terrors\tcpu_s\tcpu_us_per_req\trss_kb\tprocs\tnew_conns\twrk_cpu_s\tother_cpu_pct\taddr\ttime_wait\ttime_wait_addr\trss_kib_per_conn\tsoftirq_pct\n' \
   >"$out/results.tsv"
 : >"$out/commands.txt"
 
@@ -656,6 +738,7 @@ mode_conns() {
   case "$1" in
     close) printf '%s\n' "${close_conns_arr[@]}" ;;
     static) printf '%s\n' "${static_conns_arr[@]}" ;;
+    many) printf '%s\n' "${many_conns_arr[@]}" ;;
     *) printf '%s\n' "${conns_arr[@]}" ;;
   esac
 }
@@ -701,45 +784,51 @@ for ((r = 0; r < rounds; r++)); do
           [ "$got" = "200 1048576" ] || die "$s does not serve $url whole (got: ${got:-nothing}; expected 200 1048576)"
         fi
         echo "# $tag server: $server_cmd" >>"$out/commands.txt"
-        if [ "$warmup" -gt 0 ]; then
-          echo "# $tag warm-up: wrk -t$threads -c$c -d${warmup}s$hdr_txt $url" >>"$out/commands.txt"
-          run_wrk "$out/$tag.warmup.txt" $(( warmup + 30 )) -t"$threads" -c"$c" -d"${warmup}s" ${hdr[@]+"${hdr[@]}"} "$url" \
-            || die "wrk warm-up against $s failed (see $out/$tag.warmup.txt)"
+        rss_pc="" softirq_pct=""
+        if [ "$mode" = many ]; then
+          measure_many "$c"   # sets the figures the wrk modes get below
+        else
+          if [ "$warmup" -gt 0 ]; then
+            echo "# $tag warm-up: wrk -t$threads -c$c -d${warmup}s$hdr_txt $url" >>"$out/commands.txt"
+            run_wrk "$out/$tag.warmup.txt" $(( warmup + 30 )) -t"$threads" -c"$c" -d"${warmup}s" ${hdr[@]+"${hdr[@]}"} "$url" \
+              || die "wrk warm-up against $s failed (see $out/$tag.warmup.txt)"
+          fi
+          kill -0 "$server_pid" 2>/dev/null || { reap_server; die "$s ended during warm-up, $exit_reason (see $out/$tag.server.err)"; }
+          echo "# $tag measured: wrk -t$threads -c$c -d${duration}s --latency$hdr_txt $url" >>"$out/commands.txt"
+          read -r tw tw_addr <<<"$(time_waits "$server_addr")"   # the warm-up's are among them
+          t0=$(tree_ticks "$server_pid") || die "cannot read /proc/$server_pid/stat"
+          o0=$(passive_opens)
+          read -r m0 mt0 <<<"$(busy_total)"; q0=$(softirq_ticks); children_ms "$out/.times" >"$out/.w0"; w0=$(<"$out/.w0")
+          run_wrk "$out/$tag.wrk.txt" $(( duration + 30 )) -t"$threads" -c"$c" -d"${duration}s" --latency ${hdr[@]+"${hdr[@]}"} "$url" \
+            || die "wrk against $s failed (see $out/$tag.wrk.txt)"
+          children_ms "$out/.times" >"$out/.w1"; w1=$(<"$out/.w1")
+          t1=$(tree_ticks "$server_pid" 2>/dev/null) \
+            || { reap_server; die "$s ended during the measured run, $exit_reason (see $out/$tag.server.err)"; }
+          read -r m1 mt1 <<<"$(busy_total)"; q1=$(softirq_ticks)
+          o1=$(passive_opens)
+          rss=$(tree_rss_kb "$server_pid")
+          procs=$(tree_pids "$server_pid" | wc -l)
+          stop_server
+          parsed=$(parse_wrk "$out/$tag.wrk.txt") || die "cannot parse wrk's output in $out/$tag.wrk.txt"
+          IFS=$'\t' read -r req secs rps p50 p99 errs <<<"$parsed"
+          [ "$req" -gt 0 ] || die "wrk made no requests against $s (see $out/$tag.wrk.txt)"
+          cpu_s=$(awk -v t=$(( t1 - t0 )) -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')
+          cpu_us=$(awk -v t=$(( t1 - t0 )) -v hz="$clk_tck" -v n="$req" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')
+          wrk_s=$(awk -v ms=$(( w1 - w0 )) 'BEGIN { printf "%.2f", ms / 1000 }')
+          new_conns=$(( o1 - o0 ))
+          # CPU the machine spent on anything but this server and wrk (other developers' builds, ...), as a
+          # share of all CPUs over the run: a noise indicator, not a correction
+          other_pct=$(awk -v m=$(( m1 - m0 )) -v all=$(( mt1 - mt0 )) -v t=$(( t1 - t0 )) -v hz="$clk_tck" -v w="$wrk_s" \
+            'BEGIN { o = m - t - w * hz; if (o < 0 || all <= 0) o = 0; printf "%.1f", o * 100 / (all > 0 ? all : 1) }')
+          softirq_pct=$(awk -v q=$(( q1 - q0 )) -v all=$(( mt1 - mt0 )) 'BEGIN { printf "%.1f", (all > 0 ? q * 100 / all : 0) }')
         fi
-        kill -0 "$server_pid" 2>/dev/null || { reap_server; die "$s ended during warm-up, $exit_reason (see $out/$tag.server.err)"; }
-        echo "# $tag measured: wrk -t$threads -c$c -d${duration}s --latency$hdr_txt $url" >>"$out/commands.txt"
-        read -r tw tw_addr <<<"$(time_waits "$server_addr")"   # the warm-up's are among them
-        t0=$(tree_ticks "$server_pid") || die "cannot read /proc/$server_pid/stat"
-        o0=$(passive_opens)
-        read -r m0 mt0 <<<"$(busy_total)"; children_ms "$out/.times" >"$out/.w0"; w0=$(<"$out/.w0")
-        run_wrk "$out/$tag.wrk.txt" $(( duration + 30 )) -t"$threads" -c"$c" -d"${duration}s" --latency ${hdr[@]+"${hdr[@]}"} "$url" \
-          || die "wrk against $s failed (see $out/$tag.wrk.txt)"
-        children_ms "$out/.times" >"$out/.w1"; w1=$(<"$out/.w1")
-        t1=$(tree_ticks "$server_pid" 2>/dev/null) \
-          || { reap_server; die "$s ended during the measured run, $exit_reason (see $out/$tag.server.err)"; }
-        read -r m1 mt1 <<<"$(busy_total)"
-        o1=$(passive_opens)
-        rss=$(tree_rss_kb "$server_pid")
-        procs=$(tree_pids "$server_pid" | wc -l)
-        stop_server
-        parsed=$(parse_wrk "$out/$tag.wrk.txt") || die "cannot parse wrk's output in $out/$tag.wrk.txt"
-        IFS=$'\t' read -r req secs rps p50 p99 errs <<<"$parsed"
-        [ "$req" -gt 0 ] || die "wrk made no requests against $s (see $out/$tag.wrk.txt)"
-        cpu_s=$(awk -v t=$(( t1 - t0 )) -v hz="$clk_tck" 'BEGIN { printf "%.2f", t / hz }')
-        cpu_us=$(awk -v t=$(( t1 - t0 )) -v hz="$clk_tck" -v n="$req" 'BEGIN { printf "%.2f", t / hz * 1e6 / n }')
-        wrk_s=$(awk -v ms=$(( w1 - w0 )) 'BEGIN { printf "%.2f", ms / 1000 }')
-        new_conns=$(( o1 - o0 ))
-        # CPU the machine spent on anything but this server and wrk (other developers' builds, ...), as a
-        # share of all CPUs over the run: a noise indicator, not a correction
-        other_pct=$(awk -v m=$(( m1 - m0 )) -v all=$(( mt1 - mt0 )) -v t=$(( t1 - t0 )) -v hz="$clk_tck" -v w="$wrk_s" \
-          'BEGIN { o = m - t - w * hz; if (o < 0 || all <= 0) o = 0; printf "%.1f", o * 100 / (all > 0 ? all : 1) }')
-        printf '%d\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $((r + 1)) "$mode" "$c" "$s" $((i + 1)) \
+        printf '%d\t%s\t%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' $((r + 1)) "$mode" "$c" "$s" $((i + 1)) \
           "$req" "$secs" "$rps" "$p50" "$p99" "$errs" "$cpu_s" "$cpu_us" "$rss" "$procs" "$new_conns" "$wrk_s" "$other_pct" \
-          "$server_addr" "$tw" "$tw_addr" >>"$out/results.tsv"
+          "$server_addr" "$tw" "$tw_addr" "$rss_pc" "$softirq_pct" >>"$out/results.tsv"
         say "$(printf 'round %d/%d  %-9s c=%-4s %-9s %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms  CPU %6.1f us/req  RSS %4d MB  conn/req %5.3f  other %4.1f%%  %s TIME_WAIT %d%s' \
           $((r + 1)) "$rounds" "$mode" "$c" "$s" "$rps" "$p50" "$p99" "$cpu_us" $(( rss / 1024 )) \
           "$(awk -v a="$new_conns" -v b="$req" 'BEGIN { printf "%.3f", a / b }')" "$other_pct" "$server_addr" "$tw" \
-          "$([ "$errs" -gt 0 ] && echo "  ($errs errors)")")"
+          "$([ "$errs" -gt 0 ] && echo "  ($errs errors)")${rss_pc:+  RSS/conn $rss_pc KiB}${softirq_pct:+  softirq $softirq_pct%}")"
       done
     done
   done

@@ -5,7 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -168,11 +170,27 @@ public final class Gauge extends Family {
     }
 
     /**
-     * One gauge value, a double. Updates are lock-free compare-and-set loops on the value's bits and do not
-     * allocate; under heavy contention on one child they retry.
+     * One gauge value, a double. Updates are lock-free and do not allocate. Whole-number steps
+     * ({@link #inc}, {@link #dec}, {@link #add} of a whole number) go to a {@link LongAdder}, which spreads
+     * updates from threads on different cores over separate cells instead of making them take turns on one
+     * word: a server moves its connection-state gauges four times per request from every carrier thread.
+     * {@link #set} and fractional {@link #add}s change a separate base value; the value is the base plus the
+     * steps made since the last {@link #set}. So whole numbers up to 2<sup>53</sup> stay exact, and a value
+     * set to a fraction reads back exactly until a step moves it, as before.
+     *
+     * <p>{@link #set} and reads of the value are the rare operations (a scrape, a gauge that is only set):
+     * they pair base and step count under a small sequence lock that {@link #inc}, {@link #dec} and
+     * {@link #add} never touch. A step that runs while a {@link #set} is under way counts on either side of it.
      */
     public static final class Child {
-        private final AtomicLong bits = new AtomicLong(Double.doubleToRawLongBits(0.0));
+        /** Steps above this size go to the base: a double holds every whole number up to 2^53 exactly. */
+        private static final long WHOLE_LIMIT = 1L << 53;
+
+        private final AtomicLong base = new AtomicLong(Double.doubleToRawLongBits(0.0)); // set, plus fractions
+        private final LongAdder steps = new LongAdder(); // whole-number steps since the child was made
+        // volatile: read by value() on any thread; written only by set() while it holds the odd version
+        private volatile long stepsAtSet;
+        private final AtomicInteger version = new AtomicInteger(); // sequence lock: odd while set() writes
 
         Child() {}
 
@@ -182,17 +200,23 @@ public final class Gauge extends Family {
          * @param value the new value
          */
         public void set(double value) {
-            bits.set(Double.doubleToRawLongBits(value));
+            int v;
+            while (((v = version.get()) & 1) != 0 || !version.compareAndSet(v, v + 1)) {
+                Thread.onSpinWait(); // another set() is between its two writes: a few instructions
+            }
+            stepsAtSet = steps.sum();
+            base.set(Double.doubleToRawLongBits(value));
+            version.set(v + 2);
         }
 
         /** Adds 1. */
         public void inc() {
-            add(1.0);
+            steps.increment();
         }
 
         /** Subtracts 1. */
         public void dec() {
-            add(-1.0);
+            steps.decrement();
         }
 
         /**
@@ -201,17 +225,32 @@ public final class Gauge extends Family {
          * @param delta the amount to add, which may be negative
          */
         public void add(double delta) {
+            long whole = (long) delta;
+            if (whole == delta && Math.abs(whole) <= WHOLE_LIMIT) {
+                steps.add(whole);
+                return;
+            }
             long prev;
             long next;
             do {
-                prev = bits.get();
+                prev = base.get();
                 next = Double.doubleToRawLongBits(Double.longBitsToDouble(prev) + delta);
-            } while (!bits.compareAndSet(prev, next));
+            } while (!base.compareAndSet(prev, next));
         }
 
         /** {@return the current value} */
         public double value() {
-            return Double.longBitsToDouble(bits.get());
+            while (true) {
+                int v = version.get();
+                if ((v & 1) == 0) {
+                    long s = steps.sum() - stepsAtSet;
+                    double b = Double.longBitsToDouble(base.get());
+                    if (version.get() == v) {
+                        return s == 0 ? b : b + s;
+                    }
+                }
+                Thread.onSpinWait(); // a set() is between its two writes
+            }
         }
     }
 }

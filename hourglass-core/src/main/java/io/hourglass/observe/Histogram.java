@@ -26,19 +26,21 @@ public final class Histogram extends Family {
             {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
     private final double[] bounds;
+    private final BucketIndex index; // finds an observation's bucket; shared by the children
     private final List<String> leValues; // formatted once: bounds, then +Inf
     private final Children<Child> children;
 
     Histogram(String name, String help, List<String> labelNames, double[] bounds) {
         super(name, help, labelNames);
         this.bounds = bounds;
+        this.index = new BucketIndex(bounds);
         String[] le = new String[bounds.length + 1];
         for (int i = 0; i < bounds.length; i++) {
             le[i] = PrometheusWriter.formatDouble(bounds[i]);
         }
         le[bounds.length] = "+Inf";
         this.leValues = List.of(le);
-        this.children = new Children<>(name, labelNames, values -> new Child(this.bounds));
+        this.children = new Children<>(name, labelNames, values -> new Child(this.index, bounds.length));
     }
 
     /**
@@ -136,20 +138,20 @@ public final class Histogram extends Family {
     }
 
     /**
-     * One histogram. {@link #observe} is lock-free and allocation-free: a binary search over the bounds and
-     * two {@link LongAdder}/{@link DoubleAdder} updates.
+     * One histogram. {@link #observe} is lock-free and allocation-free: the bucket found from the value's
+     * bits and a small table (no search over the bounds), and two {@link LongAdder}/{@link DoubleAdder} updates.
      *
      * <p>Reads taken while observations are under way may see an observation in the counts but not yet in
      * the sum; the count always equals the {@code +Inf} bucket because both come from the same counters.
      */
     public static final class Child {
-        private final double[] bounds; // shared with the family, never written
+        private final BucketIndex index; // shared with the family
         private final LongAdder[] counts; // per bucket, not cumulative; last is +Inf
         private final DoubleAdder sum = new DoubleAdder();
 
-        Child(double[] bounds) {
-            this.bounds = bounds;
-            this.counts = new LongAdder[bounds.length + 1];
+        Child(BucketIndex index, int nBounds) {
+            this.index = index;
+            this.counts = new LongAdder[nBounds + 1];
             for (int i = 0; i < counts.length; i++) {
                 counts[i] = new LongAdder();
             }
@@ -162,10 +164,7 @@ public final class Histogram extends Family {
          * @param value the observation, in the family's unit (seconds for {@code _seconds})
          */
         public void observe(double value) {
-            int i = Arrays.binarySearch(bounds, value);
-            // Found: v equals a bound, and bounds are inclusive. Not found: the insertion point is the first
-            // bound greater than v, or bounds.length (+Inf).
-            counts[i >= 0 ? i : -i - 1].increment();
+            counts[index.of(value)].increment();
             sum.add(value);
         }
 

@@ -77,6 +77,24 @@ class MetricsRegistryTest {
     }
 
     @Test
+    void gaugeSetAfterStepsReadsBackExactly() {
+        Gauge.Child g = registry.gauge("g", "G.").labels();
+        g.inc();
+        g.inc();
+        g.add(5);
+        g.set(0.1); // exact: the steps before the set do not leak into the value
+        assertThat(g.value()).isEqualTo(0.1);
+        g.inc();
+        assertThat(g.value()).isEqualTo(0.1 + 1);
+        g.set(-3);
+        g.dec();
+        g.add(0.5);
+        assertThat(g.value()).isEqualTo(-3.5);
+        g.add(Double.POSITIVE_INFINITY);
+        assertThat(g.value()).isEqualTo(Double.POSITIVE_INFINITY);
+    }
+
+    @Test
     void callbackGaugeIsReadAtEachWrite() {
         double[] v = {1.5};
         registry.gauge("queue_depth", "Depth.", () -> v[0]);

@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.ManualClock;
 import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -125,7 +126,12 @@ class TcpStateMetricsTest {
         assertThat(ClientConfig.defaults().tcpStateMetrics()).isTrue();
         server = Server.start(config().tcpStateMetrics(false).build(), hello());
         assertThat(server.metrics().toPrometheusText()).doesNotContain("hourglass_tcp_connections");
-        client = new Client(ClientConfig.builder().idleTimeout(Duration.ofMillis(300)).build());
+        // On fake time, so the pooled connection stays open however long a scrape takes (a busy machine with tens
+        // of thousands of sockets in /proc/net/tcp once outlasted a real 300 ms idle timeout here), and closes
+        // when the test says.
+        ManualClock clock = new ManualClock();
+        Duration idle = Duration.ofSeconds(30);
+        client = new Client(ClientConfig.builder().idleTimeout(idle).build(), new MetricsRegistry(), clock);
         MetricsRegistry registry = client.metrics();
         assertThat(tcp(registry)).as("no peer yet").isEmpty();
 
@@ -137,6 +143,7 @@ class TcpStateMetricsTest {
                 .containsEntry(ESTABLISHED, 1).doesNotContainKey(LISTEN);
 
         // the idle timeout closes the pooled connection: the client, the active closer, holds TIME_WAIT
+        clock.advance(idle);
         Map<String, Integer> closed = awaitTcp(registry, m -> m.getOrDefault(TIME_WAIT, 0) >= 1);
         assertThat(closed).doesNotContainKey(ESTABLISHED);
         assertThat(closed.get(TIME_WAIT)).isGreaterThanOrEqualTo(1);

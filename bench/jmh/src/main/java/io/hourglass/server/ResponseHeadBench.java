@@ -17,10 +17,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * One response as the server emits it per request: {@link ServerConn} makes a {@link Response}, the handler
- * sets status and headers and sends a body, and {@code Response.finish()} commits the head (status line,
- * Date, the handler's fields, Content-Length or chunked, Connection when needed) into the connection's
- * {@link OutBuffer} and flushes it. The flush goes to a sink that drops the bytes, so this is the CPU cost of
+ * One response as the server emits it per request: {@link ServerConn} makes a {@link Response} over an
+ * {@link H1Exchange}, the handler sets status and headers and sends a body, and {@code Response.finish()}
+ * commits the head (status line, Date, the handler's fields, Content-Length or chunked, Connection when
+ * needed) into the connection's {@link OutBuffer} and flushes it. The flush goes to a sink that drops the bytes, so this is the CPU cost of
  * building the response, no socket write. The owning {@link ServerConn} belongs to a real {@link Server}
  * listening on a loopback port (it is only asked whether the server is shutting down).
  */
@@ -71,8 +71,9 @@ public class ResponseHeadBench {
         void run() throws IOException;
     }
 
+    /** As ServerConn makes one per request since the HTTP/2 server: an H1Exchange frames it, no socket behind. */
     private Response response(String method) {
-        return new Response(owner, out, null, method, 11, true);
+        return new Response(new H1Exchange(owner, out, null, null, 11, true), method);
     }
 
     /** {@code hourglass serve}'s /hello: one Content-Type, a 6-byte body. */

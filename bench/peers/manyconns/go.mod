@@ -1,0 +1,3 @@
+module hourglass.bench/manyconns
+
+go 1.19
