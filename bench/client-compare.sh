@@ -36,6 +36,10 @@ Clients: hourglass (the CLI's 'load'), hourglass-lib (bench/peers/hgclient), jdk
 okhttp, apache, jettyclient (bench/peers/javaclients, built with Maven), go (bench/peers/goclient).
 The summary gives every client's CPU per call over Go's and req/s over Apache HttpClient's.
 
+  --protocol P       h1 (default): HTTP/1.1 in clear text; h2: HTTP/2 over TLS by ALPN (nginx with
+                     bench/peers/nginx/nginx-h2.conf and a self-signed certificate each client trusts through
+                     BENCH_H2_CA; 'hourglass load --http2 --ca-file'); apache has no HTTP/2 in its classic
+                     client and is left out; the req/s ratios are then to OkHttp's
   --quick            smoke test: 1 round, N=$quick_n, W=$quick_warmup
   --rounds R         rounds (default $def_rounds)
   -n "N ..."         measured calls: one number for every concurrency, or one per --conc entry
@@ -66,13 +70,14 @@ def_rounds=3 def_n_per_caller=20000 def_n_callers=10 def_conc="1 64" def_warmup=
 quick_n=500 quick_warmup=200 quiet_limit=120
 # options not given stay unset (an empty value given on purpose is an error below)
 unset rounds n_list conc_list warmup clients modes
-jvm_opts="" markdown=0 tsv=0 quick=0
+jvm_opts="" markdown=0 tsv=0 quick=0 protocol=h1
 summarize_dir="" quiet="" build_only=0
 
 
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --quick) quick=1; shift ;;
+    --protocol) need_arg "$@"; protocol="$2"; shift 2 ;;
     --rounds) need_arg "$@"; rounds="$2"; shift 2 ;;
     -n) need_arg "$@"; n_list="$2"; shift 2 ;;
     --conc) need_arg "$@"; conc_list="$2"; shift 2 ;;
@@ -90,6 +95,10 @@ while [ "$#" -gt 0 ]; do
   esac
 done
 
+[[ "$protocol" == h1 || "$protocol" == h2 ]] || die "--protocol takes h1 or h2, got '$protocol'"
+if [ "$protocol" = h2 ] && [ -z "${clients+set}" ]; then
+  clients="${known_clients/ apache/}"   # Apache HttpClient's classic (blocking) client speaks HTTP/1.1 only
+fi
 if [ "$quick" = 1 ]; then
   : "${rounds=1}" "${n_list=$quick_n}" "${warmup=$quick_warmup}"
 fi
@@ -133,10 +142,11 @@ client_modes() { case "$1" in hourglass) echo cold ;; hourglass-lib) echo warm ;
 # and to Apache HttpClient's (req/s). FORMAT: text, markdown, or tsv (summary.tsv: one row per phase,
 # client and concurrency, with the medians and ratios; empty fields where a figure does not apply).
 summarize() {
-  local dir="$1" format="$2" settings=""
+  local dir="$1" format="$2" settings="" rps_base=apache
   [ -f "$dir/results.tsv" ] || die "no results.tsv in $dir"
   [ -f "$dir/settings.txt" ] && settings=$(tr '\n' ' ' <"$dir/settings.txt")
-  awk -F'\t' -v fmt="$format" -v settings="$settings" -v known="$known_clients" -v cpu_base=go -v rps_base=apache '
+  [[ "$settings" == *protocol=h2* ]] && rps_base=okhttp   # no Apache HttpClient over HTTP/2
+  awk -F'\t' -v fmt="$format" -v settings="$settings" -v known="$known_clients" -v cpu_base=go -v rps_base="$rps_base" '
     function median(key,   n, i, j, v, a) {
       n = cnt[key]
       if (n == 0) return ""
@@ -366,6 +376,7 @@ prepare_hourglass() {
 }
 cmd_hourglass() {
   cmd=(env HOURGLASS_JAVA_OPTS="$jvm_opts" "$root/hourglass" load "$1" -n "$2" --concurrency "$3" --json)
+  [ "$protocol" = h1 ] || cmd+=(--http2 --ca-file "$h2_cert")
 }
 
 prepare_hourglass-lib() {
@@ -516,20 +527,29 @@ children_ms() {
 
 # start_nginx: writes the config with a free loopback port into $out/nginx and starts nginx in the
 # foreground (daemon off) as this shell's child; sets nginx_pid and nginx_port
+h2_cert=""
 start_nginx() {
-  local dir="$out/nginx" try port i resp=""
+  local dir="$out/nginx" try port i resp="" conf="$bench/peers/nginx/nginx.conf" scheme=http curl_h2=()
   mkdir -p "$dir/logs" "$dir/tmp"
+  if [ "$protocol" = h2 ]; then
+    conf="$bench/peers/nginx/nginx-h2.conf" scheme=https h2_cert="$dir/cert.pem"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+      -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout "$dir/key.pem" -out "$h2_cert" >"$dir/openssl.log" 2>&1 \
+      || { cat "$dir/openssl.log" >&2; die "openssl could not make nginx's certificate"; }
+    curl_h2=(--http2 --cacert "$h2_cert")
+    export BENCH_H2_CA="$h2_cert"   # every peer speaks HTTP/2 over TLS, trusting it (see bench/peers)
+  fi
   for ((try = 0; try < 10; try++)); do
     port=$(( 20000 + RANDOM % 30000 ))
     [ -z "$(ss -Htln "sport = :$port" 2>/dev/null)" ] || continue
-    sed "s/@PORT@/$port/" "$bench/peers/nginx/nginx.conf" >"$dir/nginx.conf"
+    sed -e "s/@PORT@/$port/" -e "s|@CERT@|$dir/cert.pem|" -e "s|@KEY@|$dir/key.pem|" "$conf" >"$dir/nginx.conf"
     echo "# nginx: nginx -p $dir -c $dir/nginx.conf -e $dir/logs/error.log" >>"$out/commands.txt"
     nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" >"$dir/stdout" 2>"$dir/stderr" &
     nginx_pid=$!
     for ((i = 0; i < 50; i++)); do
       if ! kill -0 "$nginx_pid" 2>/dev/null; then break; fi
-      resp=$(curl -s --max-time 2 -w '\n%{http_code}' "http://127.0.0.1:$port/hello" || true)
-      if [ "$resp" = $'hello\n\n200' ]; then
+      resp=$(curl -s ${curl_h2[@]+"${curl_h2[@]}"} --max-time 2 -w '\n%{http_code} %{http_version}' "$scheme://127.0.0.1:$port/hello" || true)
+      if [ "$resp" = $'hello\n\n200 1.1' ] || [ "$resp" = $'hello\n\n200 2' ]; then
         nginx_port=$port
         [ "$(<"/proc/$nginx_pid/comm")" = nginx ] || die "nginx's pid $nginx_pid is not nginx"
         [ -n "$(<"/proc/$nginx_pid/task/$nginx_pid/children")" ] || die "nginx (pid $nginx_pid) has no worker"
@@ -555,6 +575,7 @@ jnum() { grep -o "\"$1\":[0-9.]*" "$2" | head -n 1 | cut -d: -f2; }
 # results.tsv
 run_client() {
   local tag="$1" name="$2" mode="$3" c="$4" n="$5" w="$6" url="http://127.0.0.1:$nginx_port/hello"
+  [ "$protocol" = h1 ] || url="https://127.0.0.1:$nginx_port/hello"
   local o="$out/$tag.out" e="$out/$tag.err" rc=0 limit cmd=()
   "cmd_$name" "$url" "$n" "$c" "$w"
   limit=$(( 120 + (n + w) / 100 ))   # generous: 100 calls/s would be 20x slower than the slowest peer here
@@ -649,6 +670,7 @@ for p in "${plan[@]}"; do [[ "$p" == *:cold ]] && startup+=("${p%:cold}"); done
 {
   echo "rounds=$rounds conc=\"${conc_arr[*]}\" n=\"${n_arr[*]}\" warmup=$warmup modes=\"${mode_arr[*]}\""
   echo "clients=\"${client_arr[*]}\" jvm_opts=\"${jvm_opts}\" quiet=${quiet:-off} cpus=$(nproc) (clients and nginx on the same machine)"
+  echo "protocol=$protocol ($([ "$protocol" = h2 ] && echo 'HTTP/2 over TLS 1.3 by ALPN, one connection per client' || echo 'HTTP/1.1 in clear text'))"
 } >"$out/settings.txt"
 printf 'round\tconc\tclient\tmode\tposition\tn\twarmup\tcompleted\tfailed\telapsed_s\treq_per_s\tcpu_in_s\tcpu_in_us_per_req\tproc_cpu_s\tproc_us_per_req\tproc_wall_s\tnginx_cpu_s\tnginx_us_per_req\tother_cpu_pct\n' \
   >"$out/results.tsv"

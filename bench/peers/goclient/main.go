@@ -9,6 +9,8 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"net/http"
@@ -91,11 +93,25 @@ func main() {
 	if len(os.Args) == 5 {
 		w = num(os.Args[4], 0)
 	}
-	client := &http.Client{Transport: &http.Transport{
+	transport := &http.Transport{
 		MaxIdleConns:        c,
 		MaxIdleConnsPerHost: c,
 		IdleConnTimeout:     60 * time.Second,
-	}}
+	}
+	if ca := os.Getenv("BENCH_H2_CA"); ca != "" {
+		// client-compare.sh --protocol h2: HTTP/2 over TLS by ALPN, net/http's own (a custom TLS config
+		// turns it off unless ForceAttemptHTTP2)
+		pem, err := os.ReadFile(ca)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "go-client: %v\n", err)
+			os.Exit(2)
+		}
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM(pem)
+		transport.TLSClientConfig = &tls.Config{RootCAs: pool}
+		transport.ForceAttemptHTTP2 = true
+	}
+	client := &http.Client{Transport: transport}
 	var wok, wfailed int64
 	if w > 0 {
 		wok, wfailed = phase(client, url, w, c)

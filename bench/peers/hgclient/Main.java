@@ -6,7 +6,8 @@
 // The same settings and per-call work as 'hourglass load URL -n N --concurrency C' (its closed loop, see
 // LoadRun): pool cap and idle cap max(64, C), default timeouts, one immutable request, C virtual threads,
 // each call's body read to its end into an 8 KiB buffer and the response closed. Unlike 'load' it keeps no
-// latency list. Prints one JSON line like the other peers.
+// latency list. Prints one JSON line like the other peers. With BENCH_H2_CA set (client-compare.sh
+// --protocol h2), HTTP/2 over TLS by ALPN trusting that PEM file, as 'load --http2 --ca-file' does.
 
 import io.hourglass.client.Client;
 import io.hourglass.client.ClientConfig;
@@ -66,7 +67,15 @@ public class Main {
         int c = (int) num(args[2], 1);
         long w = args.length == 4 ? num(args[3], 0) : 0;
         int cap = Math.max(64, c);
-        ClientConfig cfg = ClientConfig.builder().maxConnsPerHost(cap).maxIdlePerHost(cap).build();
+        ClientConfig.Builder cb = ClientConfig.builder().maxConnsPerHost(cap).maxIdlePerHost(cap)
+                .protocols(io.hourglass.client.Protocol.HTTP_1_1);
+        String ca = System.getenv("BENCH_H2_CA");
+        if (ca != null && !ca.isEmpty()) {
+            // client-compare.sh --protocol h2: HTTP/2 over TLS by ALPN (the library's default protocols)
+            cb.trustedCaFile(java.nio.file.Path.of(ca)).protocols(io.hourglass.client.Protocol.HTTP_2,
+                    io.hourglass.client.Protocol.HTTP_1_1);
+        }
+        ClientConfig cfg = cb.build();
         ClientRequest req = ClientRequest.builder("GET", URI.create(args[0])).build();
         try (Client client = new Client(cfg)) {
             long[] warm = w > 0 ? phase(client, req, w, c) : new long[2];

@@ -53,6 +53,30 @@ public class Main {
         return 0;
     }
 
+    /**
+     * HTTP/1.1, or with BENCH_H2_CA set (client-compare.sh --protocol h2) HTTP/2 over TLS by ALPN trusting the
+     * PEM certificate it names.
+     */
+    static HttpClient client() throws Exception {
+        String ca = System.getenv("BENCH_H2_CA");
+        if (ca == null || ca.isEmpty()) {
+            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        }
+        java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        ks.load(null, null);
+        try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(ca))) {
+            int i = 0;
+            for (var c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                ks.setCertificateEntry("ca" + i++, c);
+            }
+        }
+        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        var ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(ctx).build();
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length == 1 && args[0].equals("--version")) {
             System.out.println("java.net.http.HttpClient, JDK " + Runtime.version());
@@ -65,7 +89,7 @@ public class Main {
         long n = num(args[1], 1);
         int c = (int) num(args[2], 1);
         long w = args.length == 4 ? num(args[3], 0) : 0;
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client = client();
         HttpRequest req = HttpRequest.newBuilder(URI.create(args[0])).GET().build();
         long[] warm = w > 0 ? phase(client, req, w, c) : new long[2];
         long cpu0 = OS.getProcessCpuTime();

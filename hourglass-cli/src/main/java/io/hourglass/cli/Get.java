@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -54,6 +55,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "52:the server closed without a response",
             "56:failure while receiving: reset, malformed response; an HTTP proxy refused the tunnel",
             "60:the server's certificate is not trusted (unknown CA, expired, another host's)",
+            "92:the server reset the HTTP/2 stream (RST_STREAM; the message names its code)",
             "97:a SOCKS5 proxy failed or refused"},
         footer = {"", "Examples:",
             "  hourglass get http://127.0.0.1:8080/hello",
@@ -63,12 +65,14 @@ import picocli.CommandLine.Model.CommandSpec;
             "  hourglass get -i -d @body.json -H 'Content-Type: application/json' \\",
             "      http://127.0.0.1:8080/echo",
             "  hourglass get -v -u ann:s3cret --compressed http://127.0.0.1:8080/hello",
-            "  hourglass get -x http://proxy.corp:3128 -U ann:s3cret https://example.com/"},
+            "  hourglass get -x http://proxy.corp:3128 -U ann:s3cret https://example.com/",
+            "  hourglass get -i --http2-prior-knowledge http://127.0.0.1:8080/hello",
+            "  hourglass get --http2 --ca-file ca.pem https://127.0.0.1:8443/hello"},
         mixinStandardHelpOptions = true)
 final class Get implements Callable<Integer> {
     static final int TIMEOUT = 28, REFUSED = 7, RECEIVE = 56, UNKNOWN_HOST = 6, TLS = 35, PARTIAL = 18, HTTP_ERROR = 22,
             WRITE = 23, READ = 26, TOO_MANY_REDIRECTS = 47, EMPTY_REPLY = 52, UNTRUSTED = 60, PROXY_HOST = 5,
-            SOCKS = 97;
+            SOCKS = 97, HTTP2_STREAM = 92;
 
     @Spec
     CommandSpec spec;
@@ -167,10 +171,6 @@ final class Get implements Callable<Integer> {
             + "names (with their subdomains), addresses, CIDR blocks; * for all. Overrides NO_PROXY.")
     String noProxy;
 
-    @Option(names = "--http2", description = "HTTP/2 where the server offers it (ALPN), else HTTP/1.1; until the "
-            + "HTTP/2 client lands, always HTTP/1.1.")
-    boolean http2;
-
     @Option(names = "--http1.1", description = "HTTP/1.1 (the default).")
     boolean http11;
 
@@ -193,6 +193,9 @@ final class Get implements Callable<Integer> {
     @Option(names = "--expect-continue-timeout", paramLabel = "DUR", converter = DurationConverter.class,
             description = "With data: send Expect: 100-continue and the body after the 100 or this timeout.")
     Duration expectContinueTimeout;
+
+    @Mixin
+    ProtocolOptions protocol = new ProtocolOptions();
 
     private final PrintStream out;
 
@@ -233,7 +236,8 @@ final class Get implements Callable<Integer> {
 
     private ClientConfig config(GetTrace trace) throws Stop {
         ClientConfig.Builder cb = ClientConfig.builder().listener(trace).addNetworkInterceptor(trace)
-                .followRedirects(location).maxRedirects(Math.max(0, maxRedirs)).transparentGzip(compressed);
+                .followRedirects(location).maxRedirects(Math.max(0, maxRedirs)).transparentGzip(compressed)
+                .protocols(protocol.protocols());
         if (timeout != null && maxTime != null) {
             throw new Cli.UsageException("--timeout and --max-time are the same setting: give one");
         }
@@ -352,6 +356,7 @@ final class Get implements Callable<Integer> {
             case TLS -> untrustedCertificate(e) ? UNTRUSTED : TLS;
             case PREMATURE_EOF -> inBody ? PARTIAL : EMPTY_REPLY;
             case RESET, MALFORMED -> RECEIVE;
+            case STREAM_RESET -> HTTP2_STREAM;
             case TOO_MANY_REDIRECTS -> TOO_MANY_REDIRECTS;
             default -> Cli.FAILURE;
         };

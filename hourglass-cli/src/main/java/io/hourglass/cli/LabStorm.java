@@ -2,11 +2,13 @@ package io.hourglass.cli;
 
 import io.hourglass.client.Client;
 import io.hourglass.client.ClientConfig;
+import io.hourglass.client.Protocol;
 import io.hourglass.client.TimeoutPolicy;
 import io.hourglass.internal.tcp.ProcNetTcp;
 import io.hourglass.internal.tcp.TcpSnapshot;
 import io.hourglass.internal.tcp.TcpState;
 import io.hourglass.internal.text.Durations;
+import io.hourglass.server.Http2Config;
 import io.hourglass.server.Router;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
@@ -43,13 +45,20 @@ import picocli.CommandLine.Option;
                     + "other's. With --slow-share, only that share of the calls goes to the slow path; the rest, "
                     + "the healthy calls, go to --fast-path.",
             "",
+            "With --protocol h2 the client speaks HTTP/2 to the upstream (h2c with prior knowledge): one connection "
+                    + "for the whole run, a timed-out call resets its stream (RST_STREAM) instead of closing or draining "
+                    + "a connection, and the upstream runs at most its SETTINGS_MAX_CONCURRENT_STREAMS handlers at once "
+                    + "for the connection, whoever reset the streams.",
+            "",
             "Prints a table and writes an HTML report with charts (one file, no script, nothing fetched). Takes "
                     + "about a minute with the defaults. Linux only: reads /proc/net/tcp."},
         footer = {"", "Examples:",
             "  hourglass lab storm",
             "  hourglass lab storm --rate 100 --duration 30s --delay 3s --timeout 500ms",
             "  hourglass lab storm --policy close --naive-upstream   # CLOSE_WAIT as Go's",
-            "  hourglass lab storm --slow-share 10 --rate 200   # 10 % slow, 90 % /hello"},
+            "  hourglass lab storm --slow-share 10 --rate 200   # 10 % slow, 90 % /hello",
+            "  hourglass lab storm --protocol h2   # resets instead of drains, one connection",
+            "  hourglass lab storm --protocol h2 --naive-upstream  # Go's: work piles up"},
         mixinStandardHelpOptions = true)
 final class LabStorm implements Callable<Integer> {
     @Option(names = "--rate", paramLabel = "N", description = "Calls per second (default 50).")
@@ -67,8 +76,13 @@ final class LabStorm implements Callable<Integer> {
             description = "Client total timeout per call (default 1s).")
     Duration timeout = Duration.ofSeconds(1);
 
-    @Option(names = "--policy", paramLabel = "close|drain|both", description = "Which policies to run (default both).")
-    String policy = "both";
+    @Option(names = "--policy", paramLabel = "close|drain|both",
+            description = "Which HTTP/1.1 timeout policies to run (default both); HTTP/2 has none.")
+    String policy;
+
+    @Option(names = "--protocol", paramLabel = "h1|h2",
+            description = "HTTP/1.1 (default; one run per --policy) or HTTP/2 (one run: streams reset on timeout).")
+    String protocol = "h1";
 
     @Option(names = "--max-conns-per-host", paramLabel = "N", description = "Client pool cap (default 64).")
     int maxConns = 64;
@@ -78,7 +92,9 @@ final class LabStorm implements Callable<Integer> {
 
     @Option(names = "--naive-upstream",
             description = "The upstream does not watch for departed clients (like Go's net/http): its sockets stay "
-                    + "in CLOSE_WAIT, and the client's in FIN_WAIT2, until each handler returns.")
+                    + "in CLOSE_WAIT, and the client's in FIN_WAIT2, until each handler returns. With --protocol h2: "
+                    + "a reset frees the stream's slot but the work behind it runs on (as Go's server), so the "
+                    + "upstream's running work piles up past SETTINGS_MAX_CONCURRENT_STREAMS.")
     boolean naive;
 
     @Option(names = "--slow-share", paramLabel = "P",
@@ -120,20 +136,39 @@ final class LabStorm implements Callable<Integer> {
      * got on each path: what reached the upstream, whatever the client did with them.
      */
     record Result(TimeoutPolicy policy, int port, LoadRun run, Client.Stats stats, List<Sample> samples,
-            int upstreamPeak, long slowReceived, long fastReceived) {
+            int upstreamPeak, long slowReceived, long fastReceived, boolean h2) {
+        Result(TimeoutPolicy policy, int port, LoadRun run, Client.Stats stats, List<Sample> samples, int upstreamPeak,
+                long slowReceived, long fastReceived) {
+            this(policy, port, run, stats, samples, upstreamPeak, slowReceived, fastReceived, false);
+        }
+
         int peak(java.util.function.ToIntFunction<Sample> f) {
             return samples.stream().mapToInt(f).max().orElse(0);
+        }
+
+        /** The run's name in tables and charts: the policy over HTTP/1.1, HTTP/2 otherwise. */
+        String label() {
+            return h2 ? "HTTP/2" : policy.name();
         }
     }
 
     @Override
     public Integer call() throws Exception {
-        List<TimeoutPolicy> policies = switch (policy.toLowerCase(Locale.ROOT)) {
+        boolean h2 = switch (protocol.toLowerCase(Locale.ROOT)) {
+            case "h1" -> false;
+            case "h2" -> true;
+            default -> throw new Cli.UsageException("--protocol must be h1 or h2, got '" + protocol + "'");
+        };
+        if (h2 && policy != null) {
+            throw new Cli.UsageException("--policy is HTTP/1.1's: over HTTP/2 a timed-out call resets its stream");
+        }
+        List<TimeoutPolicy> policies = h2 ? List.of(TimeoutPolicy.DRAIN) : switch (policy == null ? "both" : policy.toLowerCase(Locale.ROOT)) {
             case "both" -> List.of(TimeoutPolicy.CLOSE, TimeoutPolicy.DRAIN);
             case "close" -> List.of(TimeoutPolicy.CLOSE);
             case "drain" -> List.of(TimeoutPolicy.DRAIN);
             default -> throw new Cli.UsageException("--policy must be close, drain or both, got '" + policy + "'");
         };
+        this.h2 = h2;
         if (rate <= 0 || rate > 5000) throw new Cli.UsageException("--rate must be between 0 and 5000, got " + rate);
         if (duration.isZero() || duration.compareTo(Duration.ofMinutes(30)) > 0) {
             throw new Cli.UsageException("--duration must be more than 0 and at most 30m");
@@ -152,8 +187,8 @@ final class LabStorm implements Callable<Integer> {
         if (!ProcNetTcp.isSupported()) {
             throw new Cli.UsageException("the lab samples TCP states from /proc/net/tcp, which this system does not have (Linux only)");
         }
-        out.printf(Locale.ROOT, "storm: %s calls/s for %s, upstream delay %s, client timeout %s, max %d connections per host%s%s%n",
-                fmt(rate), Durations.format(duration), Durations.format(delay), Durations.format(timeout), maxConns,
+        out.printf(Locale.ROOT, "storm%s: %s calls/s for %s, upstream delay %s, client timeout %s, max %d connections per host%s%s%n",
+                h2 ? " over HTTP/2" : "", fmt(rate), Durations.format(duration), Durations.format(delay), Durations.format(timeout), maxConns,
                 naive ? ", naive upstream" : "", slowShare == 100 ? "" : ", " + fmt(slowShare) + " % slow, the rest to " + fastPath);
         out.println(expectation());
         out.flush();
@@ -178,6 +213,13 @@ final class LabStorm implements Callable<Integer> {
      */
     String expectation() {
         double slowRate = rate * slowShare / 100;
+        if (h2) {
+            return String.format(Locale.ROOT, "expected over HTTP/2: 1 connection; ~%d streams reset by the client (one "
+                    + "per slow call); %s", (long) (slowRate * duration.toSeconds()), naive
+                    ? String.format(Locale.ROOT, "the naive upstream's running work piling up to ~%d (rate x delay)",
+                            (long) Math.min(slowRate * duration.toSeconds(), slowRate * delay.toNanos() / 1e9))
+                    : "the upstream's running handlers at most its SETTINGS_MAX_CONCURRENT_STREAMS");
+        }
         double d = delay.toNanos() / 1e9;
         double t = timeout.toNanos() / 1e9;
         long slowCalls = (long) (slowRate * duration.toSeconds());
@@ -196,6 +238,8 @@ final class LabStorm implements Callable<Integer> {
                 slowCalls, Math.min(slowCalls, maxConns + (long) (closedPerSecond * duration.toSeconds())), maxConns,
                 closedPerSecond);
     }
+
+    private boolean h2;
 
     /**
      * The slow upstream's work: sleeps for its delay; false when it was interrupted (the client left, or the
@@ -227,7 +271,10 @@ final class LabStorm implements Callable<Integer> {
         AtomicLong fastReceived = new AtomicLong();
         long delayNanos = delay.toNanos();
         Router fast = Serve.routes();
-        Server up = Server.start(ServerConfig.builder().host("127.0.0.1").port(0)
+        // The client's resets are the workload here, not an attack: no limit on them (the default, 1000 in
+        // 10 s against Rapid Reset, would end the run's one connection with GOAWAY past 100 slow calls a second).
+        Http2Config upstreamH2 = Http2Config.builder().resetLimits(0, 1000, Duration.ofSeconds(10)).build();
+        Server up = Server.start(ServerConfig.builder().host("127.0.0.1").port(0).http2(upstreamH2)
                 .handlerTimeout(Duration.ZERO).writeTimeout(Duration.ZERO).maxConnections(100_000)
                 .watchClientDisconnect(!naive).shutdownTimeout(Duration.ofSeconds(1)).build(), (req, res) -> {
                     if (!req.path().equals(SLOW_PATH)) {
@@ -236,6 +283,10 @@ final class LabStorm implements Callable<Integer> {
                         return;
                     }
                     slowReceived.incrementAndGet();
+                    if (h2 && naive) {
+                        naiveH2(res, inFlight, peak, delayNanos);
+                        return;
+                    }
                     peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                     try {
                         if (sleepOut(delayNanos, honourCancel)) {
@@ -247,9 +298,9 @@ final class LabStorm implements Callable<Integer> {
                 });
         int port = up.port();
         ClientConfig cfg = ClientConfig.builder().timeout(timeout).timeoutPolicy(p).maxConnsPerHost(maxConns)
-                .maxIdlePerHost(maxConns).build();
+                .maxIdlePerHost(maxConns).protocols(h2 ? Protocol.H2_PRIOR_KNOWLEDGE : Protocol.HTTP_1_1).build();
         List<Sample> samples = new ArrayList<>();
-        String label = p.name().toLowerCase(Locale.ROOT);
+        String label = h2 ? "http/2" : p.name().toLowerCase(Locale.ROOT);
         Progress progress = new Progress(err, terminal);
         long total = (long) Math.floor(rate * duration.toNanos() / 1e9);
         String base = "http://127.0.0.1:" + port;
@@ -284,12 +335,37 @@ final class LabStorm implements Callable<Integer> {
             sampler.join(2000);
             progress.clear();
             return new Result(p, port, run, client.stats(), List.copyOf(samples), peak.get(), slowReceived.get(),
-                    fastReceived.get());
+                    fastReceived.get(), h2);
         } finally {
             up.shutdown();
         }
     }
 
+
+    /**
+     * A naive HTTP/2 upstream, as Go's net/http server behaves: a client's RST_STREAM ends the stream and frees
+     * its slot under SETTINGS_MAX_CONCURRENT_STREAMS, but the work behind it goes on (Go cancels the request's
+     * context; a handler that does not watch it runs to its end). Modelled with the work on a thread of its own
+     * that the handler waits for: the reset interrupts the handler, which returns and frees the slot, while the
+     * work keeps running and counting. The running work piles up to about rate x delay.
+     */
+    private static void naiveH2(io.hourglass.server.Response res, AtomicInteger inFlight, AtomicInteger peak,
+            long delayNanos) throws IOException {
+        peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        Thread work = Thread.ofVirtual().start(() -> {
+            try {
+                sleepOut(delayNanos, false);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        });
+        try {
+            work.join();
+        } catch (InterruptedException e) {
+            return; // the stream was reset: the handler leaves, its work does not
+        }
+        res.send("late\n");
+    }
 
     private static Sample sample(int port, long t0, Client client, int upstreamInFlight) throws IOException {
         TcpSnapshot all = ProcNetTcp.snapshot();
@@ -330,6 +406,7 @@ final class LabStorm implements Callable<Integer> {
             {"requests the upstream received"},
             {"connections opened"}, {"connections reused"}, {"connections drained (back to pool / closed)"},
             {"drains preempted / abandoned"},
+            {"HTTP/2 streams opened"}, {"HTTP/2 streams reset (by client / by server)"}, {"HTTP/2 pings (sent / acked)"},
             {"peak client FIN_WAIT2"}, {"peak client TIME_WAIT"}, {"peak client ESTABLISHED"},
             {"peak server CLOSE_WAIT"}, {"upstream peak concurrency"},
         };
@@ -351,6 +428,9 @@ final class LabStorm implements Callable<Integer> {
             c.add(String.valueOf(s.reused()));
             c.add((s.drainedReused() + s.drainedClosed()) + " (" + s.drainedReused() + " / " + s.drainedClosed() + ")");
             c.add(s.drainsPreempted() + " / " + s.drainsAbandoned());
+            c.add(r.h2() ? String.valueOf(s.h2StreamsOpened()) : "n/a");
+            c.add(r.h2() ? s.h2ResetsSent() + " / " + s.h2ResetsReceived() : "n/a");
+            c.add(r.h2() ? s.h2PingsSent() + " / " + s.h2PingsAcked() : "n/a");
             c.add(String.valueOf(r.peak(Sample::clientFinWait2)));
             c.add(String.valueOf(r.peak(Sample::clientTimeWait)));
             c.add(String.valueOf(r.peak(Sample::clientEstab)));
@@ -387,7 +467,7 @@ final class LabStorm implements Callable<Integer> {
             for (String cell : row.subList(1, row.size())) w = Math.max(w, cell.length() + 2);
         }
         b.append(String.format(Locale.ROOT, "%-" + w0 + "s", "policy"));
-        for (Result r : results) b.append(String.format(Locale.ROOT, "%-" + w + "s", r.policy()));
+        for (Result r : results) b.append(String.format(Locale.ROOT, "%-" + w + "s", r.label()));
         b.append('\n');
         for (List<String> row : rows) {
             b.append(String.format(Locale.ROOT, "%-" + w0 + "s", row.get(0)));
@@ -412,11 +492,12 @@ final class LabStorm implements Callable<Integer> {
     }
 
     String settings() {
-        return String.format(Locale.ROOT, "%s calls/s for %s%s; upstream handler delay %s (%s cancellation%s); "
+        return String.format(Locale.ROOT, "%s%s calls/s for %s%s; upstream handler delay %s (%s cancellation%s); "
                         + "client timeout %s; max %d connections per host",
-                fmt(rate), Durations.format(duration),
+                h2 ? "HTTP/2 (h2c): " : "", fmt(rate), Durations.format(duration),
                 slowShare == 100 ? "" : " (" + fmt(slowShare) + " % to the slow path, the rest to " + fastPath + ")",
                 Durations.format(delay), honourCancel ? "honours" : "ignores",
-                naive ? ", naive upstream that keeps CLOSE_WAIT" : "", Durations.format(timeout), maxConns);
+                !naive ? "" : h2 ? ", naive upstream whose work outlives the reset stream" : ", naive upstream that keeps CLOSE_WAIT",
+                Durations.format(timeout), maxConns);
     }
 }

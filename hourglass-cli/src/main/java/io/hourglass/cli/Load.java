@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,15 +33,18 @@ import picocli.CommandLine.Parameters;
             "Prints requests sent and the send rate achieved while sending, then the wait for the calls still in "
                     + "flight; completed calls by status class, timeouts by phase, errors by kind, calls that got a "
                     + "connection or gave up waiting for the pool, requests written, connections opened, reused and "
-                    + "drained, and latency percentiles of completed calls (n/a when none completed). --json prints "
-                    + "the same as one JSON object.",
+                    + "drained, HTTP/2 streams, resets by side, pings and GOAWAYs (with --http2 or "
+                    + "--http2-prior-knowledge), and latency percentiles of completed calls (n/a when none completed). "
+                    + "--json prints the same as one JSON object.",
             "",
             "While it runs, a progress line on stderr is rewritten in place when stderr is a terminal; otherwise "
                     + "a plain line is written every 5 seconds."},
         footer = {"", "Examples:",
             "  hourglass load http://127.0.0.1:8080/hello -n 100000 --concurrency 64",
             "  hourglass load 'http://127.0.0.1:8080/sleep?d=5s' \\",
-            "      --rate 50 --duration 30s --timeout 1s --policy close"},
+            "      --rate 50 --duration 30s --timeout 1s --policy close",
+            "  hourglass load 'http://127.0.0.1:8080/sleep?d=5s' --http2-prior-knowledge \\",
+            "      --rate 50 --duration 30s --timeout 1s"},
         mixinStandardHelpOptions = true)
 final class Load implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "URL", description = "http:// or https:// URL to call.")
@@ -97,6 +101,9 @@ final class Load implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
+    @Mixin
+    ProtocolOptions protocol = new ProtocolOptions();
+
     private final PrintStream out;
     private final PrintStream err;
     private final Terminal terminal;
@@ -146,7 +153,7 @@ final class Load implements Callable<Integer> {
             throw new Cli.UsageException("--concurrency-limit must be at least 1");
         }
         ClientRequest request = request();
-        ClientConfig.Builder cb = ClientConfig.builder().timeoutPolicy(policy(policy));
+        ClientConfig.Builder cb = ClientConfig.builder().timeoutPolicy(policy(policy)).protocols(protocol.protocols());
         if (caFile != null) {
             if (!Files.isReadable(caFile)) {
                 throw new Cli.UsageException("cannot read --ca-file " + caFile);
@@ -259,6 +266,11 @@ final class Load implements Callable<Integer> {
                             + "other closes %d  draining now %d%n", s.drainsStarted(), s.drainedReused(), s.drainsPreempted(),
                     s.drainsAbandoned(), s.drainedClosed() - s.drainsPreempted() - s.drainsAbandoned(), s.draining()));
         }
+        if (s.h2StreamsOpened() > 0) {
+            b.append(String.format(Locale.ROOT, "http2                streams %d  resets sent %d received %d  pings sent %d "
+                            + "acked %d timed out %d  goaways %d%n", s.h2StreamsOpened(), s.h2ResetsSent(),
+                    s.h2ResetsReceived(), s.h2PingsSent(), s.h2PingsAcked(), s.h2PingTimeouts(), s.h2GoAways()));
+        }
         b.append("latency (completed) ");
         for (int p : PERCENTILES) {
             b.append(' ').append(p == 100 ? "max" : "p" + p).append(' ')
@@ -299,6 +311,10 @@ final class Load implements Callable<Integer> {
                 + ",\"drained_closed\":" + s.drainedClosed() + ",\"closed\":" + s.closed()
                 + ",\"drains_started\":" + s.drainsStarted() + ",\"drained_preempted\":" + s.drainsPreempted()
                 + ",\"drained_abandoned\":" + s.drainsAbandoned() + "}"
+                + ",\"http2\":{\"streams_opened\":" + s.h2StreamsOpened() + ",\"resets_sent\":" + s.h2ResetsSent()
+                + ",\"resets_received\":" + s.h2ResetsReceived() + ",\"pings_sent\":" + s.h2PingsSent()
+                + ",\"pings_acked\":" + s.h2PingsAcked() + ",\"ping_timeouts\":" + s.h2PingTimeouts()
+                + ",\"goaways\":" + s.h2GoAways() + "}"
                 + ",\"latency_ms\":{" + latencyJson(r) + "}"
                 + ",\"peak_in_flight\":" + r.peakInFlight()
                 + "}\n";

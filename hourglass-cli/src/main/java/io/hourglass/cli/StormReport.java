@@ -96,6 +96,7 @@ final class StormReport {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>hourglass lab storm: ")
                 .append(esc(policies(results, " vs "))).append("</title>\n<style>\n").append(CSS).append("</style></head><body>\n");
         b.append("<h1>").append(both ? "Connection storm: CLOSE vs DRAIN on a slow upstream"
+                : results.get(0).h2() ? "The storm over HTTP/2: streams reset, one connection"
                 : "Connection storm on a slow upstream: the " + results.get(0).policy() + " policy").append("</h1>\n");
         b.append("<p class=\"settings\">").append(esc(lab.settings())).append(".</p>\n");
         b.append(explanation(results));
@@ -114,7 +115,7 @@ final class StormReport {
     }
 
     private static String policies(List<LabStorm.Result> results, String sep) {
-        return String.join(sep, results.stream().map(r -> r.policy().name()).toList());
+        return String.join(sep, results.stream().map(LabStorm.Result::label).toList());
     }
 
     /** What the reader should look for: both policies and how they differ, or the one that ran. */
@@ -128,6 +129,14 @@ final class StormReport {
         if (results.size() > 1) {
             return "<p>" + close + " " + drain + " Both panels use the same axes, so their heights compare directly.</p>\n";
         }
+        if (results.get(0).h2()) {
+            return "<p>Over <b>HTTP/2</b> every call is a stream on one connection: a call that times out resets its "
+                    + "stream (RST_STREAM CANCEL), the upstream is told at once, and the connection carries on. No "
+                    + "connection is opened or closed for a timeout, so no socket waits in TIME_WAIT or FIN_WAIT2; the "
+                    + "upstream runs at most its SETTINGS_MAX_CONCURRENT_STREAMS handlers for the connection, however "
+                    + "many streams the client reset. <span class=\"muted\">Run <code>hourglass lab storm</code> without "
+                    + "<code>--protocol</code> to see HTTP/1.1's CLOSE and DRAIN.</span></p>\n";
+        }
         boolean isClose = results.get(0).policy() == TimeoutPolicy.CLOSE;
         return "<p>" + (isClose ? close : drain) + " <span class=\"muted\">Run <code>hourglass lab storm</code> without "
                 + "<code>--policy</code> to see " + (isClose ? "DRAIN" : "CLOSE") + " beside it.</span></p>\n";
@@ -136,7 +145,7 @@ final class StormReport {
     /** Every row of the printed table (LabStorm.rows), one column per policy. */
     private static String summary(List<LabStorm.Result> results) {
         StringBuilder b = new StringBuilder("<table class=\"summary\"><tr><th scope=\"col\">policy</th>");
-        for (LabStorm.Result r : results) b.append("<th scope=\"col\">").append(r.policy()).append("</th>");
+        for (LabStorm.Result r : results) b.append("<th scope=\"col\">").append(r.label()).append("</th>");
         b.append("</tr>\n");
         for (List<String> row : LabStorm.rows(results)) {
             b.append("<tr><td>").append(esc(row.get(0))).append("</td>");
@@ -147,11 +156,13 @@ final class StormReport {
     }
 
     private static void panel(StringBuilder b, LabStorm.Result r, int left, Axis time, Axis sockets, Axis conns) {
-        String p = r.policy().name();
+        String p = r.label();
         double stop = r.run().sendingSeconds();
-        b.append("<div class=\"panel\" id=\"panel-").append(p.toLowerCase(Locale.ROOT)).append("\">\n<h2>").append(p).append("</h2>\n")
-                .append("<p class=\"sub\">").append(r.policy() == TimeoutPolicy.CLOSE
-                        ? "a call that times out closes its connection" : "a call that times out leaves its connection to drain")
+        b.append("<div class=\"panel\" id=\"panel-").append(p.toLowerCase(Locale.ROOT).replace("/", "")).append("\">\n<h2>")
+                .append(p).append("</h2>\n")
+                .append("<p class=\"sub\">").append(r.h2() ? "a call that times out resets its stream"
+                        : r.policy() == TimeoutPolicy.CLOSE ? "a call that times out closes its connection"
+                        : "a call that times out leaves its connection to drain")
                 .append("</p>\n");
         b.append("<figure>\n<figcaption><h3>TCP states</h3><span class=\"muted\">sockets to or from the upstream's port ")
                 .append(r.port()).append(", on the client and the server side</span></figcaption>\n");

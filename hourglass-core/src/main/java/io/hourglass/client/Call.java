@@ -200,7 +200,7 @@ public final class Call {
         long di = start + left;
         if (left <= 0) {
             client.clientMetrics().deadline(true);
-            countTimeout(Phase.DEADLINE);
+            countTimeout(Phase.DEADLINE, null); // no connection: protocol "none"
             Duration leaves = Duration.ofNanos(Math.max(0, had));
             throw new HttpTimeoutException(Phase.DEADLINE, leaves, Duration.ZERO, "the current deadline leaves "
                     + Durations.format(leaves) + ", not more than the client's deadlineReserve of "
@@ -236,11 +236,11 @@ public final class Call {
     }
 
     /** Counts the call's timeout once (a call times out once, whichever hop it was on). */
-    boolean countTimeout(Phase p) {
+    boolean countTimeout(Phase p, String protocol) {
         if (!first(TIMEOUT_COUNTED)) {
             return false;
         }
-        client.clientMetrics().timeout(p);
+        client.clientMetrics().timeout(p, protocol);
         client.listener().timeout(request, p);
         return true;
     }

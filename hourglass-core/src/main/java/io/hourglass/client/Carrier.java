@@ -1,13 +1,14 @@
 package io.hourglass.client;
 
+import io.hourglass.http.Headers;
 import io.hourglass.internal.h1.ResponseHead;
 import java.io.IOException;
 
 /**
  * A connection that can carry a call's exchange: the seam between the call's lifecycle ({@link Exchange}:
  * the pool, the deadlines, the retry, the errors, the events, what a timeout costs) and the protocol on the
- * wire. {@link ClientConn} is the HTTP/1.1 one: it carries one exchange at a time, its {@link H1Stream}. An
- * HTTP/2 connection will carry many, one stream each; {@link Exchange} does not change.
+ * wire. {@link ClientConn} is the HTTP/1.1 one: it carries one exchange at a time, its {@link H1Stream}.
+ * {@link H2Connection} is the HTTP/2 one: it carries many at once, one stream each ({@link H2Call}).
  *
  * <p>Waiting: a stream's reads park the caller untimed; the stream calls {@link Exchange#check()} before it
  * hands bytes over and before it parks, and wakes the caller at the instant the call last gave to
@@ -17,6 +18,9 @@ import java.io.IOException;
 interface Carrier {
     /** {@return the connection's id, as in messages and events ("connection #12")} */
     long id();
+
+    /** {@return the protocol it speaks, as the metrics' {@code protocol} label: {@code http/1.1} or {@code h2}} */
+    String protocol();
 
     /**
      * Opens this carrier's part of one call. HTTP/1.1: the connection itself, for the call's length (the pool
@@ -35,6 +39,11 @@ interface Carrier {
     interface Stream {
         /** {@return the id of the connection that carries it} */
         long connectionId();
+
+        /** {@return the HTTP/2 stream id, for messages; 0 over HTTP/1.1 and before the stream opened} */
+        default int streamId() {
+            return 0;
+        }
 
         /**
          * Writes the request's head, then its body unless it waits for 100 Continue, and sends them.
@@ -80,6 +89,18 @@ interface Carrier {
 
         /** Whether the request was certainly not processed, so an idempotent call may send it again. */
         boolean retryable(IOException e);
+
+        /**
+         * How many times in all a call may be sent again after {@code e}, whatever its method, because the
+         * server said it did not process it (HTTP/2: REFUSED_STREAM once, a stream above a GOAWAY's last
+         * stream id or one that never opened twice; RFC 9113 section 8.7); 0 when it cannot say so.
+         */
+        default int unprocessedRetries(IOException e) {
+            return 0;
+        }
+
+        /** {@return the response's trailer fields once its body has been read to its end; empty otherwise} */
+        Headers trailers();
 
         /** The exchange ended normally (the body read, or closed, at its end). */
         void complete();

@@ -2,6 +2,7 @@ package io.hourglass.client;
 
 import io.hourglass.http.Phase;
 import io.hourglass.internal.tcp.TcpMetrics;
+import io.hourglass.internal.text.Durations;
 import io.hourglass.net.Clock;
 import io.hourglass.observe.MetricsRegistry;
 import java.io.IOException;
@@ -19,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 
 /**
- * An HTTP/1.1 client with a connection pool per origin and Go's timeout model. Build one and share it by
+ * An HTTP/1.1 and HTTP/2 client with a connection pool per origin and Go's timeout model. Over TLS it
+ * speaks HTTP/2 when the server picks it by ALPN, and HTTP/2 in clear text with prior knowledge
+ * ({@link ClientConfig#protocols()}); HTTP/2 calls to one origin share one connection, a stream each. Build one and share it by
  * all threads; calls block the calling thread (virtual threads welcome).
  *
  * <pre>{@code
@@ -51,6 +54,7 @@ public final class Client implements AutoCloseable {
     private final ClientConfig config;
     private final ConcurrentHashMap<Pool.Origin, Pool> pools = new ConcurrentHashMap<>();
     private final ClientMetrics metrics;
+    private final H2Connection.Options h2Options;
     private final List<Interceptor> chain;      // the application interceptors, then the follow-ups; null: none
     private final FollowUps followUps;
     private final Clock clock;
@@ -109,6 +113,9 @@ public final class Client implements AutoCloseable {
         this.config = config;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = new ClientMetrics(registry, pools::values);
+        this.h2Options = new H2Connection.Options(config.http2StreamWindow(), config.http2ConnectionWindow(),
+                Durations.nanos(config.http2ReadIdleTimeout()), Durations.nanos(config.http2PingTimeout()),
+                Durations.nanos(config.idleTimeout()), 64 * 1024);
         this.followUps = new FollowUps(this, new Bridge(config));
         if (config.interceptors().isEmpty()) {
             this.chain = null; // a call goes straight to the follow-ups: no chain objects per call
@@ -204,7 +211,10 @@ public final class Client implements AutoCloseable {
                 metrics.sum(h -> h.closed.value()), metrics.draining(),
                 metrics.sum(h -> h.drainsStarted.value()), metrics.sum(h -> h.drainsEnded(DrainResult.PREEMPTED)),
                 metrics.sum(h -> h.drainsEnded(DrainResult.TIMEOUT) + h.drainsEnded(DrainResult.MAX_BYTES)),
-                byPhase, byClass);
+                byPhase, byClass, metrics.sum(h -> h.h2StreamsOpened.value()), metrics.sum(h -> h.h2Resets(false)),
+                metrics.sum(h -> h.h2Resets(true)), metrics.sum(h -> h.h2PingsSent.value()),
+                metrics.sum(h -> h.h2PingsAcked.value()), metrics.sum(h -> h.h2PingTimeouts.value()),
+                metrics.sum(ClientMetrics.PerHost::h2GoAways));
     }
 
     /**
@@ -225,10 +235,19 @@ public final class Client implements AutoCloseable {
      *      {@link DrainResult#MAX_BYTES}); included in {@code drainedClosed}
      * @param timeoutsByPhase timeouts by {@link Phase#ordinal()}; read them with {@link #timeouts(Phase)}
      * @param responsesByClass responses by status class at index 1 to 5; read them with {@link #responses(int)}
+     * @param h2StreamsOpened HTTP/2 streams opened (one per call attempt carried over HTTP/2)
+     * @param h2ResetsSent HTTP/2 streams the client reset (timeouts, cancels, bodies closed early, malformed
+     *      responses)
+     * @param h2ResetsReceived HTTP/2 streams the server reset
+     * @param h2PingsSent HTTP/2 liveness PINGs sent (after the read-idle timeout, or with a reset)
+     * @param h2PingsAcked HTTP/2 PINGs acknowledged in time
+     * @param h2PingTimeouts HTTP/2 PINGs not acknowledged in time: each closed its connection
+     * @param h2GoAways GOAWAY frames received
      */
     public record Stats(long opened, long reused, long drainedReused, long drainedClosed, long closed,
             long draining, long drainsStarted, long drainsPreempted, long drainsAbandoned, long[] timeoutsByPhase,
-            long[] responsesByClass) {
+            long[] responsesByClass, long h2StreamsOpened, long h2ResetsSent, long h2ResetsReceived,
+            long h2PingsSent, long h2PingsAcked, long h2PingTimeouts, long h2GoAways) {
         /**
          * Timeouts counted for one phase.
          *
@@ -259,6 +278,10 @@ public final class Client implements AutoCloseable {
         return config.listener();
     }
 
+    H2Connection.Options h2Options() {
+        return h2Options;
+    }
+
     Clock clock() {
         return clock;
     }
@@ -275,7 +298,8 @@ public final class Client implements AutoCloseable {
     Pool pool(URI uri, Proxies.Route proxy) {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         Pool.Origin o = new Pool.Origin(scheme, uri.getHost(), port(uri), proxy);
-        return pools.computeIfAbsent(o, k -> new Pool(k, this));
+        Pool p = pools.get(o); // the common case without computeIfAbsent's lock
+        return p != null ? p : pools.computeIfAbsent(o, k -> new Pool(k, this));
     }
 
     /** Forgets a pool that stayed empty (see {@link Pool}); the next call to its origin makes a new one. */

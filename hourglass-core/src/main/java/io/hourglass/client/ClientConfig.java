@@ -84,7 +84,9 @@ import javax.net.ssl.TrustManager;
  *      same as the cap: a smaller number closes connections that come back in a burst and dials them again
  *      moments later, which is churn (Go's default of 2 is a known source of it); idle connections are
  *      bounded by the idle timeout instead
- * @param timeoutPolicy what a timeout does to its HTTP/1.1 connection; default {@link TimeoutPolicy#DRAIN}
+ * @param timeoutPolicy what a timeout does to its HTTP/1.1 connection; default {@link TimeoutPolicy#DRAIN}.
+ *      HTTP/2 has nothing to drain: a call that times out, is cancelled or closes its body early resets its
+ *      stream (RST_STREAM CANCEL) and the connection carries on, whatever the policy
  * @param drainTimeout
  *      Longest time a draining connection (policy {@link TimeoutPolicy#DRAIN}) may take to read the rest of
  *      a late response.
@@ -102,6 +104,43 @@ import javax.net.ssl.TrustManager;
  *      {@link #sslContext()} is set
  * @param userAgent the User-Agent header sent when a request has none
  * @param listener receives the events of every call ({@link EventListener#NONE} by default)
+ * @param protocols the HTTP versions to speak, in order of preference (see {@link Protocol}): over TLS they are
+ *      offered by ALPN and the server picks; in clear text HTTP/1.1 is spoken unless the list is
+ *      {@link Protocol#H2_PRIOR_KNOWLEDGE} alone. Either {@code H2_PRIOR_KNOWLEDGE} alone, or a list holding
+ *      {@link Protocol#HTTP_1_1}. Default {@code [HTTP_2, HTTP_1_1]}, as Go's Transport and OkHttp: HTTP/2
+ *      over TLS whenever the server offers it. A request may override it ({@link ClientRequest#protocols()})
+ * @param http2ReadIdleTimeout
+ *      HTTP/2 connection liveness (Go's ReadIdleTimeout): how long a connection may go without receiving a
+ *      byte before it is checked with a PING.
+ *      Starts at each read from the connection; stops at the next. On expiry a PING is sent (counted in
+ *      {@code hourglass_client_http2_pings_total{event="sent"}}); the connection stays and its calls go on,
+ *      unless the PING is not answered within {@link #http2PingTimeout()}. Default 30s, on unlike Go and
+ *      OkHttp (off by default there, and dead connections were reused for 15 minutes: golang/go#59690,
+ *      okhttp#3146); {@code Duration.ZERO} disables it. Some servers limit pings on connections that carry no
+ *      call (gRPC's keepalive enforcement answers a PING more often than every 5 minutes with GOAWAY
+ *      ENHANCE_YOUR_CALM); that GOAWAY only closes the idle connection
+ * @param http2PingTimeout
+ *      Longest wait for the acknowledgement of an HTTP/2 PING: one sent after {@link #http2ReadIdleTimeout()},
+ *      or at once after a stream timed out or was cancelled while nothing had been read from its connection
+ *      since the stream started (the connection may be dead: the reset stream keeps its slot until the ACK,
+ *      so new calls do not pile onto it, as Go's Transport does).
+ *      Starts when the PING is sent; stops at its ACK. On expiry the connection is closed and every call on it
+ *      fails with {@link io.hourglass.http.HttpTimeoutException} of phase {@link io.hourglass.http.Phase#PING},
+ *      counted in {@code hourglass_timeouts_total{side="client",phase="ping"}} (once per call) and in
+ *      {@code hourglass_client_http2_pings_total{event="timed_out"}} (once per connection). Also the longest a
+ *      frame write may block on a server that stopped reading before the connection is closed. Default 5s;
+ *      {@code Duration.ZERO} disables pings altogether
+ * @param http2StreamWindow the receive window of each HTTP/2 stream (SETTINGS_INITIAL_WINDOW_SIZE): the most
+ *      response body bytes the server may send ahead of the caller's reads, and so the most a stream buffers.
+ *      Credit goes back as the caller reads, so an unread body stops the server. Default 1 MiB; at least 65 535
+ * @param http2ConnectionWindow the receive window of each HTTP/2 connection: the most body bytes in flight for
+ *      all its streams together. Credited as bytes arrive (each stream's own window bounds its buffer), so a
+ *      slow reader on one stream never stalls the others. Default 8 MiB; at least 65 535
+ * @param http2StrictMaxConcurrentStreams what a call does when every HTTP/2 connection to its origin has as
+ *      many streams open as the server's SETTINGS_MAX_CONCURRENT_STREAMS allows: false (the default, Go's
+ *      default too) opens another connection, never more than {@link #maxConnsPerHost()}; true waits for a
+ *      stream to end on the existing connection, within {@link #poolWaitTimeout()} (Go's
+ *      StrictMaxConcurrentStreams)
  * @param tcpStateMetrics
  *      Whether the client's registry gets the gauge {@code hourglass_tcp_connections{state,peer}}: the TCP
  *      sockets whose remote address and port are one the client has connected to (an origin's resolved
@@ -250,6 +289,12 @@ public record ClientConfig(
         Path trustedCaFile,
         String userAgent,
         EventListener listener,
+        List<Protocol> protocols,
+        Duration http2ReadIdleTimeout,
+        Duration http2PingTimeout,
+        int http2StreamWindow,
+        int http2ConnectionWindow,
+        boolean http2StrictMaxConcurrentStreams,
         boolean tcpStateMetrics,
         boolean followRedirects,
         int maxRedirects,
@@ -284,8 +329,8 @@ public record ClientConfig(
      *
      * @throws IllegalArgumentException naming the field, for a missing or negative timeout, or a limit below
      *     its minimum
-     * @throws NullPointerException naming the field, for a missing policy, user agent or listener, an interceptor
-     *     list or an interceptor in one
+     * @throws NullPointerException naming the field, for a missing policy, user agent, listener or protocol
+     *     list, an interceptor list or an interceptor in one
      */
     public ClientConfig {
         Durations.requireNonNegative("timeout", timeout);
@@ -346,6 +391,26 @@ public record ClientConfig(
             throw new IllegalArgumentException("clientCertificateFile and clientKeyFile go together, got only "
                     + (clientKeyFile == null ? "the certificate" : "the key"));
         }
+        protocols = checkProtocols("protocols", protocols);
+        Durations.requireNonNegative("http2ReadIdleTimeout", http2ReadIdleTimeout);
+        Durations.requireNonNegative("http2PingTimeout", http2PingTimeout);
+        if (http2StreamWindow < 65_535 || http2ConnectionWindow < 65_535) {
+            throw new IllegalArgumentException("http2StreamWindow and http2ConnectionWindow must be at least 65535, got "
+                    + http2StreamWindow + " and " + http2ConnectionWindow);
+        }
+    }
+
+    /** Checks a protocol list (OkHttp's rule) and returns an unmodifiable copy. */
+    static List<Protocol> checkProtocols(String field, List<Protocol> protocols) {
+        Objects.requireNonNull(protocols, field);
+        List<Protocol> p = List.copyOf(protocols);
+        if (p.contains(Protocol.H2_PRIOR_KNOWLEDGE) ? p.size() != 1 : !p.contains(Protocol.HTTP_1_1)) {
+            throw new IllegalArgumentException(field + " must be H2_PRIOR_KNOWLEDGE alone, or hold HTTP_1_1, got " + p);
+        }
+        if (p.size() != p.stream().distinct().count()) {
+            throw new IllegalArgumentException(field + " lists a protocol twice: " + p);
+        }
+        return p;
     }
 
 
@@ -382,6 +447,12 @@ public record ClientConfig(
         private Path trustedCaFile;
         private String userAgent = "hourglass/0.1";
         private EventListener listener = EventListener.NONE;
+        private List<Protocol> protocols = List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
+        private Duration http2ReadIdleTimeout = Duration.ofSeconds(30);
+        private Duration http2PingTimeout = Duration.ofSeconds(5);
+        private int http2StreamWindow = 1024 * 1024;
+        private int http2ConnectionWindow = 8 * 1024 * 1024;
+        private boolean http2StrictMaxConcurrentStreams;
         private boolean tcpStateMetrics = true;
         private boolean followRedirects = true;
         private int maxRedirects = 10;
@@ -430,6 +501,12 @@ public record ClientConfig(
             trustedCaFile = c.trustedCaFile;
             userAgent = c.userAgent;
             listener = c.listener;
+            protocols = c.protocols;
+            http2ReadIdleTimeout = c.http2ReadIdleTimeout;
+            http2PingTimeout = c.http2PingTimeout;
+            http2StreamWindow = c.http2StreamWindow;
+            http2ConnectionWindow = c.http2ConnectionWindow;
+            http2StrictMaxConcurrentStreams = c.http2StrictMaxConcurrentStreams;
             tcpStateMetrics = c.tcpStateMetrics;
             followRedirects = c.followRedirects;
             maxRedirects = c.maxRedirects;
@@ -861,6 +938,83 @@ public record ClientConfig(
         }
 
         /**
+         * Sets {@link ClientConfig#protocols()}.
+         *
+         * @param v the protocols, {@code H2_PRIOR_KNOWLEDGE} alone or a list holding {@code HTTP_1_1}
+         * @return this builder
+         */
+        public Builder protocols(List<Protocol> v) {
+            protocols = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#protocols()}.
+         *
+         * @param v the protocols, {@code H2_PRIOR_KNOWLEDGE} alone or a list holding {@code HTTP_1_1}
+         * @return this builder
+         */
+        public Builder protocols(Protocol... v) {
+            protocols = List.of(v);
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#http2ReadIdleTimeout()}.
+         *
+         * @param v the time without a read before a PING; {@code Duration.ZERO} disables it
+         * @return this builder
+         */
+        public Builder http2ReadIdleTimeout(Duration v) {
+            http2ReadIdleTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#http2PingTimeout()}.
+         *
+         * @param v the wait for a PING's ACK; {@code Duration.ZERO} disables pings
+         * @return this builder
+         */
+        public Builder http2PingTimeout(Duration v) {
+            http2PingTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#http2StreamWindow()}.
+         *
+         * @param v the receive window of a stream in bytes, at least 65 535
+         * @return this builder
+         */
+        public Builder http2StreamWindow(int v) {
+            http2StreamWindow = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#http2ConnectionWindow()}.
+         *
+         * @param v the receive window of a connection in bytes, at least 65 535
+         * @return this builder
+         */
+        public Builder http2ConnectionWindow(int v) {
+            http2ConnectionWindow = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#http2StrictMaxConcurrentStreams()}.
+         *
+         * @param v true to wait for a stream slot instead of opening another connection
+         * @return this builder
+         */
+        public Builder http2StrictMaxConcurrentStreams(boolean v) {
+            http2StrictMaxConcurrentStreams = v;
+            return this;
+        }
+
+        /**
          * Sets {@link ClientConfig#tcpStateMetrics()}.
          *
          * @param v whether to export the TCP sockets to this client's peers by state (Linux)
@@ -1007,13 +1161,14 @@ public record ClientConfig(
          * {@return the config}
          *
          * @throws IllegalArgumentException naming the field, for a bad value (see the constructor)
-         * @throws NullPointerException naming the field, for a missing policy, user agent or listener
+         * @throws NullPointerException naming the field, for a missing policy, user agent, listener or protocol list
          */
         public ClientConfig build() {
             return new ClientConfig(timeout, connectTimeout, fallbackDelay, tlsHandshakeTimeout, responseHeaderTimeout,
                     expectContinueTimeout, idleTimeout, poolWaitTimeout, maxConnsPerHost, maxIdlePerHost,
-                    timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, tcpStateMetrics,
-                    followRedirects,
+                    timeoutPolicy, drainTimeout, drainMaxBytes, trustedCaFile, userAgent, listener, protocols,
+                    http2ReadIdleTimeout, http2PingTimeout, http2StreamWindow, http2ConnectionWindow,
+                    http2StrictMaxConcurrentStreams, tcpStateMetrics, followRedirects,
                     maxRedirects, transparentGzip, cookieJar, authenticator, proxyAuthenticator, interceptors,
                     networkInterceptors, transport, sslContext, trustDefaultCas, clientCertificateFile, clientKeyFile,
                     proxySelector, proxyConnectTimeout,

@@ -71,6 +71,11 @@ final class ClientConn implements Carrier {
         return conn.id();
     }
 
+    @Override
+    public String protocol() {
+        return "http/1.1";
+    }
+
     /** This connection for one call: the call's deadlines drive its waits; the counters start from zero. */
     @Override
     public Stream open(Exchange call) {

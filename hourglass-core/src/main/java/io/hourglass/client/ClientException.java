@@ -15,9 +15,14 @@ public class ClientException extends IOException {
         UNKNOWN_HOST("unknown host"),
         /** The peer reset the connection. */
         RESET("connection reset"),
+        /**
+         * The server reset the call's HTTP/2 stream (RST_STREAM); the message names the error code, e.g.
+         * {@code INTERNAL_ERROR}. The connection carries on.
+         */
+        STREAM_RESET("stream reset by the server"),
         /** The connection ended before the response was complete. */
         PREMATURE_EOF("connection closed before the response was complete"),
-        /** The response broke HTTP/1.1's rules. */
+        /** The response broke the rules of HTTP/1.1 or HTTP/2 (RFC 9112, RFC 9113). */
         MALFORMED("malformed response"),
         /** TLS failed (certificate, hostname, protocol). */
         TLS("TLS failure"),

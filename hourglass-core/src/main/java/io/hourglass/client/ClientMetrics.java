@@ -28,8 +28,15 @@ final class ClientMetrics {
     private final Counter retries;
     private final Counter.Child deadlineShortened;
     private final Counter.Child deadlineRefused;
+    private final Counter h2Streams;
+    private final Counter h2Resets;
+    private final Counter h2Pings;
+    private final Counter h2GoAways;
     private final Histogram duration;
+    // hourglass_timeouts_total's client children by the protocol label: the connection's, or none before one
     private final Map<Phase, Counter.Child> timeouts = new EnumMap<>(Phase.class);
+    private final Map<Phase, Counter.Child> timeoutsH2 = new EnumMap<>(Phase.class);
+    private final Map<Phase, Counter.Child> timeoutsNone = new EnumMap<>(Phase.class);
     private final Counter.Child[] byClass = new Counter.Child[6];
     final Histogram.Child durationChild;
     private final Map<String, PerHost> hosts = new ConcurrentHashMap<>();
@@ -64,16 +71,28 @@ final class ClientMetrics {
                         + "budget (the origin's retry budget was spent), deadline (the call's time left was less "
                         + "than its last attempt took), retry_after (the server asked for a longer wait than "
                         + "retryBackoffMax), hedge (a second attempt beside a slow first, hedgeDelay).", "host", "result");
+        h2Streams = registry.counter("hourglass_client_http2_streams_opened_total",
+                "HTTP/2 streams opened (one per call carried over HTTP/2, retries included).", "host");
+        h2Resets = registry.counter("hourglass_client_http2_resets_total",
+                "HTTP/2 streams reset, by the side that sent RST_STREAM (client: a timeout, a cancel, a body closed "
+                        + "early, a malformed response; server) and the error code.", "host", "side", "code");
+        h2Pings = registry.counter("hourglass_client_http2_pings_total",
+                "HTTP/2 liveness PINGs by event: sent, acked, timed_out (the connection was closed).", "host", "event");
+        h2GoAways = registry.counter("hourglass_client_http2_goaways_received_total",
+                "GOAWAY frames received from servers, by error code.", "host", "code");
         requests = registry.counter("hourglass_client_requests_total",
                 "Client calls that got a response, by status class.", "code");
         duration = registry.histogram("hourglass_client_request_duration_seconds",
                 "Client call duration, from the call's start to its response headers.");
         durationChild = duration.labels();
-        // The protocol label came with HTTP/2 (issue 11); the client speaks HTTP/1.1 until issue 12.
+        // The protocol label came with HTTP/2: the protocol of the connection the call was on, none when it had
+        // none yet (waiting for the pool, connecting, in the TLS handshake: before ALPN chose).
         Counter t = registry.counter("hourglass_timeouts_total", "Timeouts by side and phase.", "side", "phase",
                 "protocol");
         for (Phase p : Phase.values()) {
             timeouts.put(p, t.labels("client", p.label(), "http/1.1"));
+            timeoutsH2.put(p, t.labels("client", p.label(), "h2"));
+            timeoutsNone.put(p, t.labels("client", p.label(), "none"));
         }
         String[] classes = {"1xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
         for (int i = 1; i < 6; i++) {
@@ -123,12 +142,13 @@ final class ClientMetrics {
         return (refused ? deadlineRefused : deadlineShortened).value();
     }
 
-    void timeout(Phase p) {
-        timeouts.get(p).inc();
+    /** Counts a call's timeout in phase {@code p} on a connection speaking {@code protocol} (null: none yet). */
+    void timeout(Phase p, String protocol) {
+        (protocol == null ? timeoutsNone : protocol.equals("h2") ? timeoutsH2 : timeouts).get(p).inc();
     }
 
     long timeouts(Phase p) {
-        return timeouts.get(p).value();
+        return timeouts.get(p).value() + timeoutsH2.get(p).value() + timeoutsNone.get(p).value();
     }
 
     void status(int code) {
@@ -166,6 +186,11 @@ final class ClientMetrics {
         final Counter.Child retriesDeadline;
         final Counter.Child retriesRetryAfter;
         final Counter.Child retriesHedge;
+        final Counter.Child h2StreamsOpened;
+        final Counter.Child h2CancelsSent;    // the usual reset: a timeout or a cancel
+        final Counter.Child h2PingsSent;
+        final Counter.Child h2PingsAcked;
+        final Counter.Child h2PingTimeouts;
 
         PerHost(String host) {
             this.host = host;
@@ -183,6 +208,44 @@ final class ClientMetrics {
             for (DrainResult r : DrainResult.values()) {
                 drainEnds[r.ordinal()] = drains.labels(host, r.label());
             }
+            h2StreamsOpened = h2Streams.labels(host);
+            h2CancelsSent = h2Resets.labels(host, "client", "CANCEL");
+            h2PingsSent = h2Pings.labels(host, "sent");
+            h2PingsAcked = h2Pings.labels(host, "acked");
+            h2PingTimeouts = h2Pings.labels(host, "timed_out");
+        }
+
+        /** Counts a stream reset; the common one (client, CANCEL) without a lookup. */
+        void h2Reset(boolean byServer, String code) {
+            if (!byServer && code.equals("CANCEL")) {
+                h2CancelsSent.inc();
+            } else {
+                h2Resets.labels(host, byServer ? "server" : "client", code).inc();
+            }
+        }
+
+        /** Resets counted for one side, all codes. */
+        long h2Resets(boolean byServer) {
+            String side = byServer ? "server" : "client";
+            long n = 0;
+            for (var e : h2Resets.children().entrySet()) {
+                if (e.getKey().get(0).equals(host) && e.getKey().get(1).equals(side)) {
+                    n += e.getValue().value();
+                }
+            }
+            return n;
+        }
+
+        void h2GoAway(String code) {
+            h2GoAways.labels(host, code).inc();
+        }
+
+        long h2GoAways() {
+            long n = 0;
+            for (var e : h2GoAways.children().entrySet()) {
+                n += e.getKey().get(0).equals(host) ? e.getValue().value() : 0;
+            }
+            return n;
         }
 
         Counter.Child drainEnded(DrainResult r) {

@@ -4,6 +4,7 @@ import io.hourglass.http.Headers;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,7 @@ public final class ClientRequest {
     private final Duration connectTimeout;
     private final Instant deadline;
     private final Boolean inheritDeadline;
+    private final List<Protocol> protocols;
     private final Boolean followRedirects;
 
     private ClientRequest(Builder b) {
@@ -36,6 +38,7 @@ public final class ClientRequest {
         this.connectTimeout = b.connectTimeout;
         this.deadline = b.deadline;
         this.inheritDeadline = b.inheritDeadline;
+        this.protocols = b.protocols;
         this.followRedirects = b.followRedirects;
     }
 
@@ -52,6 +55,7 @@ public final class ClientRequest {
         this.deadline = r.deadline;
         this.followRedirects = r.followRedirects;
         this.inheritDeadline = r.inheritDeadline;
+        this.protocols = r.protocols;
     }
 
     /** This request with {@code fields} in place of its headers, which must hold only checked fields. */
@@ -184,6 +188,15 @@ public final class ClientRequest {
     public Boolean inheritDeadline() { return inheritDeadline; }
 
     /**
+     * The protocols for this call, in place of {@link ClientConfig#protocols()}: for instance
+     * {@code H2_PRIOR_KNOWLEDGE} to speak HTTP/2 in clear text to one origin of a client that speaks HTTP/1.1
+     * to the others. The origin's connections are shared by every call to it, whatever protocols they ask.
+     *
+     * @return the protocols, or null to use the client's
+     */
+    public List<Protocol> protocols() { return protocols; }
+
+    /**
      * Whether this call follows redirects, in place of {@link ClientConfig#followRedirects()}.
      *
      * @return true or false, or null to use the client's
@@ -227,6 +240,7 @@ public final class ClientRequest {
         private Duration connectTimeout;
         private Instant deadline;
         private Boolean inheritDeadline;
+        private List<Protocol> protocols;
         private Boolean followRedirects;
 
         Builder(String method, URI uri) {
@@ -248,6 +262,7 @@ public final class ClientRequest {
             deadline = r.deadline;
             followRedirects = r.followRedirects;
             inheritDeadline = r.inheritDeadline;
+            protocols = r.protocols;
         }
 
         /**
@@ -442,6 +457,18 @@ public final class ClientRequest {
          */
         public Builder inheritDeadline(boolean on) {
             this.inheritDeadline = on;
+            return this;
+        }
+
+        /**
+         * Sets the protocols for this call (see {@link ClientRequest#protocols()}).
+         *
+         * @param v {@code H2_PRIOR_KNOWLEDGE} alone, or a list holding {@code HTTP_1_1}; none to use the client's
+         * @return this builder
+         * @throws IllegalArgumentException for a list {@link ClientConfig#protocols()} would refuse
+         */
+        public Builder protocols(Protocol... v) {
+            this.protocols = v.length == 0 ? null : ClientConfig.checkProtocols("protocols", List.of(v));
             return this;
         }
 

@@ -27,8 +27,10 @@ import java.util.Objects;
  */
 public final class ClientResponse implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
+    private static final Headers NO_TRAILERS = Headers.copyOf(new Headers(0));
 
     private volatile ClientRequest request;  // set once; volatile as an interceptor's thread may differ
+    private final Exchange exchange;         // the call that read it (for its trailers); null when made by code
     private final int status;
     private final String reason;
     private final String version;
@@ -40,9 +42,10 @@ public final class ClientResponse implements AutoCloseable {
 
     ClientResponse(Exchange exchange, ClientRequest request, ResponseHead head, long connectionId, boolean reused) {
         this.request = request;
+        this.exchange = exchange;
         this.status = head.status;
         this.reason = head.reason;
-        this.version = head.version == 11 ? "HTTP/1.1" : "HTTP/1.0";
+        this.version = head.version == 20 ? "HTTP/2" : head.version == 11 ? "HTTP/1.1" : "HTTP/1.0";
         this.headers = head.headers;
         this.connectionId = connectionId;
         this.reused = reused;
@@ -50,8 +53,9 @@ public final class ClientResponse implements AutoCloseable {
         this.cleanable = CLEANER.register(this, exchange::leaked);
     }
 
-    private ClientResponse(ClientRequest request, int status, String reason, String version, Headers headers,
-            long connectionId, boolean reused, InputStream source) {
+    private ClientResponse(Exchange exchange, ClientRequest request, int status, String reason, String version,
+            Headers headers, long connectionId, boolean reused, InputStream source) {
+        this.exchange = exchange;
         this.request = request;
         this.status = status;
         this.reason = reason;
@@ -78,7 +82,7 @@ public final class ClientResponse implements AutoCloseable {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("status must be 100 to 999, got " + status);
         }
-        return new ClientResponse(null, status, "", "HTTP/1.1", Objects.requireNonNull(headers, "headers"), 0, false,
+        return new ClientResponse(null, null, status, "", "HTTP/1.1", Objects.requireNonNull(headers, "headers"), 0, false,
                 Objects.requireNonNull(body, "body"));
     }
 
@@ -103,7 +107,7 @@ public final class ClientResponse implements AutoCloseable {
      * @return the copy
      */
     public ClientResponse withHeaders(Headers headers) {
-        return new ClientResponse(request, status, reason, version, Objects.requireNonNull(headers, "headers"),
+        return new ClientResponse(exchange, request, status, reason, version, Objects.requireNonNull(headers, "headers"),
                 connectionId, reused, body);
     }
 
@@ -116,7 +120,7 @@ public final class ClientResponse implements AutoCloseable {
      * @return the copy
      */
     public ClientResponse withBody(InputStream newBody) {
-        return new ClientResponse(request, status, reason, version, headers, connectionId, reused,
+        return new ClientResponse(exchange, request, status, reason, version, headers, connectionId, reused,
                 Objects.requireNonNull(newBody, "newBody"));
     }
 
@@ -131,7 +135,8 @@ public final class ClientResponse implements AutoCloseable {
 
     /** A copy answering {@code r}, with these headers and body ({@code null}: this response's body). */
     ClientResponse derive(ClientRequest r, Headers h, InputStream newBody) {
-        return new ClientResponse(r, status, reason, version, h, connectionId, reused, newBody == null ? body : newBody);
+        return new ClientResponse(exchange, r, status, reason, version, h, connectionId, reused,
+                newBody == null ? body : newBody);
     }
 
     /** Makes this response answer {@code r}, the request before the client's bridge added its fields. */
@@ -156,12 +161,12 @@ public final class ClientResponse implements AutoCloseable {
         return status;
     }
 
-    /** {@return the reason phrase as sent (may be empty)} */
+    /** {@return the reason phrase as sent (may be empty; always empty over HTTP/2, which has none)} */
     public String reason() {
         return reason;
     }
 
-    /** {@return the protocol version of the response, {@code HTTP/1.1} or {@code HTTP/1.0}} */
+    /** {@return the protocol version of the response: {@code HTTP/1.1}, {@code HTTP/1.0} or {@code HTTP/2}} */
     public String version() {
         return version;
     }
@@ -179,6 +184,16 @@ public final class ClientResponse implements AutoCloseable {
      */
     public String header(String name) {
         return headers.first(name);
+    }
+
+    /**
+     * The trailer fields that followed the body (a chunked HTTP/1.1 body's trailer section, or an HTTP/2
+     * header section that ended the stream after the data).
+     *
+     * @return the trailers once the body has been read to its end; empty before that, and when there are none
+     */
+    public Headers trailers() {
+        return exchange == null ? NO_TRAILERS : exchange.trailers();
     }
 
     /** {@return the id of the connection that carried the call, as in messages and events; 0 when made by code} */

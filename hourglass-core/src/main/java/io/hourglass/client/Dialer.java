@@ -59,11 +59,14 @@ final class Dialer {
      * Connects (and for https, handshakes) to the origin for call {@code x}: directly, or through the origin's
      * proxy (see {@link Proxies.Route}): to the proxy, then through its tunnel unless the origin is plain http
      * behind an HTTP proxy, whose requests go to the proxy itself.
+     *
+     * @param alpn the protocol ids to offer by ALPN in the TLS handshake (RFC 7301), best first; null for
+     *     HTTP/1.1 alone
      */
-    Conn dial(Pool.Origin o, Exchange x) throws IOException {
+    Conn dial(Pool.Origin o, Exchange x, String[] alpn) throws IOException {
         x.doing("connecting");
         Socket s = o.proxy() == null ? connect(o.host(), o.port(), o.tls(), x) : throughProxy(o, x);
-        return o.tls() ? handshake(s, o, x) : Conn.of(s, clock);
+        return o.tls() ? handshake(s, o, x, alpn) : Conn.of(s, clock);
     }
 
     /** A TCP connection to one of {@code host}'s addresses (a race between them when it has several). */
@@ -396,11 +399,20 @@ final class Dialer {
 
     // ---- TLS ----
 
-    private Conn handshake(Socket s, Pool.Origin o, Exchange x) throws IOException {
+    /** {@return the protocol ALPN chose on {@code c}, or null (clear text, or the server chose none)} */
+    static String negotiated(Conn c) {
+        if (!c.isTls()) {
+            return null;
+        }
+        String p = ((SSLSocket) c.socket()).getApplicationProtocol();
+        return p == null || p.isEmpty() ? null : p;
+    }
+
+    private Conn handshake(Socket s, Pool.Origin o, Exchange x, String[] alpn) throws IOException {
         SSLSocket tls = (SSLSocket) client.sslContext().getSocketFactory().createSocket(s, o.host(), o.port(), true);
         SSLParameters p = tls.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS"); // hostname verification
-        p.setApplicationProtocols(ALPN); // RFC 7301; h2 joins with the HTTP/2 client (issue 12)
+        p.setApplicationProtocols(alpn != null ? alpn : ALPN); // RFC 7301; "h2" selects HTTP/2 (RFC 9113 3.2)
         if (!o.host().isEmpty() && !Character.isDigit(o.host().charAt(0)) && o.host().indexOf(':') < 0) {
             p.setServerNames(List.of(new SNIHostName(o.host())));
         }

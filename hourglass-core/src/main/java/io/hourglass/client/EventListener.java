@@ -29,6 +29,11 @@ import java.net.InetSocketAddress;
  * {@code connectionDrained} (kept for existing listeners) and, when the connection was closed,
  * {@code connectionClosed}. A preempted drain's {@code drainEnd} runs on the thread of the call that took its
  * place, before that call's {@code connectStart}.
+ *
+ * <p>HTTP/2: a call opens a stream ({@code streamOpened}, after {@code poolAcquired}, before
+ * {@code requestWritten}); a stream reset by either side gets {@code streamReset}. The connection's own
+ * events come from whichever thread saw them: {@code pingSent} then exactly one of {@code pingAcked} or
+ * {@code pingTimedOut} (which closes the connection), and {@code goAwayReceived}.
  */
 public interface EventListener {
     /** A listener that ignores everything. */
@@ -175,4 +180,59 @@ public interface EventListener {
      * @param reason a short reason: "timeout", "idle", "server closed", ...
      */
     default void connectionClosed(long connectionId, String reason) { }
+    /**
+     * HTTP/2: the call's stream was opened (its HEADERS sent). Counted in
+     * {@code hourglass_client_http2_streams_opened_total}.
+     *
+     * @param request the call's request
+     * @param connectionId the connection's id, as in messages
+     * @param streamId the stream's id
+     */
+    default void streamOpened(ClientRequest request, long connectionId, int streamId) { }
+    /**
+     * HTTP/2: a stream was reset (RST_STREAM): by the client when its call timed out, was cancelled, closed its
+     * body early, or received a malformed response; or by the server. The connection carries on. Counted in
+     * {@code hourglass_client_http2_resets_total{side,code}}.
+     *
+     * @param connectionId the connection's id, as in messages
+     * @param streamId the stream's id
+     * @param byServer true when the server sent the reset, false when the client did
+     * @param errorCode the RST_STREAM error code's name (RFC 9113 section 7), e.g. {@code CANCEL}, or
+     *     {@code 0x..} for a code RFC 9113 does not define
+     */
+    default void streamReset(long connectionId, int streamId, boolean byServer, String errorCode) { }
+    /**
+     * HTTP/2: a PING was sent to check that the connection is alive; {@code pingAcked} or {@code pingTimedOut}
+     * follows. Counted in {@code hourglass_client_http2_pings_total{event="sent"}}.
+     *
+     * @param connectionId the connection's id, as in messages
+     * @param reason {@code idle} (nothing read for {@link ClientConfig#http2ReadIdleTimeout()}) or {@code reset}
+     *     (a stream was reset while nothing had been read since it started)
+     */
+    default void pingSent(long connectionId, String reason) { }
+    /**
+     * HTTP/2: the server acknowledged the PING. Counted in {@code hourglass_client_http2_pings_total{event="acked"}}.
+     *
+     * @param connectionId the connection's id, as in messages
+     * @param rttNanos the time from sending the PING to reading its ACK
+     */
+    default void pingAcked(long connectionId, long rttNanos) { }
+    /**
+     * HTTP/2: the PING was not acknowledged within {@link ClientConfig#http2PingTimeout()}: the connection is
+     * closed and its calls fail with phase {@link Phase#PING}. Counted in
+     * {@code hourglass_client_http2_pings_total{event="timed_out"}}.
+     *
+     * @param connectionId the connection's id, as in messages
+     */
+    default void pingTimedOut(long connectionId) { }
+    /**
+     * HTTP/2: the server sent GOAWAY. Streams above {@code lastStreamId} were not processed and their calls are
+     * retried on another connection; the others finish; the connection takes no new stream. Counted in
+     * {@code hourglass_client_http2_goaways_received_total{code}}.
+     *
+     * @param connectionId the connection's id, as in messages
+     * @param lastStreamId the last stream the server may have processed
+     * @param errorCode the GOAWAY's error code name, e.g. {@code NO_ERROR}
+     */
+    default void goAwayReceived(long connectionId, int lastStreamId, String errorCode) { }
 }

@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.http.Headers;
 import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
 import io.hourglass.internal.h1.H1Exception;
@@ -7,6 +8,7 @@ import io.hourglass.internal.h1.ResponseHead;
 import io.hourglass.internal.io.ReadAhead;
 import io.hourglass.internal.text.Durations;
 import io.hourglass.net.Clock;
+import io.hourglass.net.Conn;
 import io.hourglass.net.DeadlineExceededException;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -14,14 +16,18 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The whole life of one hop of a client call (see {@link Interceptor}: the network's step), on the caller's
  * thread: the pool, a connection (dialled by the {@link Dialer} when none is idle), the request, the
- * response's head and body, and what a timeout or a failure does to the connection. Read top to bottom. The protocol is behind {@link Carrier}: this class
- * knows deadlines, retries, errors, events and the timeout policy, not HTTP/1.1's bytes.
+ * response's head and body, and what a timeout or a failure does to the connection. Read top to bottom. The
+ * protocol is behind {@link Carrier}: this class knows deadlines, retries, errors, events and the timeout
+ * policy, not HTTP/1.1's bytes nor HTTP/2's frames. Which protocol carries a call is chosen in {@link #take}:
+ * ALPN over TLS, or HTTP/2 by prior knowledge ({@link ClientConfig#protocols()}, {@link ClientRequest#protocols()}).
  *
  * <p>Deadlines: the call's total deadline is fixed at its start; each phase (connect, TLS, response
  * headers, expect-continue) gets its own deadline, capped by the total. While the caller waits for bytes the
@@ -103,52 +109,171 @@ final class Exchange implements ReadAhead.Waiter {
     ClientResponse run() throws IOException {
         route = Proxies.select(cfg.proxySelector(), req.uri());
         pool = client.pool(req.uri(), route);
-        Carrier c = take(call.freshConnection);
-        Carrier.Stream s = c.open(this);
-        carrier = c;
-        stream = s;
-        try {
-            return exchange(s);
-        } catch (IOException e) {
-            if (retryable(e, s)) {
-                s.discard("stale (retried)");
-                call.staleFailure = true;
-                throw translate(e);
+        for (int unprocessed = 0; ; unprocessed++) {
+            carrier = null;
+            stream = null;
+            Carrier c = take(call.freshConnection);
+            Carrier.Stream s = c.open(this);
+            carrier = c;
+            stream = s;
+            requestWritten = false;
+            sending = false;
+            try {
+                return exchange(s);
+            } catch (IOException e) {
+                if (unprocessed < s.unprocessedRetries(e) && replayable()) {
+                    s.discard("not processed (retried)");
+                    continue; // RFC 9113 section 8.7: not processed, so it may go again whatever its method
+                }
+                if (retryable(e, s)) {
+                    s.discard("stale (retried)");
+                    call.staleFailure = true;
+                    throw translate(e);
+                }
+                throw fail(s, e);
             }
-            throw fail(s, e);
         }
     }
 
-    /** A pooled connection, or a new one in the pool's place. */
+    /**
+     * A pooled connection (a stream slot on a shared HTTP/2 one, or an idle HTTP/1.1 one), or a new one in the
+     * pool's place. HTTP/2 first when the call may speak it and the origin is not known to refuse it.
+     */
     private Carrier take(boolean forceNew) throws IOException {
+        List<Protocol> protocols = req.protocols() != null ? req.protocols() : cfg.protocols();
+        if (pool.h2Route(protocols)) {
+            Carrier c = takeH2(protocols);
+            if (c != null) {
+                return c;
+            }
+        }
         Pool.Lease lease;
         while ((lease = pool.acquire(this, forceNew)) == null) {
             pool = client.pool(req.uri(), route); // retired just now: the origin's new pool
         }
         ClientConn c = lease.conn();
         reused = c != null;
-        if (c == null) {
-            c = connect();
-        } else {
+        if (c != null) {
             pool.metrics.reused.inc();
             ev.connectionReused(c.id());
+            ev.poolAcquired(req, c.id(), true, lease.waitedNanos());
+            return c;
         }
-        ev.poolAcquired(req, c.id(), reused, lease.waitedNanos());
-        return c;
-    }
-
-    private ClientConn connect() throws IOException {
-        ClientConn cc;
+        Conn conn;
         try {
-            cc = new ClientConn(client.dialer().dial(pool.origin, this), pool);
+            conn = dial(protocols);
         } catch (IOException e) {
             pool.dialEnded(false);
             throw translate(e);
         }
         pool.dialEnded(true);
+        Carrier carrier;
+        if ("h2".equals(Dialer.negotiated(conn))) {
+            carrier = startH2(conn, false); // ALPN chose HTTP/2: the connection joins the origin's shared ones
+        } else {
+            if (alpn(protocols) != null) {
+                pool.learntHttp11();
+            }
+            carrier = new ClientConn(conn, pool);
+        }
+        ev.poolAcquired(req, carrier.id(), false, lease.waitedNanos());
+        return carrier;
+    }
+
+    /**
+     * A stream slot on a shared HTTP/2 connection, or a new connection (one dial at a time per origin; a TLS
+     * dial that ALPN turns to HTTP/1.1 carries the call over HTTP/1.1). Null when the origin is known to speak
+     * HTTP/1.1 only.
+     */
+    private Carrier takeH2(List<Protocol> protocols) throws IOException {
+        boolean prior = protocols.contains(Protocol.H2_PRIOR_KNOWLEDGE);
+        Pool.H2Lease lease;
+        while ((lease = pool.acquireH2(this, prior)) == Pool.H2Lease.RETIRED) {
+            pool = client.pool(req.uri(), route); // retired just now: the origin's new pool
+        }
+        if (lease == null) {
+            return null;
+        }
+        H2Connection hc = lease.conn();
+        reused = hc != null;
+        if (hc != null) {
+            pool.metrics.reused.inc();
+            ev.connectionReused(hc.id());
+            ev.poolAcquired(req, hc.id(), true, lease.waitedNanos());
+            return hc;
+        }
+        Conn conn;
+        try {
+            conn = dial(protocols);
+        } catch (IOException e) {
+            pool.h2DialEnded(true, false);
+            throw translate(e);
+        }
+        String chosen = Dialer.negotiated(conn);
+        if (!prior && !"h2".equals(chosen)) {
+            pool.h2DialEnded(false, true); // the permit stays with this HTTP/1.1 connection
+            ClientConn c = new ClientConn(conn, pool);
+            ev.poolAcquired(req, c.id(), false, lease.waitedNanos());
+            return c;
+        }
+        if (chosen != null && !"h2".equals(chosen)) {
+            pool.h2DialEnded(true, false);
+            conn.close();
+            throw new ClientException(ClientException.Kind.TLS, "the server did not select h2 by ALPN (" + req
+                    + ", H2_PRIOR_KNOWLEDGE)", null);
+        }
+        hc = startH2(conn, true);
+        ev.poolAcquired(req, hc.id(), false, lease.waitedNanos());
+        return hc;
+    }
+
+    /** Dials the origin, offering the call's protocols by ALPN over TLS; counts the new connection. */
+    private Conn dial(List<Protocol> protocols) throws IOException {
+        Conn c = client.dialer().dial(pool.origin, this, pool.origin.tls() ? alpn(protocols) : null);
         pool.metrics.opened.inc();
-        ev.connectEnd(req, cc.id());
-        return cc;
+        ev.connectEnd(req, c.id());
+        return c;
+    }
+
+    private static final List<Protocol> H1_ONLY = List.of(Protocol.HTTP_1_1);
+    private static final List<Protocol> H2_H1 = List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
+    private static final String[] ALPN_H2_H1 = {"h2", "http/1.1"};
+
+    /** The ALPN ids to offer: null when HTTP/1.1 is all there is to say. */
+    private static String[] alpn(List<Protocol> protocols) {
+        if (protocols.equals(H1_ONLY)) {
+            return null;
+        }
+        if (protocols.equals(H2_H1)) {
+            return ALPN_H2_H1.clone(); // the default list, without a stream per call
+        }
+        return protocols.stream().map(Protocol::alpnId).distinct().toArray(String[]::new);
+    }
+
+    /**
+     * Starts HTTP/2 on a dialled connection and adds it to the pool with a slot reserved for this call.
+     * {@code h2Permit}: the dial held the pool's HTTP/2 dial permit (else an HTTP/1.1 one ALPN turned).
+     */
+    private H2Connection startH2(Conn c, boolean h2Permit) throws IOException {
+        H2Events events = new H2Events(pool, c.id());
+        H2Connection hc;
+        try {
+            hc = H2Connection.start(c, client.h2Options(), events);
+        } catch (IOException e) {
+            c.abort();
+            if (h2Permit) {
+                pool.h2DialEnded(true, false);
+            } else {
+                pool.connectFailed();
+            }
+            throw translate(e);
+        }
+        events.attach(hc);
+        if (!pool.h2Connected(hc, h2Permit)) {
+            throw new ClientException(ClientException.Kind.PREMATURE_EOF, "the server closed the new HTTP/2 "
+                    + "connection #" + c.id() + " at once (" + req + ")", null);
+        }
+        return hc;
     }
 
     /**
@@ -339,6 +464,17 @@ final class Exchange implements ReadAhead.Waiter {
         return cfg.userAgent();
     }
 
+    /** An HTTP/2 stream of this call opened (its HEADERS went out). */
+    void streamOpened(long connectionId, int streamId) {
+        pool.metrics.h2StreamsOpened.inc();
+        ev.streamOpened(req, connectionId, streamId);
+    }
+
+    /** {@return the response's trailers once its body was read to its end; empty otherwise} */
+    Headers trailers() {
+        return stream.trailers();
+    }
+
     // ---- errors, each timeout counted once ----
 
     /**
@@ -360,16 +496,32 @@ final class Exchange implements ReadAhead.Waiter {
                 inUse, draining);
     }
 
+    /**
+     * The same, for a call that waited for an HTTP/2 stream slot (or the origin's first HTTP/2 dial):
+     * {@code held} says what held it.
+     */
+    PoolTimeoutException poolTimeoutH2(boolean callDeadline, int max, int inUse, String held) {
+        Duration limit = callDeadline ? totalLimit : cfg.poolWaitTimeout();
+        countTimeout(Phase.POOL_WAIT);
+        String ctx = (callDeadline ? "the call's deadline passed while it waited for a connection: " : "")
+                + held + "; maxConnsPerHost=" + max
+                + (callDeadline ? "" : ", poolWaitTimeout=" + Durations.format(cfg.poolWaitTimeout())) + "; " + context();
+        return new PoolTimeoutException(limit, Duration.ofNanos(clock.nanoTime() - start), ctx, callDeadline, max,
+                inUse, 0);
+    }
+
     private void countTimeout(Phase p) {
+        Carrier c = carrier;
+        String protocol = c == null ? null : c.protocol();
         if (p == Phase.ATTEMPT) {
             // each attempt that runs out of its per-try timeout is counted (issue 14), the next may follow
             if (attemptTimeoutCounted.compareAndSet(false, true)) {
-                client.clientMetrics().timeout(p);
+                client.clientMetrics().timeout(p, protocol);
                 ev.timeout(req, p);
             }
             return;
         }
-        call.countTimeout(p); // a call times out once, whichever hop it was on
+        call.countTimeout(p, protocol); // a call times out once, whichever hop it was on
     }
 
     /**
@@ -394,19 +546,24 @@ final class Exchange implements ReadAhead.Waiter {
 
     private String context() {
         Carrier c = carrier;
-        return req + (c == null ? "" : ", connection #" + c.id() + (reused ? ", reused" : ", new"));
+        Carrier.Stream s = stream;
+        int sid = s == null ? 0 : s.streamId();
+        return req + (c == null ? "" : ", connection #" + c.id() + (sid != 0 ? ", stream " + sid : "")
+                + (reused ? ", reused" : ", new"));
     }
 
     // ---- failure, retry, and the timeout policy ----
 
     private boolean retryable(IOException e, Carrier.Stream s) {
-        if (!reused || cancelled || Thread.currentThread().isInterrupted() || !req.idempotent()) {
+        return reused && req.idempotent() && replayable() && s.retryable(e);
+    }
+
+    /** Whether the call may send its request again: not cancelled, and its body (if any) can be replayed. */
+    private boolean replayable() {
+        if (cancelled || Thread.currentThread().isInterrupted()) {
             return false;
         }
-        if (req.body() != null && !req.body().replayable()) {
-            return false;
-        }
-        return s.retryable(e);
+        return req.body() == null || req.body().replayable();
     }
 
     /** What a failed exchange does to its connection; returns the error for the caller. */
@@ -441,6 +598,13 @@ final class Exchange implements ReadAhead.Waiter {
         }
         if (e instanceof DeadlineExceededException) {
             return totalTimeout("while " + doing);
+        }
+        if (e instanceof H2StreamException s) {
+            IOException out = s.forCaller(context(), doing);
+            if (out instanceof HttpTimeoutException t) {
+                countTimeout(t.phase()); // the connection's ping timeout, counted once for each of its calls
+            }
+            return out;
         }
         String ctx = context();
         String tlsWhy = tlsSeen != null && !bodyOpen ? ClientTls.explain(e, tlsSeen, null) : null;

@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.http.Headers;
 import io.hourglass.internal.h1.BodyIn;
 import io.hourglass.internal.h1.ResponseHead;
 import java.io.EOFException;
@@ -14,6 +15,8 @@ import java.net.SocketException;
  * or closed.
  */
 final class H1Stream implements Carrier.Stream {
+    private static final Headers NO_TRAILERS = Headers.copyOf(new Headers(0));
+
     private final ClientConn c;
     private final Exchange call;
     private final String method;
@@ -136,6 +139,12 @@ final class H1Stream implements Carrier.Stream {
     @Override
     public long bodyDelivered() {
         return body.delivered();
+    }
+
+    @Override
+    public Headers trailers() {
+        BodyIn b = body;
+        return b != null && b.isComplete() ? b.trailers() : NO_TRAILERS;
     }
 
     @Override

@@ -5,6 +5,9 @@ package io.hourglass.client;
  *
  * <p>HTTP/1.1 carries one exchange at a time, so a late response must never be read as the answer to the
  * next request. There are two safe ways out.
+ *
+ * <p>HTTP/2 has nothing to drain and ignores the policy: a call that times out, is cancelled, or closes its
+ * body early resets its own stream (RST_STREAM CANCEL) and the connection carries on with the other calls.
  */
 public enum TimeoutPolicy {
     /**

@@ -21,7 +21,8 @@ public enum Phase {
     HANDLER("handler", "handler did not finish"),
     /**
      * HTTP/2 connection liveness: a PING sent after the read-idle timeout was not acknowledged within the
-     * ping timeout, so the connection was closed (server: {@code Http2Config.pingTimeout}).
+     * ping timeout, so the connection was closed (server: {@code Http2Config.pingTimeout}; client:
+     * {@code ClientConfig.http2PingTimeout}, which fails every call on the connection in this phase).
      */
     PING("ping", "PING not acknowledged"),
     /**

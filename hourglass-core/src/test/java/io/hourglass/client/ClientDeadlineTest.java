@@ -38,6 +38,10 @@ class ClientDeadlineTest {
     /** An upstream that records the deadline header and sleeps {@code sleepMs} (stopping when cancelled). */
     Server upstream(long sleepMs, boolean honour) throws Exception {
         Handler h = (req, res) -> {
+            if (req.path().equals("/warm")) {
+                res.send("warm"); // a first call that only opens the connection
+                return;
+            }
             received.add(String.valueOf(req.header("Request-Timeout")));
             try {
                 Thread.sleep(sleepMs);
@@ -246,6 +250,28 @@ class ClientDeadlineTest {
             first.join();
             assertThat(received).hasSize(2);
             assertThat(GrpcTimeout.parse(received.get(1))).isLessThan(1_700_000_000L);
+        }
+    }
+
+    @Test
+    void overHttp2TheDeadlineTravelsAndTheServerCutsTheStreamShortWith504() throws Exception {
+        Server up = upstream(5_000, true);
+        try (Client client = new Client(ClientConfig.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE).build())) {
+            try (ClientResponse warm = client.send(ClientRequest.get(up.url() + "/warm"))) {
+                warm.body().readAllBytes(); // the connection and its SETTINGS first, and the classes loaded
+                assertThat(warm.version()).isEqualTo("HTTP/2");
+            }
+            long t0 = System.nanoTime();
+            try (ClientResponse r = Deadline.after(Duration.ofMillis(400)).call(() ->
+                    client.send(ClientRequest.get(up.url() + "/")))) {
+                // the server's deadline (395 ms less its reserve) comes before the client's (395 ms)
+                assertThat(r.status()).isEqualTo(504);
+                assertThat(r.headers().first("deadline-expired")).isEqualTo("true");
+            } catch (HttpTimeoutException e) {
+                assertThat(e.phase()).isEqualTo(Phase.DEADLINE); // or the client's own, a few ms later
+            }
+            assertThat(ms(t0)).isBetween(380L, 400 + SLACK_MS);
+            assertThat(GrpcTimeout.parse(received.get(0))).isBetween(100_000_000L, 395_000_000L);
         }
     }
 }

@@ -153,7 +153,7 @@ class ClientTlsConfigTest {
             assertThat(get(c, url)).isEqualTo("200 hello CN=ann"); // and reused
             assertThat(c.stats().opened()).isEqualTo(1);
         }
-        assertThat(offered).containsExactly("http/1.1");
+        assertThat(offered).as("the default protocols: h2 first, then HTTP/1.1 (issue 12)").containsExactly("h2", "http/1.1");
     }
 
     @Test

@@ -7,7 +7,7 @@ public final class ResponseHead {
     public int version;
     public int status;
     public String reason;
-    public final Headers headers = new Headers(16);
+    public Headers headers = new Headers(16); // HTTP/2 hands over the decoded fields instead of copying them
     /** The body length; -1 when chunked; -2 when delimited by the connection's close. */
     public long contentLength;
     public boolean chunked;

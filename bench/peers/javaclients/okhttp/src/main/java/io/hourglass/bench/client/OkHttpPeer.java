@@ -18,7 +18,7 @@ import okhttp3.Response;
  * <p>One {@code OkHttpClient} with its defaults except: a {@code Dispatcher} with maxRequests and
  * maxRequestsPerHost = C (it only limits {@code enqueue()}, set so that nothing caps C), a
  * {@code ConnectionPool} keeping up to C idle connections for 5 minutes, and HTTP/1.1 only (what cleartext
- * gets anyway). One immutable {@code Request}, shared. C platform threads each call
+ * gets anyway); with {@code BENCH_H2_CA} set, HTTP/2 over TLS by ALPN trusting that CA. One immutable {@code Request}, shared. C platform threads each call
  * {@code client.newCall(request).execute()}, read the body with {@code body().bytes()} and close the response.
  *
  * <p>Platform threads, because that is how OkHttp's synchronous API is used: it does its blocking socket I/O
@@ -37,11 +37,18 @@ public final class OkHttpPeer {
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(c);
         dispatcher.setMaxRequestsPerHost(c);
-        OkHttpClient client = new OkHttpClient.Builder()
+        OkHttpClient.Builder b = new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(c, 5, TimeUnit.MINUTES))
-                .protocols(List.of(Protocol.HTTP_1_1))
-                .build();
+                .protocols(List.of(Protocol.HTTP_1_1));
+        java.nio.file.Path ca = H2Tls.ca();
+        if (ca != null) {
+            // HTTP/2 over TLS by ALPN (client-compare.sh --protocol h2): OkHttp's default protocols
+            javax.net.ssl.X509TrustManager tm = H2Tls.trustManager(ca);
+            b.protocols(List.of(Protocol.HTTP_2, Protocol.HTTP_1_1))
+                    .sslSocketFactory(H2Tls.sslContext(ca).getSocketFactory(), tm);
+        }
+        OkHttpClient client = b.build();
         Request request = new Request.Builder().url(a.url()).build();
         ClosedLoop.run(NAME, a, ClosedLoop.threads(NAME, Threads.PLATFORM), () -> {
             try (Response response = client.newCall(request).execute()) {
