@@ -74,6 +74,7 @@ final class H2Connection implements Carrier {
 
     // Frames out: guarded by writeLock.
     private final FrameWriter writer;
+    private final OutBuffer out; // the writer's buffer: frames a writer left for the next one to flush
     private final HpackEncoder encoder = new HpackEncoder(4096);
     private int nextStreamId = 1;
 
@@ -106,7 +107,8 @@ final class H2Connection implements Carrier {
         this.conn = conn;
         this.options = options;
         this.events = events;
-        this.writer = new FrameWriter(new OutBuffer(conn::write, 16 * 1024));
+        this.out = new OutBuffer(conn::write, 16 * 1024);
+        this.writer = new FrameWriter(out);
         this.in = new InBuffer(this::readSocket, 16 * 1024, Frame.DEFAULT_MAX_FRAME_SIZE + Frame.HEADER_LENGTH);
         this.decoder = new HpackDecoder(options.maxHeaderListSize());
         this.reader = FrameReader.forClient(in, decoder);
@@ -336,14 +338,14 @@ final class H2Connection implements Carrier {
             }
             beginWrite();
             writer.writeHeaders(id, encoder, fields, endStream);
-            writer.flush();
+            flushUnlessQueued();
             endWrite();
         } catch (H2StreamException e) {
             throw e;
         } catch (IOException e) {
             throw writeFailed(e);
         } finally {
-            writeLock.unlock();
+            unlockWrite();
         }
         events.streamOpened(id);
     }
@@ -379,14 +381,14 @@ final class H2Connection implements Carrier {
             }
             beginWrite();
             writer.writeData(s.id, b, off, n, last);
-            writer.flush();
+            flushUnlessQueued();
             endWrite();
         } catch (H2StreamException e) {
             throw e;
         } catch (IOException e) {
             throw writeFailed(e);
         } finally {
-            writeLock.unlock();
+            unlockWrite();
         }
         if (closedNow) {
             events.capacity();
@@ -502,12 +504,12 @@ final class H2Connection implements Carrier {
             }
             beginWrite();
             op.write();
-            writer.flush();
+            flushUnlessQueued();
             endWrite();
         } catch (IOException e) {
             writeFailed(e);
         } finally {
-            writeLock.unlock();
+            unlockWrite();
         }
     }
 
@@ -520,6 +522,48 @@ final class H2Connection implements Carrier {
         if (writeLock.tryLock()) {
             return;
         }
+        try {
+            waitForWriteLock(s);
+        } catch (IOException | RuntimeException e) {
+            // While this caller was queued, a holder may have left its frames unflushed for it to send.
+            if (writeLock.tryLock()) {
+                unlockWrite();
+            } // else the holder now flushes them, or leaves them to a writer queued behind it
+            throw e;
+        }
+    }
+
+    /**
+     * Flushes the buffered frames unless another writer is queued for the lock: that one will flush them with
+     * its own frame, one socket write for both (at 64 callers most HEADERS then share a write). Whoever gives
+     * up its turn instead flushes what it was left ({@link #lockForWrite}), so no frame stays buffered.
+     * Under writeLock.
+     */
+    private void flushUnlessQueued() throws IOException {
+        if (!writeLock.hasQueuedThreads()) {
+            writer.flush();
+        }
+    }
+
+    /**
+     * Lets go of the write lock; frames still buffered (a writer that failed before its flush, or left for a
+     * queued writer that gave up) are flushed first when no other writer is queued to do it.
+     */
+    private void unlockWrite() {
+        try {
+            if (out.buffered() > 0 && !writeLock.hasQueuedThreads() && !conn.isClosed()) {
+                beginWrite();
+                writer.flush();
+                endWrite();
+            }
+        } catch (IOException e) {
+            writeFailed(e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void waitForWriteLock(H2Stream s) throws IOException {
         while (true) {
             ReadAhead.Waiter w = s.waiter;
             if (w != null) {
