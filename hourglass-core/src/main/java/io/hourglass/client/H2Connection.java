@@ -692,7 +692,8 @@ final class H2Connection implements Carrier {
 
     /** The connection's alarm instant for a stream's waiting caller. */
     void armStream(long at) {
-        if (at != 0) {
+        // Most calls' instants come after the one armed already (the read-idle check, an earlier call's): no lock.
+        if (at != 0 && !liveness.armedBy(at)) {
             lock.lock();
             try {
                 liveness.armLocked(at, true);
