@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * streams ({@link H2Inbound}), the streams' slots under the server's SETTINGS_MAX_CONCURRENT_STREAMS, frames
  * out, liveness by PING ({@link H2Liveness}), and how the connection ends.
  *
- * <p><b>Threads and locks.</b> The reader thread owns the frame reader, the HPACK decoder and the
+ * <p><b>Threads and locks.</b> The reader thread (a platform thread, see {@link #start}) owns the frame reader, the HPACK decoder and the
  * connection's receive window. Callers write their own frames (HEADERS, DATA, RST_STREAM), as Go's Transport
  * does: no hand-off to a writer thread on the hot path. Two locks, always taken in this order:
  * {@link #writeLock} guards the frame writer, the HPACK encoder (blocks reach the server in the order they
@@ -122,11 +122,13 @@ final class H2Connection implements Carrier {
     /**
      * Starts HTTP/2 on a connected (and, for h2, handshaken) connection: writes the preface, our SETTINGS and
      * the connection window, and starts the reader thread. Streams may open at once (RFC 9113 section 3.4).
+     * The reader is a platform thread: a virtual one paid a poller wake-up, a mount and an unmount for each
+     * batch of frames, about a sixth of the client's CPU per call at one caller (docs/BENCHMARKS.md).
      */
     static H2Connection start(Conn conn, Options options, Events events) throws IOException {
         H2Connection c = new H2Connection(conn, options, events);
         c.writePreface();
-        Thread.ofVirtual().name("hourglass-h2-reader-" + conn.id()).start(c::readLoop);
+        Thread.ofPlatform().daemon().name("hourglass-h2-reader-" + conn.id()).start(c::readLoop);
         c.liveness.start();
         return c;
     }
