@@ -147,7 +147,10 @@ class ClientManualClockTest {
         server.enqueue(TestResponse.hang());
         client(ClientConfig.builder().timeout(Duration.ofSeconds(1)).drainTimeout(Duration.ofSeconds(30)));
         CompletableFuture<Object> f = call(server.url("/hang"));
-        server.takeRequest();
+        // The request written, as the client sees it: it has cleared the write deadline (the call's deadline
+        // while it writes). The server having the request is not enough: advancing before the client cleared it
+        // expires the write deadline too, which resets the connection, and the drain ends CLOSED at once.
+        assertThat(written.await(5, TimeUnit.SECONDS)).isTrue();
         clock.advance(Duration.ofSeconds(1));
         assertThat(timeoutOf(f).phase()).isEqualTo(Phase.TOTAL);
         awaitStat(() -> client.stats().drainsStarted(), 1);
