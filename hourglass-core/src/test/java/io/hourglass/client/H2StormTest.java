@@ -26,16 +26,20 @@ import org.junit.jupiter.api.Test;
  */
 class H2StormTest {
     static final int MAX_STREAMS = 100;
+    static final int CALLS = 1000;
 
-    /** The upstream: /slow takes 5 s, honouring cancellation or not; counts its running handlers' peak. */
+    /**
+     * The upstream: /slow takes 5 s, honouring cancellation or not; counts its running handlers' peak. It allows
+     * {@code maxStreams} streams per connection (SETTINGS_MAX_CONCURRENT_STREAMS).
+     */
     record Upstream(Server server, AtomicInteger running, AtomicInteger peak, AtomicLong received) {
-        static Upstream start(boolean honourCancel) throws Exception {
+        static Upstream start(boolean honourCancel, int maxStreams) throws Exception {
             AtomicInteger running = new AtomicInteger();
             AtomicInteger peak = new AtomicInteger();
             AtomicLong received = new AtomicLong();
             ServerConfig cfg = ServerConfig.builder().host("127.0.0.1").port(0).handlerTimeout(Duration.ZERO)
                     .writeTimeout(Duration.ZERO).shutdownTimeout(Duration.ofSeconds(1))
-                    .http2(Http2Config.builder().maxConcurrentStreams(MAX_STREAMS)
+                    .http2(Http2Config.builder().maxConcurrentStreams(maxStreams)
                             .resetLimits(0, 1000, Duration.ofSeconds(10)).build()).build(); // 0: no limit on resets: the storm is 1000 of them
             Server s = Server.start(cfg, (req, res) -> {
                 received.incrementAndGet();
@@ -93,13 +97,20 @@ class H2StormTest {
         return ProcNetTcp.snapshot().withRemotePort(port);
     }
 
+    /**
+     * One connection, exactly. The upstream allows as many streams as the storm has calls, so no schedule can
+     * fill a connection's slots: with the default 100, 80 calls/s left 20 slots of headroom, 250 ms of lateness
+     * in all (timeouts that fire late, the open loop's catch-up bursts, resets keeping their slots until a PING
+     * ACK, docs/lab.md), which a loaded machine exceeds; the client then rightly opens another connection (Go's
+     * default, http2StrictMaxConcurrentStreams off). That case, with the stream limit binding, is the next test's.
+     */
     @Test
     void aThousandTimeoutsCostOneConnectionAndAThousandResets() throws Exception {
-        Upstream up = Upstream.start(true);
+        Upstream up = Upstream.start(true, CALLS);
         int port = up.server().port();
         try (Client c = new Client(ClientConfig.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE)
                 .timeout(Duration.ofSeconds(1)).build())) {
-            List<Throwable> ends = storm(c, "http://127.0.0.1:" + port + "/slow", 1000, 80);
+            List<Throwable> ends = storm(c, "http://127.0.0.1:" + port + "/slow", CALLS, 80);
             assertThat(ends).allSatisfy(e -> assertThat(H2ClientTest.phaseOf(e)).as("%s", e).isEqualTo(Phase.TOTAL));
             Client.Stats s = c.stats();
             assertThat(s.opened()).as("connections opened").isEqualTo(1);
@@ -113,7 +124,6 @@ class H2StormTest {
             assertThat(sockets.count(TcpState.TIME_WAIT)).isZero();
             assertThat(sockets.count(TcpState.FIN_WAIT2)).isZero();
             assertThat(sockets.count(TcpState.ESTABLISHED)).isEqualTo(1);
-            assertThat(up.peak().get()).as("upstream handlers at once").isLessThanOrEqualTo(MAX_STREAMS);
             assertThat(up.received().get()).isEqualTo(1000);
             // The handlers honour cancellation: a reset ends each at once, none is left running.
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
@@ -128,7 +138,7 @@ class H2StormTest {
 
     @Test
     void handlersThatIgnoreTheResetsStayWithinTheStreamLimit() throws Exception {
-        Upstream up = Upstream.start(false);
+        Upstream up = Upstream.start(false, MAX_STREAMS);
         int port = up.server().port();
         try (Client c = new Client(ClientConfig.builder().protocols(Protocol.H2_PRIOR_KNOWLEDGE)
                 .timeout(Duration.ofSeconds(1)).build())) {
