@@ -86,7 +86,8 @@ class ClientManualClockTest {
         client(ClientConfig.builder().timeout(Duration.ofSeconds(30)));
         long realStart = System.nanoTime();
         CompletableFuture<Object> f = call(server.url("/hang"));
-        server.takeRequest(); // the request is out: only the clock can end the call now
+        // The request is out and the client has cleared its write deadline: only the call's clock can end it now.
+        assertThat(written.await(5, TimeUnit.SECONDS)).isTrue();
         clock.advance(Duration.ofSeconds(30).minusMillis(1));
         assertNotDone(f);
         clock.advance(Duration.ofMillis(1));
