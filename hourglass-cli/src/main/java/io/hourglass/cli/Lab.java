@@ -7,8 +7,8 @@ import picocli.CommandLine.Spec;
 /** {@code hourglass lab}: experiments that show the timeout model at work on one machine. */
 @Command(name = "lab",
         description = "Experiments on this machine, with nothing to set up.",
-        footer = {"", "Example:", "  hourglass lab storm"},
-        subcommands = {LabStorm.class},
+        footer = {"", "Examples:", "  hourglass lab storm", "  hourglass lab chain"},
+        subcommands = {LabStorm.class, LabChain.class},
         mixinStandardHelpOptions = true)
 final class Lab implements Runnable {
     @Spec

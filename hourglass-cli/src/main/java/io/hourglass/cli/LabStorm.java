@@ -131,7 +131,8 @@ final class LabStorm implements Callable<Integer> {
 
     /** One sample of both sides' TCP states for the upstream's port. */
     record Sample(double t, int clientEstab, int clientFinWait2, int clientTimeWait, int clientOther,
-            int serverEstab, int serverCloseWait, long opened, int draining, int upstreamInFlight) {}
+            int serverEstab, int serverCloseWait, long opened, int draining, int upstreamInFlight)
+            implements StormChart.Timed {}
 
     /**
      * One policy's run. {@code slowReceived} and {@code fastReceived} count the requests the upstream's handlers

@@ -96,6 +96,15 @@ final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
     @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key (with --tls-cert).")
     Path tlsKey;
 
+    @Option(names = "--honour-deadlines", paramLabel = "BOOL", arity = "1",
+            description = "Bound each handler by the deadline its client sends in --deadline-header (or grpc-timeout); "
+                    + "504 when none is left (default true).")
+    Boolean honourDeadlines;
+
+    @Option(names = "--deadline-header", paramLabel = "NAME",
+            description = "The request header carrying the client's deadline, e.g. 250m or 2S (default Request-Timeout).")
+    String deadlineHeader;
+
     @Option(names = "--max-concurrent-streams", paramLabel = "N",
             description = "HTTP/2: streams (and running handlers) per connection (default 100).")
     Integer maxConcurrentStreams;
@@ -144,6 +153,13 @@ final class Serve implements Callable<Integer>, HelpLayout.HelpTable {
         if (idleTimeout != null) b.idleTimeout(idleTimeout);
         if (handlerTimeout != null) b.handlerTimeout(handlerTimeout);
         if (shutdownTimeout != null) b.shutdownTimeout(shutdownTimeout);
+        if (honourDeadlines != null) b.honourDeadlines(honourDeadlines);
+        if (deadlineHeader != null) {
+            if (deadlineHeader.isEmpty() || !deadlineHeader.chars().allMatch(io.hourglass.http.Headers::isTokenChar)) {
+                throw new Cli.UsageException("--deadline-header must be a header field name, got '" + deadlineHeader + "'");
+            }
+            b.deadlineHeader(deadlineHeader);
+        }
         if (maxHeaderBytes != null) {
             if (maxHeaderBytes < 256) {
                 throw new Cli.UsageException("--max-header-bytes must be at least 256, got " + maxHeaderBytes);

@@ -30,12 +30,17 @@ final class StormChart {
     /** How a series' points are marked, besides its colour and dashes. */
     enum Marker { CIRCLE, SQUARE, TRIANGLE, DIAMOND }
 
+    /** A sample of a lab's run: its time in seconds since the load started (the x axis). */
+    interface Timed {
+        double t();
+    }
+
     /**
      * One line: its legend name, colour, SVG dash pattern ("" for solid), marker, a one-line meaning for the
      * reader, and its value in a sample.
      */
-    record Series(String name, String color, String dash, Marker marker, String meaning,
-            ToDoubleFunction<LabStorm.Sample> value) {}
+    record Series<S>(String name, String color, String dash, Marker marker, String meaning,
+            ToDoubleFunction<S> value) {}
 
     /** An axis from 0 to {@code max} with a tick every {@code step} ({@code max} is a whole number of steps). */
     record Axis(double max, double step) {
@@ -110,8 +115,8 @@ final class StormChart {
      * ticks ({@link #left}); {@code loadStop} is when the load stopped, in seconds on the time axis (not drawn
      * when not positive).
      */
-    static String svg(String kind, String yTitle, String label, List<LabStorm.Sample> samples, List<Series> series,
-            int left, Axis x, Axis y, double loadStop) {
+    static <S extends Timed> String svg(String kind, String yTitle, String label, List<S> samples,
+            List<Series<S>> series, int left, Axis x, Axis y, double loadStop) {
         Plot p = new Plot(left, x, y);
         StringBuilder b = new StringBuilder();
         b.append("<svg class=\"chart\" data-kind=\"").append(kind).append("\" viewBox=\"0 0 ").append(W).append(' ').append(H)
@@ -137,7 +142,7 @@ final class StormChart {
         b.append(f("<text class=\"axis-title\" x=\"4\" y=\"%d\">%s</text>\n", TOP_TEXT, StormReport.esc(yTitle)));
         b.append(f("<text class=\"axis-title\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">time since the load started</text>\n",
                 left + p.width() / 2, H - 6));
-        for (Series s : series) {
+        for (Series<S> s : series) {
             line(b, samples, s, p);
         }
         for (int s = 0; s < series.size(); s++) {
@@ -149,9 +154,9 @@ final class StormChart {
         return b.append("</svg>\n").toString();
     }
 
-    private static void line(StringBuilder b, List<LabStorm.Sample> samples, Series s, Plot p) {
+    private static <S extends Timed> void line(StringBuilder b, List<S> samples, Series<S> s, Plot p) {
         StringBuilder pts = new StringBuilder();
-        for (LabStorm.Sample smp : samples) {
+        for (S smp : samples) {
             pts.append(f("%.1f,%.1f ", p.px(smp.t()), p.py(s.value().applyAsDouble(smp))));
         }
         b.append("<polyline class=\"series\" data-series=\"").append(StormReport.esc(s.name())).append("\" fill=\"none\" stroke=\"")
@@ -164,13 +169,14 @@ final class StormChart {
     }
 
     /** About seven markers per series, each series shifted by a fraction of the spacing so none hides another. */
-    private static void markers(StringBuilder b, List<LabStorm.Sample> samples, Series s, int index, int count, Plot p) {
+    private static <S extends Timed> void markers(StringBuilder b, List<S> samples, Series<S> s, int index, int count,
+            Plot p) {
         int n = samples.size();
         int every = Math.max(1, (int) Math.round(n / 7.0));
         b.append("<g class=\"markers\" data-series=\"").append(StormReport.esc(s.name())).append("\" fill=\"").append(s.color())
                 .append("\" stroke=\"#fff\" stroke-width=\"1\">");
         for (int i = every * index / count; i < n; i += every) {
-            LabStorm.Sample smp = samples.get(i);
+            S smp = samples.get(i);
             b.append(shape(s.marker(), p.px(smp.t()), p.py(s.value().applyAsDouble(smp)), 4.5));
         }
         b.append("</g>\n");

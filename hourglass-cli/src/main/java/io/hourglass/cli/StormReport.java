@@ -20,31 +20,31 @@ final class StormReport {
 
     /* Each chart's lines, drawn in this order: solid first, then dashes, then dots, so a line on top of
        another leaves it showing between its dashes. Colours from the Tableau 10 palette. */
-    private static final List<Series> SOCKETS = List.of(
-            new Series("client TIME_WAIT", "#d62728", "", Marker.CIRCLE,
+    private static final List<Series<LabStorm.Sample>> SOCKETS = List.of(
+            new Series<>("client TIME_WAIT", "#d62728", "", Marker.CIRCLE,
                     "sockets the client closed first; each stays 60 s. A line that climbs is the storm.",
                     LabStorm.Sample::clientTimeWait),
-            new Series("client ESTABLISHED", "#1f77b4", "12 5", Marker.SQUARE,
+            new Series<>("client ESTABLISHED", "#1f77b4", "12 5", Marker.SQUARE,
                     "the client's open connections to the upstream.",
                     LabStorm.Sample::clientEstab),
-            new Series("client FIN_WAIT2", "#ff7f0e", "5 4", Marker.TRIANGLE,
+            new Series<>("client FIN_WAIT2", "#ff7f0e", "5 4", Marker.TRIANGLE,
                     "the client closed and the upstream has not yet.",
                     LabStorm.Sample::clientFinWait2),
-            new Series("server CLOSE_WAIT", "#9467bd", "1 5", Marker.DIAMOND,
+            new Series<>("server CLOSE_WAIT", "#9467bd", "1 5", Marker.DIAMOND,
                     "the upstream was told the client left but has not closed.",
                     LabStorm.Sample::serverCloseWait));
-    private static final List<Series> CONNS = List.of(
-            new Series("connections opened (total)", "#2ca02c", "", Marker.CIRCLE,
+    private static final List<Series<LabStorm.Sample>> CONNS = List.of(
+            new Series<>("connections opened (total)", "#2ca02c", "", Marker.CIRCLE,
                     "connections the client has dialled since the start.",
                     LabStorm.Sample::opened),
-            new Series("draining now", "#17becf", "12 5", Marker.SQUARE,
+            new Series<>("draining now", "#17becf", "12 5", Marker.SQUARE,
                     "connections reading a late response for a caller that has left (DRAIN only).",
                     LabStorm.Sample::draining),
-            new Series("upstream handlers running", "#8c564b", "1 5", Marker.DIAMOND,
+            new Series<>("upstream handlers running", "#8c564b", "1 5", Marker.DIAMOND,
                     "requests the upstream is still working on, mostly for callers that have left.",
                     LabStorm.Sample::upstreamInFlight));
 
-    private static final String CSS = """
+    static final String CSS = """
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1a1a1a;max-width:1400px;line-height:1.45}
             h1{font-size:24px;margin:0 0 6px;line-height:1.25} h2{font-size:19px;margin:0} h3{font-size:15px;margin:0}
             p{margin:6px 0 12px;max-width:75em} .settings{color:#333} .muted{color:#555}
@@ -82,8 +82,8 @@ final class StormReport {
             tMax = Math.max(tMax, r.run().sendingSeconds());
             for (LabStorm.Sample s : r.samples()) {
                 tMax = Math.max(tMax, s.t());
-                for (Series se : SOCKETS) sockMax = Math.max(sockMax, se.value().applyAsDouble(s));
-                for (Series se : CONNS) connMax = Math.max(connMax, se.value().applyAsDouble(s));
+                for (Series<LabStorm.Sample> se : SOCKETS) sockMax = Math.max(sockMax, se.value().applyAsDouble(s));
+                for (Series<LabStorm.Sample> se : CONNS) connMax = Math.max(connMax, se.value().applyAsDouble(s));
             }
         }
         Axis time = Axis.seconds(tMax);
@@ -176,10 +176,15 @@ final class StormReport {
     }
 
     /** Each series' line as drawn (colour, dashes, marker), its name, and its highest sample in this run. */
-    private static String legend(List<Series> series, LabStorm.Result r) {
+    private static String legend(List<Series<LabStorm.Sample>> series, LabStorm.Result r) {
+        return legend(series, r.samples());
+    }
+
+    /** Each series' line as drawn (colour, dashes, marker), its name, and its highest sample in {@code samples}. */
+    static <S> String legend(List<Series<S>> series, List<S> samples) {
         StringBuilder b = new StringBuilder("<ul class=\"legend\">");
-        for (Series s : series) {
-            long peak = Math.round(r.samples().stream().mapToDouble(s.value()).max().orElse(0));
+        for (Series<S> s : series) {
+            long peak = Math.round(samples.stream().mapToDouble(s.value()).max().orElse(0));
             b.append("<li title=\"").append(esc(s.meaning())).append("\"><svg width=\"40\" height=\"14\" viewBox=\"0 0 40 14\" "
                     + "aria-hidden=\"true\"><line x1=\"2\" y1=\"7\" x2=\"38\" y2=\"7\" stroke=\"").append(s.color())
                     .append("\" stroke-width=\"2.5\" stroke-linecap=\"round\"");
@@ -198,8 +203,8 @@ final class StormReport {
                 + "the legend gives each line's highest sample. The shaded band is the load; the dashed line, where it stops. After "
                 + "it, the lines show what is left: sockets in TIME_WAIT for 60 s, and handlers still running.</p>\n"
                 + "<dl class=\"reading\">\n");
-        for (List<Series> chart : List.of(SOCKETS, CONNS)) {
-            for (Series s : chart) {
+        for (List<Series<LabStorm.Sample>> chart : List.of(SOCKETS, CONNS)) {
+            for (Series<LabStorm.Sample> s : chart) {
                 b.append("<dt>").append(esc(s.name())).append("</dt><dd>").append(esc(s.meaning())).append("</dd>\n");
             }
         }

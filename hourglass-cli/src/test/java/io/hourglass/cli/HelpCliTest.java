@@ -172,7 +172,7 @@ class HelpCliTest {
             bogus                | hourglass: unknown command 'bogus'; see 'hourglass --help'
             serv                 | hourglass: unknown command 'serv' (did you mean 'serve'?); see 'hourglass --help'
             ''                   | hourglass: name a command: serve, get, load, lab, tcpstat; see 'hourglass --help'
-            lab                  | hourglass lab: name an experiment: storm; see 'hourglass lab --help'
+            lab                  | hourglass lab: name an experiment: storm, chain; see 'hourglass lab --help'
             lab strom            | hourglass lab: unknown command 'strom' (did you mean 'storm'?); see 'hourglass lab --help'
             serve --listn x      | hourglass serve: unknown option '--listn' (did you mean --listen?); see 'hourglass serve --help'
             tcpstat extra        | hourglass tcpstat: unexpected argument 'extra'; see 'hourglass tcpstat --help'

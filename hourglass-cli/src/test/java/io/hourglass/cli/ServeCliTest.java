@@ -43,6 +43,8 @@ class ServeCliTest {
             tiny header bytes     | serve --listen 127.0.0.1:0 --max-header-bytes 10    | --max-header-bytes
             cert without key      | serve --listen 127.0.0.1:0 --tls-cert /etc/hostname | --tls-key
             unreadable cert       | serve --listen 127.0.0.1:0 --tls-cert /nope.pem --tls-key /nope.key | --tls-cert
+            bad deadline header   | serve --listen 127.0.0.1:0 --deadline-header a:b    | --deadline-header
+            bad honour flag       | serve --listen 127.0.0.1:0 --honour-deadlines maybe | --honour-deadlines
             zero streams          | serve --listen 127.0.0.1:0 --max-concurrent-streams 0 | --max-concurrent-streams
             h2 not a boolean      | serve --listen 127.0.0.1:0 --h2=maybe               | --h2
             """)
@@ -163,6 +165,61 @@ class ServeCliTest {
             p.waitFor(15, TimeUnit.SECONDS);
         }
         assertThat(p.exitValue()).isZero();
+    }
+
+    @Test
+    void serveHonoursTheClientsDeadlineWithItsDefaults(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path stdout = dir.resolve("stdout");
+        Process p = new ProcessBuilder(command("serve", "--listen", "127.0.0.1:0"))
+                .redirectOutput(stdout.toFile())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (!Files.readString(stdout).contains("\n") && System.nanoTime() < until && p.isAlive()) {
+                Thread.sleep(20);
+            }
+            String base = Files.readString(stdout).lines().findFirst().orElse("").substring("listening on ".length());
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            // nothing left on arrival: 504 without running the handler
+            HttpResponse<String> expired = client.send(HttpRequest.newBuilder(URI.create(base + "/hello"))
+                    .header("Request-Timeout", "0m").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(expired.statusCode()).isEqualTo(504);
+            assertThat(expired.headers().firstValue("Deadline-Expired")).hasValue("true");
+            // a handler that would sleep 10 s is cut short by the client's 300 ms, long before the 30 s handler timeout
+            long t0 = System.nanoTime();
+            HttpResponse<String> cut = client.send(HttpRequest.newBuilder(URI.create(base + "/sleep?d=10s"))
+                    .header("grpc-timeout", "300m").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(cut.statusCode()).isEqualTo(504);
+            assertThat(cut.headers().firstValue("Deadline-Expired")).hasValue("true");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(290L, 3000L);
+            // the Keep-Alive hint from the default 120 s idle timeout
+            HttpResponse<String> hello = client.send(HttpRequest.newBuilder(URI.create(base + "/hello")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(hello.statusCode()).isEqualTo(200);
+            HttpResponse<String> metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.body().lines().toList()).contains(
+                    "hourglass_server_deadlines_received_total{result=\"expired\"} 1",
+                    "hourglass_server_deadlines_received_total{result=\"honoured\"} 1",
+                    "hourglass_timeouts_total{side=\"server\",phase=\"deadline\",protocol=\"http/1.1\"} 1");
+        } finally {
+            p.destroy();
+            p.waitFor(15, TimeUnit.SECONDS);
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void honourDeadlinesFalseIgnoresTheHeader() throws Exception {
+        Serve serve = new Serve();
+        new picocli.CommandLine(serve).parseArgs("--listen", "127.0.0.1:0", "--honour-deadlines=false",
+                "--deadline-header", "X-Deadline");
+        assertThat(serve.config().honourDeadlines()).isFalse();
+        assertThat(serve.config().deadlineHeader()).isEqualTo("X-Deadline");
+        Serve defaults = new Serve();
+        new picocli.CommandLine(defaults).parseArgs("--listen", "127.0.0.1:0");
+        assertThat(defaults.config().honourDeadlines()).isTrue();
+        assertThat(defaults.config().deadlineHeader()).isEqualTo("Request-Timeout");
     }
 
     private static List<String> command(String... args) {

@@ -1,5 +1,7 @@
 package io.hourglass.client;
 
+import io.hourglass.http.Deadline;
+import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
 import io.hourglass.internal.text.Durations;
 import java.io.IOException;
@@ -41,6 +43,9 @@ public final class Call {
     long start;                 // set by execute() before any hop reads it
     long totalDeadline;         // an instant of the client's clock, 0 for none
     Duration totalLimit;
+    Phase totalPhase = Phase.TOTAL; // TOTAL (own timeout or request deadline) or DEADLINE (inherited, issue 14)
+    boolean inherited;          // bounded by the caller's current deadline: its hops forward it
+    private Deadline current;   // the deadline current on the thread that ran execute(), or null
     boolean freshConnection;    // the next hop must dial (the retry of a stale connection); caller's thread
     boolean staleFailure;       // the last hop failed on a stale pooled connection; caller's thread
     boolean wireGzip;           // the hop's exchange writes Accept-Encoding: gzip itself (see Bridge); caller's thread
@@ -71,6 +76,7 @@ public final class Call {
      */
     public ClientResponse execute() throws IOException {
         once();
+        current = Deadline.current().orElse(null);
         return run();
     }
 
@@ -87,6 +93,7 @@ public final class Call {
         ev.callStart(request);
         ClientResponse r;
         try {
+            inherit();
             r = client.steps(this, request);
         } catch (IOException e) {
             ended(e);
@@ -107,6 +114,7 @@ public final class Call {
      */
     public CompletableFuture<ClientResponse> executeAsync() {
         once();
+        current = Deadline.current().orElse(null); // the caller's, not the new thread's (issue 14)
         AsyncCall future = new AsyncCall(this);
         Thread.ofVirtual().name("hourglass-call-" + ASYNC_IDS.incrementAndGet()).start(() -> {
             try {
@@ -172,6 +180,38 @@ public final class Call {
         }
         totalDeadline = d;
         totalLimit = limit;
+    }
+
+    /**
+     * Bounds the call by the deadline current when it was made (issue 14): the deadline less the client's
+     * reserve takes the total timeout's place when earlier (phase DEADLINE); nothing left refuses the call
+     * before it takes a connection. See {@link ClientConfig#inheritDeadline()}.
+     */
+    private void inherit() throws HttpTimeoutException {
+        boolean on = request.inheritDeadline() != null ? request.inheritDeadline() : client.config().inheritDeadline();
+        Deadline d = current;
+        if (!on || d == null) {
+            return;
+        }
+        inherited = true;
+        // the current deadline is on the system's clock, the call's on the client's (the same but in tests)
+        long had = d.nanoTime() - System.nanoTime();
+        long left = had - Durations.nanos(client.config().deadlineReserve());
+        long di = start + left;
+        if (left <= 0) {
+            client.clientMetrics().deadline(true);
+            countTimeout(Phase.DEADLINE, null); // no connection: protocol "none"
+            Duration leaves = Duration.ofNanos(Math.max(0, had));
+            throw new HttpTimeoutException(Phase.DEADLINE, leaves, Duration.ZERO, "the current deadline leaves "
+                    + Durations.format(leaves) + ", not more than the client's deadlineReserve of "
+                    + Durations.format(client.config().deadlineReserve()) + ": refused, nothing sent; " + request);
+        }
+        if (totalDeadline == 0 || di - totalDeadline < 0) {
+            totalDeadline = di == 0 ? 1 : di;
+            totalLimit = Duration.ofNanos(left);
+            totalPhase = Phase.DEADLINE;
+            client.clientMetrics().deadline(false);
+        }
     }
 
     /** Sets {@code bit}; true only for the one caller that set it. */

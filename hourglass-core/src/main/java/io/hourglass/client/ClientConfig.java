@@ -207,6 +207,70 @@ import javax.net.ssl.TrustManager;
  *      phase {@link io.hourglass.http.Phase#PROXY_CONNECT}, counted in
  *      {@code hourglass_timeouts_total{side="client",phase="proxy-connect"}}. Default 10s;
  *      {@code Duration.ZERO} disables it.
+ * @param inheritDeadline
+ *      Whether a call made while a {@link io.hourglass.http.Deadline#current() deadline is current} (in a
+ *      server's handler, or in {@code Deadline.run}) is bounded by it (issue 14). Such a call's total timeout
+ *      is the smaller of its own and the time left less {@link #deadlineReserve()}, fixed when the call
+ *      starts; when that deadline passes the call fails with phase {@link io.hourglass.http.Phase#DEADLINE}
+ *      (the own timeout, when it is the earlier, still fails with {@code TOTAL}), and the connection follows the
+ *      {@link #timeoutPolicy()} as for any total timeout, DRAIN included. When nothing is left the call fails at
+ *      once, before it takes a connection or sends a byte, with phase {@code DEADLINE}. Counted in
+ *      {@code hourglass_client_deadlines_total{result="shortened"|"refused"}} and in
+ *      {@code hourglass_timeouts_total{side="client",phase="deadline"}}. Default true; a request may opt out
+ *      ({@link ClientRequest#inheritDeadline()}).
+ * @param forwardDeadline whether a call bounded by an inherited deadline sends what is left of it (the
+ *      attempt's deadline, as the request is written: after any wait for a connection) in
+ *      {@link #deadlineHeader()}, in grpc-timeout syntax (e.g. {@code 850m}), so the next server stops when the
+ *      caller has given up. Default true; turn it off for a client whose calls leave the trust boundary
+ * @param deadlineHeader the request field that carries the forwarded deadline; default
+ *      {@code Request-Timeout} (the servers' default, {@code ServerConfig.deadlineHeader}); {@code grpc-timeout}
+ *      for a gRPC-style upstream
+ * @param deadlineReserve the time an inherited deadline loses before it bounds a call: what the caller keeps
+ *      to handle the call's failure and answer its own caller. Default 5ms
+ * @param maxAttempts
+ *      The most attempts a call may make (issue 14); 1 (the default) turns retries off. A further attempt is
+ *      made only for a request that may be repeated (an idempotent method, or an {@code Idempotency-Key}
+ *      field, with a body that can be sent again), after a failure before any response (refused, reset,
+ *      closed, a connect, TLS, response-header or {@link #perTryTimeout()}) or a 502, 503, 504 (but not one
+ *      with {@code Deadline-Expired: true}) or 429; only when the origin's retry budget allows it
+ *      ({@link #retryBudgetPercent()}), after a jittered backoff or the server's {@code Retry-After}, and never
+ *      when the call's remaining time is less than its last attempt took. Attempts after the first carry
+ *      {@code Attempt-Count: N}. Counted in {@code hourglass_client_retries_total{host,result}}. Independent of
+ *      this, an idempotent request that fails on a reused connection before any response byte is sent again
+ *      once on a new connection, as before (not counted against the budget)
+ * @param perTryTimeout
+ *      Longest time for one attempt of a call that may be retried ({@link #maxAttempts()} above 1), inside
+ *      the call's total deadline. Starts when the attempt starts; stops at its response headers. On expiry the
+ *      attempt fails with phase {@link io.hourglass.http.Phase#ATTEMPT} (counted in
+ *      {@code hourglass_timeouts_total{side="client",phase="attempt"}}), its connection follows the
+ *      {@link #timeoutPolicy()}, and the next attempt follows if the rules above allow; otherwise the call
+ *      fails with that error. Default {@code Duration.ZERO}: none (an attempt may take all the call's time)
+ * @param retryBudgetPercent retries allowed per 100 calls to one origin over a sliding 10 s window, Finagle's
+ *      and Envoy's budget: a stuck origin sees at most {@code 1 + percent/100} requests per call however large
+ *      {@link #maxAttempts()} is. Default 20; 0 leaves only the floor
+ * @param retryBudgetFloor retries per second one origin may get whatever its calls, when that is more than the
+ *      percentage gives (a client with few calls can still retry). Default 3
+ * @param retryBackoff the longest wait before the first retry; the n-th waits a random time up to
+ *      {@code min(retryBackoffMax, retryBackoff * 2^(n-1))} (full jitter), or longer when a 503 or 429 says so
+ *      in {@code Retry-After}. Default 25ms
+ * @param retryBackoffMax the longest wait before any retry (a longer {@code Retry-After} ends the call with the
+ *      response that asked for it). Default 250ms
+ * @param maxDialsPerHost
+ *      The most new connections to one origin being dialled at once (TCP connect and TLS handshake), apart
+ *      from {@link #maxConnsPerHost()} (golang/go#76784: an origin whose dials hang would otherwise get one
+ *      per call until the cap). A call that needs a new connection while this many dials are in progress
+ *      waits for one of them to end, or for a connection to be released, as it waits for the cap: up to
+ *      {@link #poolWaitTimeout()} and its own deadline, then fails with a {@link PoolTimeoutException} (phase
+ *      POOL_WAIT) naming this limit. Default 0: no limit but the cap (as before issue 14)
+ * @param hedgeDelay
+ *      For a call that may be retried ({@link #maxAttempts()} above 1, a repeatable request): when its first
+ *      attempt has not answered within this delay, a second one is sent beside it, taken from the origin's
+ *      retry budget ({@code hourglass_client_retries_total{result="hedge"}}; none when the budget is spent). The
+ *      first response wins, whatever its status; the other attempt is cancelled (under
+ *      {@link TimeoutPolicy#DRAIN} its connection reads the late answer and stays in the pool). A first attempt
+ *      that fails before the delay is followed at once by the second, if the retry rules allow. At most two
+ *      attempts, each bounded by {@link #perTryTimeout()} and the call's deadline. Default
+ *      {@code Duration.ZERO}: no hedging
  */
 public record ClientConfig(
         Duration timeout,
@@ -246,7 +310,19 @@ public record ClientConfig(
         Path clientCertificateFile,
         Path clientKeyFile,
         ProxySelector proxySelector,
-        Duration proxyConnectTimeout) {
+        Duration proxyConnectTimeout,
+        boolean inheritDeadline,
+        boolean forwardDeadline,
+        String deadlineHeader,
+        Duration deadlineReserve,
+        int maxAttempts,
+        Duration perTryTimeout,
+        int retryBudgetPercent,
+        int retryBudgetFloor,
+        Duration retryBackoff,
+        Duration retryBackoffMax,
+        int maxDialsPerHost,
+        Duration hedgeDelay) {
 
     /**
      * Checks every field; {@link #builder()} is the usual way in.
@@ -280,6 +356,32 @@ public record ClientConfig(
         Objects.requireNonNull(userAgent, "userAgent");
         new io.hourglass.http.Headers(1).add("User-Agent", userAgent); // a header value: no CR, LF or other control
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(deadlineHeader, "deadlineHeader");
+        if (deadlineHeader.isEmpty() || !deadlineHeader.chars().allMatch(io.hourglass.http.Headers::isTokenChar)) {
+            throw new IllegalArgumentException("deadlineHeader must be a header field name, got \"" + deadlineHeader
+                    + "\"");
+        }
+        Durations.requireNonNegative("deadlineReserve", deadlineReserve);
+        Durations.requireNonNegative("perTryTimeout", perTryTimeout);
+        Durations.requireNonNegative("hedgeDelay", hedgeDelay);
+        Durations.requireNonNegative("retryBackoff", retryBackoff);
+        Durations.requireNonNegative("retryBackoffMax", retryBackoffMax);
+        if (maxAttempts < 1 || maxAttempts > 10) {
+            throw new IllegalArgumentException("maxAttempts must be from 1 to 10, got " + maxAttempts);
+        }
+        if (retryBudgetPercent < 0 || retryBudgetPercent > 1000) {
+            throw new IllegalArgumentException("retryBudgetPercent must be from 0 to 1000, got " + retryBudgetPercent);
+        }
+        if (maxDialsPerHost < 0) {
+            throw new IllegalArgumentException("maxDialsPerHost must not be negative, got " + maxDialsPerHost);
+        }
+        if (retryBudgetFloor < 0) {
+            throw new IllegalArgumentException("retryBudgetFloor must not be negative, got " + retryBudgetFloor);
+        }
+        if (retryBackoffMax.compareTo(retryBackoff) < 0) {
+            throw new IllegalArgumentException("retryBackoffMax (" + Durations.format(retryBackoffMax)
+                    + ") must not be less than retryBackoff (" + Durations.format(retryBackoff) + ")");
+        }
         if (maxRedirects < 0) {
             throw new IllegalArgumentException("maxRedirects must not be negative, got " + maxRedirects);
         }
@@ -367,6 +469,18 @@ public record ClientConfig(
         private Path clientKeyFile;
         private ProxySelector proxySelector;
         private Duration proxyConnectTimeout = Duration.ofSeconds(10);
+        private boolean inheritDeadline = true;
+        private boolean forwardDeadline = true;
+        private String deadlineHeader = "Request-Timeout";
+        private Duration deadlineReserve = Duration.ofMillis(5);
+        private int maxAttempts = 1;
+        private Duration perTryTimeout = Duration.ZERO;
+        private int retryBudgetPercent = 20;
+        private int retryBudgetFloor = 3;
+        private Duration retryBackoff = Duration.ofMillis(25);
+        private Duration retryBackoffMax = Duration.ofMillis(250);
+        private int maxDialsPerHost;
+        private Duration hedgeDelay = Duration.ZERO;
 
         Builder() {}
 
@@ -409,6 +523,18 @@ public record ClientConfig(
             clientKeyFile = c.clientKeyFile;
             proxySelector = c.proxySelector;
             proxyConnectTimeout = c.proxyConnectTimeout;
+            inheritDeadline = c.inheritDeadline;
+            forwardDeadline = c.forwardDeadline;
+            deadlineHeader = c.deadlineHeader;
+            deadlineReserve = c.deadlineReserve;
+            maxAttempts = c.maxAttempts;
+            perTryTimeout = c.perTryTimeout;
+            retryBudgetPercent = c.retryBudgetPercent;
+            retryBudgetFloor = c.retryBudgetFloor;
+            retryBackoff = c.retryBackoff;
+            retryBackoffMax = c.retryBackoffMax;
+            maxDialsPerHost = c.maxDialsPerHost;
+            hedgeDelay = c.hedgeDelay;
         }
 
         /**
@@ -900,6 +1026,138 @@ public record ClientConfig(
         }
 
         /**
+         * Sets {@link ClientConfig#inheritDeadline()}.
+         *
+         * @param v whether calls are bounded by the current deadline and forward it
+         * @return this builder
+         */
+        public Builder inheritDeadline(boolean v) {
+            inheritDeadline = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#forwardDeadline()}.
+         *
+         * @param v whether an inherited deadline is sent on
+         * @return this builder
+         */
+        public Builder forwardDeadline(boolean v) {
+            forwardDeadline = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#deadlineHeader()}.
+         *
+         * @param v the field name
+         * @return this builder
+         */
+        public Builder deadlineHeader(String v) {
+            deadlineHeader = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#deadlineReserve()}.
+         *
+         * @param v the reserve
+         * @return this builder
+         */
+        public Builder deadlineReserve(Duration v) {
+            deadlineReserve = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#maxAttempts()}.
+         *
+         * @param v the most attempts per call, 1 to 10; 1 for no retries
+         * @return this builder
+         */
+        public Builder maxAttempts(int v) {
+            maxAttempts = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#perTryTimeout()}.
+         *
+         * @param v each attempt's timeout; {@code Duration.ZERO} for none
+         * @return this builder
+         */
+        public Builder perTryTimeout(Duration v) {
+            perTryTimeout = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#retryBudgetPercent()}.
+         *
+         * @param v retries per 100 calls, 0 to 1000
+         * @return this builder
+         */
+        public Builder retryBudgetPercent(int v) {
+            retryBudgetPercent = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#retryBudgetFloor()}.
+         *
+         * @param v retries per second allowed whatever the calls
+         * @return this builder
+         */
+        public Builder retryBudgetFloor(int v) {
+            retryBudgetFloor = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#retryBackoff()}.
+         *
+         * @param v the first retry's longest wait
+         * @return this builder
+         */
+        public Builder retryBackoff(Duration v) {
+            retryBackoff = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#hedgeDelay()}.
+         *
+         * @param v how long the first attempt may take before a second starts beside it; zero for no hedging
+         * @return this builder
+         */
+        public Builder hedgeDelay(Duration v) {
+            hedgeDelay = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#maxDialsPerHost()}.
+         *
+         * @param v the most dials in progress per origin; 0 for no limit but the cap
+         * @return this builder
+         */
+        public Builder maxDialsPerHost(int v) {
+            maxDialsPerHost = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ClientConfig#retryBackoffMax()}.
+         *
+         * @param v any retry's longest wait
+         * @return this builder
+         */
+        public Builder retryBackoffMax(Duration v) {
+            retryBackoffMax = v;
+            return this;
+        }
+
+        /**
          * {@return the config}
          *
          * @throws IllegalArgumentException naming the field, for a bad value (see the constructor)
@@ -913,7 +1171,9 @@ public record ClientConfig(
                     http2StrictMaxConcurrentStreams, tcpStateMetrics, followRedirects,
                     maxRedirects, transparentGzip, cookieJar, authenticator, proxyAuthenticator, interceptors,
                     networkInterceptors, transport, sslContext, trustDefaultCas, clientCertificateFile, clientKeyFile,
-                    proxySelector, proxyConnectTimeout);
+                    proxySelector, proxyConnectTimeout,
+                    inheritDeadline, forwardDeadline, deadlineHeader, deadlineReserve, maxAttempts, perTryTimeout,
+                    retryBudgetPercent, retryBudgetFloor, retryBackoff, retryBackoffMax, maxDialsPerHost, hedgeDelay);
         }
     }
 }

@@ -38,6 +38,10 @@ final class ClientConn implements Carrier {
     private volatile int state = ACTIVE;
     private long idleSince;                 // guarded by the pool's lock
     private long drainStart;                // guarded by the pool's lock
+    // How long the pool may keep it idle, from the server's Keep-Alive hint of its last response (issue 14), in
+    // nanoseconds; -1 for no hint. Written by the call's thread before it releases the connection, read by the
+    // pool under its lock (the release is the hand-over).
+    long keepAliveWindow = -1;
     // Whoever consumes the bytes now (a call, a drain): its check() says when waiting must stop. Volatile:
     // set by the thread that takes the connection, read by the thread that reads (the same, or a drain's).
     private volatile ReadAhead.Waiter consumer;

@@ -25,6 +25,9 @@ final class ClientMetrics {
     private final Counter drains;
     private final Counter poolTimeouts;
     private final Counter requests;
+    private final Counter retries;
+    private final Counter.Child deadlineShortened;
+    private final Counter.Child deadlineRefused;
     private final Counter h2Streams;
     private final Counter h2Resets;
     private final Counter h2Pings;
@@ -57,6 +60,17 @@ final class ClientMetrics {
         poolTimeouts = registry.counter("hourglass_client_pool_timeouts_total",
                 "Calls that gave up waiting for a connection (phase pool-wait), by what held the pool: draining when "
                         + "at least one connection was draining, else in_use.", "host", "held_by");
+        Counter deadlines = registry.counter("hourglass_client_deadlines_total",
+                "Calls made under an inherited deadline (issue 14), by result: shortened (the deadline, less the "
+                        + "reserve, came before the call's own timeout and became its total), refused (nothing was "
+                        + "left: failed at once with phase deadline, nothing sent).", "result");
+        deadlineShortened = deadlines.labels("shortened");
+        deadlineRefused = deadlines.labels("refused");
+        retries = registry.counter("hourglass_client_retries_total",
+                "Further attempts of calls after a retryable failure or status (maxAttempts), by result: sent, "
+                        + "budget (the origin's retry budget was spent), deadline (the call's time left was less "
+                        + "than its last attempt took), retry_after (the server asked for a longer wait than "
+                        + "retryBackoffMax), hedge (a second attempt beside a slow first, hedgeDelay).", "host", "result");
         h2Streams = registry.counter("hourglass_client_http2_streams_opened_total",
                 "HTTP/2 streams opened (one per call carried over HTTP/2, retries included).", "host");
         h2Resets = registry.counter("hourglass_client_http2_resets_total",
@@ -119,6 +133,15 @@ final class ClientMetrics {
         return hosts.computeIfAbsent(host, PerHost::new);
     }
 
+    /** A call under an inherited deadline: {@code refused} when nothing was left, else shortened by it. */
+    void deadline(boolean refused) {
+        (refused ? deadlineRefused : deadlineShortened).inc();
+    }
+
+    long deadlines(boolean refused) {
+        return (refused ? deadlineRefused : deadlineShortened).value();
+    }
+
     /** Counts a call's timeout in phase {@code p} on a connection speaking {@code protocol} (null: none yet). */
     void timeout(Phase p, String protocol) {
         (protocol == null ? timeoutsNone : protocol.equals("h2") ? timeoutsH2 : timeouts).get(p).inc();
@@ -158,6 +181,11 @@ final class ClientMetrics {
         final Counter.Child poolTimeoutsInUse;
         final Counter.Child poolTimeoutsDraining;
         private final Counter.Child[] drainEnds = new Counter.Child[DrainResult.values().length];
+        final Counter.Child retriesSent;
+        final Counter.Child retriesBudget;
+        final Counter.Child retriesDeadline;
+        final Counter.Child retriesRetryAfter;
+        final Counter.Child retriesHedge;
         final Counter.Child h2StreamsOpened;
         final Counter.Child h2CancelsSent;    // the usual reset: a timeout or a cancel
         final Counter.Child h2PingsSent;
@@ -172,6 +200,11 @@ final class ClientMetrics {
             this.drainsStarted = ClientMetrics.this.drainsStarted.labels(host);
             this.poolTimeoutsInUse = poolTimeouts.labels(host, "in_use");
             this.poolTimeoutsDraining = poolTimeouts.labels(host, "draining");
+            this.retriesSent = retries.labels(host, "sent");
+            this.retriesBudget = retries.labels(host, "budget");
+            this.retriesDeadline = retries.labels(host, "deadline");
+            this.retriesRetryAfter = retries.labels(host, "retry_after");
+            this.retriesHedge = retries.labels(host, "hedge");
             for (DrainResult r : DrainResult.values()) {
                 drainEnds[r.ordinal()] = drains.labels(host, r.label());
             }

@@ -23,6 +23,7 @@ public final class ClientRequest {
     private final Duration responseHeaderTimeout;
     private final Duration connectTimeout;
     private final Instant deadline;
+    private final Boolean inheritDeadline;
     private final List<Protocol> protocols;
     private final Boolean followRedirects;
 
@@ -36,6 +37,7 @@ public final class ClientRequest {
         this.responseHeaderTimeout = b.responseHeaderTimeout;
         this.connectTimeout = b.connectTimeout;
         this.deadline = b.deadline;
+        this.inheritDeadline = b.inheritDeadline;
         this.protocols = b.protocols;
         this.followRedirects = b.followRedirects;
     }
@@ -52,12 +54,25 @@ public final class ClientRequest {
         this.connectTimeout = r.connectTimeout;
         this.deadline = r.deadline;
         this.followRedirects = r.followRedirects;
+        this.inheritDeadline = r.inheritDeadline;
         this.protocols = r.protocols;
     }
 
     /** This request with {@code fields} in place of its headers, which must hold only checked fields. */
     ClientRequest withHeaders(Headers fields) {
         return new ClientRequest(this, fields);
+    }
+
+    /** This request with the field {@code name} set to {@code value} (replacing any it had). */
+    ClientRequest withHeader(String name, String value) {
+        Headers h = new Headers(headers.size() + 1);
+        for (int i = 0; i < headers.size(); i++) {
+            if (!headers.name(i).equalsIgnoreCase(name)) {
+                h.add(headers.name(i), headers.value(i));
+            }
+        }
+        h.add(name, value);
+        return new ClientRequest(this, h);
     }
 
     /**
@@ -163,6 +178,16 @@ public final class ClientRequest {
      */
     public Instant deadline() { return deadline; }
     /**
+     * Whether this call is bounded by the {@link io.hourglass.http.Deadline#current() current deadline} of the
+     * thread that makes it and forwards what is left of it, in place of
+     * {@link ClientConfig#inheritDeadline()}; {@code false} is the per-request opt-out (a call that must not be
+     * cut short by the request it is made for, or that leaves the trust boundary).
+     *
+     * @return true or false, or null to use the client's
+     */
+    public Boolean inheritDeadline() { return inheritDeadline; }
+
+    /**
      * The protocols for this call, in place of {@link ClientConfig#protocols()}: for instance
      * {@code H2_PRIOR_KNOWLEDGE} to speak HTTP/2 in clear text to one origin of a client that speaks HTTP/1.1
      * to the others. The origin's connections are shared by every call to it, whatever protocols they ask.
@@ -214,6 +239,7 @@ public final class ClientRequest {
         private Duration responseHeaderTimeout;
         private Duration connectTimeout;
         private Instant deadline;
+        private Boolean inheritDeadline;
         private List<Protocol> protocols;
         private Boolean followRedirects;
 
@@ -235,6 +261,7 @@ public final class ClientRequest {
             connectTimeout = r.connectTimeout;
             deadline = r.deadline;
             followRedirects = r.followRedirects;
+            inheritDeadline = r.inheritDeadline;
             protocols = r.protocols;
         }
 
@@ -418,6 +445,18 @@ public final class ClientRequest {
          */
         public Builder deadline(Instant at) {
             this.deadline = at;
+            return this;
+        }
+
+        /**
+         * Overrides {@link ClientConfig#inheritDeadline()} for this call (see
+         * {@link ClientRequest#inheritDeadline()}).
+         *
+         * @param on whether the call is bounded by the current deadline and forwards it
+         * @return this builder
+         */
+        public Builder inheritDeadline(boolean on) {
+            this.inheritDeadline = on;
             return this;
         }
 

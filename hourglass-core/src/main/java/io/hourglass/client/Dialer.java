@@ -342,7 +342,7 @@ final class Dialer {
                 x.checkCancelled();
                 last = f.attempt.classify(f.error);
                 x.listener().connectFailed(x.req, f.attempt.target, last);
-                if (last instanceof HttpTimeoutException t && t.phase() == Phase.TOTAL) {
+                if (last instanceof HttpTimeoutException t && x.isTotalPhase(t.phase())) {
                     close();
                     throw last;
                 }

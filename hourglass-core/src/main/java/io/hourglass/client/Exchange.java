@@ -44,6 +44,12 @@ final class Exchange implements ReadAhead.Waiter {
     private final long start;                   // the call's start: the total deadline covers every hop
     private final long totalDeadline;           // 0: none
     private final Duration totalLimit;
+    private final long totalSince;              // when the total deadline's limit began (the call's or attempt's start)
+    private final Phase totalPhase;             // what the total deadline's expiry is: TOTAL, DEADLINE or ATTEMPT
+    private final String forwardHeader;         // the field that carries what is left of the deadline, or null
+    // This attempt's per-try timeout, counted once: the caller's thread and the timer's may both see it pass.
+    private final java.util.concurrent.atomic.AtomicBoolean attemptTimeoutCounted =
+            new java.util.concurrent.atomic.AtomicBoolean();
     // The phase in progress and its deadline: written by the caller's thread, read by check() on the same
     // thread and, through the stream's wake-up, after the timer woke it; volatile for cancel()'s and the
     // timer's reads of the call's state.
@@ -80,8 +86,16 @@ final class Exchange implements ReadAhead.Waiter {
         this.req = req;
         this.ev = client.listener();
         this.start = call.start;
-        this.totalDeadline = call.totalDeadline;
-        this.totalLimit = call.totalLimit;
+        // an attempt's deadline (issue 14: the call's, or a per-try timeout), else the call's own
+        Attempts.Attempt a = Attempts.current();
+        this.totalDeadline = a != null ? a.deadline : call.totalDeadline;
+        this.totalSince = a != null ? a.since : call.start;
+        this.totalLimit = a != null ? a.limit : call.totalLimit;
+        this.totalPhase = a != null ? a.phase : call.totalPhase;
+        this.forwardHeader = a != null ? a.forwardHeader : null;
+        if (a != null) {
+            a.exchange(this);
+        }
     }
 
     // ---- the hop ----
@@ -149,9 +163,10 @@ final class Exchange implements ReadAhead.Waiter {
         try {
             conn = dial(protocols);
         } catch (IOException e) {
-            pool.connectFailed();
+            pool.dialEnded(false);
             throw translate(e);
         }
+        pool.dialEnded(true);
         Carrier carrier;
         if ("h2".equals(Dialer.negotiated(conn))) {
             carrier = startH2(conn, false); // ALPN chose HTTP/2: the connection joins the origin's shared ones
@@ -261,6 +276,19 @@ final class Exchange implements ReadAhead.Waiter {
         return hc;
     }
 
+    /**
+     * The request as it goes out: with what is left of an inherited deadline in the deadline header (issue 14),
+     * computed now, after the wait for a connection and the dial, so the next server is not told of time the
+     * call has already spent.
+     */
+    private ClientRequest forwarding() {
+        if (forwardHeader == null) {
+            return req;
+        }
+        long left = Math.max(1, totalDeadline - clock.nanoTime()); // at least 1 ns: passed is the server's to judge
+        return req.withHeader(forwardHeader, io.hourglass.internal.text.GrpcTimeout.format(left));
+    }
+
     /** Writes the request and reads the response head; the body is read later through the response. */
     private ClientResponse exchange(Carrier.Stream s) throws IOException {
         armWake();
@@ -269,7 +297,7 @@ final class Exchange implements ReadAhead.Waiter {
         doing = "writing the request";
         RequestBody b = req.body();
         boolean expect = req.expectContinue() && b != null;
-        s.writeRequest(req, expect, totalDeadline);
+        s.writeRequest(forwarding(), expect, totalDeadline);
         ResponseHead h = null;
         if (expect) {
             h = awaitContinue(s);
@@ -453,12 +481,16 @@ final class Exchange implements ReadAhead.Waiter {
      * Builds (and counts once) the error of a call that gave up waiting for the pool: the limit that passed
      * (the call's deadline or the pool-wait timeout) and what held the connections.
      */
-    PoolTimeoutException poolTimeout(boolean callDeadline, int max, int inUse, int draining, String origin) {
+    PoolTimeoutException poolTimeout(boolean callDeadline, int max, int inUse, int draining, String origin,
+            int dialing) {
         Duration limit = callDeadline ? totalLimit : cfg.poolWaitTimeout();
         countTimeout(Phase.POOL_WAIT);
-        String ctx = (callDeadline ? "the call's deadline passed while it waited for a connection: " : "")
-                + "all " + max + " connections to " + origin + " are busy, " + inUse + " in use and " + draining
-                + " draining; maxConnsPerHost=" + max
+        String held = dialing >= 0
+                ? dialing + " dials to " + origin + " are in progress, the most allowed; maxDialsPerHost="
+                        + cfg.maxDialsPerHost() + " (" + inUse + " connections in use, " + draining + " draining)"
+                : "all " + max + " connections to " + origin + " are busy, " + inUse + " in use and " + draining
+                        + " draining; maxConnsPerHost=" + max;
+        String ctx = (callDeadline ? "the call's deadline passed while it waited for a connection: " : "") + held
                 + (callDeadline ? "" : ", poolWaitTimeout=" + Durations.format(cfg.poolWaitTimeout())) + "; " + context();
         return new PoolTimeoutException(limit, Duration.ofNanos(clock.nanoTime() - start), ctx, callDeadline, max,
                 inUse, draining);
@@ -480,12 +512,29 @@ final class Exchange implements ReadAhead.Waiter {
 
     private void countTimeout(Phase p) {
         Carrier c = carrier;
-        call.countTimeout(p, c == null ? null : c.protocol()); // a call times out once, whichever hop it was on
+        String protocol = c == null ? null : c.protocol();
+        if (p == Phase.ATTEMPT) {
+            // each attempt that runs out of its per-try timeout is counted (issue 14), the next may follow
+            if (attemptTimeoutCounted.compareAndSet(false, true)) {
+                client.clientMetrics().timeout(p, protocol);
+                ev.timeout(req, p);
+            }
+            return;
+        }
+        call.countTimeout(p, protocol); // a call times out once, whichever hop it was on
     }
 
-    /** Builds (and counts once) the call's timeout (phase TOTAL). */
+    /**
+     * Builds (and counts once) the timeout of the attempt's total deadline: phase TOTAL (the call's own
+     * timeout), DEADLINE (the inherited deadline) or ATTEMPT (the per-try timeout), see {@link Attempts}.
+     */
     HttpTimeoutException totalTimeout(String detail) {
-        return timeout(Phase.TOTAL, totalLimit, start, detail);
+        return timeout(totalPhase, totalLimit, totalSince, detail);
+    }
+
+    /** Whether {@code p} is the phase of this attempt's total deadline (see {@link #totalTimeout}). */
+    boolean isTotalPhase(Phase p) {
+        return p == totalPhase;
     }
 
     /** Builds (and counts once) the timeout of phase {@code p}, whose clock started at {@code since}. */

@@ -33,7 +33,7 @@ final class FollowUps {
         int redirects = 0;
         int auths = 0;
         while (true) {
-            ClientResponse resp = proceedOnce(call, req);
+            ClientResponse resp = Attempts.run(call, req, r -> proceedOnce(call, r)); // issue 14's attempts
             ClientRequest next;
             int status = resp.status();
             if (status == 401 || status == 407) {

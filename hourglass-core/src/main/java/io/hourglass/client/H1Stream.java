@@ -113,6 +113,12 @@ final class H1Stream implements Carrier.Stream {
         body = bodyOf(c, h);
         // A final status before a held-back body leaves the server's framing unclear; 101 and close end it.
         mustClose = bodyHeld || closeAsked || !h.keepAlive || h.status == 101;
+        // the server's idle timeout (Keep-Alive: timeout=N): the pool retires the connection before it closes
+        long hint = KeepAliveHint.timeoutSeconds(h.headers.first("Keep-Alive"));
+        c.keepAliveWindow = hint < 0 ? -1 : KeepAliveHint.reuseWindowNanos(hint);
+        if (c.keepAliveWindow == 0) {
+            mustClose = true; // timeout=0: the server will not wait for another request
+        }
     }
 
     @Override

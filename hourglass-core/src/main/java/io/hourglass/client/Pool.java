@@ -78,6 +78,7 @@ final class Pool {
     private final long stuckAfter;                                    // a drain this old is presumed stuck
     private long nextProbe;                                           // guarded by lock
     private int total;      // guarded by lock: every connection counted against the cap
+    private int dialing;    // guarded by lock: of those, the ones being dialled (maxDialsPerHost, issue 14)
     private boolean retired;               // guarded by lock: forgotten by the client (empty for the linger)
     private Timers.Task retireCheck;       // guarded by lock: pending while the pool is empty
     private int waiting;                   // guarded by lock: callers waiting for a connection
@@ -88,6 +89,8 @@ final class Pool {
     // acquire sees it without the lock on the answer path.
     private volatile long lastAnswer;
     final ClientMetrics.PerHost metrics;
+    /** The origin's retry budget (issue 14); null when the client does not retry ({@code maxAttempts} 1). */
+    final RetryBudget retryBudget;
 
     // HTTP/2: the shared connections, the dial in flight, and what ALPN said last.
     private final ArrayList<H2Connection> shared = new ArrayList<>(); // guarded by lock
@@ -104,6 +107,8 @@ final class Pool {
         this.cfg = client.config();
         this.clock = client.clock();
         this.metrics = client.clientMetrics().perHost(origin.label());
+        this.retryBudget = cfg.maxAttempts() > 1
+                ? new RetryBudget(cfg.retryBudgetPercent(), cfg.retryBudgetFloor(), RetryBudget.WINDOW_NANOS) : null;
         long now = clock.nanoTime();
         this.nextProbe = now;
         this.lastAnswer = now - 2 * LIVE_NANOS; // never answered
@@ -138,8 +143,9 @@ final class Pool {
                     return l;
                 }
                 long now = clock.nanoTime();
-                victim = preemptable(now);
+                victim = dialsFull() ? null : preemptable(now);
                 if (victim != null) {
+                    dialing++;
                     drains.remove(victim);
                     victim.toClosed(); // its place under the cap passes to this caller
                     break;
@@ -168,6 +174,9 @@ final class Pool {
                 return new Lease(c, true, clock.nanoTime() - start);
             }
         }
+        if (dialsFull()) {
+            return null; // as many dials as allowed are in progress: wait for one to end (or a release)
+        }
         if (total >= cfg.maxConnsPerHost() && forceNew && !idle.isEmpty()) {
             ClientConn c = idle.pollFirst(); // a retry must not take a stale one again: the oldest makes room
             less(1);
@@ -175,6 +184,7 @@ final class Pool {
         }
         if (total < cfg.maxConnsPerHost()) {
             total++;
+            dialing++;
             return new Lease(null, false, clock.nanoTime() - start);
         }
         return null;
@@ -504,7 +514,14 @@ final class Pool {
         int draining = drains.size();
         int inUse = total - idle.size() - draining;
         (draining > 0 ? metrics.poolTimeoutsDraining : metrics.poolTimeoutsInUse).inc();
-        return x.poolTimeout(callDeadline, cfg.maxConnsPerHost(), inUse, draining, origin.label());
+        return x.poolTimeout(callDeadline, cfg.maxConnsPerHost(), inUse, draining, origin.label(),
+                dialsFull() && total < cfg.maxConnsPerHost() ? dialing : -1);
+    }
+
+    /** Whether {@code maxDialsPerHost} dials are in progress, so no new one may start. Under lock. */
+    private boolean dialsFull() {
+        int max = cfg.maxDialsPerHost();
+        return max > 0 && dialing >= max;
     }
 
     /**
@@ -548,11 +565,28 @@ final class Pool {
         }
     }
 
-    /** A permit taken for a new connection was not used (the connect failed). */
+    /** A permit taken for a new connection was not used after its dial (the HTTP/2 start failed). */
     void connectFailed() {
         lock.lock();
         try {
             less(1);
+            released.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The dial of a permit taken for a new connection ended: its dial slot is free, and when it failed
+     * ({@code connected} false) its place under the cap too.
+     */
+    void dialEnded(boolean connected) {
+        lock.lock();
+        try {
+            dialing--;
+            if (!connected) {
+                less(1);
+            }
             released.signal();
         } finally {
             lock.unlock();
@@ -580,7 +614,7 @@ final class Pool {
             less(1);
         } else {
             long now = clock.nanoTime();
-            long it = Durations.nanos(cfg.idleTimeout());
+            long it = idleLimit(c);
             c.toIdle(now, it > 0 ? now + it : 0);
             idle.addLast(c);
         }
@@ -711,7 +745,7 @@ final class Pool {
         // On the timer thread: decide under the lock (held only briefly anywhere), close without blocking.
         lock.lock();
         try {
-            long it = Durations.nanos(cfg.idleTimeout());
+            long it = idleLimit(c);
             if (!c.isIdle() || clock.nanoTime() - c.idleSince() < it || !idle.remove(c)) {
                 return;
             }
@@ -720,7 +754,23 @@ final class Pool {
         } finally {
             lock.unlock();
         }
-        closeLater(c, "idle timeout");
+        closeLater(c, hinted(c) ? "server's keep-alive timeout" : "idle timeout");
+    }
+
+    /**
+     * How long {@code c} may stay idle: the idle timeout, or less when the server announced its own in
+     * {@code Keep-Alive: timeout=N} (less a margin, see {@link KeepAliveHint}), so that no call is sent on a
+     * connection the server is closing (issue 14). Nanoseconds, 0 for never.
+     */
+    private long idleLimit(ClientConn c) {
+        long it = Durations.nanos(cfg.idleTimeout());
+        return hinted(c) ? c.keepAliveWindow : it;
+    }
+
+    private boolean hinted(ClientConn c) {
+        long w = c.keepAliveWindow;
+        long it = Durations.nanos(cfg.idleTimeout());
+        return w > 0 && (it == 0 || w < it);
     }
 
     /** Closes idle connections, and HTTP/2 connections without a stream (client shutdown). */

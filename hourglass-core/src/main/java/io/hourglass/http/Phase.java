@@ -45,7 +45,21 @@ public enum Phase {
      * Client: the whole call, from its start to the end of the body (the message says what the call was
      * doing when it passed, e.g. "while reading the body").
      */
-    TOTAL("total", "call not completed");
+    TOTAL("total", "call not completed"),
+    /**
+     * The deadline that travels with a request ({@link Deadline}, issue 14). Server: the deadline the client
+     * sent in its deadline header passed while the handler ran, before the handler timeout would have (the
+     * handler is cancelled as by the handler timeout). Client: a call made under a current deadline found
+     * nothing of it left (less the client's reserve) and was refused without sending, or the call's total
+     * timeout, shortened by the inherited deadline, passed.
+     */
+    DEADLINE("deadline", "deadline passed"),
+    /**
+     * Client: one attempt of a call that may be retried ran past the per-try timeout
+     * ({@code ClientConfig.perTryTimeout}, issue 14); the next attempt follows when the call's deadline and the
+     * retry budget allow, else the call fails with this phase.
+     */
+    ATTEMPT("attempt", "attempt not completed");
 
     private final String label;
     private final String what;

@@ -51,9 +51,10 @@ final class AccessLog implements Filter {
     record Outcome(int status, long bytes, String endedBy) {}
 
     static Outcome outcome(Request req, Response res, Throwable failure) {
-        if (res.isAbandoned() && req.isCancelled()) { // the handler timeout took the response
-            return new Outcome(res.abandonedUnsent() ? 503 : res.status(), res.abandonedUnsent() ? 0 : res.bytesWritten(),
-                    "timeout:handler");
+        if (res.isAbandoned() && req.isCancelled()) { // the handler timeout (or the client's deadline) took it
+            boolean client = "deadline".equals(req.cancelReason());
+            return new Outcome(res.abandonedUnsent() ? (client ? 504 : 503) : res.status(),
+                    res.abandonedUnsent() ? 0 : res.bytesWritten(), client ? "timeout:deadline" : "timeout:handler");
         }
         String ended = req.isCancelled() ? cancelled(req) : failure == null ? null : endedBy(failure);
         if (res.isCommitted()) {
@@ -74,7 +75,8 @@ final class AccessLog implements Filter {
 
     private static String cancelled(Request req) {
         String why = req.cancelReason();
-        return why != null && why.contains("handler timeout") ? "timeout:handler" : "cancelled:client-gone";
+        return why == null ? "cancelled:client-gone" : why.contains("handler timeout") ? "timeout:handler"
+                : why.equals("deadline") ? "timeout:deadline" : "cancelled:client-gone";
     }
 
     private static String endedBy(Throwable t) {

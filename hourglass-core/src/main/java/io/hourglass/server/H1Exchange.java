@@ -129,7 +129,8 @@ final class H1Exchange implements ServerExchange {
         for (int i = 0; i < headers.size(); i++) {
             String n = headers.name(i);
             if (n.equalsIgnoreCase("Content-Length") || n.equalsIgnoreCase("Transfer-Encoding")
-                    || n.equalsIgnoreCase("Connection") || n.equalsIgnoreCase("Date")) {
+                    || n.equalsIgnoreCase("Connection") || n.equalsIgnoreCase("Date")
+                    || n.equalsIgnoreCase("Keep-Alive")) {
                 continue; // the server owns framing and connection management
             }
             o.writeAscii(n);
@@ -147,8 +148,14 @@ final class H1Exchange implements ServerExchange {
         }
         if (!keepAlive) {
             o.write(CONNECTION_CLOSE);
-        } else if (requestVersion == 10) {
-            o.write(CONNECTION_KEEP_ALIVE);
+        } else {
+            if (requestVersion == 10) {
+                o.write(CONNECTION_KEEP_ALIVE);
+            }
+            byte[] hint = owner.keepAliveHint();
+            if (hint != null) {
+                o.write(hint); // how long the connection may sit idle before the server closes it (issue 14)
+            }
         }
         o.writeCrlf();
     }

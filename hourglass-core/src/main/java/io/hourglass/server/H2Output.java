@@ -206,9 +206,17 @@ final class H2Output {
      * when nothing of the handler's went out: a plain-text body with its length, and END_STREAM. Under the lock.
      */
     void answer(int status, String message) {
+        answer(status, message, false);
+    }
+
+    /** The same, marked {@code Deadline-Expired: true} when {@code expired} (the client's deadline, issue 14). */
+    void answer(int status, String message, boolean expired) {
         byte[] text = (message + "\n").getBytes(StandardCharsets.UTF_8);
-        Headers h = new Headers(1);
+        Headers h = new Headers(2);
         h.add("Content-Type", "text/plain; charset=utf-8");
+        if (expired) {
+            h.add(RequestDeadline.EXPIRED_HEADER, "true");
+        }
         FieldList f = new FieldList(4);
         H2Messages.serverResponseFields(status, h, HttpDate.value(), text.length, f);
         pendingHead = f;

@@ -38,8 +38,15 @@ final class H2Run {
     private void serve(H2Stream s) {
         Request req = s.request;
         Response res = s.response;
+        long now = c.clock.nanoTime();
         long ht = c.cfg.handlerTimeout().toNanos();
-        long deadline = ht == 0 ? 0 : c.clock.nanoTime() + ht;
+        long own = ht == 0 ? 0 : now + ht;
+        // issue 14: the client's deadline (less the reserve) shortens the handler's, from the stream's HEADERS;
+        // one that leaves nothing gets a 504 in place of the handler
+        long received = RequestDeadline.received(c.cfg, c.metrics, req.headers(), s.startNanos);
+        boolean reject = received != 0 && RequestDeadline.expired(c.cfg, c.metrics, received, now);
+        req.clientDeadline(!reject && received != 0 && (own == 0 || received - own < 0));
+        long deadline = reject ? own : RequestDeadline.earliest(own, received);
         c.lock.lock();
         try {
             s.handlerDeadline = deadline;
@@ -50,7 +57,11 @@ final class H2Run {
         req.begin(deadline, c.cfg.maxRequestBodyBytes());
         Throwable failure = null;
         try {
-            c.server.handler().handle(req, res);
+            if (reject) {
+                RequestDeadline.reject(c.cfg, req, res, received, now);
+            } else {
+                RequestDeadline.run(c.server.handler(), req, res);
+            }
         } catch (Throwable t) {
             failure = t;
         }
@@ -81,7 +92,8 @@ final class H2Run {
                 return; // the minimum response rate: the stream is reset already
             }
             c.server.timeout(te.phase(), true);
-            status = 408;
+            // a call the handler made ran out of the request's deadline (issue 14): 504, as on HTTP/1.1
+            status = te.phase() == Phase.DEADLINE ? 504 : 408;
             message = te.getMessage();
         } else if (t instanceof H1Exception he) {
             limitHit(he);
@@ -107,7 +119,7 @@ final class H2Run {
                 // status replaces it, as for any other bad request.
                 res.abandon("handler failed");
                 s.out.dropStaged();
-                s.out.answer(status, message);
+                s.out.answer(status, message, status == 504);
             } else {
                 d.reset(s, ErrorCode.INTERNAL_ERROR); // the response had begun: the client must see it cut
             }
@@ -160,12 +172,17 @@ final class H2Run {
         }
         s.handlerDeadline = 0;
         String limit = H2Conn.fmt(c.cfg.handlerTimeout());
-        req.cancel("handler timeout");
-        boolean nothingCommitted = res.abandon("handler timeout after " + limit);
-        c.server.timeout(Phase.HANDLER, true);
-        c.metrics.cancelled(ServerMetrics.CancelReason.HANDLER_TIMEOUT);
+        boolean client = req.clientDeadline(); // the client's deadline passed (issue 14), not the handler timeout
+        req.cancel(client ? "deadline" : "handler timeout");
+        boolean nothingCommitted = res.abandon(client ? "client's deadline" : "handler timeout after " + limit);
+        c.server.timeout(client ? Phase.DEADLINE : Phase.HANDLER, true);
+        c.metrics.cancelled(client ? ServerMetrics.CancelReason.DEADLINE : ServerMetrics.CancelReason.HANDLER_TIMEOUT);
         if (nothingCommitted && !s.reset) {
-            s.out.answer(503, "handler did not finish within " + limit);
+            if (client) {
+                s.out.answer(504, RequestDeadline.cutShortMessage(c.cfg), true);
+            } else {
+                s.out.answer(503, "handler did not finish within " + limit);
+            }
         } else {
             d.reset(s, ErrorCode.CANCEL); // the response had begun: a reset, never a body that looks complete
         }

@@ -62,8 +62,13 @@ final class HandlerGuard {
         return readAhead;
     }
 
-    /** Arms the handler timeout, the disconnect watch and the body-rate check for the handler about to run. */
-    void begin(Request req, Response res, BodyIn b, long start) {
+    /**
+     * Arms the handler timeout, the disconnect watch and the body-rate check for the handler about to run;
+     * {@code received} is the client's deadline less the reserve ({@link RequestDeadline#received}, issue 14), 0
+     * for none: when it comes before the handler timeout it takes its place, and cuts the handler short with a
+     * 504 marked {@code Deadline-Expired} instead of the 503.
+     */
+    void begin(Request req, Response res, BodyIn b, long start, long received) {
         request = req;
         response = res;
         body = b;
@@ -73,7 +78,9 @@ final class HandlerGuard {
         readingSince = 0;
         long now = clock.nanoTime();
         long ht = cfg.handlerTimeout().toNanos();
-        handlerDeadline = ht == 0 ? 0 : now + ht;
+        long own = ht == 0 ? 0 : now + ht;
+        req.clientDeadline(received != 0 && (own == 0 || received - own < 0));
+        handlerDeadline = RequestDeadline.earliest(own, received);
         req.begin(handlerDeadline, cfg.maxRequestBodyBytes());
         watchAt = cfg.watchClientDisconnect() ? now + WATCH_DELAY : 0;
         handlerThread = Thread.currentThread();
@@ -196,25 +203,28 @@ final class HandlerGuard {
         return true;
     }
 
-    /** Runs on its own virtual thread when the handler timeout passes. */
+    /** Runs on its own virtual thread when the handler timeout (or the client's deadline) passes. */
     private void timedOut() {
         Request req = request;
         Response res = response;
         boolean nothingSent;
+        boolean client; // the client's deadline passed (issue 14), not the handler timeout
         lock.lock();
         try {
             if (!running || req == null || res == null) {
                 return;
             }
-            req.cancel("handler timeout");
+            client = req.clientDeadline();
+            req.cancel(client ? "deadline" : "handler timeout");
             abandoned = true;
-            nothingSent = res.abandon("handler timeout after " + fmt(cfg.handlerTimeout()));
+            nothingSent = res.abandon(client ? "client's deadline" : "handler timeout after "
+                    + fmt(cfg.handlerTimeout()));
             handlerThread.interrupt();
         } finally {
             lock.unlock();
         }
-        server.timeout(Phase.HANDLER);
-        metrics.cancelled(ServerMetrics.CancelReason.HANDLER_TIMEOUT);
+        server.timeout(client ? Phase.DEADLINE : Phase.HANDLER);
+        metrics.cancelled(client ? ServerMetrics.CancelReason.DEADLINE : ServerMetrics.CancelReason.HANDLER_TIMEOUT);
         long start = requestStart;
         if (!nothingSent) {
             conn.abort(); // the response had begun: the client must see it truncated
@@ -222,7 +232,10 @@ final class HandlerGuard {
             return;
         }
         // Written on the socket, not through the handler's write buffer, which its own thread owns.
-        byte[] resp = ErrorResponse.bytes(503, "handler did not finish within " + fmt(cfg.handlerTimeout()));
+        byte[] resp = client
+                ? ErrorResponse.bytes(504, RequestDeadline.cutShortMessage(cfg),
+                        RequestDeadline.EXPIRED_HEADER + ": true\r\n")
+                : ErrorResponse.bytes(503, "handler did not finish within " + fmt(cfg.handlerTimeout()));
         try {
             conn.write(resp, 0, resp.length);
             conn.flush();
@@ -231,7 +244,7 @@ final class HandlerGuard {
             // the client went away as well
         }
         conn.close();
-        metrics.responded(503, clock.nanoTime() - start);
+        metrics.responded(client ? 504 : 503, clock.nanoTime() - start);
     }
 
     // ---- the client left ----

@@ -30,6 +30,7 @@ public final class Request {
     private Map<String, String> pathParams = Map.of();
     private String routeRest;             // the raw part of the path a rest wildcard matched, or null
     private long handlerDeadline;         // System.nanoTime() instant, 0 for none; set before the handler runs
+    private volatile boolean clientDeadline; // handlerDeadline is the client's (issue 14); read by the timer
     private long maxBodyBytes;            // 0: no limit
     private LimitedBody limited;          // the body() stream when a limit applies
 
@@ -139,28 +140,48 @@ public final class Request {
         return routeRest;
     }
 
-    /** Set by the connection before the handler runs: the handler timeout's deadline and the body limit. */
+    /**
+     * Set by the connection before the handler runs: the handler's deadline (the handler timeout's, or the
+     * client's when that is earlier) and the body limit.
+     */
     void begin(long handlerDeadlineNanos, long maxBodyBytes) {
         this.handlerDeadline = handlerDeadlineNanos;
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    /** Set before {@link #begin} when the handler's deadline is the one the client sent (issue 14). */
+    void clientDeadline(boolean v) {
+        clientDeadline = v;
+    }
+
+    /** Whether the handler's deadline is the client's rather than the handler timeout's; the timer reads it. */
+    boolean clientDeadline() {
+        return clientDeadline;
+    }
+
     /**
      * The instant by which the handler must be done, if there is one: the earlier of the handler timeout's
-     * deadline (the request is then cancelled and the handler interrupted) and the response's write deadline
-     * (after which the connection is closed). Empty when both are disabled. A filter or handler that calls
-     * another service can bound that call by it; {@link #isCancelled()} tells when it passed.
+     * deadline and the deadline the client sent in its deadline header less the server's reserve (at either,
+     * the request is cancelled and the handler interrupted; see {@link ServerConfig#honourDeadlines()}), and
+     * the response's write deadline (after which the connection is closed). Empty when all are disabled or
+     * absent. The same instant is {@link io.hourglass.http.Deadline#current()} on the handler's thread when
+     * the handler starts, which bounds the client calls it makes; {@link #isCancelled()} tells when it passed.
      *
      * @return the deadline as a wall-clock instant: now plus the time left, computed at each call from the
      *     monotonic {@link System#nanoTime()} deadline (so the time left stays right when the system clock is
-     *     set); empty when neither deadline is set
+     *     set); empty when no deadline is set
      */
     public Optional<Instant> deadline() {
-        long d = earliest(handlerDeadline, ex.writeDeadlineNanos());
+        long d = deadlineNanos();
         if (d == 0) {
             return Optional.empty();
         }
         return Optional.of(Instant.now().plusNanos(d - System.nanoTime()));
+    }
+
+    /** {@link #deadline()} as a {@link System#nanoTime()} instant, 0 for none. */
+    long deadlineNanos() {
+        return earliest(handlerDeadline, ex.writeDeadlineNanos());
     }
 
     private static long earliest(long a, long b) {
@@ -321,7 +342,10 @@ public final class Request {
         return cancelled;
     }
 
-    /** {@return why the request was cancelled ("client closed the connection", "handler timeout"), or null} */
+    /**
+     * {@return why the request was cancelled ("client closed the connection", "handler timeout", or
+     * "deadline": the deadline the client sent passed), or null}
+     */
     public String cancelReason() {
         return cancelReason;
     }

@@ -60,6 +60,7 @@ public final class Server implements AutoCloseable {
     private final Thread acceptor;
     private final ServerMetrics metrics;
     private final Runnable detachTcpStates; // ends this server's part of hourglass_tcp_connections
+    private final byte[] keepAliveHint;     // "Keep-Alive: timeout=N\r\n" from the idle timeout, or null
     private final Clock clock;              // its connections' deadlines and timeouts; the system's but in tests
     private volatile boolean closing; // set once by shutdown; read by every connection
 
@@ -70,6 +71,12 @@ public final class Server implements AutoCloseable {
         this.tls = config.tls() ? io.hourglass.internal.tls.Pem.serverContext(config.tlsCertificate(), config.tlsPrivateKey()) : null;
         this.metrics = new ServerMetrics(registry);
         this.permits = new Semaphore(config.maxConnections());
+        // issue 14: tell HTTP/1.1 clients how long an idle connection lives, in whole seconds rounded down, so
+        // that they stop reusing it before the server closes it (the Keep-Alive field of RFC 2068 section
+        // 19.7.1.1, which browsers, Apache and nginx use; HTTP/2 forbids it, RFC 9113 section 8.2.2)
+        long idle = config.idleTimeout().toSeconds();
+        this.keepAliveHint = config.idleTimeout().isZero() ? null
+                : ("Keep-Alive: timeout=" + idle + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         ServerSocket ss = new ServerSocket();
         ss.setReuseAddress(true);
         try {
@@ -267,6 +274,11 @@ public final class Server implements AutoCloseable {
         if (conns.remove(c)) {
             permits.release();
         }
+    }
+
+    /** {@return the Keep-Alive line a keep-alive HTTP/1.1 response carries, or null for none; do not modify} */
+    byte[] keepAliveHint() {
+        return keepAliveHint;
     }
 
     void timeout(Phase phase) {

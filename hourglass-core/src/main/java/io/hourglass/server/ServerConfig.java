@@ -115,6 +115,34 @@ import java.util.Objects;
  *      and only then: it costs nothing on the request path, and a scrape reads every socket of the machine's
  *      network namespace (see {@code docs/metrics.md}). Default true; where {@code /proc/net/tcp} does not exist
  *      (not Linux) it registers nothing. Servers and clients sharing a registry share the gauge.
+ * @param honourDeadlines
+ *      Whether a request's deadline header shortens its handler's time (issue 14). A client that will give
+ *      up after a time says so in {@code deadlineHeader} (or {@code grpc-timeout}) as a relative time in the
+ *      grpc-timeout syntax ({@code 250m}, {@code 2S}: at most 8 digits and a unit H M S m u n). The
+ *      request's deadline is then the earlier of the handler timeout's and {@code arrival + received -
+ *      deadlineReserve}, where arrival is the request's first byte. When that leaves less than
+ *      {@code deadlineMinimum} once the head has been read, the handler is not run: the server answers
+ *      {@code 504 Gateway Timeout} with {@code Deadline-Expired: true}, counted in
+ *      {@code hourglass_server_deadlines_received_total{result="expired"}}. Otherwise the handler runs with
+ *      the deadline in {@link Request#deadline()} and {@link io.hourglass.http.Deadline#current()}, and when
+ *      the received deadline passes first the handler is cancelled and interrupted exactly as by the handler
+ *      timeout, but answered {@code 504} with {@code Deadline-Expired: true} (a reset once the response has
+ *      begun), counted in {@code hourglass_timeouts_total{side="server",phase="deadline"}} and
+ *      {@code hourglass_server_handler_cancellations_total{reason="deadline"}}. A value that is not in the
+ *      syntax is ignored ({@code result="invalid"}). A handler that lets a client call's
+ *      {@link io.hourglass.http.HttpTimeoutException} of phase {@code DEADLINE} go (the call ran out of this
+ *      deadline) is answered {@code 504} with {@code Deadline-Expired: true} too, not 408, whether or not the
+ *      server honours deadlines. Honoured by default, since a received deadline can only
+ *      shorten the server's own limits; {@code false} ignores the header (for a server facing clients it
+ *      does not trust to say how long they wait).
+ * @param deadlineHeader the request header that carries a client's deadline; default {@code Request-Timeout}.
+ *      {@code grpc-timeout} is read as well; when both are present the shorter counts
+ * @param deadlineReserve
+ *      How much of a received deadline the server keeps back for the response to travel to the client: the
+ *      handler's deadline is the received one less this. Default 5ms; {@code Duration.ZERO} keeps nothing back.
+ * @param deadlineMinimum
+ *      The least time a received deadline must leave the handler (after the reserve) for the handler to
+ *      run; less, or a deadline already passed, gets {@code 504} at once. Default 1ms.
  * @param tlsCertificate a PEM certificate chain file; with {@code tlsPrivateKey}, the server speaks TLS
  * @param tlsPrivateKey a PEM private key file (PKCS#8, or PKCS#1 RSA)
  * @param http2 the HTTP/2 settings: on by default, as h2 by ALPN over TLS and h2c with prior knowledge on a
@@ -140,6 +168,10 @@ public record ServerConfig(
         Duration shutdownTimeout,
         boolean watchClientDisconnect,
         boolean tcpStateMetrics,
+        boolean honourDeadlines,
+        String deadlineHeader,
+        Duration deadlineReserve,
+        Duration deadlineMinimum,
         Path tlsCertificate,
         Path tlsPrivateKey,
         Http2Config http2) {
@@ -149,11 +181,18 @@ public record ServerConfig(
      *
      * @throws IllegalArgumentException naming the field, for a missing or negative timeout, a port out of
      *     range, a limit below its minimum, or only one of the two TLS files
-     * @throws NullPointerException if {@code host} or {@code http2} is null
+     * @throws NullPointerException if {@code host}, {@code http2} or {@code deadlineHeader} is null
      */
     public ServerConfig {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(http2, "http2");
+        Objects.requireNonNull(deadlineHeader, "deadlineHeader");
+        if (deadlineHeader.isEmpty() || !deadlineHeader.chars().allMatch(io.hourglass.http.Headers::isTokenChar)) {
+            throw new IllegalArgumentException("deadlineHeader must be a header field name, got \"" + deadlineHeader
+                    + "\"");
+        }
+        Durations.requireNonNegative("deadlineReserve", deadlineReserve);
+        Durations.requireNonNegative("deadlineMinimum", deadlineMinimum);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
@@ -229,6 +268,10 @@ public record ServerConfig(
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private boolean watchClientDisconnect = true;
         private boolean tcpStateMetrics = true;
+        private boolean honourDeadlines = true;
+        private String deadlineHeader = "Request-Timeout";
+        private Duration deadlineReserve = Duration.ofMillis(5);
+        private Duration deadlineMinimum = Duration.ofMillis(1);
         private Path tlsCertificate;
         private Path tlsPrivateKey;
         private Http2Config http2 = Http2Config.defaults();
@@ -254,6 +297,10 @@ public record ServerConfig(
             shutdownTimeout = c.shutdownTimeout;
             watchClientDisconnect = c.watchClientDisconnect;
             tcpStateMetrics = c.tcpStateMetrics;
+            honourDeadlines = c.honourDeadlines;
+            deadlineHeader = c.deadlineHeader;
+            deadlineReserve = c.deadlineReserve;
+            deadlineMinimum = c.deadlineMinimum;
             tlsCertificate = c.tlsCertificate;
             tlsPrivateKey = c.tlsPrivateKey;
             http2 = c.http2;
@@ -458,6 +505,50 @@ public record ServerConfig(
         }
 
         /**
+         * Sets {@link ServerConfig#honourDeadlines()}.
+         *
+         * @param v whether a request's deadline header shortens its handler's time
+         * @return this builder
+         */
+        public Builder honourDeadlines(boolean v) {
+            honourDeadlines = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#deadlineHeader()}.
+         *
+         * @param v the header field that carries a client's deadline
+         * @return this builder
+         */
+        public Builder deadlineHeader(String v) {
+            deadlineHeader = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#deadlineReserve()}.
+         *
+         * @param v the time kept back from a received deadline; {@code Duration.ZERO} keeps none
+         * @return this builder
+         */
+        public Builder deadlineReserve(Duration v) {
+            deadlineReserve = v;
+            return this;
+        }
+
+        /**
+         * Sets {@link ServerConfig#deadlineMinimum()}.
+         *
+         * @param v the least time a received deadline must leave the handler
+         * @return this builder
+         */
+        public Builder deadlineMinimum(Duration v) {
+            deadlineMinimum = v;
+            return this;
+        }
+
+        /**
          * Serves TLS with this PEM certificate chain and PEM private key (both, or neither).
          *
          * @param certificate the certificate chain file, or null for plain HTTP
@@ -490,7 +581,8 @@ public record ServerConfig(
             return new ServerConfig(host, port, tlsHandshakeTimeout, readHeaderTimeout, readTimeout, writeTimeout,
                     idleTimeout, handlerTimeout, minRequestBodyRate, minRequestBodyGrace, maxHeaderBytes,
                     maxHeaderCount, maxConnections, maxDrainBytes, maxRequestBodyBytes, shutdownTimeout,
-                    watchClientDisconnect, tcpStateMetrics, tlsCertificate, tlsPrivateKey, http2);
+                    watchClientDisconnect, tcpStateMetrics, honourDeadlines, deadlineHeader, deadlineReserve,
+                    deadlineMinimum, tlsCertificate, tlsPrivateKey, http2);
         }
     }
 }

@@ -373,10 +373,19 @@ final class ServerConn implements Runnable {
     }
 
     private void runHandler(Request req, Response res, BodyIn b) throws IOException {
-        guard.begin(req, res, b, requestStart);
+        // issue 14: the client's deadline (less the reserve) shortens the handler's; one that leaves nothing
+        // gets a 504 in place of the handler
+        long now = clock.nanoTime();
+        long received = RequestDeadline.received(cfg, metrics, head.headers, requestStart);
+        boolean reject = received != 0 && RequestDeadline.expired(cfg, metrics, received, now);
+        guard.begin(req, res, b, requestStart, reject ? 0 : received);
         Throwable failure = null;
         try {
-            handler.handle(req, res);
+            if (reject) {
+                RequestDeadline.reject(cfg, req, res, received, now);
+            } else {
+                RequestDeadline.run(handler, req, res);
+            }
         } catch (Throwable t) {
             failure = t;
         } finally {
@@ -396,7 +405,9 @@ final class ServerConn implements Runnable {
             } else {
                 server.timeout(te.phase());
             }
-            status = 408;
+            // A call the handler made ran out of the request's deadline (issue 14): the caller's time is gone,
+            // which the caller's client must not retry, as for the server's own deadline; else a 408.
+            status = te.phase() == Phase.DEADLINE ? 504 : 408;
             message = te.getMessage();
         } else if (t instanceof H1Exception he) {
             limitHit(he); // a trailer section too big or with too many fields
@@ -425,7 +436,7 @@ final class ServerConn implements Runnable {
             // Nothing of the handler's response left the server (at most its head sits in the write buffer):
             // the error status replaces it, as for any other bad request.
             res.abandon("handler failed");
-            sendError(status, message);
+            sendError(status, message, status == 504 ? RequestDeadline.EXPIRED_HEADER + ": true\r\n" : "");
             lingerAndClose();
         } else {
             conn.abort(); // the response had started: a reset, so the client cannot take it as complete
@@ -484,9 +495,14 @@ final class ServerConn implements Runnable {
     // ---- error responses ----
 
     private void sendError(int status, String message) {
+        sendError(status, message, "");
+    }
+
+    /** An error response with {@code extra} (whole header lines, CRLF-ended) among its fields. */
+    private void sendError(int status, String message, String extra) {
         try {
             out.discard();
-            out.write(ErrorResponse.bytes(status, message));
+            out.write(ErrorResponse.bytes(status, message, extra));
             out.flush();
         } catch (IOException ignored) {
             // the client is gone or too slow: the close follows anyway
@@ -617,6 +633,11 @@ final class ServerConn implements Runnable {
 
     boolean closing() {
         return server.closing();
+    }
+
+    /** {@return the server's {@code Keep-Alive: timeout=N} line for keep-alive responses, or null} */
+    byte[] keepAliveHint() {
+        return server.keepAliveHint();
     }
 
     private static String fmt(Duration d) {

@@ -22,6 +22,7 @@ final class ServerMetrics {
     static final String CANCELLATIONS = "hourglass_server_handler_cancellations_total";
     static final String DURATION = "hourglass_server_request_duration_seconds";
     static final String LIMITS = "hourglass_server_limits_total";
+    static final String DEADLINES = "hourglass_server_deadlines_received_total";
     static final String H2_CONNECTIONS = "hourglass_server_http2_connections_total";
     static final String H2_STREAMS = "hourglass_server_http2_streams";
     static final String H2_RESETS = "hourglass_server_http2_resets_total";
@@ -33,12 +34,14 @@ final class ServerMetrics {
 
     /** The phases a server can time out in on each protocol; their series exist from the start, at 0. */
     private static final Phase[] SERVER_PHASES = {Phase.IDLE, Phase.READ_HEADER, Phase.READ_BODY,
-        Phase.MIN_BODY_RATE, Phase.WRITE, Phase.HANDLER};
+        Phase.MIN_BODY_RATE, Phase.WRITE, Phase.HANDLER, Phase.DEADLINE};
 
     /** Why a handler was cancelled: the values of the {@code reason} label. */
     enum CancelReason {
         CLIENT_GONE("client_gone"),
-        HANDLER_TIMEOUT("handler_timeout");
+        HANDLER_TIMEOUT("handler_timeout"),
+        /** The deadline the client sent passed before the handler timeout would have (issue 14). */
+        DEADLINE("deadline");
 
         final String label;
 
@@ -86,6 +89,22 @@ final class ServerMetrics {
         }
     }
 
+    /** What became of a deadline a request carried: the values of the {@code result} label of {@value #DEADLINES}. */
+    enum DeadlineResult {
+        /** The handler ran under it. */
+        HONOURED("honoured"),
+        /** Passed, or less than the minimum left: 504 without running the handler. */
+        EXPIRED("expired"),
+        /** Not in the grpc-timeout syntax: ignored. */
+        INVALID("invalid");
+
+        final String label;
+
+        DeadlineResult(String label) {
+            this.label = label;
+        }
+    }
+
     private final MetricsRegistry registry;
     private final Counter.Child opened;
     private final Counter.Child closed;
@@ -98,6 +117,7 @@ final class ServerMetrics {
     private final Counter.Child[] cancellations = new Counter.Child[CancelReason.values().length];
     private final Histogram.Child duration;
     private final Counter.Child[] limits = new Counter.Child[Limit.values().length];
+    private final Counter.Child[] deadlines = new Counter.Child[DeadlineResult.values().length];
     private final Counter.Child h2Connections;
     private final Gauge.Child[] h2Streams;       // by H2Stream.QUEUED, RUNNING, SENDING
     private final Counter h2Resets;
@@ -140,6 +160,12 @@ final class ServerMetrics {
                 + "acted, by kind.", "kind");
         for (Limit l : Limit.values()) {
             limits[l.ordinal()] = limitFamily.labels(l.label);
+        }
+        Counter deadlineFamily = registry.counter(DEADLINES, "Requests that carried a deadline header, by what "
+                + "became of it: honoured (the handler ran under it), expired (504 without running the handler), "
+                + "invalid (ignored).", "result");
+        for (DeadlineResult r : DeadlineResult.values()) {
+            deadlines[r.ordinal()] = deadlineFamily.labels(r.label);
         }
         h2Connections = registry.counter(H2_CONNECTIONS, "Connections that spoke HTTP/2: h2 by ALPN over TLS, "
                 + "or h2c with prior knowledge.").labels();
@@ -270,6 +296,14 @@ final class ServerMetrics {
 
     void cancelled(CancelReason reason) {
         cancellations[reason.ordinal()].inc();
+    }
+
+    void deadline(DeadlineResult result) {
+        deadlines[result.ordinal()].inc();
+    }
+
+    long deadlines(DeadlineResult result) {
+        return deadlines[result.ordinal()].value();
     }
 
     void limit(Limit kind) {

@@ -76,6 +76,52 @@ class H2TimeoutsTest {
     }
 
     @Test
+    void theClientsDeadlineCutsTheHandlerShortWith504AndTheConnectionCarriesOn() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        AtomicReference<String> reason = new AtomicReference<>();
+        try (H2TestClient c = client(ServerConfig.builder().handlerTimeout(Duration.ofSeconds(30)), (req, res) -> {
+            try {
+                Thread.sleep(10_000);
+            } catch (InterruptedException e) {
+                reason.set(req.cancelReason());
+                interrupted.countDown();
+            }
+        })) {
+            long t0 = System.nanoTime();
+            c.request(1, "GET", "/", true, "request-timeout", "300m");
+            H2TestClient.Response r = c.response(1);
+            long took = ms(t0);
+            assertThat(r.status()).isEqualTo(504);
+            assertThat(r.headers().get("deadline-expired")).isEqualTo("true");
+            assertThat(r.text()).contains("deadline passed");
+            assertThat(took).isBetween(294L, 295 + SLACK_MS); // 300 ms less the 5 ms reserve
+            assertThat(interrupted.await(1, TimeUnit.SECONDS)).isTrue();
+            assertThat(reason.get()).isEqualTo("deadline");
+            // nothing left on arrival: 504 at once, the handler not run; the connection carries on
+            c.request(3, "GET", "/", true, "grpc-timeout", "1m");
+            H2TestClient.Response expired = c.response(3);
+            assertThat(expired.status()).isEqualTo(504);
+            assertThat(expired.headers().get("deadline-expired")).isEqualTo("true");
+        }
+        assertThat(h2Timeouts(Phase.DEADLINE)).isEqualTo(1);
+        assertThat(h2Timeouts(Phase.HANDLER)).isZero();
+    }
+
+    @Test
+    void aHandlerSeesTheClientsDeadlineAsCurrent() throws Exception {
+        AtomicReference<java.util.Optional<io.hourglass.http.Deadline>> seen = new AtomicReference<>();
+        try (H2TestClient c = client(ServerConfig.builder().handlerTimeout(Duration.ofSeconds(30)), (req, res) -> {
+            seen.set(io.hourglass.http.Deadline.current());
+            res.send("ok");
+        })) {
+            c.request(1, "GET", "/", true, "request-timeout", "2S");
+            assertThat(c.response(1).status()).isEqualTo(200);
+        }
+        long left = seen.get().orElseThrow().remaining().toMillis();
+        assertThat(left).isBetween(1000L, 1995L); // 2 s less the reserve, less the time since
+    }
+
+    @Test
     void handlerTimeoutAfterTheHeadResetsTheStream() throws Exception {
         try (H2TestClient c = client(ServerConfig.builder().handlerTimeout(Duration.ofMillis(300)), (req, res) -> {
             res.body().write("partial".getBytes());

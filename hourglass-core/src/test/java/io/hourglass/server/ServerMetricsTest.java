@@ -130,6 +130,8 @@ class ServerMetricsTest {
                 "hourglass_server_requests_total{code=\"5xx\"} 1");
         // The protocol label came with HTTP/2 (issue 11): every server phase on both protocols, from the start.
         assertThat(samples(text, "hourglass_timeouts_total")).containsExactly(
+                "hourglass_timeouts_total{side=\"server\",phase=\"deadline\",protocol=\"h2\"} 0",
+                "hourglass_timeouts_total{side=\"server\",phase=\"deadline\",protocol=\"http/1.1\"} 0",
                 "hourglass_timeouts_total{side=\"server\",phase=\"handler\",protocol=\"h2\"} 0",
                 "hourglass_timeouts_total{side=\"server\",phase=\"handler\",protocol=\"http/1.1\"} 1",
                 "hourglass_timeouts_total{side=\"server\",phase=\"idle\",protocol=\"h2\"} 0",
@@ -146,7 +148,12 @@ class ServerMetricsTest {
                 "hourglass_timeouts_total{side=\"server\",phase=\"write\",protocol=\"http/1.1\"} 0");
         assertThat(samples(text, "hourglass_server_handler_cancellations_total")).containsExactly(
                 "hourglass_server_handler_cancellations_total{reason=\"client_gone\"} 1",
+                "hourglass_server_handler_cancellations_total{reason=\"deadline\"} 0",
                 "hourglass_server_handler_cancellations_total{reason=\"handler_timeout\"} 1");
+        assertThat(samples(text, "hourglass_server_deadlines_received_total")).containsExactly(
+                "hourglass_server_deadlines_received_total{result=\"expired\"} 0",
+                "hourglass_server_deadlines_received_total{result=\"honoured\"} 0",
+                "hourglass_server_deadlines_received_total{result=\"invalid\"} 0");
         // Six responses: four fast ones, the 408 after 300 ms and the 503 after 1 s.
         assertThat(samples(text, "hourglass_server_request_duration_seconds_count")).containsExactly(
                 "hourglass_server_request_duration_seconds_count 6");

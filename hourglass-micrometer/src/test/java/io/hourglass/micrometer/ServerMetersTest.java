@@ -152,11 +152,12 @@ class ServerMetersTest {
                 }
             }
         }
-        // 2 connection counters, 2 states, 4 classes, 14 timeouts (6 server phases on HTTP/1.1 and HTTP/2, the TLS
-        // handshake, HTTP/2's ping), 2 reasons, 1 histogram, 13 limit kinds; HTTP/2: 1 connection counter, 3 stream
-        // states, 6 reset series (the common codes by side), 3 GOAWAY codes, 2 stall windows
-        assertThat(checked).isEqualTo(53);
-        assertThat(meters.getMeters()).hasSize(53);
+        // 2 connection counters, 2 states, 4 classes, 16 timeouts (7 server phases, the client's deadline
+        // included, on HTTP/1.1 and HTTP/2, the TLS handshake, HTTP/2's ping), 3 reasons, 1 histogram, 13 limit
+        // kinds, 3 results of received deadlines (issue 14); HTTP/2: 1 connection counter, 3 stream states, 6 reset
+        // series (the common codes by side), 3 GOAWAY codes, 2 stall windows
+        assertThat(checked).isEqualTo(59);
+        assertThat(meters.getMeters()).hasSize(59);
     }
 
     @Test
@@ -207,8 +208,8 @@ class ServerMetersTest {
             assertThat(meters.get("hourglass.server.requests").tag("code", "2xx").functionCounter().count()).isEqualTo(3);
             // One family for both sides' timeouts, told apart by the side tag.
             assertThat(meters.find("hourglass.timeouts").tag("side", "client").meters()).isNotEmpty();
-            // Seven server phases on HTTP/1.1 and HTTP/2 (the TLS handshake before either), and PING liveness.
-            assertThat(meters.find("hourglass.timeouts").tag("side", "server").meters()).hasSize(14);
+            // Eight server phases on HTTP/1.1 and HTTP/2 (the TLS handshake before either), and PING liveness.
+            assertThat(meters.find("hourglass.timeouts").tag("side", "server").meters()).hasSize(16);
         }
     }
 
