@@ -7,7 +7,8 @@
 // LoadRun): pool cap and idle cap max(64, C), default timeouts, one immutable request, C virtual threads,
 // each call's body read to its end into an 8 KiB buffer and the response closed. Unlike 'load' it keeps no
 // latency list. Prints one JSON line like the other peers. With BENCH_H2_CA set (client-compare.sh
-// --protocol h2), HTTP/2 over TLS by ALPN trusting that PEM file, as 'load --http2 --ca-file' does.
+// --protocol h2), HTTP/2 over TLS by ALPN trusting that PEM file, as 'load --http2 --ca-file' does; with
+// BENCH_H2C set, HTTP/2 in clear text with prior knowledge (docs/BENCHMARKS.md, the HTTP/2 client's profile).
 
 import io.hourglass.client.Client;
 import io.hourglass.client.ClientConfig;
@@ -69,6 +70,10 @@ public class Main {
         int cap = Math.max(64, c);
         ClientConfig.Builder cb = ClientConfig.builder().maxConnsPerHost(cap).maxIdlePerHost(cap)
                 .protocols(io.hourglass.client.Protocol.HTTP_1_1);
+        if (System.getenv("BENCH_H2C") != null) {
+            // HTTP/2 in clear text with prior knowledge (h2c), for profiling the HTTP/2 client without TLS
+            cb.protocols(io.hourglass.client.Protocol.H2_PRIOR_KNOWLEDGE);
+        }
         String ca = System.getenv("BENCH_H2_CA");
         if (ca != null && !ca.isEmpty()) {
             // client-compare.sh --protocol h2: HTTP/2 over TLS by ALPN (the library's default protocols)

@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * streams ({@link H2Inbound}), the streams' slots under the server's SETTINGS_MAX_CONCURRENT_STREAMS, frames
  * out, liveness by PING ({@link H2Liveness}), and how the connection ends.
  *
- * <p><b>Threads and locks.</b> The reader thread owns the frame reader, the HPACK decoder and the
+ * <p><b>Threads and locks.</b> The reader thread (a platform thread, see {@link #start}) owns the frame reader, the HPACK decoder and the
  * connection's receive window. Callers write their own frames (HEADERS, DATA, RST_STREAM), as Go's Transport
  * does: no hand-off to a writer thread on the hot path. Two locks, always taken in this order:
  * {@link #writeLock} guards the frame writer, the HPACK encoder (blocks reach the server in the order they
@@ -74,6 +74,7 @@ final class H2Connection implements Carrier {
 
     // Frames out: guarded by writeLock.
     private final FrameWriter writer;
+    private final OutBuffer out; // the writer's buffer: frames a writer left for the next one to flush
     private final HpackEncoder encoder = new HpackEncoder(4096);
     private int nextStreamId = 1;
 
@@ -106,7 +107,8 @@ final class H2Connection implements Carrier {
         this.conn = conn;
         this.options = options;
         this.events = events;
-        this.writer = new FrameWriter(new OutBuffer(conn::write, 16 * 1024));
+        this.out = new OutBuffer(conn::write, 16 * 1024);
+        this.writer = new FrameWriter(out);
         this.in = new InBuffer(this::readSocket, 16 * 1024, Frame.DEFAULT_MAX_FRAME_SIZE + Frame.HEADER_LENGTH);
         this.decoder = new HpackDecoder(options.maxHeaderListSize());
         this.reader = FrameReader.forClient(in, decoder);
@@ -120,11 +122,13 @@ final class H2Connection implements Carrier {
     /**
      * Starts HTTP/2 on a connected (and, for h2, handshaken) connection: writes the preface, our SETTINGS and
      * the connection window, and starts the reader thread. Streams may open at once (RFC 9113 section 3.4).
+     * The reader is a platform thread: a virtual one paid a poller wake-up, a mount and an unmount for each
+     * batch of frames, about a sixth of the client's CPU per call at one caller (docs/BENCHMARKS.md).
      */
     static H2Connection start(Conn conn, Options options, Events events) throws IOException {
         H2Connection c = new H2Connection(conn, options, events);
         c.writePreface();
-        Thread.ofVirtual().name("hourglass-h2-reader-" + conn.id()).start(c::readLoop);
+        Thread.ofPlatform().daemon().name("hourglass-h2-reader-" + conn.id()).start(c::readLoop);
         c.liveness.start();
         return c;
     }
@@ -336,14 +340,14 @@ final class H2Connection implements Carrier {
             }
             beginWrite();
             writer.writeHeaders(id, encoder, fields, endStream);
-            writer.flush();
+            flushUnlessQueued();
             endWrite();
         } catch (H2StreamException e) {
             throw e;
         } catch (IOException e) {
             throw writeFailed(e);
         } finally {
-            writeLock.unlock();
+            unlockWrite();
         }
         events.streamOpened(id);
     }
@@ -379,14 +383,14 @@ final class H2Connection implements Carrier {
             }
             beginWrite();
             writer.writeData(s.id, b, off, n, last);
-            writer.flush();
+            flushUnlessQueued();
             endWrite();
         } catch (H2StreamException e) {
             throw e;
         } catch (IOException e) {
             throw writeFailed(e);
         } finally {
-            writeLock.unlock();
+            unlockWrite();
         }
         if (closedNow) {
             events.capacity();
@@ -502,12 +506,12 @@ final class H2Connection implements Carrier {
             }
             beginWrite();
             op.write();
-            writer.flush();
+            flushUnlessQueued();
             endWrite();
         } catch (IOException e) {
             writeFailed(e);
         } finally {
-            writeLock.unlock();
+            unlockWrite();
         }
     }
 
@@ -520,6 +524,48 @@ final class H2Connection implements Carrier {
         if (writeLock.tryLock()) {
             return;
         }
+        try {
+            waitForWriteLock(s);
+        } catch (IOException | RuntimeException e) {
+            // While this caller was queued, a holder may have left its frames unflushed for it to send.
+            if (writeLock.tryLock()) {
+                unlockWrite();
+            } // else the holder now flushes them, or leaves them to a writer queued behind it
+            throw e;
+        }
+    }
+
+    /**
+     * Flushes the buffered frames unless another writer is queued for the lock: that one will flush them with
+     * its own frame, one socket write for both (at 64 callers most HEADERS then share a write). Whoever gives
+     * up its turn instead flushes what it was left ({@link #lockForWrite}), so no frame stays buffered.
+     * Under writeLock.
+     */
+    private void flushUnlessQueued() throws IOException {
+        if (!writeLock.hasQueuedThreads()) {
+            writer.flush();
+        }
+    }
+
+    /**
+     * Lets go of the write lock; frames still buffered (a writer that failed before its flush, or left for a
+     * queued writer that gave up) are flushed first when no other writer is queued to do it.
+     */
+    private void unlockWrite() {
+        try {
+            if (out.buffered() > 0 && !writeLock.hasQueuedThreads() && !conn.isClosed()) {
+                beginWrite();
+                writer.flush();
+                endWrite();
+            }
+        } catch (IOException e) {
+            writeFailed(e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void waitForWriteLock(H2Stream s) throws IOException {
         while (true) {
             ReadAhead.Waiter w = s.waiter;
             if (w != null) {
@@ -648,7 +694,8 @@ final class H2Connection implements Carrier {
 
     /** The connection's alarm instant for a stream's waiting caller. */
     void armStream(long at) {
-        if (at != 0) {
+        // Most calls' instants come after the one armed already (the read-idle check, an earlier call's): no lock.
+        if (at != 0 && !liveness.armedBy(at)) {
             lock.lock();
             try {
                 liveness.armLocked(at, true);

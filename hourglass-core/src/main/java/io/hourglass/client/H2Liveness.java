@@ -22,7 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class H2Liveness {
     private final H2Connection c;
-    private long next;             // guarded by c.lock: the instant the alarm is armed at, 0 for none
+    // Written under c.lock: the instant the alarm is armed at, 0 for none. Volatile for armedBy(), which a
+    // caller reads without the lock after publishing its stream's alarmAt; onAlarm() clears it before it reads
+    // the streams' alarmAt, so one of the two always sees the other's write.
+    private volatile long next;
     private long pingData;         // guarded by c.lock
     private long pingSentAt;       // guarded by c.lock: 0 when no PING is outstanding
     private long pingSeq = ThreadLocalRandom.current().nextLong(); // guarded by c.lock
@@ -51,6 +54,15 @@ final class H2Liveness {
             next = at;
             c.conn.armAlarm(at);
         }
+    }
+
+    /**
+     * Whether the alarm is armed at or before {@code at} already, read without the lock: then arming is not
+     * needed, as the alarm, when it fires, arms again for every stream's later instant (see the field).
+     */
+    boolean armedBy(long at) {
+        long n = next;
+        return n != 0 && at - n >= 0;
     }
 
     /** Whether a PING is outstanding (for tests and the degraded check). */
