@@ -168,7 +168,15 @@ class LabStormTest {
                 .isLessThanOrEqualTo((long) Math.ceil(RATE * DELAY_S * 1.5));
         assertThat(cell(t, "connections reused", "DRAIN")).as("DRAIN reuses drained connections").isPositive();
         assertThat(cell(t, "connections drained (back to pool / closed)", "DRAIN")).as("DRAIN drains").isPositive();
-        assertThat(cell(t, "peak client TIME_WAIT", "DRAIN")).as("DRAIN: no TIME_WAIT pile").isLessThanOrEqualTo(5);
+        // A drain that ends CLOSED (the late response could not be reused) closes with a FIN, and that socket is in
+        // TIME_WAIT for 60 s: each may add one. Drains that overran their budget or were preempted are reset (no
+        // TIME_WAIT). Sockets of another process to the same port number are not counted (LabStorm.residue).
+        Matcher drained = Pattern.compile("\\((\\d+) / (\\d+)\\)")
+                .matcher(t.get("connections drained (back to pool / closed)").get(t.get("policy").indexOf("DRAIN")));
+        assertThat(drained.find()).as("drained cell").isTrue();
+        long drainsClosed = Long.parseLong(drained.group(2));
+        assertThat(cell(t, "peak client TIME_WAIT", "DRAIN")).as("DRAIN: no TIME_WAIT pile (%d drains closed)", drainsClosed)
+                .isLessThanOrEqualTo(5 + drainsClosed);
         assertThat(cell(t, "peak client FIN_WAIT2", "DRAIN")).as("DRAIN: no FIN_WAIT2").isLessThanOrEqualTo(5);
     }
 

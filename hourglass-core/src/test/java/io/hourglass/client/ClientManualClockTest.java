@@ -86,7 +86,8 @@ class ClientManualClockTest {
         client(ClientConfig.builder().timeout(Duration.ofSeconds(30)));
         long realStart = System.nanoTime();
         CompletableFuture<Object> f = call(server.url("/hang"));
-        server.takeRequest(); // the request is out: only the clock can end the call now
+        // The request is out and the client has cleared its write deadline: only the call's clock can end it now.
+        assertThat(written.await(5, TimeUnit.SECONDS)).isTrue();
         clock.advance(Duration.ofSeconds(30).minusMillis(1));
         assertNotDone(f);
         clock.advance(Duration.ofMillis(1));
@@ -147,7 +148,10 @@ class ClientManualClockTest {
         server.enqueue(TestResponse.hang());
         client(ClientConfig.builder().timeout(Duration.ofSeconds(1)).drainTimeout(Duration.ofSeconds(30)));
         CompletableFuture<Object> f = call(server.url("/hang"));
-        server.takeRequest();
+        // The request written, as the client sees it: it has cleared the write deadline (the call's deadline
+        // while it writes). The server having the request is not enough: advancing before the client cleared it
+        // expires the write deadline too, which resets the connection, and the drain ends CLOSED at once.
+        assertThat(written.await(5, TimeUnit.SECONDS)).isTrue();
         clock.advance(Duration.ofSeconds(1));
         assertThat(timeoutOf(f).phase()).isEqualTo(Phase.TOTAL);
         awaitStat(() -> client.stats().drainsStarted(), 1);
