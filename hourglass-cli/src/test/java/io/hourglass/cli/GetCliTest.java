@@ -126,7 +126,7 @@ class GetCliTest {
     void totalTimeoutAgainstAServerThatNeverAnswersExits28NamingTotal() throws Exception {
         try (RawPeer srv = RawPeer.server(c -> {
             c.readHead();
-            Thread.sleep(30_000);
+            Thread.sleep(30_000); // a server that never answers
         })) {
             CliRun r = get("--timeout", "500ms", srv.url("/never"));
             assertThat(r.code()).isEqualTo(28);
@@ -141,7 +141,7 @@ class GetCliTest {
     void responseHeaderTimeoutExits28NamingResponseHeaders() throws Exception {
         try (RawPeer srv = RawPeer.server(c -> {
             c.readHead();
-            Thread.sleep(30_000);
+            Thread.sleep(30_000); // a server that never answers
         })) {
             CliRun r = get("--response-header-timeout", "300ms", srv.url("/never"));
             assertThat(r.code()).isEqualTo(28);
@@ -159,7 +159,7 @@ class GetCliTest {
             for (int i = 0; i < 100; i++) {
                 c.out().write('x');
                 c.out().flush();
-                Thread.sleep(200);
+                Thread.sleep(200); // pacing: a trickling body
             }
         })) {
             CliRun r = get("--timeout", "1s", srv.url("/trickle"));
@@ -254,7 +254,7 @@ class GetCliTest {
             if (head != null && head.startsWith("GET /hello ")) {
                 c.send("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello\n");
             }
-            Thread.sleep(30_000);
+            Thread.sleep(30_000); // holds the connection open; not an ordering
         })) {
             Process ok = process(dir, "ok", "get", srv.url("/hello"));
             Process slow = process(dir, "slow", "get", "--timeout", "500ms", srv.url("/never"));

@@ -259,7 +259,7 @@ class GetCurlFlagsTest {
     void maxTimeTakesCurlsSeconds() throws Exception {
         try (RawPeer srv = RawPeer.server(c -> {
             c.readHead();
-            Thread.sleep(30_000);
+            Thread.sleep(30_000); // a server that never answers
         })) {
             CliRun r = get("--max-time", "0.5", srv.url("/never"));
             assertThat(r.code()).isEqualTo(28);

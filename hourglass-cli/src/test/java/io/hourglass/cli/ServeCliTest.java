@@ -84,7 +84,7 @@ class ServeCliTest {
         try {
             long until = System.nanoTime() + 30_000_000_000L;
             while (!Files.readString(stdout).contains("\n") && System.nanoTime() < until && p.isAlive()) {
-                Thread.sleep(20);
+                Thread.sleep(20); // a bounded poll of the child's output
             }
             String base = Files.readString(stdout).lines().findFirst().orElse("").substring("listening on ".length());
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -128,7 +128,7 @@ class ServeCliTest {
         try {
             long until = System.nanoTime() + 30_000_000_000L;
             while (!Files.readString(stdout).contains("\n") && System.nanoTime() < until && p.isAlive()) {
-                Thread.sleep(20);
+                Thread.sleep(20); // a bounded poll of the child's output
             }
             String line = Files.readString(stdout).lines().findFirst().orElse("");
             assertThat(line).matches("listening on http://127\\.0\\.0\\.1:\\d+");
@@ -176,7 +176,7 @@ class ServeCliTest {
         try {
             long until = System.nanoTime() + 30_000_000_000L;
             while (!Files.readString(stdout).contains("\n") && System.nanoTime() < until && p.isAlive()) {
-                Thread.sleep(20);
+                Thread.sleep(20); // a bounded poll of the child's output
             }
             String base = Files.readString(stdout).lines().findFirst().orElse("").substring("listening on ".length());
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -46,7 +46,7 @@ class ServeFilesCliTest {
         try {
             long until = System.nanoTime() + 30_000_000_000L;
             while (!Files.readString(stdout).contains("\n") && System.nanoTime() < until && p.isAlive()) {
-                Thread.sleep(20);
+                Thread.sleep(20); // a bounded poll of the child's output
             }
             String first = Files.readString(stdout).lines().findFirst().orElse("");
             assertThat(first).as("the server's first line on stdout").startsWith("listening on ");
@@ -64,7 +64,7 @@ class ServeFilesCliTest {
             assertThat(missing.statusCode()).isEqualTo(404);
             until = System.nanoTime() + 10_000_000_000L;
             while (Files.readString(stdout).lines().count() < 4 && System.nanoTime() < until) {
-                Thread.sleep(20);
+                Thread.sleep(20); // a bounded poll of the child's output
             }
             List<String> lines = Files.readString(stdout).lines().toList();
             assertThat(lines).hasSize(4);

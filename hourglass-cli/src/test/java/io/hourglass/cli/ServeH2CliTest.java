@@ -40,7 +40,7 @@ class ServeH2CliTest {
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         long until = System.nanoTime() + 30_000_000_000L;
         while (!Files.readString(stdout).contains("\n") && System.nanoTime() < until && p.isAlive()) {
-            Thread.sleep(20);
+            Thread.sleep(20); // a bounded poll of the child's output
         }
         String line = Files.readString(stdout).lines().findFirst().orElse("");
         assertThat(line).startsWith("listening on ");

@@ -53,7 +53,8 @@ final class ServerConn implements Runnable {
     private final Duration headerLimit;   // what bounds a request header: the shorter of the two read timeouts
     private final String headerLimitName; // the ServerConfig field it comes from, for the 408's message
     private Conn conn;
-    private ReadAhead readAhead;          // the disconnect watcher; reads go through it while a handler runs
+    private volatile H2Conn h2;           // set once the connection speaks HTTP/2; volatile: shutdown reads it
+    private H1Wire wire;                  // the socket as the buffers see it (the watcher's hand-off included)
     private HandlerGuard guard;           // handler timeout, body rate, disconnect watch, cancellation
     private InBuffer in;
     private OutBuffer out;
@@ -69,10 +70,6 @@ final class ServerConn implements Runnable {
 
     private Response response;            // the request in progress's, for 100 Continue (owner thread)
     private boolean continueSent;
-    private boolean responseOnWire;       // a byte of this request's response reached the socket (owner thread)
-    private boolean peerGone;             // the socket failed under the handler: reset, EOF (owner thread)
-    private boolean slowReaderCounted;    // this request's write was blocked at its deadline (owner thread)
-    private boolean writeTimeoutCounted;  // this request's write timeout is counted (owner thread)
 
     ServerConn(Server server, Socket raw) {
         this.server = server;
@@ -108,17 +105,17 @@ final class ServerConn implements Runnable {
     @Override
     public void run() {
         try {
-            conn = server.tlsContext() == null ? Conn.of(raw, clock) : handshake();
+            conn = server.tlsContext() == null ? Conn.of(raw, clock) : TlsAccept.handshake(server, raw, clock);
             if (conn == null) {
                 return;
             }
             guard = new HandlerGuard(server, conn);
-            readAhead = guard.readAhead();
+            wire = new H1Wire(server, conn, guard);
             conn.setAlarm(guard::onAlarm);
             // 2 KiB holds most request heads; a bigger one grows the buffer (up to the header limit) for the
             // rest of the connection. Idle connections keep this buffer: it is most of what they hold.
-            in = new InBuffer(this::sourceRead, 2048, cfg.maxHeaderBytes() + 4096);
-            out = new OutBuffer(this::sinkWrite, OutBuffer.POOLED_SIZE);
+            in = new InBuffer(wire::read, 2048, cfg.maxHeaderBytes() + 4096);
+            out = new OutBuffer(wire::write, OutBuffer.POOLED_SIZE);
             if (http2()) {
                 return; // the connection spoke HTTP/2 (H2Conn) and is done
             }
@@ -140,8 +137,6 @@ final class ServerConn implements Runnable {
         }
     }
 
-    private volatile H2Conn h2; // set once the connection speaks HTTP/2; volatile: shutdown reads it
-
     /**
      * Serves the connection as HTTP/2 when it is one: ALPN chose h2, or (cleartext) its first bytes are the
      * client connection preface, which no HTTP/1.1 request starts with (RFC 9113 section 3.4; the Upgrade
@@ -162,36 +157,6 @@ final class ServerConn implements Runnable {
         h2 = c;
         c.serve();
         return true;
-    }
-
-    private Conn handshake() throws IOException {
-        SSLSocket tls = (SSLSocket) server.tlsContext().getSocketFactory()
-                .createSocket(raw, null, raw.getPort(), true);
-        tls.setUseClientMode(false);
-        if (cfg.http2().enabled()) {
-            // ALPN (RFC 7301): h2 when the client offers it, HTTP/1.1 otherwise, including to clients that offer
-            // no protocol at all. The server's order decides.
-            javax.net.ssl.SSLParameters p = tls.getSSLParameters();
-            p.setApplicationProtocols(new String[] {"h2", "http/1.1"});
-            tls.setSSLParameters(p);
-        }
-        Conn c = Conn.of(raw, tls, clock);
-        long limit = cfg.tlsHandshakeTimeout().toNanos();
-        if (limit > 0) {
-            long d = clock.nanoTime() + limit;
-            c.setReadDeadlineNanos(d);
-            c.setWriteDeadlineNanos(d);
-        }
-        try {
-            tls.startHandshake();
-        } catch (IOException e) {
-            server.timeout(c.readExpired() || c.writeExpired() ? Phase.TLS_HANDSHAKE : null);
-            c.abort();
-            return null;
-        }
-        c.setReadDeadlineNanos(0);
-        c.setWriteDeadlineNanos(0);
-        return c;
     }
 
     private void closeRaw() {
@@ -244,9 +209,9 @@ final class ServerConn implements Runnable {
             }
             return false;
         } catch (H1Exception e) {
-            limitHit(e);
+            metrics.limit(e);
             sendError(e.status(), e.getMessage());
-            lingerAndClose();
+            wire.lingerAndClose();
             return false;
         } catch (EOFException e) {
             return false; // the client left in the middle of a head
@@ -259,9 +224,9 @@ final class ServerConn implements Runnable {
         try {
             parser.parseRequest(in.buf, in.pos, end, head);
         } catch (H1Exception e) {
-            limitHit(e);
+            metrics.limit(e);
             sendError(e.status(), e.getMessage());
-            lingerAndClose();
+            wire.lingerAndClose();
             return false;
         }
         in.pos = end;
@@ -317,17 +282,14 @@ final class ServerConn implements Runnable {
         H1Exchange ex = new H1Exchange(this, out, conn, b, head.version, head.keepAlive);
         Request req = new Request(head.method, head.target, head.headers, head.contentLength, ex, requestStart);
         Response res = new Response(ex, head.method);
-        responseOnWire = false;
-        peerGone = false;
-        slowReaderCounted = false;
-        writeTimeoutCounted = false;
+        wire.newRequest();
         response = res;
 
         runHandler(req, res, b);
 
         if (guard.abandoned() || req.isCancelled() || conn.isClosed()) {
             if (conn.writeExpired()) {
-                writeTimedOut(); // e.g. a handler slower than the write timeout, which wrote nothing since
+                wire.writeTimedOut(); // e.g. a handler slower than the write timeout, which wrote nothing since
             }
             responseEnded(res);
             return false;
@@ -339,7 +301,7 @@ final class ServerConn implements Runnable {
             }
         } catch (IOException e) {
             if (e instanceof DeadlineExceededException de && de.op() == DeadlineExceededException.Op.WRITE) {
-                writeTimedOut(); // the last flush met the write timeout
+                wire.writeTimedOut(); // the last flush met the write timeout
             }
             responseEnded(res);
             return false;
@@ -353,7 +315,7 @@ final class ServerConn implements Runnable {
         conn.setWriteDeadlineNanos(0);
         if (!keep) {
             if (!b.isComplete()) {
-                lingerAndClose(); // unread body bytes would turn the close into a RST that can destroy the response
+                wire.lingerAndClose(); // unread body bytes would make the close a RST that can destroy the response
             }
             return false; // run() closes the connection; the FIN goes with the close (no separate shutdown call)
         }
@@ -401,7 +363,7 @@ final class ServerConn implements Runnable {
         String message;
         if (t instanceof HttpTimeoutException te) {
             if (te.phase() == Phase.WRITE) {
-                writeTimedOut(); // a write deadline a handler set (static files' minimum rate): counted once
+                wire.writeTimedOut(); // a write deadline a handler set (static files' minimum rate): counted once
             } else {
                 server.timeout(te.phase());
             }
@@ -410,14 +372,14 @@ final class ServerConn implements Runnable {
             status = te.phase() == Phase.DEADLINE ? 504 : 408;
             message = te.getMessage();
         } else if (t instanceof H1Exception he) {
-            limitHit(he); // a trailer section too big or with too many fields
+            metrics.limit(he); // a trailer section too big or with too many fields
             status = he.status();
             message = he.getMessage();
         } else if (t instanceof DeadlineExceededException de && de.op() == DeadlineExceededException.Op.WRITE) {
-            writeTimedOut();
+            wire.writeTimedOut();
             conn.abort();
             return;
-        } else if (peerGone) {
+        } else if (wire.peerGone()) {
             // The client reset or closed the connection under the handler: normal traffic, not a fault of
             // ours. Counted like a departure the watcher sees; one debug line at most, no stack trace.
             metrics.cancelled(ServerMetrics.CancelReason.CLIENT_GONE);
@@ -432,22 +394,14 @@ final class ServerConn implements Runnable {
             status = 500;
             message = "internal server error";
         }
-        if (!res.isCommitted() || !responseOnWire) {
+        if (!res.isCommitted() || !wire.responseOnWire()) {
             // Nothing of the handler's response left the server (at most its head sits in the write buffer):
             // the error status replaces it, as for any other bad request.
             res.abandon("handler failed");
             sendError(status, message, status == 504 ? RequestDeadline.EXPIRED_HEADER + ": true\r\n" : "");
-            lingerAndClose();
+            wire.lingerAndClose();
         } else {
             conn.abort(); // the response had started: a reset, so the client cannot take it as complete
-        }
-    }
-
-    /** Counts this request's write timeout, once, wherever it is noticed first. */
-    private void writeTimedOut() {
-        if (!writeTimeoutCounted) {
-            writeTimeoutCounted = true;
-            server.timeout(Phase.WRITE);
         }
     }
 
@@ -459,23 +413,10 @@ final class ServerConn implements Runnable {
         try {
             return b.drain(cfg.maxDrainBytes());
         } catch (H1Exception e) {
-            limitHit(e);
+            metrics.limit(e);
             return false;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    /** Counts a head or trailer section that broke a size limit, by kind. */
-    private void limitHit(H1Exception e) {
-        if (e.limit() == H1Exception.Limit.HEAD_BYTES) {
-            metrics.limit(ServerMetrics.Limit.HEADER_TOO_LARGE);
-        } else if (e.limit() == H1Exception.Limit.FIELD_COUNT) {
-            metrics.limit(ServerMetrics.Limit.TOO_MANY_HEADERS);
-        } else if (e.limit() == H1Exception.Limit.BODY_BYTES) {
-            metrics.limit(ServerMetrics.Limit.BODY_TOO_LARGE);
-        } else if (e.limit() == H1Exception.Limit.TARGET_BYTES) {
-            metrics.limit(ServerMetrics.Limit.URI_TOO_LONG);
         }
     }
 
@@ -510,103 +451,20 @@ final class ServerConn implements Runnable {
         metrics.responded(status, clock.nanoTime() - requestStart);
     }
 
-    /**
-     * Sends FIN, then reads and discards what the client still sends for a short while, so that closing
-     * with unread bytes does not reset the connection before the client has read our error response.
-     */
-    private void lingerAndClose() {
-        conn.shutdownOutput();
-        if (conn.readExpired()) {
-            return;
-        }
-        conn.setReadDeadlineNanos(clock.nanoTime() + 500_000_000L);
-        byte[] scratch = new byte[4096];
-        int budget = 64 * 1024;
-        try {
-            while (budget > 0) {
-                int n = conn.read(scratch, 0, scratch.length);
-                if (n < 0) {
-                    break;
-                }
-                budget -= n;
-            }
-        } catch (IOException ignored) {
-            // deadline or reset: done lingering
-        }
-    }
-
-    /**
-     * The {@link OutBuffer}'s sink: the socket, noting that the response has begun to leave, that the client
-     * went away (a reset or broken pipe), and that a write was still blocked on the client when the write
-     * deadline passed: a client that does not read (a slow reader, counted once).
-     */
-    private void sinkWrite(byte[] b, int off, int len) throws IOException {
-        responseOnWire = true;
-        long d = conn.writeDeadlineNanos();
-        long started = d == 0 ? 0 : clock.nanoTime();
-        try {
-            conn.write(b, off, len);
-        } catch (DeadlineExceededException e) {
-            if (e.op() == DeadlineExceededException.Op.WRITE && d != 0 && started - d < 0) {
-                slowReader(); // it began in time and was still blocked when the deadline passed
-            }
-            throw e;
-        } catch (IOException e) {
-            peerGone = true; // reset or broken pipe: the client went away
-            throw e;
-        }
-        if (d != 0 && clock.nanoTime() - d >= 0) {
-            slowReader(); // it got through, but only as the deadline passed: the next write fails
-        }
-    }
-
-    /** Counts a client that does not read (the write timeout caught a blocked write), once per request. */
-    private void slowReader() {
-        if (!slowReaderCounted) {
-            slowReaderCounted = true;
-            metrics.limit(ServerMetrics.Limit.SLOW_READER);
-        }
-    }
-
-    // ---- reading: direct, or through the watcher's hand-off ----
-
-    /** The {@link InBuffer}'s source. */
-    private int sourceRead(byte[] b, int off, int len) throws IOException {
-        if (readAhead.direct()) {
-            return conn.read(b, off, len); // fast path: no handler runs, so no watcher can start
-        }
-        long start = guard.readStarted();
-        try {
-            int n = readAhead.read(b, off, len, null);
-            if (n < 0) {
-                peerGone = true; // the client closed its side in the middle of the body
-            }
-            return n;
-        } catch (DeadlineExceededException e) {
-            throw guard.bodyTimeout(e);
-        } catch (java.io.InterruptedIOException e) {
-            throw e; // our own cancellation, not the client's doing
-        } catch (IOException e) {
-            peerGone = true;
-            throw e;
-        } finally {
-            guard.readEnded(start);
-        }
-    }
-
     /** Whether a disconnect watcher is (or was, for the bytes it left) reading the socket. For tests. */
     boolean watching() {
-        return readAhead != null && readAhead.handingOff();
+        H1Wire w = wire;
+        return w != null && w.watching();
     }
 
     /** Whether the watcher's thread is still running. For tests. */
     boolean watcherRunning() {
-        return readAhead.running();
+        return wire.watcherRunning();
     }
 
     /** The size of the watcher's hand-off buffer, 0 when there is none. For tests. */
     int handOffBufferBytes() {
-        return readAhead.bufferBytes();
+        return wire.handOffBufferBytes();
     }
 
     /** Graceful shutdown: closes the connection when it is waiting for a request (HTTP/2: the two-step GOAWAY). */

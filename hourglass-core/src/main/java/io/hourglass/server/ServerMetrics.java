@@ -1,6 +1,7 @@
 package io.hourglass.server;
 
 import io.hourglass.http.Phase;
+import io.hourglass.internal.h1.H1Exception;
 import io.hourglass.internal.h2.ErrorCode;
 import io.hourglass.observe.Counter;
 import io.hourglass.observe.Gauge;
@@ -308,6 +309,19 @@ final class ServerMetrics {
 
     void limit(Limit kind) {
         limits[kind.ordinal()].inc();
+    }
+
+    /** Counts an HTTP/1.1 head or trailer section (or a body) that broke a size limit, by kind. */
+    void limit(H1Exception e) {
+        if (e.limit() == H1Exception.Limit.HEAD_BYTES) {
+            limit(Limit.HEADER_TOO_LARGE);
+        } else if (e.limit() == H1Exception.Limit.FIELD_COUNT) {
+            limit(Limit.TOO_MANY_HEADERS);
+        } else if (e.limit() == H1Exception.Limit.BODY_BYTES) {
+            limit(Limit.BODY_TOO_LARGE);
+        } else if (e.limit() == H1Exception.Limit.TARGET_BYTES) {
+            limit(Limit.URI_TOO_LONG);
+        }
     }
 
     long limits(Limit kind) {

@@ -44,7 +44,7 @@ class ClientDeadlineTest {
             }
             received.add(String.valueOf(req.header("Request-Timeout")));
             try {
-                Thread.sleep(sleepMs);
+                Thread.sleep(sleepMs); // the handler's duration, per test
             } catch (InterruptedException e) {
                 return;
             }
@@ -159,7 +159,7 @@ class ClientDeadlineTest {
                 return;
             }
             try {
-                Thread.sleep(600);
+                Thread.sleep(600); // outlasts the caller's deadline
             } catch (InterruptedException e) {
                 return;
             }
@@ -181,7 +181,7 @@ class ClientDeadlineTest {
             assertThat(late.await(5, TimeUnit.SECONDS)).isTrue();
             long until = System.nanoTime() + 5_000_000_000L;
             while (client.stats().drainedReused() == reused && System.nanoTime() - until < 0) {
-                Thread.sleep(10);
+                Thread.sleep(10); // a bounded poll; the deadline bounds it
             }
             assertThat(client.stats().drainsStarted() - started).isEqualTo(1);
             assertThat(client.stats().drainedReused() - reused).isEqualTo(1);
@@ -240,7 +240,7 @@ class ClientDeadlineTest {
                 }
             });
             while (received.isEmpty()) {
-                Thread.sleep(5);
+                Thread.sleep(5); // a poll until the server has the request
             }
             // this call waits about 400 ms for the connection: the server must hear of the 1.6 s left then, not 2 s
             try (ClientResponse r = Deadline.after(Duration.ofSeconds(2)).call(() ->

@@ -43,7 +43,7 @@ class ClientDrainPreemptionTest {
                     long left;
                     while ((left = end - System.nanoTime()) > 0) {
                         try {
-                            Thread.sleep(Duration.ofNanos(left));
+                            Thread.sleep(Duration.ofNanos(left)); // the stuck handler's duration, not an ordering
                         } catch (InterruptedException ignored) {
                             // keep going
                         }
@@ -88,7 +88,7 @@ class ClientDrainPreemptionTest {
     static void await(BooleanSupplier c) throws InterruptedException {
         long until = System.nanoTime() + 5_000_000_000L;
         while (!c.getAsBoolean() && System.nanoTime() - until < 0) {
-            Thread.sleep(10);
+            Thread.sleep(10); // a bounded poll; the deadline bounds it
         }
         assertThat(c.getAsBoolean()).isTrue();
     }
@@ -195,7 +195,7 @@ class ClientDrainPreemptionTest {
                 });
             }
             for (Thread t : again) t.join();
-            Thread.sleep(1100);
+            Thread.sleep(1100); // waits out the pool's one-second live window, as above
             assertThatThrownBy(() -> get(c, url("/hello"))).as("not live any more: waits and gives up")
                     .isInstanceOf(PoolTimeoutException.class);
         }

@@ -84,7 +84,7 @@ class ClientInterruptTest {
     static void awaitTrue(java.util.function.BooleanSupplier c) throws InterruptedException {
         long until = System.nanoTime() + 5_000_000_000L;
         while (!c.getAsBoolean() && System.nanoTime() - until < 0) {
-            Thread.sleep(10);
+            Thread.sleep(10); // a bounded poll; the deadline bounds it
         }
         assertThat(c.getAsBoolean()).isTrue();
     }
@@ -97,7 +97,7 @@ class ClientInterruptTest {
         try (RawPeer srv = RawPeer.server(c -> {
                     while (c.readHead() != null) {
                         ready.countDown();
-                        Thread.sleep(LATE_MS);
+                        Thread.sleep(LATE_MS); // the server's lateness, which the interrupt cuts short
                         c.send("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nlate");
                     }
                 });
@@ -121,7 +121,7 @@ class ClientInterruptTest {
                     while (c.readHead() != null) {
                         c.send("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nhalf");
                         ready.countDown();
-                        Thread.sleep(LATE_MS);
+                        Thread.sleep(LATE_MS); // the server's lateness, which the interrupt cuts short
                         c.send("more");
                     }
                 });

@@ -47,7 +47,7 @@ class ClientLateCallerTest {
         private void nap() {
             if (armed.getAndSet(false)) {
                 try {
-                    Thread.sleep(500);
+                    Thread.sleep(500); // the late caller itself: what the test measures
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -79,7 +79,7 @@ class ClientLateCallerTest {
             // the late response was complete: the drain gives the connection back and the next call reuses it
             long until = System.nanoTime() + 5_000_000_000L; // the drain runs on its own thread
             while (client.stats().drainedReused() == 0 && System.nanoTime() < until) {
-                Thread.sleep(5);
+                Thread.sleep(5); // a bounded poll; the deadline bounds it
             }
             assertThat(client.stats().drainedReused()).isEqualTo(1);
             try (ClientResponse r = client.send(ClientRequest.get(srv.url("/next")))) {
@@ -118,7 +118,7 @@ class ClientLateCallerTest {
                     c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
                     Thread.sleep(50); // the body comes in a later read than the head
                     c.send("body\n");
-                    Thread.sleep(10_000);
+                    Thread.sleep(10_000); // then silence: the peer never ends the exchange
                 });
              Client client = new Client(ClientConfig.builder().timeout(Duration.ofMillis(300))
                      .listener(new LateOnce(false)).build())) {

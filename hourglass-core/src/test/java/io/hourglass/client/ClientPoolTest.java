@@ -33,6 +33,7 @@ class ClientPoolTest {
                 .get("/slow", (req, res) -> {
                     slowInFlight.incrementAndGet();
                     try {
+                        // the handler's lateness, from the query
                         Thread.sleep(Duration.parse("PT" + req.queryParam("s") + "S"));
                         res.send("late\n");
                     } finally {
@@ -79,7 +80,7 @@ class ClientPoolTest {
             get(c, url("/hello"));
             long until = System.nanoTime() + 3_000_000_000L;
             while (c.stats().closed() == 0 && System.nanoTime() < until) {
-                Thread.sleep(20);
+                Thread.sleep(20); // a bounded poll (on fake time: ClientManualClockTest)
             }
             assertThat(c.stats().closed()).isEqualTo(1);
             get(c, url("/hello"));
@@ -103,7 +104,7 @@ class ClientPoolTest {
                 });
             }
             long until = System.nanoTime() + 3_000_000_000L;
-            while (slowInFlight.get() < 2 && System.nanoTime() < until) Thread.sleep(5);
+            while (slowInFlight.get() < 2 && System.nanoTime() < until) Thread.sleep(5); // a bounded poll
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> get(c, url("/hello")))
                     .isInstanceOfSatisfying(HttpTimeoutException.class, e -> {
@@ -178,7 +179,7 @@ class ClientPoolTest {
             assertThatThrownBy(() -> get(c, url("/slow?s=0.8"))).isInstanceOf(HttpTimeoutException.class);
             // the late response arrives at ~0.8 s and is drained; the connection goes back to the pool
             long until = System.nanoTime() + 5_000_000_000L;
-            while (c.stats().drainedReused() == 0 && System.nanoTime() < until) Thread.sleep(20);
+            while (c.stats().drainedReused() == 0 && System.nanoTime() < until) Thread.sleep(20); // a bounded poll
             assertThat(c.stats().drainedReused()).isEqualTo(1);
             assertThat(get(c, url("/hello"))).isEqualTo("hello\n");
             assertThat(c.stats().opened()).as("no new connection").isEqualTo(1);
@@ -203,7 +204,7 @@ class ClientPoolTest {
                 .drainTimeout(Duration.ofMillis(200)).build())) {
             assertThatThrownBy(() -> get(c, url("/slow?s=2"))).isInstanceOf(HttpTimeoutException.class);
             long until = System.nanoTime() + 5_000_000_000L;
-            while (c.stats().drainedClosed() == 0 && System.nanoTime() < until) Thread.sleep(20);
+            while (c.stats().drainedClosed() == 0 && System.nanoTime() < until) Thread.sleep(20); // a bounded poll
             assertThat(c.stats().drainedClosed()).isEqualTo(1);
             assertThat(c.stats().drainedReused()).isZero();
         }
@@ -215,7 +216,7 @@ class ClientPoolTest {
             ClientResponse r = c.send(ClientRequest.get(url("/big?n=100000")));
             r.close(); // closed before the end: drained within 1000 bytes, which is not enough
             long until = System.nanoTime() + 5_000_000_000L;
-            while (c.stats().drainedClosed() == 0 && System.nanoTime() < until) Thread.sleep(20);
+            while (c.stats().drainedClosed() == 0 && System.nanoTime() < until) Thread.sleep(20); // a bounded poll
             assertThat(c.stats().drainedClosed()).isEqualTo(1);
         }
     }

@@ -53,7 +53,7 @@ class ClientRedirectTest {
                 })
                 .route("/nolocation", (req, res) -> res.status(302).send("no location"))
                 .route("/slow/{n}", (req, res) -> {
-                    Thread.sleep(300);
+                    Thread.sleep(300); // each hop takes 300 ms: the total timeout test
                     int n = Integer.parseInt(req.pathParam("n"));
                     res.status(302).header("Location", "/slow/" + (n + 1)).send("");
                 })

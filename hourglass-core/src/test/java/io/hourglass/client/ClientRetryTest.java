@@ -41,7 +41,7 @@ class ClientRetryTest {
             int[] a = script.apply(n);
             if (a[0] < 0) {
                 try {
-                    Thread.sleep(-a[0]);
+                    Thread.sleep(-a[0]); // the scripted attempt's lateness
                 } catch (InterruptedException e) {
                     return;
                 }
@@ -205,7 +205,7 @@ class ClientRetryTest {
             // the loser was cancelled: under DRAIN its connection reads the late answer and goes back to the pool
             long until = System.nanoTime() + 5_000_000_000L;
             while (c.stats().drainedReused() == 0 && System.nanoTime() - until < 0) {
-                Thread.sleep(10);
+                Thread.sleep(10); // a bounded poll; the deadline bounds it
             }
             assertThat(c.stats().drainedReused()).isEqualTo(1);
         }

@@ -30,7 +30,7 @@ class ClientTimeoutsTest {
     void responseHeaderTimeoutFiresWhenTheServerNeverAnswers() throws Exception {
         try (RawPeer srv = RawPeer.server(c -> {
                     c.readHead();
-                    Thread.sleep(10_000);
+                    Thread.sleep(10_000); // a server that never answers
                 });
              Client client = new Client(ClientConfig.builder().responseHeaderTimeout(Duration.ofMillis(500)).build())) {
             long t0 = System.nanoTime();
@@ -54,7 +54,7 @@ class ClientTimeoutsTest {
                     for (int i = 0; i < 100; i++) {
                         c.out().write('x');
                         c.out().flush();
-                        Thread.sleep(200);
+                        Thread.sleep(200); // pacing: a trickling body
                     }
                 });
              Client client = new Client(ClientConfig.builder().timeout(Duration.ofSeconds(1)).build())) {
@@ -75,7 +75,7 @@ class ClientTimeoutsTest {
     void perRequestDeadlineOverridesTheClientTimeout() throws Exception {
         try (RawPeer srv = RawPeer.server(c -> {
                     c.readHead();
-                    Thread.sleep(10_000);
+                    Thread.sleep(10_000); // a server that never answers
                 });
              Client client = new Client()) {
             long t0 = System.nanoTime();
@@ -218,14 +218,14 @@ class ClientTimeoutsTest {
         try (RawPeer srv = RawPeer.server(c -> {
                     c.readHead();
                     requested.countDown();
-                    Thread.sleep(10_000);
+                    Thread.sleep(10_000); // a server that never answers; the latch orders the cancel
                 });
              Client client = new Client()) {
             Call call = client.newCall(ClientRequest.get(srv.url("/slow")));
             Thread.ofVirtual().start(() -> {
                 try {
                     requested.await(5, TimeUnit.SECONDS);
-                    Thread.sleep(50);
+                    Thread.sleep(50); // likely in its read by now; an earlier cancel fails the call alike
                 } catch (InterruptedException ignored) {
                     // cancel anyway
                 }

@@ -154,6 +154,7 @@ class ClientTlsTest {
 
     @Test
     void totalTimeoutShorterThanTheHandshakeTimeoutNamesTotal() throws Exception {
+        // the peer accepts and never starts the TLS handshake
         try (RawPeer srv = RawPeer.server(c -> Thread.sleep(30_000));
              Client client = new Client(ClientConfig.builder().trustedCaFile(cert).timeout(Duration.ofMillis(400))
                      .tlsHandshakeTimeout(Duration.ofSeconds(10)).build())) {

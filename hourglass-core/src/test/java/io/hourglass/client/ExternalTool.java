@@ -74,7 +74,7 @@ final class ExternalTool implements AutoCloseable {
                 if (!p.isAlive()) {
                     break;
                 }
-                Thread.sleep(20);
+                Thread.sleep(20); // a bounded poll; the deadline bounds it
             }
         }
         tool.close();

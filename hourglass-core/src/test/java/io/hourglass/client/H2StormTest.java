@@ -52,7 +52,7 @@ class H2StormTest {
                     long left;
                     while ((left = end - System.nanoTime()) > 0) {
                         try {
-                            Thread.sleep(Duration.ofNanos(left));
+                            Thread.sleep(Duration.ofNanos(left)); // a slow handler, 5 s unless cancelled
                         } catch (InterruptedException e) {
                             if (honourCancel) {
                                 return;

@@ -89,7 +89,7 @@ class ConnTest {
         CountDownLatch sent = new CountDownLatch(1);
         Thread.ofVirtual().start(() -> {
             try {
-                Thread.sleep(500);
+                Thread.sleep(500); // the peer writes after the cleared 200 ms deadline
                 peer.getOutputStream().write('z');
                 sent.countDown();
             } catch (Exception ignored) {
@@ -170,7 +170,7 @@ class ConnTest {
         conn.setReadDeadlineNanos(System.nanoTime() + 30_000_000_000L);
         Thread.sleep(50); // let the timer take the connection in
         long before = DeadlineTimer.INSTANCE.wakeups();
-        Thread.sleep(500);
+        Thread.sleep(500); // the measured window, not an ordering
         long woke = DeadlineTimer.INSTANCE.wakeups() - before;
         // Ticking every millisecond would be about 500; other tests' leftovers could add a few.
         assertThat(woke).as("timer wake-ups in 500 ms with one far deadline").isLessThan(50);

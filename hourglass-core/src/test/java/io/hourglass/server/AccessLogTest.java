@@ -61,6 +61,7 @@ class AccessLogTest {
     @Test
     void aHandlerTimeoutIsLoggedAs503EndedByTheTimeout() throws Exception {
         serve(ServerConfig.builder().handlerTimeout(Duration.ofMillis(200)),
+                // outlasts the 200 ms handler timeout; not an ordering
                 new Router().use(Filter.accessLog(log)).get("/slow", (q, r) -> Thread.sleep(10_000)));
         assertThat(call("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(503);
         assertThat(log.next()).contains("\"GET /slow HTTP/1.1\" 503 - ").endsWith(" timeout:handler");
@@ -71,7 +72,7 @@ class AccessLogTest {
         CountDownLatch running = new CountDownLatch(1);
         serve(ServerConfig.builder(), new Router().use(Filter.accessLog(log)).get("/wait", (q, r) -> {
             running.countDown();
-            Thread.sleep(10_000);
+            Thread.sleep(10_000); // a handler its client leaves: the watcher cancels it
         }));
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", server.port()));

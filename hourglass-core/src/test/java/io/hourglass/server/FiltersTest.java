@@ -72,7 +72,7 @@ class FiltersTest {
     void recoveryLeavesTimeoutsAndCommittedResponsesToTheServer() throws Exception {
         CapturingLogger log = new CapturingLogger();
         serve(ServerConfig.builder().handlerTimeout(Duration.ofMillis(200)), new Router().use(StandardFilters.recovery(log))
-                .get("/slow", (req, res) -> Thread.sleep(5_000))
+                .get("/slow", (req, res) -> Thread.sleep(5_000)) // outlasts the 200 ms handler timeout
                 .get("/late", (req, res) -> {
                     res.contentLength(100);
                     res.body().write(new byte[10]);

@@ -50,6 +50,7 @@ class H2DefencesTest {
                         long end = System.nanoTime() + slowMs * 1_000_000;
                         while (System.nanoTime() < end) {
                             try {
+                                // the slow handler's duration
                                 Thread.sleep(Math.max(1, (end - System.nanoTime()) / 1_000_000));
                             } catch (InterruptedException ignored) {
                                 // ignores cancellation: the slot stays taken until it returns

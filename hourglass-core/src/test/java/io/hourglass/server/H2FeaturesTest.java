@@ -98,7 +98,7 @@ class H2FeaturesTest {
         CountDownLatch started = new CountDownLatch(1);
         try (H2TestClient c = client(new Router().use(Filter.accessLog(log)).get("/wait", (q, r) -> {
             started.countDown();
-            Thread.sleep(10_000);
+            Thread.sleep(10_000); // a handler its client resets
         }))) {
             c.get(1, "/wait");
             assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();

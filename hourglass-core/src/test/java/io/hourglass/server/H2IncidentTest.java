@@ -41,6 +41,7 @@ class H2IncidentTest {
                 long end = System.nanoTime() + io.hourglass.internal.text.Durations.parse(req.queryParam("d")).toNanos();
                 while (System.nanoTime() < end) {
                     try {
+                        // the handler's duration, from the query
                         Thread.sleep(Math.max(1, (end - System.nanoTime()) / 1_000_000));
                     } catch (InterruptedException e) {
                         if (!ignore) {
@@ -104,7 +105,7 @@ class H2IncidentTest {
         long lastReset = resetThousandStreams("/sleep?d=5s");
         long until = lastReset + 100_000_000L;
         while (running.get() > 0 && System.nanoTime() < until) {
-            Thread.sleep(1);
+            Thread.sleep(1); // a bounded poll
         }
         assertThat(running.get()).as("handlers still running 100 ms after the last reset").isZero();
         assertThat(maxRunning.get()).isLessThanOrEqualTo(MAX);

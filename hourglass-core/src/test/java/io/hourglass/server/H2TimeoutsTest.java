@@ -55,7 +55,7 @@ class H2TimeoutsTest {
         CountDownLatch interrupted = new CountDownLatch(1);
         try (H2TestClient c = client(ServerConfig.builder().handlerTimeout(Duration.ofMillis(300)), (req, res) -> {
             try {
-                Thread.sleep(10_000);
+                Thread.sleep(10_000); // outlasts the 300 ms handler timeout
             } catch (InterruptedException e) {
                 interrupted.countDown();
             }
@@ -81,7 +81,7 @@ class H2TimeoutsTest {
         AtomicReference<String> reason = new AtomicReference<>();
         try (H2TestClient c = client(ServerConfig.builder().handlerTimeout(Duration.ofSeconds(30)), (req, res) -> {
             try {
-                Thread.sleep(10_000);
+                Thread.sleep(10_000); // outlasts the request's deadline
             } catch (InterruptedException e) {
                 reason.set(req.cancelReason());
                 interrupted.countDown();
@@ -126,7 +126,7 @@ class H2TimeoutsTest {
         try (H2TestClient c = client(ServerConfig.builder().handlerTimeout(Duration.ofMillis(300)), (req, res) -> {
             res.body().write("partial".getBytes());
             res.flush();
-            Thread.sleep(10_000);
+            Thread.sleep(10_000); // outlasts the 300 ms handler timeout
         })) {
             long t0 = System.nanoTime();
             c.get(1, "/");
@@ -148,7 +148,7 @@ class H2TimeoutsTest {
         try (H2TestClient c = client(ServerConfig.builder(), (req, res) -> {
             started.countDown();
             try {
-                Thread.sleep(10_000);
+                Thread.sleep(10_000); // a handler the stream's reset cancels
             } catch (InterruptedException e) {
                 cancelledAt[0] = System.nanoTime();
                 reason.set(req.cancelReason());
@@ -173,7 +173,7 @@ class H2TimeoutsTest {
     void awaitRunning(long n) throws InterruptedException {
         long until = System.nanoTime() + 5_000_000_000L;
         while (server.recorder().h2Streams(H2Stream.RUNNING) != n && System.nanoTime() < until) {
-            Thread.sleep(2);
+            Thread.sleep(2); // a bounded poll; the deadline bounds it
         }
         assertThat(server.recorder().h2Streams(H2Stream.RUNNING)).isEqualTo(n);
     }
@@ -246,7 +246,7 @@ class H2TimeoutsTest {
 
     static void awaitFailure(AtomicReference<Throwable> f) throws InterruptedException {
         for (int i = 0; i < 500 && f.get() == null; i++) {
-            Thread.sleep(5);
+            Thread.sleep(5); // a bounded poll (500 x 5 ms)
         }
     }
 
@@ -341,7 +341,7 @@ class H2TimeoutsTest {
         try (H2TestClient c = client(ServerConfig.builder().http2(Http2Config.builder()
                 .ping(Duration.ofMillis(300), Duration.ofMillis(300)).build()), (req, res) -> {
                     try {
-                        Thread.sleep(10_000);
+                        Thread.sleep(10_000); // outlasts the PING timeout; the interrupt ends it
                     } catch (InterruptedException e) {
                         interrupted.countDown();
                     }

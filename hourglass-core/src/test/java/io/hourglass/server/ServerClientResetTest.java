@@ -93,7 +93,7 @@ class ServerClientResetTest {
     void awaitNoConnections() throws InterruptedException {
         long until = System.nanoTime() + 5_000_000_000L;
         while (server.openConnections() > 0 && System.nanoTime() < until) {
-            Thread.sleep(5);
+            Thread.sleep(5); // a bounded poll; the deadline bounds it
         }
         assertThat(server.openConnections()).isZero();
     }

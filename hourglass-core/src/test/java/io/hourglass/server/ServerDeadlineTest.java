@@ -55,7 +55,7 @@ class ServerDeadlineTest {
         public void handle(Request req, Response res) {
             runs.incrementAndGet();
             try {
-                Thread.sleep(10_000);
+                Thread.sleep(10_000); // outlasts the request's deadline
             } catch (InterruptedException e) {
                 interrupted.set(true);
                 reason.set(req.cancelReason());
@@ -93,7 +93,7 @@ class ServerDeadlineTest {
         long until = System.nanoTime() + 2_000_000_000L;
         while (!server.metrics().toPrometheusText().contains("hourglass_server_requests_total{code=\"5xx\"} 1")
                 && System.nanoTime() - until < 0) {
-            Thread.sleep(5);
+            Thread.sleep(5); // a bounded poll; the deadline bounds it
         }
         assertThat(server.metrics().toPrometheusText())
                 .contains("hourglass_server_handler_cancellations_total{reason=\"deadline\"} 1")
@@ -279,7 +279,7 @@ class ServerDeadlineTest {
         start(cfg(), (req, res) -> {
             res.body().write("first part\n".getBytes());
             res.flush();
-            Thread.sleep(10_000);
+            Thread.sleep(10_000); // outlasts the request's deadline
             res.body().write("never\n".getBytes());
         });
         try (RawPeer.Connection c = RawPeer.connect(server.port())) {

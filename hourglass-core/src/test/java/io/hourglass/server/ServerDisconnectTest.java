@@ -45,7 +45,7 @@ class ServerDisconnectTest {
                     long end = System.nanoTime() + 5_000_000_000L;
                     while (System.nanoTime() < end) {
                         try {
-                            Thread.sleep(50);
+                            Thread.sleep(50); // pacing: a handler that checks for its cancel
                         } catch (InterruptedException e) {
                             sawCancel.set(req.isCancelled());
                             cancelReason.set(req.cancelReason());

@@ -48,7 +48,7 @@ class ServerLimitsTest {
     void awaitLimit(Limit kind, long n) throws InterruptedException {
         long until = System.nanoTime() + 5_000_000_000L;
         while (server.recorder().limits(kind) < n && System.nanoTime() < until) {
-            Thread.sleep(5);
+            Thread.sleep(5); // a bounded poll; the deadline bounds it
         }
     }
 
@@ -56,7 +56,7 @@ class ServerLimitsTest {
     void awaitWriteTimeout() throws InterruptedException {
         long until = System.nanoTime() + 5_000_000_000L;
         while (server.timeouts(Phase.WRITE) == 0 && System.nanoTime() < until) {
-            Thread.sleep(5);
+            Thread.sleep(5); // a bounded poll; the deadline bounds it
         }
     }
 

@@ -89,7 +89,7 @@ class ServerManualClockTest {
         start(ServerConfig.builder().handlerTimeout(Duration.ofSeconds(30)), (req, res) -> {
             running.countDown();
             try {
-                Thread.sleep(Long.MAX_VALUE);
+                Thread.sleep(Long.MAX_VALUE); // only the handler timeout, on fake time, ends it
             } catch (InterruptedException e) {
                 interrupted.countDown();
             }

@@ -37,7 +37,7 @@ class ServerMetricsTest {
                 .get("/stuck", (req, res) -> {
                     stuckStarted.countDown();
                     try {
-                        Thread.sleep(10_000);
+                        Thread.sleep(10_000); // a stuck handler
                     } catch (InterruptedException e) {
                         return; // cancelled: client gone or handler timeout
                     }
@@ -61,7 +61,7 @@ class ServerMetricsTest {
     void awaitNoConnections() throws InterruptedException {
         long until = System.nanoTime() + 10_000_000_000L;
         while (server.openConnections() > 0 && System.nanoTime() < until) {
-            Thread.sleep(5);
+            Thread.sleep(5); // a bounded poll; the deadline bounds it
         }
         assertThat(server.openConnections()).as("connections still open").isZero();
     }

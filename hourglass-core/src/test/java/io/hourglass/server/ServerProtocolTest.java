@@ -34,6 +34,7 @@ class ServerProtocolTest {
                 .get("/stream", (req, res) -> {
                     int n = Integer.parseInt(req.queryParam("n"));
                     for (int i = 0; i < n; i++) {
+                        // the stream's pacing, from the query
                         if (i > 0) Thread.sleep(io.hourglass.internal.text.Durations.parse(req.queryParam("every")));
                         res.body().write("tick\n".getBytes());
                         res.flush();

@@ -22,7 +22,7 @@ class ServerShutdownTest {
                 (req, res) -> {
                     if (req.path().equals("/slow")) {
                         inHandler.countDown();
-                        Thread.sleep(500);
+                        Thread.sleep(500); // the in-flight request the shutdown waits for
                     }
                     res.send("done " + req.path());
                 });
@@ -49,14 +49,17 @@ class ServerShutdownTest {
 
     @Test
     void shutdownTimeoutClosesWhatIsLeft() throws Exception {
+        CountDownLatch inHandler = new CountDownLatch(1);
         Server server = Server.start(ServerConfig.builder().port(0).handlerTimeout(Duration.ZERO)
                 .shutdownTimeout(Duration.ofMillis(300)).build(), (req, res) -> {
-                    Thread.sleep(10_000);
+                    inHandler.countDown();
+                    Thread.sleep(10_000); // outlasts the 300 ms shutdown timeout
                     res.send("never");
                 });
         try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-            Thread.sleep(100);
+            // the request is in flight, so the shutdown must wait for it (it was a 100 ms sleep)
+            assertThat(inHandler.await(5, TimeUnit.SECONDS)).isTrue();
             long t0 = System.nanoTime();
             assertThat(server.shutdown()).isFalse();
             long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -48,7 +48,7 @@ class ServerTimeoutsTest {
                 try {
                     for (char ch : head.toCharArray()) {
                         c.send(String.valueOf(ch));
-                        Thread.sleep(200);
+                        Thread.sleep(200); // pacing: a trickling peer
                     }
                 } catch (Exception ignored) {
                     // the server closed the connection, as it should
@@ -188,7 +188,7 @@ class ServerTimeoutsTest {
         CountDownLatch handlerDone = new CountDownLatch(1);
         start(cfg().handlerTimeout(Duration.ofMillis(500)), (req, res) -> {
             try {
-                Thread.sleep(10_000);
+                Thread.sleep(10_000); // outlasts the 500 ms handler timeout
             } catch (InterruptedException e) {
                 interrupted.set(true);
                 cancelled.set(req.isCancelled());
@@ -218,7 +218,7 @@ class ServerTimeoutsTest {
         start(cfg().handlerTimeout(Duration.ofMillis(500)), (req, res) -> {
             res.body().write("first part\n".getBytes());
             res.flush();
-            Thread.sleep(10_000);
+            Thread.sleep(10_000); // outlasts the 500 ms handler timeout
             res.body().write("never\n".getBytes());
         });
         try (RawPeer.Connection c = RawPeer.connect(server.port())) {
@@ -233,7 +233,7 @@ class ServerTimeoutsTest {
     @Test
     void handlerTimeoutZeroDisablesIt() throws Exception {
         start(cfg().handlerTimeout(Duration.ZERO), (req, res) -> {
-            Thread.sleep(300);
+            Thread.sleep(300); // a slow handler that no timeout cuts
             res.send("done");
         });
         try (RawPeer.Connection c = RawPeer.connect(server.port())) {
@@ -249,7 +249,7 @@ class ServerTimeoutsTest {
             for (int i = 0; i < 6; i++) {
                 res.body().write("tick\n".getBytes());
                 res.flush();
-                Thread.sleep(100);
+                Thread.sleep(100); // pacing: the stream outlives the write timeout
             }
         });
         try (RawPeer.Connection c = RawPeer.connect(server.port())) {
@@ -266,7 +266,7 @@ class ServerTimeoutsTest {
             for (int i = 0; i < 10; i++) {
                 res.body().write("tick\n".getBytes());
                 res.flush();
-                Thread.sleep(100);
+                Thread.sleep(100); // pacing: the stream outlives the write timeout
             }
         });
         try (RawPeer.Connection c = RawPeer.connect(server.port())) {
@@ -285,7 +285,7 @@ class ServerTimeoutsTest {
         });
         try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\nabc");
-            Thread.sleep(600);
+            Thread.sleep(600); // the body pauses past the 300 ms read timeout
             c.send("def");
             assertThat(c.readResponse().body()).isEqualTo("got 6");
         }

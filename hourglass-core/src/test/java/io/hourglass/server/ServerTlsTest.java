@@ -115,7 +115,7 @@ class ServerTlsTest {
         }
         long until = System.nanoTime() + 2_000_000_000L; // the server counts just after it closes
         while (server.timeouts(io.hourglass.http.Phase.TLS_HANDSHAKE) == 0 && System.nanoTime() < until) {
-            Thread.sleep(5);
+            Thread.sleep(5); // a bounded poll
         }
         assertThat(server.timeouts(io.hourglass.http.Phase.TLS_HANDSHAKE)).isEqualTo(1);
     }
@@ -254,7 +254,7 @@ class ServerTlsTest {
                     to.getOutputStream().flush();
                     off += piece;
                     if (piece < n && off < n) {
-                        Thread.sleep(150);
+                        Thread.sleep(150); // pacing: the record arrives in pieces
                     }
                 }
             }

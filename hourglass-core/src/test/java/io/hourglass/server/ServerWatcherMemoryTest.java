@@ -33,7 +33,7 @@ class ServerWatcherMemoryTest {
     static void awaitWatching(ServerConn c) throws InterruptedException {
         long until = System.nanoTime() + 5_000_000_000L;
         while (!c.watching() && System.nanoTime() < until) {
-            Thread.sleep(2);
+            Thread.sleep(2); // a bounded poll; the deadline bounds it
         }
         assertThat(c.watching()).as("the watcher started").isTrue();
     }
@@ -65,7 +65,7 @@ class ServerWatcherMemoryTest {
             // connection, as after a fast request.
             long t0 = System.nanoTime();
             while (conn.watcherRunning() && System.nanoTime() - t0 < 5_000_000_000L) {
-                Thread.sleep(5);
+                Thread.sleep(5); // a bounded poll; the deadline bounds it
             }
             assertThat(conn.watcherRunning()).as("the watcher still runs on the idle connection").isFalse();
             assertThat((System.nanoTime() - t0) / 1_000_000).as("ms until it ended").isLessThan(1000);
@@ -97,7 +97,7 @@ class ServerWatcherMemoryTest {
     static void awaitIdle(ServerConn c) throws InterruptedException {
         long until = System.nanoTime() + 5_000_000_000L;
         while (c.state != ServerConn.IDLE && System.nanoTime() < until) {
-            Thread.sleep(2);
+            Thread.sleep(2); // a bounded poll; the deadline bounds it
         }
         assertThat(c.state).isEqualTo(ServerConn.IDLE);
     }

@@ -81,7 +81,7 @@ class TcpStateMetricsTest {
         long until = System.nanoTime() + 5_000_000_000L;
         Map<String, Integer> m = tcp(registry);
         while (!done.test(m) && System.nanoTime() < until) {
-            Thread.sleep(10);
+            Thread.sleep(10); // a bounded poll of /proc/net/tcp
             m = tcp(registry);
         }
         return m;

@@ -59,7 +59,7 @@ class FaultInjectionTest {
                 .post("/id", (req, res) -> res.send(count(new String(req.body().readAllBytes(), StandardCharsets.UTF_8))))
                 .get("/slow", (req, res) -> {
                     String id = count(req.queryParam("id"));
-                    Thread.sleep(300);
+                    Thread.sleep(300); // a slow answer, for the faults to land on
                     res.send(id);
                 });
         server = Server.start(ServerConfig.builder().host("127.0.0.1").port(0)
@@ -190,7 +190,7 @@ class FaultInjectionTest {
         long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         int v;
         while ((v = value.getAsInt()) > atMost && System.nanoTime() < end) {
-            Thread.sleep(50);
+            Thread.sleep(50); // a bounded poll; the deadline bounds it
         }
         assertThat(v).as("%s come back to %d or fewer", what, atMost).isLessThanOrEqualTo(atMost);
     }

@@ -37,7 +37,7 @@ class ServerMetersTest {
                 .get("/ok", (req, res) -> res.send("ok\n"))
                 .get("/stuck", (req, res) -> {
                     try {
-                        Thread.sleep(10_000);
+                        Thread.sleep(10_000); // a stuck handler
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -95,7 +95,7 @@ class ServerMetersTest {
     void awaitNoConnections() throws InterruptedException {
         long until = System.nanoTime() + 10_000_000_000L;
         while (server.openConnections() > 0 && System.nanoTime() < until) {
-            Thread.sleep(5);
+            Thread.sleep(5); // a bounded poll; the deadline bounds it
         }
     }
 

@@ -122,7 +122,7 @@ class TcpObserverLiveTest {
 
     private static boolean pause() {
         try {
-            Thread.sleep(20);
+            Thread.sleep(20); // a poll interval; the caller's deadline bounds the loop
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
