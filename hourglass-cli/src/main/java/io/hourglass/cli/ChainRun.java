@@ -294,11 +294,12 @@ final class ChainRun implements AutoCloseable {
 
     private static long counter(MetricsRegistry registry, String family, String label) {
         for (io.hourglass.observe.Family f : registry.families()) {
-            if (f instanceof io.hourglass.observe.Counter counter && counter.name().equals(family)) {
-                for (var e : counter.children().entrySet()) {
-                    if (e.getKey().contains(label)) {
-                        return e.getValue().value();
-                    }
+            if (!(f instanceof io.hourglass.observe.Counter counter) || !counter.name().equals(family)) {
+                continue;
+            }
+            for (var e : counter.children().entrySet()) {
+                if (e.getKey().contains(label)) {
+                    return e.getValue().value();
                 }
             }
         }
