@@ -6,7 +6,6 @@ import io.hourglass.client.Protocol;
 import io.hourglass.client.TimeoutPolicy;
 import io.hourglass.internal.tcp.ProcNetTcp;
 import io.hourglass.internal.tcp.TcpSnapshot;
-import io.hourglass.internal.tcp.TcpSocket;
 import io.hourglass.internal.tcp.TcpState;
 import io.hourglass.internal.text.Durations;
 import io.hourglass.server.Http2Config;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -303,7 +301,8 @@ final class LabStorm implements Callable<Integer> {
         // Sockets to this port number that exist before the run are not the client's: another process's
         // server had the number before (a test suite's, say) and its clients' sockets sit in TIME_WAIT for 60 s.
         // Bound to a port we now hold, every later socket to it is ours; these are left out of the counts.
-        Set<Integer> foreign = residue(port);
+        // TIME_WAIT an earlier owner of the port number left: not this run's
+        Set<Integer> foreign = ProcNetTcp.snapshot().withRemotePort(port).timeWaitLocalPorts();
         ClientConfig cfg = ClientConfig.builder().timeout(timeout).timeoutPolicy(p).maxConnsPerHost(maxConns)
                 .maxIdlePerHost(maxConns).protocols(h2 ? Protocol.H2_PRIOR_KNOWLEDGE : Protocol.HTTP_1_1).build();
         List<Sample> samples = new ArrayList<>();
@@ -374,22 +373,10 @@ final class LabStorm implements Callable<Integer> {
         res.send("late\n");
     }
 
-    /** The local ports of the sockets to {@code port} that exist already: an earlier owner's TIME_WAIT. */
-    private static Set<Integer> residue(int port) throws IOException {
-        Set<Integer> ports = new HashSet<>();
-        for (TcpSocket s : ProcNetTcp.snapshot().withRemotePort(port).sockets()) {
-            if (s.state() == TcpState.TIME_WAIT) {
-                ports.add(s.localPort());
-            }
-        }
-        return ports;
-    }
-
     private static Sample sample(int port, Set<Integer> foreign, long t0, Client client, int upstreamInFlight)
             throws IOException {
         TcpSnapshot all = ProcNetTcp.snapshot();
-        TcpSnapshot clientSide = all.withRemotePort(port)
-                .filter(s -> s.state() != TcpState.TIME_WAIT || !foreign.contains(s.localPort()));
+        TcpSnapshot clientSide = all.withRemotePort(port).withoutTimeWait(foreign);
         TcpSnapshot serverSide = all.withLocalPort(port).filter(s -> s.state() != TcpState.LISTEN);
         int estab = clientSide.count(TcpState.ESTABLISHED);
         int fw2 = clientSide.count(TcpState.FIN_WAIT2);

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hourglass.http.Phase;
 import io.hourglass.internal.tcp.ProcNetTcp;
 import io.hourglass.internal.tcp.TcpSnapshot;
-import io.hourglass.internal.tcp.TcpSocket;
 import io.hourglass.internal.tcp.TcpState;
 import io.hourglass.server.Http2Config;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Future;
@@ -103,19 +101,12 @@ class H2StormTest {
      * exactly one connection, still established.
      */
     static Set<Integer> residue(int port) throws Exception {
-        Set<Integer> ports = new HashSet<>();
-        for (TcpSocket s : ProcNetTcp.snapshot().withRemotePort(port).sockets()) {
-            if (s.state() == TcpState.TIME_WAIT) {
-                ports.add(s.localPort());
-            }
-        }
-        return ports;
+        return ProcNetTcp.snapshot().withRemotePort(port).timeWaitLocalPorts();
     }
 
     /** The client's sockets to the upstream: those to its port, less the residue from before the test. */
     static TcpSnapshot clientSockets(int port, Set<Integer> residue) throws Exception {
-        return ProcNetTcp.snapshot().withRemotePort(port)
-                .filter(s -> s.state() != TcpState.TIME_WAIT || !residue.contains(s.localPort()));
+        return ProcNetTcp.snapshot().withRemotePort(port).withoutTimeWait(residue);
     }
 
     /**

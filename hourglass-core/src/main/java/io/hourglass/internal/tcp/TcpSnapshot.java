@@ -104,6 +104,26 @@ public final class TcpSnapshot {
         return filter(s -> s.remotePort() == port);
     }
 
+    /**
+     * The local ports of this snapshot's TIME_WAIT sockets. Taken before a run on a port, these are what an
+     * earlier owner of the port number left (TIME_WAIT lasts 60 s, and the kernel hands the port out again
+     * meanwhile); {@link #withoutTimeWait} leaves them out of the run's own snapshots.
+     */
+    public Set<Integer> timeWaitLocalPorts() {
+        Set<Integer> ports = new HashSet<>();
+        for (TcpSocket s : sockets) {
+            if (s.state() == TcpState.TIME_WAIT) {
+                ports.add(s.localPort());
+            }
+        }
+        return ports;
+    }
+
+    /** This snapshot less the TIME_WAIT sockets whose local port is in {@code localPorts}. */
+    public TcpSnapshot withoutTimeWait(Set<Integer> localPorts) {
+        return filter(s -> s.state() != TcpState.TIME_WAIT || !localPorts.contains(s.localPort()));
+    }
+
     /** The number of sockets in {@code state}. */
     public int count(TcpState state) {
         int n = 0;

@@ -46,6 +46,16 @@ class TcpSnapshotTest {
     }
 
     @Test
+    void timeWaitTakenBeforeARunIsLeftOutOfItsSnapshots() {
+        var residue = snap.timeWaitLocalPorts();
+        assertThat(residue).containsExactly(8080); // the sample's three TIME_WAIT sockets are all the server's
+        TcpSnapshot rest = snap.withoutTimeWait(residue);
+        assertThat(rest.count(TcpState.TIME_WAIT)).isZero();
+        assertThat(rest.size()).isEqualTo(snap.size() - snap.count(TcpState.TIME_WAIT));
+        assertThat(snap.withoutTimeWait(java.util.Set.of()).size()).isEqualTo(snap.size());
+    }
+
+    @Test
     void portOutOfRangeIsRefused() {
         assertThatThrownBy(() -> snap.withPort(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> snap.withLocalPort(65536)).isInstanceOf(IllegalArgumentException.class)
