@@ -49,6 +49,9 @@ public final class Call {
     boolean freshConnection;    // the next hop must dial (the retry of a stale connection); caller's thread
     boolean staleFailure;       // the last hop failed on a stale pooled connection; caller's thread
     boolean wireGzip;           // the hop's exchange writes Accept-Encoding: gzip itself (see Bridge); caller's thread
+    // Whether a hop went through Attempts: only then may an exchange belong to an attempt (Attempts.current()).
+    // Written by the caller's thread before the attempts start the threads (hedging) that read it.
+    boolean attempted;
     // Both volatile: the calling thread writes them, cancel() and every hop's checks read them on any thread.
     private volatile Exchange exchange;     // the hop in progress, for cancel()
     private volatile boolean cancelled;

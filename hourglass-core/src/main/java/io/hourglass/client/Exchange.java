@@ -13,13 +13,14 @@ import io.hourglass.net.DeadlineExceededException;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The whole life of one hop of a client call (see {@link Interceptor}: the network's step), on the caller's
@@ -47,17 +48,13 @@ final class Exchange implements ReadAhead.Waiter {
     private final long totalSince;              // when the total deadline's limit began (the call's or attempt's start)
     private final Phase totalPhase;             // what the total deadline's expiry is: TOTAL, DEADLINE or ATTEMPT
     private final String forwardHeader;         // the field that carries what is left of the deadline, or null
-    // This attempt's per-try timeout, counted once: the caller's thread and the timer's may both see it pass.
-    private final java.util.concurrent.atomic.AtomicBoolean attemptTimeoutCounted =
-            new java.util.concurrent.atomic.AtomicBoolean();
-    // The phase in progress and its deadline: written by the caller's thread, read by check() on the same
-    // thread and, through the stream's wake-up, after the timer woke it; volatile for cancel()'s and the
-    // timer's reads of the call's state.
-    private volatile Phase phase;
-    private volatile long phaseDeadline;        // 0: none
-    private volatile long phaseStart;
-    private volatile Duration phaseLimit;
-    private volatile String doing = "waiting for a connection"; // for messages; read by the timer's error
+    // The phase in progress and its deadline: written and read by the caller's thread only (check() runs on
+    // the thread that waits: the timer only wakes it), so not volatile.
+    private Phase phase;
+    private long phaseDeadline;                 // 0: none
+    private long phaseStart;
+    private Duration phaseLimit;
+    private String doing = "waiting for a connection"; // for messages; caller's thread (set and read there)
     private volatile boolean cancelled;         // set by cancel() on any thread
     private volatile Closeable connecting;      // a dial in progress, closed by cancel()
     private volatile Pool waitingPool;          // woken by cancel()
@@ -70,11 +67,24 @@ final class Exchange implements ReadAhead.Waiter {
     private boolean sending;                    // caller's thread: a byte of this request may have gone out
     private ClientTls.Handshake tlsSeen;        // caller's thread: this hop's new connection was asked for a certificate
 
-    // The response body's hand-over between the caller and the timer (a body nobody reads or closes).
-    private final ReentrantLock bodyLock = new ReentrantLock();
-    private int bodyReaders;                    // guarded by bodyLock
-    private boolean ended;                      // guarded by bodyLock
-    private boolean abandonPending;             // guarded by bodyLock
+    // The response body's hand-over between the caller (reads, close), the timer (a body nobody reads or
+    // closes) and the leak detector: readers in progress and two flags in one int, changed by compare-and-set
+    // only (no lock object per call). ENDED: the body is done with (read to its end, closed, failed or given
+    // up), set once; ABANDON: closed while a read was in progress, the last reader out gives it up.
+    // ATTEMPT_COUNTED: this attempt's per-try timeout was counted (the caller's thread and the timer's may both
+    // see it pass). Volatile: every thread above reads it.
+    private volatile int state;
+    private static final int ENDED = 1 << 30, ABANDON = 1 << 29, ATTEMPT_COUNTED = 1 << 28;
+    private static final int READERS = ATTEMPT_COUNTED - 1; // the low bits: readers in progress
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Exchange.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     // Whether the body is open (the head came): the timer's alarm acts only then. Volatile: the timer reads it.
     private volatile boolean bodyOpen;
 
@@ -87,7 +97,7 @@ final class Exchange implements ReadAhead.Waiter {
         this.ev = client.listener();
         this.start = call.start;
         // an attempt's deadline (issue 14: the call's, or a per-try timeout), else the call's own
-        Attempts.Attempt a = Attempts.current();
+        Attempts.Attempt a = call.attempted ? Attempts.current() : null; // no thread-local look-up by default
         this.totalDeadline = a != null ? a.deadline : call.totalDeadline;
         this.totalSince = a != null ? a.since : call.start;
         this.totalLimit = a != null ? a.limit : call.totalLimit;
@@ -108,10 +118,12 @@ final class Exchange implements ReadAhead.Waiter {
      */
     ClientResponse run() throws IOException {
         route = Proxies.select(cfg.proxySelector(), req.uri());
-        pool = client.pool(req.uri(), route);
+        pool = client.pool(req, route);
         for (int unprocessed = 0; ; unprocessed++) {
-            carrier = null;
-            stream = null;
+            if (unprocessed > 0) {
+                carrier = null; // volatile writes: only when a hop goes again, not per call
+                stream = null;
+            }
             Carrier c = take(call.freshConnection);
             Carrier.Stream s = c.open(this);
             carrier = c;
@@ -149,7 +161,7 @@ final class Exchange implements ReadAhead.Waiter {
         }
         Pool.Lease lease;
         while ((lease = pool.acquire(this, forceNew)) == null) {
-            pool = client.pool(req.uri(), route); // retired just now: the origin's new pool
+            pool = client.pool(req, route); // retired just now: the origin's new pool
         }
         ClientConn c = lease.conn();
         reused = c != null;
@@ -189,7 +201,7 @@ final class Exchange implements ReadAhead.Waiter {
         boolean prior = protocols.contains(Protocol.H2_PRIOR_KNOWLEDGE);
         Pool.H2Lease lease;
         while ((lease = pool.acquireH2(this, prior)) == Pool.H2Lease.RETIRED) {
-            pool = client.pool(req.uri(), route); // retired just now: the origin's new pool
+            pool = client.pool(req, route); // retired just now: the origin's new pool
         }
         if (lease == null) {
             return null;
@@ -515,7 +527,7 @@ final class Exchange implements ReadAhead.Waiter {
         String protocol = c == null ? null : c.protocol();
         if (p == Phase.ATTEMPT) {
             // each attempt that runs out of its per-try timeout is counted (issue 14), the next may follow
-            if (attemptTimeoutCounted.compareAndSet(false, true)) {
+            if (setOnce(ATTEMPT_COUNTED)) {
                 client.clientMetrics().timeout(p, protocol);
                 ev.timeout(req, p);
             }
@@ -659,43 +671,52 @@ final class Exchange implements ReadAhead.Waiter {
     }
 
     private boolean ended() {
-        bodyLock.lock();
-        try {
-            return ended;
-        } finally {
-            bodyLock.unlock();
+        return (state & ENDED) != 0;
+    }
+
+    /** Sets {@code bit} of the state; true only for the one caller that set it. */
+    private boolean setOnce(int bit) {
+        while (true) {
+            int v = state;
+            if ((v & bit) != 0) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, v, v | bit)) {
+                return true;
+            }
         }
     }
 
-    /** Returns false when the body has been read to its end (the read returns -1). */
+    /** Returns false when the body has been read to its end (the read returns -1); else counts a reader in. */
     private boolean enterBody() throws IOException {
-        bodyLock.lock();
-        try {
-            if (ended) {
+        while (true) {
+            int v = state;
+            if ((v & ENDED) != 0) {
                 if (stream.bodyComplete()) {
                     return false;
                 }
                 // abandoned: the deadline passed while nobody was reading
                 throw timeoutOrCancelled();
             }
-            bodyReaders++;
-            return true;
-        } finally {
-            bodyLock.unlock();
+            if (STATE.compareAndSet(this, v, v + 1)) {
+                return true;
+            }
         }
     }
 
+    /** Counts a reader out; the last one out of a body closed meanwhile gives it up. */
     private void exitBody() {
         boolean abandon;
-        bodyLock.lock();
-        try {
-            bodyReaders--;
-            abandon = abandonPending && bodyReaders == 0 && !ended;
+        while (true) {
+            int v = state;
+            int next = v - 1;
+            abandon = (v & ABANDON) != 0 && (next & READERS) == 0 && (v & ENDED) == 0;
             if (abandon) {
-                ended = true;
+                next |= ENDED;
             }
-        } finally {
-            bodyLock.unlock();
+            if (STATE.compareAndSet(this, v, next)) {
+                break;
+            }
         }
         if (abandon) {
             giveUpBody();
@@ -708,30 +729,15 @@ final class Exchange implements ReadAhead.Waiter {
     }
 
     private IOException failBody(IOException e) {
-        bodyLock.lock();
-        try {
-            if (ended) {
-                return translate(e);
-            }
-            ended = true;
-        } finally {
-            bodyLock.unlock();
+        if (!setOnce(ENDED)) {
+            return translate(e);
         }
         return fail(stream, e); // the response's body reports the call's failure
     }
 
     /** Marks the body ended; true only for the one caller that ended it. */
     private boolean endOnce() {
-        bodyLock.lock();
-        try {
-            if (ended) {
-                return false;
-            }
-            ended = true;
-            return true;
-        } finally {
-            bodyLock.unlock();
-        }
+        return setOnce(ENDED);
     }
 
     /** The body was read to its end: the connection goes back to the pool. */
@@ -746,18 +752,20 @@ final class Exchange implements ReadAhead.Waiter {
 
     /** The caller closed the body before its end: the connection follows the timeout policy. */
     void closeBody() {
-        bodyLock.lock();
-        try {
-            if (ended) {
+        while (true) {
+            int v = state;
+            if ((v & ENDED) != 0) {
                 return;
             }
-            if (bodyReaders > 0) {
-                abandonPending = true;
-                return;
+            if ((v & READERS) > 0) {
+                if (STATE.compareAndSet(this, v, v | ABANDON)) {
+                    return; // the last reader out gives it up
+                }
+                continue;
             }
-            ended = true;
-        } finally {
-            bodyLock.unlock();
+            if (STATE.compareAndSet(this, v, v | ENDED)) {
+                break;
+            }
         }
         if (stream.bodyComplete()) {
             stream.complete();
@@ -776,14 +784,14 @@ final class Exchange implements ReadAhead.Waiter {
         if (!bodyOpen || t == 0 || clock.nanoTime() - t < 0) {
             return;
         }
-        bodyLock.lock();
-        try {
-            if (ended || bodyReaders > 0) {
+        while (true) {
+            int v = state;
+            if ((v & ENDED) != 0 || (v & READERS) > 0) {
                 return; // ended; or the reader is woken by the alarm and fails with the timeout itself
             }
-            ended = true;
-        } finally {
-            bodyLock.unlock();
+            if (STATE.compareAndSet(this, v, v | ENDED)) {
+                break;
+            }
         }
         // Nobody reads or closes the body and the call's time is up: free the connection (a documented misuse).
         totalTimeout("while the body was left unread");

@@ -33,7 +33,9 @@ final class FollowUps {
         int redirects = 0;
         int auths = 0;
         while (true) {
-            ClientResponse resp = Attempts.run(call, req, r -> proceedOnce(call, r)); // issue 14's attempts
+            // issue 14's attempts; without them the hop goes straight on (no lambda per hop)
+            ClientResponse resp = Attempts.needed(call) ? Attempts.run(call, req, r -> proceedOnce(call, r))
+                    : proceedOnce(call, req);
             ClientRequest next;
             int status = resp.status();
             if (status == 401 || status == 407) {

@@ -5,9 +5,11 @@ import io.hourglass.internal.text.Durations;
 import io.hourglass.internal.time.Timers;
 import io.hourglass.net.Clock;
 import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,6 +43,16 @@ final class Pool {
     /** An origin: where connections go. */
     /** An origin and the proxy its connections go through (null: direct); the pool's key. */
     record Origin(String scheme, String host, int port, Proxies.Route proxy) {
+        /** The origin of {@code uri} (its scheme lower-cased, its port or the scheme's) through {@code proxy}. */
+        static Origin of(URI uri, Proxies.Route proxy) {
+            return new Origin(uri.getScheme().toLowerCase(Locale.ROOT), uri.getHost(), port(uri), proxy);
+        }
+
+        /** {@return the port of {@code uri}, or its scheme's default: 443 for https, else 80} */
+        static int port(URI uri) {
+            return uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+        }
+
         boolean tls() {
             return scheme.equals("https");
         }
