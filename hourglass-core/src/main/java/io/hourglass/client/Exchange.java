@@ -67,26 +67,21 @@ final class Exchange implements ReadAhead.Waiter {
     private boolean sending;                    // caller's thread: a byte of this request may have gone out
     private ClientTls.Handshake tlsSeen;        // caller's thread: this hop's new connection was asked for a certificate
 
-    // The response body's hand-over between the caller (reads, close), the timer (a body nobody reads or
-    // closes) and the leak detector: readers in progress and two flags in one int, changed by compare-and-set
-    // only (no lock object per call). ENDED: the body is done with (read to its end, closed, failed or given
-    // up), set once; ABANDON: closed while a read was in progress, the last reader out gives it up.
-    // ATTEMPT_COUNTED: this attempt's per-try timeout was counted (the caller's thread and the timer's may both
-    // see it pass). Volatile: every thread above reads it.
-    private volatile int state;
-    private static final int ENDED = 1 << 30, ABANDON = 1 << 29, ATTEMPT_COUNTED = 1 << 28;
-    private static final int READERS = ATTEMPT_COUNTED - 1; // the low bits: readers in progress
-    private static final VarHandle STATE;
+    // The response's body once its head came (null before): the timer's alarm acts only then. Volatile: the
+    // timer reads it.
+    private volatile ExchangeBody body;
+    // 1 once this attempt's per-try timeout was counted: the caller's thread and the timer's may both see it
+    // pass, and compare-and-set it (volatile for that).
+    private volatile int attemptCounted;
+    private static final VarHandle ATTEMPT_COUNTED;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(Exchange.class, "state", int.class);
+            ATTEMPT_COUNTED = MethodHandles.lookup().findVarHandle(Exchange.class, "attemptCounted", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
-    // Whether the body is open (the head came): the timer's alarm acts only then. Volatile: the timer reads it.
-    private volatile boolean bodyOpen;
 
     Exchange(Call call, ClientRequest req) {
         this.call = call;
@@ -337,10 +332,11 @@ final class Exchange implements ReadAhead.Waiter {
         client.clientMetrics().durationChild.observeNanos(clock.nanoTime() - start);
         doing = "reading the body";
         s.openBody(h);
-        ClientResponse resp = new ClientResponse(this, req, h, s.connectionId(), reused);
-        bodyOpen = true;
+        ExchangeBody source = new ExchangeBody(this, s);
+        ClientResponse resp = new ClientResponse(this, source, req, h, s.connectionId(), reused);
+        body = source;
         if (s.bodyComplete()) {
-            finish();
+            source.finish();
         }
         return resp;
     }
@@ -527,7 +523,7 @@ final class Exchange implements ReadAhead.Waiter {
         String protocol = c == null ? null : c.protocol();
         if (p == Phase.ATTEMPT) {
             // each attempt that runs out of its per-try timeout is counted (issue 14), the next may follow
-            if (setOnce(ATTEMPT_COUNTED)) {
+            if (ATTEMPT_COUNTED.compareAndSet(this, 0, 1)) {
                 client.clientMetrics().timeout(p, protocol);
                 ev.timeout(req, p);
             }
@@ -579,7 +575,7 @@ final class Exchange implements ReadAhead.Waiter {
     }
 
     /** What a failed exchange does to its connection; returns the error for the caller. */
-    private IOException fail(Carrier.Stream s, IOException e) {
+    IOException fail(Carrier.Stream s, IOException e) {
         IOException out = translate(e);
         boolean timedOut = out instanceof HttpTimeoutException || cancelled;
         // A deadline that passed just before the first write (a caller that got the connection at the last
@@ -599,7 +595,8 @@ final class Exchange implements ReadAhead.Waiter {
         return out;
     }
 
-    private IOException translate(IOException e) {
+    /** The error for the caller: a timeout or a {@link ClientException} of the right kind, with the context. */
+    IOException translate(IOException e) {
         if (e instanceof HttpTimeoutException || e instanceof ClientException) {
             return e;
         }
@@ -619,7 +616,7 @@ final class Exchange implements ReadAhead.Waiter {
             return out;
         }
         String ctx = context();
-        String tlsWhy = tlsSeen != null && !bodyOpen ? ClientTls.explain(e, tlsSeen, null) : null;
+        String tlsWhy = tlsSeen != null && body == null ? ClientTls.explain(e, tlsSeen, null) : null;
         if (tlsWhy != null) {
             return new ClientException(ClientException.Kind.TLS, ctx + ": " + tlsWhy + " (" + e.getMessage() + ")", e);
         }
@@ -646,164 +643,24 @@ final class Exchange implements ReadAhead.Waiter {
         return m.contains("reset") || m.contains("broken pipe");
     }
 
-    // ---- the response body, read by the caller ----
+    // ---- the response body (see ExchangeBody) ----
 
-    int readBody(byte[] b, int off, int len) throws IOException {
-        if (!enterBody()) {
-            return -1;
-        }
-        int n;
-        try {
-            n = stream.readBody(b, off, len);
-        } catch (IOException e) {
-            exitBody();
-            throw failBody(e);
-        }
-        exitBody();
-        if (n < 0 || stream.bodyComplete()) {
-            finish();
-        }
-        return n;
-    }
-
-    int availableBody() throws IOException {
-        return ended() ? 0 : stream.bodyAvailable();
-    }
-
-    private boolean ended() {
-        return (state & ENDED) != 0;
-    }
-
-    /** Sets {@code bit} of the state; true only for the one caller that set it. */
-    private boolean setOnce(int bit) {
-        while (true) {
-            int v = state;
-            if ((v & bit) != 0) {
-                return false;
-            }
-            if (STATE.compareAndSet(this, v, v | bit)) {
-                return true;
-            }
-        }
-    }
-
-    /** Returns false when the body has been read to its end (the read returns -1); else counts a reader in. */
-    private boolean enterBody() throws IOException {
-        while (true) {
-            int v = state;
-            if ((v & ENDED) != 0) {
-                if (stream.bodyComplete()) {
-                    return false;
-                }
-                // abandoned: the deadline passed while nobody was reading
-                throw timeoutOrCancelled();
-            }
-            if (STATE.compareAndSet(this, v, v + 1)) {
-                return true;
-            }
-        }
-    }
-
-    /** Counts a reader out; the last one out of a body closed meanwhile gives it up. */
-    private void exitBody() {
-        boolean abandon;
-        while (true) {
-            int v = state;
-            int next = v - 1;
-            abandon = (v & ABANDON) != 0 && (next & READERS) == 0 && (v & ENDED) == 0;
-            if (abandon) {
-                next |= ENDED;
-            }
-            if (STATE.compareAndSet(this, v, next)) {
-                break;
-            }
-        }
-        if (abandon) {
-            giveUpBody();
-        }
-    }
-
-    private IOException timeoutOrCancelled() {
+    /** The error of a read of a body that was given up: the cancel, or the deadline that passed unread. */
+    IOException bodyGivenUp() {
         return cancelled ? new ClientException(ClientException.Kind.CANCELLED, context(), null)
                 : totalTimeout("while reading the body");
-    }
-
-    private IOException failBody(IOException e) {
-        if (!setOnce(ENDED)) {
-            return translate(e);
-        }
-        return fail(stream, e); // the response's body reports the call's failure
-    }
-
-    /** Marks the body ended; true only for the one caller that ended it. */
-    private boolean endOnce() {
-        return setOnce(ENDED);
-    }
-
-    /** The body was read to its end: the connection goes back to the pool. */
-    private void finish() {
-        if (!endOnce()) {
-            return;
-        }
-        Carrier.Stream s = stream;
-        ev.bodyDone(req, s.connectionId(), s.bodyDelivered());
-        s.complete();
-    }
-
-    /** The caller closed the body before its end: the connection follows the timeout policy. */
-    void closeBody() {
-        while (true) {
-            int v = state;
-            if ((v & ENDED) != 0) {
-                return;
-            }
-            if ((v & READERS) > 0) {
-                if (STATE.compareAndSet(this, v, v | ABANDON)) {
-                    return; // the last reader out gives it up
-                }
-                continue;
-            }
-            if (STATE.compareAndSet(this, v, v | ENDED)) {
-                break;
-            }
-        }
-        if (stream.bodyComplete()) {
-            stream.complete();
-            return;
-        }
-        giveUpBody();
-    }
-
-    private void giveUpBody() {
-        stream.abandon(cfg.timeoutPolicy(), "body not read to its end");
     }
 
     /** The stream's wake-up, on the timer thread: frees a connection whose body nobody reads or closes. */
     void onAlarm() {
         long t = totalDeadline;
-        if (!bodyOpen || t == 0 || clock.nanoTime() - t < 0) {
+        ExchangeBody b = body;
+        if (b == null || t == 0 || clock.nanoTime() - t < 0 || !b.expired()) {
             return;
-        }
-        while (true) {
-            int v = state;
-            if ((v & ENDED) != 0 || (v & READERS) > 0) {
-                return; // ended; or the reader is woken by the alarm and fails with the timeout itself
-            }
-            if (STATE.compareAndSet(this, v, v | ENDED)) {
-                break;
-            }
         }
         // Nobody reads or closes the body and the call's time is up: free the connection (a documented misuse).
         totalTimeout("while the body was left unread");
-        Thread.ofVirtual().start(this::giveUpBody);
-    }
-
-    /** Abandons a response that became unreachable without being closed (see {@link ClientResponse}). */
-    void leaked() {
-        if (!endOnce()) {
-            return;
-        }
-        giveUpBody();
+        Thread.ofVirtual().start(b::giveUp);
     }
 
     // ---- cancellation ----
