@@ -14,8 +14,8 @@ import java.util.Locale;
 /**
  * One call's exchange on an HTTP/2 stream: the {@link Carrier.Stream} that {@link H2Connection} opens for
  * the call lifecycle in {@link Exchange} (which owns the deadlines, the retries, the errors and the events, as
- * over HTTP/1.1). It writes the request (HEADERS, DATA under flow control, Expect: 100-continue), waits for
- * the head and hands the body over.
+ * over HTTP/1.1). It writes the request (HEADERS, DATA under flow control, Expect: 100-continue, and the
+ * trailers' HEADERS with END_STREAM when the request has them), waits for the head and hands the body over.
  *
  * <p><b>Timeouts and cancellation keep the connection.</b> Whatever ends the call early (a timeout of any
  * phase, {@link Call#cancel()}, an interrupt, a body closed before its end) resets the stream with RST_STREAM
@@ -66,7 +66,7 @@ final class H2Call implements Carrier.Stream {
     public void writeRequest(ClientRequest req, boolean expectContinue, long deadline) throws IOException {
         RequestBody b = req.body();
         long len = b == null ? 0 : b.length();
-        boolean empty = b == null || len == 0;
+        boolean empty = req.trailerSection() == null && (b == null || len == 0); // trailers end the stream, not HEADERS
         started = true;
         headersEnded = empty;
         stream.start(requestFields(req, b, expectContinue && !empty), empty);
@@ -113,13 +113,18 @@ final class H2Call implements Carrier.Stream {
         if (expect) {
             f.add("expect", "100-continue");
         }
+        if (req.trailerSection() != null) {
+            f.add("trailer", req.trailerSection().declaration()); // RFC 9110 section 6.6.2, as over HTTP/1.1
+        }
         return f;
     }
 
     /**
-     * Sends the body as DATA under flow control. When the server answers in full before the body is sent
-     * (RFC 9113 section 8.1), the rest is not sent and the stream's sending side is reset; the head is kept
-     * for {@link #readHead}.
+     * Sends the body as DATA under flow control, then the trailers (if any) as a HEADERS frame that ends the
+     * stream (RFC 9113 section 8.1), their values asked for after the body's last byte. When the server
+     * answers in full before the body is sent (section 8.1), the rest is not sent and the stream's sending
+     * side is reset; the head is kept for {@link #readHead}. A trailer supplier that fails fails the call,
+     * whose stream is then reset ({@link #discard}), so the server never sees the request's end.
      */
     @Override
     public void writeBody(RequestBody b) throws IOException {
@@ -129,8 +134,14 @@ final class H2Call implements Carrier.Stream {
         if (headersEnded) {
             return; // an empty body went with the HEADERS' END_STREAM
         }
-        try (InputStream in = b.open()) {
-            copy(in, len);
+        RequestTrailers t = call.req.trailerSection();
+        try {
+            try (InputStream in = b.open()) {
+                copy(in, len, t == null);
+            }
+            if (t != null) {
+                sendTrailers(t);
+            }
         } catch (H2StreamException e) {
             if (e.kind() != H2StreamException.Kind.ANSWERED_EARLY) {
                 throw e;
@@ -140,8 +151,11 @@ final class H2Call implements Carrier.Stream {
         }
     }
 
-    /** Sends {@code len} bytes of {@code in} as DATA (-1: to its end), the last frame with END_STREAM. */
-    private void copy(InputStream in, long len) throws IOException {
+    /**
+     * Sends {@code len} bytes of {@code in} as DATA (-1: to its end), the last frame with END_STREAM when
+     * {@code end} (else trailers follow).
+     */
+    private void copy(InputStream in, long len, boolean end) throws IOException {
         byte[] chunk = new byte[(int) (len >= 0 ? Math.min(16 * 1024, len) : 16 * 1024)];
         long left = len;
         while (len < 0 || left > 0) {
@@ -150,14 +164,28 @@ final class H2Call implements Carrier.Stream {
                 throw new IOException("request body ended after " + (len - left) + " of " + len + " bytes");
             }
             if (n < 0) {
-                stream.writeData(chunk, 0, 0, true);
+                if (end) {
+                    stream.writeData(chunk, 0, 0, true);
+                }
                 return;
             }
             left -= n;
-            if (n > 0 || left == 0) {
-                stream.writeData(chunk, 0, n, len >= 0 && left == 0);
+            if (n > 0) {
+                stream.writeData(chunk, 0, n, end && len >= 0 && left == 0);
             }
         }
+    }
+
+    /** The trailer section as HEADERS with END_STREAM; none to send ends the stream with an empty DATA. */
+    private void sendTrailers(RequestTrailers t) throws IOException {
+        Headers fields = t.collect();
+        if (fields.isEmpty()) {
+            stream.writeData(new byte[0], 0, 0, true);
+            return;
+        }
+        FieldList f = new FieldList(fields.size());
+        H2Messages.trailerFields(fields, f); // lower-case names (section 8.2.1)
+        stream.writeTrailers(f);
     }
 
     @Override
