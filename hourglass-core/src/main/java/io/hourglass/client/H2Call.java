@@ -34,6 +34,7 @@ final class H2Call implements Carrier.Stream {
     private boolean started;            // caller's thread: start() consumed the pool's reservation
     private boolean headersEnded;       // caller's thread: END_STREAM went with the HEADERS (no body)
     private boolean bodyHeld;           // caller's thread: the body waits for 100 Continue and was not sent
+    private boolean requestUnended;     // caller's thread: a final status came instead of 100; our side is still open
     private H2ResponseHead earlyHead;   // caller's thread: a final head that came before the body was sent
 
     H2Call(H2Connection conn, Exchange call) {
@@ -219,11 +220,27 @@ final class H2Call implements Carrier.Stream {
         return r;
     }
 
+    /**
+     * A final status that came instead of 100 means the body is not wanted (RFC 9110 section 10.1.1). Our side
+     * of the stream is then reset (CANCEL), but only once the response is in: a RST_STREAM sent before would
+     * make the rest of the response arrive on a closed stream and be dropped (RFC 9113 section 5.1).
+     */
     @Override
     public void openBody(ResponseHead h) {
         if (bodyHeld) {
             bodyHeld = false;
-            conn.abandonRequestBody(stream); // a final status came instead of 100: the body is not wanted
+            requestUnended = true;
+            if (stream.complete()) {
+                endRequestSide();
+            }
+        }
+    }
+
+    /** Resets the request's side of a stream whose body was never sent, once; the response was read. */
+    private void endRequestSide() {
+        if (requestUnended) {
+            requestUnended = false;
+            conn.abandonRequestBody(stream);
         }
     }
 
@@ -284,10 +301,14 @@ final class H2Call implements Carrier.Stream {
         return s.kind() == H2StreamException.Kind.REFUSED ? 1 : 2;
     }
 
-    /** The body was read to its end: both sides ended, so the stream is closed and its slot free already. */
+    /**
+     * The body was read to its end: both sides ended, so the stream is closed and its slot free already, unless
+     * the request's side was left open by a final status that came instead of 100.
+     */
     @Override
     public void complete() {
         quiet();
+        endRequestSide(); // a response read in full while the request's side stayed open (see openBody)
     }
 
     /** Given up after the request went out: RST_STREAM CANCEL whatever the policy; the connection stays. */
@@ -296,6 +317,8 @@ final class H2Call implements Carrier.Stream {
         quiet();
         if (!stream.complete()) {
             stream.reset(ErrorCode.CANCEL);
+        } else {
+            endRequestSide();
         }
     }
 
