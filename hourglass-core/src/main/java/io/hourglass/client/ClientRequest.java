@@ -418,6 +418,12 @@ public final class ClientRequest {
          *     answers in full before the body is sent (HTTP/2), means the body is not sent and the supplier not
          *     called. A retry, a 307 or 308 (which send the body again) call it again; a 301, 302 or 303 that
          *     turns the call into a GET drops the body and the trailers with it.
+         * <li><b>Time.</b> The supplier runs inside the call: its time counts against the total timeout (or
+         *     deadline), and one that passed while it ran fails the call as soon as it returns, with that
+         *     deadline's phase ({@code TOTAL}, or {@code DEADLINE} or {@code ATTEMPT} when those bound the
+         *     call) and counted as such timeouts are ({@code hourglass_timeouts_total{side="client",
+         *     phase="total"}}...), the request cut as below. It should not block for long; a cancel or an
+         *     interrupt meanwhile is seen when it returns.
          * <li><b>What it returns.</b> Fields whose names were declared (each any number of times, in any case;
          *     a declared name it leaves out is not sent); null or empty sends an empty trailer section.
          * <li><b>When it fails</b> (it throws, or gives a field that was not declared), the call fails with a

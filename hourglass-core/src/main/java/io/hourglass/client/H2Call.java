@@ -179,7 +179,7 @@ final class H2Call implements Carrier.Stream {
 
     /** The trailer section as HEADERS with END_STREAM; none to send ends the stream with an empty DATA. */
     private void sendTrailers(RequestTrailers t) throws IOException {
-        Headers fields = t.collect();
+        Headers fields = t.collect(call);
         if (fields.isEmpty()) {
             stream.writeData(new byte[0], 0, 0, true);
             return;

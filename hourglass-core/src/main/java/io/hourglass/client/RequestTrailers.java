@@ -1,6 +1,7 @@
 package io.hourglass.client;
 
 import io.hourglass.http.Headers;
+import io.hourglass.internal.io.ReadAhead;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -99,12 +100,15 @@ final class RequestTrailers {
 
     /**
      * Asks the supplier for the values, on the calling thread, and checks them: only declared names (each any
-     * number of times, or not at all). A null answer is no fields.
+     * number of times, or not at all). A null answer is no fields. The supplier's time is the call's: when
+     * {@code call}'s deadline passed (or it was cancelled) while the supplier ran, that error is thrown now,
+     * before the request's end goes out.
      *
-     * @throws IOException when the supplier throws (the cause) or gives a field that was not declared: the
-     *     request cannot be completed, so the caller cuts it (HTTP/1.1: no last chunk; HTTP/2: RST_STREAM)
+     * @throws IOException when the supplier throws (the cause) or gives a field that was not declared, or the
+     *     call's timeout or cancel: the request cannot be completed, so the caller cuts it (HTTP/1.1: no last
+     *     chunk; HTTP/2: RST_STREAM)
      */
-    Headers collect() throws IOException {
+    Headers collect(ReadAhead.Waiter call) throws IOException {
         Headers h;
         try {
             h = values.get();
@@ -112,6 +116,7 @@ final class RequestTrailers {
             throw new IOException("request trailers: the supplier failed, so the request was cut before its end ("
                     + e + ")", e);
         }
+        call.check(); // the deadline may have passed while the supplier ran: no wait would notice it
         if (h == null) {
             return NONE;
         }

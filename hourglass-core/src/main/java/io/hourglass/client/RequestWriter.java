@@ -2,6 +2,7 @@ package io.hourglass.client;
 
 import io.hourglass.http.Headers;
 import io.hourglass.internal.h1.OutBuffer;
+import io.hourglass.internal.io.ReadAhead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -105,10 +106,10 @@ final class RequestWriter {
     /**
      * Writes the body: exactly its length, or chunked (RFC 9112 section 7.1) when the length is unknown or
      * trailers {@code t} follow it. The trailers' values are asked for after the body's last byte and before
-     * the last chunk, so a supplier that fails leaves the message without its end (the caller then closes the
-     * connection).
+     * the last chunk, so a supplier that fails, or outlives {@code call}'s deadline, leaves the message without
+     * its end (the caller then closes the connection).
      */
-    static void writeBody(OutBuffer o, RequestBody b, RequestTrailers t) throws IOException {
+    static void writeBody(OutBuffer o, RequestBody b, RequestTrailers t, ReadAhead.Waiter call) throws IOException {
         byte[] chunk = new byte[8192];
         long len = b.length();
         try (InputStream in = b.open()) {
@@ -118,7 +119,7 @@ final class RequestWriter {
             }
             writeChunks(o, in, t == null ? -1 : len, chunk);
         }
-        Headers fields = t == null ? null : t.collect();
+        Headers fields = t == null ? null : t.collect(call);
         o.writeAscii("0\r\n"); // the last chunk, then the trailer section and its blank line
         if (fields != null) {
             for (int i = 0; i < fields.size(); i++) {

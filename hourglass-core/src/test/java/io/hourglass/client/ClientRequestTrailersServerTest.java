@@ -226,6 +226,30 @@ class ClientRequestTrailersServerTest {
     }
 
     @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aSlowSupplierSpendsTheCallsTimeAndTheCallFailsWithPhaseTotal(Mode m) throws Exception {
+        try (Client c = client(m)) {
+            c.send(ClientRequest.get(url(m, "/echo"))).close(); // connected: the timeout below covers the supplier
+            ClientRequest req = ClientRequest.builder("POST", url(m, "/cut")).body(RequestBody.of(upload(1000)))
+                    .timeout(Duration.ofMillis(300))
+                    .trailers(List.of("X-Checksum"), () -> {
+                        try {
+                            Thread.sleep(600); // the behaviour under test: a supplier slower than the call's timeout
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return new Headers().add("X-Checksum", "late");
+                    })
+                    .build();
+            long t0 = System.nanoTime();
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> c.send(req).close());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(H2ClientTest.phaseOf(t)).as("%s", t).isEqualTo(io.hourglass.http.Phase.TOTAL);
+            assertThat(ms).as("the supplier's 600 ms, then at once").isBetween(600L, 2000L);
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(value = Mode.class, names = {"H1", "H2C"})
     void a307SendsBodyAndTrailersAgainAndA303DropsBoth(Mode m) throws Exception {
         byte[] up = upload(5_000);
