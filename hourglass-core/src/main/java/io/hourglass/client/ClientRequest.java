@@ -459,7 +459,8 @@ public final class ClientRequest {
          *
          * @param fields the trailer fields (at least one)
          * @return this builder
-         * @throws IllegalArgumentException naming the field, for a field that cannot be a trailer
+         * @throws IllegalArgumentException naming the field, for a field that cannot be a trailer; or for no
+         *     fields
          */
         public Builder trailers(Headers fields) {
             Headers copy = Headers.copyOf(fields);
