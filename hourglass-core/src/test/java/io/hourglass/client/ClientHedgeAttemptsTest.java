@@ -1,7 +1,6 @@
 package io.hourglass.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hourglass.testing.RawPeer;
 import java.time.Duration;
@@ -10,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -108,12 +108,31 @@ class ClientHedgeAttemptsTest {
             try (ClientResponse r = call.execute(); InputStream body = r.body()) {
                 assertThat(seen.get()).isEqualTo(2); // both attempts were sent; the first won
                 assertThat(new String(body.readNBytes(3))).isEqualTo("hal");
+                AtomicReference<Throwable> error = new AtomicReference<>();
+                Thread reader = new Thread(() -> {
+                    try {
+                        body.readNBytes(7); // the rest never comes
+                    } catch (Throwable e) {
+                        error.set(e);
+                    }
+                });
+                reader.start();
+                // the cancel comes while the read waits (its state, not a sleep; the read checks a cancel that
+                // came before it, which would not test how the cancel reaches a waiting read)
+                long until = System.nanoTime() + WAIT_S * 1_000_000_000L;
+                Thread.State st;
+                while ((st = reader.getState()) != Thread.State.WAITING && st != Thread.State.TIMED_WAITING
+                        && System.nanoTime() - until < 0) {
+                    Thread.onSpinWait();
+                }
+                assertThat(st).as("the read waits for the body").isIn(Thread.State.WAITING, Thread.State.TIMED_WAITING);
                 long t0 = System.nanoTime();
-                Thread.ofVirtual().start(call::cancel); // while the read below waits for the rest, or before
-                assertThatThrownBy(() -> body.readNBytes(7)).isInstanceOfSatisfying(ClientException.class,
-                        e -> assertThat(e.kind()).isEqualTo(ClientException.Kind.CANCELLED));
+                call.cancel();
+                reader.join(WAIT_S * 2_000);
                 // at once, not when the stalled server gives up (WAIT_S)
                 assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(ClientTimeoutsTest.SLACK_MS);
+                assertThat(error.get()).isInstanceOfSatisfying(ClientException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ClientException.Kind.CANCELLED));
             } finally {
                 release[1].countDown();
                 release[2].countDown();
