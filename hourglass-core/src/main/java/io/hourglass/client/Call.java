@@ -241,9 +241,13 @@ public final class Call {
 
     /**
      * Makes {@code h} the hedge in progress, whose attempts' exchanges are not attached one by one (each would
-     * replace the other); null when it has settled. Cancels it at once when the call was cancelled already.
+     * replace the other), in place of an earlier hop's exchange; null when it has settled. Cancels it at once
+     * when the call was cancelled already.
      */
     void attach(Hedging h) {
+        if (h != null) {
+            exchange = null;
+        }
         hedging = h;
         if (h != null && cancelled) {
             h.cancel();
