@@ -112,7 +112,7 @@ final class FollowUps {
         if (toGet) {
             // 301 and 302 turn POST into GET by long practice, 303 anything (RFC 9110 sections 15.4.2-4); Go turns
             // every method but GET and HEAD into GET on all three, and so does this client
-            b.method("GET").body(null).removeHeader("Expect");
+            b.method("GET").body(null).removeTrailers().removeHeader("Expect"); // the trailers went with the body
             for (String f : new String[] {"Content-Type", "Content-Encoding", "Content-Language", "Content-Location"}) {
                 b.removeHeader(f); // they described the body that is no longer sent
             }
