@@ -55,20 +55,23 @@ final class FollowUps {
         }
     }
 
-    /** Sends one hop; a failure on a stale pooled connection is sent again, once, on a new connection. */
+    /**
+     * Sends one attempt of a hop; a failure on a stale pooled connection is sent again, once, on a new
+     * connection. The attempt's {@link HopState} is its own: a hedge's two attempts run this at once.
+     */
     private ClientResponse proceedOnce(Call call, ClientRequest req) throws IOException {
+        Attempts.Attempt a = call.attempted ? Attempts.current() : null; // no thread-local look-up by default
+        HopState state = new HopState(a != null && a.hedged);
         while (true) {
-            call.staleFailure = false;
+            state.staleFailure = false;
             try {
-                ClientResponse resp = bridge.run(call, req);
-                call.freshConnection = false;
-                return resp;
+                return bridge.run(call, req, state);
             } catch (IOException e) {
-                if (!call.staleFailure || call.freshConnection) {
+                if (!state.staleFailure || state.freshConnection) {
                     throw e;
                 }
                 // RFC 9110 section 9.2.2: an idempotent request may be sent again
-                call.freshConnection = true;
+                state.freshConnection = true;
                 client.listener().followUp(req, 0, req);
             }
         }
