@@ -84,7 +84,6 @@ final class H2Connection implements Carrier {
     final HpackDecoder decoder;
     final FlowWindow recvWindow;
     final int connWindowSize;
-    final H2Inbound inbound;
     // Socket reads that brought bytes, and when the last one did; written by the reader thread alone, volatile
     // because callers (a reset: was anything read since my stream started?) and the alarm read them.
     volatile long reads;
@@ -113,7 +112,6 @@ final class H2Connection implements Carrier {
         this.in = new InBuffer(this::readSocket, 16 * 1024, Frame.DEFAULT_MAX_FRAME_SIZE + Frame.HEADER_LENGTH);
         this.decoder = new HpackDecoder(options.maxHeaderListSize());
         this.reader = FrameReader.forClient(in, decoder);
-        this.inbound = new H2Inbound(this);
         this.connWindowSize = Math.max(Frame.DEFAULT_WINDOW, options.connectionWindow());
         this.recvWindow = new FlowWindow(0, connWindowSize);
         this.liveness = new H2Liveness(this);
@@ -172,7 +170,6 @@ final class H2Connection implements Carrier {
     }
 
     private int readSocket(byte[] b, int off, int len) throws IOException {
-        inbound.wakeQueued(); // the frames at hand are applied: their callers go on while the reader waits
         int n = conn.read(b, off, len);
         if (n > 0) {
             lastReadAt = conn.clock().nanoTime();
@@ -184,6 +181,7 @@ final class H2Connection implements Carrier {
     // ---- the reader thread ----
 
     private void readLoop() {
+        H2Inbound inbound = new H2Inbound(this);
         IOException end;
         try {
             while (readFrame(inbound)) {
@@ -191,13 +189,11 @@ final class H2Connection implements Carrier {
             }
             end = new EOFException("the server closed the connection");
         } catch (H2Exception e) {
-            inbound.wakeQueued(); // streams completed before the error: their callers take their responses
             fail(new H2StreamException(H2StreamException.Kind.PROTOCOL, 0, e.code(), e.getMessage(), e), e.code());
             return;
         } catch (IOException | RuntimeException e) {
             end = e instanceof IOException io ? io : new IOException(e);
         }
-        inbound.wakeQueued();
         fail(end, null);
     }
 

@@ -25,43 +25,9 @@ import java.util.List;
  */
 final class H2Inbound implements FrameListener {
     private final H2Connection c;
-    // Streams whose callers are to be woken once the frames at hand are applied (see wakeLater); guarded by
-    // c.lock, with each stream's wakeQueued.
-    private final ArrayList<H2Stream> toWake = new ArrayList<>();
 
     H2Inbound(H2Connection c) {
         this.c = c;
-    }
-
-    /**
-     * Queues a stream's caller to be woken by {@link #wakeQueued()}, which the reader calls before its next
-     * socket read: a response's HEADERS and DATA that came in one read wake the caller once, after both are
-     * applied, instead of once per frame (a caller woken by HEADERS would otherwise find the lock held for the
-     * DATA, park again, and wait for a second wake-up). Under c.lock.
-     */
-    private void wakeLater(H2Stream s) {
-        if (!s.wakeQueued) {
-            s.wakeQueued = true;
-            toWake.add(s);
-        }
-    }
-
-    /** Wakes the callers of the streams queued by {@link #wakeLater}; the reader thread's, before it reads. */
-    void wakeQueued() {
-        if (toWake.isEmpty()) {
-            return; // read by the only thread that adds to it
-        }
-        c.lock.lock();
-        try {
-            for (int i = 0, n = toWake.size(); i < n; i++) {
-                H2Stream s = toWake.get(i);
-                s.wakeQueued = false;
-                s.changed.signalAll();
-            }
-            toWake.clear();
-        } finally {
-            c.lock.unlock();
-        }
     }
 
     @Override
@@ -97,7 +63,7 @@ final class H2Inbound implements FrameListener {
                     s.remoteEnded = true;
                     closed = c.closeIfEnded(s);
                 }
-                wakeLater(s);
+                s.changed.signalAll();
             } finally {
                 c.lock.unlock();
             }
@@ -160,7 +126,7 @@ final class H2Inbound implements FrameListener {
                 s.remoteEnded = true;
                 closed = c.closeIfEnded(s);
             }
-            wakeLater(s);
+            s.changed.signalAll();
         } finally {
             c.lock.unlock();
         }

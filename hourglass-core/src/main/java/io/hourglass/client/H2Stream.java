@@ -50,7 +50,6 @@ final class H2Stream {
     boolean closed;                     // no longer counted by the connection: ended both ways, or reset
     IOException failure;                // why the stream ended badly (reset, GOAWAY, connection lost)
     boolean resetSent;                  // we reset it (timeout, cancel, protocol error)
-    boolean wakeQueued;                 // its caller is to be woken once the frames read are applied (H2Inbound)
 
     // Written by the caller, read by the timer thread's alarm: volatile for that hand-over.
     volatile long alarmAt;              // 0: none
