@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
  * layer is the only reader (it reads under its own lock, one thread at a time), so this class takes no lock.
  * A read that asks for as much as the buffer holds, or more, and finds it empty goes straight to the socket:
  * a large record's body is not copied twice. Deadlines and errors are the socket's: the one read that waits
- * is the socket's own.
+ * is the socket's own (a read deadline that shuts the input down ends it with end-of-stream, as before).
+ *
+ * <p>Memory: {@value #BUFFER} bytes per TLS connection, allocated at its first read and kept for its life.
  */
 final class TlsInput extends InputStream {
     /** Room for dozens of small records; a larger read bypasses it. */
