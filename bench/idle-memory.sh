@@ -379,6 +379,10 @@ measure() {
   say "$name: starting"
   start_server "$name"
   echo "# $name server: $server_cmd" >>"$out/commands.txt"
+  # the JVM's own command line: the launcher adds flags of its own to serve (its heap return, issue 9)
+  if [ -r "/proc/$server_pid/cmdline" ]; then
+    echo "# $name jvm: $(tr '\0' ' ' <"/proc/$server_pid/cmdline")" >>"$out/commands.txt"
+  fi
 
   # warm-up: the code paths for accepting, serving and closing, so the baseline has their classes loaded
   # (hourglass-slow: with its slow request, so the watcher's code is loaded too)

@@ -183,7 +183,8 @@ class TcpstatTest {
     @SuppressWarnings("try") // the sockets exist only to be in their states; the body never touches them
     void liveTableShowsTheSocketsTheTestCreated() throws Exception {
         assumeTrue(ProcNetTcp.isSupported(), "needs Linux with /proc/net/tcp");
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        // a port no socket of an earlier owner sits on (a TIME-WAIT there would make the TOTAL 6)
+        try (ServerSocket server = ProcNetTcp.freshLoopbackListener();
                 Socket established = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
                 Socket acceptedEstablished = server.accept();
                 Socket halfClosed = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort())) {

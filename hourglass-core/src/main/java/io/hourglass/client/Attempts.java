@@ -42,6 +42,7 @@ final class Attempts {
         final long since;
         final Duration limit;
         final Phase phase;
+        final boolean hedged;    // one of a hedge's two attempts: cancelled through the hedge (see Hedging)
         // The field that carries what is left of the inherited deadline, written as the request goes out
         // (after the wait for a connection and the dial); null when nothing is forwarded.
         String forwardHeader;
@@ -50,11 +51,12 @@ final class Attempts {
         // Set by the hedging thread; the exchange made after it reads it (volatile for the same hand-over).
         volatile boolean cancelled;
 
-        Attempt(long deadline, long since, Duration limit, Phase phase) {
+        Attempt(long deadline, long since, Duration limit, Phase phase, boolean hedged) {
             this.deadline = deadline;
             this.since = since;
             this.limit = limit;
             this.phase = phase;
+            this.hedged = hedged;
         }
 
         /** The exchange made for this attempt on this thread; cancelled at once when the attempt was. */
@@ -117,7 +119,7 @@ final class Attempts {
         for (int n = 1; ; n++) {
             long attemptStart = clock.nanoTime();
             boolean last = !mayRetry || n >= cfg.maxAttempts();
-            Attempt a = attempt(attemptStart, mayRetry);
+            Attempt a = attempt(attemptStart, mayRetry, false);
             ClientResponse resp;
             try {
                 resp = send(a, request(n, a));
@@ -154,14 +156,17 @@ final class Attempts {
         }
     }
 
-    /** An attempt's clocks: the call's deadline, or the per-try timeout from {@code attemptStart} when earlier. */
-    Attempt attempt(long attemptStart, boolean mayRetry) {
+    /**
+     * An attempt's clocks: the call's deadline, or the per-try timeout from {@code attemptStart} when earlier;
+     * {@code hedged} for one of a hedge's two attempts.
+     */
+    Attempt attempt(long attemptStart, boolean mayRetry, boolean hedged) {
         long d = call.totalDeadline;
         long perTry = mayRetry ? Durations.nanos(cfg.perTryTimeout()) : 0;
         if (perTry > 0 && (d == 0 || attemptStart + perTry - d < 0)) {
-            return new Attempt(attemptStart + perTry, attemptStart, cfg.perTryTimeout(), Phase.ATTEMPT);
+            return new Attempt(attemptStart + perTry, attemptStart, cfg.perTryTimeout(), Phase.ATTEMPT, hedged);
         }
-        return new Attempt(d, call.start, call.totalLimit, call.totalPhase);
+        return new Attempt(d, call.start, call.totalLimit, call.totalPhase, hedged);
     }
 
     /**

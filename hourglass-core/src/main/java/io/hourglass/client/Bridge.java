@@ -34,8 +34,11 @@ final class Bridge {
         this.below = direct ? null : List.copyOf(steps);
     }
 
-    /** One hop: the request completed with the client's fields, sent below, and its response made the caller's. */
-    ClientResponse run(Call call, ClientRequest req) throws IOException {
+    /**
+     * One try of a hop: the request completed with the client's fields, sent below, and its response made the
+     * caller's; {@code state} is the attempt's (see {@link HopState}).
+     */
+    ClientResponse run(Call call, ClientRequest req, HopState state) throws IOException {
         Headers h = req.headers();
         boolean gzip = cfg.transparentGzip() && !h.contains("Accept-Encoding") && !h.contains("Range")
                 && !req.method().equals("HEAD"); // Go's rules: a Range of a gzip body is not a gzip body
@@ -44,14 +47,14 @@ final class Bridge {
         if (direct && jar == null && req.uri().getRawUserInfo() == null) {
             // The common case: no step below would see the added fields, so the exchange writes Host, User-Agent
             // and Accept-Encoding itself and the request is not copied (one copy per call is measurable).
-            call.wireGzip = gzip;
+            state.wireGzip = gzip;
             sent = req;
         } else {
-            call.wireGzip = false;
+            state.wireGzip = false;
             sent = req.withHeaders(fields(req, gzip, jar));
         }
-        ClientResponse resp = below == null ? Network.exchange(call, sent)
-                : new RealChain(below, 0, call, sent).proceed(sent);
+        ClientResponse resp = below == null ? Network.exchange(call, sent, state)
+                : new RealChain(below, 0, call, sent, state).proceed(sent);
         return answer(req, resp, gzip, jar);
     }
 

@@ -46,11 +46,11 @@ public final class Call {
     Phase totalPhase = Phase.TOTAL; // TOTAL (own timeout or request deadline) or DEADLINE (inherited, issue 14)
     boolean inherited;          // bounded by the caller's current deadline: its hops forward it
     private Deadline current;   // the deadline current on the thread that ran execute(), or null
-    boolean freshConnection;    // the next hop must dial (the retry of a stale connection); caller's thread
-    boolean staleFailure;       // the last hop failed on a stale pooled connection; caller's thread
-    boolean wireGzip;           // the hop's exchange writes Accept-Encoding: gzip itself (see Bridge); caller's thread
-    // Both volatile: the calling thread writes them, cancel() and every hop's checks read them on any thread.
-    private volatile Exchange exchange;     // the hop in progress, for cancel()
+    // What an attempt learns about its connection is the attempt's (HopState), not the call's: a hedge's two
+    // attempts run at once. Volatile, all three: the calling thread or an attempt's writes them, cancel() and
+    // every hop's checks read them on any thread.
+    private volatile Exchange exchange;     // the hop in progress, for cancel(); the hedge's winner after a hedge
+    private volatile Hedging hedging;       // the hedge in progress (two attempts at once), for cancel()
     private volatile boolean cancelled;
 
     Call(Client client, ClientRequest request) {
@@ -154,6 +154,10 @@ public final class Call {
         if (x != null) {
             x.cancel();
         }
+        Hedging h = hedging;
+        if (h != null) {
+            h.cancel();
+        }
     }
 
     /** {@return whether {@link #cancel()} was called} */
@@ -232,6 +236,21 @@ public final class Call {
         exchange = x;
         if (cancelled) {
             x.cancel();
+        }
+    }
+
+    /**
+     * Makes {@code h} the hedge in progress, whose attempts' exchanges are not attached one by one (each would
+     * replace the other), in place of an earlier hop's exchange; null when it has settled. Cancels it at once
+     * when the call was cancelled already.
+     */
+    void attach(Hedging h) {
+        if (h != null) {
+            exchange = null;
+        }
+        hedging = h;
+        if (h != null && cancelled) {
+            h.cancel();
         }
     }
 

@@ -4,8 +4,10 @@ import io.hourglass.http.Headers;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * An HTTP request: method, URI, headers, optional body, and per-call timeout overrides.
@@ -18,6 +20,7 @@ public final class ClientRequest {
     private final URI uri;
     private final Headers headers;
     private final RequestBody body;
+    private final RequestTrailers trailers;
     private final boolean expectContinue;
     private final Duration timeout;
     private final Duration responseHeaderTimeout;
@@ -32,6 +35,7 @@ public final class ClientRequest {
         this.uri = b.uri;
         this.headers = Headers.copyOf(b.headers); // the builder may go on changing its own
         this.body = b.body;
+        this.trailers = b.trailers;
         this.expectContinue = b.expectContinue;
         this.timeout = b.timeout;
         this.responseHeaderTimeout = b.responseHeaderTimeout;
@@ -48,6 +52,7 @@ public final class ClientRequest {
         this.uri = r.uri;
         this.headers = Headers.copyOf(headers);
         this.body = r.body;
+        this.trailers = r.trailers;
         this.expectContinue = r.expectContinue;
         this.timeout = r.timeout;
         this.responseHeaderTimeout = r.responseHeaderTimeout;
@@ -142,6 +147,18 @@ public final class ClientRequest {
     public Headers headers() { return headers; }
     /** {@return the body, or null} */
     public RequestBody body() { return body; }
+    /**
+     * {@return the names of the trailer fields this request declares, in the order given (see
+     * {@link Builder#trailers(Collection, Supplier)}); empty when it sends no trailers}
+     */
+    public List<String> trailerNames() { return trailers == null ? List.of() : trailers.names(); }
+    /**
+     * {@return the supplier of this request's trailer fields, asked after the body's last byte (see
+     * {@link Builder#trailers(Collection, Supplier)}), or null when it sends no trailers}
+     */
+    public Supplier<Headers> trailerValues() { return trailers == null ? null : trailers.values(); }
+    /** The trailer section, or null: for the writers. */
+    RequestTrailers trailerSection() { return trailers; }
     /** {@return whether the request sends {@code Expect: 100-continue} and waits before its body} */
     public boolean expectContinue() { return expectContinue; }
     /**
@@ -234,6 +251,7 @@ public final class ClientRequest {
         private URI uri;
         private final Headers headers = new Headers(8);
         private RequestBody body;
+        private RequestTrailers trailers;
         private boolean expectContinue;
         private Duration timeout;
         private Duration responseHeaderTimeout;
@@ -255,6 +273,7 @@ public final class ClientRequest {
                 headers.add(r.headers.name(i), r.headers.value(i));
             }
             body = r.body;
+            trailers = r.trailers;
             expectContinue = r.expectContinue;
             timeout = r.timeout;
             responseHeaderTimeout = r.responseHeaderTimeout;
@@ -380,6 +399,93 @@ public final class ClientRequest {
         }
 
         /**
+         * Sends trailer fields after the body (RFC 9110 section 6.5), whose values may be known only once the
+         * body has been sent: a checksum or a signature of a streamed body, say. Go's {@code Request.Trailer}
+         * model: the names are declared now, the values are asked for at the end.
+         * <ul>
+         * <li><b>Names.</b> Checked now, as header names are, and refused when RFC 9110 section 6.5.1 keeps them
+         *     out of trailers (framing, routing, connection, authentication, request controls and conditionals,
+         *     content format: Content-Length, Host, Authorization, Cookie, Expect, Range, Content-Type...) or when
+         *     they are pseudo-header fields; so a forbidden name never reaches the wire. They are sent in a
+         *     {@code Trailer} field in the header section (RFC 9110 section 6.6.2; Go's HTTP/2 server keeps only
+         *     the trailers so announced), beside any Trailer field the caller set itself.
+         * <li><b>When the supplier is called.</b> Once per attempt that sends the body to its end, on the thread
+         *     that sends it (the caller of {@code send}, the virtual thread of {@code sendAsync}, or a hedged
+         *     attempt's own thread: with {@link ClientConfig#hedgeDelay()} two calls may overlap), after the
+         *     body's last byte was read from {@link RequestBody#open()} and the stream closed, and before the
+         *     message's end goes out. An expect-continue wait comes first: the body, and then the supplier,
+         *     wait for 100 Continue (or its timeout); a final status that comes instead, or a server that
+         *     answers in full before the body is sent (HTTP/2), means the body is not sent and the supplier not
+         *     called. A retry, a 307 or 308 (which send the body again) call it again; a 301, 302 or 303 that
+         *     turns the call into a GET drops the body and the trailers with it.
+         * <li><b>Time.</b> The supplier runs inside the call: its time counts against the total timeout (or
+         *     deadline), and one that passed while it ran fails the call as soon as it returns, with that
+         *     deadline's phase ({@code TOTAL}, or {@code DEADLINE} or {@code ATTEMPT} when those bound the
+         *     call) and counted as such timeouts are ({@code hourglass_timeouts_total{side="client",
+         *     phase="total"}}...), the request cut as below. It should not block for long; a cancel or an
+         *     interrupt meanwhile is seen when it returns.
+         * <li><b>What it returns.</b> Fields whose names were declared (each any number of times, in any case;
+         *     a declared name it leaves out is not sent); null or empty sends an empty trailer section.
+         * <li><b>When it fails</b> (it throws, or gives a field that was not declared), the call fails with a
+         *     {@link ClientException} of kind {@code IO} that says so, with the cause; the request is cut
+         *     before its end so the server cannot take it as whole: over HTTP/1.1 the connection is closed
+         *     without the last chunk, over HTTP/2 the stream is reset (RST_STREAM CANCEL) and the connection
+         *     carries on. Such a call is not retried.
+         * <li><b>On the wire.</b> HTTP/1.1: the body goes chunked even when its length is known (no
+         *     Content-Length; a stream body is still read for exactly its length), then the last chunk and the
+         *     trailer section (RFC 9112 section 7.1.2). HTTP/2: DATA frames (with content-length when known),
+         *     then a HEADERS frame with END_STREAM carrying the trailers, names in lower case (RFC 9113 section
+         *     8.1). {@code TE: trailers} is not needed for a request.
+         * </ul>
+         * A request with trailers needs a body ({@link #build()} says so); {@code RequestBody.of(new byte[0])}
+         * is an empty one.
+         *
+         * @param names the trailer field names, declared now (at least one; each once)
+         * @param values gives the fields once the body is sent (see above)
+         * @return this builder
+         * @throws IllegalArgumentException naming the field, for a name that is not a valid field name, a
+         *     pseudo-header field, a name given twice, or a field that cannot be a trailer
+         * @throws NullPointerException if {@code names}, a name, or {@code values} is null
+         */
+        public Builder trailers(Collection<String> names, Supplier<Headers> values) {
+            this.trailers = RequestTrailers.of(names, values);
+            return this;
+        }
+
+        /**
+         * Sends these trailer fields after the body, their values known now: as
+         * {@link #trailers(Collection, Supplier)} with the fields' names declared and a supplier that returns a
+         * copy of them.
+         *
+         * @param fields the trailer fields (at least one)
+         * @return this builder
+         * @throws IllegalArgumentException naming the field, for a field that cannot be a trailer; or for no
+         *     fields
+         */
+        public Builder trailers(Headers fields) {
+            Headers copy = Headers.copyOf(fields);
+            List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i < copy.size(); i++) {
+                String n = copy.name(i);
+                if (names.stream().noneMatch(n::equalsIgnoreCase)) {
+                    names.add(n);
+                }
+            }
+            this.trailers = RequestTrailers.of(names, () -> copy);
+            return this;
+        }
+
+        /**
+         * Sends no trailers (undoes {@link #trailers(Collection, Supplier)}).
+         *
+         * @return this builder
+         */
+        public Builder removeTrailers() {
+            this.trailers = null;
+            return this;
+        }
+
+        /**
          * Sends {@code Expect: 100-continue} and waits for 100 before the body, up to
          * {@link ClientConfig#expectContinueTimeout()}.
          *
@@ -472,8 +578,17 @@ public final class ClientRequest {
             return this;
         }
 
-        /** {@return the request} */
+        /**
+         * Builds the request.
+         *
+         * @return the request
+         * @throws IllegalStateException for trailers without a body
+         */
         public ClientRequest build() {
+            if (trailers != null && body == null) {
+                throw new IllegalStateException("request trailers follow a body, and this request has none: set one "
+                        + "(RequestBody.of(new byte[0]) for an empty body) or removeTrailers()");
+            }
             return new ClientRequest(this);
         }
     }

@@ -36,6 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Exchange implements ReadAhead.Waiter {
     private final Call call;
+    private final HopState state;               // the attempt's (issue 14: not the call's, which a hedge shares)
     private final Client client;
     private final ClientConfig cfg;
     private final Clock clock;
@@ -78,8 +79,9 @@ final class Exchange implements ReadAhead.Waiter {
     // Whether the body is open (the head came): the timer's alarm acts only then. Volatile: the timer reads it.
     private volatile boolean bodyOpen;
 
-    Exchange(Call call, ClientRequest req) {
+    Exchange(Call call, ClientRequest req, HopState state) {
         this.call = call;
+        this.state = state;
         this.client = call.client;
         this.cfg = client.config();
         this.clock = client.clock();
@@ -101,9 +103,9 @@ final class Exchange implements ReadAhead.Waiter {
     // ---- the hop ----
 
     /**
-     * Sends the request on a pooled or new connection (a new one when the call says so: the retry of a stale
+     * Sends the request on a pooled or new connection (a new one when the attempt says so: the retry of a stale
      * one) and returns the response once its head has arrived. A failure on a reused connection before any
-     * byte of the response that an idempotent request may survive marks the call {@code staleFailure}, and
+     * byte of the response that an idempotent request may survive marks the attempt {@code staleFailure}, and
      * {@link FollowUps} sends it again on a new connection (RFC 9110 section 9.2.2).
      */
     ClientResponse run() throws IOException {
@@ -112,7 +114,7 @@ final class Exchange implements ReadAhead.Waiter {
         for (int unprocessed = 0; ; unprocessed++) {
             carrier = null;
             stream = null;
-            Carrier c = take(call.freshConnection);
+            Carrier c = take(state.freshConnection);
             Carrier.Stream s = c.open(this);
             carrier = c;
             stream = s;
@@ -127,7 +129,7 @@ final class Exchange implements ReadAhead.Waiter {
                 }
                 if (retryable(e, s)) {
                     s.discard("stale (retried)");
-                    call.staleFailure = true;
+                    state.staleFailure = true;
                     throw translate(e);
                 }
                 throw fail(s, e);
@@ -444,7 +446,7 @@ final class Exchange implements ReadAhead.Waiter {
 
     /** {@return whether the hop's response should carry Accept-Encoding: gzip written by the stream (see Bridge)} */
     boolean wireGzip() {
-        return call.wireGzip;
+        return state.wireGzip;
     }
 
     EventListener listener() {

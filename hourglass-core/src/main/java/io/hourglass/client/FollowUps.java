@@ -53,20 +53,23 @@ final class FollowUps {
         }
     }
 
-    /** Sends one hop; a failure on a stale pooled connection is sent again, once, on a new connection. */
+    /**
+     * Sends one attempt of a hop; a failure on a stale pooled connection is sent again, once, on a new
+     * connection. The attempt's {@link HopState} is its own: a hedge's two attempts run this at once.
+     */
     private ClientResponse proceedOnce(Call call, ClientRequest req) throws IOException {
+        Attempts.Attempt a = Attempts.current();
+        HopState state = new HopState(a != null && a.hedged);
         while (true) {
-            call.staleFailure = false;
+            state.staleFailure = false;
             try {
-                ClientResponse resp = bridge.run(call, req);
-                call.freshConnection = false;
-                return resp;
+                return bridge.run(call, req, state);
             } catch (IOException e) {
-                if (!call.staleFailure || call.freshConnection) {
+                if (!state.staleFailure || state.freshConnection) {
                     throw e;
                 }
                 // RFC 9110 section 9.2.2: an idempotent request may be sent again
-                call.freshConnection = true;
+                state.freshConnection = true;
                 client.listener().followUp(req, 0, req);
             }
         }
@@ -109,7 +112,7 @@ final class FollowUps {
         if (toGet) {
             // 301 and 302 turn POST into GET by long practice, 303 anything (RFC 9110 sections 15.4.2-4); Go turns
             // every method but GET and HEAD into GET on all three, and so does this client
-            b.method("GET").body(null).removeHeader("Expect");
+            b.method("GET").body(null).removeTrailers().removeHeader("Expect"); // the trailers went with the body
             for (String f : new String[] {"Content-Type", "Content-Encoding", "Content-Language", "Content-Location"}) {
                 b.removeHeader(f); // they described the body that is no longer sent
             }

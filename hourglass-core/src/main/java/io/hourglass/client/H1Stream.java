@@ -50,7 +50,7 @@ final class H1Stream implements Carrier.Stream {
         // RFC 9112 section 9.6: a sender of Connection: close closes after this response
         closeAsked = req.headers().hasToken("Connection", "close");
         if (req.body() != null && !expectContinue) {
-            RequestWriter.writeBody(c.out, req.body());
+            RequestWriter.writeBody(c.out, req.body(), req.trailerSection(), call);
         }
         bodyHeld = expectContinue;
         c.out.flush();
@@ -58,7 +58,7 @@ final class H1Stream implements Carrier.Stream {
 
     @Override
     public void writeBody(RequestBody b) throws IOException {
-        RequestWriter.writeBody(c.out, b);
+        RequestWriter.writeBody(c.out, b, call.req.trailerSection(), call);
         c.out.flush();
         bodyHeld = false;
     }

@@ -14,8 +14,8 @@ import java.util.Locale;
 /**
  * One call's exchange on an HTTP/2 stream: the {@link Carrier.Stream} that {@link H2Connection} opens for
  * the call lifecycle in {@link Exchange} (which owns the deadlines, the retries, the errors and the events, as
- * over HTTP/1.1). It writes the request (HEADERS, DATA under flow control, Expect: 100-continue), waits for
- * the head and hands the body over.
+ * over HTTP/1.1). It writes the request (HEADERS, DATA under flow control, Expect: 100-continue, and the
+ * trailers' HEADERS with END_STREAM when the request has them), waits for the head and hands the body over.
  *
  * <p><b>Timeouts and cancellation keep the connection.</b> Whatever ends the call early (a timeout of any
  * phase, {@link Call#cancel()}, an interrupt, a body closed before its end) resets the stream with RST_STREAM
@@ -34,6 +34,7 @@ final class H2Call implements Carrier.Stream {
     private boolean started;            // caller's thread: start() consumed the pool's reservation
     private boolean headersEnded;       // caller's thread: END_STREAM went with the HEADERS (no body)
     private boolean bodyHeld;           // caller's thread: the body waits for 100 Continue and was not sent
+    private boolean requestUnended;     // caller's thread: a final status came instead of 100; our side is still open
     private H2ResponseHead earlyHead;   // caller's thread: a final head that came before the body was sent
 
     H2Call(H2Connection conn, Exchange call) {
@@ -66,7 +67,7 @@ final class H2Call implements Carrier.Stream {
     public void writeRequest(ClientRequest req, boolean expectContinue, long deadline) throws IOException {
         RequestBody b = req.body();
         long len = b == null ? 0 : b.length();
-        boolean empty = b == null || len == 0;
+        boolean empty = req.trailerSection() == null && (b == null || len == 0); // trailers end the stream, not HEADERS
         started = true;
         headersEnded = empty;
         stream.start(requestFields(req, b, expectContinue && !empty), empty);
@@ -113,13 +114,18 @@ final class H2Call implements Carrier.Stream {
         if (expect) {
             f.add("expect", "100-continue");
         }
+        if (req.trailerSection() != null) {
+            f.add("trailer", req.trailerSection().declaration()); // RFC 9110 section 6.6.2, as over HTTP/1.1
+        }
         return f;
     }
 
     /**
-     * Sends the body as DATA under flow control. When the server answers in full before the body is sent
-     * (RFC 9113 section 8.1), the rest is not sent and the stream's sending side is reset; the head is kept
-     * for {@link #readHead}.
+     * Sends the body as DATA under flow control, then the trailers (if any) as a HEADERS frame that ends the
+     * stream (RFC 9113 section 8.1), their values asked for after the body's last byte. When the server
+     * answers in full before the body is sent (section 8.1), the rest is not sent and the stream's sending
+     * side is reset; the head is kept for {@link #readHead}. A trailer supplier that fails fails the call,
+     * whose stream is then reset ({@link #discard}), so the server never sees the request's end.
      */
     @Override
     public void writeBody(RequestBody b) throws IOException {
@@ -129,8 +135,14 @@ final class H2Call implements Carrier.Stream {
         if (headersEnded) {
             return; // an empty body went with the HEADERS' END_STREAM
         }
-        try (InputStream in = b.open()) {
-            copy(in, len);
+        RequestTrailers t = call.req.trailerSection();
+        try {
+            try (InputStream in = b.open()) {
+                copy(in, len, t == null);
+            }
+            if (t != null) {
+                sendTrailers(t);
+            }
         } catch (H2StreamException e) {
             if (e.kind() != H2StreamException.Kind.ANSWERED_EARLY) {
                 throw e;
@@ -140,8 +152,11 @@ final class H2Call implements Carrier.Stream {
         }
     }
 
-    /** Sends {@code len} bytes of {@code in} as DATA (-1: to its end), the last frame with END_STREAM. */
-    private void copy(InputStream in, long len) throws IOException {
+    /**
+     * Sends {@code len} bytes of {@code in} as DATA (-1: to its end), the last frame with END_STREAM when
+     * {@code end} (else trailers follow).
+     */
+    private void copy(InputStream in, long len, boolean end) throws IOException {
         byte[] chunk = new byte[(int) (len >= 0 ? Math.min(16 * 1024, len) : 16 * 1024)];
         long left = len;
         while (len < 0 || left > 0) {
@@ -150,14 +165,28 @@ final class H2Call implements Carrier.Stream {
                 throw new IOException("request body ended after " + (len - left) + " of " + len + " bytes");
             }
             if (n < 0) {
-                stream.writeData(chunk, 0, 0, true);
+                if (end) {
+                    stream.writeData(chunk, 0, 0, true);
+                }
                 return;
             }
             left -= n;
-            if (n > 0 || left == 0) {
-                stream.writeData(chunk, 0, n, len >= 0 && left == 0);
+            if (n > 0) {
+                stream.writeData(chunk, 0, n, end && len >= 0 && left == 0);
             }
         }
+    }
+
+    /** The trailer section as HEADERS with END_STREAM; none to send ends the stream with an empty DATA. */
+    private void sendTrailers(RequestTrailers t) throws IOException {
+        Headers fields = t.collect(call);
+        if (fields.isEmpty()) {
+            stream.writeData(new byte[0], 0, 0, true);
+            return;
+        }
+        FieldList f = new FieldList(fields.size());
+        H2Messages.trailerFields(fields, f); // lower-case names (section 8.2.1)
+        stream.writeTrailers(f);
     }
 
     @Override
@@ -191,11 +220,27 @@ final class H2Call implements Carrier.Stream {
         return r;
     }
 
+    /**
+     * A final status that came instead of 100 means the body is not wanted (RFC 9110 section 10.1.1). Our side
+     * of the stream is then reset (CANCEL), but only once the response is in: a RST_STREAM sent before would
+     * make the rest of the response arrive on a closed stream and be dropped (RFC 9113 section 5.1).
+     */
     @Override
     public void openBody(ResponseHead h) {
         if (bodyHeld) {
             bodyHeld = false;
-            conn.abandonRequestBody(stream); // a final status came instead of 100: the body is not wanted
+            requestUnended = true;
+            if (stream.complete()) {
+                endRequestSide();
+            }
+        }
+    }
+
+    /** Resets the request's side of a stream whose body was never sent, once; the response was read. */
+    private void endRequestSide() {
+        if (requestUnended) {
+            requestUnended = false;
+            conn.abandonRequestBody(stream);
         }
     }
 
@@ -256,10 +301,14 @@ final class H2Call implements Carrier.Stream {
         return s.kind() == H2StreamException.Kind.REFUSED ? 1 : 2;
     }
 
-    /** The body was read to its end: both sides ended, so the stream is closed and its slot free already. */
+    /**
+     * The body was read to its end: both sides ended, so the stream is closed and its slot free already, unless
+     * the request's side was left open by a final status that came instead of 100.
+     */
     @Override
     public void complete() {
         quiet();
+        endRequestSide(); // a response read in full while the request's side stayed open (see openBody)
     }
 
     /** Given up after the request went out: RST_STREAM CANCEL whatever the policy; the connection stays. */
@@ -268,6 +317,8 @@ final class H2Call implements Carrier.Stream {
         quiet();
         if (!stream.complete()) {
             stream.reset(ErrorCode.CANCEL);
+        } else {
+            endRequestSide();
         }
     }
 

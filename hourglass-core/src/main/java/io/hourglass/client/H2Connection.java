@@ -397,6 +397,39 @@ final class H2Connection implements Carrier {
         }
     }
 
+    /** Writes a stream's trailer section, HEADERS with END_STREAM (RFC 9113 section 8.1): the request's end. */
+    void writeTrailers(H2Stream s, FieldList fields) throws IOException {
+        lockForWrite(s);
+        boolean closedNow;
+        try {
+            lock.lock();
+            try {
+                s.throwIfFailed();
+                if (s.closed) {
+                    throw new H2StreamException(H2StreamException.Kind.ANSWERED_EARLY, s.id,
+                            "the stream closed before the request's trailers were sent");
+                }
+                s.localEnded = true;
+                closedNow = closeIfEnded(s);
+            } finally {
+                lock.unlock();
+            }
+            beginWrite();
+            writer.writeHeaders(s.id, encoder, fields, true); // under writeLock: the encoder's order is the wire's
+            flushUnlessQueued();
+            endWrite();
+        } catch (H2StreamException e) {
+            throw e;
+        } catch (IOException e) {
+            throw writeFailed(e);
+        } finally {
+            unlockWrite();
+        }
+        if (closedNow) {
+            events.capacity();
+        }
+    }
+
     /**
      * A stream that ended both ways no longer counts; returns whether it was closed now, in which case the
      * caller tells {@link Events#capacity()} once it has let go of the lock (a waiting call may take the slot).

@@ -233,6 +233,25 @@ final class H2Stream {
         } while (len > 0);
     }
 
+    /**
+     * Sends the request's trailer section: a HEADERS frame with END_STREAM after the DATA (RFC 9113 section
+     * 8.1). Not flow-controlled (section 6.9 covers DATA only).
+     */
+    void writeTrailers(FieldList fields) throws IOException {
+        conn.lock.lock();
+        try {
+            throwIfFailed();
+            if (remoteEnded && head != null) {
+                // The server answered in full before the request's end (section 8.1): stop, as for DATA.
+                throw new H2StreamException(H2StreamException.Kind.ANSWERED_EARLY, id,
+                        "the server answered before the request's trailers were sent");
+            }
+        } finally {
+            conn.lock.unlock();
+        }
+        conn.writeTrailers(this, fields);
+    }
+
     /** Waits for send credit and takes up to {@code want} bytes of it (at least 1 unless {@code want} is 0). */
     private int takeSendCredit(int want) throws IOException {
         conn.lock.lock();

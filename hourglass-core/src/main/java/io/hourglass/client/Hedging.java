@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
  * answered within the delay a second one beside it, taken from the origin's retry budget; the first response
  * wins and the other attempt is cancelled (under DRAIN its connection drains the late answer and stays in the
  * pool). A first attempt that fails before the delay is followed at once by the second, as a retry would be.
- * At most two attempts. Each runs on a virtual thread of its own; the caller's thread waits for them and
- * passes its cancel or interrupt on.
+ * At most two attempts. Each runs on a virtual thread of its own with state of its own (its clocks, its
+ * {@link HopState}: one attempt's stale connection does not change how the other retries its own); the caller's
+ * thread waits for them and passes its cancel or interrupt on, and the call's cancel reaches both at once.
  */
 final class Hedging {
     /** How often the caller's thread looks at the call's cancel while it waits. */
@@ -23,6 +24,9 @@ final class Hedging {
     private final Pool pool;
     private final Clock clock;
     private final BlockingQueue<Outcome> outcomes = new ArrayBlockingQueue<>(2);
+    // Volatile, both: the caller's thread starts the attempts, cancel() on any thread cancels them.
+    private volatile Attempts.Attempt attempt1;
+    private volatile Attempts.Attempt attempt2;
 
     /** What one attempt ended with: a response, or the error. */
     private record Outcome(Attempts.Attempt attempt, ClientResponse response, IOException error) {}
@@ -34,18 +38,40 @@ final class Hedging {
         this.clock = attempts.clock();
     }
 
+    /**
+     * Runs the hedge and returns the winner's response, or the error of the attempt that ended it. While both
+     * attempts run the call's cancel reaches them through this hedge; the winner's exchange then becomes the
+     * call's, so that a cancel during its body read reaches it.
+     */
     ClientResponse run(long delayNanos) throws IOException {
+        call.attach(this);
+        try {
+            Outcome o = settle(delayNanos);
+            Exchange x = o.attempt().exchange;
+            if (o.response() != null && x != null) {
+                call.attach(x);
+            }
+            return result(o);
+        } finally {
+            call.attach((Hedging) null);
+        }
+    }
+
+    /** The outcome that ends the hedge: the first response, or the last failure. */
+    private Outcome settle(long delayNanos) throws IOException {
         long firstStart = clock.nanoTime();
         Attempts.Attempt first = start(1, firstStart);
+        attempt1 = first;
         Outcome o = await(first, null, delayNanos);
         Attempts.Attempt second = null;
         if (o == null || (o.error() != null && RetryRules.retryableFailure(o.error()))) {
             if (o == null ? hedgeAllowed() : attempts.mayRetry(pool, firstStart, 0)) {
                 second = start(2, clock.nanoTime());
+                attempt2 = second;
             }
         }
         if (o != null && (o.response() != null || second == null)) {
-            return result(o); // the first answered, or failed for good, before the delay
+            return o; // the first answered, or failed for good, before the delay
         }
         int running = o == null ? (second == null ? 1 : 2) : 1;
         while (true) {
@@ -57,8 +83,20 @@ final class Hedging {
                     other.cancel(); // the loser: its late answer is read and dropped (DRAIN), or its stream reset
                     Thread.ofVirtual().start(this::closeLoser);
                 }
-                return result(o);
+                return o;
             }
+        }
+    }
+
+    /** Cancels the attempts started: the call's cancel (see {@link Call#attach(Hedging)}), from any thread. */
+    void cancel() {
+        Attempts.Attempt a = attempt1;
+        Attempts.Attempt b = attempt2;
+        if (a != null) {
+            a.cancel();
+        }
+        if (b != null) {
+            b.cancel(); // one started after this look sees the cancel in await, at the top of its loop
         }
     }
 
@@ -74,7 +112,7 @@ final class Hedging {
 
     /** Starts attempt {@code n} on a virtual thread of its own. */
     private Attempts.Attempt start(int n, long attemptStart) {
-        Attempts.Attempt a = attempts.attempt(attemptStart, true);
+        Attempts.Attempt a = attempts.attempt(attemptStart, true, true);
         ClientRequest r = attempts.request(n, a);
         Thread.ofVirtual().name("hourglass-hedge").start(() -> {
             Outcome o;

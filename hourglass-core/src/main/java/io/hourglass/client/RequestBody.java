@@ -10,7 +10,9 @@ import java.nio.file.Path;
 
 /**
  * A request body: bytes, a string, a file, or a stream (with a known length, or chunked when the length is
- * -1). Bytes, strings and files can be sent again (a retry); a stream cannot.
+ * -1). Bytes, strings and files can be sent again (a retry); a stream cannot. Fields whose values are known
+ * only once the body has been sent (a checksum of a stream) go after it as trailers:
+ * {@link ClientRequest.Builder#trailers(java.util.Collection, java.util.function.Supplier)}.
  */
 public abstract class RequestBody {
     RequestBody() {}

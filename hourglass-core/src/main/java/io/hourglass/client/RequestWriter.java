@@ -1,6 +1,8 @@
 package io.hourglass.client;
 
+import io.hourglass.http.Headers;
 import io.hourglass.internal.h1.OutBuffer;
+import io.hourglass.internal.io.ReadAhead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -10,7 +12,9 @@ import java.net.URI;
  * in origin-form (absolute-form to an HTTP proxy, with the proxy URL's credentials), Host first (the caller's, else the URL's), the caller's fields except those the client
  * owns (the framing; the request builder refuses them, and allows only {@code Connection: close|keep-alive}
  * and {@code Expect: 100-continue}), a default User-Agent, the bridge's Accept-Encoding when no step below it
- * wrote one (see {@link Bridge}), the body's framing, and the body itself, sized or chunked.
+ * wrote one (see {@link Bridge}), the body's framing, and the body itself, sized or chunked. A request with
+ * trailers ({@link RequestTrailers}) goes chunked whatever its length, announces them in a {@code Trailer}
+ * field, and ends with its trailer section (RFC 9112 section 7.1.2).
  */
 final class RequestWriter {
     private RequestWriter() {}
@@ -56,14 +60,20 @@ final class RequestWriter {
             o.writeAscii("Accept-Encoding: gzip\r\n"); // the bridge's, written here when no step below sees it
         }
         RequestBody b = req.body();
+        RequestTrailers t = req.trailerSection();
         if (b != null) {
             long len = b.length();
-            if (len >= 0) {
+            if (len >= 0 && t == null) {
                 o.writeAscii("Content-Length: ");
                 o.writeDecimal(len);
                 o.writeCrlf();
             } else {
-                o.writeAscii("Transfer-Encoding: chunked\r\n");
+                o.writeAscii("Transfer-Encoding: chunked\r\n"); // also for trailers: only chunked carries them
+            }
+            if (t != null) {
+                o.writeAscii("Trailer: "); // RFC 9110 section 6.6.2: the fields the trailer section will hold
+                o.writeAscii(t.declaration());
+                o.writeCrlf();
             }
         } else if (req.method().equals("POST") || req.method().equals("PUT") || req.method().equals("PATCH")) {
             o.writeAscii("Content-Length: 0\r\n"); // RFC 9110 section 8.6: a body-carrying method says so
@@ -93,16 +103,33 @@ final class RequestWriter {
         return ua;
     }
 
-    /** Writes the body: exactly its length, or chunked (RFC 9112 section 7.1) when the length is unknown. */
-    static void writeBody(OutBuffer o, RequestBody b) throws IOException {
+    /**
+     * Writes the body: exactly its length, or chunked (RFC 9112 section 7.1) when the length is unknown or
+     * trailers {@code t} follow it. The trailers' values are asked for after the body's last byte and before
+     * the last chunk, so a supplier that fails, or outlives {@code call}'s deadline, leaves the message without
+     * its end (the caller then closes the connection).
+     */
+    static void writeBody(OutBuffer o, RequestBody b, RequestTrailers t, ReadAhead.Waiter call) throws IOException {
         byte[] chunk = new byte[8192];
+        long len = b.length();
         try (InputStream in = b.open()) {
-            if (b.length() >= 0) {
-                writeSized(o, in, b.length(), chunk);
-            } else {
-                writeChunked(o, in, chunk);
+            if (len >= 0 && t == null) {
+                writeSized(o, in, len, chunk);
+                return;
+            }
+            writeChunks(o, in, t == null ? -1 : len, chunk);
+        }
+        Headers fields = t == null ? null : t.collect(call);
+        o.writeAscii("0\r\n"); // the last chunk, then the trailer section and its blank line
+        if (fields != null) {
+            for (int i = 0; i < fields.size(); i++) {
+                o.writeAscii(fields.name(i));
+                o.writeAscii(": ");
+                o.writeAscii(fields.value(i));
+                o.writeCrlf();
             }
         }
+        o.writeCrlf();
     }
 
     private static void writeSized(OutBuffer o, InputStream in, long len, byte[] chunk) throws IOException {
@@ -117,9 +144,17 @@ final class RequestWriter {
         }
     }
 
-    private static void writeChunked(OutBuffer o, InputStream in, byte[] chunk) throws IOException {
-        int n;
-        while ((n = in.read(chunk)) >= 0) {
+    /** Writes {@code len} bytes of {@code in} (-1: to its end) as chunks, without the last chunk. */
+    private static void writeChunks(OutBuffer o, InputStream in, long len, byte[] chunk) throws IOException {
+        long left = len;
+        while (len < 0 || left > 0) {
+            int n = in.read(chunk, 0, len < 0 ? chunk.length : (int) Math.min(chunk.length, left));
+            if (n < 0 && len >= 0) {
+                throw new IOException("request body ended after " + (len - left) + " of " + len + " bytes");
+            }
+            if (n < 0) {
+                return;
+            }
             if (n == 0) {
                 continue;
             }
@@ -127,7 +162,7 @@ final class RequestWriter {
             o.writeCrlf();
             o.write(chunk, 0, n);
             o.writeCrlf();
+            left -= n;
         }
-        o.writeAscii("0\r\n\r\n");
     }
 }

@@ -1,6 +1,5 @@
 package io.hourglass.server;
 
-import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
 import io.hourglass.internal.h1.BodyIn;
 import io.hourglass.internal.h1.H1Exception;
@@ -90,6 +89,15 @@ final class ServerConn implements Runnable {
 
     Conn conn() {
         return conn;
+    }
+
+    Server server() {
+        return server;
+    }
+
+    /** The socket as the buffers see it, its disconnect watcher included; null before the handshake's end. */
+    H1Wire wire() {
+        return wire;
     }
 
     /** What bounds a request header: the shorter of the read-header and read timeouts (HTTP/2 uses it too). */
@@ -354,54 +362,7 @@ final class ServerConn implements Runnable {
             guard.end();
         }
         if (failure != null && !guard.abandoned() && !req.isCancelled()) {
-            handlerFailed(failure, res);
-        }
-    }
-
-    private void handlerFailed(Throwable t, Response res) throws IOException {
-        int status;
-        String message;
-        if (t instanceof HttpTimeoutException te) {
-            if (te.phase() == Phase.WRITE) {
-                wire.writeTimedOut(); // a write deadline a handler set (static files' minimum rate): counted once
-            } else {
-                server.timeout(te.phase());
-            }
-            // A call the handler made ran out of the request's deadline (issue 14): the caller's time is gone,
-            // which the caller's client must not retry, as for the server's own deadline; else a 408.
-            status = te.phase() == Phase.DEADLINE ? 504 : 408;
-            message = te.getMessage();
-        } else if (t instanceof H1Exception he) {
-            metrics.limit(he); // a trailer section too big or with too many fields
-            status = he.status();
-            message = he.getMessage();
-        } else if (t instanceof DeadlineExceededException de && de.op() == DeadlineExceededException.Op.WRITE) {
-            wire.writeTimedOut();
-            conn.abort();
-            return;
-        } else if (wire.peerGone()) {
-            // The client reset or closed the connection under the handler: normal traffic, not a fault of
-            // ours. Counted like a departure the watcher sees; one debug line at most, no stack trace.
-            metrics.cancelled(ServerMetrics.CancelReason.CLIENT_GONE);
-            server.clientGone(conn, t);
-            conn.close();
-            return;
-        } else if (t instanceof EOFException || conn.isClosed()) {
-            conn.close();
-            return;
-        } else {
-            server.handlerError(t);
-            status = 500;
-            message = "internal server error";
-        }
-        if (!res.isCommitted() || !wire.responseOnWire()) {
-            // Nothing of the handler's response left the server (at most its head sits in the write buffer):
-            // the error status replaces it, as for any other bad request.
-            res.abandon("handler failed");
-            sendError(status, message, status == 504 ? RequestDeadline.EXPIRED_HEADER + ": true\r\n" : "");
-            wire.lingerAndClose();
-        } else {
-            conn.abort(); // the response had started: a reset, so the client cannot take it as complete
+            HandlerFailure.answer(this, failure, res);
         }
     }
 
@@ -440,7 +401,7 @@ final class ServerConn implements Runnable {
     }
 
     /** An error response with {@code extra} (whole header lines, CRLF-ended) among its fields. */
-    private void sendError(int status, String message, String extra) {
+    void sendError(int status, String message, String extra) {
         try {
             out.discard();
             out.write(ErrorResponse.bytes(status, message, extra));
@@ -449,22 +410,6 @@ final class ServerConn implements Runnable {
             // the client is gone or too slow: the close follows anyway
         }
         metrics.responded(status, clock.nanoTime() - requestStart);
-    }
-
-    /** Whether a disconnect watcher is (or was, for the bytes it left) reading the socket. For tests. */
-    boolean watching() {
-        H1Wire w = wire;
-        return w != null && w.watching();
-    }
-
-    /** Whether the watcher's thread is still running. For tests. */
-    boolean watcherRunning() {
-        return wire.watcherRunning();
-    }
-
-    /** The size of the watcher's hand-off buffer, 0 when there is none. For tests. */
-    int handOffBufferBytes() {
-        return wire.handOffBufferBytes();
     }
 
     /** Graceful shutdown: closes the connection when it is waiting for a request (HTTP/2: the two-step GOAWAY). */

@@ -23,7 +23,7 @@ class ExchangeTimeoutCountTest {
             CyclicBarrier start = new CyclicBarrier(2, () -> {
                 Call call = client.newCall(req);
                 call.startClock();
-                current.set(new Exchange(call, req));
+                current.set(new Exchange(call, req, new HopState(false)));
             });
             CyclicBarrier done = new CyclicBarrier(2);
             Runnable racer = () -> {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,17 @@ import org.junit.jupiter.api.Test;
  * {@code protocol="h2"}.
  */
 class H2TimeoutsTest {
-    static final long SLACK_MS = 250;
+    /**
+     * How late a timeout may be seen. Each needs the shared timer thread and then a virtual thread (the
+     * connection's writer, or the handler) to run, and the test's client to read: on the 2-core machine that
+     * runs the suite, at load 6-7, a bare 300 ms park in the same JVM returned up to 187 ms late on a platform
+     * thread and 405 ms late on a virtual thread, with no Hourglass code involved (issue 11: the handler case
+     * once measured 691 ms against the old 550 ms bound). So the old 250 ms slack was below the machine's own
+     * scheduling noise; 750 ms is above it, and still catches a timeout that fires from the wrong clock or at
+     * the next unrelated deadline. HTTP/1.1's timeouts are held to 1500 ms (ServerTimeoutsTest) for the same
+     * machine.
+     */
+    static final long SLACK_MS = 750;
     Server server;
 
     @AfterEach
@@ -53,7 +64,9 @@ class H2TimeoutsTest {
     @Test
     void handlerTimeoutAnswers503AndInterruptsTheHandler() throws Exception {
         CountDownLatch interrupted = new CountDownLatch(1);
+        AtomicLong handlerStart = new AtomicLong();
         try (H2TestClient c = client(ServerConfig.builder().handlerTimeout(Duration.ofMillis(300)), (req, res) -> {
+            handlerStart.compareAndSet(0, System.nanoTime());
             try {
                 Thread.sleep(10_000); // outlasts the 300 ms handler timeout
             } catch (InterruptedException e) {
@@ -63,10 +76,15 @@ class H2TimeoutsTest {
             long t0 = System.nanoTime();
             c.get(1, "/");
             H2TestClient.Response r = c.response(1);
-            long took = ms(t0);
+            long arrived = System.nanoTime();
+            long took = (arrived - t0) / 1_000_000;
             assertThat(r.status()).isEqualTo(503);
             assertThat(r.text()).contains("handler did not finish within 300ms");
-            assertThat(took).isBetween(300L, 300 + SLACK_MS);
+            // Never before the limit, counted from before the request went; late by at most the slack, counted
+            // from the handler's start, where the timeout's clock starts (its request's way there is not the
+            // timeout's lateness).
+            assertThat(took).isGreaterThanOrEqualTo(300L);
+            assertThat((arrived - handlerStart.get()) / 1_000_000).isLessThanOrEqualTo(300 + SLACK_MS);
             assertThat(interrupted.await(1, TimeUnit.SECONDS)).isTrue();
             // the connection carries on
             c.get(3, "/");

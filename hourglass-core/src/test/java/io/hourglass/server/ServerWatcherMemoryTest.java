@@ -32,10 +32,10 @@ class ServerWatcherMemoryTest {
     /** Waits (bounded) until {@code c}'s watcher has started: the handler ran past the watch delay. */
     static void awaitWatching(ServerConn c) throws InterruptedException {
         long until = System.nanoTime() + 5_000_000_000L;
-        while (!c.watching() && System.nanoTime() < until) {
+        while (!c.wire().watching() && System.nanoTime() < until) {
             Thread.sleep(2); // a bounded poll; the deadline bounds it
         }
-        assertThat(c.watching()).as("the watcher started").isTrue();
+        assertThat(c.wire().watching()).as("the watcher started").isTrue();
     }
 
     void startServer() throws Exception {
@@ -44,7 +44,7 @@ class ServerWatcherMemoryTest {
                     if (req.path().equals("/slow")) {
                         ServerConn c = onlyConnection();
                         awaitWatching(c);
-                        bufferWhileWatching.set(c.handOffBufferBytes());
+                        bufferWhileWatching.set(c.wire().handOffBufferBytes());
                     }
                     res.send(req.path());
                 });
@@ -60,21 +60,21 @@ class ServerWatcherMemoryTest {
 
             ServerConn conn = onlyConnection();
             awaitIdle(conn);
-            assertThat(conn.handOffBufferBytes()).as("hand-off buffer of the idle connection").isZero();
+            assertThat(conn.wire().handOffBufferBytes()).as("hand-off buffer of the idle connection").isZero();
             // The watcher's thread ends too, though nothing arrives to wake its read: one thread per idle
             // connection, as after a fast request.
             long t0 = System.nanoTime();
-            while (conn.watcherRunning() && System.nanoTime() - t0 < 5_000_000_000L) {
+            while (conn.wire().watcherRunning() && System.nanoTime() - t0 < 5_000_000_000L) {
                 Thread.sleep(5); // a bounded poll; the deadline bounds it
             }
-            assertThat(conn.watcherRunning()).as("the watcher still runs on the idle connection").isFalse();
+            assertThat(conn.wire().watcherRunning()).as("the watcher still runs on the idle connection").isFalse();
             assertThat((System.nanoTime() - t0) / 1_000_000).as("ms until it ended").isLessThan(1000);
 
             // The next request arrives while the watcher may still be reading: served, then nothing kept.
             c.send("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(c.readResponse().body()).isEqualTo("/hello");
             awaitIdle(conn);
-            assertThat(conn.handOffBufferBytes()).as("after the next request").isZero();
+            assertThat(conn.wire().handOffBufferBytes()).as("after the next request").isZero();
         }
     }
 
@@ -90,7 +90,7 @@ class ServerWatcherMemoryTest {
                     .isBetween(0, SMALL);
             ServerConn conn = onlyConnection();
             awaitIdle(conn);
-            assertThat(conn.handOffBufferBytes()).isZero();
+            assertThat(conn.wire().handOffBufferBytes()).isZero();
         }
     }
 

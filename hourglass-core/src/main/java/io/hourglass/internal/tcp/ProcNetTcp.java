@@ -7,6 +7,7 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,27 @@ public final class ProcNetTcp {
     private static final Path PROC_NET = Path.of("/proc/net");
 
     private ProcNetTcp() {}
+
+    /**
+     * A listener on a free loopback port that no other socket on the machine has: the kernel hands an ephemeral
+     * port number out again while the sockets of its earlier owner still sit on it (TIME_WAIT for 60 s, from
+     * other tests, benchmarks, processes), and whoever counts the port's sockets by state would count those as
+     * its own. For the tests that count TCP states by port; the lab, which cannot choose its server's port,
+     * leaves such residue out instead ({@link TcpSnapshot#timeWaitLocalPorts()}).
+     *
+     * @return a bound listener (backlog 50) whose port has no socket but this one
+     * @throws IOException if no port can be bound, /proc cannot be read, or 50 ports in a row had residue
+     */
+    public static ServerSocket freshLoopbackListener() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            if (snapshot().withPort(s.getLocalPort()).sockets().size() == 1) {
+                return s; // only the listener itself
+            }
+            s.close();
+        }
+        throw new IOException("no loopback port free of other sockets in 50 tries");
+    }
 
     /** True if this is Linux and {@code /proc/net/tcp} is readable. */
     public static boolean isSupported() {

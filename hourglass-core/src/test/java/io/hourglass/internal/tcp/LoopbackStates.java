@@ -40,7 +40,7 @@ final class LoopbackStates implements Closeable {
     LoopbackStates() throws IOException {
         boolean ok = false;
         try {
-            server = keep(freshListener());
+            server = keep(ProcNetTcp.freshLoopbackListener()); // no residue of an earlier owner
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), port());
 
             SocketChannel established = keep(SocketChannel.open(StandardProtocolFamily.INET));
@@ -67,22 +67,6 @@ final class LoopbackStates implements Closeable {
 
     int port() {
         return server.getLocalPort();
-    }
-
-    /**
-     * A loopback listener on a port that no other socket on the machine has: the kernel hands out ephemeral ports
-     * again while TIME-WAIT sockets of earlier connections (other tests, benchmarks) still sit on them for 60 s,
-     * and those would be counted as this test's.
-     */
-    private static ServerSocket freshListener() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            if (ProcNetTcp.snapshot().withPort(s.getLocalPort()).sockets().size() == 1) {
-                return s; // only the listener itself
-            }
-            s.close();
-        }
-        throw new IOException("no loopback port free of other sockets in 50 tries");
     }
 
     /** The local port of the IPv4-only client of the established pair, a line in /proc/net/tcp. */
