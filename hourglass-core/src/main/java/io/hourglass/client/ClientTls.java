@@ -153,7 +153,7 @@ final class ClientTls {
      * (its 5-byte header, then the rest), which would otherwise be two system calls per record.
      */
     static final class Sniffing extends Socket {
-        private TlsInput in;
+        private TlsInput in; // made at the TLS layer's first read, on the dialing thread
 
         @Override
         public InputStream getInputStream() throws IOException {
