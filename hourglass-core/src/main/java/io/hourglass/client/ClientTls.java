@@ -1,11 +1,9 @@
 package io.hourglass.client;
 
 import io.hourglass.internal.tls.Pem;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
 import java.security.PrivateKey;
@@ -149,37 +147,28 @@ final class ClientTls {
     }
 
     /**
-     * A socket that keeps the first bytes the TLS layer reads from it (the JDK's layered SSLSocket reads through
-     * {@link #getInputStream()}), to tell a server that answered in plain HTTP from other failures.
+     * The socket under a client's TLS layer: it keeps the first bytes the TLS layer reads from it (the JDK's
+     * layered SSLSocket reads through {@link #getInputStream()}), to tell a server that answered in plain HTTP
+     * from other failures, and it reads ahead ({@link TlsInput}): the TLS layer reads each record in two reads
+     * (its 5-byte header, then the rest), which would otherwise be two system calls per record.
      */
     static final class Sniffing extends Socket {
-        private final byte[] first = new byte[5];
-        private int n; // bytes kept, owner (handshaking) thread
-        private InputStream in;
+        private TlsInput in; // made at the TLS layer's first read, on the dialing thread
 
         @Override
         public InputStream getInputStream() throws IOException {
             if (in == null) {
-                in = new FilterInputStream(super.getInputStream()) {
-                    @Override
-                    public int read(byte[] b, int off, int len) throws IOException {
-                        int r = super.read(b, off, len);
-                        for (int i = 0; i < r && n < first.length; i++) {
-                            first[n++] = b[off + i];
-                        }
-                        return r;
-                    }
-                };
+                in = new TlsInput(super.getInputStream());
             }
             return in;
         }
 
         boolean plainHttp() {
-            return n == first.length && first().equals("HTTP/");
+            return in != null && in.plainHttp();
         }
 
         String first() {
-            return new String(first, 0, n, StandardCharsets.ISO_8859_1);
+            return in == null ? "" : in.first();
         }
     }
 }
