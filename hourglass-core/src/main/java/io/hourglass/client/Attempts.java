@@ -97,17 +97,26 @@ final class Attempts {
         return CURRENT.get();
     }
 
-    /** Sends a hop of {@code call}: its attempts, or the hop alone when there is nothing to forward or retry. */
-    static ClientResponse run(Call call, ClientRequest req, Hop hop) throws IOException {
+    /**
+     * Whether a hop of {@code call} goes through its attempts: false when there is nothing to forward or retry,
+     * and the hop is sent alone (the default: no object, no thread-local per call).
+     */
+    static boolean needed(Call call) {
         boolean forward = call.inherited && call.client.config().forwardDeadline() && call.totalDeadline != 0;
-        if (!forward && call.client.config().maxAttempts() == 1) {
+        return forward || call.client.config().maxAttempts() != 1;
+    }
+
+    /** Sends a hop of {@code call}: its attempts, or the hop alone when they are not {@link #needed}. */
+    static ClientResponse run(Call call, ClientRequest req, Hop hop) throws IOException {
+        if (!needed(call)) {
             return hop.send(req);
         }
+        call.attempted = true; // before any exchange (and any hedging thread) of the call is made
         return new Attempts(call, req, hop).run();
     }
 
     private ClientResponse run() throws IOException {
-        Pool pool = client.pool(req.uri(), Proxies.select(cfg.proxySelector(), req.uri()));
+        Pool pool = client.pool(req, Proxies.select(cfg.proxySelector(), req.uri()));
         RetryBudget budget = pool.retryBudget;
         boolean mayRetry = budget != null && RetryRules.repeatable(req);
         if (budget != null) {

@@ -96,8 +96,8 @@ final class Bridge {
         if (jar != null) {
             save(jar, req.uri(), resp.headers());
         }
-        String ce = resp.header("Content-Encoding");
-        if (gzip && ce != null && (ce.strip().equalsIgnoreCase("gzip") || ce.strip().equalsIgnoreCase("x-gzip"))) {
+        String ce = gzip ? resp.header("Content-Encoding") : null; // no scan of the fields when not asked for
+        if (ce != null && (ce.strip().equalsIgnoreCase("gzip") || ce.strip().equalsIgnoreCase("x-gzip"))) {
             Headers all = resp.headers();
             Headers plain = new Headers(all.size());
             for (int i = 0; i < all.size(); i++) {

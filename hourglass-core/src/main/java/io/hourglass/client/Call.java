@@ -46,6 +46,9 @@ public final class Call {
     Phase totalPhase = Phase.TOTAL; // TOTAL (own timeout or request deadline) or DEADLINE (inherited, issue 14)
     boolean inherited;          // bounded by the caller's current deadline: its hops forward it
     private Deadline current;   // the deadline current on the thread that ran execute(), or null
+    // Whether a hop went through Attempts: only then may an exchange belong to an attempt (Attempts.current()).
+    // Written by the caller's thread before the attempts start the threads (hedging) that read it.
+    boolean attempted;
     // What an attempt learns about its connection is the attempt's (HopState), not the call's: a hedge's two
     // attempts run at once. Volatile, all three: the calling thread or an attempt's writes them, cancel() and
     // every hop's checks read them on any thread.

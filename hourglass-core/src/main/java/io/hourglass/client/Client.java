@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -296,8 +295,15 @@ public final class Client implements AutoCloseable {
 
     /** The pool of {@code uri}'s origin reached through {@code proxy} (null: directly). */
     Pool pool(URI uri, Proxies.Route proxy) {
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        Pool.Origin o = new Pool.Origin(scheme, uri.getHost(), port(uri), proxy);
+        return pool(Pool.Origin.of(uri, proxy));
+    }
+
+    /** The pool of {@code req}'s origin through {@code proxy}: a direct call's key is made once per request. */
+    Pool pool(ClientRequest req, Proxies.Route proxy) {
+        return pool(proxy == null ? req.directOrigin() : Pool.Origin.of(req.uri(), proxy));
+    }
+
+    private Pool pool(Pool.Origin o) {
         Pool p = pools.get(o); // the common case without computeIfAbsent's lock
         return p != null ? p : pools.computeIfAbsent(o, k -> new Pool(k, this));
     }
@@ -313,7 +319,7 @@ public final class Client implements AutoCloseable {
     }
 
     int port(URI uri) {
-        return uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+        return Pool.Origin.port(uri);
     }
 
     SSLContext sslContext() throws IOException {

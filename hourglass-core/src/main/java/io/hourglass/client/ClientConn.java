@@ -45,12 +45,15 @@ final class ClientConn implements Carrier {
     // Whoever consumes the bytes now (a call, a drain): its check() says when waiting must stop. Volatile:
     // set by the thread that takes the connection, read by the thread that reads (the same, or a drain's).
     private volatile ReadAhead.Waiter consumer;
-    // What the alarm does besides waking the consumer while a call has the connection (null otherwise: an idle
-    // connection's alarm is its eviction). Volatile: the timer thread runs it.
-    private volatile Runnable alarmAction;
+    // The call whose alarm action runs besides waking the consumer while it has the connection (null
+    // otherwise: an idle connection's alarm is its eviction). Volatile: the timer thread runs it. The call
+    // itself rather than a method reference to it: no object per call.
+    private volatile Exchange alarmCall;
     // Response bytes handed to the consumer since the connection was taken: written by the consumer, read by
-    // the call's thread when it decides on a retry (the same thread, but a drain's is another).
-    private volatile long received;
+    // the call's thread when it decides on a retry (the same thread). A drain's thread counts too, but a later
+    // call resets and reads it only after taking the connection under the pool's lock, which orders the two:
+    // not volatile.
+    private long received;
     private long sent;                      // request bytes that reached the socket since it was taken; caller's thread
     private String idleEnd;                 // the reader thread's: why the connection ended while idle, if it did
     private boolean strayBytes;             // the reader thread's: the server sent bytes nobody asked for
@@ -82,7 +85,7 @@ final class ClientConn implements Carrier {
         received = 0;
         sent = 0;
         consumer = call;
-        alarmAction = call::onAlarm;
+        alarmCall = call;
         return new H1Stream(this, call);
     }
 
@@ -158,9 +161,9 @@ final class ClientConn implements Carrier {
      */
     private void onAlarm() {
         readAhead.wake();
-        Runnable a = alarmAction;
+        Exchange a = alarmCall;
         if (a != null) {
-            a.run();
+            a.onAlarm();
         } else if (state == IDLE) {
             pool.evictIfIdle(this);
         }
@@ -189,7 +192,7 @@ final class ClientConn implements Carrier {
     /** Taken from the pool by a call: nothing of the idle state (eviction) stays armed. */
     void toActive() {
         state = ACTIVE;
-        alarmAction = null;
+        alarmCall = null;
         conn.armAlarm(0);
     }
 
@@ -201,7 +204,7 @@ final class ClientConn implements Carrier {
         state = IDLE;
         idleSince = now;
         consumer = null;
-        alarmAction = null;
+        alarmCall = null;
         conn.setWriteDeadlineNanos(0);
         conn.armAlarm(evictAt);
     }
@@ -211,7 +214,7 @@ final class ClientConn implements Carrier {
         state = DRAINING;
         drainStart = now;
         consumer = budget;
-        alarmAction = null;
+        alarmCall = null;
         conn.setWriteDeadlineNanos(0);
         conn.armAlarm(deadline);
     }

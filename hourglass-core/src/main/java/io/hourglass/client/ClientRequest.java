@@ -29,6 +29,10 @@ public final class ClientRequest {
     private final Boolean inheritDeadline;
     private final List<Protocol> protocols;
     private final Boolean followRedirects;
+    // The pool key of a direct call to this request's origin, made on the first call that needs it. Not
+    // volatile: a cache of an immutable record (final fields, safely published by any race), as String caches
+    // its hash; a thread that sees null makes an equal one.
+    private Pool.Origin directOrigin;
 
     private ClientRequest(Builder b) {
         this.method = b.method;
@@ -61,6 +65,16 @@ public final class ClientRequest {
         this.followRedirects = r.followRedirects;
         this.inheritDeadline = r.inheritDeadline;
         this.protocols = r.protocols;
+    }
+
+    /** {@return the pool key of this request's origin reached directly (no proxy), made once per request} */
+    Pool.Origin directOrigin() {
+        Pool.Origin o = directOrigin;
+        if (o == null) {
+            o = Pool.Origin.of(uri, null);
+            directOrigin = o;
+        }
+        return o;
     }
 
     /** This request with {@code fields} in place of its headers, which must hold only checked fields. */

@@ -40,7 +40,8 @@ public final class ClientResponse implements AutoCloseable {
     private final Body body;
     private final Cleaner.Cleanable cleanable;
 
-    ClientResponse(Exchange exchange, ClientRequest request, ResponseHead head, long connectionId, boolean reused) {
+    ClientResponse(Exchange exchange, ExchangeBody source, ClientRequest request, ResponseHead head, long connectionId,
+            boolean reused) {
         this.request = request;
         this.exchange = exchange;
         this.status = head.status;
@@ -49,8 +50,8 @@ public final class ClientResponse implements AutoCloseable {
         this.headers = head.headers;
         this.connectionId = connectionId;
         this.reused = reused;
-        this.body = new Body(new ExchangeSource(exchange));
-        this.cleanable = CLEANER.register(this, exchange::leaked);
+        this.body = new Body(source);
+        this.cleanable = CLEANER.register(this, source::leaked);
     }
 
     private ClientResponse(Exchange exchange, ClientRequest request, int status, String reason, String version,
@@ -317,35 +318,6 @@ public final class ClientResponse implements AutoCloseable {
             if (c != null) {
                 c.ended(failure);
             }
-        }
-    }
-
-    /** An exchange's body as a stream. */
-    private static final class ExchangeSource extends InputStream {
-        private final Exchange x;
-
-        ExchangeSource(Exchange x) {
-            this.x = x;
-        }
-
-        @Override
-        public int read() throws IOException {
-            throw new UnsupportedOperationException(); // Body reads arrays only
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            return x.readBody(b, off, len);
-        }
-
-        @Override
-        public int available() throws IOException {
-            return x.availableBody();
-        }
-
-        @Override
-        public void close() {
-            x.closeBody();
         }
     }
 }

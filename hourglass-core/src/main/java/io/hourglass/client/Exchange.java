@@ -13,13 +13,14 @@ import io.hourglass.net.DeadlineExceededException;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The whole life of one hop of a client call (see {@link Interceptor}: the network's step), on the caller's
@@ -48,17 +49,13 @@ final class Exchange implements ReadAhead.Waiter {
     private final long totalSince;              // when the total deadline's limit began (the call's or attempt's start)
     private final Phase totalPhase;             // what the total deadline's expiry is: TOTAL, DEADLINE or ATTEMPT
     private final String forwardHeader;         // the field that carries what is left of the deadline, or null
-    // This attempt's per-try timeout, counted once: the caller's thread and the timer's may both see it pass.
-    private final java.util.concurrent.atomic.AtomicBoolean attemptTimeoutCounted =
-            new java.util.concurrent.atomic.AtomicBoolean();
-    // The phase in progress and its deadline: written by the caller's thread, read by check() on the same
-    // thread and, through the stream's wake-up, after the timer woke it; volatile for cancel()'s and the
-    // timer's reads of the call's state.
-    private volatile Phase phase;
-    private volatile long phaseDeadline;        // 0: none
-    private volatile long phaseStart;
-    private volatile Duration phaseLimit;
-    private volatile String doing = "waiting for a connection"; // for messages; read by the timer's error
+    // The phase in progress and its deadline: written and read by the caller's thread only (check() runs on
+    // the thread that waits: the timer only wakes it), so not volatile.
+    private Phase phase;
+    private long phaseDeadline;                 // 0: none
+    private long phaseStart;
+    private Duration phaseLimit;
+    private String doing = "waiting for a connection"; // for messages; caller's thread (set and read there)
     private volatile boolean cancelled;         // set by cancel() on any thread
     private volatile Closeable connecting;      // a dial in progress, closed by cancel()
     private volatile Pool waitingPool;          // woken by cancel()
@@ -71,13 +68,21 @@ final class Exchange implements ReadAhead.Waiter {
     private boolean sending;                    // caller's thread: a byte of this request may have gone out
     private ClientTls.Handshake tlsSeen;        // caller's thread: this hop's new connection was asked for a certificate
 
-    // The response body's hand-over between the caller and the timer (a body nobody reads or closes).
-    private final ReentrantLock bodyLock = new ReentrantLock();
-    private int bodyReaders;                    // guarded by bodyLock
-    private boolean ended;                      // guarded by bodyLock
-    private boolean abandonPending;             // guarded by bodyLock
-    // Whether the body is open (the head came): the timer's alarm acts only then. Volatile: the timer reads it.
-    private volatile boolean bodyOpen;
+    // The response's body once its head came (null before): the timer's alarm acts only then. Volatile: the
+    // timer reads it.
+    private volatile ExchangeBody body;
+    // 1 once this attempt's per-try timeout was counted: the caller's thread and the timer's may both see it
+    // pass, and compare-and-set it (volatile for that).
+    private volatile int attemptCounted;
+    private static final VarHandle ATTEMPT_COUNTED;
+
+    static {
+        try {
+            ATTEMPT_COUNTED = MethodHandles.lookup().findVarHandle(Exchange.class, "attemptCounted", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     Exchange(Call call, ClientRequest req, HopState state) {
         this.call = call;
@@ -89,7 +94,7 @@ final class Exchange implements ReadAhead.Waiter {
         this.ev = client.listener();
         this.start = call.start;
         // an attempt's deadline (issue 14: the call's, or a per-try timeout), else the call's own
-        Attempts.Attempt a = Attempts.current();
+        Attempts.Attempt a = call.attempted ? Attempts.current() : null; // no thread-local look-up by default
         this.totalDeadline = a != null ? a.deadline : call.totalDeadline;
         this.totalSince = a != null ? a.since : call.start;
         this.totalLimit = a != null ? a.limit : call.totalLimit;
@@ -110,10 +115,12 @@ final class Exchange implements ReadAhead.Waiter {
      */
     ClientResponse run() throws IOException {
         route = Proxies.select(cfg.proxySelector(), req.uri());
-        pool = client.pool(req.uri(), route);
+        pool = client.pool(req, route);
         for (int unprocessed = 0; ; unprocessed++) {
-            carrier = null;
-            stream = null;
+            if (unprocessed > 0) {
+                carrier = null; // volatile writes: only when a hop goes again, not per call
+                stream = null;
+            }
             Carrier c = take(state.freshConnection);
             Carrier.Stream s = c.open(this);
             carrier = c;
@@ -151,7 +158,7 @@ final class Exchange implements ReadAhead.Waiter {
         }
         Pool.Lease lease;
         while ((lease = pool.acquire(this, forceNew)) == null) {
-            pool = client.pool(req.uri(), route); // retired just now: the origin's new pool
+            pool = client.pool(req, route); // retired just now: the origin's new pool
         }
         ClientConn c = lease.conn();
         reused = c != null;
@@ -191,7 +198,7 @@ final class Exchange implements ReadAhead.Waiter {
         boolean prior = protocols.contains(Protocol.H2_PRIOR_KNOWLEDGE);
         Pool.H2Lease lease;
         while ((lease = pool.acquireH2(this, prior)) == Pool.H2Lease.RETIRED) {
-            pool = client.pool(req.uri(), route); // retired just now: the origin's new pool
+            pool = client.pool(req, route); // retired just now: the origin's new pool
         }
         if (lease == null) {
             return null;
@@ -327,10 +334,11 @@ final class Exchange implements ReadAhead.Waiter {
         client.clientMetrics().durationChild.observeNanos(clock.nanoTime() - start);
         doing = "reading the body";
         s.openBody(h);
-        ClientResponse resp = new ClientResponse(this, req, h, s.connectionId(), reused);
-        bodyOpen = true;
+        ExchangeBody source = new ExchangeBody(this, s);
+        ClientResponse resp = new ClientResponse(this, source, req, h, s.connectionId(), reused);
+        body = source;
         if (s.bodyComplete()) {
-            finish();
+            source.finish();
         }
         return resp;
     }
@@ -517,7 +525,7 @@ final class Exchange implements ReadAhead.Waiter {
         String protocol = c == null ? null : c.protocol();
         if (p == Phase.ATTEMPT) {
             // each attempt that runs out of its per-try timeout is counted (issue 14), the next may follow
-            if (attemptTimeoutCounted.compareAndSet(false, true)) {
+            if (ATTEMPT_COUNTED.compareAndSet(this, 0, 1)) {
                 client.clientMetrics().timeout(p, protocol);
                 ev.timeout(req, p);
             }
@@ -569,7 +577,7 @@ final class Exchange implements ReadAhead.Waiter {
     }
 
     /** What a failed exchange does to its connection; returns the error for the caller. */
-    private IOException fail(Carrier.Stream s, IOException e) {
+    IOException fail(Carrier.Stream s, IOException e) {
         IOException out = translate(e);
         boolean timedOut = out instanceof HttpTimeoutException || cancelled;
         // A deadline that passed just before the first write (a caller that got the connection at the last
@@ -589,7 +597,8 @@ final class Exchange implements ReadAhead.Waiter {
         return out;
     }
 
-    private IOException translate(IOException e) {
+    /** The error for the caller: a timeout or a {@link ClientException} of the right kind, with the context. */
+    IOException translate(IOException e) {
         if (e instanceof HttpTimeoutException || e instanceof ClientException) {
             return e;
         }
@@ -609,7 +618,7 @@ final class Exchange implements ReadAhead.Waiter {
             return out;
         }
         String ctx = context();
-        String tlsWhy = tlsSeen != null && !bodyOpen ? ClientTls.explain(e, tlsSeen, null) : null;
+        String tlsWhy = tlsSeen != null && body == null ? ClientTls.explain(e, tlsSeen, null) : null;
         if (tlsWhy != null) {
             return new ClientException(ClientException.Kind.TLS, ctx + ": " + tlsWhy + " (" + e.getMessage() + ")", e);
         }
@@ -636,168 +645,24 @@ final class Exchange implements ReadAhead.Waiter {
         return m.contains("reset") || m.contains("broken pipe");
     }
 
-    // ---- the response body, read by the caller ----
+    // ---- the response body (see ExchangeBody) ----
 
-    int readBody(byte[] b, int off, int len) throws IOException {
-        if (!enterBody()) {
-            return -1;
-        }
-        int n;
-        try {
-            n = stream.readBody(b, off, len);
-        } catch (IOException e) {
-            exitBody();
-            throw failBody(e);
-        }
-        exitBody();
-        if (n < 0 || stream.bodyComplete()) {
-            finish();
-        }
-        return n;
-    }
-
-    int availableBody() throws IOException {
-        return ended() ? 0 : stream.bodyAvailable();
-    }
-
-    private boolean ended() {
-        bodyLock.lock();
-        try {
-            return ended;
-        } finally {
-            bodyLock.unlock();
-        }
-    }
-
-    /** Returns false when the body has been read to its end (the read returns -1). */
-    private boolean enterBody() throws IOException {
-        bodyLock.lock();
-        try {
-            if (ended) {
-                if (stream.bodyComplete()) {
-                    return false;
-                }
-                // abandoned: the deadline passed while nobody was reading
-                throw timeoutOrCancelled();
-            }
-            bodyReaders++;
-            return true;
-        } finally {
-            bodyLock.unlock();
-        }
-    }
-
-    private void exitBody() {
-        boolean abandon;
-        bodyLock.lock();
-        try {
-            bodyReaders--;
-            abandon = abandonPending && bodyReaders == 0 && !ended;
-            if (abandon) {
-                ended = true;
-            }
-        } finally {
-            bodyLock.unlock();
-        }
-        if (abandon) {
-            giveUpBody();
-        }
-    }
-
-    private IOException timeoutOrCancelled() {
+    /** The error of a read of a body that was given up: the cancel, or the deadline that passed unread. */
+    IOException bodyGivenUp() {
         return cancelled ? new ClientException(ClientException.Kind.CANCELLED, context(), null)
                 : totalTimeout("while reading the body");
-    }
-
-    private IOException failBody(IOException e) {
-        bodyLock.lock();
-        try {
-            if (ended) {
-                return translate(e);
-            }
-            ended = true;
-        } finally {
-            bodyLock.unlock();
-        }
-        return fail(stream, e); // the response's body reports the call's failure
-    }
-
-    /** Marks the body ended; true only for the one caller that ended it. */
-    private boolean endOnce() {
-        bodyLock.lock();
-        try {
-            if (ended) {
-                return false;
-            }
-            ended = true;
-            return true;
-        } finally {
-            bodyLock.unlock();
-        }
-    }
-
-    /** The body was read to its end: the connection goes back to the pool. */
-    private void finish() {
-        if (!endOnce()) {
-            return;
-        }
-        Carrier.Stream s = stream;
-        ev.bodyDone(req, s.connectionId(), s.bodyDelivered());
-        s.complete();
-    }
-
-    /** The caller closed the body before its end: the connection follows the timeout policy. */
-    void closeBody() {
-        bodyLock.lock();
-        try {
-            if (ended) {
-                return;
-            }
-            if (bodyReaders > 0) {
-                abandonPending = true;
-                return;
-            }
-            ended = true;
-        } finally {
-            bodyLock.unlock();
-        }
-        if (stream.bodyComplete()) {
-            stream.complete();
-            return;
-        }
-        giveUpBody();
-    }
-
-    private void giveUpBody() {
-        stream.abandon(cfg.timeoutPolicy(), "body not read to its end");
     }
 
     /** The stream's wake-up, on the timer thread: frees a connection whose body nobody reads or closes. */
     void onAlarm() {
         long t = totalDeadline;
-        if (!bodyOpen || t == 0 || clock.nanoTime() - t < 0) {
+        ExchangeBody b = body;
+        if (b == null || t == 0 || clock.nanoTime() - t < 0 || !b.expired()) {
             return;
-        }
-        bodyLock.lock();
-        try {
-            if (ended || bodyReaders > 0) {
-                return; // ended; or the reader is woken by the alarm and fails with the timeout itself
-            }
-            ended = true;
-        } finally {
-            bodyLock.unlock();
         }
         // Nobody reads or closes the body and the call's time is up: free the connection (a documented misuse).
         totalTimeout("while the body was left unread");
-        Thread.ofVirtual().start(this::giveUpBody);
-    }
-
-    /** Abandons a response that became unreachable without being closed (see {@link ClientResponse}). */
-    void leaked() {
-        if (!endOnce()) {
-            return;
-        }
-        giveUpBody();
+        Thread.ofVirtual().start(b::giveUp);
     }
 
     // ---- cancellation ----

@@ -33,7 +33,9 @@ final class FollowUps {
         int redirects = 0;
         int auths = 0;
         while (true) {
-            ClientResponse resp = Attempts.run(call, req, r -> proceedOnce(call, r)); // issue 14's attempts
+            // issue 14's attempts; without them the hop goes straight on (no lambda per hop)
+            ClientResponse resp = Attempts.needed(call) ? Attempts.run(call, req, r -> proceedOnce(call, r))
+                    : proceedOnce(call, req);
             ClientRequest next;
             int status = resp.status();
             if (status == 401 || status == 407) {
@@ -58,7 +60,7 @@ final class FollowUps {
      * connection. The attempt's {@link HopState} is its own: a hedge's two attempts run this at once.
      */
     private ClientResponse proceedOnce(Call call, ClientRequest req) throws IOException {
-        Attempts.Attempt a = Attempts.current();
+        Attempts.Attempt a = call.attempted ? Attempts.current() : null; // no thread-local look-up by default
         HopState state = new HopState(a != null && a.hedged);
         while (true) {
             state.staleFailure = false;

@@ -5,9 +5,11 @@ import io.hourglass.internal.text.Durations;
 import io.hourglass.internal.time.Timers;
 import io.hourglass.net.Clock;
 import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -38,9 +40,32 @@ import java.util.concurrent.locks.ReentrantLock;
  * learnt from ALPN on the first dial; calls wait for that dial rather than open HTTP/1.1 connections meanwhile.
  */
 final class Pool {
-    /** An origin: where connections go. */
     /** An origin and the proxy its connections go through (null: direct); the pool's key. */
     record Origin(String scheme, String host, int port, Proxies.Route proxy) {
+        /** The origin of {@code uri} (its scheme lower-cased, its port or the scheme's) through {@code proxy}. */
+        static Origin of(URI uri, Proxies.Route proxy) {
+            return new Origin(uri.getScheme().toLowerCase(Locale.ROOT), uri.getHost(), port(uri), proxy);
+        }
+
+        // Written out rather than the record's generated pair: the pools' map looks the key up on every call,
+        // and a request's cached key (ClientRequest.directOrigin) is usually the very object the map holds.
+        @Override
+        public boolean equals(Object o) {
+            return this == o || (o instanceof Origin x && port == x.port && scheme.equals(x.scheme)
+                    && java.util.Objects.equals(host, x.host) && java.util.Objects.equals(proxy, x.proxy));
+        }
+
+        @Override
+        public int hashCode() {
+            int h = scheme.hashCode() * 31 + java.util.Objects.hashCode(host);
+            return (h * 31 + port) * 31 + java.util.Objects.hashCode(proxy);
+        }
+
+        /** {@return the port of {@code uri}, or its scheme's default: 443 for https, else 80} */
+        static int port(URI uri) {
+            return uri.getPort() != -1 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+        }
+
         boolean tls() {
             return scheme.equals("https");
         }
