@@ -1,6 +1,5 @@
 package io.hourglass.client;
 
-import io.hourglass.internal.io.TlsInput;
 import io.hourglass.internal.tls.Pem;
 import java.io.IOException;
 import java.io.InputStream;

@@ -77,9 +77,7 @@ public final class Server implements AutoCloseable {
         long idle = config.idleTimeout().toSeconds();
         this.keepAliveHint = config.idleTimeout().isZero() ? null
                 : ("Keep-Alive: timeout=" + idle + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        // TLS: accepted sockets read ahead under the TLS layer (one system call for the records that arrived
-        // together, not two per record; TlsAccept)
-        ServerSocket ss = tls != null ? new TlsAccept.Listener() : new ServerSocket();
+        ServerSocket ss = new ServerSocket();
         ss.setReuseAddress(true);
         try {
             ss.bind(new InetSocketAddress(config.host(), config.port()), 1024);

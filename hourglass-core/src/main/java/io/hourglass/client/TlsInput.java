@@ -1,21 +1,17 @@
-package io.hourglass.internal.io;
+package io.hourglass.client;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The bytes a TLS layer (the JDK's SSLSocket layered over a TCP socket) reads from that socket, read ahead
- * into a small buffer, with the first five kept. Both sides use it: the client's socket under its TLS layer
- * ({@code io.hourglass.client.ClientTls.Sniffing}, which also tells a plain-HTTP answer by its first bytes) and
- * the server's accepted socket when it speaks TLS ({@code io.hourglass.server.TlsAccept}). Not API: this
- * package is not exported.
+ * The bytes a client's TLS layer reads from its socket, read ahead into a small buffer, with the first five
+ * kept (see {@link ClientTls.Sniffing}).
  *
  * <p><b>Why a buffer.</b> The JDK's SSLSocket reads a record's 5-byte header, then the rest of the record,
  * from the stream below it, each a read of the socket: two system calls per record (three or four when the
- * first one finds nothing yet and waits). An HTTP/2 frame that fits in one record (a small response, or a
- * request's HEADERS) costs them all; at many concurrent streams, one read here takes the many records that
- * arrived together. The TLS
+ * first one finds nothing yet and waits). An HTTP/2 response that fits in one record (a small one) costs
+ * them all; at many concurrent streams, one read here takes the many records that arrived together. The TLS
  * layer is the only reader (it reads under its own lock, one thread at a time), so this class takes no lock.
  * A read that asks for as much as the buffer holds, or more, and finds it empty goes straight to the socket:
  * a large record's body is not copied twice. Deadlines and errors are the socket's: the one read that waits
@@ -23,9 +19,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Memory: {@value #BUFFER} bytes per TLS connection, allocated at its first read and kept for its life.
  */
-public final class TlsInput extends InputStream {
+final class TlsInput extends InputStream {
     /** Room for dozens of small records; a larger read bypasses it. */
-    public static final int BUFFER = 8 * 1024;
+    static final int BUFFER = 8 * 1024;
 
     private final InputStream in;
     private final byte[] first = new byte[5];
@@ -33,8 +29,7 @@ public final class TlsInput extends InputStream {
     private byte[] buf;                // allocated at the first read
     private int pos, lim;              // buf[pos, lim) not read yet
 
-    /** Reads ahead of {@code in}, the TCP socket's input stream. */
-    public TlsInput(InputStream in) {
+    TlsInput(InputStream in) {
         this.in = in;
     }
 
@@ -106,12 +101,12 @@ public final class TlsInput extends InputStream {
     }
 
     /** Whether the first bytes read were an HTTP/1.x status line's start: a plain-HTTP server. */
-    public boolean plainHttp() {
+    boolean plainHttp() {
         return kept == first.length && first().equals("HTTP/");
     }
 
     /** The first bytes read (up to five), as text. */
-    public String first() {
+    String first() {
         return new String(first, 0, kept, StandardCharsets.ISO_8859_1);
     }
 }

@@ -1,4 +1,4 @@
-package io.hourglass.internal.io;
+package io.hourglass.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The read-ahead under a TLS layer (client's and server's): fewer reads of the socket, the same bytes, the first five kept. */
+/** The read-ahead under a client's TLS layer: fewer reads of the socket, the same bytes, the first five kept. */
 class TlsInputTest {
     /** A source that counts its reads and returns at most {@code chunk} bytes per read, as a socket may. */
     static final class Counting extends InputStream {
