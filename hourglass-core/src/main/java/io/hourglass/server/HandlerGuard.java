@@ -226,11 +226,14 @@ final class HandlerGuard {
         server.timeout(client ? Phase.DEADLINE : Phase.HANDLER);
         metrics.cancelled(client ? ServerMetrics.CancelReason.DEADLINE : ServerMetrics.CancelReason.HANDLER_TIMEOUT);
         long start = requestStart;
+        // Counted before the connection is cut: its close ends the connection's own thread, which takes it off
+        // the open-connections gauge, and whoever sees that gauge at zero must see this response counted too.
         if (!nothingSent) {
-            conn.abort(); // the response had begun: the client must see it truncated
             metrics.responded(res.status(), clock.nanoTime() - start);
+            conn.abort(); // the response had begun: the client must see it truncated
             return;
         }
+        metrics.responded(client ? 504 : 503, clock.nanoTime() - start);
         // Written on the socket, not through the handler's write buffer, which its own thread owns.
         byte[] resp = client
                 ? ErrorResponse.bytes(504, RequestDeadline.cutShortMessage(cfg),
@@ -244,7 +247,6 @@ final class HandlerGuard {
             // the client went away as well
         }
         conn.close();
-        metrics.responded(client ? 504 : 503, clock.nanoTime() - start);
     }
 
     // ---- the client left ----
