@@ -8,7 +8,6 @@ import io.hourglass.internal.h1.ResponseHead;
 import io.hourglass.internal.io.ReadAhead;
 import io.hourglass.internal.text.Durations;
 import io.hourglass.net.Clock;
-import io.hourglass.net.Conn;
 import io.hourglass.net.DeadlineExceededException;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -19,7 +18,6 @@ import java.net.ConnectException;
 import java.net.SocketException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,7 +25,7 @@ import java.util.Locale;
  * thread: the pool, a connection (dialled by the {@link Dialer} when none is idle), the request, the
  * response's head and body, and what a timeout or a failure does to the connection. Read top to bottom. The
  * protocol is behind {@link Carrier}: this class knows deadlines, retries, errors, events and the timeout
- * policy, not HTTP/1.1's bytes nor HTTP/2's frames. Which protocol carries a call is chosen in {@link #take}:
+ * policy, not HTTP/1.1's bytes nor HTTP/2's frames. Which protocol carries a call is chosen in {@link Carriers#take}:
  * ALPN over TLS, or HTTP/2 by prior knowledge ({@link ClientConfig#protocols()}, {@link ClientRequest#protocols()}).
  *
  * <p>Deadlines: the call's total deadline is fixed at its start; each phase (connect, TLS, response
@@ -38,11 +36,11 @@ import java.util.Locale;
 final class Exchange implements ReadAhead.Waiter {
     private final Call call;
     private final HopState state;               // the attempt's (issue 14: not the call's, which a hedge shares)
-    private final Client client;
+    final Client client;
     private final ClientConfig cfg;
     private final Clock clock;
     final ClientRequest req;
-    private final EventListener ev;
+    final EventListener ev;
     private final long start;                   // the call's start: the total deadline covers every hop
     private final long totalDeadline;           // 0: none
     private final Duration totalLimit;
@@ -59,11 +57,11 @@ final class Exchange implements ReadAhead.Waiter {
     private volatile boolean cancelled;         // set by cancel() on any thread
     private volatile Closeable connecting;      // a dial in progress, closed by cancel()
     private volatile Pool waitingPool;          // woken by cancel()
-    private Pool pool;                          // caller's thread
-    private Proxies.Route route;                // caller's thread: the proxy of this hop, null for none
+    Pool pool;                                  // caller's thread (Carriers moves it to a retired pool's successor)
+    Proxies.Route route;                        // caller's thread: the proxy of this hop, null for none
     private volatile Carrier carrier;           // read by cancel() and context() from other threads
     private volatile Carrier.Stream stream;     // read by cancel() from another thread
-    private boolean reused;                     // caller's thread
+    boolean reused;                             // caller's thread (set by Carriers)
     private boolean requestWritten;             // caller's thread
     private boolean sending;                    // caller's thread: a byte of this request may have gone out
     private ClientTls.Handshake tlsSeen;        // caller's thread: this hop's new connection was asked for a certificate
@@ -121,7 +119,7 @@ final class Exchange implements ReadAhead.Waiter {
                 carrier = null; // volatile writes: only when a hop goes again, not per call
                 stream = null;
             }
-            Carrier c = take(state.freshConnection);
+            Carrier c = Carriers.take(this, state.freshConnection);
             Carrier.Stream s = c.open(this);
             carrier = c;
             stream = s;
@@ -142,147 +140,6 @@ final class Exchange implements ReadAhead.Waiter {
                 throw fail(s, e);
             }
         }
-    }
-
-    /**
-     * A pooled connection (a stream slot on a shared HTTP/2 one, or an idle HTTP/1.1 one), or a new one in the
-     * pool's place. HTTP/2 first when the call may speak it and the origin is not known to refuse it.
-     */
-    private Carrier take(boolean forceNew) throws IOException {
-        List<Protocol> protocols = req.protocols() != null ? req.protocols() : cfg.protocols();
-        if (pool.h2Route(protocols)) {
-            Carrier c = takeH2(protocols);
-            if (c != null) {
-                return c;
-            }
-        }
-        Pool.Lease lease;
-        while ((lease = pool.acquire(this, forceNew)) == null) {
-            pool = client.pool(req, route); // retired just now: the origin's new pool
-        }
-        ClientConn c = lease.conn();
-        reused = c != null;
-        if (c != null) {
-            pool.metrics.reused.inc();
-            ev.connectionReused(c.id());
-            ev.poolAcquired(req, c.id(), true, lease.waitedNanos());
-            return c;
-        }
-        Conn conn;
-        try {
-            conn = dial(protocols);
-        } catch (IOException e) {
-            pool.dialEnded(false);
-            throw translate(e);
-        }
-        pool.dialEnded(true);
-        Carrier carrier;
-        if ("h2".equals(Dialer.negotiated(conn))) {
-            carrier = startH2(conn, false); // ALPN chose HTTP/2: the connection joins the origin's shared ones
-        } else {
-            if (alpn(protocols) != null) {
-                pool.learntHttp11();
-            }
-            carrier = new ClientConn(conn, pool);
-        }
-        ev.poolAcquired(req, carrier.id(), false, lease.waitedNanos());
-        return carrier;
-    }
-
-    /**
-     * A stream slot on a shared HTTP/2 connection, or a new connection (one dial at a time per origin; a TLS
-     * dial that ALPN turns to HTTP/1.1 carries the call over HTTP/1.1). Null when the origin is known to speak
-     * HTTP/1.1 only.
-     */
-    private Carrier takeH2(List<Protocol> protocols) throws IOException {
-        boolean prior = protocols.contains(Protocol.H2_PRIOR_KNOWLEDGE);
-        Pool.H2Lease lease;
-        while ((lease = pool.acquireH2(this, prior)) == Pool.H2Lease.RETIRED) {
-            pool = client.pool(req, route); // retired just now: the origin's new pool
-        }
-        if (lease == null) {
-            return null;
-        }
-        H2Connection hc = lease.conn();
-        reused = hc != null;
-        if (hc != null) {
-            pool.metrics.reused.inc();
-            ev.connectionReused(hc.id());
-            ev.poolAcquired(req, hc.id(), true, lease.waitedNanos());
-            return hc;
-        }
-        Conn conn;
-        try {
-            conn = dial(protocols);
-        } catch (IOException e) {
-            pool.h2DialEnded(true, false);
-            throw translate(e);
-        }
-        String chosen = Dialer.negotiated(conn);
-        if (!prior && !"h2".equals(chosen)) {
-            pool.h2DialEnded(false, true); // the permit stays with this HTTP/1.1 connection
-            ClientConn c = new ClientConn(conn, pool);
-            ev.poolAcquired(req, c.id(), false, lease.waitedNanos());
-            return c;
-        }
-        if (chosen != null && !"h2".equals(chosen)) {
-            pool.h2DialEnded(true, false);
-            conn.close();
-            throw new ClientException(ClientException.Kind.TLS, "the server did not select h2 by ALPN (" + req
-                    + ", H2_PRIOR_KNOWLEDGE)", null);
-        }
-        hc = startH2(conn, true);
-        ev.poolAcquired(req, hc.id(), false, lease.waitedNanos());
-        return hc;
-    }
-
-    /** Dials the origin, offering the call's protocols by ALPN over TLS; counts the new connection. */
-    private Conn dial(List<Protocol> protocols) throws IOException {
-        Conn c = client.dialer().dial(pool.origin, this, pool.origin.tls() ? alpn(protocols) : null);
-        pool.metrics.opened.inc();
-        ev.connectEnd(req, c.id());
-        return c;
-    }
-
-    private static final List<Protocol> H1_ONLY = List.of(Protocol.HTTP_1_1);
-    private static final List<Protocol> H2_H1 = List.of(Protocol.HTTP_2, Protocol.HTTP_1_1);
-    private static final String[] ALPN_H2_H1 = {"h2", "http/1.1"};
-
-    /** The ALPN ids to offer: null when HTTP/1.1 is all there is to say. */
-    private static String[] alpn(List<Protocol> protocols) {
-        if (protocols.equals(H1_ONLY)) {
-            return null;
-        }
-        if (protocols.equals(H2_H1)) {
-            return ALPN_H2_H1.clone(); // the default list, without a stream per call
-        }
-        return protocols.stream().map(Protocol::alpnId).distinct().toArray(String[]::new);
-    }
-
-    /**
-     * Starts HTTP/2 on a dialled connection and adds it to the pool with a slot reserved for this call.
-     * {@code h2Permit}: the dial held the pool's HTTP/2 dial permit (else an HTTP/1.1 one ALPN turned).
-     */
-    private H2Connection startH2(Conn c, boolean h2Permit) throws IOException {
-        H2Events events = new H2Events(pool, c.id());
-        H2Connection hc;
-        try {
-            hc = H2Connection.start(c, client.h2Options(), events);
-        } catch (IOException e) {
-            c.abort();
-            if (h2Permit) {
-                pool.h2DialEnded(true, false);
-            } else {
-                pool.connectFailed();
-            }
-            throw translate(e);
-        }
-        events.attach(hc);
-        if (!pool.h2Connected(hc, h2Permit)) {
-            throw new ClientException(ClientException.Kind.PREMATURE_EOF, "the server closed the new HTTP/2 "
-                    + "connection #" + c.id() + " at once (" + req + ")", null);
-        }
-        return hc;
     }
 
     /**
