@@ -63,31 +63,11 @@ final class ChainReport {
             c.add(s.openedTotal() + " (" + s.opened()[0] + ", " + s.opened()[1] + ", " + s.opened()[2] + ")");
             cols.add(c);
         }
-        List<List<String>> out = new ArrayList<>();
-        for (int i = 0; i < labels.length; i++) {
-            List<String> row = new ArrayList<>(List.of(labels[i]));
-            for (List<String> c : cols) row.add(c.get(i));
-            out.add(row);
-        }
-        return out;
+        return ReportTable.byRow(labels, cols);
     }
 
     static String table(List<LabChain.Result> results) {
-        List<List<String>> rows = rows(results);
-        int w0 = 46;
-        int w = 20;
-        for (List<String> row : rows) {
-            for (String cell : row.subList(1, row.size())) w = Math.max(w, cell.length() + 2);
-        }
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-" + w0 + "s", "variant"));
-        for (LabChain.Result r : results) b.append(String.format(Locale.ROOT, "%-" + w + "s", r.variant().name()));
-        b.append('\n');
-        for (List<String> row : rows) {
-            b.append(String.format(Locale.ROOT, "%-" + w0 + "s", row.get(0)));
-            for (String cell : row.subList(1, row.size())) b.append(String.format(Locale.ROOT, "%-" + w + "s", cell));
-            b.append('\n');
-        }
-        return b.toString();
+        return ReportTable.format("variant", results.stream().map(r -> r.variant().name()).toList(), rows(results), 20);
     }
 
     static String html(List<LabChain.Result> results, LabChain lab) {

@@ -406,16 +406,16 @@ final class LabStorm implements Callable<Integer> {
      * every row.
      */
     static List<List<String>> rows(List<Result> results) {
-        String[][] rows = {
-            {"requests sent"}, {"completed (any status)"}, {"timeouts"}, {"other errors"},
-            {"healthy calls answered"}, {"healthy calls p99 latency"},
-            {"calls that got a connection"}, {"calls that gave up waiting for the pool"},
-            {"requests the upstream received"},
-            {"connections opened"}, {"connections reused"}, {"connections drained (back to pool / closed)"},
-            {"drains preempted / abandoned"},
-            {"HTTP/2 streams opened"}, {"HTTP/2 streams reset (by client / by server)"}, {"HTTP/2 pings (sent / acked)"},
-            {"peak client FIN_WAIT2"}, {"peak client TIME_WAIT"}, {"peak client ESTABLISHED"},
-            {"peak server CLOSE_WAIT"}, {"upstream peak concurrency"},
+        String[] labels = {
+            "requests sent", "completed (any status)", "timeouts", "other errors",
+            "healthy calls answered", "healthy calls p99 latency",
+            "calls that got a connection", "calls that gave up waiting for the pool",
+            "requests the upstream received",
+            "connections opened", "connections reused", "connections drained (back to pool / closed)",
+            "drains preempted / abandoned",
+            "HTTP/2 streams opened", "HTTP/2 streams reset (by client / by server)", "HTTP/2 pings (sent / acked)",
+            "peak client FIN_WAIT2", "peak client TIME_WAIT", "peak client ESTABLISHED",
+            "peak server CLOSE_WAIT", "upstream peak concurrency",
         };
         List<List<String>> cols = new ArrayList<>();
         for (Result r : results) {
@@ -445,13 +445,7 @@ final class LabStorm implements Callable<Integer> {
             c.add(String.valueOf(r.upstreamPeak()));
             cols.add(c);
         }
-        List<List<String>> out = new ArrayList<>();
-        for (int i = 0; i < rows.length; i++) {
-            List<String> row = new ArrayList<>(List.of(rows[i][0]));
-            for (List<String> c : cols) row.add(c.get(i));
-            out.add(row);
-        }
-        return out;
+        return ReportTable.byRow(labels, cols);
     }
 
     /** "0", or the total and its parts: "1000 (total 990, pool 10)". */
@@ -466,22 +460,8 @@ final class LabStorm implements Callable<Integer> {
     }
 
     static String table(List<Result> results) {
-        StringBuilder b = new StringBuilder();
-        List<List<String>> rows = rows(results);
-        int w0 = 46;
-        int w = 26; // wider when a cell needs it ("1000 (pool-wait 710, total 290)"), the same for every column
-        for (List<String> row : rows) {
-            for (String cell : row.subList(1, row.size())) w = Math.max(w, cell.length() + 2);
-        }
-        b.append(String.format(Locale.ROOT, "%-" + w0 + "s", "policy"));
-        for (Result r : results) b.append(String.format(Locale.ROOT, "%-" + w + "s", r.label()));
-        b.append('\n');
-        for (List<String> row : rows) {
-            b.append(String.format(Locale.ROOT, "%-" + w0 + "s", row.get(0)));
-            for (String cell : row.subList(1, row.size())) b.append(String.format(Locale.ROOT, "%-" + w + "s", cell));
-            b.append('\n');
-        }
-        return b.toString();
+        // columns 26 wide at least, wider when a cell needs it ("1000 (pool-wait 710, total 290)")
+        return ReportTable.format("policy", results.stream().map(Result::label).toList(), rows(results), 26);
     }
 
     /** "2704 of 2704 (100.0 %)": fast calls answered (any status) of those sent. */

@@ -34,10 +34,7 @@ final class Carriers {
         ClientConn c = lease.conn();
         x.reused = c != null;
         if (c != null) {
-            x.pool.metrics.reused.inc();
-            x.ev.connectionReused(c.id());
-            x.ev.poolAcquired(x.req, c.id(), true, lease.waitedNanos());
-            return c;
+            return reused(x, c, lease.waitedNanos());
         }
         Conn conn;
         try {
@@ -77,10 +74,7 @@ final class Carriers {
         H2Connection hc = lease.conn();
         x.reused = hc != null;
         if (hc != null) {
-            x.pool.metrics.reused.inc();
-            x.ev.connectionReused(hc.id());
-            x.ev.poolAcquired(x.req, hc.id(), true, lease.waitedNanos());
-            return hc;
+            return reused(x, hc, lease.waitedNanos());
         }
         Conn conn;
         try {
@@ -105,6 +99,14 @@ final class Carriers {
         hc = startH2(x, conn, true);
         x.ev.poolAcquired(x.req, hc.id(), false, lease.waitedNanos());
         return hc;
+    }
+
+    /** A pooled carrier taken after {@code waitedNanos} in the pool's queue: counted and reported as reused. */
+    private static Carrier reused(Exchange x, Carrier c, long waitedNanos) {
+        x.pool.metrics.reused.inc();
+        x.ev.connectionReused(c.id());
+        x.ev.poolAcquired(x.req, c.id(), true, waitedNanos);
+        return c;
     }
 
     /** Dials the origin, offering the call's protocols by ALPN over TLS; counts the new connection. */

@@ -365,22 +365,9 @@ final class H2Connection implements Carrier {
     /** Writes one DATA frame whose credit the stream took. */
     void writeData(H2Stream s, byte[] b, int off, int n, boolean last) throws IOException {
         lockForWrite(s);
-        boolean closedNow = false;
+        boolean closedNow;
         try {
-            lock.lock();
-            try {
-                s.throwIfFailed();
-                if (s.closed) {
-                    throw new H2StreamException(H2StreamException.Kind.ANSWERED_EARLY, s.id,
-                            "the stream closed before the request body was sent");
-                }
-                if (last) {
-                    s.localEnded = true;
-                    closedNow = closeIfEnded(s);
-                }
-            } finally {
-                lock.unlock();
-            }
+            closedNow = beforeSending(s, last, "the stream closed before the request body was sent");
             beginWrite();
             writer.writeData(s.id, b, off, n, last);
             flushUnlessQueued();
@@ -397,23 +384,34 @@ final class H2Connection implements Carrier {
         }
     }
 
+    /**
+     * Before a frame of the request goes out, under the connection's lock: the stream must still be open (else
+     * {@code closedMessage}); {@code end} marks our side ended. Returns whether that closed the stream (its slot
+     * is free: the caller tells the pool once the frame is written).
+     */
+    private boolean beforeSending(H2Stream s, boolean end, String closedMessage) throws IOException {
+        lock.lock();
+        try {
+            s.throwIfFailed();
+            if (s.closed) {
+                throw new H2StreamException(H2StreamException.Kind.ANSWERED_EARLY, s.id, closedMessage);
+            }
+            if (!end) {
+                return false;
+            }
+            s.localEnded = true;
+            return closeIfEnded(s);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Writes a stream's trailer section, HEADERS with END_STREAM (RFC 9113 section 8.1): the request's end. */
     void writeTrailers(H2Stream s, FieldList fields) throws IOException {
         lockForWrite(s);
         boolean closedNow;
         try {
-            lock.lock();
-            try {
-                s.throwIfFailed();
-                if (s.closed) {
-                    throw new H2StreamException(H2StreamException.Kind.ANSWERED_EARLY, s.id,
-                            "the stream closed before the request's trailers were sent");
-                }
-                s.localEnded = true;
-                closedNow = closeIfEnded(s);
-            } finally {
-                lock.unlock();
-            }
+            closedNow = beforeSending(s, true, "the stream closed before the request's trailers were sent");
             beginWrite();
             writer.writeHeaders(s.id, encoder, fields, true); // under writeLock: the encoder's order is the wire's
             flushUnlessQueued();

@@ -60,7 +60,6 @@ final class TlsInput extends InputStream {
             if (got <= 0) {
                 return got;
             }
-            pos = 0;
             lim = got;
             n = Math.min(len, got);
             System.arraycopy(buf, 0, b, off, n);
