@@ -324,7 +324,7 @@ final class Pool {
                         + " is taken (" + streams + " streams open; the server allows " + limit + " per connection"
                         + (cfg.http2StrictMaxConcurrentStreams() ? ", http2StrictMaxConcurrentStreams" : "")
                         + (h2Dialing > 0 ? ", another connection is being dialled" : "") + ")";
-        return x.poolTimeoutH2(callDeadline, cfg.maxConnsPerHost(), total - idle.size() - drains.size(), held);
+        return ExchangeErrors.poolTimeoutH2(x, callDeadline, cfg.maxConnsPerHost(), total - idle.size() - drains.size(), held);
     }
 
     /** A free slot on a shared connection, reserved; null when none. Under lock. */
@@ -539,7 +539,7 @@ final class Pool {
         int draining = drains.size();
         int inUse = total - idle.size() - draining;
         (draining > 0 ? metrics.poolTimeoutsDraining : metrics.poolTimeoutsInUse).inc();
-        return x.poolTimeout(callDeadline, cfg.maxConnsPerHost(), inUse, draining, origin.label(),
+        return ExchangeErrors.poolTimeout(x, callDeadline, cfg.maxConnsPerHost(), inUse, draining, origin.label(),
                 dialsFull() && total < cfg.maxConnsPerHost() ? dialing : -1);
     }
 
