@@ -99,6 +99,8 @@ class TestCertificateTest {
         assertThatThrownBy(TestCertificate::server).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least one name");
         assertThatThrownBy(() -> TestCertificate.server("a", " ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TestCertificate.server("a", null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[a, null]");
         assertThatThrownBy(() -> TestCertificate.client("")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -19,6 +19,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,7 +55,8 @@ import javax.net.ssl.TrustManagerFactory;
  * <p>For tests only: the key is not protected, and the certificate trusts nothing but itself.
  */
 public final class TestCertificate {
-    private static final ConcurrentHashMap<String, TestCertificate> MADE = new ConcurrentHashMap<>();
+    // Made ones by what they are: "server" and the names, or "client" and the common name.
+    private static final ConcurrentHashMap<List<String>, TestCertificate> MADE = new ConcurrentHashMap<>();
     private static final String SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
 
     private final X509Certificate certificate;
@@ -92,11 +94,12 @@ public final class TestCertificate {
         }
         for (String n : names) {
             if (n == null || n.isBlank()) {
-                throw new IllegalArgumentException("a certificate's name must not be blank: " + List.of(names));
+                throw new IllegalArgumentException("a certificate's name must not be blank: " + Arrays.toString(names));
             }
         }
-        return MADE.computeIfAbsent("server " + String.join(",", names),
-                k -> make(names[0], subjectAltNames(names), false));
+        List<String> key = new ArrayList<>(List.of("server"));
+        key.addAll(List.of(names));
+        return MADE.computeIfAbsent(List.copyOf(key), k -> make(names[0], subjectAltNames(names), false));
     }
 
     /**
@@ -111,7 +114,7 @@ public final class TestCertificate {
         if (commonName == null || commonName.isBlank()) {
             throw new IllegalArgumentException("a certificate's name must not be blank");
         }
-        return MADE.computeIfAbsent("client " + commonName, k -> make(commonName, null, true));
+        return MADE.computeIfAbsent(List.of("client", commonName), k -> make(commonName, null, true));
     }
 
     /** {@return the certificate} */
