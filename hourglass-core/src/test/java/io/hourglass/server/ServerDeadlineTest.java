@@ -249,6 +249,8 @@ class ServerDeadlineTest extends LoopbackServerTest {
             c.send("GET / HTTP/1.1\r\nHost: a\r\nX-Deadline: 100m\r\n\r\n");
             assertThat(c.readResponse().status()).isEqualTo(504);
         }
+        // the 504 may be out before the handler's thread has seen its interrupt: wait for the handler to end
+        assertThat(h.done.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(h.interrupted).isTrue();
     }
 
