@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.Await;
 import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -107,7 +108,8 @@ class ServerMetricsTest {
         try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /stuck HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(stuckStarted.await(5, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(100); // past the watcher's delay
+            Await.until("the server watches the stuck handler's client",
+                    () -> server.connections().stream().anyMatch(sc -> sc.wire().watching()));
             c.socket().shutdownOutput();
             assertThat(c.awaitClose()).isEqualTo("eof");
         }
