@@ -60,11 +60,7 @@ class ServerMetricsTest {
 
     /** Waits until every connection has ended on the server's side, so closed and state counts are settled. */
     void awaitNoConnections() throws InterruptedException {
-        long until = System.nanoTime() + 10_000_000_000L;
-        while (server.openConnections() > 0 && System.nanoTime() < until) {
-            Thread.sleep(5); // a bounded poll; the deadline bounds it
-        }
-        assertThat(server.openConnections()).as("connections still open").isZero();
+        Await.until("no connection is open", Duration.ofSeconds(10), () -> server.openConnections() == 0);
     }
 
     String scrape() throws Exception {
