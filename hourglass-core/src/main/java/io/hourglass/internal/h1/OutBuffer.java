@@ -75,6 +75,11 @@ public final class OutBuffer {
         return buf != null;
     }
 
+    /** The array it holds now, or null (for tests: which array went where). */
+    byte[] heldArray() {
+        return buf;
+    }
+
     private static byte[] take(int size, int home) {
         if (size == POOLED_SIZE) {
             for (int k = 0; k < PROBES; k++) {
