@@ -74,9 +74,17 @@ final class HandlerGuard {
         response = res;
         body = b;
         requestStart = start;
-        rateViolated = false;
-        readBlockedNanos = 0;
-        readingSince = 0;
+        // Written only when a body read of the last request changed them: each volatile store is a fence, and
+        // most requests read no body.
+        if (rateViolated) {
+            rateViolated = false;
+        }
+        if (readBlockedNanos != 0) {
+            readBlockedNanos = 0;
+        }
+        if (readingSince != 0) {
+            readingSince = 0;
+        }
         long ht = cfg.handlerTimeout().toNanos();
         long own = ht == 0 ? 0 : now + ht;
         req.clientDeadline(received != 0 && (own == 0 || received - own < 0));
