@@ -3,10 +3,10 @@ package io.hourglass.server;
 import io.hourglass.http.Headers;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 /**
  * The response writer handed to a {@link Handler}.
