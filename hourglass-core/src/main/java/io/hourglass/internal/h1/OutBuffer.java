@@ -1,8 +1,6 @@
 package io.hourglass.internal.h1;
 
 import java.io.IOException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The write buffer of one connection: heads and small body writes collect here until a flush.
@@ -10,24 +8,18 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>The array is taken on the first write and can be handed back with {@link #release()} once everything
  * is flushed, so that a connection waiting for its next request holds no write buffer: arrays of the
  * {@linkplain #POOLED_SIZE pooled size} go to a small JVM-wide pool that the next response takes them from.
- *
- * <p>The pool is an array of slots, each holding one array or none, taken and filled with one compare-and-set;
- * a buffer looks at {@value #PROBES} slots from a start of its own, so a busy keep-alive connection usually
- * gets back the array it gave up, and two connections rarely meet on a slot. Every keep-alive request takes
- * and releases once, so this is on the server's hot path: no lock that the carrier threads would meet on.
  */
 public final class OutBuffer {
     /** The buffer size that is pooled; buffers of other sizes are simply dropped on release. */
     public static final int POOLED_SIZE = 8192;
-    private static final int POOL_CAPACITY = 256; // at most 2 MiB kept for reuse; a power of two
-    private static final int PROBES = 4;          // slots looked at per take or release before giving up
-    private static final AtomicReferenceArray<byte[]> POOL = new AtomicReferenceArray<>(POOL_CAPACITY);
+    private static final int POOL_CAPACITY = 256; // at most 2 MiB kept for reuse
+    private static final byte[][] POOL = new byte[POOL_CAPACITY][]; // guarded by POOL
+    private static int pooled;                                         // guarded by POOL
 
     private byte[] buf;
     private int len;
     private final int size;
     private final Sink sink;
-    private final int home = ThreadLocalRandom.current().nextInt(POOL_CAPACITY); // first pool slot it looks at
 
     public OutBuffer(Sink sink, int size) {
         this.sink = sink;
@@ -36,7 +28,7 @@ public final class OutBuffer {
 
     private byte[] buf() {
         byte[] b = buf;
-        return b != null ? b : (buf = take(size, home));
+        return b != null ? b : (buf = take(size));
     }
 
     /**
@@ -53,13 +45,11 @@ public final class OutBuffer {
         }
         buf = null;
         if (b.length == POOLED_SIZE) {
-            for (int k = 0; k < PROBES; k++) {
-                int i = (home + k) & (POOL_CAPACITY - 1);
-                if (POOL.get(i) == null && POOL.compareAndSet(i, null, b)) {
-                    break;
+            synchronized (POOL) {
+                if (pooled < POOL_CAPACITY) {
+                    POOL[pooled++] = b;
                 }
             }
-            // no free slot near home: the array is dropped, as a full pool drops it
         }
         return true;
     }
@@ -79,12 +69,12 @@ public final class OutBuffer {
         return buf;
     }
 
-    private static byte[] take(int size, int home) {
+    private static byte[] take(int size) {
         if (size == POOLED_SIZE) {
-            for (int k = 0; k < PROBES; k++) {
-                int i = (home + k) & (POOL_CAPACITY - 1);
-                byte[] b = POOL.get(i); // read first: an empty slot is never written
-                if (b != null && POOL.compareAndSet(i, b, null)) {
+            synchronized (POOL) {
+                if (pooled > 0) {
+                    byte[] b = POOL[--pooled];
+                    POOL[pooled] = null;
                     return b;
                 }
             }
