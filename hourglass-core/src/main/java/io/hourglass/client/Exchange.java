@@ -113,13 +113,15 @@ final class Exchange implements ReadAhead.Waiter {
                 carrier = null; // volatile writes: only when a hop goes again, not per call
                 stream = null;
             }
+            Carrier c = Carriers.take(this, state.freshConnection);
+            Carrier.Stream s = c.open(this);
+            carrier = c;
+            stream = s;
+            requestWritten = false;
+            sending = false;
             try {
-                return exchange();
+                return exchange(s);
             } catch (IOException e) {
-                Carrier.Stream s = stream;
-                if (s == null) {
-                    throw e; // no carrier or no stream: nothing to retry here, nothing to give back
-                }
                 if (unprocessed < s.unprocessedRetries(e) && replayable()) {
                     s.discard("not processed (retried)");
                     continue; // RFC 9113 section 8.7: not processed, so it may go again whatever its method
@@ -147,19 +149,8 @@ final class Exchange implements ReadAhead.Waiter {
         return req.withHeader(forwardHeader, io.hourglass.internal.text.GrpcTimeout.format(left));
     }
 
-    /**
-     * Takes a carrier, opens the hop's stream on it, writes the request and reads the response head; the body
-     * is read later through the response. One method for the whole common path of a hop, so that the JIT
-     * compiles it once, as one unit, rather than again inside each caller above it (docs/BENCHMARKS.md, "The
-     * call path and the JIT").
-     */
-    private ClientResponse exchange() throws IOException {
-        Carrier c = Carriers.take(this, state.freshConnection);
-        Carrier.Stream s = c.open(this);
-        carrier = c;
-        stream = s;
-        requestWritten = false;
-        sending = false;
+    /** Writes the request and reads the response head; the body is read later through the response. */
+    private ClientResponse exchange(Carrier.Stream s) throws IOException {
         armWake();
         check(); // a deadline that passed while waiting for the pool must not cost this connection
         sending = true;
