@@ -65,9 +65,9 @@ EOF
 
 # ---- options ---------------------------------------------------------------------------------
 
-known_servers="hourglass jetty netty helidon undertow vertx jdkhttp go nginx proto-vt proto-sel proto-sel0 proto-epoll"
+known_servers="hourglass jetty netty helidon undertow vertx jdkhttp go nginx proto-vt proto-sel proto-sel0 proto-epoll proto-epollv"
 # the I/O-core prototypes (bench/peers/proto, issue 17) run only when named in --servers
-proto_servers="proto-vt proto-sel proto-sel0 proto-epoll"
+proto_servers="proto-vt proto-sel proto-sel0 proto-epoll proto-epollv"
 known_modes="keepalive close static many"
 static_servers="hourglass jetty go nginx"
 def_rounds=3 def_duration=10 def_warmup=5 def_conns="64 256" def_threads=2 def_servers="hourglass jetty netty helidon undertow vertx jdkhttp go nginx"
@@ -437,6 +437,8 @@ prepare_proto-sel0() { prepare_proto sel0; }
 start_proto-sel0() { start_proto sel0 "$@"; }
 prepare_proto-epoll() { prepare_proto epoll; }
 start_proto-epoll() { start_proto epoll "$@"; }
+prepare_proto-epollv() { prepare_proto epollv; }
+start_proto-epollv() { start_proto epollv "$@"; }
 
 prepare_jdkhttp() {
   local src="$bench/peers/jdkhttp" log

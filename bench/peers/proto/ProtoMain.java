@@ -9,6 +9,7 @@
 //         epoll one edge-triggered epoll through FFM, a poller thread unparks each ready connection's
 //               virtual thread (needs --enable-native-access=ALL-UNNAMED and
 //               --add-opens java.base/sun.nio.ch=ALL-UNNAMED for a SocketChannel's fd)
+//         epollv the same, the polling on a virtual thread woken by a platform master (JDK 25's poller design)
 // Binds HOST (default 127.0.0.1) only. Prints "listening on http://HOST:PORT" once it accepts connections.
 // Prototypes: no deadlines, no TLS, no limits; see ProtoHttp for the parser's scope.
 
@@ -22,7 +23,7 @@ public final class ProtoMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2 || args.length > 3) {
-            System.err.println("usage: ProtoMain vt|sel|sel0|epoll PORT [HOST] | ProtoMain CORE --version");
+            System.err.println("usage: ProtoMain vt|sel|sel0|epoll|epollv PORT [HOST] | ProtoMain CORE --version");
             System.exit(2);
         }
         String core = args[0];
@@ -31,10 +32,11 @@ public final class ProtoMain {
             case "sel" -> "selector loops, handler on a virtual thread per request";
             case "sel0" -> "selector loops, handler on the loop (not our contract)";
             case "epoll" -> "edge-triggered epoll via FFM, poller unparks virtual threads";
+            case "epollv" -> "edge-triggered epoll via FFM, polling on a virtual thread";
             default -> null;
         };
         if (what == null) {
-            System.err.println("proto: unknown core '" + core + "' (vt, sel, sel0, epoll)");
+            System.err.println("proto: unknown core '" + core + "' (vt, sel, sel0, epoll, epollv)");
             System.exit(2);
         }
         if (args[1].equals("--version")) {
@@ -61,7 +63,8 @@ public final class ProtoMain {
             ServerSocketChannel server = ServerSocketChannel.open();
             server.bind(new InetSocketAddress(host, port), 1024);
             bound = ((InetSocketAddress) server.getLocalAddress()).getPort();
-            acceptLoop = core.equals("epoll") ? ProtoEpoll.acceptor(server) : ProtoSel.acceptor(server, core.equals("sel"));
+            acceptLoop = core.startsWith("epoll") ? ProtoEpoll.acceptor(server, core.equals("epollv"))
+                    : ProtoSel.acceptor(server, core.equals("sel"));
         }
         String urlHost = host.contains(":") ? "[" + host + "]" : host;
         System.out.println("listening on http://" + urlHost + ":" + bound);
