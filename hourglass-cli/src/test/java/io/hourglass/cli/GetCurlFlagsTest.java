@@ -8,6 +8,7 @@ import io.hourglass.server.Router;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
 import io.hourglass.testing.RawPeer;
+import io.hourglass.testing.TestCertificate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,13 +62,8 @@ class GetCurlFlagsTest {
                     else res.status(302).header("Location", "/r/" + (n - 1)).send("");
                 });
         server = Server.start(ServerConfig.builder().port(0).build(), r);
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(),
-                "-out", cert.toString()).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Path cert = TestCertificate.localhost().certificateFile();
+        Path key = TestCertificate.localhost().keyFile();
         tls = Server.start(ServerConfig.builder().port(0).tls(cert, key).build(), (req, res) -> res.send("secure\n"));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
+import io.hourglass.testing.TestCertificate;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +33,8 @@ class LoadRequestFlagsTest {
             seen.add(req.method() + " " + req.header("X-A") + " " + new String(req.body().readAllBytes(), StandardCharsets.UTF_8));
             res.send("ok");
         });
-        cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(),
-                "-out", cert.toString()).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        cert = TestCertificate.localhost().certificateFile();
+        Path key = TestCertificate.localhost().keyFile();
         tls = Server.start(ServerConfig.builder().port(0).tls(cert, key).build(), (req, res) -> res.send("secure"));
     }
 

@@ -2,6 +2,7 @@ package io.hourglass.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hourglass.testing.TestCertificate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,10 +107,8 @@ class ServeH2CliTest {
 
     @Test
     void tlsOffersH2ByAlpn() throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(), "-out", cert.toString());
+        Path cert = TestCertificate.localhost().certificateFile();
+        Path key = TestCertificate.localhost().keyFile();
         try (Served s = serve("--tls-cert", cert.toString(), "--tls-key", key.toString())) {
             String h2 = run("curl", "-s", "--http2", "--cacert", cert.toString(), "-w", "|%{http_version}", s.base() + "/hello");
             assertThat(h2).isEqualTo("hello\n|2");

@@ -217,6 +217,28 @@ final class Attempts {
     }
 
     /**
+     * Whether a hop that failed on a stale pooled connection may be sent again on a new one, when the call goes
+     * through its attempts: with retries configured ({@code maxAttempts} > 1) the resend takes from the origin's
+     * retry budget like any retry (counted {@code sent}, or {@code budget} when refused), since the server may
+     * have read the request before the connection died, and an upstream that drops its connections under load
+     * would otherwise get two requests per call whatever the budget. Without retries there is no budget and the
+     * one resend goes as in Go's Transport.
+     */
+    static boolean mayResendStale(Call call, ClientRequest req) throws IOException {
+        Client client = call.client;
+        Pool pool = client.pool(req, Proxies.select(client.config().proxySelector(), req.uri()));
+        if (pool.retryBudget == null) {
+            return true;
+        }
+        if (!pool.retryBudget.tryRetry(client.clock().nanoTime())) {
+            pool.metrics.retriesBudget.inc();
+            return false;
+        }
+        pool.metrics.retriesSent.inc();
+        return true;
+    }
+
+    /**
      * Whether another attempt may start after {@code wait}: the call's time left then must be at least what
      * the last attempt took, and the origin's budget must have a retry; counted either way.
      */

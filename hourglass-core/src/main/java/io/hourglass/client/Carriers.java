@@ -21,7 +21,7 @@ final class Carriers {
      */
     static Carrier take(Exchange x, boolean forceNew) throws IOException {
         List<Protocol> protocols = x.req.protocols() != null ? x.req.protocols() : x.client.config().protocols();
-        if (x.pool.h2Route(protocols)) {
+        if (x.pool.h2.route(protocols)) {
             Carrier c = takeH2(x, protocols);
             if (c != null) {
                 return c;
@@ -49,7 +49,7 @@ final class Carriers {
             carrier = startH2(x, conn, false); // ALPN chose HTTP/2: the connection joins the origin's shared ones
         } else {
             if (alpn(protocols) != null) {
-                x.pool.learntHttp11();
+                x.pool.h2.learntHttp11();
             }
             carrier = new ClientConn(conn, x.pool);
         }
@@ -64,8 +64,8 @@ final class Carriers {
      */
     private static Carrier takeH2(Exchange x, List<Protocol> protocols) throws IOException {
         boolean prior = protocols.contains(Protocol.H2_PRIOR_KNOWLEDGE);
-        Pool.H2Lease lease;
-        while ((lease = x.pool.acquireH2(x, prior)) == Pool.H2Lease.RETIRED) {
+        H2Leases.Lease lease;
+        while ((lease = x.pool.h2.acquire(x, prior)) == H2Leases.Lease.RETIRED) {
             x.pool = x.client.pool(x.req, x.route); // retired just now: the origin's new pool
         }
         if (lease == null) {
@@ -80,18 +80,18 @@ final class Carriers {
         try {
             conn = dial(x, protocols);
         } catch (IOException e) {
-            x.pool.h2DialEnded(true, false);
+            x.pool.h2.dialEnded(true, false);
             throw x.translate(e);
         }
         String chosen = Dialer.negotiated(conn);
         if (!prior && !"h2".equals(chosen)) {
-            x.pool.h2DialEnded(false, true); // the permit stays with this HTTP/1.1 connection
+            x.pool.h2.dialEnded(false, true); // the permit stays with this HTTP/1.1 connection
             ClientConn c = new ClientConn(conn, x.pool);
             x.ev.poolAcquired(x.req, c.id(), false, lease.waitedNanos());
             return c;
         }
         if (chosen != null && !"h2".equals(chosen)) {
-            x.pool.h2DialEnded(true, false);
+            x.pool.h2.dialEnded(true, false);
             conn.close();
             throw new ClientException(ClientException.Kind.TLS, "the server did not select h2 by ALPN (" + x.req
                     + ", H2_PRIOR_KNOWLEDGE)", null);
@@ -144,14 +144,14 @@ final class Carriers {
         } catch (IOException e) {
             c.abort();
             if (h2Permit) {
-                x.pool.h2DialEnded(true, false);
+                x.pool.h2.dialEnded(true, false);
             } else {
                 x.pool.connectFailed();
             }
             throw x.translate(e);
         }
         events.attach(hc);
-        if (!x.pool.h2Connected(hc, h2Permit)) {
+        if (!x.pool.h2.connected(hc, h2Permit)) {
             throw new ClientException(ClientException.Kind.PREMATURE_EOF, "the server closed the new HTTP/2 "
                     + "connection #" + c.id() + " at once (" + x.req + ")", null);
         }

@@ -237,7 +237,8 @@ import javax.net.ssl.TrustManager;
  *      when the call's remaining time is less than its last attempt took. Attempts after the first carry
  *      {@code Attempt-Count: N}. Counted in {@code hourglass_client_retries_total{host,result}}. Independent of
  *      this, an idempotent request that fails on a reused connection before any response byte is sent again
- *      once on a new connection, as before (not counted against the budget)
+ *      once on a new connection; with {@code maxAttempts} above 1 that resend takes from the retry budget too
+ *      (counted the same way), with 1 it is not counted
  * @param perTryTimeout
  *      Longest time for one attempt of a call that may be retried ({@link #maxAttempts()} above 1), inside
  *      the call's total deadline. Starts when the attempt starts; stops at its response headers. On expiry the

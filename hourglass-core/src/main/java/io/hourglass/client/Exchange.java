@@ -3,30 +3,24 @@ package io.hourglass.client;
 import io.hourglass.http.Headers;
 import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
-import io.hourglass.internal.h1.H1Exception;
 import io.hourglass.internal.h1.ResponseHead;
 import io.hourglass.internal.io.ReadAhead;
 import io.hourglass.internal.text.Durations;
 import io.hourglass.net.Clock;
-import io.hourglass.net.DeadlineExceededException;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.net.ConnectException;
-import java.net.SocketException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Locale;
 
 /**
  * The whole life of one hop of a client call (see {@link Interceptor}: the network's step), on the caller's
  * thread: the pool, a connection (dialled by the {@link Dialer} when none is idle), the request, the
  * response's head and body, and what a timeout or a failure does to the connection. Read top to bottom. The
  * protocol is behind {@link Carrier}: this class knows deadlines, retries, errors, events and the timeout
- * policy, not HTTP/1.1's bytes nor HTTP/2's frames. Which protocol carries a call is chosen in {@link Carriers#take}:
- * ALPN over TLS, or HTTP/2 by prior knowledge ({@link ClientConfig#protocols()}, {@link ClientRequest#protocols()}).
+ * policy, not HTTP/1.1's bytes nor HTTP/2's frames; how a failure reads to the caller is in
+ * {@link ExchangeErrors}. Which protocol carries a call is chosen in {@link Carriers#take}: ALPN over TLS, or
+ * HTTP/2 by prior knowledge ({@link ClientConfig#protocols()}, {@link ClientRequest#protocols()}).
  *
  * <p>Deadlines: the call's total deadline is fixed at its start; each phase (connect, TLS, response
  * headers, expect-continue) gets its own deadline, capped by the total. While the caller waits for bytes the
@@ -38,12 +32,12 @@ final class Exchange implements ReadAhead.Waiter {
     private final HopState state;               // the attempt's (issue 14: not the call's, which a hedge shares)
     final Client client;
     private final ClientConfig cfg;
-    private final Clock clock;
+    final Clock clock;
     final ClientRequest req;
     final EventListener ev;
-    private final long start;                   // the call's start: the total deadline covers every hop
+    final long start;                           // the call's start: the total deadline covers every hop
     private final long totalDeadline;           // 0: none
-    private final Duration totalLimit;
+    final Duration totalLimit;
     private final long totalSince;              // when the total deadline's limit began (the call's or attempt's start)
     private final Phase totalPhase;             // what the total deadline's expiry is: TOTAL, DEADLINE or ATTEMPT
     private final String forwardHeader;         // the field that carries what is left of the deadline, or null
@@ -53,22 +47,22 @@ final class Exchange implements ReadAhead.Waiter {
     private long phaseDeadline;                 // 0: none
     private long phaseStart;
     private Duration phaseLimit;
-    private String doing = "waiting for a connection"; // for messages; caller's thread (set and read there)
+    String doing = "waiting for a connection";  // for messages; caller's thread (set and read there)
     private volatile boolean cancelled;         // set by cancel() on any thread
     private volatile Closeable connecting;      // a dial in progress, closed by cancel()
     private volatile Pool waitingPool;          // woken by cancel()
     Pool pool;                                  // caller's thread (Carriers moves it to a retired pool's successor)
     Proxies.Route route;                        // caller's thread: the proxy of this hop, null for none
-    private volatile Carrier carrier;           // read by cancel() and context() from other threads
-    private volatile Carrier.Stream stream;     // read by cancel() from another thread
+    volatile Carrier carrier;                   // read by cancel() and ExchangeErrors.context() from other threads
+    volatile Carrier.Stream stream;             // read by cancel() from another thread
     boolean reused;                             // caller's thread (set by Carriers)
     private boolean requestWritten;             // caller's thread
     private boolean sending;                    // caller's thread: a byte of this request may have gone out
-    private ClientTls.Handshake tlsSeen;        // caller's thread: this hop's new connection was asked for a certificate
+    ClientTls.Handshake tlsSeen;                // caller's thread: this hop's new connection was asked for a certificate
 
     // The response's body once its head came (null before): the timer's alarm acts only then. Volatile: the
     // timer reads it.
-    private volatile ExchangeBody body;
+    volatile ExchangeBody body;
     // 1 once this attempt's per-try timeout was counted: the caller's thread and the timer's may both see it
     // pass, and compare-and-set it (volatile for that).
     private volatile int attemptCounted;
@@ -274,17 +268,18 @@ final class Exchange implements ReadAhead.Waiter {
      */
     void checkCancelled() throws IOException {
         if (Thread.currentThread().isInterrupted()) {
-            cancelled = true;
             throw interrupted();
         }
         if (cancelled || call.isCancelled()) {
             cancelled = true;
-            throw new ClientException(ClientException.Kind.CANCELLED, context(), null);
+            throw new ClientException(ClientException.Kind.CANCELLED, ExchangeErrors.context(this), null);
         }
     }
 
-    private ClientException interrupted() {
-        return new ClientException(ClientException.Kind.CANCELLED, "interrupted (" + context() + ", while " + doing + ")", null);
+    /** Marks the call cancelled by its thread's interrupt and returns the error for it. */
+    ClientException interrupted() {
+        cancelled = true;
+        return new ClientException(ClientException.Kind.CANCELLED, "interrupted (" + ExchangeErrors.context(this) + ", while " + doing + ")", null);
     }
 
     // ---- what the pool and the dialer use ----
@@ -344,40 +339,8 @@ final class Exchange implements ReadAhead.Waiter {
 
     // ---- errors, each timeout counted once ----
 
-    /**
-     * Builds (and counts once) the error of a call that gave up waiting for the pool: the limit that passed
-     * (the call's deadline or the pool-wait timeout) and what held the connections.
-     */
-    PoolTimeoutException poolTimeout(boolean callDeadline, int max, int inUse, int draining, String origin,
-            int dialing) {
-        Duration limit = callDeadline ? totalLimit : cfg.poolWaitTimeout();
-        countTimeout(Phase.POOL_WAIT);
-        String held = dialing >= 0
-                ? dialing + " dials to " + origin + " are in progress, the most allowed; maxDialsPerHost="
-                        + cfg.maxDialsPerHost() + " (" + inUse + " connections in use, " + draining + " draining)"
-                : "all " + max + " connections to " + origin + " are busy, " + inUse + " in use and " + draining
-                        + " draining; maxConnsPerHost=" + max;
-        String ctx = (callDeadline ? "the call's deadline passed while it waited for a connection: " : "") + held
-                + (callDeadline ? "" : ", poolWaitTimeout=" + Durations.format(cfg.poolWaitTimeout())) + "; " + context();
-        return new PoolTimeoutException(limit, Duration.ofNanos(clock.nanoTime() - start), ctx, callDeadline, max,
-                inUse, draining);
-    }
-
-    /**
-     * The same, for a call that waited for an HTTP/2 stream slot (or the origin's first HTTP/2 dial):
-     * {@code held} says what held it.
-     */
-    PoolTimeoutException poolTimeoutH2(boolean callDeadline, int max, int inUse, String held) {
-        Duration limit = callDeadline ? totalLimit : cfg.poolWaitTimeout();
-        countTimeout(Phase.POOL_WAIT);
-        String ctx = (callDeadline ? "the call's deadline passed while it waited for a connection: " : "")
-                + held + "; maxConnsPerHost=" + max
-                + (callDeadline ? "" : ", poolWaitTimeout=" + Durations.format(cfg.poolWaitTimeout())) + "; " + context();
-        return new PoolTimeoutException(limit, Duration.ofNanos(clock.nanoTime() - start), ctx, callDeadline, max,
-                inUse, 0);
-    }
-
-    private void countTimeout(Phase p) {
+    /** Counts the timeout of phase {@code p}: once per call, or once per attempt for its per-try timeout. */
+    void countTimeout(Phase p) {
         Carrier c = carrier;
         String protocol = c == null ? null : c.protocol();
         if (p == Phase.ATTEMPT) {
@@ -407,16 +370,8 @@ final class Exchange implements ReadAhead.Waiter {
     /** Builds (and counts once) the timeout of phase {@code p}, whose clock started at {@code since}. */
     HttpTimeoutException timeout(Phase p, Duration limit, long since, String detail) {
         countTimeout(p);
-        String ctx = (detail == null ? "" : detail + "; ") + context();
+        String ctx = (detail == null ? "" : detail + "; ") + ExchangeErrors.context(this);
         return new HttpTimeoutException(p, limit, Duration.ofNanos(clock.nanoTime() - since), ctx);
-    }
-
-    private String context() {
-        Carrier c = carrier;
-        Carrier.Stream s = stream;
-        int sid = s == null ? 0 : s.streamId();
-        return req + (c == null ? "" : ", connection #" + c.id() + (sid != 0 ? ", stream " + sid : "")
-                + (reused ? ", reused" : ", new"));
     }
 
     // ---- failure, retry, and the timeout policy ----
@@ -454,59 +409,16 @@ final class Exchange implements ReadAhead.Waiter {
         return out;
     }
 
-    /** The error for the caller: a timeout or a {@link ClientException} of the right kind, with the context. */
+    /** The error for the caller: a timeout or a {@link ClientException} of the right kind (see ExchangeErrors). */
     IOException translate(IOException e) {
-        if (e instanceof HttpTimeoutException || e instanceof ClientException) {
-            return e;
-        }
-        if (Thread.currentThread().isInterrupted()) {
-            // An interrupt closes a socket that a virtual thread blocks on (connect, write): that is a cancel.
-            cancelled = true;
-            return interrupted();
-        }
-        if (e instanceof DeadlineExceededException) {
-            return totalTimeout("while " + doing);
-        }
-        if (e instanceof H2StreamException s) {
-            IOException out = s.forCaller(context(), doing);
-            if (out instanceof HttpTimeoutException t) {
-                countTimeout(t.phase()); // the connection's ping timeout, counted once for each of its calls
-            }
-            return out;
-        }
-        String ctx = context();
-        String tlsWhy = tlsSeen != null && body == null ? ClientTls.explain(e, tlsSeen, null) : null;
-        if (tlsWhy != null) {
-            return new ClientException(ClientException.Kind.TLS, ctx + ": " + tlsWhy + " (" + e.getMessage() + ")", e);
-        }
-        if (e instanceof H1Exception) {
-            return new ClientException(ClientException.Kind.MALFORMED, ctx + ": " + e.getMessage(), e);
-        }
-        if (e instanceof EOFException) {
-            return new ClientException(ClientException.Kind.PREMATURE_EOF, ctx + " (" + doing + ")", e);
-        }
-        if (e instanceof ConnectException) {
-            return new ClientException(ClientException.Kind.REFUSED, req.uri().getHost() + ":" + client.port(req.uri()), e);
-        }
-        if (e instanceof javax.net.ssl.SSLException) {
-            return new ClientException(ClientException.Kind.TLS, ctx + ": " + e.getMessage(), e);
-        }
-        if (e instanceof SocketException && isReset(e)) {
-            return new ClientException(ClientException.Kind.RESET, ctx + " (" + doing + ")", e);
-        }
-        return new ClientException(ClientException.Kind.IO, ctx + ": " + e.getMessage(), e);
-    }
-
-    private static boolean isReset(IOException e) {
-        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-        return m.contains("reset") || m.contains("broken pipe");
+        return ExchangeErrors.translate(this, e);
     }
 
     // ---- the response body (see ExchangeBody) ----
 
     /** The error of a read of a body that was given up: the cancel, or the deadline that passed unread. */
     IOException bodyGivenUp() {
-        return cancelled ? new ClientException(ClientException.Kind.CANCELLED, context(), null)
+        return cancelled ? new ClientException(ClientException.Kind.CANCELLED, ExchangeErrors.context(this), null)
                 : totalTimeout("while reading the body");
     }
 

@@ -67,7 +67,7 @@ final class FollowUps {
             try {
                 return bridge.run(call, req, state);
             } catch (IOException e) {
-                if (!state.staleFailure || state.freshConnection) {
+                if (!state.staleFailure || state.freshConnection || (a != null && !Attempts.mayResendStale(call, req))) {
                     throw e;
                 }
                 // RFC 9110 section 9.2.2: an idempotent request may be sent again

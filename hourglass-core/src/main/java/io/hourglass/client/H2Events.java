@@ -54,14 +54,14 @@ final class H2Events implements H2Connection.Events {
 
     @Override
     public void capacity() {
-        pool.h2Capacity();
+        pool.h2.capacity();
     }
 
     @Override
     public void closed(String reason) {
         H2Connection c = conn;
         if (c != null) {
-            pool.h2Closed(c, reason);
+            pool.h2.closed(c, reason);
         }
     }
 

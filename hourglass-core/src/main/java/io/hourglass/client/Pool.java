@@ -7,7 +7,6 @@ import io.hourglass.net.Clock;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -31,13 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * second is still preempted, so that drains stuck on dead requests do not starve the pool until the drain
  * timeout once the origin recovers. docs/design.md has the arithmetic and the measurements.
  *
- * <p><b>HTTP/2</b> (issue 12). Connections that speak HTTP/2 are shared: each call takes a stream slot on one
- * ({@link #acquireH2}), under the server's SETTINGS_MAX_CONCURRENT_STREAMS, and gives it back when its stream
- * ends. They count against the cap like any other. Only one HTTP/2 dial per origin is in flight at a time:
- * callers that find no free slot wait for it rather than dial too, so a burst of calls opens one connection.
- * When every connection is full, a call opens another (never past the cap), or waits for a slot when
- * {@link ClientConfig#http2StrictMaxConcurrentStreams()} is set. Whether an https origin speaks HTTP/2 is
- * learnt from ALPN on the first dial; calls wait for that dial rather than open HTTP/1.1 connections meanwhile.
+ * <p><b>HTTP/2</b> (issue 12). Connections that speak HTTP/2 are shared, a stream slot per call: {@link #h2}
+ * ({@link H2Leases}) leases them under the same lock and cap.
  */
 final class Pool {
     /** An origin and the proxy its connections go through (null: direct); the pool's key. */
@@ -96,8 +90,8 @@ final class Pool {
     private final Client client;
     private final ClientConfig cfg;
     private final Clock clock;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition released = lock.newCondition();
+    final ReentrantLock lock = new ReentrantLock();          // H2Leases takes it too
+    final Condition released = lock.newCondition();          // H2Leases's waiters wait here too
     private final ArrayDeque<ClientConn> idle = new ArrayDeque<>();   // guarded by lock
     private final ArrayDeque<ClientConn> drains = new ArrayDeque<>(); // guarded by lock: oldest drain first
     private final long stuckAfter;                                    // a drain this old is presumed stuck
@@ -117,14 +111,8 @@ final class Pool {
     /** The origin's retry budget (issue 14); null when the client does not retry ({@code maxAttempts} 1). */
     final RetryBudget retryBudget;
 
-    // HTTP/2: the shared connections, the dial in flight, and what ALPN said last.
-    private final ArrayList<H2Connection> shared = new ArrayList<>(); // guarded by lock
-    private int h2Dialing;                                             // guarded by lock
-    // What ALPN said last: null until a TLS dial tells. Written under the lock; volatile because every call to
-    // an https origin reads it without the lock (h2Route).
-    private volatile Boolean speaksH2;
-    // Calls waiting in acquireH2; volatile so that a stream's end (capacity()) takes the lock only when one waits.
-    private volatile int h2Waiters;
+    /** The HTTP/2 connections to the origin, shared, and their stream slots' leases (under this pool's lock). */
+    final H2Leases h2;
 
     Pool(Origin origin, Client client) {
         this.origin = origin;
@@ -139,6 +127,7 @@ final class Pool {
         this.lastAnswer = now - 2 * LIVE_NANOS; // never answered
         long dt = Durations.nanos(cfg.drainTimeout());
         this.stuckAfter = dt == 0 ? 30_000_000_000L : dt / 2;
+        this.h2 = new H2Leases(this, cfg, clock);
     }
 
     /** What a call gets from the pool: a connection and whether it was reused. */
@@ -202,10 +191,8 @@ final class Pool {
         if (dialsFull()) {
             return null; // as many dials as allowed are in progress: wait for one to end (or a release)
         }
-        if (total >= cfg.maxConnsPerHost() && forceNew && !idle.isEmpty()) {
-            ClientConn c = idle.pollFirst(); // a retry must not take a stale one again: the oldest makes room
-            less(1);
-            closeLater(c, "replaced");
+        if (forceNew) {
+            makeRoom("replaced"); // a retry must not take a stale one again: the oldest makes room
         }
         if (total < cfg.maxConnsPerHost()) {
             total++;
@@ -236,7 +223,7 @@ final class Pool {
     }
 
     /** A timed wait: real on the system clock; on another (a test's) woken by that clock's timer. */
-    private void awaitUntil(long wake, long now) throws InterruptedException {
+    void awaitUntil(long wake, long now) throws InterruptedException {
         if (clock == Clock.system()) {
             released.await(wake - now, TimeUnit.NANOSECONDS);
             return;
@@ -249,244 +236,41 @@ final class Pool {
         }
     }
 
-    // ---- HTTP/2 ----
-
-    /** A stream slot on a shared connection ({@code conn}), or, when {@code conn} is null, a permit to dial. */
-    record H2Lease(H2Connection conn, long waitedNanos) {
-        /** The pool was retired meanwhile (see {@link #less}): the caller asks the client for the origin's new one. */
-        static final H2Lease RETIRED = new H2Lease(null, -1);
-    }
-
-    /** Whether calls with these protocols go to HTTP/2: prior knowledge, or an https origin not known to refuse it. */
-    boolean h2Route(List<Protocol> protocols) {
-        if (protocols.contains(Protocol.H2_PRIOR_KNOWLEDGE)) {
-            return true;
-        }
-        if (!origin.tls() || !protocols.contains(Protocol.HTTP_2)) {
-            return false;
-        }
-        return speaksH2 != Boolean.FALSE;
-    }
-
-    /**
-     * Takes a stream slot on a shared connection, or a permit to dial one (one dial at a time per origin),
-     * waiting within the pool-wait timeout and the call's deadline when neither can be had.
-     *
-     * @return the lease; null when the origin turned out to speak HTTP/1.1 only (the call goes that way)
-     * @throws PoolTimeoutException when the wait passes its limit
-     */
-    H2Lease acquireH2(Exchange x, boolean priorKnowledge) throws IOException {
-        long start = clock.nanoTime();
-        long pw = Durations.nanos(cfg.poolWaitTimeout());
-        long waitDeadline = pw == 0 ? 0 : start + pw;
-        lock.lock();
-        try {
-            if (retired) {
-                return H2Lease.RETIRED;
-            }
-            while (true) {
-                H2Connection c = reserveShared();
-                if (c != null) {
-                    return new H2Lease(c, clock.nanoTime() - start);
-                }
-                if (!priorKnowledge && speaksH2 == Boolean.FALSE) {
-                    return null;
-                }
-                if (mayDialH2()) {
-                    total++;
-                    h2Dialing++;
-                    return new H2Lease(null, clock.nanoTime() - start);
-                }
-                if (!idle.isEmpty() && total >= cfg.maxConnsPerHost()) {
-                    ClientConn old = idle.pollFirst(); // an HTTP/1.1 connection left from before: make room
-                    less(1);
-                    closeLater(old, "replaced by HTTP/2");
-                    continue;
-                }
-                awaitH2(x, start, waitDeadline);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The error of a call that gave up waiting for an HTTP/2 stream slot or dial. Under lock. */
-    private PoolTimeoutException gaveUpH2(Exchange x, boolean callDeadline) {
-        int streams = 0;
-        int limit = 0;
-        for (H2Connection c : shared) {
-            streams += c.openStreams();
-            limit = Math.max(limit, c.streamLimit());
-        }
-        metrics.poolTimeoutsInUse.inc();
-        String held = shared.isEmpty() ? "the first HTTP/2 connection to " + origin.label() + " is still being dialled"
-                : "every stream slot of the " + shared.size() + " HTTP/2 connection(s) to " + origin.label()
-                        + " is taken (" + streams + " streams open; the server allows " + limit + " per connection"
-                        + (cfg.http2StrictMaxConcurrentStreams() ? ", http2StrictMaxConcurrentStreams" : "")
-                        + (h2Dialing > 0 ? ", another connection is being dialled" : "") + ")";
-        return x.poolTimeoutH2(callDeadline, cfg.maxConnsPerHost(), total - idle.size() - drains.size(), held);
-    }
-
-    /** A free slot on a shared connection, reserved; null when none. Under lock. */
-    private H2Connection reserveShared() {
-        for (int i = 0; i < shared.size(); i++) {
-            H2Connection c = shared.get(i);
-            if (c.tryReserve()) {
-                return c;
-            }
-        }
-        return null;
-    }
-
-    /** Whether a call may dial a new HTTP/2 connection now. Under lock. */
-    private boolean mayDialH2() {
-        if (h2Dialing > 0 || total >= cfg.maxConnsPerHost()) {
-            return false; // a dial in flight brings ~100 slots: wait for it rather than dial too
-        }
-        if (!cfg.http2StrictMaxConcurrentStreams()) {
-            return true;
-        }
-        for (H2Connection c : shared) {
-            if (c.usable()) {
-                return false; // strict: wait for a slot on the live connection
-            }
-        }
-        return true;
-    }
-
-    private void awaitH2(Exchange x, long start, long waitDeadline) throws IOException {
-        long now = clock.nanoTime();
-        long until = x.earliest(waitDeadline);
-        if (until != 0 && now - until >= 0) {
-            throw gaveUpH2(x, until != waitDeadline);
-        }
-        x.checkCancelled();
-        x.poolWaiting(this);
-        h2Waiters++;
-        try {
-            if (until == 0) {
-                released.await();
-            } else {
-                awaitUntil(until, now);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClientException(ClientException.Kind.CANCELLED, "interrupted while waiting for a connection", e);
-        } finally {
-            h2Waiters--;
-            x.poolWaiting(null);
-        }
-    }
-
-    /**
-     * A dial made HTTP/2 connection {@code c}: it joins the shared ones and one slot is reserved for the
-     * dialling call. {@code h2Permit}: the dial held an {@link #acquireH2} permit (else an HTTP/1.1 one that
-     * ALPN turned into HTTP/2). Returns false when the connection ended already.
-     */
-    boolean h2Connected(H2Connection c, boolean h2Permit) {
-        lock.lock();
-        try {
-            if (h2Permit) {
-                h2Dialing--;
-            }
-            speaksH2 = Boolean.TRUE;
-            released.signalAll();
-            if (!c.tryReserve()) {
-                less(1); // it ended already (the server closed it at once): its place is free, the call fails
-                return false;
-            }
-            shared.add(c);
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * An {@link #acquireH2} dial ended without an HTTP/2 connection: it failed (its permit is returned) or
-     * ALPN chose HTTP/1.1 (the permit stays with the HTTP/1.1 connection, and the origin is marked).
-     */
-    void h2DialEnded(boolean failed, boolean learntHttp11) {
-        lock.lock();
-        try {
-            h2Dialing--;
-            if (failed) {
-                less(1);
-            }
-            if (learntHttp11) {
-                speaksH2 = Boolean.FALSE;
-            }
-            released.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** An HTTP/1.1 dial over TLS learnt that the origin does not pick h2 by ALPN. */
-    void learntHttp11() {
-        lock.lock();
-        try {
-            speaksH2 = Boolean.FALSE;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A shared connection may have a free slot, or stopped taking streams: waiters look again. */
-    void h2Capacity() {
-        if (h2Waiters == 0) {
-            return;
-        }
-        lock.lock();
-        try {
-            released.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A shared connection ended: its place under the cap is free. */
-    void h2Closed(H2Connection c, String reason) {
-        lock.lock();
-        try {
-            if (!shared.remove(c)) {
-                return;
-            }
-            less(1);
-            released.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        metrics.closed.inc();
-        client.listener().connectionClosed(c.id(), reason);
-    }
-
     EventListener listener() {
         return client.listener();
     }
 
-    /** Streams open on the shared connections (for gauges and tests). */
-    int h2Streams() {
-        lock.lock();
-        try {
-            int n = 0;
-            for (H2Connection c : shared) {
-                n += c.openStreams();
-            }
-            return n;
-        } finally {
-            lock.unlock();
-        }
+    // ---- the cap, as H2Leases shares it (under lock) ----
+
+    /** Whether the client forgot this pool (see {@link #less}). Under lock. */
+    boolean isRetired() {
+        return retired;
     }
 
-    /** Shared HTTP/2 connections now. */
-    int h2Connections() {
-        lock.lock();
-        try {
-            return shared.size();
-        } finally {
-            lock.unlock();
+    /** Whether the cap has room for one more connection. Under lock. */
+    boolean hasRoom() {
+        return total < cfg.maxConnsPerHost();
+    }
+
+    /** Counts a connection about to be dialled against the cap. Under lock. */
+    void countOne() {
+        total++;
+    }
+
+    /** Connections in use: neither idle nor draining. Under lock. */
+    int inUse() {
+        return total - idle.size() - drains.size();
+    }
+
+    /** At the cap, closes the oldest idle connection to make room for a new one; false when none. Under lock. */
+    boolean makeRoom(String reason) {
+        if (total < cfg.maxConnsPerHost() || idle.isEmpty()) {
+            return false;
         }
+        ClientConn c = idle.pollFirst();
+        less(1);
+        closeLater(c, reason);
+        return true;
     }
 
     /** The newest reusable idle connection, marked active; stale ones met on the way are closed. Under lock. */
@@ -539,7 +323,7 @@ final class Pool {
         int draining = drains.size();
         int inUse = total - idle.size() - draining;
         (draining > 0 ? metrics.poolTimeoutsDraining : metrics.poolTimeoutsInUse).inc();
-        return x.poolTimeout(callDeadline, cfg.maxConnsPerHost(), inUse, draining, origin.label(),
+        return ExchangeErrors.poolTimeout(x, callDeadline, cfg.maxConnsPerHost(), inUse, draining, origin.label(),
                 dialsFull() && total < cfg.maxConnsPerHost() ? dialing : -1);
     }
 
@@ -555,7 +339,7 @@ final class Pool {
      * connection came meanwhile: a client that talks to many hosts keeps only the pools it uses. Its gauges
      * go with it; its counters stay (see {@link ClientMetrics}).
      */
-    private void less(int n) {
+    void less(int n) {
         total -= n;
         if (total > 0 || retireCheck != null || retired) {
             return;
@@ -801,13 +585,13 @@ final class Pool {
     /** Closes idle connections, and HTTP/2 connections without a stream (client shutdown). */
     void closeIdle() {
         ArrayDeque<ClientConn> copy;
-        List<H2Connection> h2;
+        List<H2Connection> shared;
         lock.lock();
         try {
             copy = new ArrayDeque<>(idle);
             less(idle.size());
             idle.clear();
-            h2 = new ArrayList<>(shared);
+            shared = h2.connections();
             released.signalAll();
         } finally {
             lock.unlock();
@@ -815,8 +599,8 @@ final class Pool {
         for (ClientConn c : copy) {
             closeLater(c, "client closed");
         }
-        for (H2Connection c : h2) {
-            c.shutdown(); // closes now, or when its last stream ends; h2Closed follows through its events
+        for (H2Connection c : shared) {
+            c.shutdown(); // closes now, or when its last stream ends; H2Leases.closed follows through its events
         }
     }
 

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
+import io.hourglass.testing.TestCertificate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,13 +39,8 @@ class ClientProxyTest {
     static void start() throws Exception {
         ExternalTool.require("tinyproxy", "tinyproxy");
         ExternalTool.require("microsocks", "microsocks");
-        cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        cert = TestCertificate.localhost().certificateFile();
+        Path key = TestCertificate.localhost().keyFile();
         http = Server.start(ServerConfig.builder().port(0).build(), ClientProxyTest::echo);
         https = Server.start(ServerConfig.builder().port(0).tls(cert, key).build(), ClientProxyTest::echo);
         tinyPort = ExternalTool.freePort();

@@ -4,6 +4,7 @@ import static io.hourglass.client.H2ClientTest.clientError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.http.Headers;
+import io.hourglass.testing.TestCertificate;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStreamReader;
@@ -34,12 +35,8 @@ class ClientRequestTrailersGoTest {
     @BeforeAll
     static void start() throws Exception {
         Tools.require("go", "golang-go");
-        Tools.require("openssl", "openssl");
-        cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Tools.run(Duration.ofSeconds(30), "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", key.toString(), "-out", cert.toString());
+        cert = TestCertificate.localhost().certificateFile();
+        Path key = TestCertificate.localhost().keyFile();
         Path bin = Path.of("target", "go-trailers").toAbsolutePath();
         Files.createDirectories(bin.getParent());
         Tools.goBuild(Path.of("src/test/resources/go-trailers/main.go"), bin);

@@ -8,6 +8,7 @@ import io.hourglass.server.Handler;
 import io.hourglass.server.Router;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
+import io.hourglass.testing.TestCertificate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,12 +44,8 @@ class ClientRequestTrailersServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Tools.require("openssl", "openssl");
-        cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Tools.run(Duration.ofSeconds(30), "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", key.toString(), "-out", cert.toString());
+        cert = TestCertificate.localhost().certificateFile();
+        Path key = TestCertificate.localhost().keyFile();
         Handler echo = (req, res) -> {
             String sha = sha256(req.body());
             StringBuilder sb = new StringBuilder();

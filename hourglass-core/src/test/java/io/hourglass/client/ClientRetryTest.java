@@ -8,6 +8,7 @@ import io.hourglass.http.Phase;
 import io.hourglass.server.Handler;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
+import io.hourglass.testing.RawPeer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -112,6 +113,39 @@ class ClientRetryTest {
             assertThat(requests.get()).isEqualTo(60);
             assertThat(retries(c, "sent")).isEqualTo(10);
             assertThat(retries(c, "budget")).isEqualTo(50); // every call's last wish: 40 first retries, 10 second
+        }
+    }
+
+    @Test
+    void aStaleConnectionsResendTakesFromTheBudgetToo() throws Exception {
+        AtomicInteger heads = new AtomicInteger();
+        // an upstream that drops its connections under load: it answers a connection's first request, then reads
+        // the next one (it may have started on it) and closes without a byte, so every reused connection is stale
+        try (RawPeer srv = RawPeer.server(p -> {
+                    p.readHead();
+                    heads.incrementAndGet();
+                    p.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                    if (p.readHead() != null) {
+                        heads.incrementAndGet();
+                    }
+                });
+             Client c = new Client(retrying().retryBudgetPercent(20).retryBudgetFloor(0).build())) {
+            int ok = 0;
+            for (int i = 0; i < 50; i++) {
+                try (ClientResponse r = c.send(ClientRequest.get(srv.url("/")))) {
+                    r.bodyAsString();
+                    ok++;
+                } catch (ClientException e) {
+                    assertThat(e.kind()).isIn(ClientException.Kind.PREMATURE_EOF, ClientException.Kind.RESET);
+                }
+            }
+            // without the budget each call after the first would reach the upstream twice (99 requests for 50
+            // calls); with it, 50 calls earn 10 further requests, whatever made them
+            // (integer arithmetic: the k-th call may make the r-th further request when 5r <= k, so 9 or 10 here)
+            long sent = retries(c, "sent");
+            assertThat(sent).isBetween(9L, 10L);
+            assertThat(heads.get()).as("every request beyond one per call is a counted retry").isEqualTo(50 + sent);
+            assertThat(ok).isGreaterThanOrEqualTo(1);
         }
     }
 

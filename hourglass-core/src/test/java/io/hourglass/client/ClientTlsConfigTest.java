@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hourglass.internal.tls.Pem;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
+import io.hourglass.testing.TestCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -17,7 +18,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -27,7 +27,6 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,28 +42,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ClientTlsConfigTest {
     @TempDir
     static Path dir;
-    static Path serverCert, serverKey, clientCert, clientKey;
+    static final Path serverCert = TestCertificate.localhost().certificateFile();
+    static final Path serverKey = TestCertificate.localhost().keyFile();
+    static final Path clientCert = TestCertificate.client("ann").certificateFile();
+    static final Path clientKey = TestCertificate.client("ann").keyFile();
     SSLServerSocket peer;
     final List<String> offered = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void makeCertificates() throws Exception {
-        serverCert = dir.resolve("server.pem");
-        serverKey = dir.resolve("server-key.pem");
-        openssl("/CN=localhost", "subjectAltName=IP:127.0.0.1,DNS:localhost", serverCert, serverKey);
-        clientCert = dir.resolve("client.pem");
-        clientKey = dir.resolve("client-key.pem");
-        openssl("/CN=ann", "extendedKeyUsage=clientAuth", clientCert, clientKey);
-    }
-
-    static void openssl(String subject, String ext, Path cert, Path key) throws Exception {
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", subject, "-addext", ext, "-keyout", key.toString(), "-out", cert.toString())
-                .redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
-    }
 
     @AfterEach
     void stop() throws IOException {

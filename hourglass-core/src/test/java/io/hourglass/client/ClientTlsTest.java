@@ -8,57 +8,29 @@ import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
+import io.hourglass.testing.TestCertificate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The client over TLS against a real Hourglass server: a trusted CA file, connection reuse, chain and
- * hostname verification failing with kind TLS, and the handshake timeout. Certificates are made with openssl
- * at test time.
+ * hostname verification failing with kind TLS, and the handshake timeout. The certificates are
+ * {@link TestCertificate}s.
  */
 class ClientTlsTest {
     static final long SLACK_MS = 1500;
 
-    @TempDir
-    static Path dir;
     /** Self-signed for 127.0.0.1 and localhost. */
-    static Path cert, key;
+    static final Path cert = TestCertificate.localhost().certificateFile(), key = TestCertificate.localhost().keyFile();
     /** Self-signed for other.example only. */
-    static Path otherCert, otherKey;
+    static final Path otherCert = TestCertificate.server("other.example").certificateFile(),
+            otherKey = TestCertificate.server("other.example").keyFile();
     Server server;
-
-    @BeforeAll
-    static void makeCertificates() throws Exception {
-        cert = dir.resolve("cert.pem");
-        key = dir.resolve("key.pem");
-        openssl("/CN=localhost", "subjectAltName=IP:127.0.0.1,DNS:localhost", cert, key);
-        otherCert = dir.resolve("other-cert.pem");
-        otherKey = dir.resolve("other-key.pem");
-        openssl("/CN=other.example", "subjectAltName=DNS:other.example", otherCert, otherKey);
-    }
-
-    private static void openssl(String subject, String san, Path certFile, Path keyFile) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", subject, "-addext", san, "-keyout", keyFile.toString(), "-out", certFile.toString())
-                    .redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new AssertionError("needs openssl to make a test certificate: apt-get install openssl, or run "
-                    + "./scripts/test, which installs it");
-        }
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
-    }
 
     @AfterEach
     void stop() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hourglass.server.Router;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
+import io.hourglass.testing.TestCertificate;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -26,13 +27,9 @@ class H2HourglassInteropTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Tools.require("openssl", "openssl");
         Tools.require("curl", "curl");
-        cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Tools.run(Duration.ofSeconds(30), "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", key.toString(), "-out", cert.toString());
+        cert = TestCertificate.localhost().certificateFile();
+        Path key = TestCertificate.localhost().keyFile();
         big = new byte[3 * 1024 * 1024 + 3]; // past the client's stream window (1 MiB) and the server's
         for (int i = 0; i < big.length; i++) {
             big[i] = (byte) (i * 7 + 3);

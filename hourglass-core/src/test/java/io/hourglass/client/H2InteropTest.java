@@ -2,6 +2,7 @@ package io.hourglass.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hourglass.testing.TestCertificate;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -43,7 +44,6 @@ class H2InteropTest {
     static void startServers() throws Exception {
         Tools.require("nghttpd", "nghttp2-server");
         Tools.require("curl", "curl");
-        Tools.require("openssl", "openssl");
         Tools.require("go", "golang-go");
         docroot = Files.createDirectories(dir.resolve("htdocs"));
         Files.writeString(docroot.resolve("hello.txt"), "hello from nghttpd\n");
@@ -52,11 +52,8 @@ class H2InteropTest {
             big[i] = (byte) (i * 31 + 7);
         }
         Files.write(docroot.resolve("big.bin"), big);
-        cert = dir.resolve("cert.pem");
-        key = dir.resolve("key.pem");
-        Tools.run(Duration.ofSeconds(30), "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", key.toString(), "-out", cert.toString());
+        cert = TestCertificate.localhost().certificateFile();
+        key = TestCertificate.localhost().keyFile();
         clearPort = freePort();
         nghttpdClear = Tools.start("nghttpd", "--no-tls", "-a", "127.0.0.1", "-d", docroot.toString(), "--echo-upload",
                 "--trailer=x-trailer: from-nghttpd", Integer.toString(clearPort));

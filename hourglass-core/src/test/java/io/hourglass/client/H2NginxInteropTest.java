@@ -2,6 +2,7 @@ package io.hourglass.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hourglass.testing.TestCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,6 @@ class H2NginxInteropTest {
     @BeforeAll
     static void startNginx() throws Exception {
         Tools.require("nginx", "nginx");
-        Tools.require("openssl", "openssl");
         Tools.require("curl", "curl");
         Path docroot = Files.createDirectories(dir.resolve("htdocs"));
         Files.createDirectories(dir.resolve("logs"));
@@ -38,11 +38,8 @@ class H2NginxInteropTest {
             big[i] = (byte) (i * 13 + 1);
         }
         Files.write(docroot.resolve("big.bin"), big);
-        cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Tools.run(Duration.ofSeconds(30), "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", key.toString(), "-out", cert.toString());
+        cert = TestCertificate.localhost().certificateFile();
+        Path key = TestCertificate.localhost().keyFile();
         tlsPort = H2InteropTest.freePort();
         clearPort = H2InteropTest.freePort();
         String conf = """

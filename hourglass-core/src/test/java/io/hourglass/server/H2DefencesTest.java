@@ -7,13 +7,13 @@ import io.hourglass.internal.h2.FieldList;
 import io.hourglass.internal.h2.Frame;
 import io.hourglass.internal.h2.Settings;
 import io.hourglass.testing.RawPeer;
+import io.hourglass.testing.TestCertificate;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -305,13 +305,9 @@ class H2DefencesTest {
 
     @Test
     void invalidPrefaceOverTlsIsAConnectionError() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("h2tls");
-        java.nio.file.Path cert = dir.resolve("cert.pem");
-        java.nio.file.Path key = dir.resolve("key.pem");
-        StaticFilesCurlTest.Tools.require("openssl", "openssl");
-        H2InteropTest.run(java.util.List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-keyout", key.toString(), "-out", cert.toString()));
-        server = Server.start(ServerConfig.builder().port(0).tls(cert, key).build(), (req, res) -> res.send("ok"));
+        java.nio.file.Path cert = TestCertificate.localhost().certificateFile();
+        server = Server.start(ServerConfig.builder().port(0).tls(cert, TestCertificate.localhost().keyFile()).build(),
+                (req, res) -> res.send("ok"));
         try (H2TestClient c = H2TestClient.tls(server.port(), ServerTlsTest.trusting(cert), "h2")) {
             c.raw("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes()); // h2 by ALPN, then no preface
             H2TestClient.Ev g = c.goAway();

@@ -3,6 +3,7 @@ package io.hourglass.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.server.StaticFilesCurlTest.Tools;
+import io.hourglass.testing.TestCertificate;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -53,11 +54,8 @@ class H2InteropTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Tools.require("openssl", "openssl");
-        cert = dir.resolve("cert.pem");
-        key = dir.resolve("key.pem");
-        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key.toString(), "-out", cert.toString()));
+        cert = TestCertificate.localhost().certificateFile();
+        key = TestCertificate.localhost().keyFile();
         ServerConfig.Builder b = ServerConfig.builder().port(0).shutdownTimeout(Duration.ofSeconds(2));
         plain = Server.start(b.build(), DEMO);
         tls = Server.start(b.tls(cert, key).build(), DEMO);

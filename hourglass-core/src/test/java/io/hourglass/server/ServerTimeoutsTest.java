@@ -9,35 +9,13 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every server timeout over real loopback sockets. Timing assertions use windows: at least the limit (minus
- * the timer's 1 ms tick), at most the limit plus a generous slack for a loaded 2-core CI machine.
+ * the timer's 1 ms tick), at most the limit plus {@link #SLACK_MS}.
  */
-class ServerTimeoutsTest {
-    static final long SLACK_MS = 1500;
-    Server server;
-
-    Server start(ServerConfig.Builder b, Handler h) throws Exception {
-        server = Server.start(b.host("127.0.0.1").port(0).build(), h);
-        return server;
-    }
-
-    static ServerConfig.Builder cfg() {
-        return ServerConfig.builder().shutdownTimeout(Duration.ofSeconds(2));
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) server.shutdown();
-    }
-
-    static long ms(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000_000;
-    }
-
+class ServerTimeoutsTest extends LoopbackServerTest {
     @Test
     void headerDrippedOneByteEvery200msDoesNotExtendReadHeaderTimeout() throws Exception {
         start(cfg().readHeaderTimeout(Duration.ofSeconds(1)), (req, res) -> res.send("ok"));

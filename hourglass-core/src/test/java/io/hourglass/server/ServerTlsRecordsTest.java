@@ -3,6 +3,7 @@ package io.hourglass.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.http.Phase;
+import io.hourglass.testing.TestCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,12 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Requests as TLS records: a pipelined burst of many records over HTTP/1.1, many streams' records at once over h2,
@@ -34,22 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServerTlsRecordsTest {
     static final long SLACK_MS = 1500;
-    @TempDir
-    static Path dir;
-    static Path cert;
-    static Path key;
+    static final Path cert = TestCertificate.localhost().certificateFile();
+    static final Path key = TestCertificate.localhost().keyFile();
     Server server;
-
-    @BeforeAll
-    static void certificate() throws Exception {
-        cert = dir.resolve("cert.pem");
-        key = dir.resolve("key.pem");
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as("openssl made a certificate").isTrue();
-    }
 
     @AfterEach
     void stop() {

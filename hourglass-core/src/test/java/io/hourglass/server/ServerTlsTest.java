@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hourglass.internal.tls.Pem;
+import io.hourglass.testing.TestCertificate;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -18,36 +19,19 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** TLS from PEM files, and the handshake timeout. Certificates are made with openssl at test time. */
+/**
+ * TLS from PEM files, and the handshake timeout. The certificate is {@link TestCertificate#localhost()}; the
+ * PKCS#1 key of {@link #pkcs1RsaKeysAreAccepted} is written by openssl, a writer of that format other than ours.
+ */
 class ServerTlsTest {
     @TempDir
     static Path dir;
-    static Path cert;
-    static Path key;
+    static final Path cert = TestCertificate.localhost().certificateFile();
+    static final Path key = TestCertificate.localhost().keyFile();
     Server server;
-
-    @BeforeAll
-    static void makeCertificate() throws Exception {
-        cert = dir.resolve("cert.pem");
-        key = dir.resolve("key.pem");
-        Process p;
-        try {
-            p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                    "-keyout", key.toString(), "-out", cert.toString())
-                    .redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new AssertionError("needs openssl to make a test certificate: apt-get install openssl, or run "
-                    + "./scripts/test, which installs it");
-        }
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
-    }
 
     @AfterEach
     void stop() {
