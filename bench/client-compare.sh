@@ -403,7 +403,7 @@ prepare_proto-epoll() {
   local src="$bench/peers/proto" log v
   [ "$protocol" = h1 ] || die "proto-epoll speaks HTTP/1.1 only (--protocol h1)"
   v=$(hg_jdk_major "$JAVA_HOME")
-  [ -n "$v" ] && [ "$v" -ge 22 ] || die "proto-epoll needs a JDK 22 or newer (FFM); JAVA_HOME=$JAVA_HOME is ${v:-unknown}"
+  if [ -z "$v" ] || [ "$v" -lt 22 ]; then die "proto-epoll needs a JDK 22 or newer (FFM); JAVA_HOME=$JAVA_HOME is ${v:-unknown}"; fi
   if newer_than "$proto_dir/ProtoMain.class" "$src" "$JAVA_HOME/release"; then
     say "building the I/O-core prototypes..."
     log="$build/proto-build.log"; rm -rf "$proto_dir"; mkdir -p "$proto_dir"

@@ -413,7 +413,7 @@ proto_flags=(--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch
 prepare_proto() {
   local src="$bench/peers/proto" log v
   v=$(hg_jdk_major "$JAVA_HOME")
-  [ -n "$v" ] && [ "$v" -ge 22 ] || die "the I/O-core prototypes need a JDK 22 or newer (FFM); JAVA_HOME=$JAVA_HOME is ${v:-unknown}"
+  if [ -z "$v" ] || [ "$v" -lt 22 ]; then die "the I/O-core prototypes need a JDK 22 or newer (FFM); JAVA_HOME=$JAVA_HOME is ${v:-unknown}"; fi
   if newer_than "$proto_dir/ProtoMain.class" "$src" "$JAVA_HOME/release"; then
     say "building the I/O-core prototypes..."
     log="$build/proto-build.log"; rm -rf "$proto_dir"; mkdir -p "$proto_dir"
