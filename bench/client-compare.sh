@@ -46,7 +46,8 @@ The summary gives every client's CPU per call over Go's and req/s over Apache Ht
                      (default: $def_n_per_caller x min(C, $def_n_callers) for each C: $def_n_per_caller at 1, $(( def_n_per_caller * def_n_callers )) at 64)
   --conc "C ..."     concurrent callers (default "$def_conc")
   --warmup W         warm-up calls before the measured ones in warm mode (default $def_warmup)
-  --clients "X ..."  clients, from: $known_clients (default all)
+  --clients "X ..."  clients, from: $known_clients
+                     (default all but proto-epoll, the I/O-core prototype of bench/peers/proto: HTTP/1.1 only)
   --modes "M ..."    modes, from: cold warm (default both); hourglass runs cold only, hourglass-lib warm only
   --jvm-opts "OPTS"  JVM flags given to every Java client alike (default: none); -Dbench.threads=virtual
                      (or platform) sets the callers of okhttp, apache and jettyclient (default: platform)
@@ -63,7 +64,8 @@ EOF
 
 # ---- options ---------------------------------------------------------------------------------
 
-known_clients="hourglass hourglass-lib jdk okhttp apache jettyclient go"
+known_clients="hourglass hourglass-lib jdk okhttp apache jettyclient go proto-epoll"
+def_clients="hourglass hourglass-lib jdk okhttp apache jettyclient go"
 # default N for C callers: def_n_per_caller x min(C, def_n_callers), so 20 000 calls at 1 caller and
 # 200 000 from 10 callers on (the issue's "200k GETs at concurrency 64")
 def_rounds=3 def_n_per_caller=20000 def_n_callers=10 def_conc="1 64" def_warmup=20000
@@ -97,13 +99,13 @@ done
 
 [[ "$protocol" == h1 || "$protocol" == h2 ]] || die "--protocol takes h1 or h2, got '$protocol'"
 if [ "$protocol" = h2 ] && [ -z "${clients+set}" ]; then
-  clients="${known_clients/ apache/}"   # Apache HttpClient's classic (blocking) client speaks HTTP/1.1 only
+  clients="${def_clients/ apache/}"   # Apache HttpClient's classic (blocking) client speaks HTTP/1.1 only
 fi
 if [ "$quick" = 1 ]; then
   : "${rounds=1}" "${n_list=$quick_n}" "${warmup=$quick_warmup}"
 fi
 : "${rounds=$def_rounds}" "${conc_list=$def_conc}" "${warmup=$def_warmup}"
-: "${clients=$known_clients}" "${modes=cold warm}"
+: "${clients=$def_clients}" "${modes=cold warm}"
 [ "$markdown" = 0 ] || [ "$tsv" = 0 ] || die "--markdown and --tsv exclude each other"
 
 is_posint "$rounds" || die "--rounds must be a positive integer, got '$rounds'"
@@ -358,6 +360,7 @@ is_posint "$clk_tck" || die "getconf CLK_TCK gave '$clk_tck'"
 declare -A client_version=()
 cli_jar="$root/hourglass-cli/target/hourglass-cli.jar"
 jdk_dir="$build/jdkclient"
+proto_dir="$build/proto"   # the same build as server-compare.sh's prototypes
 hg_dir="$build/hgclient"
 go_bin="$build/goclient/go-client"
 jc_src="$bench/peers/javaclients"
@@ -392,6 +395,26 @@ prepare_hourglass-lib() {
 }
 cmd_hourglass-lib() {
   cmd=("$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} -cp "$cli_jar:$hg_dir" Main "$1" "$2" "$3" "$4")
+}
+
+# proto-epoll: bench/peers/proto's ProtoClient (issue 17's I/O-core question, the client half): javac, JDK 22+
+proto_flags=(--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
+prepare_proto-epoll() {
+  local src="$bench/peers/proto" log v
+  [ "$protocol" = h1 ] || die "proto-epoll speaks HTTP/1.1 only (--protocol h1)"
+  v=$(hg_jdk_major "$JAVA_HOME")
+  if [ -z "$v" ] || [ "$v" -lt 22 ]; then die "proto-epoll needs a JDK 22 or newer (FFM); JAVA_HOME=$JAVA_HOME is ${v:-unknown}"; fi
+  if newer_than "$proto_dir/ProtoMain.class" "$src" "$JAVA_HOME/release"; then
+    say "building the I/O-core prototypes..."
+    log="$build/proto-build.log"; rm -rf "$proto_dir"; mkdir -p "$proto_dir"
+    "$JAVA_HOME/bin/javac" -d "$proto_dir" "$src"/*.java >"$log" 2>&1 \
+      || { cat "$log" >&2; die "building bench/peers/proto failed (output above, also in $log)"; }
+  fi
+  client_version[proto-epoll]=$("$JAVA_HOME/bin/java" "${proto_flags[@]}" -cp "$proto_dir" ProtoClient --version) \
+    || die "the proto-epoll client does not run"
+}
+cmd_proto-epoll() {
+  cmd=("$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} "${proto_flags[@]}" -cp "$proto_dir" ProtoClient "$1" "$2" "$3" "$4")
 }
 
 prepare_jdk() {

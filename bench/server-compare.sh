@@ -50,7 +50,7 @@ summary.tsv).
   --modes "M ..."    from: $known_modes (default "$def_modes")
   --threads N        wrk threads (default $def_threads)
   --servers "S ..."  servers, from: $known_servers
-                     (default: all)
+                     (default: all but the I/O-core prototypes $proto_servers, bench/peers/proto)
   --jvm-opts "OPTS"  JVM flags given to every Java server alike (default: none)
   --quiet PCT        before each server start, wait (up to ${quiet_limit}s) until the machine's other load
                      is below PCT % of all CPUs; for shared machines (default: don't wait)
@@ -65,10 +65,12 @@ EOF
 
 # ---- options ---------------------------------------------------------------------------------
 
-known_servers="hourglass jetty netty helidon undertow vertx jdkhttp go nginx"
+known_servers="hourglass jetty netty helidon undertow vertx jdkhttp go nginx proto-vt proto-sel proto-sel0 proto-epoll proto-epollv"
+# the I/O-core prototypes (bench/peers/proto, issue 17) run only when named in --servers
+proto_servers="proto-vt proto-sel proto-sel0 proto-epoll proto-epollv"
 known_modes="keepalive close static many"
 static_servers="hourglass jetty go nginx"
-def_rounds=3 def_duration=10 def_warmup=5 def_conns="64 256" def_threads=2 def_servers="$known_servers"
+def_rounds=3 def_duration=10 def_warmup=5 def_conns="64 256" def_threads=2 def_servers="hourglass jetty netty helidon undertow vertx jdkhttp go nginx"
 def_modes="keepalive close"
 def_close_conns=64 def_static_conns=64 def_many_conns=10000 quick_many_conns=1000 def_rate=1
 quick_duration=2 quick_warmup=2 quick_conns=64 quiet_limit=120
@@ -145,8 +147,11 @@ read -r -a jvm_arr <<<"$jvm_opts"
 
 # ---- summary (also used by --summarize) ------------------------------------------------------
 
-# server_kind NAME: "java" for servers on the JVM (compared to the best Java peer), else "native"
-server_kind() { case "$1" in hourglass|jetty|netty|helidon|undertow|vertx|jdkhttp) echo java ;; *) echo native ;; esac; }
+# server_kind NAME: "java" for servers on the JVM (compared to the best Java peer), "proto" for the I/O-core
+# prototypes (JVM, but never the best Java peer: they are not servers), else "native"
+server_kind() {
+  case "$1" in hourglass|jetty|netty|helidon|undertow|vertx|jdkhttp) echo java ;; proto-*) echo proto ;; *) echo native ;; esac
+}
 
 # summarize DIR FORMAT: per mode, connection count and server, medians over rounds from DIR/results.tsv,
 # and CPU/request ratios to nginx and to the best Java peer, each both as the median of the per-round
@@ -400,6 +405,40 @@ prepare_undertow() { prepare_maven_peer undertow "Undertow"; }
 start_undertow() { start_java_peer undertow "$@"; }
 prepare_vertx() { prepare_maven_peer vertx "Vert.x"; }
 start_vertx() { start_java_peer vertx "$@"; }
+
+# The I/O-core prototypes (bench/peers/proto): one set of classes, the core chosen by the first argument.
+# javac needs JDK 22+ (the FFM API of proto-epoll is final there).
+proto_dir="$build/proto"
+proto_flags=(--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
+prepare_proto() {
+  local src="$bench/peers/proto" log v
+  v=$(hg_jdk_major "$JAVA_HOME")
+  if [ -z "$v" ] || [ "$v" -lt 22 ]; then die "the I/O-core prototypes need a JDK 22 or newer (FFM); JAVA_HOME=$JAVA_HOME is ${v:-unknown}"; fi
+  if newer_than "$proto_dir/ProtoMain.class" "$src" "$JAVA_HOME/release"; then
+    say "building the I/O-core prototypes..."
+    log="$build/proto-build.log"; rm -rf "$proto_dir"; mkdir -p "$proto_dir"
+    "$JAVA_HOME/bin/javac" -d "$proto_dir" "$src"/*.java >"$log" 2>&1 \
+      || { cat "$log" >&2; die "building bench/peers/proto failed (output above, also in $log)"; }
+  fi
+  server_version[proto-$1]=$("$JAVA_HOME/bin/java" "${proto_flags[@]}" -cp "$proto_dir" ProtoMain "$1" --version) \
+    || die "the proto-$1 prototype does not run"
+}
+start_proto() {
+  local core="$1"; shift
+  server_cmd="$JAVA_HOME/bin/java${jvm_opts:+ $jvm_opts} ${proto_flags[*]} -cp $proto_dir ProtoMain $core 0 $server_addr"
+  "$JAVA_HOME/bin/java" ${jvm_arr[@]+"${jvm_arr[@]}"} "${proto_flags[@]}" -cp "$proto_dir" ProtoMain "$core" 0 "$server_addr" >"$1" 2>"$2" &
+  server_pid=$!
+}
+prepare_proto-vt() { prepare_proto vt; }
+start_proto-vt() { start_proto vt "$@"; }
+prepare_proto-sel() { prepare_proto sel; }
+start_proto-sel() { start_proto sel "$@"; }
+prepare_proto-sel0() { prepare_proto sel0; }
+start_proto-sel0() { start_proto sel0 "$@"; }
+prepare_proto-epoll() { prepare_proto epoll; }
+start_proto-epoll() { start_proto epoll "$@"; }
+prepare_proto-epollv() { prepare_proto epollv; }
+start_proto-epollv() { start_proto epollv "$@"; }
 
 prepare_jdkhttp() {
   local src="$bench/peers/jdkhttp" log

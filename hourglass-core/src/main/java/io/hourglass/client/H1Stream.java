@@ -45,7 +45,7 @@ final class H1Stream implements Carrier.Stream {
     public void writeRequest(ClientRequest req, boolean expectContinue, long deadline) throws IOException {
         c.conn.setWriteDeadlineNanos(deadline);
         Proxies.Route p = c.pool.origin.proxy(); // plain http to an HTTP proxy: the proxy gets the request itself
-        RequestWriter.writeHead(c.out, req, call.userAgent(), expectContinue, call.wireGzip(),
+        RequestWriter.writeHead(c.out, req, c.pool.hostHeader, call.userAgent(), expectContinue, call.wireGzip(),
                 p != null && !p.socks() && !c.pool.origin.tls() ? p : null);
         // RFC 9112 section 9.6: a sender of Connection: close closes after this response
         closeAsked = req.headers().hasToken("Connection", "close");

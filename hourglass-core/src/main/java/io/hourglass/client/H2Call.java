@@ -9,7 +9,6 @@ import io.hourglass.internal.h2.H2ResponseHead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.util.Locale;
 
 /**
  * One call's exchange on an HTTP/2 stream: the {@link Carrier.Stream} that {@link H2Connection} opens for
@@ -86,7 +85,21 @@ final class H2Call implements Carrier.Stream {
             path = path + "?" + u.getRawQuery();
         }
         Headers h = req.headers();
-        if (h.contains("content-length") || h.contains("expect")) {
+        // What the caller's fields say, in one pass (most requests have few or none)
+        String host = null;
+        boolean framing = false;
+        boolean ua = false;
+        for (int i = 0; i < h.size(); i++) {
+            String n = h.name(i);
+            if (host == null && n.equalsIgnoreCase("host")) {
+                host = h.value(i);
+            } else if (n.equalsIgnoreCase("content-length") || n.equalsIgnoreCase("expect")) {
+                framing = true;
+            } else if (n.equalsIgnoreCase("user-agent")) {
+                ua = true;
+            }
+        }
+        if (framing) {
             Headers w = new Headers(h.size()); // the client owns framing and the expectation
             for (int i = 0; i < h.size(); i++) {
                 String n = h.name(i);
@@ -97,10 +110,11 @@ final class H2Call implements Carrier.Stream {
             h = w;
         }
         FieldList f = new FieldList(h.size() + 8);
-        String host = h.first("Host"); // the caller's, as over HTTP/1.1, goes as :authority (RFC 9113 section 8.3.1)
-        H2Messages.requestFields(req.method(), u.getScheme().toLowerCase(Locale.ROOT),
-                host != null ? host : Urls.hostHeader(u), path, h, f);
-        if (!h.contains("user-agent")) {
+        // the caller's Host, as over HTTP/1.1, goes as :authority (RFC 9113 section 8.3.1); else the origin's,
+        // whose scheme is lower-cased already
+        H2Messages.requestFields(req.method(), call.pool.origin.scheme(), host != null ? host : call.pool.hostHeader,
+                path, h, f);
+        if (!ua) {
             f.add("user-agent", call.userAgent());
         }
         if (call.wireGzip()) {

@@ -87,6 +87,9 @@ final class Pool {
     static final long PROBE_INTERVAL_NANOS = 1_000_000_000L;
 
     final Origin origin;
+    // The Host field's value for the origin's requests (its host, bracketed when IPv6, and a port that is not
+    // the scheme's): the same for every call, so made here once rather than per request.
+    final String hostHeader;
     private final Client client;
     private final ClientConfig cfg;
     private final Clock clock;
@@ -116,6 +119,7 @@ final class Pool {
 
     Pool(Origin origin, Client client) {
         this.origin = origin;
+        this.hostHeader = origin.host() == null ? null : Urls.hostHeader(origin.scheme(), origin.host(), origin.port());
         this.client = client;
         this.cfg = client.config();
         this.clock = client.clock();

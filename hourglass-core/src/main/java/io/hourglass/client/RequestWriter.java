@@ -22,10 +22,11 @@ final class RequestWriter {
     /**
      * Writes the request line and the header section, up to and including the blank line.
      *
+     * @param hostHeader the URL's Host value ({@link Urls#hostHeader}), made once per origin by its pool
      * @param proxy the HTTP proxy that gets this plain-http request itself, null when it goes to the origin
      */
-    static void writeHead(OutBuffer o, ClientRequest req, String userAgent, boolean expect, boolean gzip,
-            Proxies.Route proxy) throws IOException {
+    static void writeHead(OutBuffer o, ClientRequest req, String hostHeader, String userAgent, boolean expect,
+            boolean gzip, Proxies.Route proxy) throws IOException {
         URI u = req.uri();
         o.writeAscii(req.method());
         o.writeByte(' ');
@@ -33,7 +34,7 @@ final class RequestWriter {
             // RFC 9112 section 3.2.2: to a proxy, the absolute form
             o.writeAscii(u.getScheme().toLowerCase(java.util.Locale.ROOT));
             o.writeAscii("://");
-            o.writeAscii(Urls.hostHeader(u));
+            o.writeAscii(hostHeader);
         }
         String path = u.getRawPath();
         o.writeAscii(path == null || path.isEmpty() ? "/" : path);
@@ -43,7 +44,7 @@ final class RequestWriter {
         }
         String host = req.headers().first("Host"); // the caller's, if any (ClientRequest.Builder.header keeps one)
         o.writeAscii(" HTTP/1.1\r\nHost: ");
-        o.writeAscii(host != null ? host : Urls.hostHeader(u));
+        o.writeAscii(host != null ? host : hostHeader);
         o.writeCrlf();
         boolean ua = writeFields(o, req);
         if (!ua) {

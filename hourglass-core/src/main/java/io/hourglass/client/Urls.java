@@ -73,13 +73,16 @@ final class Urls {
 
     /** The Host header for {@code u}: host, bracketed when IPv6, and the port unless it is the scheme's. */
     static String hostHeader(URI u) {
-        String host = u.getHost();
+        return hostHeader(u.getScheme(), u.getHost(), u.getPort());
+    }
+
+    /** The same from a URL's parts ({@code port} -1 for none), e.g. a pool's origin: made once per origin. */
+    static String hostHeader(String scheme, String host, int port) {
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        int port = u.getPort();
-        boolean dflt = port == -1 || (u.getScheme().equalsIgnoreCase("http") && port == 80)
-                || (u.getScheme().equalsIgnoreCase("https") && port == 443);
+        boolean dflt = port == -1 || (scheme.equalsIgnoreCase("http") && port == 80)
+                || (scheme.equalsIgnoreCase("https") && port == 443);
         return dflt ? host : host + ":" + port;
     }
 

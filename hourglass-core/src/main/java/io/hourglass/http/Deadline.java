@@ -100,7 +100,7 @@ public final class Deadline implements Comparable<Deadline> {
      */
     public static void detached(Runnable work) {
         Deadline outer = CURRENT.get();
-        CURRENT.remove();
+        CURRENT.set(null);
         try {
             work.run();
         } finally {
@@ -118,7 +118,7 @@ public final class Deadline implements Comparable<Deadline> {
      */
     public static <T> T detached(Callable<T> work) throws Exception {
         Deadline outer = CURRENT.get();
-        CURRENT.remove();
+        CURRENT.set(null);
         try {
             return work.call();
         } finally {
@@ -167,11 +167,9 @@ public final class Deadline implements Comparable<Deadline> {
     }
 
     private static void restore(Deadline outer) {
-        if (outer == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(outer);
-        }
+        // set(null) rather than remove(): the thread keeps its map entry, so the next request on it (a server
+        // connection's thread runs one handler after another) stores its deadline without allocating one
+        CURRENT.set(outer);
     }
 
     /** {@return the instant, as a {@link System#nanoTime()} value} */

@@ -205,7 +205,9 @@ public final class Conn implements Closeable {
      * @param b the buffer
      * @param off the offset of the first byte in {@code b}
      * @param len the number of bytes
-     * @throws DeadlineExceededException when the write deadline has passed, before or during the write
+     * @throws DeadlineExceededException when the write deadline has passed, before or during the write: with no
+     *     cause when it had passed before the write began (nothing was written), with the socket's error as its
+     *     cause when its abort broke the write in progress
      * @throws IOException when the connection fails otherwise
      */
     public void write(byte[] b, int off, int len) throws IOException {

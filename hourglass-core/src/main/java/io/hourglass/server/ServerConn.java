@@ -58,6 +58,7 @@ final class ServerConn implements Runnable {
     private InBuffer in;
     private OutBuffer out;
     private long requestStart;
+    private long idleFrom;                // when the last response ended, if the idle clock starts then; else 0
     private boolean firstRequest = true;
     private boolean sawFirstByte;
 
@@ -194,8 +195,11 @@ final class ServerConn implements Runnable {
     private boolean awaitRequest(long connStart) throws IOException {
         in.rewindIfEmpty();
         sawFirstByte = false;
+        long ended = idleFrom;
+        idleFrom = 0;
         if (in.available() == 0) {
-            long base = firstRequest ? connStart : clock.nanoTime();
+            // idle starts when the last response ended (its instant, read there, saves a clock read here)
+            long base = firstRequest ? connStart : ended != 0 ? ended : clock.nanoTime();
             Duration limit = firstRequest ? headerLimit : cfg.idleTimeout();
             conn.setReadDeadlineNanos(limit.isZero() ? 0 : base + limit.toNanos());
             enter(IDLE); // after the deadline: who sees IDLE sees the idle clock running (a test on fake time)
@@ -293,7 +297,7 @@ final class ServerConn implements Runnable {
         wire.newRequest();
         response = res;
 
-        runHandler(req, res, b);
+        runHandler(req, res, b, headerEnd);
 
         if (guard.abandoned() || req.isCancelled() || conn.isClosed()) {
             if (conn.writeExpired()) {
@@ -314,10 +318,12 @@ final class ServerConn implements Runnable {
             responseEnded(res);
             return false;
         }
-        responseEnded(res);
+        long ended = responseEnded(res);
         if (keep && !b.isComplete()) {
             keep = drainBody(b);
+            ended = 0; // the idle clock starts after the drain
         }
+        idleFrom = ended;
         guard.clear();
         response = null;
         conn.setWriteDeadlineNanos(0);
@@ -334,21 +340,25 @@ final class ServerConn implements Runnable {
     /**
      * Counts the handler's response once it has ended, if its head was committed. An abandoned response is
      * counted by whoever abandoned it (the error response, or the handler timeout's 503); a request whose
-     * client left before a head was committed has no response to count.
+     * client left before a head was committed has no response to count. Returns the instant it read, 0 when
+     * it counted nothing.
      */
-    private void responseEnded(Response res) {
-        if (res.headCommitted()) {
-            metrics.responded(res.status(), clock.nanoTime() - requestStart);
+    private long responseEnded(Response res) {
+        if (!res.headCommitted()) {
+            return 0;
         }
+        long now = clock.nanoTime();
+        metrics.responded(res.status(), now - requestStart);
+        return now;
     }
 
-    private void runHandler(Request req, Response res, BodyIn b) throws IOException {
+    /** Runs the handler; {@code now} is the end of the request's header, read just before (the handler starts). */
+    private void runHandler(Request req, Response res, BodyIn b, long now) throws IOException {
         // issue 14: the client's deadline (less the reserve) shortens the handler's; one that leaves nothing
         // gets a 504 in place of the handler
-        long now = clock.nanoTime();
         long received = RequestDeadline.received(cfg, metrics, head.headers, requestStart);
         boolean reject = received != 0 && RequestDeadline.expired(cfg, metrics, received, now);
-        guard.begin(req, res, b, requestStart, reject ? 0 : received);
+        guard.begin(req, res, b, requestStart, reject ? 0 : received, now);
         Throwable failure = null;
         try {
             if (reject) {

@@ -64,6 +64,11 @@ public final class OutBuffer {
         return buf != null;
     }
 
+    /** The array it holds now, or null (for tests: which array went where). */
+    byte[] heldArray() {
+        return buf;
+    }
+
     private static byte[] take(int size) {
         if (size == POOLED_SIZE) {
             synchronized (POOL) {

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -219,5 +225,50 @@ class OutBufferTest {
         OutBuffer b = new OutBuffer(sink, OutBuffer.POOLED_SIZE);
         b.writeAscii("yz");
         assertThat(buffered(b)).isEqualTo("yz");
+    }
+
+    @Test
+    void noArrayIsHeldByTwoBuffersAtOnce() throws Exception {
+        // Two threads, many buffers each (more than the pool's probe window, so they meet on slots), take and
+        // release arrays as keep-alive connections do; an array seen held by two buffers at once is a bug.
+        Map<byte[], OutBuffer> holders = new IdentityHashMap<>();
+        AtomicReference<String> problem = new AtomicReference<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                List<OutBuffer> mine = new ArrayList<>();
+                for (int i = 0; i < 64; i++) {
+                    mine.add(new OutBuffer((b, off, len) -> { }, OutBuffer.POOLED_SIZE));
+                }
+                try {
+                    start.await();
+                    for (int round = 0; round < 2_000; round++) {
+                        for (OutBuffer o : mine) {
+                            o.writeByte('x');
+                            byte[] a = o.heldArray();
+                            synchronized (holders) {
+                                OutBuffer other = holders.putIfAbsent(a, o);
+                                if (other != null && other != o) {
+                                    problem.compareAndSet(null, "one array held by two buffers");
+                                }
+                            }
+                            o.flush();
+                            synchronized (holders) {
+                                holders.remove(a);
+                            }
+                            o.release();
+                        }
+                    }
+                } catch (Exception e) {
+                    problem.compareAndSet(null, e.toString());
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(problem.get()).isNull();
     }
 }

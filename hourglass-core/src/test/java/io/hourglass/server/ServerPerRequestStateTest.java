@@ -1,0 +1,102 @@
+package io.hourglass.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hourglass.http.Deadline;
+import io.hourglass.testing.RawPeer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What one request on a keep-alive connection leaves to the next, now that the per-request work is trimmed
+ * (the interrupt status is cleared only when set, the deadline's thread-local entry is kept, write buffers come
+ * back from a lock-free pool): nothing a handler can see.
+ */
+class ServerPerRequestStateTest {
+    Server server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) server.shutdown();
+    }
+
+    private void start(ServerConfig.Builder b, Handler h) throws Exception {
+        server = Server.start(b.host("127.0.0.1").port(0).shutdownTimeout(Duration.ofSeconds(2)).build(), h);
+    }
+
+    @Test
+    void anInterruptAHandlerLeavesSetDoesNotReachTheNextRequest() throws Exception {
+        start(ServerConfig.builder(), (req, res) -> {
+            if (req.path().equals("/interrupt")) {
+                Thread.currentThread().interrupt(); // e.g. a handler that restored an interrupt it caught
+                res.send("left set\n");
+            } else {
+                res.send(Thread.currentThread().isInterrupted() ? "interrupted\n" : "clear\n");
+            }
+        });
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.send("GET /interrupt HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(c.readResponse().body()).isEqualTo("left set\n");
+            c.send("GET /check HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(c.readResponse().body()).isEqualTo("clear\n");
+        }
+    }
+
+    @Test
+    void eachRequestSeesItsOwnDeadlineAndNoneIsLeftAfterTheHandler() throws Exception {
+        AtomicReference<Optional<Deadline>> first = new AtomicReference<>();
+        AtomicReference<Optional<Deadline>> second = new AtomicReference<>();
+        AtomicReference<Optional<Deadline>> afterwards = new AtomicReference<>();
+        start(ServerConfig.builder().handlerTimeout(Duration.ofSeconds(5)), (req, res) -> {
+            (req.path().equals("/1") ? first : second).set(Deadline.current());
+            if (req.path().equals("/2")) {
+                // work outside the request's deadline on this thread sees none, and the deadline comes back
+                Deadline.detached(() -> afterwards.set(Deadline.current()));
+            }
+            res.send("ok\n");
+        });
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.send("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
+            c.readResponse();
+            c.send("GET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+            c.readResponse();
+        }
+        assertThat(first.get()).isPresent();
+        assertThat(second.get()).isPresent();
+        assertThat(second.get().get()).as("the second request's own deadline, not the first's")
+                .isGreaterThan(first.get().get());
+        assertThat(afterwards.get()).isEmpty();
+        assertThat(Deadline.current()).as("this (test) thread never had one").isEmpty();
+    }
+
+    @Test
+    void aResponseKeptPastItsRequestCannotWriteIntoTheNextOne() throws Exception {
+        AtomicReference<Response> kept = new AtomicReference<>();
+        AtomicReference<Throwable> lateWrite = new AtomicReference<>();
+        start(ServerConfig.builder(), (req, res) -> {
+            if (req.path().equals("/keep")) {
+                kept.set(res);
+                res.send("first\n");
+                return;
+            }
+            try {
+                kept.get().send("stale\n"); // the first request's response, used during the second
+            } catch (Throwable t) {
+                lateWrite.set(t);
+            }
+            res.send("second\n");
+        });
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.send("GET /keep HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(c.readResponse().body()).isEqualTo("first\n");
+            c.send("GET /next HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(c.readResponse().body()).isEqualTo("second\n");
+        }
+        assertThat(lateWrite.get()).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> kept.get().header("X", "y")).isInstanceOf(IllegalStateException.class);
+    }
+}
