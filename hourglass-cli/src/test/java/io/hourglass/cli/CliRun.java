@@ -1,11 +1,14 @@
 package io.hourglass.cli;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -64,5 +67,32 @@ record CliRun(int code, String stdout, String stderr, long millis) {
 
     List<String> stderrLines() {
         return stderr.lines().toList();
+    }
+
+    /**
+     * Waits until a child process has written at least {@code count} whole lines to {@code stdout}, the file its
+     * output goes to, for at most {@code atMost}. A child gives no other sign that it is ready, so this polls
+     * the file; it fails, showing what the child wrote, when the lines do not come in time or the child ends
+     * before writing them.
+     *
+     * @return the whole lines written so far
+     */
+    static List<String> awaitLines(Process child, Path stdout, int count, Duration atMost)
+            throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        while (true) {
+            String out = Files.readString(stdout);
+            if (out.chars().filter(c -> c == '\n').count() >= count) {
+                return out.substring(0, out.lastIndexOf('\n') + 1).lines().toList();
+            }
+            boolean ended = !child.isAlive();
+            if (ended || System.nanoTime() - t0 > atMost.toNanos()) {
+                out = Files.readString(stdout); // what it wrote before it ended, too
+                throw new AssertionError("the child " + (ended ? "ended (exit " + child.exitValue() + ")"
+                        : "is still running after " + atMost.toMillis() + " ms") + " having written "
+                        + out.lines().count() + " of " + count + " lines: " + out);
+            }
+            Thread.sleep(20); // a poll interval; atMost bounds the loop
+        }
     }
 }

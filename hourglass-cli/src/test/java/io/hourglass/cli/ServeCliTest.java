@@ -82,10 +82,7 @@ class ServeCliTest {
                 .redirectOutput(stdout.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
-            long until = System.nanoTime() + 30_000_000_000L;
-            while (!Files.readString(stdout).contains("\n") && System.nanoTime() < until && p.isAlive()) {
-                Thread.sleep(20); // a bounded poll of the child's output
-            }
+            CliRun.awaitLines(p, stdout, 1, Duration.ofSeconds(30)); // "listening on <url>"
             String base = Files.readString(stdout).lines().findFirst().orElse("").substring("listening on ".length());
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             for (String path : List.of("/hello", "/hello", "/nope")) {
@@ -126,10 +123,7 @@ class ServeCliTest {
                 .redirectOutput(stdout.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
-            long until = System.nanoTime() + 30_000_000_000L;
-            while (!Files.readString(stdout).contains("\n") && System.nanoTime() < until && p.isAlive()) {
-                Thread.sleep(20); // a bounded poll of the child's output
-            }
+            CliRun.awaitLines(p, stdout, 1, Duration.ofSeconds(30)); // "listening on <url>"
             String line = Files.readString(stdout).lines().findFirst().orElse("");
             assertThat(line).matches("listening on http://127\\.0\\.0\\.1:\\d+");
             String base = line.substring("listening on ".length());
@@ -174,10 +168,7 @@ class ServeCliTest {
                 .redirectOutput(stdout.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
-            long until = System.nanoTime() + 30_000_000_000L;
-            while (!Files.readString(stdout).contains("\n") && System.nanoTime() < until && p.isAlive()) {
-                Thread.sleep(20); // a bounded poll of the child's output
-            }
+            CliRun.awaitLines(p, stdout, 1, Duration.ofSeconds(30)); // "listening on <url>"
             String base = Files.readString(stdout).lines().findFirst().orElse("").substring("listening on ".length());
             HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             // nothing left on arrival: 504 without running the handler

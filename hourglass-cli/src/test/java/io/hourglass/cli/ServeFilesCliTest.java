@@ -44,10 +44,7 @@ class ServeFilesCliTest {
         Process p = new ProcessBuilder(cmd)
                 .redirectOutput(stdout.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
-            long until = System.nanoTime() + 30_000_000_000L;
-            while (!Files.readString(stdout).contains("\n") && System.nanoTime() < until && p.isAlive()) {
-                Thread.sleep(20); // a bounded poll of the child's output
-            }
+            CliRun.awaitLines(p, stdout, 1, Duration.ofSeconds(30)); // "listening on <url>"
             String first = Files.readString(stdout).lines().findFirst().orElse("");
             assertThat(first).as("the server's first line on stdout").startsWith("listening on ");
             String base = first.substring("listening on ".length());
@@ -62,10 +59,7 @@ class ServeFilesCliTest {
             HttpResponse<String> missing = client.send(HttpRequest.newBuilder(URI.create(base + "/nope.txt")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(missing.statusCode()).isEqualTo(404);
-            until = System.nanoTime() + 10_000_000_000L;
-            while (Files.readString(stdout).lines().count() < 4 && System.nanoTime() < until) {
-                Thread.sleep(20); // a bounded poll of the child's output
-            }
+            CliRun.awaitLines(p, stdout, 4, Duration.ofSeconds(10)); // the listening line, then 3 access-log lines
             List<String> lines = Files.readString(stdout).lines().toList();
             assertThat(lines).hasSize(4);
             assertThat(lines.get(1)).contains("\"GET /a.txt HTTP/1.1\" 206 3 ");

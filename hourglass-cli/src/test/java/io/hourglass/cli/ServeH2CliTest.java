@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,10 +40,7 @@ class ServeH2CliTest {
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        long until = System.nanoTime() + 30_000_000_000L;
-        while (!Files.readString(stdout).contains("\n") && System.nanoTime() < until && p.isAlive()) {
-            Thread.sleep(20); // a bounded poll of the child's output
-        }
+        CliRun.awaitLines(p, stdout, 1, Duration.ofSeconds(30)); // "listening on <url>"
         String line = Files.readString(stdout).lines().findFirst().orElse("");
         assertThat(line).startsWith("listening on ");
         return new Served(p, line.substring("listening on ".length()));

@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -179,10 +180,7 @@ class ClientDeadlineTest {
                     .call(() -> client.send(ClientRequest.get(up.url() + "/slow"))))
                     .isInstanceOfSatisfying(HttpTimeoutException.class, e -> assertThat(e.phase()).isEqualTo(Phase.DEADLINE));
             assertThat(late.await(5, TimeUnit.SECONDS)).isTrue();
-            long until = System.nanoTime() + 5_000_000_000L;
-            while (client.stats().drainedReused() == reused && System.nanoTime() - until < 0) {
-                Thread.sleep(10); // a bounded poll; the deadline bounds it
-            }
+            Await.until("the drain gives the connection back", () -> client.stats().drainedReused() != reused);
             assertThat(client.stats().drainsStarted() - started).isEqualTo(1);
             assertThat(client.stats().drainedReused() - reused).isEqualTo(1);
             try (ClientResponse r = client.send(ClientRequest.get(up.url() + "/fast"))) {
@@ -239,9 +237,7 @@ class ClientDeadlineTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            while (received.isEmpty()) {
-                Thread.sleep(5); // a poll until the server has the request
-            }
+            Await.until("the server has the first request", () -> !received.isEmpty());
             // this call waits about 400 ms for the connection: the server must hear of the 1.6 s left then, not 2 s
             try (ClientResponse r = Deadline.after(Duration.ofSeconds(2)).call(() ->
                     client.send(ClientRequest.get(up.url() + "/")))) {

@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,6 @@ import io.hourglass.server.ServerConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,14 +83,6 @@ class ClientDrainPreemptionTest {
 
     static long ms(long t0) {
         return (System.nanoTime() - t0) / 1_000_000;
-    }
-
-    static void await(BooleanSupplier c) throws InterruptedException {
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (!c.getAsBoolean() && System.nanoTime() - until < 0) {
-            Thread.sleep(10); // a bounded poll; the deadline bounds it
-        }
-        assertThat(c.getAsBoolean()).isTrue();
     }
 
     ClientConfig.Builder config(int cap) {
@@ -223,7 +215,7 @@ class ClientDrainPreemptionTest {
     void drainsAbandonedAtTheTimeoutOrTheByteLimitAreCountedApart() throws Exception {
         try (Client c = new Client(config(4).drainTimeout(Duration.ofMillis(200)).build())) {
             assertThatThrownBy(() -> get(c, url("/slow?s=2"))).isInstanceOf(HttpTimeoutException.class);
-            await(() -> c.stats().drainsAbandoned() == 1);
+            Await.until("the drain is abandoned", () -> c.stats().drainsAbandoned() == 1);
             assertThat(events).anyMatch(e -> e.startsWith("drainEnd") && e.endsWith(" TIMEOUT"));
         }
         events.clear();
@@ -231,7 +223,7 @@ class ClientDrainPreemptionTest {
         Server s2 = Server.start(ServerConfig.builder().port(0).build(), big);
         try (Client c = new Client(config(4).drainMaxBytes(1000).build())) {
             c.send(ClientRequest.get(s2.url() + "/big")).close(); // closed early: drained within 1000 bytes
-            await(() -> c.stats().drainsAbandoned() == 1);
+            Await.until("the drain is abandoned", () -> c.stats().drainsAbandoned() == 1);
             assertThat(events).anyMatch(e -> e.startsWith("drainEnd") && e.endsWith(" MAX_BYTES"));
             Client.Stats s = c.stats();
             assertThat(s.drainsStarted()).isEqualTo(s.drainedReused() + s.drainedClosed() + s.draining());

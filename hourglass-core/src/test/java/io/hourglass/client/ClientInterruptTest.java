@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.testing.Await;
 import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,14 +85,6 @@ class ClientInterruptTest {
         assertThat(o.stillInterrupted()).as("the interrupt status is kept for the caller").isTrue();
     }
 
-    static void awaitTrue(java.util.function.BooleanSupplier c) throws InterruptedException {
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (!c.getAsBoolean() && System.nanoTime() - until < 0) {
-            Thread.sleep(10); // a bounded poll; the deadline bounds it
-        }
-        assertThat(c.getAsBoolean()).isTrue();
-    }
-
     @ParameterizedTest
     @EnumSource(TimeoutPolicy.class)
     void interruptWhileAwaitingHeadersCancelsTheCallAndTheConnectionFollowsThePolicy(TimeoutPolicy policy)
@@ -108,7 +101,8 @@ class ClientInterruptTest {
             Outcome o = interruptWhileBlocked(ready, () -> c.send(ClientRequest.get(srv.url("/late"))));
             assertCancelledPromptly(o);
             if (policy == TimeoutPolicy.DRAIN) {
-                awaitTrue(() -> c.stats().drainedReused() == 1); // the late answer was drained, the connection kept
+                // the late answer was drained, the connection kept
+                Await.until("the drain gives the connection back", () -> c.stats().drainedReused() == 1);
                 assertThat(c.stats().closed()).isZero();
             } else {
                 assertThat(c.stats().closed()).isEqualTo(1);
@@ -137,7 +131,8 @@ class ClientInterruptTest {
                 }
             });
             assertCancelledPromptly(o);
-            awaitTrue(() -> c.stats().drainedReused() == 1); // DRAIN, the default: the rest is read and discarded
+            // DRAIN, the default: the rest is read and discarded
+            Await.until("the drain gives the connection back", () -> c.stats().drainedReused() == 1);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.testing.Await;
 import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -77,10 +78,8 @@ class ClientLateCallerTest {
                     .isInstanceOfSatisfying(HttpTimeoutException.class, e -> assertThat(e.phase()).isEqualTo(Phase.TOTAL));
             assertThat(ms(t0)).as("fails when the caller resumes").isBetween(500L, 500 + SLACK_MS);
             // the late response was complete: the drain gives the connection back and the next call reuses it
-            long until = System.nanoTime() + 5_000_000_000L; // the drain runs on its own thread
-            while (client.stats().drainedReused() == 0 && System.nanoTime() < until) {
-                Thread.sleep(5); // a bounded poll; the deadline bounds it
-            }
+            // the drain runs on its own thread
+            Await.until("the drain ends", () -> client.stats().drainedReused() + client.stats().drainedClosed() > 0);
             assertThat(client.stats().drainedReused()).isEqualTo(1);
             try (ClientResponse r = client.send(ClientRequest.get(srv.url("/next")))) {
                 assertThat(r.bodyAsString()).isEqualTo("ok\n");

@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.testing.Await;
 import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,10 +79,8 @@ class ClientPoolTest {
     void idleConnectionIsEvictedAfterIdleTimeout() throws Exception {
         try (Client c = new Client(ClientConfig.builder().idleTimeout(Duration.ofMillis(300)).build())) {
             get(c, url("/hello"));
-            long until = System.nanoTime() + 3_000_000_000L;
-            while (c.stats().closed() == 0 && System.nanoTime() < until) {
-                Thread.sleep(20); // a bounded poll (on fake time: ClientManualClockTest)
-            }
+            // on fake time, without the wait: ClientManualClockTest
+            Await.until("the idle connection is closed", Duration.ofSeconds(3), () -> c.stats().closed() > 0);
             assertThat(c.stats().closed()).isEqualTo(1);
             get(c, url("/hello"));
             assertThat(c.stats().opened()).isEqualTo(2);
@@ -103,8 +102,7 @@ class ClientPoolTest {
                     done.countDown();
                 });
             }
-            long until = System.nanoTime() + 3_000_000_000L;
-            while (slowInFlight.get() < 2 && System.nanoTime() < until) Thread.sleep(5); // a bounded poll
+            Await.until("both slow calls are in the handler", Duration.ofSeconds(3), () -> slowInFlight.get() == 2);
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> get(c, url("/hello")))
                     .isInstanceOfSatisfying(HttpTimeoutException.class, e -> {
@@ -137,11 +135,12 @@ class ClientPoolTest {
     @Test
     void unsolicitedBytesOnAnIdleConnectionNeverBecomeTheNextCallsResponse() throws Exception {
         AtomicInteger conns = new AtomicInteger();
+        CountDownLatch idle = new CountDownLatch(1);
         try (RawPeer srv = RawPeer.server(c -> {
                     if (conns.incrementAndGet() == 1) { // only the first connection misbehaves
                         c.readHead();
                         c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfirst");
-                        Thread.sleep(100); // then, unasked, a second response on the idle connection
+                        idle.await(5, TimeUnit.SECONDS); // then, unasked, a second response on the idle connection
                         c.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstray");
                     }
                     while (c.readHead() != null) {
@@ -149,8 +148,10 @@ class ClientPoolTest {
                     }
                 });
              Client c = new Client()) {
-            assertThat(get(c, srv.url("/a"))).isEqualTo("first");
-            Thread.sleep(400); // the stray response has arrived by now
+            assertThat(get(c, srv.url("/a"))).isEqualTo("first"); // read to its end: the connection is idle
+            idle.countDown();
+            // the stray response has arrived when the client has closed the connection it spoiled
+            Await.until("the client closes the spoiled connection", () -> c.stats().closed() == 1);
             assertThat(get(c, srv.url("/b"))).isEqualTo("later");
             assertThat(c.stats().opened()).as("the spoiled connection was not reused").isEqualTo(2);
         }
@@ -178,8 +179,7 @@ class ClientPoolTest {
                 .timeoutPolicy(TimeoutPolicy.DRAIN).build())) {
             assertThatThrownBy(() -> get(c, url("/slow?s=0.8"))).isInstanceOf(HttpTimeoutException.class);
             // the late response arrives at ~0.8 s and is drained; the connection goes back to the pool
-            long until = System.nanoTime() + 5_000_000_000L;
-            while (c.stats().drainedReused() == 0 && System.nanoTime() < until) Thread.sleep(20); // a bounded poll
+            Await.until("the drain ends", () -> c.stats().drainedReused() + c.stats().drainedClosed() > 0);
             assertThat(c.stats().drainedReused()).isEqualTo(1);
             assertThat(get(c, url("/hello"))).isEqualTo("hello\n");
             assertThat(c.stats().opened()).as("no new connection").isEqualTo(1);
@@ -203,8 +203,7 @@ class ClientPoolTest {
         try (Client c = new Client(ClientConfig.builder().timeout(Duration.ofMillis(200))
                 .drainTimeout(Duration.ofMillis(200)).build())) {
             assertThatThrownBy(() -> get(c, url("/slow?s=2"))).isInstanceOf(HttpTimeoutException.class);
-            long until = System.nanoTime() + 5_000_000_000L;
-            while (c.stats().drainedClosed() == 0 && System.nanoTime() < until) Thread.sleep(20); // a bounded poll
+            Await.until("the drain ends", () -> c.stats().drainedReused() + c.stats().drainedClosed() > 0);
             assertThat(c.stats().drainedClosed()).isEqualTo(1);
             assertThat(c.stats().drainedReused()).isZero();
         }
@@ -215,8 +214,7 @@ class ClientPoolTest {
         try (Client c = new Client(ClientConfig.builder().drainMaxBytes(1000).build())) {
             ClientResponse r = c.send(ClientRequest.get(url("/big?n=100000")));
             r.close(); // closed before the end: drained within 1000 bytes, which is not enough
-            long until = System.nanoTime() + 5_000_000_000L;
-            while (c.stats().drainedClosed() == 0 && System.nanoTime() < until) Thread.sleep(20); // a bounded poll
+            Await.until("the drain ends", () -> c.stats().drainedReused() + c.stats().drainedClosed() > 0);
             assertThat(c.stats().drainedClosed()).isEqualTo(1);
         }
     }

@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.testing.Await;
 import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -222,12 +223,15 @@ class ClientTimeoutsTest {
                 });
              Client client = new Client()) {
             Call call = client.newCall(ClientRequest.get(srv.url("/slow")));
+            Thread caller = Thread.currentThread();
             Thread.ofVirtual().start(() -> {
                 try {
                     requested.await(5, TimeUnit.SECONDS);
-                    Thread.sleep(50); // likely in its read by now; an earlier cancel fails the call alike
-                } catch (InterruptedException ignored) {
-                    // cancel anyway
+                    // The request is sent: the caller now waits for the response's first byte (parked on the
+                    // reader thread's hand-off), which is where the cancel must reach it.
+                    Await.until("the caller waits for the response", () -> isParked(caller));
+                } catch (InterruptedException | AssertionError e) {
+                    // cancel anyway; an earlier cancel fails the call alike
                 }
                 call.cancel();
             });
@@ -236,5 +240,10 @@ class ClientTimeoutsTest {
                     e -> assertThat(e.kind()).isEqualTo(ClientException.Kind.CANCELLED));
             assertThat(ms(t0)).isLessThan(3000);
         }
+    }
+
+    static boolean isParked(Thread t) {
+        Thread.State st = t.getState();
+        return st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING;
     }
 }

@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.http.Phase;
@@ -139,11 +140,7 @@ class H2StormTest {
             assertThat(sockets.count(TcpState.ESTABLISHED)).isEqualTo(1);
             assertThat(up.received().get()).isEqualTo(1000);
             // The handlers honour cancellation: a reset ends each at once, none is left running.
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (up.running().get() > 0 && System.nanoTime() < until) {
-                Thread.sleep(10); // polling the upstream's counter: no hook to wait on
-            }
-            assertThat(up.running().get()).isZero();
+            Await.until("no upstream handler runs", Duration.ofSeconds(2), () -> up.running().get() == 0);
         } finally {
             up.server().shutdown();
         }

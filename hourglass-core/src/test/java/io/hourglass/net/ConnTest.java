@@ -1,5 +1,6 @@
 package io.hourglass.net;
 
+import io.hourglass.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,6 +35,14 @@ class ConnTest {
         conn.close();
         peer.close();
         listener.close();
+    }
+
+    /** Waits until the shared timer has taken {@code c} off its queue into the wheel and gone back to sleep. */
+    static void awaitTimerAsleepWith(Conn c) throws InterruptedException {
+        Thread timer = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("hourglass-deadlines")).findFirst().orElseThrow();
+        Await.until("the timer takes the connection in and sleeps", () -> (int) Conn.QUEUED.getVolatile(c) == 0
+                && timer.getState() == Thread.State.TIMED_WAITING);
     }
 
     static long ms(long t0) {
@@ -168,7 +177,7 @@ class ConnTest {
         // The timer sleeps until the slot of the next deadline it holds (at most one wheel turn, about 1 s,
         // ahead), not tick by tick: one armed deadline 30 s away costs about one wake-up per second.
         conn.setReadDeadlineNanos(System.nanoTime() + 30_000_000_000L);
-        Thread.sleep(50); // let the timer take the connection in
+        awaitTimerAsleepWith(conn);
         long before = DeadlineTimer.INSTANCE.wakeups();
         Thread.sleep(500); // the measured window, not an ordering
         long woke = DeadlineTimer.INSTANCE.wakeups() - before;
@@ -182,7 +191,7 @@ class ConnTest {
         // The timer sleeps until its next slot (here about 1 s away, for conn's far deadline). A second
         // connection queued for a far deadline, then armed for a near one, must still wake it in time.
         conn.setReadDeadlineNanos(System.nanoTime() + 30_000_000_000L);
-        Thread.sleep(50); // the timer schedules conn about one wheel turn ahead and sleeps until then
+        awaitTimerAsleepWith(conn); // scheduled about one wheel turn ahead, the timer sleeps until then
         try (ServerSocket l2 = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 Socket s2 = new Socket(InetAddress.getLoopbackAddress(), l2.getLocalPort());
                 Socket p2 = l2.accept();

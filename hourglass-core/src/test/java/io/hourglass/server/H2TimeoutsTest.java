@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.http.HttpTimeoutException;
@@ -189,11 +190,7 @@ class H2TimeoutsTest {
     }
 
     void awaitRunning(long n) throws InterruptedException {
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (server.recorder().h2Streams(H2Stream.RUNNING) != n && System.nanoTime() < until) {
-            Thread.sleep(2); // a bounded poll; the deadline bounds it
-        }
-        assertThat(server.recorder().h2Streams(H2Stream.RUNNING)).isEqualTo(n);
+        Await.until(n + " streams running", () -> server.recorder().h2Streams(H2Stream.RUNNING) == n);
     }
 
     @Test
@@ -263,9 +260,7 @@ class H2TimeoutsTest {
     }
 
     static void awaitFailure(AtomicReference<Throwable> f) throws InterruptedException {
-        for (int i = 0; i < 500 && f.get() == null; i++) {
-            Thread.sleep(5); // a bounded poll (500 x 5 ms)
-        }
+        Await.until("the handler's write fails", Duration.ofMillis(2500), () -> f.get() != null);
     }
 
     @Test

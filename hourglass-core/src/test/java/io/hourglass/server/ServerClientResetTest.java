@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.Await;
 import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,11 +92,7 @@ class ServerClientResetTest {
     }
 
     void awaitNoConnections() throws InterruptedException {
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (server.openConnections() > 0 && System.nanoTime() < until) {
-            Thread.sleep(5); // a bounded poll; the deadline bounds it
-        }
-        assertThat(server.openConnections()).isZero();
+        Await.until("the server has closed every connection", () -> server.openConnections() == 0);
     }
 
 }

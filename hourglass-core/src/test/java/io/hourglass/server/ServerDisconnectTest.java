@@ -1,8 +1,11 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.Await;
 import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -112,9 +115,7 @@ class ServerDisconnectTest {
         assertThat(closeWait).isLessThan(CLOSE_WAIT_BOUND_MS);
         assertThat(server.cancelledHandlers()).isEqualTo(1);
         // the handler was told, even though it ignores it
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (!sawCancel.get() && System.nanoTime() < deadline) Thread.sleep(10); // a poll; the deadline bounds it
-        assertThat(sawCancel).isTrue();
+        Await.until("the handler sees its cancel", Duration.ofSeconds(2), sawCancel::get);
         assertThat(cancelReason.get()).isEqualTo("client closed the connection");
     }
 
@@ -137,15 +138,10 @@ class ServerDisconnectTest {
             int clientPort = c.localPort();
             c.socket().setSoLinger(true, 0);
             c.socket().close(); // RST
-            long t0 = System.nanoTime();
-            while (!SocketStates.serverSide(server.port(), clientPort).equals("GONE")
-                    && System.nanoTime() - t0 < 3_000_000_000L) {
-                Thread.sleep(5); // a poll of ss; the deadline bounds it
-            }
-            assertThat(SocketStates.serverSide(server.port(), clientPort)).isEqualTo("GONE");
+            Await.until("the server's socket is gone (ss)", Duration.ofSeconds(3),
+                    () -> serverSide(clientPort).equals("GONE"));
         }
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (server.cancelledHandlers() == 0 && System.nanoTime() < deadline) Thread.sleep(10); // a poll, bounded
+        Await.until("the handler is cancelled", Duration.ofSeconds(2), () -> server.cancelledHandlers() > 0);
         assertThat(server.cancelledHandlers()).isEqualTo(1);
     }
 
@@ -200,6 +196,18 @@ class ServerDisconnectTest {
             assertThat(r.body()).isEqualTo(expected.toString());
             c.send("GET /again HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
             assertThat(c.readResponse().status()).isEqualTo(200);
+        }
+    }
+
+    /** The server side's TCP state as ss shows it, for a poll. */
+    String serverSide(int clientPort) {
+        try {
+            return SocketStates.serverSide(server.port(), clientPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the poll's next sleep throws it
+            return "interrupted";
         }
     }
 }

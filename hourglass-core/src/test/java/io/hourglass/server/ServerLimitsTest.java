@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.Await;
 import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,18 +47,12 @@ class ServerLimitsTest {
 
     /** Waits (bounded) until {@code kind} has been counted {@code n} times: some are counted just after a close. */
     void awaitLimit(Limit kind, long n) throws InterruptedException {
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (server.recorder().limits(kind) < n && System.nanoTime() < until) {
-            Thread.sleep(5); // a bounded poll; the deadline bounds it
-        }
+        Await.until(kind + " counted " + n + " times", () -> server.recorder().limits(kind) >= n);
     }
 
     /** The write timeout is counted when the handler's failure is handled, just after the handler returned. */
     void awaitWriteTimeout() throws InterruptedException {
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (server.timeouts(Phase.WRITE) == 0 && System.nanoTime() < until) {
-            Thread.sleep(5); // a bounded poll; the deadline bounds it
-        }
+        Await.until("the write timeout is counted", () -> server.timeouts(Phase.WRITE) > 0);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.Await;
 import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,11 +60,7 @@ class ServerMetricsTest {
 
     /** Waits until every connection has ended on the server's side, so closed and state counts are settled. */
     void awaitNoConnections() throws InterruptedException {
-        long until = System.nanoTime() + 10_000_000_000L;
-        while (server.openConnections() > 0 && System.nanoTime() < until) {
-            Thread.sleep(5); // a bounded poll; the deadline bounds it
-        }
-        assertThat(server.openConnections()).as("connections still open").isZero();
+        Await.until("no connection is open", Duration.ofSeconds(10), () -> server.openConnections() == 0);
     }
 
     String scrape() throws Exception {
@@ -107,7 +104,8 @@ class ServerMetricsTest {
         try (RawPeer.Connection c = RawPeer.connect(server.port())) {
             c.send("GET /stuck HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(stuckStarted.await(5, TimeUnit.SECONDS)).isTrue();
-            Thread.sleep(100); // past the watcher's delay
+            Await.until("the server watches the stuck handler's client",
+                    () -> server.connections().stream().anyMatch(sc -> sc.wire().watching()));
             c.socket().shutdownOutput();
             assertThat(c.awaitClose()).isEqualTo("eof");
         }

@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -97,10 +98,9 @@ class ServerTlsTest {
             assertThat(r).isEqualTo(-1);
             assertThat(ms).isBetween(490L, 500L + 1500);
         }
-        long until = System.nanoTime() + 2_000_000_000L; // the server counts just after it closes
-        while (server.timeouts(io.hourglass.http.Phase.TLS_HANDSHAKE) == 0 && System.nanoTime() < until) {
-            Thread.sleep(5); // a bounded poll
-        }
+        // the server counts just after it closes
+        Await.until("the handshake timeout is counted", Duration.ofSeconds(2),
+                () -> server.timeouts(io.hourglass.http.Phase.TLS_HANDSHAKE) > 0);
         assertThat(server.timeouts(io.hourglass.http.Phase.TLS_HANDSHAKE)).isEqualTo(1);
     }
 

@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.Await;
 import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,11 +32,7 @@ class ServerWatcherMemoryTest {
 
     /** Waits (bounded) until {@code c}'s watcher has started: the handler ran past the watch delay. */
     static void awaitWatching(ServerConn c) throws InterruptedException {
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (!c.wire().watching() && System.nanoTime() < until) {
-            Thread.sleep(2); // a bounded poll; the deadline bounds it
-        }
-        assertThat(c.wire().watching()).as("the watcher started").isTrue();
+        Await.until("the watcher started", () -> c.wire().watching());
     }
 
     void startServer() throws Exception {
@@ -95,10 +92,6 @@ class ServerWatcherMemoryTest {
     }
 
     static void awaitIdle(ServerConn c) throws InterruptedException {
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (c.state != ServerConn.IDLE && System.nanoTime() < until) {
-            Thread.sleep(2); // a bounded poll; the deadline bounds it
-        }
-        assertThat(c.state).isEqualTo(ServerConn.IDLE);
+        Await.until("the connection is idle", () -> c.state == ServerConn.IDLE);
     }
 }

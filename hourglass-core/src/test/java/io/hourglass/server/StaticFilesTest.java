@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.testing.Await;
 import io.hourglass.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -302,10 +303,8 @@ class StaticFilesTest {
             assertThat(te.elapsed()).isLessThan(te.limit().plusMillis(300)); // and soon after it
             assertThat(te.limit()).isGreaterThanOrEqualTo(grace);
         }
-        long until = System.nanoTime() + 5_000_000_000L;
-        while (server.openConnections() > 0 && System.nanoTime() < until) {
-            Thread.sleep(5); // counted when the server is done with the connection, just after the handler
-        }
+        // counted when the server is done with the connection, just after the handler
+        Await.until("the server closes the connection", () -> server.openConnections() == 0);
         assertThat(server.timeouts(Phase.WRITE)).isEqualTo(1);
         assertThat(server.recorder().limits(ServerMetrics.Limit.SLOW_READER)).isEqualTo(1); // a client that does not read
     }

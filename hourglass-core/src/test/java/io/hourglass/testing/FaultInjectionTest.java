@@ -185,12 +185,8 @@ class FaultInjectionTest {
     }
 
     private static void await(String what, IntSupplier value, int atMost) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        int v;
-        while ((v = value.getAsInt()) > atMost && System.nanoTime() < end) {
-            Thread.sleep(50); // a bounded poll; the deadline bounds it
-        }
-        assertThat(v).as("%s come back to %d or fewer", what, atMost).isLessThanOrEqualTo(atMost);
+        Await.until(what + " come back to " + atMost + " or fewer", Duration.ofSeconds(15),
+                () -> value.getAsInt() <= atMost);
     }
 
     /** The sum of the client's hourglass_client_connections samples (every origin and state). */

@@ -97,6 +97,7 @@ class ServerMetersTest {
         while (server.openConnections() > 0 && System.nanoTime() < until) {
             Thread.sleep(5); // a bounded poll; the deadline bounds it
         }
+        assertThat(server.openConnections()).as("connections still open after 10 s").isZero();
     }
 
     @Test
