@@ -47,6 +47,15 @@ final class HandlerGuard {
     // The handler timeout took the response over (it writes the 503 and closes the connection); read by the
     // connection's thread after the handler returned.
     private volatile boolean abandoned;
+    // This handler's cancellation is counted: one reason per handler, the first (a client that reads the 503 and
+    // closes before the timer's thread has closed the connection is not a second cancellation, nor is a handler
+    // timeout on a handler that ignored its client's departure).
+    private boolean cancelCounted;           // guarded by lock
+
+    // Tests only: runs on the timer's thread once the timeout's error response is flushed, before the connection
+    // is closed, so a test can order a client's close into that gap. Volatile: set by the test's thread; read
+    // once per handler timeout, never on the request path.
+    static volatile java.util.function.Consumer<Conn> afterTimeoutResponse;
 
     HandlerGuard(Server server, Conn conn) {
         this.server = server;
@@ -95,6 +104,7 @@ final class HandlerGuard {
         lock.lock();
         try {
             running = true;
+            cancelCounted = false;
         } finally {
             lock.unlock();
         }
@@ -224,6 +234,7 @@ final class HandlerGuard {
         Response res = response;
         boolean nothingSent;
         boolean client; // the client's deadline passed (issue 14), not the handler timeout
+        boolean count;
         lock.lock();
         try {
             if (!running || req == null || res == null) {
@@ -235,11 +246,15 @@ final class HandlerGuard {
             nothingSent = res.abandon(client ? "client's deadline" : "handler timeout after "
                     + fmt(cfg.handlerTimeout()));
             handlerThread.interrupt();
+            count = !cancelCounted;
+            cancelCounted = true;
         } finally {
             lock.unlock();
         }
         server.timeout(client ? Phase.DEADLINE : Phase.HANDLER);
-        metrics.cancelled(client ? ServerMetrics.CancelReason.DEADLINE : ServerMetrics.CancelReason.HANDLER_TIMEOUT);
+        if (count) {
+            metrics.cancelled(client ? ServerMetrics.CancelReason.DEADLINE : ServerMetrics.CancelReason.HANDLER_TIMEOUT);
+        }
         long start = requestStart;
         // Counted before the connection is cut: its close ends the connection's own thread, which takes it off
         // the open-connections gauge, and whoever sees that gauge at zero must see this response counted too.
@@ -257,6 +272,10 @@ final class HandlerGuard {
         try {
             conn.write(resp, 0, resp.length);
             conn.flush();
+            java.util.function.Consumer<Conn> hook = afterTimeoutResponse;
+            if (hook != null) {
+                hook.accept(conn);
+            }
             conn.shutdownOutput();
         } catch (IOException ignored) {
             // the client went away as well
@@ -293,7 +312,17 @@ final class HandlerGuard {
 
     /** Our FIN goes now: CLOSE_WAIT ends here, not when the handler returns; the request is cancelled. */
     private void clientGone() {
-        metrics.cancelled(ServerMetrics.CancelReason.CLIENT_GONE);
+        boolean count;
+        lock.lock();
+        try {
+            count = !cancelCounted;
+            cancelCounted = true;
+        } finally {
+            lock.unlock();
+        }
+        if (count) {
+            metrics.cancelled(ServerMetrics.CancelReason.CLIENT_GONE);
+        }
         conn.close();
         lock.lock();
         try {

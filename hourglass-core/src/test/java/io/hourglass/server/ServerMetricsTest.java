@@ -26,6 +26,8 @@ class ServerMetricsTest {
     Server server;
     final MetricsRegistry registry = new MetricsRegistry();
     final CountDownLatch stuckStarted = new CountDownLatch(2);
+    final CountDownLatch deafRelease = new CountDownLatch(1);
+    final CountDownLatch deafEnded = new CountDownLatch(1);
 
     @AfterEach
     void stop() {
@@ -43,6 +45,18 @@ class ServerMetricsTest {
                         return; // cancelled: client gone or handler timeout
                     }
                     res.send("woke\n");
+                })
+                .get("/deaf", (req, res) -> {
+                    // deaf to its cancellation until the test lets it go: it is still running when its client leaves
+                    boolean released = false;
+                    while (!released) {
+                        try {
+                            released = deafRelease.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            // ignored
+                        }
+                    }
+                    deafEnded.countDown();
                 })
                 .get("/boom", (req, res) -> {
                     throw new IllegalStateException("boom");
@@ -71,6 +85,42 @@ class ServerMetricsTest {
             assertThat(r.header("Content-Type")).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
             return r.body();
         }
+    }
+
+    @Test
+    void aTimedOutHandlerIsNotAlsoCountedAsItsClientGoing() throws Exception {
+        // The handler timeout's 503 is on the wire and the timer's thread has not closed the connection yet (held
+        // there by the hook), the handler still runs (it ignores its cancellation for a moment), and the client
+        // reads the 503 and closes: the watcher sees the end of the stream, which is not a second cancellation.
+        start(ServerConfig.builder().handlerTimeout(Duration.ofMillis(200)).tcpStateMetrics(false));
+        CountDownLatch watcherDone = new CountDownLatch(1);
+        HandlerGuard.afterTimeoutResponse = conn -> {
+            try {
+                Await.until("the watcher has seen the client's close", Duration.ofSeconds(5), conn::isClosed);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                watcherDone.countDown();
+            }
+        };
+        try {
+            try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+                c.send("GET /deaf HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(c.readResponse().status()).isEqualTo(503);
+                c.socket().shutdownOutput(); // as a client that is done with the connection
+                assertThat(watcherDone.await(10, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            HandlerGuard.afterTimeoutResponse = null;
+            deafRelease.countDown();
+        }
+        assertThat(deafEnded.await(5, TimeUnit.SECONDS)).isTrue();
+        awaitNoConnections();
+        List<String> text = scrape().lines().toList();
+        assertThat(samples(text, "hourglass_server_handler_cancellations_total")).containsExactly(
+                "hourglass_server_handler_cancellations_total{reason=\"client_gone\"} 0",
+                "hourglass_server_handler_cancellations_total{reason=\"deadline\"} 0",
+                "hourglass_server_handler_cancellations_total{reason=\"handler_timeout\"} 1");
     }
 
     @Test
