@@ -398,18 +398,9 @@ cmd_hourglass-lib() {
 }
 
 # proto-epoll: bench/peers/proto's ProtoClient (issue 17's I/O-core question, the client half): javac, JDK 22+
-proto_flags=(--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
 prepare_proto-epoll() {
-  local src="$bench/peers/proto" log v
   [ "$protocol" = h1 ] || die "proto-epoll speaks HTTP/1.1 only (--protocol h1)"
-  v=$(hg_jdk_major "$JAVA_HOME")
-  if [ -z "$v" ] || [ "$v" -lt 22 ]; then die "proto-epoll needs a JDK 22 or newer (FFM); JAVA_HOME=$JAVA_HOME is ${v:-unknown}"; fi
-  if newer_than "$proto_dir/ProtoMain.class" "$src" "$JAVA_HOME/release"; then
-    say "building the I/O-core prototypes..."
-    log="$build/proto-build.log"; rm -rf "$proto_dir"; mkdir -p "$proto_dir"
-    "$JAVA_HOME/bin/javac" -d "$proto_dir" "$src"/*.java >"$log" 2>&1 \
-      || { cat "$log" >&2; die "building bench/peers/proto failed (output above, also in $log)"; }
-  fi
+  build_proto
   client_version[proto-epoll]=$("$JAVA_HOME/bin/java" "${proto_flags[@]}" -cp "$proto_dir" ProtoClient --version) \
     || die "the proto-epoll client does not run"
 }

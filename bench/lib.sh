@@ -182,3 +182,19 @@ new_out_dir() {
   mkdir -p "$out" || die "cannot create $out"
   if [ -n "${BENCH_RUNS_FILE:-}" ]; then printf '%s\t%s\n' "$prog" "$out" >>"$BENCH_RUNS_FILE"; fi
 }
+
+# The I/O-core prototypes (bench/peers/proto, issue 17): built with javac into $proto_dir when stale; they need a JDK
+# 22 or newer (the FFM API of the epoll cores is final there). Used by server-compare.sh and client-compare.sh.
+# Uses $bench, $build, $proto_dir and $JAVA_HOME; hg_jdk_major comes from scripts/find-jdk.sh.
+proto_flags=(--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
+build_proto() {
+  local src="$bench/peers/proto" log v
+  v=$(hg_jdk_major "$JAVA_HOME")
+  if [ -z "$v" ] || [ "$v" -lt 22 ]; then die "the I/O-core prototypes need a JDK 22 or newer (FFM); JAVA_HOME=$JAVA_HOME is ${v:-unknown}"; fi
+  if newer_than "$proto_dir/ProtoMain.class" "$src" "$JAVA_HOME/release"; then
+    say "building the I/O-core prototypes..."
+    log="$build/proto-build.log"; rm -rf "$proto_dir"; mkdir -p "$proto_dir"
+    "$JAVA_HOME/bin/javac" -d "$proto_dir" "$src"/*.java >"$log" 2>&1 \
+      || { cat "$log" >&2; die "building bench/peers/proto failed (output above, also in $log)"; }
+  fi
+}

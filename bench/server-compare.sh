@@ -409,17 +409,8 @@ start_vertx() { start_java_peer vertx "$@"; }
 # The I/O-core prototypes (bench/peers/proto): one set of classes, the core chosen by the first argument.
 # javac needs JDK 22+ (the FFM API of proto-epoll is final there).
 proto_dir="$build/proto"
-proto_flags=(--enable-native-access=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
 prepare_proto() {
-  local src="$bench/peers/proto" log v
-  v=$(hg_jdk_major "$JAVA_HOME")
-  if [ -z "$v" ] || [ "$v" -lt 22 ]; then die "the I/O-core prototypes need a JDK 22 or newer (FFM); JAVA_HOME=$JAVA_HOME is ${v:-unknown}"; fi
-  if newer_than "$proto_dir/ProtoMain.class" "$src" "$JAVA_HOME/release"; then
-    say "building the I/O-core prototypes..."
-    log="$build/proto-build.log"; rm -rf "$proto_dir"; mkdir -p "$proto_dir"
-    "$JAVA_HOME/bin/javac" -d "$proto_dir" "$src"/*.java >"$log" 2>&1 \
-      || { cat "$log" >&2; die "building bench/peers/proto failed (output above, also in $log)"; }
-  fi
+  build_proto
   server_version[proto-$1]=$("$JAVA_HOME/bin/java" "${proto_flags[@]}" -cp "$proto_dir" ProtoMain "$1" --version) \
     || die "the proto-$1 prototype does not run"
 }
