@@ -2,6 +2,7 @@ package io.hourglass.client;
 
 import io.hourglass.http.Headers;
 import io.hourglass.internal.h1.ResponseHead;
+import io.hourglass.internal.io.BlockInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -252,20 +253,13 @@ public final class ClientResponse implements AutoCloseable {
     }
 
     /** The body as the caller reads it: closed once, and the call's end reported once. */
-    private final class Body extends InputStream {
+    private final class Body extends BlockInputStream {
         private final InputStream source;
         private boolean closed;
         volatile Call call; // set before the response is handed to the caller, read by whoever ends the body
 
         Body(InputStream source) {
             this.source = source;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

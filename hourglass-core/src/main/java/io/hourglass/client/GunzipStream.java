@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.internal.io.BlockInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -12,7 +13,7 @@ import java.util.zip.ZipException;
  * simply empty; corrupt data fails the read with a {@link ClientException} of kind MALFORMED; at the end of
  * the gzip data the raw body is read to its end, so the connection goes back to the pool at once.
  */
-final class GunzipStream extends InputStream {
+final class GunzipStream extends BlockInputStream {
     private static final int DRAIN_LIMIT = 64 * 1024;
 
     private final PushbackInputStream raw;
@@ -23,13 +24,6 @@ final class GunzipStream extends InputStream {
     GunzipStream(InputStream raw, ClientRequest req) {
         this.raw = new PushbackInputStream(raw, 1);
         this.req = req;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

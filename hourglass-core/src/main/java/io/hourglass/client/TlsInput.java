@@ -1,5 +1,6 @@
 package io.hourglass.client;
 
+import io.hourglass.internal.io.BlockInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Memory: {@value #BUFFER} bytes per TLS connection, allocated at its first read and kept for its life.
  */
-final class TlsInput extends InputStream {
+final class TlsInput extends BlockInputStream {
     /** Room for dozens of small records; a larger read bypasses it. */
     static final int BUFFER = 8 * 1024;
 
@@ -31,13 +32,6 @@ final class TlsInput extends InputStream {
 
     TlsInput(InputStream in) {
         this.in = in;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.hourglass.server;
 import io.hourglass.http.Headers;
 import io.hourglass.internal.h2.FlowWindow;
 import io.hourglass.internal.h2.H2RequestHead;
+import io.hourglass.internal.io.BlockInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -209,14 +210,7 @@ final class H2Stream implements ServerExchange, Runnable {
     }
 
     /** The body stream the handler reads. */
-    private final class Body extends InputStream {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
+    private final class Body extends BlockInputStream {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             java.util.Objects.checkFromIndexSize(off, len, b.length);

@@ -1,6 +1,7 @@
 package io.hourglass.server;
 
 import io.hourglass.http.Headers;
+import io.hourglass.internal.io.BlockInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketAddress;
@@ -273,14 +274,7 @@ public final class Request {
     }
 
     /** The body stream with the request's body limit applied. */
-    private final class LimitedBody extends InputStream {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
+    private final class LimitedBody extends BlockInputStream {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             long limit = maxBodyBytes;

@@ -1,6 +1,5 @@
 package io.hourglass.client;
 
-import io.hourglass.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.http.Phase;
@@ -10,6 +9,7 @@ import io.hourglass.internal.tcp.TcpState;
 import io.hourglass.server.Http2Config;
 import io.hourglass.server.Server;
 import io.hourglass.server.ServerConfig;
+import io.hourglass.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -308,7 +308,7 @@ class H2DefencesTest {
         java.nio.file.Path cert = TestCertificate.localhost().certificateFile();
         server = Server.start(ServerConfig.builder().port(0).tls(cert, TestCertificate.localhost().keyFile()).build(),
                 (req, res) -> res.send("ok"));
-        try (H2TestClient c = H2TestClient.tls(server.port(), ServerTlsTest.trusting(cert), "h2")) {
+        try (H2TestClient c = H2TestClient.tls(server.port(), TestCertificate.localhost().trustingContext(), "h2")) {
             c.raw("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes()); // h2 by ALPN, then no preface
             H2TestClient.Ev g = c.goAway();
             assertThat(g.type()).isEqualTo(Frame.GOAWAY);

@@ -185,7 +185,7 @@ class H2InteropTest {
 
     @Test
     void jdkHttpClientOverTls() throws Exception {
-        SSLContext trust = ServerTlsTest.trusting(cert);
+        SSLContext trust = TestCertificate.localhost().trustingContext();
         try (HttpClient c = HttpClient.newBuilder().sslContext(trust).version(HttpClient.Version.HTTP_2).build()) {
             HttpResponse<String> r = c.send(HttpRequest.newBuilder(URI.create(tls.url() + "/proto")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -1,6 +1,5 @@
 package io.hourglass.server;
 
-import io.hourglass.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.http.HttpTimeoutException;
@@ -9,6 +8,7 @@ import io.hourglass.internal.h2.ErrorCode;
 import io.hourglass.internal.h2.Frame;
 import io.hourglass.internal.h2.Settings;
 import io.hourglass.net.DeadlineExceededException;
+import io.hourglass.testing.Await;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

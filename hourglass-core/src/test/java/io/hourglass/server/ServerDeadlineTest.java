@@ -1,10 +1,10 @@
 package io.hourglass.server;
 
-import io.hourglass.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.http.Deadline;
 import io.hourglass.http.Phase;
+import io.hourglass.testing.Await;
 import io.hourglass.testing.RawPeer;
 import java.time.Duration;
 import java.time.Instant;

@@ -49,7 +49,7 @@ class ServerTlsRecordsTest {
 
     private SSLSocket dial(Socket under) throws Exception {
         under.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
-        SSLSocket s = (SSLSocket) ServerTlsTest.trusting(cert).getSocketFactory()
+        SSLSocket s = (SSLSocket) TestCertificate.localhost().trustingContext().getSocketFactory()
                 .createSocket(under, "localhost", server.port(), true);
         s.setSoTimeout(10_000);
         s.startHandshake();
@@ -81,7 +81,7 @@ class ServerTlsRecordsTest {
     @Test
     void concurrentStreamsOverH2() throws Exception {
         start(ServerConfig.builder());
-        try (HttpClient c = HttpClient.newBuilder().sslContext(ServerTlsTest.trusting(cert))
+        try (HttpClient c = HttpClient.newBuilder().sslContext(TestCertificate.localhost().trustingContext())
                 .version(HttpClient.Version.HTTP_2).build()) {
             // the first call alone, so that all the others share its connection
             HttpResponse<String> first = c.send(HttpRequest.newBuilder(URI.create(server.url() + "/first")).build(),

@@ -1,10 +1,9 @@
 package io.hourglass.server;
 
-import io.hourglass.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hourglass.internal.tls.Pem;
+import io.hourglass.testing.Await;
 import io.hourglass.testing.TestCertificate;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,13 +11,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +28,7 @@ class ServerTlsTest {
     static Path dir;
     static final Path cert = TestCertificate.localhost().certificateFile();
     static final Path key = TestCertificate.localhost().keyFile();
+    static final SSLContext trust = TestCertificate.localhost().trustingContext();
     Server server;
 
     @AfterEach
@@ -39,25 +36,11 @@ class ServerTlsTest {
         if (server != null) server.shutdown();
     }
 
-    static SSLContext trusting(Path certFile) throws Exception {
-        KeyStore ts = KeyStore.getInstance("PKCS12");
-        ts.load(null, null);
-        int i = 0;
-        for (Certificate c : Pem.certificates(certFile)) {
-            ts.setCertificateEntry("c" + i++, c);
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ts);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
-    }
-
     @Test
     void servesHttpsFromPemFiles() throws Exception {
         server = Server.start(ServerConfig.builder().port(0).tls(cert, key).build(), (req, res) -> res.send("secure\n"));
         assertThat(server.url()).startsWith("https://127.0.0.1:");
-        try (SSLSocket s = (SSLSocket) trusting(cert).getSocketFactory().createSocket("127.0.0.1", server.port())) {
+        try (SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);
             for (int i = 0; i < 2; i++) { // keep-alive over TLS
                 s.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -125,7 +108,7 @@ class ServerTlsTest {
         assertThat(p.exitValue() == 0 && Files.readString(rsaKey).contains("BEGIN RSA PRIVATE KEY"))
                 .as("openssl wrote a PKCS#1 key").isTrue();
         server = Server.start(ServerConfig.builder().port(0).tls(cert, rsaKey).build(), (req, res) -> res.send("secure\n"));
-        try (SSLSocket s = (SSLSocket) trusting(cert).getSocketFactory().createSocket("127.0.0.1", server.port())) {
+        try (SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);
             s.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertThat(readResponse(s.getInputStream())).endsWith("secure\n");
@@ -149,7 +132,7 @@ class ServerTlsTest {
                 res.send("secure\n");
             }
         });
-        try (SSLSocket s = (SSLSocket) trusting(cert).getSocketFactory().createSocket("127.0.0.1", server.port())) {
+        try (SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", server.port())) {
             s.setSoTimeout(10_000);
             var out = s.getOutputStream();
             out.write("POST /up HTTP/1.1\r\nHost: localhost\r\nContent-Length: 40000\r\n\r\n"
@@ -208,7 +191,7 @@ class ServerTlsTest {
                     // the test ended
                 }
             });
-            try (SSLSocket s = (SSLSocket) trusting(cert).getSocketFactory().createSocket("127.0.0.1", relay.getLocalPort())) {
+            try (SSLSocket s = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", relay.getLocalPort())) {
                 s.setSoTimeout(10_000);
                 var out = s.getOutputStream();
                 out.write("POST /up HTTP/1.1\r\nHost: localhost\r\nContent-Length: 300\r\n\r\n"

@@ -1,9 +1,9 @@
 package io.hourglass.internal.h1;
 
 import io.hourglass.http.Headers;
+import io.hourglass.internal.io.BlockInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * A message body read from a connection's {@link InBuffer}: fixed length, chunked, or until the peer closes
@@ -13,7 +13,7 @@ import java.io.InputStream;
  * connection. A premature end of stream is an {@link EOFException}; a malformed chunk is an
  * {@link H1Exception} (400).
  */
-public abstract class BodyIn extends InputStream {
+public abstract class BodyIn extends BlockInputStream {
     protected final InBuffer in;
     /** Bytes of body content delivered so far (read by other threads for data-rate checks). */
     protected volatile long delivered;
@@ -67,13 +67,6 @@ public abstract class BodyIn extends InputStream {
     }
 
     private static final Headers EMPTY = new Headers(0);
-
-    @Override
-    public final int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public final int read(byte[] b, int off, int len) throws IOException {
