@@ -38,7 +38,7 @@ final class Carriers {
         }
         Conn conn;
         try {
-            conn = dial(x, protocols);
+            conn = dial(x, protocols, true);
         } catch (IOException e) {
             x.pool.dialEnded(false);
             throw x.translate(e);
@@ -78,7 +78,7 @@ final class Carriers {
         }
         Conn conn;
         try {
-            conn = dial(x, protocols);
+            conn = dial(x, protocols, false);
         } catch (IOException e) {
             x.pool.h2.dialEnded(true, false);
             throw x.translate(e);
@@ -109,9 +109,12 @@ final class Carriers {
         return c;
     }
 
-    /** Dials the origin, offering the call's protocols by ALPN over TLS; counts the new connection. */
-    private static Conn dial(Exchange x, List<Protocol> protocols) throws IOException {
-        Conn c = x.client.dialer().dial(x.pool.origin, x, x.pool.origin.tls() ? alpn(protocols) : null);
+    /**
+     * Dials the origin, offering the call's protocols by ALPN over TLS; counts the new connection. {@code h1}:
+     * it will speak HTTP/1.1 unless ALPN says otherwise (not HTTP/2 by prior knowledge).
+     */
+    private static Conn dial(Exchange x, List<Protocol> protocols, boolean h1) throws IOException {
+        Conn c = x.client.dialer().dial(x.pool.origin, x, x.pool.origin.tls() ? alpn(protocols) : null, h1);
         x.pool.metrics.opened.inc();
         x.ev.connectEnd(x.req, c.id());
         return c;

@@ -281,12 +281,12 @@ final class Pool {
     private ClientConn takeIdle() {
         ClientConn c;
         while ((c = idle.pollLast()) != null) {
-            if (c.reusable()) {
+            if (c.takeable()) {
                 c.toActive();
                 return c;
             }
             less(1);
-            closeLater(c, "stale");
+            closeLater(c, c.idleEnd() != null ? c.idleEnd() : "stale");
         }
         return null;
     }
@@ -553,21 +553,61 @@ final class Pool {
         closeLater(c, reason);
     }
 
-    /** The idle connection's alarm: closes it when it has been idle for the idle timeout. */
+    /**
+     * The idle connection's alarm: closes it when it has been idle for the idle timeout; before that (the alarm
+     * of a channel connection's quiet period, see {@link ClientConn}) starts its idle watch.
+     */
     void evictIfIdle(ClientConn c) {
         // On the timer thread: decide under the lock (held only briefly anywhere), close without blocking.
+        boolean watch = false;
         lock.lock();
         try {
             long it = idleLimit(c);
-            if (!c.isIdle() || clock.nanoTime() - c.idleSince() < it || !idle.remove(c)) {
+            if (!c.isIdle()) {
+                return;
+            }
+            if (it == 0 || clock.nanoTime() - c.idleSince() < it) {
+                watch = c.quietOver();
+                return;
+            }
+            if (!idle.remove(c)) {
                 return;
             }
             less(1);
             released.signal();
         } finally {
             lock.unlock();
+            if (watch) {
+                c.watchIdle(); // hands off to a new virtual thread: the timer never blocks
+            }
         }
         closeLater(c, hinted(c) ? "server's keep-alive timeout" : "idle timeout");
+    }
+
+    /**
+     * A channel connection's idle watch saw it readable: looks, under the lock, and closes it when the server
+     * ended it or sent bytes nobody asked for (counted and reported as the reader thread's
+     * {@link #idleConnectionEnded}). True when the watch is over: closed, or no longer idle.
+     */
+    boolean idleReadable(ClientConn c) {
+        String why;
+        lock.lock();
+        try {
+            if (!c.isIdle() || !idle.contains(c)) {
+                return true; // a caller took it meanwhile: its call reads it
+            }
+            if (c.takeable()) {
+                return false; // nothing after all: watch on
+            }
+            why = c.idleEnd();
+            idle.remove(c);
+            less(1);
+            released.signal();
+        } finally {
+            lock.unlock();
+        }
+        closeLater(c, why != null ? why : "stale");
+        return true;
     }
 
     /**
