@@ -78,7 +78,9 @@ final class ClientConn implements Carrier {
     // not volatile.
     private long received;
     private long sent;                      // request bytes that reached the socket since it was taken; caller's thread
-    private String idleEnd;                 // the reader thread's: why the connection ended while idle, if it did
+    // Why the connection ended while idle, if it did: the reader thread's, or on a channel the pool's look
+    // (under its lock).
+    private String idleEnd;
     private boolean strayBytes;             // the reader thread's: the server sent bytes nobody asked for
     // On a channel: a read returned the end of the stream. Written and read by the consumer; a drain's end is
     // ordered before the next call's look by the pool's lock, as for received.
@@ -95,8 +97,8 @@ final class ClientConn implements Carrier {
         this.parser = H1Parser.forResponses(64 * 1024, 256); // a bare LF tolerated (RFC 9112 section 2.2)
         this.in = new InBuffer(this::pull, 8192, 64 * 1024);
         this.out = new OutBuffer(this::send, 8192);
-        conn.setAlarm(this::onAlarm);
         this.io = ConnAccess.channel(conn);
+        conn.setAlarm(this::onAlarm);
         // Last: the reader thread starts here and sees the fields above.
         this.readAhead = io != null ? null
                 : ReadAhead.eager(conn, readerEvents(), "hourglass-client-reader-" + conn.id());
@@ -211,9 +213,12 @@ final class ClientConn implements Carrier {
         return idleEnd == null;
     }
 
-    /** Why {@link #takeable} or the idle watch found the connection dead, or null; under the pool's lock. */
+    /**
+     * Why {@link #takeable} found a channel connection dead, or null (always with a reader thread, whose own
+     * reports go through {@link Pool#idleConnectionEnded}); under the pool's lock.
+     */
     String idleEnd() {
-        return idleEnd;
+        return io != null ? idleEnd : null;
     }
 
     /**
