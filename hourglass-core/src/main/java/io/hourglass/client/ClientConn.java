@@ -22,8 +22,8 @@ import java.io.IOException;
  *       timer's alarm, a cancel or an interrupt end without closing anything ({@link ChannelIo}). No thread is
  *       woken to hand the bytes over: about half the CPU per call at one caller (docs/BENCHMARKS.md). An
  *       interrupt that lands inside the few microseconds of a read or write system call closes the connection
- *       (the channel is interruptible): the call still fails as cancelled, and the connection ends as under
- *       {@link TimeoutPolicy#CLOSE}.</li>
+ *       (the channel is interruptible): the call still fails as cancelled, and the connection is lost as under
+ *       {@link TimeoutPolicy#CLOSE} (a DRAIN's drain ends at once, closed).</li>
  *   <li><b>A reader thread</b> (TLS, and every connection before JDK 25, where a virtual thread in
  *       {@code select} pins its carrier): a blocked socket read cannot be woken without closing the socket, so
  *       a virtual thread per connection does the reads and hands the bytes over ({@link ReadAhead}, eager

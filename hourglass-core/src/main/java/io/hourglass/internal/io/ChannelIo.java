@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * {@code read} or {@code write}, even a non-blocking one, closes it. So no read or write starts with the
  * interrupt status set ({@link InterruptedIOException} instead, and the connection stays usable). An
  * interrupt that lands during the few microseconds of the system call itself still closes the channel: the
- * caller then sees a closed connection, the CLOSE policy's outcome.
+ * caller then sees a closed connection (the client's call still fails as cancelled, and the connection is
+ * lost as under the CLOSE policy).
  *
  * <p><b>Threads.</b> One thread at a time reads, writes or waits (a call, then a drain, then an idle watch, each
  * handed over under the client pool's lock); {@link #wake} and {@link #close} from any thread. Closing closes
