@@ -89,7 +89,7 @@ final class ClientConn implements Carrier {
     private boolean watched;                // guarded by the pool's lock: the idle watch started for this idle spell
     // Counts idle spells, so that a watch started for one ends when it is over. Volatile: written under the
     // pool's lock, read by the watch's thread without it.
-    private volatile int idleSpell;
+    private volatile long idleSpell;
 
     ClientConn(Conn conn, Pool pool) {
         this.conn = conn;
@@ -269,29 +269,28 @@ final class ClientConn implements Carrier {
 
     /**
      * The idle alarm came before the eviction is due, under the pool's lock: on a channel, the quiet period is
-     * over, so the alarm moves on to the eviction and a watch starts (true: the caller starts it with
-     * {@link #watchIdle} after the lock). False with a reader thread, which watches already.
+     * over, so the alarm moves on to the eviction and a watch starts: the idle spell to watch, which the caller
+     * passes to {@link #watchIdle} after the lock; -1 for none (already watched, or a reader thread watches).
      */
-    boolean quietOver() {
+    long quietOver() {
         if (io == null) {
-            return false;
+            return -1;
         }
         if (evictAt != 0) {
             conn.armAlarm(evictAt);
         }
         if (watched) {
-            return false;
+            return -1;
         }
         watched = true;
-        return true;
+        return idleSpell;
     }
 
     /**
      * Starts the idle watch's thread: it waits in the selector until the connection is readable (an end, a reset
      * or bytes nobody asked for: the pool then looks and closes it) or a call takes it (woken by toActive).
      */
-    void watchIdle() {
-        int spell = idleSpell;
+    void watchIdle(long spell) {
         Thread.ofVirtual().name("hourglass-client-idle-" + conn.id()).start(() -> {
             while (io.awaitReadable(() -> state == IDLE && idleSpell == spell)) {
                 if (pool.idleReadable(this)) {

@@ -559,7 +559,7 @@ final class Pool {
      */
     void evictIfIdle(ClientConn c) {
         // On the timer thread: decide under the lock (held only briefly anywhere), close without blocking.
-        boolean watch = false;
+        long watch = -1;
         lock.lock();
         try {
             long it = idleLimit(c);
@@ -577,8 +577,8 @@ final class Pool {
             released.signal();
         } finally {
             lock.unlock();
-            if (watch) {
-                c.watchIdle(); // hands off to a new virtual thread: the timer never blocks
+            if (watch >= 0) {
+                c.watchIdle(watch); // hands off to a new virtual thread: the timer never blocks
             }
         }
         closeLater(c, hinted(c) ? "server's keep-alive timeout" : "idle timeout");
