@@ -3,7 +3,9 @@ package io.hourglass.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hourglass.internal.io.ChannelIo;
+import io.hourglass.observe.MetricsRegistry;
 import io.hourglass.testing.Await;
+import io.hourglass.testing.ManualClock;
 import io.hourglass.testing.RawPeer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,6 +104,27 @@ class ClientIdleWatchTest {
                 assertThat(ev.reasons).containsExactly("server closed");
                 assertThat(c.stats().opened()).isEqualTo(2);
             }
+        }
+    }
+
+    @Test
+    void aCallTakesAWatchedIdleConnectionAndReadsItsOwnResponse() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (RawPeer srv = RawPeer.server(c -> {
+                    for (int i = 0; c.readHead() != null; i++) {
+                        c.send("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + (i % 10));
+                    }
+                });
+             Client c = new Client(ClientConfig.builder().build(), new MetricsRegistry(), clock)) {
+            for (int i = 0; i < 20; i++) {
+                try (ClientResponse r = c.send(ClientRequest.get(srv.url("/n")))) {
+                    assertThat(r.bodyAsString()).isEqualTo(String.valueOf(i % 10));
+                }
+                // past the quiet period: the idle watch starts on the connection, and the next call takes it over
+                clock.advance(Duration.ofNanos(ClientConn.IDLE_QUIET_NANOS + 1_000_000));
+            }
+            assertThat(c.stats().opened()).as("one connection throughout").isEqualTo(1);
+            assertThat(c.stats().closed()).isZero();
         }
     }
 
