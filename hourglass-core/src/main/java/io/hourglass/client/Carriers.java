@@ -28,10 +28,19 @@ final class Carriers {
             }
         }
         Pool.Lease lease;
-        while ((lease = x.pool.acquire(x, forceNew)) == null) {
-            x.pool = x.client.pool(x.req, x.route); // retired just now: the origin's new pool
+        ClientConn c;
+        while (true) {
+            while ((lease = x.pool.acquire(x, forceNew)) == null) {
+                x.pool = x.client.pool(x.req, x.route); // retired just now: the origin's new pool
+            }
+            c = lease.conn();
+            // On a channel, a look at the idle connection's socket, outside the pool's lock: one the server
+            // ended while idle, or sent bytes nobody asked for, is closed and the call takes another.
+            if (c == null || c.takeable()) {
+                break;
+            }
+            x.pool.discard(c, c.idleEnd());
         }
-        ClientConn c = lease.conn();
         x.reused = c != null;
         if (c != null) {
             return reused(x, c, lease.waitedNanos());

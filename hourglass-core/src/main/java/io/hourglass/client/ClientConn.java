@@ -202,20 +202,22 @@ final class ClientConn implements Carrier {
     }
 
     /**
-     * Whether an idle connection can carry the call that takes it, under the pool's lock: {@link #reusable}, and
-     * on a channel a look at the socket without waiting (see the class comment); {@link #idleEnd()} says why not.
+     * Whether a connection just taken from the pool (or, under the pool's lock, one the idle watch saw readable)
+     * can carry a call: with a reader thread always (the pool checked {@link #reusable}); on a channel, a look at
+     * the socket without waiting (see the class comment), and {@link #idleEnd()} says why not. A system call, so
+     * the call's thread makes it after taking the connection, not under the pool's lock.
      */
     boolean takeable() {
-        if (io == null || !reusable()) {
-            return reusable();
+        if (io == null) {
+            return true;
         }
         idleEnd = io.idleEnd();
         return idleEnd == null;
     }
 
     /**
-     * Why {@link #takeable} found a channel connection dead, or null (always with a reader thread, whose own
-     * reports go through {@link Pool#idleConnectionEnded}); under the pool's lock.
+     * Why {@link #takeable} found a channel connection dead ("server closed", "reset while idle", "unexpected
+     * bytes while idle"), or null. The thread that took the connection, or the idle watch under the pool's lock.
      */
     String idleEnd() {
         return io != null ? idleEnd : null;

@@ -281,12 +281,12 @@ final class Pool {
     private ClientConn takeIdle() {
         ClientConn c;
         while ((c = idle.pollLast()) != null) {
-            if (c.takeable()) {
-                c.toActive();
+            if (c.reusable()) {
+                c.toActive(); // on a channel the taker then looks at the socket (Carriers.take), outside the lock
                 return c;
             }
             less(1);
-            closeLater(c, c.idleEnd() != null ? c.idleEnd() : "stale");
+            closeLater(c, "stale");
         }
         return null;
     }
