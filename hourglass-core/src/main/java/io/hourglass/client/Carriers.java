@@ -47,7 +47,7 @@ final class Carriers {
         }
         Conn conn;
         try {
-            conn = dial(x, protocols, true);
+            conn = dial(x, protocols, x.pool.callerReadsAllowed());
         } catch (IOException e) {
             x.pool.dialEnded(false);
             throw x.translate(e);
@@ -120,7 +120,8 @@ final class Carriers {
 
     /**
      * Dials the origin, offering the call's protocols by ALPN over TLS; counts the new connection. {@code h1}:
-     * it will speak HTTP/1.1 unless ALPN says otherwise (not HTTP/2 by prior knowledge).
+     * it will speak HTTP/1.1 unless ALPN says otherwise (not HTTP/2 by prior knowledge), and may be read on its
+     * callers' threads (see {@link Pool#CALLER_READ_CONNS}).
      */
     private static Conn dial(Exchange x, List<Protocol> protocols, boolean h1) throws IOException {
         Conn c = x.client.dialer().dial(x.pool.origin, x, x.pool.origin.tls() ? alpn(protocols) : null, h1);

@@ -65,8 +65,8 @@ final class Dialer {
      *
      * @param alpn the protocol ids to offer by ALPN in the TLS handshake (RFC 7301), best first; null for
      *     HTTP/1.1 alone
-     * @param h1 whether the connection will speak HTTP/1.1 (not HTTP/2 by prior knowledge): a plaintext one is
-     *     then a non-blocking channel read on its callers' threads, when {@link ChannelIo#ENABLED} (JDK 25+)
+     * @param h1 whether the connection will speak HTTP/1.1 (not HTTP/2 by prior knowledge) and may be read on its
+     *     callers' threads: a plaintext one is then a non-blocking channel, when {@link ChannelIo#ENABLED} (JDK 25+)
      */
     Conn dial(Pool.Origin o, Exchange x, String[] alpn, boolean h1) throws IOException {
         x.doing("connecting");

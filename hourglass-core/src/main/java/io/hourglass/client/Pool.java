@@ -134,6 +134,24 @@ final class Pool {
         this.h2 = new H2Leases(this, cfg, clock);
     }
 
+    /**
+     * The most connections to one origin that read on their callers' threads (plaintext HTTP/1.1 on JDK 25+, see
+     * {@link ClientConn}): one per processor. Beyond that the machine is busy, and there a selector's wait (which
+     * goes through the JDK's platform poller thread) costs more than a reader thread's hand-off: connections
+     * dialled while the origin already has this many use a reader thread (docs/BENCHMARKS.md).
+     */
+    static final int CALLER_READ_CONNS = Runtime.getRuntime().availableProcessors();
+
+    /** Whether a connection dialled now (its permit taken) may read on its callers' threads. */
+    boolean callerReadsAllowed() {
+        lock.lock();
+        try {
+            return total <= CALLER_READ_CONNS;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** What a call gets from the pool: a connection and whether it was reused. */
     record Lease(ClientConn conn, boolean reused, long waitedNanos) {}
 
