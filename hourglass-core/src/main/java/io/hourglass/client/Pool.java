@@ -136,11 +136,12 @@ final class Pool {
 
     /**
      * The most connections to one origin that read on their callers' threads (plaintext HTTP/1.1 on JDK 25+, see
-     * {@link ClientConn}): one per processor. Beyond that the machine is busy, and there a selector's wait (which
-     * goes through the JDK's platform poller thread) costs more than a reader thread's hand-off: connections
-     * dialled while the origin already has this many use a reader thread (docs/BENCHMARKS.md).
+     * {@link ClientConn}): one, the origin's first. A selector's wait goes through the JDK's platform poller
+     * thread: cheaper than a reader thread's two virtual-thread hand-offs while the machine is idle (one
+     * caller), dearer once several calls run at once, so connections dialled while the origin already has one
+     * use a reader thread (docs/BENCHMARKS.md has the A/B at 1, 8 and 64 callers).
      */
-    static final int CALLER_READ_CONNS = Runtime.getRuntime().availableProcessors();
+    static final int CALLER_READ_CONNS = 1;
 
     /** Whether a connection dialled now (its permit taken) may read on its callers' threads. */
     boolean callerReadsAllowed() {
