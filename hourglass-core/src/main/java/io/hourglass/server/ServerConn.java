@@ -58,6 +58,7 @@ final class ServerConn implements Runnable {
     private InBuffer in;
     private OutBuffer out;
     private long requestStart;
+    private int readsAtFirstByte;         // wire.reads() when the request's first byte was there
     private long idleFrom;                // when the last response ended, if the idle clock starts then; else 0
     private boolean firstRequest = true;
     private boolean sawFirstByte;
@@ -251,6 +252,7 @@ final class ServerConn implements Runnable {
         enter(ACTIVE);
         long now = clock.nanoTime();
         requestStart = now;
+        readsAtFirstByte = wire.reads();
         if (!firstRequest) {
             // the first request's header is bounded from accept (awaitRequest), a later one's from here
             long limit = headerLimit.toNanos();
@@ -272,7 +274,10 @@ final class ServerConn implements Runnable {
 
     /** Serves one parsed request. Returns false when the connection should end. */
     private boolean handle() throws IOException {
-        long headerEnd = clock.nanoTime();
+        // The header's read ended with the read that brought its blank line. When that is the read that brought
+        // its first byte (a small request arrives in one segment), the first byte's instant is that read's end
+        // too, and a second clock read would only add the parse's microsecond (issue 17: one clock read less).
+        long headerEnd = wire.reads() == readsAtFirstByte ? requestStart : clock.nanoTime();
         long wt = cfg.writeTimeout().toNanos();
         if (wt > 0) {
             conn.setWriteDeadlineNanos(headerEnd + wt);
@@ -307,6 +312,7 @@ final class ServerConn implements Runnable {
             return false;
         }
         boolean keep = res.keepAlive() && head.keepAlive && !server.closing();
+        wire.deferWriteCheck(); // the flush below is the response's last write, and responseEnded reads the clock
         try {
             if (!res.finish()) {
                 keep = false; // a Content-Length body left short: only a close tells the client
@@ -315,10 +321,11 @@ final class ServerConn implements Runnable {
             if (e instanceof DeadlineExceededException de && de.op() == DeadlineExceededException.Op.WRITE) {
                 wire.writeTimedOut(); // the last flush met the write timeout
             }
-            responseEnded(res);
+            wire.lastWritesEnded(responseEnded(res)); // a write before the failed one may have ended late
             return false;
         }
         long ended = responseEnded(res);
+        wire.lastWritesEnded(ended);
         if (keep && !b.isComplete()) {
             keep = drainBody(b);
             ended = 0; // the idle clock starts after the drain
