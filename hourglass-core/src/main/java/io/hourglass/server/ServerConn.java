@@ -51,6 +51,9 @@ final class ServerConn implements Runnable {
     private final Runnable onFirstByte = this::firstByte;
     private final Duration headerLimit;   // what bounds a request header: the shorter of the two read timeouts
     private final String headerLimitName; // the ServerConfig field it comes from, for the 408's message
+    // Whether a deadline header (issue 14) can hide among a head's known field names; when not, a head of known
+    // names only has none, and its deadline needs no look-up (issue 17).
+    private final boolean deadlineNameKnown;
     private Conn conn;
     private volatile H2Conn h2;           // set once the connection speaks HTTP/2; volatile: shutdown reads it
     private H1Wire wire;                  // the socket as the buffers see it (the watcher's hand-off included)
@@ -87,6 +90,7 @@ final class ServerConn implements Runnable {
         boolean byRead = !rt.isZero() && (rh.isZero() || rt.compareTo(rh) < 0);
         this.headerLimit = byRead ? rt : rh;
         this.headerLimitName = byRead ? "readTimeout" : "readHeaderTimeout";
+        this.deadlineNameKnown = H1Parser.isKnownName(cfg.deadlineHeader()) || H1Parser.isKnownName(RequestDeadline.GRPC_TIMEOUT);
     }
 
     Conn conn() {
@@ -363,7 +367,8 @@ final class ServerConn implements Runnable {
     private void runHandler(Request req, Response res, BodyIn b, long now) throws IOException {
         // issue 14: the client's deadline (less the reserve) shortens the handler's; one that leaves nothing
         // gets a 504 in place of the handler
-        long received = RequestDeadline.received(cfg, metrics, head.headers, requestStart);
+        long received = head.hasOnlyKnownNames() && !deadlineNameKnown ? 0
+                : RequestDeadline.received(cfg, metrics, head.headers, requestStart);
         boolean reject = received != 0 && RequestDeadline.expired(cfg, metrics, received, now);
         guard.begin(req, res, b, requestStart, reject ? 0 : received, now);
         Throwable failure = null;
