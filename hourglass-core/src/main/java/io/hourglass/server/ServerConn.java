@@ -39,6 +39,7 @@ final class ServerConn implements Runnable {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     static final int IDLE = 0, ACTIVE = 1, DONE = 2;
+    private static final int SMALL_OUT = 256; // the write buffer's own array: a /hello response's head is 146 bytes
 
     private final Server server;
     private final ServerConfig cfg;
@@ -129,7 +130,9 @@ final class ServerConn implements Runnable {
             // 2 KiB holds most request heads; a bigger one grows the buffer (up to the header limit) for the
             // rest of the connection. Idle connections keep this buffer: it is most of what they hold.
             in = new InBuffer(wire::read, 2048, cfg.maxHeaderBytes() + 4096);
-            out = new OutBuffer(wire::write, OutBuffer.POOLED_SIZE);
+            // A small response (head and short body) is written from a 256-byte array the connection keeps, so a
+            // keep-alive request takes nothing from the shared pool (issue 17); a larger one takes a pooled array.
+            out = new OutBuffer(wire::write, OutBuffer.POOLED_SIZE, SMALL_OUT);
             if (http2()) {
                 return; // the connection spoke HTTP/2 (H2Conn) and is done
             }
@@ -344,7 +347,7 @@ final class ServerConn implements Runnable {
             }
             return false; // run() closes the connection; the FIN goes with the close (no separate shutdown call)
         }
-        out.release(); // an idle connection holds no write buffer
+        out.release(); // an idle connection holds no write buffer but its small array
         return true;
     }
 
