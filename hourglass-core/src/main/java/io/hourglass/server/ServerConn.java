@@ -74,7 +74,7 @@ final class ServerConn implements Runnable {
      */
     volatile int state = IDLE;
 
-    private DeadlineSlot deadlineSlot;    // this thread's current-deadline holder, looked up at the first handler
+    private DeadlineSlot deadlineSlot;    // this thread's current-deadline holder, looked up once (serve)
     private Response response;            // the request in progress's, for 100 Continue (owner thread)
     private boolean continueSent;
 
@@ -190,6 +190,7 @@ final class ServerConn implements Runnable {
 
     private void serve() throws IOException {
         long connStart = clock.nanoTime();
+        deadlineSlot = DeadlineSlot.ofCurrentThread(); // handlers run on this thread: their deadlines go here
         while (true) {
             if (!awaitRequest(connStart)) {
                 return;
@@ -381,7 +382,7 @@ final class ServerConn implements Runnable {
             if (reject) {
                 RequestDeadline.reject(cfg, req, res, received, now);
             } else {
-                RequestDeadline.run(handler, req, res, deadlineSlot());
+                RequestDeadline.run(handler, req, res, deadlineSlot);
             }
         } catch (Throwable t) {
             failure = t;
@@ -391,12 +392,6 @@ final class ServerConn implements Runnable {
         if (failure != null && !guard.abandoned() && !req.isCancelled()) {
             HandlerFailure.answer(this, failure, res);
         }
-    }
-
-    /** This thread's current-deadline holder: the handlers run on this thread, one request after another. */
-    private DeadlineSlot deadlineSlot() {
-        DeadlineSlot slot = deadlineSlot;
-        return slot != null ? slot : (deadlineSlot = DeadlineSlot.ofCurrentThread());
     }
 
     /** Reads and discards what the handler left of the body, so the connection can carry the next request. */
