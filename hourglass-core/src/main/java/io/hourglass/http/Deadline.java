@@ -1,6 +1,5 @@
 package io.hourglass.http;
 
-import io.hourglass.internal.DeadlineSlot;
 import io.hourglass.internal.text.Durations;
 import java.time.Duration;
 import java.util.Optional;
@@ -39,12 +38,7 @@ import java.util.concurrent.Callable;
 public final class Deadline implements Comparable<Deadline> {
     // Plain (not inheritable) ThreadLocal: an inheritable one would hand a request's deadline to every thread
     // created while it is current, pool workers included, which would keep it long after the request ended.
-    // A holder per thread rather than the deadline itself: a thread that makes deadlines current again and again
-    // (a server connection's, one request after another) looks its holder up once (DeadlineSlot, not public API).
-    private static final ThreadLocal<DeadlineSlot> CURRENT = new ThreadLocal<>();
-    static {
-        DeadlineSlot.install(Deadline::slot);
-    }
+    private static final ThreadLocal<Deadline> CURRENT = new ThreadLocal<>();
 
     private final long nanoTime;
 
@@ -91,18 +85,7 @@ public final class Deadline implements Comparable<Deadline> {
      *     handler, or in {@link #detached} work)
      */
     public static Optional<Deadline> current() {
-        DeadlineSlot s = CURRENT.get();
-        return Optional.ofNullable(s == null ? null : s.current);
-    }
-
-    /** The calling thread's holder, made on its first use. */
-    private static DeadlineSlot slot() {
-        DeadlineSlot s = CURRENT.get();
-        if (s == null) {
-            s = new DeadlineSlot();
-            CURRENT.set(s);
-        }
-        return s;
+        return Optional.ofNullable(CURRENT.get());
     }
 
     /**
@@ -116,13 +99,12 @@ public final class Deadline implements Comparable<Deadline> {
      * @param work what to run
      */
     public static void detached(Runnable work) {
-        DeadlineSlot s = slot();
-        Deadline outer = s.current;
-        s.current = null;
+        Deadline outer = CURRENT.get();
+        CURRENT.set(null);
         try {
             work.run();
         } finally {
-            s.current = outer;
+            restore(outer);
         }
     }
 
@@ -135,13 +117,12 @@ public final class Deadline implements Comparable<Deadline> {
      * @throws Exception what the work threw
      */
     public static <T> T detached(Callable<T> work) throws Exception {
-        DeadlineSlot s = slot();
-        Deadline outer = s.current;
-        s.current = null;
+        Deadline outer = CURRENT.get();
+        CURRENT.set(null);
         try {
             return work.call();
         } finally {
-            s.current = outer;
+            restore(outer);
         }
     }
 
@@ -153,13 +134,12 @@ public final class Deadline implements Comparable<Deadline> {
      * @param work what to run
      */
     public void run(Runnable work) {
-        DeadlineSlot s = slot();
-        Deadline outer = s.current;
-        s.current = earlier(outer);
+        Deadline outer = CURRENT.get();
+        CURRENT.set(earlier(outer));
         try {
             work.run();
         } finally {
-            s.current = outer;
+            restore(outer);
         }
     }
 
@@ -173,13 +153,12 @@ public final class Deadline implements Comparable<Deadline> {
      * @throws Exception what the work threw
      */
     public <T> T call(Callable<T> work) throws Exception {
-        DeadlineSlot s = slot();
-        Deadline outer = s.current;
-        s.current = earlier(outer);
+        Deadline outer = CURRENT.get();
+        CURRENT.set(earlier(outer));
         try {
             return work.call();
         } finally {
-            s.current = outer;
+            restore(outer);
         }
     }
 
@@ -187,6 +166,11 @@ public final class Deadline implements Comparable<Deadline> {
         return other == null || nanoTime - other.nanoTime <= 0 ? this : other;
     }
 
+    private static void restore(Deadline outer) {
+        // set(null) rather than remove(): the thread keeps its map entry, so the next request on it (a server
+        // connection's thread runs one handler after another) stores its deadline without allocating one
+        CURRENT.set(outer);
+    }
 
     /** {@return the instant, as a {@link System#nanoTime()} value} */
     public long nanoTime() {

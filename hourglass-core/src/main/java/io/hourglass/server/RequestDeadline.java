@@ -2,7 +2,6 @@ package io.hourglass.server;
 
 import io.hourglass.http.Deadline;
 import io.hourglass.http.Headers;
-import io.hourglass.internal.DeadlineSlot;
 import io.hourglass.internal.text.Durations;
 import io.hourglass.internal.text.GrpcTimeout;
 import java.io.IOException;
@@ -112,26 +111,6 @@ final class RequestDeadline {
             handler.handle(req, res);
             return null;
         });
-    }
-
-    /**
-     * {@link #run(Handler, Request, Response)} on the thread that owns {@code slot} (an HTTP/1.1 connection's, which
-     * looked its slot up once): the same deadline made current, the outer one (if earlier) kept, and the outer one
-     * current again afterwards, without a thread-local look-up or a lambda per request.
-     */
-    static void run(Handler handler, Request req, Response res, DeadlineSlot slot) throws Exception {
-        long d = req.deadlineNanos();
-        if (d == 0) {
-            handler.handle(req, res);
-            return;
-        }
-        Deadline outer = slot.current;
-        slot.current = outer != null && outer.nanoTime() - d <= 0 ? outer : Deadline.atNanoTime(d);
-        try {
-            handler.handle(req, res);
-        } finally {
-            slot.current = outer;
-        }
     }
 
     private static String fmt(long nanos) {

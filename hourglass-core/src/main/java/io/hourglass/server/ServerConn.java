@@ -1,7 +1,6 @@
 package io.hourglass.server;
 
 import io.hourglass.http.Phase;
-import io.hourglass.internal.DeadlineSlot;
 import io.hourglass.internal.h1.BodyIn;
 import io.hourglass.internal.h1.H1Exception;
 import io.hourglass.internal.h1.H1Parser;
@@ -74,7 +73,6 @@ final class ServerConn implements Runnable {
      */
     volatile int state = IDLE;
 
-    private DeadlineSlot deadlineSlot;    // this thread's current-deadline holder, looked up once (serve)
     private Response response;            // the request in progress's, for 100 Continue (owner thread)
     private boolean continueSent;
 
@@ -190,7 +188,6 @@ final class ServerConn implements Runnable {
 
     private void serve() throws IOException {
         long connStart = clock.nanoTime();
-        deadlineSlot = DeadlineSlot.ofCurrentThread(); // handlers run on this thread: their deadlines go here
         while (true) {
             if (!awaitRequest(connStart)) {
                 return;
@@ -382,7 +379,7 @@ final class ServerConn implements Runnable {
             if (reject) {
                 RequestDeadline.reject(cfg, req, res, received, now);
             } else {
-                RequestDeadline.run(handler, req, res, deadlineSlot);
+                RequestDeadline.run(handler, req, res);
             }
         } catch (Throwable t) {
             failure = t;
