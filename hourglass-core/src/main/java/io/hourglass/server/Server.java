@@ -39,7 +39,8 @@ import javax.net.ssl.SSLContext;
  * {@link #start(ServerConfig, Handler, MetricsRegistry)}. {@link #metrics()} returns it, ready to be written
  * out in the Prometheus text format. The families (connections opened and closed, connections by state,
  * responses by status class, timeouts by phase, handler cancellations by reason, request duration, limits that
- * fired by kind) are listed in {@code docs/metrics.md}. Recording costs a few lock-free updates per request and allocates nothing; the connections by state are counted from the connections themselves when the metrics are read.
+ * fired by kind) are listed in {@code docs/metrics.md}. Recording costs a few lock-free updates per request and allocates nothing;
+ * the connections by state are counted from the connections themselves when the metrics are read.
  * On Linux the registry also gets {@code hourglass_tcp_connections{state,peer}}, this server's own TCP sockets
  * by state and peer, read from {@code /proc} at each scrape only ({@link ServerConfig#tcpStateMetrics()}).
  *

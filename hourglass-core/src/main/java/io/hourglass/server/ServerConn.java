@@ -91,7 +91,8 @@ final class ServerConn implements Runnable {
         boolean byRead = !rt.isZero() && (rh.isZero() || rt.compareTo(rh) < 0);
         this.headerLimit = byRead ? rt : rh;
         this.headerLimitName = byRead ? "readTimeout" : "readHeaderTimeout";
-        this.deadlineNameKnown = H1Parser.isKnownName(cfg.deadlineHeader()) || H1Parser.isKnownName(RequestDeadline.GRPC_TIMEOUT);
+        this.deadlineNameKnown = H1Parser.isKnownName(cfg.deadlineHeader())
+                || H1Parser.isKnownName(RequestDeadline.GRPC_TIMEOUT);
     }
 
     Conn conn() {
