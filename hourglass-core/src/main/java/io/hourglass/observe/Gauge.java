@@ -1,5 +1,6 @@
 package io.hourglass.observe;
 
+import io.hourglass.internal.GaugeAccess;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +28,12 @@ import java.util.function.Supplier;
  * Thread-safe.
  */
 public final class Gauge extends Family {
+    static {
+        // Parts of a child's value computed at read time, for the server's connection states (see GaugeAccess);
+        // lent through a package that is not exported.
+        GaugeAccess.install(Child::attach);
+    }
+
     private final Children<Child> children; // null when computed
     private final Supplier<? extends Map<List<String>, ? extends Number>> callback; // null when set
 
@@ -173,7 +181,8 @@ public final class Gauge extends Family {
      * One gauge value, a double. Updates are lock-free and do not allocate. Whole-number steps
      * ({@link #inc}, {@link #dec}, {@link #add} of a whole number) go to a {@link LongAdder}, which spreads
      * updates from threads on different cores over separate cells instead of making them take turns on one
-     * word: a server moves its connection-state gauges four times per request from every carrier thread.
+     * word: a client moves its connection-state gauges on every call from every caller's thread. (A server's
+     * connection states are a part computed when the value is read, not steps: see GaugeAccess.)
      * {@link #set} and fractional {@link #add}s change a separate base value; the value is the base plus the
      * steps made since the last {@link #set}. So whole numbers up to 2<sup>53</sup> stay exact, and a value
      * set to a fraction reads back exactly until a step moves it, as before.
@@ -191,6 +200,11 @@ public final class Gauge extends Family {
         // volatile: read by value() on any thread; written only by set() while it holds the odd version
         private volatile long stepsAtSet;
         private final AtomicInteger version = new AtomicInteger(); // sequence lock: odd while set() writes
+        private static final LongSupplier[] NO_PARTS = {};
+        // Parts added by their owners and computed at each read (GaugeAccess). Copy-on-write under the child's
+        // monitor, which only attach and detach take (a server's start and stop, never the request path);
+        // volatile so that a read sees the array of the last attach or detach.
+        private volatile LongSupplier[] parts = NO_PARTS;
 
         Child() {}
 
@@ -246,10 +260,44 @@ public final class Gauge extends Family {
                     long s = steps.sum() - stepsAtSet;
                     double b = Double.longBitsToDouble(base.get());
                     if (version.get() == v) {
+                        s += computedParts();
                         return s == 0 ? b : b + s;
                     }
                 }
                 Thread.onSpinWait(); // a set() is between its two writes
+            }
+        }
+
+        private long computedParts() {
+            long sum = 0;
+            for (LongSupplier p : parts) {
+                sum += p.getAsLong();
+            }
+            return sum;
+        }
+
+        /** Adds {@code part} to the value until the returned action runs (GaugeAccess: not public API). */
+        private Runnable attach(LongSupplier part) {
+            synchronized (this) {
+                LongSupplier[] a = java.util.Arrays.copyOf(parts, parts.length + 1);
+                a[a.length - 1] = part;
+                parts = a;
+            }
+            return () -> detach(part);
+        }
+
+        private void detach(LongSupplier part) {
+            synchronized (this) {
+                LongSupplier[] a = parts;
+                for (int i = 0; i < a.length; i++) {
+                    if (a[i] == part) {
+                        LongSupplier[] b = new LongSupplier[a.length - 1];
+                        System.arraycopy(a, 0, b, 0, i);
+                        System.arraycopy(a, i + 1, b, i, a.length - i - 1);
+                        parts = b;
+                        return;
+                    }
+                }
             }
         }
     }

@@ -17,7 +17,7 @@ import java.time.Duration;
 final class RequestDeadline {
     /** The response header that marks a 504 as the client's deadline passing (not an upstream's timeout). */
     static final String EXPIRED_HEADER = "Deadline-Expired";
-    private static final String GRPC_TIMEOUT = "grpc-timeout";
+    static final String GRPC_TIMEOUT = "grpc-timeout";
 
     private RequestDeadline() {}
 

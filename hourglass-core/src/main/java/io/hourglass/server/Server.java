@@ -39,7 +39,8 @@ import javax.net.ssl.SSLContext;
  * {@link #start(ServerConfig, Handler, MetricsRegistry)}. {@link #metrics()} returns it, ready to be written
  * out in the Prometheus text format. The families (connections opened and closed, connections by state,
  * responses by status class, timeouts by phase, handler cancellations by reason, request duration, limits that
- * fired by kind) are listed in {@code docs/metrics.md}. Recording costs a few lock-free updates per request and allocates nothing.
+ * fired by kind) are listed in {@code docs/metrics.md}. Recording costs a few lock-free updates per request and allocates nothing;
+ * the connections by state are counted from the connections themselves when the metrics are read.
  * On Linux the registry also gets {@code hourglass_tcp_connections{state,peer}}, this server's own TCP sockets
  * by state and peer, read from {@code /proc} at each scrape only ({@link ServerConfig#tcpStateMetrics()}).
  *
@@ -60,6 +61,7 @@ public final class Server implements AutoCloseable {
     private final Thread acceptor;
     private final ServerMetrics metrics;
     private final Runnable detachTcpStates; // ends this server's part of hourglass_tcp_connections
+    private final Runnable detachConnections; // ends this server's part of hourglass_server_connections{state}
     private final byte[] keepAliveHint;     // "Keep-Alive: timeout=N\r\n" from the idle timeout, or null
     private final Clock clock;              // its connections' deadlines and timeouts; the system's but in tests
     private volatile boolean closing; // set once by shutdown; read by every connection
@@ -92,6 +94,7 @@ public final class Server implements AutoCloseable {
             throw e;
         }
         this.listener = ss;
+        this.detachConnections = metrics.attachConnections(conns);
         this.acceptor = Thread.ofVirtual().name("hourglass-accept-" + port()).unstarted(this::acceptLoop);
     }
 
@@ -350,6 +353,7 @@ public final class Server implements AutoCloseable {
             }
         }
         detachTcpStates.run();
+        detachConnections.run(); // every connection has ended (or was given up): its part is 0 from now on
         stopped.countDown();
         return clean;
     }

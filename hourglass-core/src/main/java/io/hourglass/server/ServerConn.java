@@ -39,6 +39,7 @@ final class ServerConn implements Runnable {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     static final int IDLE = 0, ACTIVE = 1, DONE = 2;
+    private static final int SMALL_OUT = 256; // the write buffer's own array: a /hello response's head is 146 bytes
 
     private final Server server;
     private final ServerConfig cfg;
@@ -51,6 +52,9 @@ final class ServerConn implements Runnable {
     private final Runnable onFirstByte = this::firstByte;
     private final Duration headerLimit;   // what bounds a request header: the shorter of the two read timeouts
     private final String headerLimitName; // the ServerConfig field it comes from, for the 408's message
+    // Whether a deadline header (issue 14) can hide among a head's known field names; when not, a head of known
+    // names only has none, and its deadline needs no look-up (issue 17).
+    private final boolean deadlineNameKnown;
     private Conn conn;
     private volatile H2Conn h2;           // set once the connection speaks HTTP/2; volatile: shutdown reads it
     private H1Wire wire;                  // the socket as the buffers see it (the watcher's hand-off included)
@@ -58,6 +62,7 @@ final class ServerConn implements Runnable {
     private InBuffer in;
     private OutBuffer out;
     private long requestStart;
+    private int readsAtFirstByte;         // wire.reads() when the request's first byte was there
     private long idleFrom;                // when the last response ended, if the idle clock starts then; else 0
     private boolean firstRequest = true;
     private boolean sawFirstByte;
@@ -86,6 +91,8 @@ final class ServerConn implements Runnable {
         boolean byRead = !rt.isZero() && (rh.isZero() || rt.compareTo(rh) < 0);
         this.headerLimit = byRead ? rt : rh;
         this.headerLimitName = byRead ? "readTimeout" : "readHeaderTimeout";
+        this.deadlineNameKnown = H1Parser.isKnownName(cfg.deadlineHeader())
+                || H1Parser.isKnownName(RequestDeadline.GRPC_TIMEOUT);
     }
 
     Conn conn() {
@@ -124,7 +131,9 @@ final class ServerConn implements Runnable {
             // 2 KiB holds most request heads; a bigger one grows the buffer (up to the header limit) for the
             // rest of the connection. Idle connections keep this buffer: it is most of what they hold.
             in = new InBuffer(wire::read, 2048, cfg.maxHeaderBytes() + 4096);
-            out = new OutBuffer(wire::write, OutBuffer.POOLED_SIZE);
+            // A small response (head and short body) is written from a 256-byte array the connection keeps, so a
+            // keep-alive request takes nothing from the shared pool (issue 17); a larger one takes a pooled array.
+            out = new OutBuffer(wire::write, OutBuffer.POOLED_SIZE, SMALL_OUT);
             if (http2()) {
                 return; // the connection spoke HTTP/2 (H2Conn) and is done
             }
@@ -251,6 +260,7 @@ final class ServerConn implements Runnable {
         enter(ACTIVE);
         long now = clock.nanoTime();
         requestStart = now;
+        readsAtFirstByte = wire.reads();
         if (!firstRequest) {
             // the first request's header is bounded from accept (awaitRequest), a later one's from here
             long limit = headerLimit.toNanos();
@@ -272,7 +282,10 @@ final class ServerConn implements Runnable {
 
     /** Serves one parsed request. Returns false when the connection should end. */
     private boolean handle() throws IOException {
-        long headerEnd = clock.nanoTime();
+        // The header's read ended with the read that brought its blank line. When that is the read that brought
+        // its first byte (a small request arrives in one segment), the first byte's instant is that read's end
+        // too, and a second clock read would only add the parse's microsecond (issue 17: one clock read less).
+        long headerEnd = wire.reads() == readsAtFirstByte ? requestStart : clock.nanoTime();
         long wt = cfg.writeTimeout().toNanos();
         if (wt > 0) {
             conn.setWriteDeadlineNanos(headerEnd + wt);
@@ -307,6 +320,7 @@ final class ServerConn implements Runnable {
             return false;
         }
         boolean keep = res.keepAlive() && head.keepAlive && !server.closing();
+        wire.deferWriteCheck(); // the flush below is the response's last write, and responseEnded reads the clock
         try {
             if (!res.finish()) {
                 keep = false; // a Content-Length body left short: only a close tells the client
@@ -315,10 +329,11 @@ final class ServerConn implements Runnable {
             if (e instanceof DeadlineExceededException de && de.op() == DeadlineExceededException.Op.WRITE) {
                 wire.writeTimedOut(); // the last flush met the write timeout
             }
-            responseEnded(res);
+            wire.lastWritesEnded(responseEnded(res)); // a write before the failed one may have ended late
             return false;
         }
         long ended = responseEnded(res);
+        wire.lastWritesEnded(ended);
         if (keep && !b.isComplete()) {
             keep = drainBody(b);
             ended = 0; // the idle clock starts after the drain
@@ -333,7 +348,7 @@ final class ServerConn implements Runnable {
             }
             return false; // run() closes the connection; the FIN goes with the close (no separate shutdown call)
         }
-        out.release(); // an idle connection holds no write buffer
+        out.release(); // an idle connection holds no write buffer but its small array
         return true;
     }
 
@@ -356,7 +371,8 @@ final class ServerConn implements Runnable {
     private void runHandler(Request req, Response res, BodyIn b, long now) throws IOException {
         // issue 14: the client's deadline (less the reserve) shortens the handler's; one that leaves nothing
         // gets a 504 in place of the handler
-        long received = RequestDeadline.received(cfg, metrics, head.headers, requestStart);
+        long received = head.hasOnlyKnownNames() && !deadlineNameKnown ? 0
+                : RequestDeadline.received(cfg, metrics, head.headers, requestStart);
         boolean reject = received != 0 && RequestDeadline.expired(cfg, metrics, received, now);
         guard.begin(req, res, b, requestStart, reject ? 0 : received, now);
         Throwable failure = null;

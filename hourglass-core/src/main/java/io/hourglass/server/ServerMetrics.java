@@ -1,6 +1,7 @@
 package io.hourglass.server;
 
 import io.hourglass.http.Phase;
+import io.hourglass.internal.GaugeAccess;
 import io.hourglass.internal.h1.H1Exception;
 import io.hourglass.internal.h2.ErrorCode;
 import io.hourglass.observe.Counter;
@@ -109,7 +110,7 @@ final class ServerMetrics {
     private final MetricsRegistry registry;
     private final Counter.Child opened;
     private final Counter.Child closed;
-    private final Gauge.Child[] byState; // indexed by ServerConn.IDLE / ACTIVE; DONE has none
+    private final Gauge.Child[] byState; // indexed by ServerConn.IDLE / ACTIVE; DONE has none; see attachConnections
     private final Counter requests;
     private final Counter.Child[] byClass = new Counter.Child[10]; // status / 100; 2..5 made up front
     private final Counter timeoutFamily;
@@ -199,16 +200,41 @@ final class ServerMetrics {
     /** A connection was accepted; it starts idle (waiting for its first request). */
     void opened() {
         opened.inc();
-        byState[ServerConn.IDLE].inc();
     }
 
-    /** A connection moved between {@link ServerConn#IDLE}, {@link ServerConn#ACTIVE} and {@link ServerConn#DONE}. */
+    /**
+     * Makes {@code conns}' states part of the connections-by-state gauge: at each read, the idle child adds the
+     * connections in {@code conns} whose state is {@link ServerConn#IDLE}, the active child those in
+     * {@link ServerConn#ACTIVE}. So a request moves no gauge (it used to take four {@code LongAdder} updates:
+     * idle down, active up, and back), and a read is exact for the moment each connection's volatile state is
+     * read. Returns the action that takes the server's part away again (at the end of its shutdown).
+     */
+    Runnable attachConnections(java.util.Collection<ServerConn> conns) {
+        Runnable idle = GaugeAccess.attach(byState[ServerConn.IDLE], () -> count(conns, ServerConn.IDLE));
+        Runnable active = GaugeAccess.attach(byState[ServerConn.ACTIVE], () -> count(conns, ServerConn.ACTIVE));
+        return () -> {
+            idle.run();
+            active.run();
+        };
+    }
+
+    private static long count(java.util.Collection<ServerConn> conns, int state) {
+        long n = 0;
+        for (ServerConn c : conns) {
+            if (c.state == state) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A connection moved between {@link ServerConn#IDLE}, {@link ServerConn#ACTIVE} and {@link ServerConn#DONE};
+     * only the move to DONE counts (in the closed counter): the gauge reads the states itself.
+     */
     void moved(int from, int to) {
-        byState[from].dec();
         if (to == ServerConn.DONE) {
             closed.inc();
-        } else {
-            byState[to].inc();
         }
     }
 

@@ -255,6 +255,27 @@ class ServerMetricsTest {
     }
 
     @Test
+    void serversSharingARegistryAddUpTheirConnectionsByState() throws Exception {
+        start(ServerConfig.builder());
+        try (Server other = Server.start(ServerConfig.builder().host("127.0.0.1").port(0).build(), routes(), registry);
+                RawPeer.Connection kept = RawPeer.connect(other.port())) {
+            kept.send("GET /ok HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(kept.readResponse().status()).isEqualTo(200);
+            Await.until("the other server's connection waits for its next request", () -> other.connections()
+                    .stream().allMatch(c -> c.state == ServerConn.IDLE));
+            // the scrape's own connection on this server, active; the kept one on the other, idle
+            assertThat(samples(scrape().lines().toList(), "hourglass_server_connections")).containsExactly(
+                    "hourglass_server_connections{state=\"active\"} 1",
+                    "hourglass_server_connections{state=\"idle\"} 1");
+        }
+        // the other server has stopped: its part of the gauge is gone with it
+        awaitNoConnections(); // the first scrape's connection has ended too
+        assertThat(samples(scrape().lines().toList(), "hourglass_server_connections")).containsExactly(
+                "hourglass_server_connections{state=\"active\"} 1",
+                "hourglass_server_connections{state=\"idle\"} 0");
+    }
+
+    @Test
     void recordingAKeepAliveRequestAllocatesNothing() {
         Assumptions.assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
                 && t.isThreadAllocatedMemorySupported(), "needs per-thread allocation counters (HotSpot)");

@@ -74,6 +74,33 @@ class ServerPerRequestStateTest {
     }
 
     @Test
+    void aDeadlineAHandlerMakesCurrentEndsWithItAndNeverReachesTheNextRequest() throws Exception {
+        AtomicReference<Optional<Deadline>> inside = new AtomicReference<>();
+        AtomicReference<Optional<Deadline>> afterRun = new AtomicReference<>();
+        AtomicReference<Optional<Deadline>> next = new AtomicReference<>();
+        // no handler or write timeout: a request has no deadline of its own, and the one the first handler makes
+        // current on the connection's thread (which runs the next handler too) must end with it
+        start(ServerConfig.builder().handlerTimeout(Duration.ZERO).writeTimeout(Duration.ZERO), (req, res) -> {
+            if (req.path().equals("/1")) {
+                Deadline.after(Duration.ofSeconds(30)).run(() -> inside.set(Deadline.current()));
+                afterRun.set(Deadline.current());
+            } else {
+                next.set(Deadline.current());
+            }
+            res.send("ok\n");
+        });
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.send("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
+            c.readResponse();
+            c.send("GET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+            c.readResponse();
+        }
+        assertThat(inside.get()).isPresent();
+        assertThat(afterRun.get()).isEmpty();
+        assertThat(next.get()).isEmpty();
+    }
+
+    @Test
     void aResponseKeptPastItsRequestCannotWriteIntoTheNextOne() throws Exception {
         AtomicReference<Response> kept = new AtomicReference<>();
         AtomicReference<Throwable> lateWrite = new AtomicReference<>();

@@ -217,7 +217,7 @@ public final class H1Parser {
         h.target = new String(buf, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
         h.version = version(buf, sp2 + 1, eol);
         TargetSyntax.checkTarget(h.method, h.target);
-        parseFields(buf, eol + 2, end, h.headers);
+        fields(buf, eol + 2, end, h.headers, h);
         requestFraming(h);
         String authority = h.method.equals("CONNECT") ? null : TargetSyntax.absoluteAuthority(h.target);
         if (authority != null) {
@@ -294,6 +294,14 @@ public final class H1Parser {
 
     /** Parses header fields (or trailer fields) from {@code buf[p, end)}, which ends with the blank line. */
     public void parseFields(byte[] buf, int p, int end, Headers out) throws H1Exception {
+        fields(buf, p, end, out, null);
+    }
+
+    /**
+     * {@link #parseFields}, noting in {@code h} (when not null: a request head) which fields that decide the
+     * framing it met, in the same pass, so that {@link #requestFraming} need not look each one up again.
+     */
+    private void fields(byte[] buf, int p, int end, Headers out, RequestHead h) throws H1Exception {
         int count = 0;
         while (p < end) {
             int eol = lineEnd(buf, p, end, bareLf);
@@ -336,6 +344,15 @@ public final class H1Parser {
             String name = KnownNames.lookup(buf, p, colon - p);
             if (name == null) {
                 name = new String(buf, p, colon - p, StandardCharsets.ISO_8859_1);
+                if (h != null) {
+                    h.otherNames = true; // e.g. "HOST": only a case-insensitive look-up can tell what it is
+                }
+            } else if (h != null) {
+                int bit = KnownNames.framingBit(name);
+                if (bit == KnownNames.HOST && h.hosts++ == 0) {
+                    h.hostIndex = out.size(); // the index the append below gives it
+                }
+                h.fields |= bit;
             }
             // the bytes were checked above: the unchecked append skips a second pass (not public API)
             HeadersAccess.appendUnchecked(out, name, new String(buf, vs, ve - vs, StandardCharsets.ISO_8859_1));
@@ -367,6 +384,14 @@ public final class H1Parser {
             }
         }
         throw new H1Exception(400, "line without CRLF");
+    }
+
+    /**
+     * Whether {@code name} is, ignoring case, one of the field names the parser knows by their exact spelling. When
+     * it is not, a head whose {@link RequestHead#hasOnlyKnownNames} is true surely has no field of that name.
+     */
+    public static boolean isKnownName(String name) {
+        return KnownNames.knownIgnoreCase(name);
     }
 
     private static int indexOf(byte[] buf, int from, int to, byte c) {
@@ -421,19 +446,22 @@ public final class H1Parser {
      */
     static void requestFraming(RequestHead h) throws H1Exception {
         Headers hs = h.headers;
-        int hosts = hs.count("Host");
+        // Every name in a known spelling (the usual head): the parse's bits say which fields are there, and
+        // only those are looked up. Otherwise a name such as "HOST" may be any of them: look each one up.
+        boolean exact = !h.otherNames;
+        int hosts = exact ? h.hosts : hs.count("Host");
         if (h.version == 11 ? hosts != 1 : hosts > 1) {
             throw new H1Exception(400, hosts == 0 ? "HTTP/1.1 request without Host" : "more than one Host");
         }
         if (hosts == 1) {
             // "a Host header field with an invalid field-value" gets 400 too (RFC 9112 section 3.2)
-            String host = hs.first("Host");
+            String host = exact ? hs.value(h.hostIndex) : hs.first("Host");
             if (!TargetSyntax.isHostPort(host, 0, host.length(), false)) {
                 throw new H1Exception(400, "Host is not a valid host[:port]");
             }
         }
-        boolean hasTe = hs.contains("Transfer-Encoding");
-        boolean hasCl = hs.contains("Content-Length");
+        boolean hasTe = exact ? (h.fields & KnownNames.TRANSFER_ENCODING) != 0 : hs.contains("Transfer-Encoding");
+        boolean hasCl = exact ? (h.fields & KnownNames.CONTENT_LENGTH) != 0 : hs.contains("Content-Length");
         if (hasTe) {
             if (h.version == 10) {
                 throw new H1Exception(400, "Transfer-Encoding in an HTTP/1.0 request");
@@ -447,13 +475,13 @@ public final class H1Parser {
         } else if (hasCl) {
             h.contentLength = contentLength(hs);
         }
-        String conn = hs.first("Connection");
+        boolean hasConn = exact ? (h.fields & KnownNames.CONNECTION) != 0 : hs.contains("Connection");
         if (h.version == 11) {
-            h.keepAlive = conn == null || !hs.hasToken("Connection", "close");
+            h.keepAlive = !hasConn || !hs.hasToken("Connection", "close");
         } else {
-            h.keepAlive = conn != null && hs.hasToken("Connection", "keep-alive") && !hs.hasToken("Connection", "close");
+            h.keepAlive = hasConn && hs.hasToken("Connection", "keep-alive") && !hs.hasToken("Connection", "close");
         }
-        String expect = hs.first("Expect");
+        String expect = exact && (h.fields & KnownNames.EXPECT) == 0 ? null : hs.first("Expect");
         if (expect != null) {
             if (expect.equalsIgnoreCase("100-continue") && h.version == 11) {
                 h.expectContinue = true;

@@ -28,7 +28,43 @@ final class KnownNames {
         }
     }
 
+    /** The fields whose presence decides a request's framing, by bit, for {@link RequestHead#fields}. */
+    static final int HOST = 1, CONTENT_LENGTH = 2, TRANSFER_ENCODING = 4, CONNECTION = 8, EXPECT = 16;
+
     private KnownNames() {}
+
+    /**
+     * The {@link RequestHead#fields} bit of a name {@link #lookup} returned (the very instance), 0 for the names
+     * that decide nothing about framing. Compared by identity: a few reference compares, no string compare.
+     */
+    static int framingBit(String known) {
+        if (known == "Host" || known == "host") {
+            return HOST;
+        }
+        if (known == "Content-Length" || known == "content-length") {
+            return CONTENT_LENGTH;
+        }
+        if (known == "Transfer-Encoding" || known == "transfer-encoding") {
+            return TRANSFER_ENCODING;
+        }
+        if (known == "Connection" || known == "connection") {
+            return CONNECTION;
+        }
+        if (known == "Expect" || known == "expect") {
+            return EXPECT;
+        }
+        return 0;
+    }
+
+    /** Whether {@code name} is, ignoring case, one of the names {@link #lookup} knows (in some spelling). */
+    static boolean knownIgnoreCase(String name) {
+        for (String s : NAMES) {
+            if (s.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     static String lookup(byte[] b, int off, int len) {
         if (len >= BY_LENGTH.length) {

@@ -8,6 +8,8 @@ import java.io.IOException;
  * <p>The array is taken on the first write and can be handed back with {@link #release()} once everything
  * is flushed, so that a connection waiting for its next request holds no write buffer: arrays of the
  * {@linkplain #POOLED_SIZE pooled size} go to a small JVM-wide pool that the next response takes them from.
+ * A buffer made with a small array ({@link #OutBuffer(Sink, int, int)}) keeps that one for good and writes
+ * into it first, taking a full-size array only for what outgrows it.
  */
 public final class OutBuffer {
     /** The buffer size that is pooled; buffers of other sizes are simply dropped on release. */
@@ -20,15 +22,52 @@ public final class OutBuffer {
     private int len;
     private final int size;
     private final Sink sink;
+    // Kept for the buffer's whole life, or null: what is written goes here first, and only what outgrows it
+    // takes an array of the full size (the bytes so far copied over). A server connection's small responses
+    // (a head and a short body) then never touch the pool and its lock, which two carriers otherwise take
+    // twice per keep-alive request (issue 17); it costs an idle connection these few hundred bytes.
+    private final byte[] small;
 
     public OutBuffer(Sink sink, int size) {
+        this(sink, size, 0);
+    }
+
+    /**
+     * A buffer that keeps an array of {@code smallSize} bytes for good (0 for none), used until a response
+     * outgrows it; {@code size} is the array taken (from the pool when it is {@link #POOLED_SIZE}) after that.
+     */
+    public OutBuffer(Sink sink, int size, int smallSize) {
         this.sink = sink;
         this.size = size;
+        this.small = smallSize > 0 && smallSize < size ? new byte[smallSize] : null;
     }
 
     private byte[] buf() {
         byte[] b = buf;
-        return b != null ? b : (buf = take(size));
+        return b != null ? b : (buf = small != null ? small : take(size));
+    }
+
+    /**
+     * The array with room for {@code n} more bytes: the small array moves to a full-size one when it has no
+     * room (the bytes so far go with it, so one flush still sends them together); a full-size array is flushed.
+     * Returns an array with less room only when {@code n} is more than a full-size array holds.
+     */
+    private byte[] room(int n) throws IOException {
+        byte[] b = buf();
+        if (b.length - len >= n) {
+            return b;
+        }
+        if (b == small) {
+            byte[] big = take(size);
+            System.arraycopy(b, 0, big, 0, len);
+            buf = big;
+            if (big.length - len >= n) {
+                return big;
+            }
+            b = big;
+        }
+        flush();
+        return b;
     }
 
     /**
@@ -44,7 +83,7 @@ public final class OutBuffer {
             return false;
         }
         buf = null;
-        if (b.length == POOLED_SIZE) {
+        if (b != small && b.length == POOLED_SIZE) {
             synchronized (POOL) {
                 if (pooled < POOL_CAPACITY) {
                     POOL[pooled++] = b;
@@ -59,7 +98,7 @@ public final class OutBuffer {
         return buf == null ? new byte[0] : java.util.Arrays.copyOf(buf, len);
     }
 
-    /** Whether this buffer holds an array now (for tests). */
+    /** Whether this buffer holds an array now, its small one (kept for good) apart (for tests). */
     boolean holdsArray() {
         return buf != null;
     }
@@ -89,6 +128,14 @@ public final class OutBuffer {
             len += n;
             return;
         }
+        if (buf == small) {
+            buf = room(n); // the small array's bytes move to a full-size array (flushed if even that is short)
+            if (n <= buf.length - len) {
+                System.arraycopy(b, off, buf, len, n);
+                len += n;
+                return;
+            }
+        }
         flush();
         if (n >= buf.length / 2) {
             sink.write(b, off, n);
@@ -103,17 +150,14 @@ public final class OutBuffer {
     }
 
     public void writeByte(int c) throws IOException {
-        byte[] buf = buf();
-        if (len == buf.length) {
-            flush();
-        }
+        byte[] buf = room(1);
         buf[len++] = (byte) c;
     }
 
     /** Appends a Latin-1 string (callers have validated it). */
     public void writeAscii(String s) throws IOException {
-        byte[] buf = buf();
         int n = s.length();
+        byte[] buf = room(n);
         if (n > buf.length - len) {
             flush();
             if (n > buf.length) {
@@ -127,20 +171,14 @@ public final class OutBuffer {
     }
 
     public void writeCrlf() throws IOException {
-        byte[] buf = buf();
-        if (buf.length - len < 2) {
-            flush();
-        }
+        byte[] buf = room(2);
         buf[len++] = '\r';
         buf[len++] = '\n';
     }
 
     /** Appends a non-negative decimal number. */
     public void writeDecimal(long v) throws IOException {
-        byte[] buf = buf();
-        if (buf.length - len < 20) {
-            flush();
-        }
+        byte[] buf = room(20);
         if (v == 0) {
             buf[len++] = '0';
             return;
@@ -154,10 +192,7 @@ public final class OutBuffer {
 
     /** Appends a non-negative hexadecimal number (chunk sizes). */
     public void writeHex(long v) throws IOException {
-        byte[] buf = buf();
-        if (buf.length - len < 16) {
-            flush();
-        }
+        byte[] buf = room(16);
         if (v == 0) {
             buf[len++] = '0';
             return;

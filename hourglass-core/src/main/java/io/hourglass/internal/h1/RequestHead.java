@@ -17,6 +17,24 @@ public final class RequestHead {
     public boolean expectContinue;
     /** Bytes of the head on the wire, request line and final CRLF included. */
     public int headBytes;
+    /**
+     * Whether a field name was not one of the parser's known spellings (such as {@code Host} and {@code host},
+     * but not {@code HOST}). When false, the framing bits below and {@link #hasOnlyKnownNames} describe every
+     * field, so a look-up of a name that is not there needs no scan of the fields.
+     */
+    boolean otherNames;
+    int fields;      // KnownNames.HOST, CONTENT_LENGTH ... bits of the known spellings seen
+    int hosts;       // Host fields in a known spelling
+    int hostIndex;   // the first of them, an index into headers
+
+    /**
+     * Whether every field name of this head is one of the parser's known spellings (see {@code KnownNames}); then
+     * a field whose name is none of those, such as a deadline header, is surely absent (see
+     * {@link H1Parser#isKnownName}).
+     */
+    public boolean hasOnlyKnownNames() {
+        return !otherNames;
+    }
 
     public void reset() {
         method = null;
@@ -28,5 +46,9 @@ public final class RequestHead {
         keepAlive = false;
         expectContinue = false;
         headBytes = 0;
+        otherNames = false;
+        fields = 0;
+        hosts = 0;
+        hostIndex = -1;
     }
 }

@@ -39,6 +39,14 @@ class H1ParserRejectTest {
                     POST + "Content-Length: 99999999999999999999999\r\n\r\n"),
             arguments("two different Content-Length fields", 400,
                     POST + "Content-Length: 3\r\nContent-Length: 4\r\n\r\n"),
+            // the same in spellings the parser does not know by heart (it notes known ones while parsing)
+            arguments("Content-Length and Transfer-Encoding spelled CONTENT-LENGTH and transfer-encoding", 400,
+                    POST + "CONTENT-LENGTH: 3\r\ntransfer-encoding: chunked\r\n\r\n"),
+            arguments("Transfer-Encoding spelled TRANSFER-ENCODING after Content-Length", 400,
+                    POST + "Content-Length: 3\r\nTRANSFER-ENCODING: chunked\r\n\r\n"),
+            arguments("a second Host spelled HOST", 400, "GET / HTTP/1.1\r\nHost: a\r\nHOST: b\r\n\r\n"),
+            arguments("a second Host after one spelled host", 400, "GET / HTTP/1.1\r\nhost: a\r\nHost: a\r\n\r\n"),
+            arguments("an invalid Host spelled HOST", 400, "GET / HTTP/1.1\r\nHOST: a b\r\n\r\n"),
             arguments("Transfer-Encoding: gzip", 400, POST + "Transfer-Encoding: gzip\r\n\r\n"),
             // chunked final, an unimplemented coding before it: 501 (RFC 9112 section 6.1 SHOULD), never a body
             arguments("Transfer-Encoding: gzip, chunked", 501, POST + "Transfer-Encoding: gzip, chunked\r\n\r\n"),

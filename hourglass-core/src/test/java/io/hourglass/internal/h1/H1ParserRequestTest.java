@@ -39,6 +39,33 @@ class H1ParserRequestTest {
     }
 
     /**
+     * Field names are case-insensitive (RFC 9110 section 5.1): the framing is the same whether a name comes in a
+     * spelling the parser knows (Host, host), which it notes while parsing, or in another (HOST), which it has
+     * to look up (issue 17: the one-pass path must not differ from the look-ups).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = { // fields separated by "; "
+        "Host: a; Content-Length: 5                      | 5  | false | true  | false",
+        "HOST: a; CONTENT-LENGTH: 5                      | 5  | false | true  | false",
+        "host: a; content-length: 5; X-Other: 1       | 5  | false | true  | false",
+        "Host: a; Transfer-Encoding: chunked             | -1 | true  | true  | false",
+        "Host: a; TRANSFER-ENCODING: chunked             | -1 | true  | true  | false",
+        "Host: a; Connection: close                      | 0  | false | false | false",
+        "Host: a; connection: keep-alive, close          | 0  | false | false | false",
+        "Host: a; CONNECTION: close                      | 0  | false | false | false",
+        "Host: a; Content-Length: 1; Expect: 100-continue | 1 | false | true | true",
+        "Host: a; Content-Length: 1; EXPECT: 100-continue | 1 | false | true | true"})
+    void framingIsTheSameWhateverTheSpellingOfTheNames(String fields, long length, boolean chunked, boolean keepAlive,
+            boolean expect) throws IOException {
+        RequestHead h = request(buffer("POST /a HTTP/1.1\r\n" + fields.strip().replace("; ", "\r\n") + "\r\n\r\n"));
+
+        assertThat(h.contentLength).isEqualTo(length);
+        assertThat(h.chunked).isEqualTo(chunked);
+        assertThat(h.keepAlive).isEqualTo(keepAlive);
+        assertThat(h.expectContinue).isEqualTo(expect);
+    }
+
+    /**
      * RFC 9110 section 2.5: a recipient SHOULD process a message of a higher minor version as if it were in the
      * highest minor version of that major version it conforms to, so HTTP/1.2 and HTTP/1.9 are HTTP/1.1 here,
      * with HTTP/1.1's rules (persistent by default, Host required). They got 505 (the differential against Go).

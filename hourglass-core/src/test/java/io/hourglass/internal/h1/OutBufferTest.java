@@ -217,6 +217,44 @@ class OutBufferTest {
     }
 
     @Test
+    void aSmallArrayServesSmallWritesAndHandsOverToAFullOneWithoutAnExtraFlush() throws IOException {
+        OutBuffer out = new OutBuffer(sink, OutBuffer.POOLED_SIZE, 32);
+        out.writeAscii("HTTP/1.1 200 OK\r\n");
+        byte[] small = out.heldArray();
+        assertThat(small).hasSize(32);
+        out.flush();
+        assertThat(out.release()).isTrue();
+        out.writeAscii("0123456789");
+        assertThat(out.heldArray()).as("the same small array, kept").isSameAs(small);
+
+        // outgrowing it: what was written so far moves along, and nothing is sent before the flush
+        out.writeAscii("x".repeat(30));
+        out.writeDecimal(1234567890123L);
+        out.writeCrlf();
+        out.write("y".repeat(100).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(out.heldArray()).hasSize(OutBuffer.POOLED_SIZE);
+        assertThat(sent()).isEqualTo("HTTP/1.1 200 OK\r\n");
+        out.flush();
+        assertThat(sent()).isEqualTo("HTTP/1.1 200 OK\r\n0123456789" + "x".repeat(30) + "1234567890123\r\n"
+                + "y".repeat(100));
+
+        assertThat(out.release()).isTrue();
+        assertThat(out.holdsArray()).isFalse();
+        out.writeByte('z');
+        assertThat(out.heldArray()).as("back to the small array").isSameAs(small);
+    }
+
+    @Test
+    void aWriteLargerThanTheFullArrayStillGoesOutWhole() throws IOException {
+        OutBuffer out = new OutBuffer(sink, 64, 16);
+        out.writeAscii("head:");
+        out.write("b".repeat(200).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeAscii("a".repeat(100));
+        out.flush();
+        assertThat(sent()).isEqualTo("head:" + "b".repeat(200) + "a".repeat(100));
+    }
+
+    @Test
     void aReleasedArrayIsReusedCleanByTheNextBuffer() throws IOException {
         OutBuffer a = new OutBuffer(sink, OutBuffer.POOLED_SIZE);
         a.writeAscii("x".repeat(100));
