@@ -36,10 +36,16 @@ final class Carriers {
             c = lease.conn();
             // On a channel, a look at the idle connection's socket, outside the pool's lock: one the server
             // ended while idle, or sent bytes nobody asked for, is closed and the call takes another.
-            if (c == null || c.takeable()) {
-                break;
+            if (c != null && !c.takeable()) {
+                x.pool.discard(c, c.idleEnd());
+                continue;
             }
-            x.pool.discard(c, c.idleEnd());
+            // Its origin has more connections now: a reader thread reads it from here on (Pool.CALLER_READ_CONNS)
+            if (c != null && c.callerReads() && !x.pool.callerReadsAllowed() && !c.toReaderThread()) {
+                x.pool.discard(c, "closed");
+                continue;
+            }
+            break;
         }
         x.reused = c != null;
         if (c != null) {

@@ -56,8 +56,11 @@ final class ClientConn implements Carrier {
     final InBuffer in;
     final OutBuffer out;
     final H1Parser parser;
-    private final ReadAhead readAhead;     // the reader thread's hand-off, or null on a channel
-    private final ChannelIo io;            // the channel read on the consumer's thread, or null
+    // The reader thread's hand-off, or null on a channel; the channel read on the consumer's thread, or null.
+    // One of the two is set; a channel connection moves to a reader thread once (toReaderThread: readAhead set
+    // first, then io cleared). Volatile: the timer, a canceller and close read them from other threads.
+    private volatile ReadAhead readAhead;
+    private volatile ChannelIo io;
     // Read by the reader thread (stray bytes while IDLE) and the timer; written under the pool's lock, or by
     // close and abort from any thread.
     private volatile int state = ACTIVE;
@@ -181,8 +184,9 @@ final class ClientConn implements Carrier {
     /** The InBuffer's source: bytes from the reader thread, waiting untimed until data, end, or a deadline. */
     private int pull(byte[] b, int off, int len) throws IOException {
         int n;
-        if (io != null) {
-            n = io.read(b, off, len, consumer);
+        ChannelIo ch = io;
+        if (ch != null) {
+            n = ch.read(b, off, len, consumer);
             if (n < 0) {
                 ended = true;
             }
@@ -197,7 +201,7 @@ final class ClientConn implements Carrier {
 
     /** Whether the connection can carry another call: open, no stray bytes, no end of stream. */
     boolean reusable() {
-        if (io != null) {
+        if (io != null) { // the reader thread's state otherwise (a channel's is ended, below)
             return !ended && !conn.isClosed() && in.available() == 0; // the next taker looks at the socket
         }
         return readAhead.emptyAndOpen() && in.available() == 0;
@@ -210,11 +214,35 @@ final class ClientConn implements Carrier {
      * the call's thread makes it after taking the connection, not under the pool's lock.
      */
     boolean takeable() {
-        if (io == null) {
+        ChannelIo ch = io;
+        if (ch == null) {
             return true;
         }
-        idleEnd = io.idleEnd();
+        idleEnd = ch.idleEnd();
         return idleEnd == null;
+    }
+
+    /** Whether its bytes are read on the consumer's thread (a channel), not by a reader thread. */
+    boolean callerReads() {
+        return io != null;
+    }
+
+    /**
+     * Moves a channel connection to a reader thread, by the call that just took it (before it uses it): its
+     * origin has more connections now ({@link Pool#CALLER_READ_CONNS}). The channel turns blocking (its selector
+     * closed, an idle watch leaving it) and a reader thread reads it from here on. False when the connection
+     * failed meanwhile: the caller discards it.
+     */
+    boolean toReaderThread() {
+        ChannelIo ch = io;
+        try {
+            ch.toBlocking();
+        } catch (IOException e) {
+            return false;
+        }
+        readAhead = ReadAhead.eager(conn, readerEvents(), "hourglass-client-reader-" + conn.id());
+        io = null; // after readAhead: a waker that sees no channel finds the reader
+        return true;
     }
 
     /**
@@ -230,10 +258,11 @@ final class ClientConn implements Carrier {
      * idle, the eviction.
      */
     private void onAlarm() {
-        if (io == null) {
+        ChannelIo ch = io;
+        if (ch == null) {
             readAhead.wake();
         } else if (state != IDLE) {
-            io.wake(); // a selector wake-up is a system call: none for an idle connection's alarm
+            ch.wake(); // a selector wake-up is a system call: none for an idle connection's alarm
         }
         Exchange a = alarmCall;
         if (a != null) {
@@ -245,8 +274,9 @@ final class ClientConn implements Carrier {
 
     /** Wakes a parked consumer (cancellation). */
     void wake() {
-        if (io != null) {
-            io.wake();
+        ChannelIo ch = io;
+        if (ch != null) {
+            ch.wake(); // after a move to a reader thread, a no-op on the closed selector
         } else {
             readAhead.wake();
         }
@@ -255,8 +285,9 @@ final class ClientConn implements Carrier {
     void close() {
         state = CLOSED;
         conn.close();
-        if (readAhead != null) {
-            readAhead.connectionClosed();
+        ReadAhead r = readAhead;
+        if (r != null) {
+            r.connectionClosed();
         }
     }
 
@@ -264,8 +295,9 @@ final class ClientConn implements Carrier {
     void abort() {
         state = CLOSED;
         conn.abort();
-        if (readAhead != null) {
-            readAhead.connectionClosed();
+        ReadAhead r = readAhead;
+        if (r != null) {
+            r.connectionClosed();
         }
     }
 
@@ -296,7 +328,8 @@ final class ClientConn implements Carrier {
      */
     void watchIdle(long spell) {
         Thread.ofVirtual().name("hourglass-client-idle-" + conn.id()).start(() -> {
-            while (io.awaitReadable(() -> state == IDLE && idleSpell == spell)) {
+            ChannelIo ch = io;
+            while (ch != null && ch.awaitReadable(() -> state == IDLE && idleSpell == spell)) {
                 if (pool.idleReadable(this)) {
                     return;
                 }
@@ -311,9 +344,10 @@ final class ClientConn implements Carrier {
         state = ACTIVE;
         alarmCall = null;
         conn.armAlarm(0);
-        if (watched) {
+        ChannelIo ch = io;
+        if (watched && ch != null) {
             watched = false;
-            io.wake(); // the idle watch ends (its selector is this call's from now on)
+            ch.wake(); // the idle watch ends (its selector is this call's from now on)
         }
     }
 

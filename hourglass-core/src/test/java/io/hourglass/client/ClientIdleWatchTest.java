@@ -129,6 +129,38 @@ class ClientIdleWatchTest {
     }
 
     @Test
+    void aConnectionReadOnItsCallersThreadsMovesToAReaderThreadWhenItsOriginGetsASecond() throws Exception {
+        try (RawPeer srv = RawPeer.server(c -> {
+                    for (int i = 0; c.readHead() != null; i++) {
+                        c.send("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n" + (i % 10));
+                    }
+                });
+             Client c = new Client()) {
+            // two calls at once: the origin's first connection, then a second (a reader thread's)
+            ClientResponse first = c.send(ClientRequest.get(srv.url("/a")));
+            try (ClientResponse second = c.send(ClientRequest.get(srv.url("/b")))) {
+                assertThat(second.bodyAsString()).isEqualTo("0");
+            }
+            assertThat(first.bodyAsString()).isEqualTo("0");
+            first.close();
+            // calls one at a time take both connections in turn: the first moves to a reader thread when taken
+            for (int i = 1; i <= 10; i++) {
+                try (ClientResponse r = c.send(ClientRequest.get(srv.url("/n")))) {
+                    assertThat(r.bodyAsString()).hasSize(1);
+                }
+                try (ClientResponse r1 = c.send(ClientRequest.get(srv.url("/x")));
+                     ClientResponse r2 = c.send(ClientRequest.get(srv.url("/y")))) {
+                    assertThat(r1.bodyAsString() + r2.bodyAsString()).hasSize(2);
+                }
+            }
+            assertThat(c.stats().opened()).as("two connections throughout").isEqualTo(2);
+            assertThat(c.stats().closed()).isZero();
+            Pool pool = c.pool(ClientRequest.get(srv.url("/")), null);
+            assertThat(pool.idleCount()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void manyConnectionsOpenedAndClosedLeaveNoFileDescriptorBehind() throws Exception {
         try (RawPeer srv = RawPeer.server(c -> {
                     while (c.readHead() != null) {

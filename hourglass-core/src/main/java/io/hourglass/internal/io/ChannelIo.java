@@ -183,6 +183,22 @@ public final class ChannelIo {
         return false;
     }
 
+    /**
+     * Turns the channel blocking for a reader thread of its own: closes the selector (waking, and waiting out, a
+     * thread in {@code select}) and with it the channel's registration. From then on {@link #read} and
+     * {@link #write} block in the channel (the JDK's virtual-thread pollers), and a close or
+     * {@code shutdownInput} ends them; {@link #wake} does nothing. By the one thread that uses the channel.
+     */
+    public void toBlocking() throws IOException {
+        try {
+            sel.close();
+            ch.configureBlocking(true);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+    }
+
     /** Ends a wait in progress, or the next one when none is (it then returns at once). Any thread. */
     public void wake() {
         sel.wakeup();
