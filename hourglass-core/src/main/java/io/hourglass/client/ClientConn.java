@@ -16,20 +16,21 @@ import java.io.IOException;
  * <p><b>Who reads.</b> Under {@link TimeoutPolicy#DRAIN} a caller's deadline must wake the caller without
  * killing the connection: the connection then lives on, and a drainer reads the late response. Two ways:
  * <ul>
- *   <li><b>On the caller's thread</b> (plaintext on JDK 25 and later, {@link ChannelIo#ENABLED}, for an origin's
- *       first connection, {@link Pool#CALLER_READ_CONNS}): the socket is a non-blocking channel with a selector of its own; whoever consumes the bytes (the call's thread, a
- *       drain's) reads it in {@link #pull} and, when nothing is there, waits in the selector, which the shared
- *       timer's alarm, a cancel or an interrupt end without closing anything ({@link ChannelIo}). No thread is
- *       woken to hand the bytes over: half the CPU per call at one caller (docs/BENCHMARKS.md). An
- *       interrupt that lands inside the few microseconds of a read or write system call closes the connection
- *       (the channel is interruptible): the call still fails as cancelled, and the connection is lost as under
+ *   <li><b>On the caller's thread</b> (plaintext on JDK 25 and later, {@link ChannelIo#ENABLED}, while the
+ *       origin has this connection only, {@link Pool#CALLER_READ_CONNS}): the socket is a non-blocking channel
+ *       with a selector of its own; whoever consumes the bytes (the call's thread, a drain's) reads it in
+ *       {@link #pull} and, when nothing is there, waits in the selector, which the shared timer's alarm, a
+ *       cancel or an interrupt end without closing anything ({@link ChannelIo}). No thread is woken to hand
+ *       the bytes over: half the CPU per call at one caller (docs/BENCHMARKS.md). An interrupt that lands
+ *       inside the few microseconds of a read or write system call closes the connection (the channel is
+ *       interruptible): the call still fails as cancelled, and the connection is lost as under
  *       {@link TimeoutPolicy#CLOSE} (a DRAIN's drain ends at once, closed).</li>
  *   <li><b>A reader thread</b> (TLS; every connection before JDK 25, where a virtual thread in {@code select}
- *       pins its carrier; and an origin's connections dialled while it already has one, when calls run side by
- *       side and a selector's wait, through the JDK's platform poller thread, costs more than a hand-off
- *       between virtual threads): a blocked socket read cannot be woken without closing the socket, so
- *       a virtual thread per connection does the reads and hands the bytes over ({@link ReadAhead}, eager
- *       mode); the caller waits untimed and the alarm wakes it at its deadline.</li>
+ *       pins its carrier; and once the origin has more connections, where a selector's wait, through the
+ *       JDK's platform poller thread, costs more than a hand-off between virtual threads: a channel connection
+ *       taken then moves to one, {@link #toReaderThread}): a blocked socket read cannot be woken without
+ *       closing the socket, so a virtual thread per connection does the reads and hands the bytes over
+ *       ({@link ReadAhead}, eager mode); the caller waits untimed and the alarm wakes it at its deadline.</li>
  * </ul>
  *
  * <p><b>An idle connection the server closes</b> is noticed, and bytes nobody asked for never reach a caller.

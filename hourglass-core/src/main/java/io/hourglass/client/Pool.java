@@ -135,15 +135,16 @@ final class Pool {
     }
 
     /**
-     * The most connections to one origin that read on their callers' threads (plaintext HTTP/1.1 on JDK 25+, see
-     * {@link ClientConn}): one, the origin's first. A selector's wait goes through the JDK's platform poller
-     * thread: cheaper than a reader thread's two virtual-thread hand-offs while the machine is idle (one
-     * caller), dearer once several calls run at once, so connections dialled while the origin already has one
-     * use a reader thread (docs/BENCHMARKS.md has the A/B at 1, 8 and 64 callers).
+     * While the origin has at most this many connections, they read on their callers' threads (plaintext HTTP/1.1
+     * on JDK 25+, see {@link ClientConn}): one. A selector's wait goes through the JDK's platform poller thread:
+     * cheaper than a reader thread's two virtual-thread hand-offs while the machine is idle (one caller),
+     * dearer, for the whole process, once several calls run at once. So a connection dialled while the origin
+     * has others gets a reader thread, and a channel connection taken then moves to one (docs/BENCHMARKS.md has
+     * the A/B at 1, 8 and 64 callers).
      */
     static final int CALLER_READ_CONNS = 1;
 
-    /** Whether a connection dialled now (its permit taken) may read on its callers' threads. */
+    /** Whether a connection dialled (its permit taken) or taken now may read on its callers' threads. */
     boolean callerReadsAllowed() {
         lock.lock();
         try {
