@@ -14,8 +14,9 @@ import java.util.Optional;
 
 /**
  * A request as the handler sees it: line, header, body stream, and its cancellation state.
- * Valid only while the handler runs. It is the same over HTTP/1.1 and HTTP/2; {@link #protocol()} tells
- * which carried it.
+ * Its body is read while the handler runs; its line and header fields are its own for good, so work handed the
+ * request (a queue, {@code Deadline.detached}) may read them after the handler returned and the connection
+ * carries the next request. It is the same over HTTP/1.1 and HTTP/2; {@link #protocol()} tells which carried it.
  */
 public final class Request {
     private final String method;

@@ -305,7 +305,7 @@ final class ServerConn implements Runnable {
             b.beforeFirstRead(this::sendContinue);
         }
         H1Exchange ex = new H1Exchange(this, out, conn, b, head.version, head.keepAlive);
-        Request req = new Request(head.method, head.target, head.headers, head.contentLength, ex, requestStart);
+        Request req = new Request(head.method, head.target, head.takeHeaders(), head.contentLength, ex, requestStart);
         Response res = new Response(ex, head.method);
         wire.newRequest();
         response = res;

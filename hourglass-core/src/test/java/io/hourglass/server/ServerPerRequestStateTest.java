@@ -126,4 +126,29 @@ class ServerPerRequestStateTest {
         assertThat(lateWrite.get()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> kept.get().header("X", "y")).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aRequestKeptPastItsHandlerKeepsItsOwnHeaders() throws Exception {
+        AtomicReference<Request> kept = new AtomicReference<>();
+        AtomicReference<String> seenDuringNext = new AtomicReference<>();
+        start(ServerConfig.builder(), (req, res) -> {
+            if (req.path().equals("/keep")) {
+                kept.set(req); // e.g. handed to work that outlives the handler (Deadline.detached, a queue)
+            } else {
+                seenDuringNext.set(kept.get().header("X-Id") + " " + kept.get().headers().size());
+            }
+            res.send(req.header("X-Id") + "\n");
+        });
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            c.send("GET /keep HTTP/1.1\r\nHost: a\r\nX-Id: first\r\n\r\n");
+            assertThat(c.readResponse().body()).isEqualTo("first\n");
+            c.send("GET /next HTTP/1.1\r\nHost: a\r\nX-Id: second\r\nX-Other: 1\r\n\r\n");
+            assertThat(c.readResponse().body()).isEqualTo("second\n");
+        }
+        assertThat(seenDuringNext.get()).as("the kept request's headers, read while the next request runs")
+                .isEqualTo("first 2");
+        assertThat(kept.get().header("X-Id")).isEqualTo("first");
+        assertThat(kept.get().method()).isEqualTo("GET");
+        assertThat(kept.get().path()).isEqualTo("/keep");
+    }
 }

@@ -2,13 +2,22 @@ package io.hourglass.internal.h1;
 
 import io.hourglass.http.Headers;
 
-/** A parsed request line and header, with the framing derived from it. Reused across requests. */
+/**
+ * A parsed request line and header, with the framing derived from it. Reused across the requests of a connection;
+ * its fields are not, once a request has taken them ({@link #takeHeaders}).
+ */
 public final class RequestHead {
     public String method;
     public String target;
     /** 11 for HTTP/1.1, 10 for HTTP/1.0. */
     public int version;
-    public final Headers headers = new Headers(16);
+    /**
+     * The fields of the head being parsed. Once {@link #takeHeaders} has handed them to a request, the next
+     * {@link #reset} starts a new instance: a handler may keep its request (and read its headers) past the
+     * next request on the connection.
+     */
+    public Headers headers = new Headers(16);
+    private boolean headersTaken;
     /** The body length, -1 when chunked, 0 when there is no body. */
     public long contentLength;
     public boolean chunked;
@@ -36,11 +45,22 @@ public final class RequestHead {
         return !otherNames;
     }
 
+    /** The fields, for a request that owns them from now on: this head parses the next one into new ones. */
+    public Headers takeHeaders() {
+        headersTaken = true;
+        return headers;
+    }
+
     public void reset() {
         method = null;
         target = null;
         version = 0;
-        headers.clear();
+        if (headersTaken) {
+            headers = new Headers(16);
+            headersTaken = false;
+        } else {
+            headers.clear(); // a head rejected before it became a request: nobody holds its fields
+        }
         contentLength = 0;
         chunked = false;
         keepAlive = false;
