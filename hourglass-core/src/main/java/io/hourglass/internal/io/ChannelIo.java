@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * A non-blocking {@link SocketChannel} with a {@link Selector} of its own: the thread that wants the
  * connection's bytes reads the channel itself and, when nothing is there, waits in {@link Selector#select}.
- * The HTTP/1.1 client's plaintext connections on JDK 25 and later (see {@link #ENABLED}).
+ * The HTTP/1.1 client's plaintext connection on JDK 25 and later while it is its origin's only one (see
+ * {@link #ENABLED} and the client's {@code ClientConn}); {@link #toBlocking} hands it to a reader thread.
  *
  * <p><b>Why a selector.</b> A waiting reader must be woken by a deadline, a cancel or another thread without
  * harm to the connection (the DRAIN policy keeps it after a timeout). A blocked socket read ends only on data,
