@@ -28,17 +28,32 @@ final class Carriers {
             }
         }
         Pool.Lease lease;
-        while ((lease = x.pool.acquire(x, forceNew)) == null) {
-            x.pool = x.client.pool(x.req, x.route); // retired just now: the origin's new pool
+        ClientConn c;
+        while (true) {
+            while ((lease = x.pool.acquire(x, forceNew)) == null) {
+                x.pool = x.client.pool(x.req, x.route); // retired just now: the origin's new pool
+            }
+            c = lease.conn();
+            // On a channel, a look at the idle connection's socket, outside the pool's lock: one the server
+            // ended while idle, or sent bytes nobody asked for, is closed and the call takes another.
+            if (c != null && !c.takeable()) {
+                x.pool.discard(c, c.idleEnd());
+                continue;
+            }
+            // Its origin has more connections now: a reader thread reads it from here on (Pool.CALLER_READ_CONNS)
+            if (c != null && c.callerReads() && !x.pool.callerReadsAllowed() && !c.toReaderThread()) {
+                x.pool.discard(c, "closed");
+                continue;
+            }
+            break;
         }
-        ClientConn c = lease.conn();
         x.reused = c != null;
         if (c != null) {
             return reused(x, c, lease.waitedNanos());
         }
         Conn conn;
         try {
-            conn = dial(x, protocols);
+            conn = dial(x, protocols, x.pool.callerReadsAllowed());
         } catch (IOException e) {
             x.pool.dialEnded(false);
             throw x.translate(e);
@@ -78,7 +93,7 @@ final class Carriers {
         }
         Conn conn;
         try {
-            conn = dial(x, protocols);
+            conn = dial(x, protocols, false);
         } catch (IOException e) {
             x.pool.h2.dialEnded(true, false);
             throw x.translate(e);
@@ -109,9 +124,13 @@ final class Carriers {
         return c;
     }
 
-    /** Dials the origin, offering the call's protocols by ALPN over TLS; counts the new connection. */
-    private static Conn dial(Exchange x, List<Protocol> protocols) throws IOException {
-        Conn c = x.client.dialer().dial(x.pool.origin, x, x.pool.origin.tls() ? alpn(protocols) : null);
+    /**
+     * Dials the origin, offering the call's protocols by ALPN over TLS; counts the new connection. {@code h1}:
+     * it will speak HTTP/1.1 unless ALPN says otherwise (not HTTP/2 by prior knowledge), and may be read on its
+     * callers' threads (see {@link Pool#CALLER_READ_CONNS}).
+     */
+    private static Conn dial(Exchange x, List<Protocol> protocols, boolean h1) throws IOException {
+        Conn c = x.client.dialer().dial(x.pool.origin, x, x.pool.origin.tls() ? alpn(protocols) : null, h1);
         x.pool.metrics.opened.inc();
         x.ev.connectEnd(x.req, c.id());
         return c;

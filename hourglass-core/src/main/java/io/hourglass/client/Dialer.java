@@ -2,6 +2,8 @@ package io.hourglass.client;
 
 import io.hourglass.http.HttpTimeoutException;
 import io.hourglass.http.Phase;
+import io.hourglass.internal.io.ChannelIo;
+import io.hourglass.internal.io.ConnAccess;
 import io.hourglass.internal.text.Durations;
 import io.hourglass.internal.time.Timers;
 import io.hourglass.net.Clock;
@@ -15,6 +17,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,15 +65,25 @@ final class Dialer {
      *
      * @param alpn the protocol ids to offer by ALPN in the TLS handshake (RFC 7301), best first; null for
      *     HTTP/1.1 alone
+     * @param h1 whether the connection will speak HTTP/1.1 (not HTTP/2 by prior knowledge) and may be read on its
+     *     callers' threads: a plaintext one is then a non-blocking channel, when {@link ChannelIo#ENABLED} (JDK 25+)
      */
-    Conn dial(Pool.Origin o, Exchange x, String[] alpn) throws IOException {
+    Conn dial(Pool.Origin o, Exchange x, String[] alpn, boolean h1) throws IOException {
         x.doing("connecting");
-        Socket s = o.proxy() == null ? connect(o.host(), o.port(), o.tls(), x) : throughProxy(o, x);
-        return o.tls() ? handshake(s, o, x, alpn) : Conn.of(s, clock);
+        // Plain HTTP/1.1, directly or forwarded by an HTTP proxy (no tunnel): over a channel (ClientConn)
+        boolean channel = h1 && ChannelIo.ENABLED && !o.tls() && (o.proxy() == null || !o.proxy().socks());
+        Socket s = o.proxy() == null ? connect(o.host(), o.port(), o.tls(), channel, x) : throughProxy(o, x, channel);
+        if (o.tls()) {
+            return handshake(s, o, x, alpn);
+        }
+        return s.getChannel() != null ? ConnAccess.ofChannel(ChannelIo.open(s.getChannel()), clock) : Conn.of(s, clock);
     }
 
-    /** A TCP connection to one of {@code host}'s addresses (a race between them when it has several). */
-    private Socket connect(String host, int port, boolean sniff, Exchange x) throws IOException {
+    /**
+     * A TCP connection to one of {@code host}'s addresses (a race between them when it has several); the socket
+     * of a {@link SocketChannel}, still blocking, when {@code channel}.
+     */
+    private Socket connect(String host, int port, boolean sniff, boolean channel, Exchange x) throws IOException {
         InetAddress[] addrs;
         try {
             addrs = resolver.resolve(host);
@@ -81,7 +94,8 @@ final class Dialer {
             throw new ClientException(ClientException.Kind.UNKNOWN_HOST, host, null);
         }
         List<InetSocketAddress> targets = interleave(addrs, port);
-        Socket s = targets.size() == 1 ? connectAlone(targets.get(0), sniff, x) : new Race(targets, sniff, x).run();
+        Socket s = targets.size() == 1 ? connectAlone(targets.get(0), sniff, channel, x)
+                : new Race(targets, sniff, channel, x).run();
         client.connectedTo((InetSocketAddress) s.getRemoteSocketAddress());
         return s;
     }
@@ -90,13 +104,13 @@ final class Dialer {
      * A connection to the origin's proxy, with the tunnel set up when one is needed. A 407 to CONNECT is
      * answered by the proxy authenticator on a new connection (proxies close after one), as OkHttp does.
      */
-    private Socket throughProxy(Pool.Origin o, Exchange x) throws IOException {
+    private Socket throughProxy(Pool.Origin o, Exchange x, boolean channel) throws IOException {
         Proxies.Route p = o.proxy();
         String auth = p.basic();
         for (int n = 1; ; n++) {
             Socket s;
             try {
-                s = connect(p.host(), p.port(), false, x); // the proxy's bytes come first: nothing to sniff
+                s = connect(p.host(), p.port(), false, channel, x); // the proxy's bytes come first: nothing to sniff
             } catch (java.net.ConnectException e) {
                 throw new ClientException(ClientException.Kind.REFUSED, "proxy " + p.label() + " (for "
                         + o.host() + ":" + o.port() + "): " + e.getMessage(), e);
@@ -157,9 +171,10 @@ final class Dialer {
 
     // ---- one address: on the caller's thread ----
 
-    private Socket connectAlone(InetSocketAddress target, boolean tls, Exchange x) throws IOException {
+    private Socket connectAlone(InetSocketAddress target, boolean tls, boolean channel, Exchange x)
+            throws IOException {
         x.checkCancelled();
-        Attempt a = new Attempt(target, tls, x);
+        Attempt a = new Attempt(target, tls, channel, x);
         x.connecting(a);
         x.listener().connectStart(x.req, target);
         try {
@@ -194,10 +209,11 @@ final class Dialer {
         volatile boolean expired;
         boolean failed;                    // the race's: its failure was reported (the caller's thread)
 
-        Attempt(InetSocketAddress target, boolean tls, Exchange x) {
+        Attempt(InetSocketAddress target, boolean tls, boolean channel, Exchange x) throws IOException {
             this.target = target;
-            // for https, a socket that keeps a plain-HTTP answer's first bytes (ClientTls explains the failure)
-            this.socket = tls ? new ClientTls.Sniffing() : new Socket();
+            // for https, a socket that keeps a plain-HTTP answer's first bytes (ClientTls explains the failure);
+            // for a channel, its socket adaptor: it connects (blocking) and closes as a socket does
+            this.socket = tls ? new ClientTls.Sniffing() : channel ? SocketChannel.open().socket() : new Socket();
             this.x = x;
             long ct = Durations.nanos(x.connectTimeout());
             this.connectDeadline = ct == 0 ? 0 : start + ct;
@@ -266,6 +282,7 @@ final class Dialer {
         private static final Object TICK = new Object();
         final List<InetSocketAddress> targets;
         final boolean tls;
+        final boolean channel;
         final Exchange x;
         final LinkedBlockingQueue<Object> results = new LinkedBlockingQueue<>(); // attempts, and ticks
         final List<Attempt> started = new ArrayList<>(); // the caller's thread; close() copies under its lock
@@ -273,9 +290,10 @@ final class Dialer {
         int running;
         Timers.Task fallback;
 
-        Race(List<InetSocketAddress> targets, boolean tls, Exchange x) {
+        Race(List<InetSocketAddress> targets, boolean tls, boolean channel, Exchange x) {
             this.targets = targets;
             this.tls = tls;
+            this.channel = channel;
             this.x = x;
         }
 
@@ -295,7 +313,7 @@ final class Dialer {
         /** Starts the next attempt, and the fallback delay after which the one after it starts. */
         private void launch() throws IOException {
             x.checkCancelled();
-            Attempt a = new Attempt(targets.get(next++), tls, x);
+            Attempt a = new Attempt(targets.get(next++), tls, channel, x);
             synchronized (started) { // no I/O under it: close() copies the list
                 started.add(a);
             }

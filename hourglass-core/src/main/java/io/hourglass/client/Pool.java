@@ -134,6 +134,26 @@ final class Pool {
         this.h2 = new H2Leases(this, cfg, clock);
     }
 
+    /**
+     * While the origin has at most this many connections, they read on their callers' threads (plaintext HTTP/1.1
+     * on JDK 25+, see {@link ClientConn}): one. A selector's wait goes through the JDK's platform poller thread:
+     * cheaper than a reader thread's two virtual-thread hand-offs while the machine is idle (one caller),
+     * dearer, for the whole process, once several calls run at once. So a connection dialled while the origin
+     * has others gets a reader thread, and a channel connection taken then moves to one (docs/BENCHMARKS.md has
+     * the A/B at 1, 8 and 64 callers).
+     */
+    static final int CALLER_READ_CONNS = 1;
+
+    /** Whether a connection dialled (its permit taken) or taken now may read on its callers' threads. */
+    boolean callerReadsAllowed() {
+        lock.lock();
+        try {
+            return total <= CALLER_READ_CONNS;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** What a call gets from the pool: a connection and whether it was reused. */
     record Lease(ClientConn conn, boolean reused, long waitedNanos) {}
 
@@ -282,7 +302,7 @@ final class Pool {
         ClientConn c;
         while ((c = idle.pollLast()) != null) {
             if (c.reusable()) {
-                c.toActive();
+                c.toActive(); // on a channel the taker then looks at the socket (Carriers.take), outside the lock
                 return c;
             }
             less(1);
@@ -553,21 +573,61 @@ final class Pool {
         closeLater(c, reason);
     }
 
-    /** The idle connection's alarm: closes it when it has been idle for the idle timeout. */
+    /**
+     * The idle connection's alarm: closes it when it has been idle for the idle timeout; before that (the alarm
+     * of a channel connection's quiet period, see {@link ClientConn}) starts its idle watch.
+     */
     void evictIfIdle(ClientConn c) {
         // On the timer thread: decide under the lock (held only briefly anywhere), close without blocking.
+        long watch = -1;
         lock.lock();
         try {
             long it = idleLimit(c);
-            if (!c.isIdle() || clock.nanoTime() - c.idleSince() < it || !idle.remove(c)) {
+            if (!c.isIdle()) {
+                return;
+            }
+            if (it == 0 || clock.nanoTime() - c.idleSince() < it) {
+                watch = c.quietOver();
+                return;
+            }
+            if (!idle.remove(c)) {
                 return;
             }
             less(1);
             released.signal();
         } finally {
             lock.unlock();
+            if (watch >= 0) {
+                c.watchIdle(watch); // hands off to a new virtual thread: the timer never blocks
+            }
         }
         closeLater(c, hinted(c) ? "server's keep-alive timeout" : "idle timeout");
+    }
+
+    /**
+     * A channel connection's idle watch saw it readable: looks, under the lock, and closes it when the server
+     * ended it or sent bytes nobody asked for (counted and reported as the reader thread's
+     * {@link #idleConnectionEnded}). True when the watch is over: closed, or no longer idle.
+     */
+    boolean idleReadable(ClientConn c) {
+        String why;
+        lock.lock();
+        try {
+            if (!c.isIdle() || !idle.contains(c)) {
+                return true; // a caller took it meanwhile: its call reads it
+            }
+            if (c.takeable()) {
+                return false; // nothing after all: watch on
+            }
+            why = c.idleEnd();
+            idle.remove(c);
+            less(1);
+            released.signal();
+        } finally {
+            lock.unlock();
+        }
+        closeLater(c, why != null ? why : "stale");
+        return true;
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.hourglass.net;
 
+import io.hourglass.internal.io.ChannelIo;
+import io.hourglass.internal.io.ConnAccess;
 import io.hourglass.internal.text.Durations;
 import java.io.Closeable;
 import java.io.IOException;
@@ -34,7 +36,8 @@ import javax.net.ssl.SSLSocket;
  * <p><b>Metrics.</b> A {@code Conn} counts nothing itself: the server and the client turn a passed deadline
  * into a timeout of their phase and count it in {@code hourglass_timeouts_total{side,phase}}.
  *
- * <p><b>Threads.</b> One thread may read while another writes. Arming or clearing a deadline is a volatile
+ * <p><b>Threads.</b> One thread may read while another writes (except over the HTTP/1.1 client's internal
+ * non-blocking channel on JDK 25 and later, where one thread at a time reads or writes). Arming or clearing a deadline is a volatile
  * store (plus, rarely, a hand-off to the timer) and allocates nothing; it may be done from any thread.
  */
 public final class Conn implements Closeable {
@@ -52,6 +55,18 @@ public final class Conn implements Closeable {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        // The channel-backed mode, lent to the client through a package that is not exported (see ConnAccess).
+        ConnAccess.install(new ConnAccess.Lender() {
+            @Override
+            public Conn ofChannel(ChannelIo io, Clock clock) {
+                return new Conn(io, clock);
+            }
+
+            @Override
+            public ChannelIo channel(Conn c) {
+                return c.io;
+            }
+        });
     }
 
     private final long id = IDS.incrementAndGet();
@@ -59,8 +74,9 @@ public final class Conn implements Closeable {
     private final DeadlineTimer timer;
     private final Socket raw;          // the TCP socket: closing it never blocks
     private final Socket socket;       // raw, or the TLS socket layered over it
-    private final InputStream in;
-    private final OutputStream out;
+    private final InputStream in;      // null over a channel
+    private final OutputStream out;    // null over a channel
+    private final ChannelIo io;        // the non-blocking channel under the client's connection, or null
 
     // Deadlines as instants of the clock; 0 means none. Volatile: written by the I/O threads, read by
     // the timer thread; the alarm's action too (set by its owner, run by the timer).
@@ -88,6 +104,18 @@ public final class Conn implements Closeable {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
+        this.io = null;
+    }
+
+    /** Over a non-blocking channel: reads and writes wait in its selector (see {@link ChannelIo}). */
+    private Conn(ChannelIo io, Clock clock) {
+        this.clock = clock;
+        this.timer = DeadlineTimer.of(clock);
+        this.raw = io.socket();
+        this.socket = raw;
+        this.in = null;
+        this.out = null;
+        this.io = io;
     }
 
     /**
@@ -189,7 +217,7 @@ public final class Conn implements Closeable {
         }
         int n;
         try {
-            n = in.read(b, off, len);
+            n = io != null ? io.read(b, off, len, null) : in.read(b, off, len);
         } catch (IOException e) {
             throw translate(e, DeadlineExceededException.Op.READ);
         }
@@ -216,7 +244,11 @@ public final class Conn implements Closeable {
             throw new DeadlineExceededException(DeadlineExceededException.Op.WRITE, id);
         }
         try {
-            out.write(b, off, len);
+            if (io != null) {
+                io.write(b, off, len);
+            } else {
+                out.write(b, off, len);
+            }
         } catch (IOException e) {
             throw translate(e, DeadlineExceededException.Op.WRITE);
         }
@@ -229,6 +261,9 @@ public final class Conn implements Closeable {
      * @throws IOException when the connection fails otherwise
      */
     public void flush() throws IOException {
+        if (io != null) {
+            return; // plain: nothing buffered
+        }
         try {
             out.flush();
         } catch (IOException e) {
@@ -407,6 +442,9 @@ public final class Conn implements Closeable {
             } catch (IOException ignored) {
                 // already closed: the reader fails anyway
             }
+            if (io != null) {
+                io.wake(); // a reader waiting in the channel's selector reads again, and sees the end
+            }
         }
         long a = alarmAt;
         if (a != 0 && now - a >= 0 && ALARM.compareAndSet(this, a, 0L)) {
@@ -432,7 +470,11 @@ public final class Conn implements Closeable {
     @Override
     public void close() {
         state = CLOSED;
-        closeQuietly(raw);
+        if (io != null) {
+            io.close();
+        } else {
+            closeQuietly(raw);
+        }
     }
 
     /**
@@ -441,6 +483,10 @@ public final class Conn implements Closeable {
      */
     public void abort() {
         state = CLOSED;
+        if (io != null) {
+            io.abort();
+            return;
+        }
         try {
             raw.setSoLinger(true, 0);
         } catch (IOException ignored) {

@@ -60,10 +60,11 @@ class ClientInterruptTest {
         t.start();
         assertThat(ready.await(5, TimeUnit.SECONDS)).as("the call reached the peer").isTrue();
         long until = System.nanoTime() + 5_000_000_000L;
-        // Wait for the caller to park for the response (its state, not a sleep). What counts is the state seen
+        // Wait for the caller to park for the response, or to wait in its connection's selector (its state, not a
+        // sleep; see Blocked). What counts is the state seen
         // here: asking again after the loop raced a caller that wakes briefly (a hand-off) and parks again.
         boolean parked;
-        while (!(parked = t.getState() == Thread.State.WAITING) && System.nanoTime() - until < 0) {
+        while (!(parked = Blocked.waiting(t)) && System.nanoTime() - until < 0) {
             Thread.onSpinWait();
         }
         assertThat(parked).as("the caller parks for the response").isTrue();

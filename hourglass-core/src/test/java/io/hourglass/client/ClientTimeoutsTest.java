@@ -228,7 +228,7 @@ class ClientTimeoutsTest {
                 try {
                     requested.await(5, TimeUnit.SECONDS);
                     // The request is sent: the caller now waits for the response's first byte (parked on the
-                    // reader thread's hand-off), which is where the cancel must reach it.
+                    // reader thread's hand-off, or in its connection's selector), where the cancel must reach it.
                     Await.until("the caller waits for the response", () -> isParked(caller));
                 } catch (InterruptedException | AssertionError e) {
                     // cancel anyway; an earlier cancel fails the call alike
@@ -243,7 +243,6 @@ class ClientTimeoutsTest {
     }
 
     static boolean isParked(Thread t) {
-        Thread.State st = t.getState();
-        return st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING;
+        return Blocked.waiting(t);
     }
 }

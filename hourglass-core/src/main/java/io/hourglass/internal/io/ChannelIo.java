@@ -1,0 +1,275 @@
+package io.hourglass.internal.io;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * A non-blocking {@link SocketChannel} with a {@link Selector} of its own: the thread that wants the
+ * connection's bytes reads the channel itself and, when nothing is there, waits in {@link Selector#select}.
+ * The HTTP/1.1 client's plaintext connection on JDK 25 and later while it is its origin's only one (see
+ * {@link #ENABLED} and the client's {@code ClientConn}); {@link #toBlocking} hands it to a reader thread.
+ *
+ * <p><b>Why a selector.</b> A waiting reader must be woken by a deadline, a cancel or another thread without
+ * harm to the connection (the DRAIN policy keeps it after a timeout). A blocked socket read ends only on data,
+ * its timeout or a close; {@link #wake} ({@link Selector#wakeup}) and {@link Thread#interrupt} end a
+ * {@code select} and close nothing. From JDK 25 a virtual thread in {@code select} parks (the JDK's poller
+ * watches the selector's epoll descriptor); JDK 21 to 24 pin its carrier for the whole wait, which is why the
+ * client keeps its reader thread there.
+ *
+ * <p><b>Interrupts.</b> A channel is an {@code InterruptibleChannel}: a thread interrupted inside
+ * {@code read} or {@code write}, even a non-blocking one, closes it. So no read or write starts with the
+ * interrupt status set ({@link InterruptedIOException} instead, and the connection stays usable). An
+ * interrupt that lands during the few microseconds of the system call itself still closes the channel: the
+ * caller then sees a closed connection (the client's call still fails as cancelled, and the connection is
+ * lost as under the CLOSE policy).
+ *
+ * <p><b>Threads.</b> One thread at a time reads, writes or waits (a call, then a drain, then an idle watch, each
+ * handed over under the client pool's lock); {@link #wake} and {@link #close} from any thread. Closing closes
+ * both the channel and the selector (its epoll and event descriptors).
+ */
+public final class ChannelIo {
+    /**
+     * Whether the client's plaintext HTTP/1.1 connections use this class: on JDK 25 and later, unless the
+     * internal system property {@code hourglass.internal.clientReaderThread} is {@code true} (which keeps the
+     * reader thread of {@link ReadAhead}; the tests run both paths).
+     */
+    public static final boolean ENABLED = Runtime.version().feature() >= 25
+            && !Boolean.getBoolean("hourglass.internal.clientReaderThread");
+
+    private static final Consumer<SelectionKey> IGNORE = k -> { };
+
+    private final SocketChannel ch;
+    private final Selector sel;
+    private final SelectionKey key;
+    private final ByteBuffer probe = ByteBuffer.allocate(1); // the pool's look at an idle connection
+
+    private ChannelIo(SocketChannel ch, Selector sel, SelectionKey key) {
+        this.ch = ch;
+        this.sel = sel;
+        this.key = key;
+    }
+
+    /**
+     * Puts a connected channel in non-blocking mode with a selector of its own; closes it when that fails.
+     *
+     * @param ch a connected channel, in blocking mode
+     * @return the connection's reads and writes
+     * @throws IOException when the channel or the selector fails
+     */
+    public static ChannelIo open(SocketChannel ch) throws IOException {
+        Selector sel = null;
+        try {
+            ch.configureBlocking(false);
+            sel = Selector.open();
+            return new ChannelIo(ch, sel, ch.register(sel, SelectionKey.OP_READ));
+        } catch (IOException | RuntimeException e) {
+            if (sel != null) {
+                sel.close();
+            }
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** {@return the channel's socket adaptor (addresses, options, shutdown)} */
+    public Socket socket() {
+        return ch.socket();
+    }
+
+    /**
+     * Reads up to {@code len} bytes, waiting for at least one.
+     *
+     * @param w checked before every read (a deadline that passed must not be extended by bytes that came while
+     *     the reader ran late) and so after every wake-up; null for none
+     * @return the bytes read, or -1 at the end of the stream
+     * @throws InterruptedIOException when the thread is interrupted (and {@code w} did not throw first)
+     * @throws IOException what {@code w} throws, or the connection's failure ({@link SocketException} when it
+     *     was closed, as a socket's)
+     */
+    public int read(byte[] b, int off, int len, ReadAhead.Waiter w) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+        while (true) {
+            if (w != null) {
+                w.check();
+            }
+            refuseInterrupted();
+            int n;
+            try {
+                n = ch.read(buf);
+            } catch (IOException e) {
+                throw closedAsSocket(e);
+            }
+            if (n != 0) {
+                return n;
+            }
+            await(SelectionKey.OP_READ);
+        }
+    }
+
+    /**
+     * Writes all {@code len} bytes, waiting while the socket's send buffer is full. Only a close (the write
+     * deadline's reset, a cancel) or an interrupt ends the wait; an interrupt after part of the bytes went out
+     * resets the connection, whose request is then cut.
+     *
+     * @throws InterruptedIOException when the thread is interrupted
+     * @throws IOException the connection's failure ({@link SocketException} when it was closed)
+     */
+    public void write(byte[] b, int off, int len) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+        while (buf.hasRemaining()) {
+            if (Thread.currentThread().isInterrupted()) {
+                if (buf.position() > off) {
+                    abort();
+                }
+                throw new InterruptedIOException("interrupted while writing");
+            }
+            int n;
+            try {
+                n = ch.write(buf);
+            } catch (IOException e) {
+                throw closedAsSocket(e);
+            }
+            if (n == 0) {
+                await(SelectionKey.OP_WRITE);
+            }
+        }
+    }
+
+    /**
+     * Looks at an idle connection without waiting: null when nothing arrived, else why it cannot carry a call
+     * ("server closed", "reset while idle", "unexpected bytes while idle"; the byte is consumed: the connection
+     * is done). Skipped (null) when the thread is interrupted, whose read would close the channel.
+     */
+    public String idleEnd() {
+        if (Thread.currentThread().isInterrupted()) {
+            return null; // the call fails as cancelled before it sends; the next taker looks
+        }
+        probe.clear();
+        try {
+            int n = ch.read(probe);
+            return n == 0 ? null : n < 0 ? "server closed" : "unexpected bytes while idle";
+        } catch (IOException e) {
+            return "reset while idle";
+        }
+    }
+
+    /**
+     * Waits while {@code watching} holds until the connection is readable (bytes, end or reset arrived):
+     * true then; false when {@code watching} no longer holds (re-checked after every {@link #wake}) or the
+     * connection was closed. For an idle connection's watch: reads nothing.
+     */
+    public boolean awaitReadable(BooleanSupplier watching) {
+        try {
+            while (watching.getAsBoolean()) {
+                if (sel.select(IGNORE) > 0) {
+                    return true;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    return false;
+                }
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            // closed: nothing left to watch
+        }
+        return false;
+    }
+
+    /**
+     * Turns the channel blocking for a reader thread of its own: closes the selector (waking, and waiting out, a
+     * thread in {@code select}) and with it the channel's registration. From then on {@link #read} and
+     * {@link #write} block in the channel (the JDK's virtual-thread pollers), and a close or
+     * {@code shutdownInput} ends them; {@link #wake} does nothing. By the one thread that uses the channel.
+     */
+    public void toBlocking() throws IOException {
+        try {
+            sel.close();
+            ch.configureBlocking(true);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+    }
+
+    /** Ends a wait in progress, or the next one when none is (it then returns at once). Any thread. */
+    public void wake() {
+        sel.wakeup();
+    }
+
+    /**
+     * Closes the selector (waking and waiting out a thread in {@code select}, a few microseconds) and then the
+     * channel, with a FIN. Idempotent.
+     */
+    public void close() {
+        try {
+            sel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    /** Closes with a reset (SO_LINGER 0): unsent bytes are dropped and the peer sees RST. Idempotent. */
+    public void abort() {
+        try {
+            ch.socket().setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // already closed
+        }
+        close();
+    }
+
+    /** Waits in the selector for {@code op}; a wake, an interrupt or a close also end the wait. */
+    private void await(int op) throws IOException {
+        try {
+            if (op != SelectionKey.OP_READ) {
+                key.interestOps(op);
+            }
+            try {
+                sel.select(IGNORE);
+            } finally {
+                if (op != SelectionKey.OP_READ) {
+                    key.interestOps(SelectionKey.OP_READ);
+                }
+            }
+        } catch (ClosedSelectorException | java.nio.channels.CancelledKeyException e) {
+            throw new SocketException("Socket closed");
+        }
+    }
+
+    private static void refuseInterrupted() throws InterruptedIOException {
+        if (Thread.currentThread().isInterrupted()) {
+            // a channel operation would close the channel (InterruptibleChannel): refuse instead (issue 13)
+            throw new InterruptedIOException("interrupted while waiting for the peer's bytes");
+        }
+    }
+
+    /** A channel's "closed" errors as a socket's, so that callers see one kind of failure on either path. */
+    private static IOException closedAsSocket(IOException e) {
+        if (e instanceof SocketException) {
+            return e;
+        }
+        String msg = e instanceof ClosedChannelException ? "Socket closed" : e.getMessage();
+        SocketException s = new SocketException(msg);
+        s.initCause(e);
+        return s;
+    }
+
+    /** {@return whether the channel is open} For tests. */
+    public boolean isOpen() {
+        return ch.isOpen() && sel.isOpen();
+    }
+}
