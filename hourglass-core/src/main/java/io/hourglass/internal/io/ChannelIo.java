@@ -1,6 +1,8 @@
 package io.hourglass.internal.io;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.io.InterruptedIOException;
 import java.net.Socket;
 import java.net.SocketException;
@@ -35,7 +37,8 @@ import java.util.function.Consumer;
  *
  * <p><b>Threads.</b> One thread at a time reads, writes or waits (a call, then a drain, then an idle watch, each
  * handed over under the client pool's lock); {@link #wake} and {@link #close} from any thread. Closing closes
- * both the channel and the selector (its epoll and event descriptors).
+ * both the channel and the selector (its epoll and event descriptors), and never waits: a selector a thread is
+ * waiting in is closed by that thread as it leaves.
  */
 public final class ChannelIo {
     /**
@@ -47,11 +50,25 @@ public final class ChannelIo {
             && !Boolean.getBoolean("hourglass.internal.clientReaderThread");
 
     private static final Consumer<SelectionKey> IGNORE = k -> { };
+    private static final VarHandle SELECTING;
+
+    static {
+        try {
+            SELECTING = MethodHandles.lookup().findVarHandle(ChannelIo.class, "selecting", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final SocketChannel ch;
     private final Selector sel;
     private final SelectionKey key;
     private final ByteBuffer probe = ByteBuffer.allocate(1); // the pool's look at an idle connection
+    // Threads inside select() or about to enter it (a call, or an idle watch that a taking call woke and that has
+    // not left yet): a close from another thread leaves the selector to the last of them, since Selector.close
+    // waits for a thread in select to leave, and the closing thread may be the shared timer (see close()).
+    // Changed by atomic adds (VarHandle), which order it against the channel's closed flag both ways.
+    private volatile int selecting;
 
     private ChannelIo(SocketChannel ch, Selector sel, SelectionKey key) {
         this.ch = ch;
@@ -171,7 +188,7 @@ public final class ChannelIo {
     public boolean awaitReadable(BooleanSupplier watching) {
         try {
             while (watching.getAsBoolean()) {
-                if (sel.select(IGNORE) > 0) {
+                if (select() > 0) {
                     return true;
                 }
                 if (Thread.currentThread().isInterrupted()) {
@@ -206,19 +223,48 @@ public final class ChannelIo {
     }
 
     /**
-     * Closes the selector (waking and waiting out a thread in {@code select}, a few microseconds) and then the
-     * channel, with a FIN. Idempotent.
+     * Closes the channel, with a FIN, and the selector; never blocks, from any thread (the timer's included, which
+     * closes a connection whose write deadline passed). {@link Selector#close} waits until a thread in
+     * {@code select} has left it, which takes that thread's next turn on a carrier: so when a thread is in (or
+     * entering) {@code select}, it is woken and closes the selector itself as it leaves. Idempotent.
      */
     public void close() {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+        if (selecting == 0) {
+            closeSelector(); // nobody is in select, and whoever enters now sees the channel closed first
+        } else {
+            sel.wakeup(); // the last thread to leave select sees the channel closed and closes the selector
+        }
+    }
+
+    private void closeSelector() {
         try {
             sel.close();
         } catch (IOException ignored) {
             // closing anyway
         }
+    }
+
+    /**
+     * One {@code select} on this connection's selector, counted in {@link #selecting}: the count goes up before
+     * the channel's open flag is read and {@link #close} closes the channel before it reads the count, so either
+     * the closer sees this thread (and leaves the selector to it) or this thread sees the channel closed.
+     */
+    private int select() throws IOException {
+        SELECTING.getAndAdd(this, 1);
         try {
-            ch.close();
-        } catch (IOException ignored) {
-            // nothing to do
+            if (!ch.isOpen()) {
+                throw new ClosedSelectorException();
+            }
+            return sel.select(IGNORE);
+        } finally {
+            if ((int) SELECTING.getAndAdd(this, -1) == 1 && !ch.isOpen()) {
+                closeSelector();
+            }
         }
     }
 
@@ -239,7 +285,7 @@ public final class ChannelIo {
                 key.interestOps(op);
             }
             try {
-                sel.select(IGNORE);
+                select();
             } finally {
                 if (op != SelectionKey.OP_READ) {
                     key.interestOps(SelectionKey.OP_READ);
