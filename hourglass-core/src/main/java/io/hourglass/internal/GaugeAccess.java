@@ -20,17 +20,13 @@ public final class GaugeAccess {
         Runnable attach(Gauge.Child child, LongSupplier part);
     }
 
-    // Written once, by Gauge's static initializer. Volatile for the same reason as HeadersAccess's appender.
-    private static volatile Attacher attacher;
+    private static final Lent<Attacher> ATTACHER = new Lent<>("io.hourglass.observe.Gauge");
 
     private GaugeAccess() {}
 
     /** Called once by {@link Gauge}'s static initializer; a second call fails. */
     public static void install(Attacher a) {
-        if (attacher != null) {
-            throw new IllegalStateException("already installed");
-        }
-        attacher = a;
+        ATTACHER.install(a);
     }
 
     /**
@@ -39,6 +35,6 @@ public final class GaugeAccess {
      * and not call back into the registry.
      */
     public static Runnable attach(Gauge.Child child, LongSupplier part) {
-        return attacher.attach(child, part);
+        return ATTACHER.get().attach(child, part);
     }
 }

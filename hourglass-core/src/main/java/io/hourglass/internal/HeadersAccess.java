@@ -19,18 +19,13 @@ public final class HeadersAccess {
         void append(Headers headers, String name, String value);
     }
 
-    // Written once, by Headers' static initializer. Volatile so that a reader never depends on how class
-    // initialization orders the write before a Headers instance reaches another thread; a plain load on x86.
-    private static volatile Appender appender;
+    private static final Lent<Appender> APPENDER = new Lent<>("io.hourglass.http.Headers");
 
     private HeadersAccess() {}
 
     /** Called once by {@link Headers}' static initializer; a second call fails. */
     public static void install(Appender a) {
-        if (appender != null) {
-            throw new IllegalStateException("already installed");
-        }
-        appender = a;
+        APPENDER.install(a);
     }
 
     /**
@@ -38,6 +33,6 @@ public final class HeadersAccess {
      * token characters and a value without CR, LF, NUL or other controls.
      */
     public static void appendUnchecked(Headers headers, String name, String value) {
-        appender.append(headers, name, value);
+        APPENDER.get().append(headers, name, value);
     }
 }

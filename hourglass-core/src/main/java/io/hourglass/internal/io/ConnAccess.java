@@ -1,8 +1,8 @@
 package io.hourglass.internal.io;
 
+import io.hourglass.internal.Lent;
 import io.hourglass.net.Clock;
 import io.hourglass.net.Conn;
-import java.io.IOException;
 
 /**
  * The client's route to {@link Conn}'s channel-backed mode ({@link ChannelIo}), which is not public API: a
@@ -20,40 +20,22 @@ public final class ConnAccess {
         ChannelIo channel(Conn c);
     }
 
-    // Written once, by Conn's static initializer. Volatile so that a reader never depends on how class
-    // initialization orders the write before another thread's first use.
-    private static volatile Lender lender;
+    private static final Lent<Lender> LENDER = new Lent<>("io.hourglass.net.Conn");
 
     private ConnAccess() {}
 
     /** Called once by {@link Conn}'s static initializer; a second call fails. */
     public static void install(Lender l) {
-        if (lender != null) {
-            throw new IllegalStateException("already installed");
-        }
-        lender = l;
+        LENDER.install(l);
     }
 
     /** A connection over {@code io}, whose deadlines follow {@code clock}. */
     public static Conn ofChannel(ChannelIo io, Clock clock) {
-        return lender().ofChannel(io, clock);
+        return LENDER.get().ofChannel(io, clock);
     }
 
     /** {@return the channel under {@code c}, or null when it is socket-backed} */
     public static ChannelIo channel(Conn c) {
-        return lender().channel(c);
-    }
-
-    private static Lender lender() {
-        Lender l = lender;
-        if (l == null) {
-            try {
-                Class.forName(Conn.class.getName(), true, Conn.class.getClassLoader()); // runs its installer
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e);
-            }
-            l = lender;
-        }
-        return l;
+        return LENDER.get().channel(c);
     }
 }

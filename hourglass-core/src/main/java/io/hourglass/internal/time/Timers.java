@@ -1,5 +1,6 @@
 package io.hourglass.internal.time;
 
+import io.hourglass.internal.Lent;
 import io.hourglass.net.Clock;
 
 /**
@@ -7,7 +8,7 @@ import io.hourglass.net.Clock;
  * deadline on: a caller waiting for the pool, a dial waiting for its fallback delay or its connect deadline.
  * They run on the timer thread of that clock, so they pass on a test's manual clock as the connections'
  * deadlines do. The timer lives in {@code io.hourglass.net}, whose API it is not part of: it lends this
- * class its scheduler when it is initialized (the pattern of {@code HeadersAccess}).
+ * class its scheduler when it is initialized (a {@link io.hourglass.internal.Lent}, as {@code HeadersAccess} does).
  */
 public final class Timers {
     /** A scheduled wake-up. */
@@ -22,17 +23,13 @@ public final class Timers {
         Task schedule(Clock clock, long at, Runnable action);
     }
 
-    // Written once, by the timer's static initializer; volatile so that readers on any thread see it.
-    private static volatile Scheduler scheduler;
+    private static final Lent<Scheduler> SCHEDULER = new Lent<>("io.hourglass.net.DeadlineTimer");
 
     private Timers() {}
 
-    /** Called once by the timer's static initializer. */
+    /** Called once by the timer's static initializer; a second call fails. */
     public static void install(Scheduler s) {
-        if (scheduler != null) {
-            throw new IllegalStateException("already installed");
-        }
-        scheduler = s;
+        SCHEDULER.install(s);
     }
 
     /**
@@ -43,19 +40,6 @@ public final class Timers {
      * @return the task, to cancel it
      */
     public static Task schedule(Clock clock, long at, Runnable action) {
-        Scheduler s = scheduler;
-        if (s == null) {
-            initTimer();
-            s = scheduler;
-        }
-        return s.schedule(clock, at, action);
-    }
-
-    private static void initTimer() {
-        try {
-            Class.forName("io.hourglass.net.DeadlineTimer", true, Timers.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        }
+        return SCHEDULER.get().schedule(clock, at, action);
     }
 }
