@@ -23,7 +23,7 @@ public final class Response {
 
     private final ServerExchange ex;
     private final String method;
-    private final Headers headers;
+    private final Headers headers = new Headers(8);
     private static final VarHandle STATE;
     static {
         try {
@@ -51,14 +51,8 @@ public final class Response {
     private java.io.ByteArrayOutputStream early; // what the coding wrote before the head went out (gzip's header)
 
     Response(ServerExchange ex, String method) {
-        this(ex, method, 8);
-    }
-
-    /** {@code fieldCapacity}: how many fields its headers hold before they grow (an HTTP/1.1 connection's last count). */
-    Response(ServerExchange ex, String method, int fieldCapacity) {
         this.ex = ex;
         this.method = method;
-        this.headers = new Headers(fieldCapacity);
     }
 
     /**

@@ -74,9 +74,6 @@ final class ServerConn implements Runnable {
     volatile int state = IDLE;
 
     private Response response;            // the request in progress's, for 100 Continue (owner thread)
-    // The field count of the last response, the size of the next one's header array: a connection's responses
-    // tend to be alike, and a right-sized array is fewer bytes to allocate and clear per request (issue 17).
-    private int responseFields = 8;        // owner thread
     private boolean continueSent;
 
     ServerConn(Server server, Socket raw) {
@@ -301,12 +298,11 @@ final class ServerConn implements Runnable {
         }
         H1Exchange ex = new H1Exchange(this, out, conn, b, head.version, head.keepAlive);
         Request req = new Request(head.method, head.target, head.takeHeaders(), head.contentLength, ex, requestStart);
-        Response res = new Response(ex, head.method, responseFields);
+        Response res = new Response(ex, head.method);
         wire.newRequest();
         response = res;
 
         runHandler(req, res, b, headerEnd);
-        responseFields = Math.max(1, res.headers().size());
 
         if (guard.abandoned() || req.isCancelled() || conn.isClosed()) {
             if (conn.writeExpired()) {

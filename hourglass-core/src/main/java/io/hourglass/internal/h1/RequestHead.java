@@ -18,9 +18,6 @@ public final class RequestHead {
      */
     public Headers headers = new Headers(16);
     private boolean headersTaken;
-    // How many fields the last request took: the next head's array is made that size, since a client tends to
-    // send alike heads on one connection (a right-sized array is fewer bytes to allocate and clear, issue 17).
-    private int lastFieldCount = 16;
     /** The body length, -1 when chunked, 0 when there is no body. */
     public long contentLength;
     public boolean chunked;
@@ -53,7 +50,6 @@ public final class RequestHead {
     /** The fields, for a request that owns them from now on: this head parses the next one into new ones. */
     public Headers takeHeaders() {
         headersTaken = true;
-        lastFieldCount = headers.size();
         return headers;
     }
 
@@ -62,7 +58,7 @@ public final class RequestHead {
         target = null;
         version = 0;
         if (headersTaken) {
-            headers = new Headers(Math.max(1, lastFieldCount));
+            headers = new Headers(16);
             headersTaken = false;
         } else {
             headers.clear(); // a head rejected before it became a request: nobody holds its fields
