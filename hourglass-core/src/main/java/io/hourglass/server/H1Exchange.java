@@ -100,8 +100,8 @@ final class H1Exchange implements ServerExchange {
     @Override
     public void commit(int status, Headers headers, long contentLength, boolean bodyless) throws IOException {
         this.bodyless = bodyless;
-        if (owner.closing()) {
-            keepAlive = false; // a handler's Connection: close is seen by writeHead's walk over the fields
+        if (headers.hasToken("Connection", "close") || owner.closing()) {
+            keepAlive = false;
         }
         if (!bodyless && contentLength < 0) {
             if (requestVersion == 11) {
@@ -126,22 +126,18 @@ final class H1Exchange implements ServerExchange {
             o.writeCrlf();
         }
         o.write(HttpDate.line());
-        boolean connection = false;
         for (int i = 0; i < headers.size(); i++) {
             String n = headers.name(i);
-            if (serverOwned(n)) {
-                // the server owns framing and connection management; a handler's Connection: close is honoured
-                connection |= n.length() == 10 && n.equalsIgnoreCase("Connection");
-                continue;
+            if (n.equalsIgnoreCase("Content-Length") || n.equalsIgnoreCase("Transfer-Encoding")
+                    || n.equalsIgnoreCase("Connection") || n.equalsIgnoreCase("Date")
+                    || n.equalsIgnoreCase("Keep-Alive")) {
+                continue; // the server owns framing and connection management
             }
             o.writeAscii(n);
             o.writeByte(':');
             o.writeByte(' ');
             o.writeAscii(headers.value(i));
             o.writeCrlf();
-        }
-        if (connection && headers.hasToken("Connection", "close")) {
-            keepAlive = false; // before the Connection line below says which
         }
         if (contentLength >= 0 && !(status / 100 == 1 || status == 204)) {
             o.write(CONTENT_LENGTH);
@@ -162,17 +158,6 @@ final class H1Exchange implements ServerExchange {
             }
         }
         o.writeCrlf();
-    }
-
-    /** Content-Length, Transfer-Encoding, Connection, Date, Keep-Alive: picked by length first (one compare). */
-    private static boolean serverOwned(String n) {
-        return switch (n.length()) {
-            case 4 -> n.equalsIgnoreCase("Date");
-            case 10 -> n.equalsIgnoreCase("Connection") || n.equalsIgnoreCase("Keep-Alive");
-            case 14 -> n.equalsIgnoreCase("Content-Length");
-            case 17 -> n.equalsIgnoreCase("Transfer-Encoding");
-            default -> false;
-        };
     }
 
     private static final byte[] STATUS_200 = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.ISO_8859_1);

@@ -72,14 +72,6 @@ final class ServerConn implements Runnable {
      * written by the connection's thread, read by shutdown's.
      */
     volatile int state = IDLE;
-    private static final java.lang.invoke.VarHandle STATE;
-    static {
-        try {
-            STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(ServerConn.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private Response response;            // the request in progress's, for 100 Continue (owner thread)
     private boolean continueSent;
@@ -257,14 +249,7 @@ final class ServerConn implements Runnable {
     /** Called by the parser when a request's first byte is there: idle ends, the header clock starts. */
     private void firstByte() {
         sawFirstByte = true;
-        int prev = state;
-        if (prev != ACTIVE) {
-            // A release store, no fence: nobody needs ACTIVE at once or ordered with a later load (a shutdown that
-            // still sees IDLE closes the connection as it would have a moment before the byte came). The move
-            // back to IDLE stays volatile: it pairs with the closing check after it (awaitRequest).
-            STATE.setRelease(this, ACTIVE);
-            metrics.moved(prev, ACTIVE);
-        }
+        enter(ACTIVE);
         long now = clock.nanoTime();
         requestStart = now;
         readsAtFirstByte = wire.reads();

@@ -179,18 +179,8 @@ public final class OutBuffer {
     /** Appends a non-negative decimal number. */
     public void writeDecimal(long v) throws IOException {
         byte[] buf = room(20);
-        if (v < 10) {
-            buf[len++] = (byte) ('0' + v); // the common short body (and 0) in one store
-            return;
-        }
-        if (v < 100_000) {
-            int x = (int) v; // int division is cheaper than long division
-            int p = len + (x < 100 ? 2 : x < 1000 ? 3 : x < 10_000 ? 4 : 5);
-            len = p;
-            do {
-                buf[--p] = (byte) ('0' + x % 10);
-                x /= 10;
-            } while (x > 0);
+        if (v == 0) {
+            buf[len++] = '0';
             return;
         }
         int digits = 0;
