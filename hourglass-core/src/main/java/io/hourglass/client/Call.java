@@ -27,11 +27,6 @@ public final class Call {
 
     final Client client;
     private final ClientRequest request;
-    // Whether other threads may reach this call (Client.newCall, or an interceptor's Chain.call()) to run or
-    // cancel it. False for Client.send without interceptors: only the calling thread ever holds it, so claiming
-    // the run takes no compare-and-set and the hop in progress is not published for cancel(), which nobody can
-    // call: two fences per call fewer (docs/BENCHMARKS.md, "64 callers, round 6").
-    private final boolean shared;
     // Set once each, by compare-and-set (the timer may count a timeout, any thread may end the body); three
     // bits of one field rather than three objects per call.
     private volatile int once;
@@ -61,10 +56,9 @@ public final class Call {
     private volatile Hedging hedging;       // the hedge in progress (two attempts at once), for cancel()
     private volatile boolean cancelled;
 
-    Call(Client client, ClientRequest request, boolean shared) {
+    Call(Client client, ClientRequest request) {
         this.client = client;
         this.request = request;
-        this.shared = shared;
     }
 
     /** {@return the request this call sends (its first hop, before any interceptor changed it)} */
@@ -90,9 +84,7 @@ public final class Call {
     }
 
     private void once() {
-        if (!shared) {
-            ONCE.set(this, EXECUTED); // plain: no other thread holds this call (see shared)
-        } else if (!first(EXECUTED)) {
+        if (!first(EXECUTED)) {
             throw new IllegalStateException("a call runs once; make a new one with client.newCall(request)");
         }
         client.checkOpen();
@@ -244,10 +236,7 @@ public final class Call {
 
     /** Makes {@code x} the hop in progress; cancels it at once when the call was cancelled already. */
     void attach(Exchange x) {
-        if (!shared) {
-            return; // nobody can call cancel(), the only reader of exchange
-        }
-        exchange = x; // then read cancelled: cancel() writes it, then reads exchange (both volatile)
+        exchange = x;
         if (cancelled) {
             x.cancel();
         }

@@ -158,10 +158,7 @@ public final class Client implements AutoCloseable {
      * @throws IOException only as one of the two above
      */
     public ClientResponse send(ClientRequest request) throws IOException {
-        // A call nobody else can reach unless an interceptor is given it (Chain.call()): no other thread can
-        // run or cancel it, so it needs no fence to claim its one run or to publish its hop for cancel().
-        Call call = new Call(this, request, chain != null);
-        return call.execute();
+        return newCall(request).execute();
     }
 
     /**
@@ -184,7 +181,7 @@ public final class Client implements AutoCloseable {
      * @return the call, not started yet
      */
     public Call newCall(ClientRequest request) {
-        return new Call(this, request, true);
+        return new Call(this, request);
     }
 
     /** {@return the registry this client records into (connections, reuse, drains, timeouts, statuses)} */

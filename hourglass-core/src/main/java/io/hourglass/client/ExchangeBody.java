@@ -62,16 +62,10 @@ final class ExchangeBody extends InputStream {
             exit();
             throw fail(e);
         }
-        if (n < 0 || stream.bodyComplete()) {
-            if (exitEnding()) {
-                ended();
-            } else {
-                exit();
-                finish();
-            }
-            return n;
-        }
         exit();
+        if (n < 0 || stream.bodyComplete()) {
+            finish();
+        }
         return n;
     }
 
@@ -107,13 +101,9 @@ final class ExchangeBody extends InputStream {
 
     /** The body was read to its end (or came complete with the head): the connection goes back to the pool. */
     void finish() {
-        if (endOnce()) {
-            ended();
+        if (!endOnce()) {
+            return;
         }
-    }
-
-    /** What the one party that ended a complete body does: the connection goes back to the pool. */
-    private void ended() {
         x.listener().bodyDone(x.req, stream.connectionId(), stream.bodyDelivered());
         stream.complete();
     }
@@ -132,16 +122,6 @@ final class ExchangeBody extends InputStream {
                 return true;
             }
         }
-    }
-
-    /**
-     * The last reader out of a body it read to its end: counts it out and ends the body in one compare-and-set
-     * (one fence per call fewer than {@link #exit} then {@link #finish}). False, changing nothing, when another
-     * reader is in, a close came meanwhile (ABANDON) or the body ended already: the caller takes the long way.
-     */
-    private boolean exitEnding() {
-        int v = state;
-        return v == 1 && STATE.compareAndSet(this, 1, ENDED);
     }
 
     /** Counts a reader out; the last one out of a body closed meanwhile gives it up. */
