@@ -135,7 +135,7 @@ class ClientDrainPreemptionTest {
                                 .contains("all 1 connections to 127.0.0.1:" + server.port() + " are busy, 0 in use and 1 draining")
                                 .contains("maxConnsPerHost=1");
                     });
-            assertThat(ms(t0)).isBetween(290L, 300L + 1500);
+            assertThat(ms(t0)).isBetween(290L, 300L + 900);
             Client.Stats s = c.stats();
             assertThat(s.opened()).isEqualTo(1);
             assertThat(s.drainsPreempted()).isZero();
@@ -205,7 +205,7 @@ class ClientDrainPreemptionTest {
             try (ClientResponse r = c.send(hello)) { // nothing has answered: it waits, then takes the stuck one's place
                 assertThat(r.bodyAsString()).isEqualTo("hello\n");
             }
-            assertThat(ms(drainStart)).as("ms from the drain's start").isBetween(1000L - 50, 1000L + 1500);
+            assertThat(ms(drainStart)).as("ms from the drain's start").isBetween(1000L - 50, 1000L + 900);
             assertThat(c.stats().drainsPreempted()).isEqualTo(1);
             assertThat(c.stats().drainsAbandoned()).isZero();
         }

@@ -110,7 +110,7 @@ class ClientPoolTest {
                         assertThat(e.getMessage()).contains("maxConnsPerHost=2");
                     });
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(ms).isBetween(290L, 300L + 1500);
+            assertThat(ms).isBetween(290L, 300L + 900);
             assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(c.stats().opened()).isEqualTo(2);
         }

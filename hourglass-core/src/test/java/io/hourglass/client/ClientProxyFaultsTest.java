@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * PROXY_CONNECT, in its window), a refused tunnel, a cancel mid-CONNECT, and a proxy that is not there.
  */
 class ClientProxyFaultsTest {
-    static final long SLACK_MS = 1500;
+    static final long SLACK_MS = 900;
 
     final List<String> heads = new CopyOnWriteArrayList<>();
 

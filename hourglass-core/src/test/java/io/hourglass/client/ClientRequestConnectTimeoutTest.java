@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * client's; and zero means none (then the call's total timeout ends it).
  */
 class ClientRequestConnectTimeoutTest {
-    static final long SLACK_MS = 1500;
+    static final long SLACK_MS = 900;
 
     @Test
     void aRequestsConnectTimeoutReplacesTheClients() throws Exception {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every client timeout and error kind against misbehaving loopback peers. Windows, not instants. */
 class ClientTimeoutsTest {
-    static final long SLACK_MS = 1500;
+    static final long SLACK_MS = 900;
 
     static long ms(long t0) {
         return (System.nanoTime() - t0) / 1_000_000;

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link TestCertificate}s.
  */
 class ClientTlsTest {
-    static final long SLACK_MS = 1500;
+    static final long SLACK_MS = 900;
 
     /** Self-signed for 127.0.0.1 and localhost. */
     static final Path cert = TestCertificate.localhost().certificateFile(), key = TestCertificate.localhost().keyFile();

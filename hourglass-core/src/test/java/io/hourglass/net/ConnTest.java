@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** Go's deadline semantics on a real loopback socket pair. Timing asserts windows, not instants. */
 class ConnTest {
-    static final long SLACK_MS = 1500;
+    static final long SLACK_MS = 900;
     ServerSocket listener;
     Socket peer;
     Conn conn;

@@ -63,7 +63,7 @@ class ServerShutdownTest {
             long t0 = System.nanoTime();
             assertThat(server.shutdown()).isFalse();
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            assertThat(ms).isBetween(290L, 300L + 1500);
+            assertThat(ms).isBetween(290L, 300L + 900);
             assertThat(c.awaitClose()).isIn("eof", "reset");
         }
     }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * tried and dropped (docs/BENCHMARKS.md, HTTP/2 server); they hold for any read path under the TLS layer.
  */
 class ServerTlsRecordsTest {
-    static final long SLACK_MS = 1500;
+    static final long SLACK_MS = 900;
     static final Path cert = TestCertificate.localhost().certificateFile();
     static final Path key = TestCertificate.localhost().keyFile();
     Server server;

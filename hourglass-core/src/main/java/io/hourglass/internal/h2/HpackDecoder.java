@@ -1,6 +1,7 @@
 package io.hourglass.internal.h2;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The HPACK decoder of one connection (RFC 7541): turns complete header blocks into a {@link FieldList},
@@ -23,17 +24,30 @@ import java.nio.charset.StandardCharsets;
  * Every error is a connection error: once a block cannot be decoded, the two tables may differ (RFC 9113
  * section 4.3). Blocks must be decoded in the order they arrive on the connection, including those of
  * streams the connection is about to refuse. Not thread-safe: the connection's reading thread owns it.
+ *
+ * <p>A literal without indexing (not a never-indexed one), whose name is in the static table and whose encoded
+ * value is short, is remembered per name: when the next block carries the same encoded octets for that name, the String
+ * made last time is used again, without Huffman decoding or a new String. Servers such as nginx send
+ * {@code server}, {@code date}, {@code content-type} and {@code content-length} so on every response.
  */
 public final class HpackDecoder {
     /** The initial SETTINGS_HEADER_TABLE_SIZE, and so the size of both tables until a SETTINGS frame changes it. */
     static final int INITIAL_TABLE_SIZE = 4096;
     private static final int SCRATCH_KEPT = 4096;
+    /** The longest encoded value remembered per static name: at most 61 buffers of 48 bytes per connection. */
+    static final int REMEMBERED_MAX = 48;
 
     private final DynamicTable table;
     private int maxTableSizeSetting;
     private boolean updateRequired;
     private long maxHeaderListSize;
     private byte[] scratch = new byte[256];
+    // Per static-table index: the last encoded literal value's octets (a buffer reused for every value of that
+    // name), its length (~length when Huffman-coded) and the String decoded from it. Made on first use: a
+    // connection whose peer indexes everything never needs them.
+    private byte[][] rememberedRaw;
+    private int[] rememberedLength;
+    private String[] rememberedValue;
     // the block being decoded
     private byte[] src;
     private int pos;
@@ -172,7 +186,9 @@ public final class HpackDecoder {
         } else {
             name = table.name(dynamicIndex(i));
         }
-        String value = readString(false, keep);
+        // Never-indexed values (credentials, RFC 7541 section 7.1.3) are not kept past their block.
+        boolean remember = keep && !indexing && !never && i != 0 && i <= StaticTable.LENGTH;
+        String value = remember ? readRemembered(i) : readString(false, keep);
         if (indexing) {
             table.add(name, value);
         }
@@ -224,6 +240,44 @@ public final class HpackDecoder {
                 return (int) value;
             }
         }
+    }
+
+    /**
+     * The value of a literal whose name is static-table entry {@code index}: the String of the last value sent
+     * for that name when the encoded octets are the same, else {@link #readString} (remembered when short).
+     */
+    private String readRemembered(int index) throws H2Exception {
+        if (pos == end) {
+            throw error("string literal cut off by the end of the block");
+        }
+        boolean huffman = (src[pos] & 0x80) != 0;
+        int start = pos;
+        int n = readInt(7);
+        if (n > REMEMBERED_MAX || n > end - pos) {
+            pos = start;
+            return readString(false, true); // too long to remember, or cut off: readString reports it
+        }
+        if (rememberedRaw == null) {
+            rememberedRaw = new byte[StaticTable.LENGTH + 1][];
+            rememberedLength = new int[StaticTable.LENGTH + 1];
+            rememberedValue = new String[StaticTable.LENGTH + 1];
+        }
+        int key = huffman ? ~n : n;
+        byte[] raw = rememberedRaw[index];
+        if (raw != null && rememberedLength[index] == key && Arrays.equals(raw, 0, n, src, pos, pos + n)) {
+            pos += n;
+            return rememberedValue[index];
+        }
+        int at = pos;
+        pos = start;
+        String value = readString(false, true);
+        if (raw == null) {
+            raw = rememberedRaw[index] = new byte[REMEMBERED_MAX];
+        }
+        System.arraycopy(src, at, raw, 0, n);
+        rememberedLength[index] = key;
+        rememberedValue[index] = value;
+        return value;
     }
 
     /** A string literal (section 5.2); null when {@code keep} is false (checked, but no String made). */

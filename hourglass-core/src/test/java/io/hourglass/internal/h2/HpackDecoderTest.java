@@ -3,6 +3,7 @@ package io.hourglass.internal.h2;
 import static io.hourglass.internal.h2.H2Wire.concat;
 import static io.hourglass.internal.h2.H2Wire.frame;
 import static io.hourglass.internal.h2.HpackAppendixCTest.decode;
+import static io.hourglass.internal.h2.HpackAppendixCTest.encode;
 import static io.hourglass.internal.h2.HpackAppendixCTest.list;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -136,5 +137,50 @@ class HpackDecoderTest {
         FieldList f = decode(new HpackDecoder(Settings.UNLIMITED), "0002 7465 0874 7261 696c 6572 73"); // te: trailers
         assertThat(f.name(0)).isSameAs(StaticTable.knownName("te".getBytes(), 0, 2));
         assertThat(list("te", "trailers").toString()).isEqualTo(f.toString());
+    }
+
+    /** nginx sends server, date, content-type and content-length as literals without indexing on every response. */
+    @Test
+    void aRepeatedLiteralOfAStaticNameGivesTheSameStringAgain() throws Exception {
+        HpackEncoder e = new HpackEncoder(4096);
+        e.peerHeaderTableSize(0); // no dynamic table: every field but :status is a literal without indexing
+        HpackDecoder d = new HpackDecoder(Settings.UNLIMITED);
+        FieldList response = list(":status", "200", "server", "nginx/1.22.1", "content-type", "text/plain",
+                "content-length", "13", "etag", "\"" + "x".repeat(80) + "\"");
+        FieldList first = decode(d, encode(e, response));
+        FieldList second = decode(d, encode(e, response));
+        assertThat(first.toString()).isEqualTo(response.toString());
+        assertThat(second.toString()).isEqualTo(response.toString());
+        for (int i = 1; i <= 3; i++) {
+            assertThat(second.value(i)).as(second.name(i)).isSameAs(first.value(i));
+        }
+        assertThat(second.value(4)).as("a value too long to remember is decoded again").isNotSameAs(first.value(4));
+    }
+
+    @Test
+    void aRememberedLiteralIsNotTakenForAnotherValueOfTheSameName() throws Exception {
+        HpackDecoder d = new HpackDecoder(Settings.UNLIMITED);
+        // content-length (static index 28) as a literal without indexing: 0f 0d, then the value
+        assertThat(decode(d, "0f0d 0231 33").value(0)).isEqualTo("13");
+        assertThat(decode(d, "0f0d 0234 32").value(0)).isEqualTo("42");
+        assertThat(decode(d, "0f0d 0234 32").value(0)).isEqualTo("42");
+        assertThat(decode(d, "0f0d 0131").value(0)).isEqualTo("1");
+        // the same octets sent plain and then Huffman-coded are two different values
+        byte[] coded = new byte[8];
+        int n = Huffman.encode("13", coded, 0, coded.length);
+        String octets = H2Wire.hex(coded, 0, n);
+        String plain = new String(coded, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(decode(d, "0f0d " + String.format("%02x", n) + octets).value(0)).isEqualTo(plain);
+        assertThat(decode(d, "0f0d " + String.format("%02x", 0x80 | n) + octets).value(0)).isEqualTo("13");
+        assertThat(decode(d, "0f0d " + String.format("%02x", n) + octets).value(0)).isEqualTo(plain);
+    }
+
+    @Test
+    void neverIndexedAndIndexedLiteralsAreNotRemembered() throws Exception {
+        HpackDecoder d = new HpackDecoder(Settings.UNLIMITED);
+        // authorization (static index 23), never indexed: 1f 08, "secret"
+        FieldList a = decode(d, "1f08 0673 6563 7265 74");
+        FieldList b = decode(d, "1f08 0673 6563 7265 74");
+        assertThat(b.value(0)).isEqualTo("secret").isNotSameAs(a.value(0));
     }
 }
