@@ -51,15 +51,6 @@ final class Carriers {
         if (c != null) {
             return reused(x, c, lease.waitedNanos());
         }
-        return dialed(x, protocols, lease);
-    }
-
-    /**
-     * A new connection in the pool's place ({@code lease} holds no connection): HTTP/2 when ALPN chose it, else an
-     * HTTP/1.1 one. Out of {@link #take} so that the reuse path stays small enough for C2 to inline it into
-     * {@link Exchange} (FreqInlineSize, 325 bytes of bytecode).
-     */
-    private static Carrier dialed(Exchange x, List<Protocol> protocols, Pool.Lease lease) throws IOException {
         Conn conn;
         try {
             conn = dial(x, protocols, x.pool.callerReadsAllowed());
