@@ -218,7 +218,7 @@ final class ServerConn implements Runnable {
         }
         int end;
         try {
-            end = parser.awaitRequestHead(in, onFirstByte);
+            end = parser.readRequestHead(in, onFirstByte, head); // waits for the head, then parses it
         } catch (DeadlineExceededException e) {
             if (!sawFirstByte && !firstRequest) {
                 server.timeout(Phase.IDLE);
@@ -241,14 +241,6 @@ final class ServerConn implements Runnable {
         }
         if (end < 0) {
             return false; // clean end of stream between requests
-        }
-        try {
-            parser.parseRequest(in.buf, in.pos, end, head);
-        } catch (H1Exception e) {
-            metrics.limit(e);
-            sendError(e.status(), e.getMessage());
-            wire.lingerAndClose();
-            return false;
         }
         in.pos = end;
         return true;

@@ -75,6 +75,39 @@ class ServerProtocolTest {
         assertThat(server.acceptedConnections()).isEqualTo(1);
     }
 
+    /**
+     * A handler's own Connection field: the server writes its own (only {@code close} matters, as a token of any
+     * case among others), drops the handler's Connection, Keep-Alive and Date fields, and closes after a close.
+     */
+    @ParameterizedTest(name = "{0}: {1} -> closes {2}")
+    @CsvSource({
+        "Connection, close, true",
+        "connection, Keep-Alive, false",
+        "CONNECTION, 'keep-alive, Close', true",
+        "Connection, closed, false",
+        "X-Connection, close, false",
+    })
+    void aHandlersConnectionFieldIsHonouredAndNotCopied(String name, String value, boolean closes) throws Exception {
+        try (Server s = Server.start(ServerConfig.builder().port(0).build(), (req, res) -> {
+            res.headers().add(name, value).add("Keep-Alive", "timeout=1").add("Date", "yesterday");
+            res.send("x\n");
+        }); RawPeer.Connection c = RawPeer.connect(s.port())) {
+            c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+            RawPeer.Response r = c.readResponse();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("connection")).isEqualTo(closes ? "close" : null);
+            assertThat(r.header("keep-alive")).isNotEqualTo("timeout=1"); // the server's own hint, if any
+            assertThat(r.header("date")).isNotEqualTo("yesterday");
+            assertThat(r.header("x-connection")).isEqualTo(name.equals("X-Connection") ? value : null);
+            if (closes) {
+                assertThat(c.in().read()).as("end of stream after the response").isEqualTo(-1);
+            } else {
+                c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(c.readResponse().status()).isEqualTo(200);
+            }
+        }
+    }
+
     @Test
     void pipelinedRequestsAreAnsweredInOrder() throws Exception {
         try (RawPeer.Connection c = RawPeer.connect(server.port())) {

@@ -62,7 +62,7 @@ public final class H1Parser {
      * @param onFirstByte called once when the first byte of the head is available (starts a clock)
      */
     public int awaitHead(InBuffer in, Runnable onFirstByte) throws IOException {
-        return await(in, onFirstByte, HEAD);
+        return await(in, onFirstByte, HEAD, null);
     }
 
     /**
@@ -74,7 +74,23 @@ public final class H1Parser {
      * parses: 414 (RFC 9112 section 3), not the 431 of a head too large.
      */
     public int awaitRequestHead(InBuffer in, Runnable onFirstByte) throws IOException {
-        return await(in, onFirstByte, REQUEST);
+        return await(in, onFirstByte, REQUEST, null);
+    }
+
+    /**
+     * {@link #awaitRequestHead} and {@link #parseRequest} in one, the server's way to read a request head: returns
+     * the index just past the head's blank line with {@code h} parsed, or -1 when the stream ended before any byte
+     * of a head. When the bytes the first read brought hold a whole head of the usual shape, it is parsed in the
+     * same pass that finds its end (see {@code QuickRequest}); any other head takes the general path (scan, then
+     * parse), and every head gets the same result and every rejection the same status and message either way.
+     */
+    public int readRequestHead(InBuffer in, Runnable onFirstByte, RequestHead h) throws IOException {
+        h.quickParsed = false;
+        int end = await(in, onFirstByte, REQUEST, h);
+        if (end >= 0 && !h.quickParsed) {
+            parseRequest(in.buf, in.pos, end, h);
+        }
+        return end;
     }
 
     /**
@@ -82,7 +98,7 @@ public final class H1Parser {
      * past its blank line, which may be the very first line.
      */
     public int awaitTrailers(InBuffer in) throws IOException {
-        int end = await(in, null, TRAILERS);
+        int end = await(in, null, TRAILERS, null);
         if (end < 0) {
             throw new java.io.EOFException("connection closed before the end of the trailers");
         }
@@ -91,7 +107,8 @@ public final class H1Parser {
 
     private static final int HEAD = 0, REQUEST = 1, TRAILERS = 2;
 
-    private int await(InBuffer in, Runnable onFirstByte, int kind) throws IOException {
+    /** {@code quick}: a request head to try {@link QuickRequest} into, once, on the first bytes; null for none. */
+    private int await(InBuffer in, Runnable onFirstByte, int kind, RequestHead quick) throws IOException {
         boolean trailers = kind == TRAILERS;
         int malformed = kind == HEAD ? 502 : 400; // a response head (the client's) is the upstream's fault
         boolean lf = bareLf && kind == HEAD;
@@ -120,6 +137,15 @@ public final class H1Parser {
                 if (onFirstByte != null) {
                     onFirstByte.run();
                 }
+            }
+            if (quick != null && lim > in.pos) {
+                // once: a head that trickles in takes the general path, which scans each byte once
+                int end = QuickRequest.parse(b, in.pos, lim, maxHeadBytes, maxHeaderCount, quick);
+                if (end >= 0) {
+                    quick.quickParsed = true;
+                    return end;
+                }
+                quick = null;
             }
             for (int i = Math.max(scan, in.pos); i < lim; i++) {
                 if (b[i] == '\n') {
@@ -423,7 +449,7 @@ public final class H1Parser {
         return c >= '0' && c <= '9';
     }
 
-    private static String method(byte[] b, int p, int n) {
+    static String method(byte[] b, int p, int n) {
         if (n == 3 && b[p] == 'G' && b[p + 1] == 'E' && b[p + 2] == 'T') return "GET";
         if (n == 4 && b[p] == 'P' && b[p + 1] == 'O' && b[p + 2] == 'S' && b[p + 3] == 'T') return "POST";
         if (n == 4 && b[p] == 'H' && b[p + 1] == 'E' && b[p + 2] == 'A' && b[p + 3] == 'D') return "HEAD";
@@ -456,7 +482,8 @@ public final class H1Parser {
         if (hosts == 1) {
             // "a Host header field with an invalid field-value" gets 400 too (RFC 9112 section 3.2)
             String host = exact ? hs.value(h.hostIndex) : hs.first("Host");
-            if (!TargetSyntax.isHostPort(host, 0, host.length(), false)) {
+            // QuickRequest checked the usual host[:port] on its bytes already (the same answer, without a String walk)
+            if (!(exact && h.hostChecked) && !TargetSyntax.isHostPort(host, 0, host.length(), false)) {
                 throw new H1Exception(400, "Host is not a valid host[:port]");
             }
         }

@@ -35,6 +35,8 @@ public final class RequestHead {
     int fields;      // KnownNames.HOST, CONTENT_LENGTH ... bits of the known spellings seen
     int hosts;       // Host fields in a known spelling
     int hostIndex;   // the first of them, an index into headers
+    boolean hostChecked; // QuickRequest found that Host value a valid host[:port] (TargetSyntax.isPlainHostPort)
+    boolean quickParsed; // QuickRequest parsed this head: H1Parser.readRequestHead has nothing left to do
 
     /**
      * Whether every field name of this head is one of the parser's known spellings (see {@code KnownNames}); then
@@ -70,5 +72,7 @@ public final class RequestHead {
         fields = 0;
         hosts = 0;
         hostIndex = -1;
+        hostChecked = false;
+        quickParsed = false;
     }
 }

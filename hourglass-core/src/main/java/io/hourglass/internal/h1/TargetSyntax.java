@@ -112,6 +112,22 @@ final class TargetSyntax {
     }
 
     /**
+     * Whether {@code b[from, to)} is a host[:port] of the plain kind: reg-name characters other than {@code %}
+     * (which covers an IPv4 address), then an optional {@code :} and digits. When true, {@link #isHostPort} of
+     * the same characters (port not required) is true too; when false, it may still be valid (an IP-literal, a
+     * percent-encoded octet) and {@link #isHostPort} decides.
+     */
+    static boolean isPlainHostPort(byte[] b, int from, int to) {
+        int i = from;
+        while (i < to && b[i] >= 0 && REG_NAME[b[i]]) i++;
+        if (i < to && b[i++] != ':') {
+            return false;
+        }
+        while (i < to && b[i] >= '0' && b[i] <= '9') i++;
+        return i == to;
+    }
+
+    /**
      * Where the reg-name starting at {@code from} ends (RFC 3986 section 3.2.2: unreserved, sub-delims and
      * percent-encoded octets): at a ':' or at {@code to}; -1 when a character may not be in one.
      */

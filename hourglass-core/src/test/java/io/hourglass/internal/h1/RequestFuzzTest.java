@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * Fuzz target: the server's request path over one connection's bytes, as {@code ServerConn} drives it:
- * {@link H1Parser#awaitRequestHead}, {@link H1Parser#parseRequest}, then the body it framed (fixed length or
+ * {@link H1Parser#readRequestHead} (its one-pass parse when a head arrives whole, the general path when it comes in
+ * pieces, so the whole-versus-fragments comparison also holds the two paths to one answer), then the body it framed (fixed length or
  * chunked, trailers included) read to its end, then the next pipelined request while the connection is
  * keep-alive. Limits are the server's defaults (16 KiB head, 100 fields). Besides {@link FuzzRun}'s
  * invariants: an accepted head has a token method, a target without spaces or controls, HTTP/1.0 or 1.1,
@@ -31,11 +32,10 @@ class RequestFuzzTest {
         byte[] scratch = new byte[1000];
         while (true) {
             in.rewindIfEmpty();
-            int end = parser.awaitRequestHead(in, null);
+            int end = parser.readRequestHead(in, null, h);
             if (end < 0) {
                 return;
             }
-            parser.parseRequest(in.buf, in.pos, end, h);
             in.pos = end;
             checkHead(h);
             BodyIn body = h.chunked ? BodyIn.chunked(in, parser)

@@ -37,7 +37,7 @@ final class Wire {
     }
 
     /**
-     * Runs the server's head sequence (awaitHead, parseRequest, consume the head) over {@code wire} served in
+     * Runs the server's head sequence (readRequestHead, consume the head) over {@code wire} served in
      * {@code fragments}; the buffer is left positioned at the body.
      */
     static RequestHead request(InBuffer in) throws IOException {
@@ -45,12 +45,11 @@ final class Wire {
     }
 
     static RequestHead request(H1Parser p, InBuffer in) throws IOException {
-        int end = p.awaitRequestHead(in, null);
+        RequestHead h = new RequestHead();
+        int end = p.readRequestHead(in, null, h); // the server's call: the quick path when the head came whole
         if (end < 0) {
             throw new java.io.EOFException("no head");
         }
-        RequestHead h = new RequestHead();
-        p.parseRequest(in.buf, in.pos, end, h);
         in.pos = end;
         return h;
     }

@@ -15,7 +15,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * Parsing one message head the way the server and the client do: {@link H1Parser#awaitHead} finds the blank
  * line in the connection's {@link InBuffer} (the head is already there, so no read happens), then
- * {@link H1Parser#parseRequest} / {@link H1Parser#parseResponse} fill a reused head object, framing included.
+ * {@link H1Parser#parseRequest} / {@link H1Parser#parseResponse} fill a reused head object, framing included
+ * (the general path); the {@code OnePass} ones take the server's call, {@link H1Parser#readRequestHead}, which
+ * parses a head of the usual shape in the pass that finds its end.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -66,6 +68,8 @@ public class HeadParseBench {
         // Fail the run, not just measure garbage, if a head does not parse as expected.
         check(requestWrk().headers.size() == 1 && request.keepAlive, "wrk GET");
         check(requestBrowser().headers.size() == 9 && "/docs/guide.html?lang=en&v=2".equals(request.target), "browser GET");
+        check(requestWrkOnePass().headers.size() == 1 && request.quickParsed, "wrk GET, one pass");
+        check(requestBrowserOnePass().headers.size() == 9 && request.quickParsed, "browser GET, one pass");
         check(responseNginx().status == 200 && response.contentLength == 6 && response.headers.size() == 6, "nginx 200");
     }
 
@@ -94,6 +98,17 @@ public class HeadParseBench {
         return parseRequest(browser);
     }
 
+    /** The server's call since round 6: {@link H1Parser#readRequestHead}, the one-pass parse of a usual head. */
+    @Benchmark
+    public RequestHead requestWrkOnePass() throws IOException {
+        return readRequest(wrk);
+    }
+
+    @Benchmark
+    public RequestHead requestBrowserOnePass() throws IOException {
+        return readRequest(browser);
+    }
+
     @Benchmark
     public ResponseHead responseNginx() throws IOException {
         InBuffer in = nginx;
@@ -101,6 +116,12 @@ public class HeadParseBench {
         int end = clientParser.awaitHead(in, null);
         clientParser.parseResponse(in.buf, in.pos, end, "GET", response);
         return response;
+    }
+
+    private RequestHead readRequest(InBuffer in) throws IOException {
+        in.pos = 0;
+        serverParser.readRequestHead(in, NO_OP, request);
+        return request;
     }
 
     private RequestHead parseRequest(InBuffer in) throws IOException {
