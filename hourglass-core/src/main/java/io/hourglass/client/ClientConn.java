@@ -157,7 +157,7 @@ final class ClientConn implements Carrier {
                 // Bytes nobody asked for: never hand them to a caller (one may take the connection this instant
                 // and would read them as its response). The connection ends here; such a caller fails before any
                 // byte of a response, so an idempotent call is retried on a new one.
-                idleEnd = "unexpected bytes while idle";
+                idleEnd = ChannelIo.IDLE_STRAY;
                 strayBytes = true;
                 return false;
             }
@@ -165,7 +165,7 @@ final class ClientConn implements Carrier {
             @Override
             public void ending(IOException err, boolean active) {
                 if (state == IDLE) {
-                    idleEnd = err == null ? "server closed" : "reset while idle";
+                    idleEnd = err == null ? ChannelIo.IDLE_CLOSED : ChannelIo.IDLE_RESET;
                 }
             }
 
@@ -247,8 +247,8 @@ final class ClientConn implements Carrier {
     }
 
     /**
-     * Why {@link #takeable} found a channel connection dead ("server closed", "reset while idle", "unexpected
-     * bytes while idle"), or null. The thread that took the connection, or the idle watch under the pool's lock.
+     * Why {@link #takeable} found a channel connection dead (one of {@link ChannelIo}'s {@code IDLE_} reasons),
+     * or null. The thread that took the connection, or the idle watch under the pool's lock.
      */
     String idleEnd() {
         return io != null ? idleEnd : null;

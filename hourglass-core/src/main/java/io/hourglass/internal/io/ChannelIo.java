@@ -162,10 +162,17 @@ public final class ChannelIo {
         }
     }
 
+    /** Why an idle connection ended: the server closed it (the reason an EventListener sees). */
+    public static final String IDLE_CLOSED = "server closed";
+    /** Why an idle connection ended: a reset (or another read error) came while it was idle. */
+    public static final String IDLE_RESET = "reset while idle";
+    /** Why an idle connection ended: bytes that no call asked for arrived. */
+    public static final String IDLE_STRAY = "unexpected bytes while idle";
+
     /**
      * Looks at an idle connection without waiting: null when nothing arrived, else why it cannot carry a call
-     * ("server closed", "reset while idle", "unexpected bytes while idle"; the byte is consumed: the connection
-     * is done). Skipped (null) when the thread is interrupted, whose read would close the channel.
+     * ({@link #IDLE_CLOSED}, {@link #IDLE_RESET}, {@link #IDLE_STRAY}; the byte is consumed: the connection is
+     * done). Skipped (null) when the thread is interrupted, whose read would close the channel.
      */
     public String idleEnd() {
         if (Thread.currentThread().isInterrupted()) {
@@ -174,9 +181,9 @@ public final class ChannelIo {
         probe.clear();
         try {
             int n = ch.read(probe);
-            return n == 0 ? null : n < 0 ? "server closed" : "unexpected bytes while idle";
+            return n == 0 ? null : n < 0 ? IDLE_CLOSED : IDLE_STRAY;
         } catch (IOException e) {
-            return "reset while idle";
+            return IDLE_RESET;
         }
     }
 
