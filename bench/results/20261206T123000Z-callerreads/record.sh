@@ -1,11 +1,15 @@
-#!/bin/bash
-# The record against Go: 5 rounds of bench/client-compare.sh --clients "hourglass-lib go" --modes warm --quiet 5,
-# one round per exclusive bench-lock hold (so other helpers get turns), in the clone of this branch (/work/cr-v4);
-# then 3 interleaved pairs at one caller against /work/baseline (533c8a2's era, issue 10's rule).
+#!/usr/bin/env bash
+# record.sh NAME ARM CLONE: the record against Go, as made for this branch: 5 rounds of bench/client-compare.sh
+# --clients "hourglass-lib go" --modes warm --quiet 5 in CLONE, one round per exclusive bench-lock hold (NAME-rN.out,
+# their rows in NAME.txt, read by record.py), then 3 interleaved pairs at one caller of CLONE (as ARM) against
+# /work/baseline (533c8a2's era, issue 10's rule) through bench/profile/ab-client.sh. Run as
+# `record.sh record v4 /work/cr-v4` (baseline.txt) and `record.sh record5 v5 /work/cr-v5` (baseline5.txt).
+set -euo pipefail
+name=$1 arm=$2 clone=$3
 here=$(cd "$(dirname "$0")" && pwd)
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 for r in 1 2 3 4 5; do
-  flock -x /work/bench.lock bash -c 'cd /work/cr-v4 && bench/client-compare.sh --clients "hourglass-lib go" --modes warm --rounds 1 --quiet 5 --tsv' > "$here/record-r$r.out" 2>&1
-  grep -E "^round|^warm" "$here/record-r$r.out" | sed "s/^/r$r /" >> "$here/record.txt"
+  # shellcheck disable=SC2016  # the inner script expands its own argument
+  flock -x /work/bench.lock bash -c 'cd "$1" && bench/client-compare.sh --clients "hourglass-lib go" --modes warm --rounds 1 --quiet 5 --tsv' _ "$clone" > "$here/$name-r$r.out" 2>&1
+  grep -E "^round|^warm" "$here/$name-r$r.out" | sed "s/^/r$r /" >> "$here/$name.txt"
 done
-QUIET=5 "$here/ab.sh" "$here/baseline.txt" 3 1 baseline=/work/baseline v4=/work/cr-v4
+"$here/../../profile/ab-client.sh" "$here/baseline${name#record}.txt" 3 1 baseline=/work/baseline "$arm=$clone"

@@ -93,7 +93,7 @@ final class Carriers {
         }
         Conn conn;
         try {
-            conn = dial(x, protocols, false);
+            conn = dial(x, protocols, false); // an HTTP/2 dial: the connection has a reader of its own
         } catch (IOException e) {
             x.pool.h2.dialEnded(true, false);
             throw x.translate(e);
@@ -125,12 +125,11 @@ final class Carriers {
     }
 
     /**
-     * Dials the origin, offering the call's protocols by ALPN over TLS; counts the new connection. {@code h1}:
-     * it will speak HTTP/1.1 unless ALPN says otherwise (not HTTP/2 by prior knowledge), and may be read on its
-     * callers' threads (see {@link Pool#CALLER_READ_CONNS}).
+     * Dials the origin, offering the call's protocols by ALPN over TLS; counts the new connection.
+     * {@code callerReads}: see {@link Dialer#dial}.
      */
-    private static Conn dial(Exchange x, List<Protocol> protocols, boolean h1) throws IOException {
-        Conn c = x.client.dialer().dial(x.pool.origin, x, x.pool.origin.tls() ? alpn(protocols) : null, h1);
+    private static Conn dial(Exchange x, List<Protocol> protocols, boolean callerReads) throws IOException {
+        Conn c = x.client.dialer().dial(x.pool.origin, x, x.pool.origin.tls() ? alpn(protocols) : null, callerReads);
         x.pool.metrics.opened.inc();
         x.ev.connectEnd(x.req, c.id());
         return c;

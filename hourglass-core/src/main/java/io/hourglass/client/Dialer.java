@@ -65,13 +65,14 @@ final class Dialer {
      *
      * @param alpn the protocol ids to offer by ALPN in the TLS handshake (RFC 7301), best first; null for
      *     HTTP/1.1 alone
-     * @param h1 whether the connection will speak HTTP/1.1 (not HTTP/2 by prior knowledge) and may be read on its
-     *     callers' threads: a plaintext one is then a non-blocking channel, when {@link ChannelIo#ENABLED} (JDK 25+)
+     * @param callerReads whether the connection may be read on its callers' threads: an HTTP/1.1 one (not HTTP/2
+     *     by prior knowledge) while its origin has no other ({@link Pool#CALLER_READ_CONNS}); a plaintext one is
+     *     then a non-blocking channel, when {@link ChannelIo#ENABLED} (JDK 25+)
      */
-    Conn dial(Pool.Origin o, Exchange x, String[] alpn, boolean h1) throws IOException {
+    Conn dial(Pool.Origin o, Exchange x, String[] alpn, boolean callerReads) throws IOException {
         x.doing("connecting");
         // Plain HTTP/1.1, directly or forwarded by an HTTP proxy (no tunnel): over a channel (ClientConn)
-        boolean channel = h1 && ChannelIo.ENABLED && !o.tls() && (o.proxy() == null || !o.proxy().socks());
+        boolean channel = callerReads && ChannelIo.ENABLED && !o.tls() && (o.proxy() == null || !o.proxy().socks());
         Socket s = o.proxy() == null ? connect(o.host(), o.port(), o.tls(), channel, x) : throughProxy(o, x, channel);
         if (o.tls()) {
             return handshake(s, o, x, alpn);

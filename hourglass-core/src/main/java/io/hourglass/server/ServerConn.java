@@ -261,14 +261,17 @@ final class ServerConn implements Runnable {
     }
 
     /**
-     * Moves to state {@code next}, keeping the connections-by-state gauge in step. Only the connection's owner
+     * Moves to state {@code next}, which the connections-by-state gauge reads at a scrape
+     * ({@link ServerMetrics#attachConnections}); the move to DONE is counted as a close. Only the connection's owner
      * calls it: this thread, or its HTTP/2 connection under that connection's lock.
      */
     void enter(int next) {
         int prev = state;
         if (prev != next) {
             state = next;
-            metrics.moved(prev, next);
+            if (next == DONE) {
+                metrics.closed();
+            }
         }
     }
 

@@ -229,13 +229,11 @@ final class ServerMetrics {
     }
 
     /**
-     * A connection moved between {@link ServerConn#IDLE}, {@link ServerConn#ACTIVE} and {@link ServerConn#DONE};
-     * only the move to DONE counts (in the closed counter): the gauge reads the states itself.
+     * A connection ended (moved to {@link ServerConn#DONE}). Its moves between {@link ServerConn#IDLE} and
+     * {@link ServerConn#ACTIVE} record nothing: the connections-by-state gauge reads the states itself.
      */
-    void moved(int from, int to) {
-        if (to == ServerConn.DONE) {
-            closed.inc();
-        }
+    void closed() {
+        closed.inc();
     }
 
     /** A response ended: {@code status} went out, {@code nanos} after the request's first byte. */

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hourglass.http.Deadline;
 import io.hourglass.testing.RawPeer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +30,18 @@ class ServerPerRequestStateTest {
         server = Server.start(b.host("127.0.0.1").port(0).shutdownTimeout(Duration.ofSeconds(2)).build(), h);
     }
 
+    /** Sends each request head on one keep-alive connection, after the previous response; returns the bodies. */
+    private List<String> onOneConnection(String... heads) throws Exception {
+        List<String> bodies = new ArrayList<>();
+        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
+            for (String head : heads) {
+                c.send(head);
+                bodies.add(c.readResponse().body());
+            }
+        }
+        return bodies;
+    }
+
     @Test
     void anInterruptAHandlerLeavesSetDoesNotReachTheNextRequest() throws Exception {
         start(ServerConfig.builder(), (req, res) -> {
@@ -38,12 +52,8 @@ class ServerPerRequestStateTest {
                 res.send(Thread.currentThread().isInterrupted() ? "interrupted\n" : "clear\n");
             }
         });
-        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
-            c.send("GET /interrupt HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.readResponse().body()).isEqualTo("left set\n");
-            c.send("GET /check HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.readResponse().body()).isEqualTo("clear\n");
-        }
+        assertThat(onOneConnection("GET /interrupt HTTP/1.1\r\nHost: a\r\n\r\n",
+                "GET /check HTTP/1.1\r\nHost: a\r\n\r\n")).containsExactly("left set\n", "clear\n");
     }
 
     @Test
@@ -59,12 +69,7 @@ class ServerPerRequestStateTest {
             }
             res.send("ok\n");
         });
-        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
-            c.send("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
-            c.readResponse();
-            c.send("GET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
-            c.readResponse();
-        }
+        onOneConnection("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n", "GET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(first.get()).isPresent();
         assertThat(second.get()).isPresent();
         assertThat(second.get().get()).as("the second request's own deadline, not the first's")
@@ -89,12 +94,7 @@ class ServerPerRequestStateTest {
             }
             res.send("ok\n");
         });
-        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
-            c.send("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n");
-            c.readResponse();
-            c.send("GET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
-            c.readResponse();
-        }
+        onOneConnection("GET /1 HTTP/1.1\r\nHost: a\r\n\r\n", "GET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
         assertThat(inside.get()).isPresent();
         assertThat(afterRun.get()).isEmpty();
         assertThat(next.get()).isEmpty();
@@ -117,12 +117,8 @@ class ServerPerRequestStateTest {
             }
             res.send("second\n");
         });
-        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
-            c.send("GET /keep HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.readResponse().body()).isEqualTo("first\n");
-            c.send("GET /next HTTP/1.1\r\nHost: a\r\n\r\n");
-            assertThat(c.readResponse().body()).isEqualTo("second\n");
-        }
+        assertThat(onOneConnection("GET /keep HTTP/1.1\r\nHost: a\r\n\r\n", "GET /next HTTP/1.1\r\nHost: a\r\n\r\n"))
+                .containsExactly("first\n", "second\n");
         assertThat(lateWrite.get()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> kept.get().header("X", "y")).isInstanceOf(IllegalStateException.class);
     }
@@ -139,12 +135,9 @@ class ServerPerRequestStateTest {
             }
             res.send(req.header("X-Id") + "\n");
         });
-        try (RawPeer.Connection c = RawPeer.connect(server.port())) {
-            c.send("GET /keep HTTP/1.1\r\nHost: a\r\nX-Id: first\r\n\r\n");
-            assertThat(c.readResponse().body()).isEqualTo("first\n");
-            c.send("GET /next HTTP/1.1\r\nHost: a\r\nX-Id: second\r\nX-Other: 1\r\n\r\n");
-            assertThat(c.readResponse().body()).isEqualTo("second\n");
-        }
+        assertThat(onOneConnection("GET /keep HTTP/1.1\r\nHost: a\r\nX-Id: first\r\n\r\n",
+                "GET /next HTTP/1.1\r\nHost: a\r\nX-Id: second\r\nX-Other: 1\r\n\r\n"))
+                .containsExactly("first\n", "second\n");
         assertThat(seenDuringNext.get()).as("the kept request's headers, read while the next request runs")
                 .isEqualTo("first 2");
         assertThat(kept.get().header("X-Id")).isEqualTo("first");

@@ -367,23 +367,37 @@ public final class H1Parser {
                     throw new H1Exception(400, "field value has CR, LF, NUL or another control character");
                 }
             }
-            String name = KnownNames.lookup(buf, p, colon - p);
-            if (name == null) {
-                name = new String(buf, p, colon - p, StandardCharsets.ISO_8859_1);
-                if (h != null) {
-                    h.otherNames = true; // e.g. "HOST": only a case-insensitive look-up can tell what it is
-                }
-            } else if (h != null) {
-                int bit = KnownNames.framingBit(name);
-                if (bit == KnownNames.HOST && h.hosts++ == 0) {
-                    h.hostIndex = out.size(); // the index the append below gives it
-                }
-                h.fields |= bit;
-            }
-            // the bytes were checked above: the unchecked append skips a second pass (not public API)
-            HeadersAccess.appendUnchecked(out, name, new String(buf, vs, ve - vs, StandardCharsets.ISO_8859_1));
+            appendField(buf, p, colon, vs, ve, out, h);
             p = next(buf, eol);
         }
+    }
+
+    /**
+     * Appends the field named {@code b[ns, ne)} with the value {@code b[vs, ve)}, both already checked, to
+     * {@code out}, noting in {@code h} (when not null: a request head) whether its name is a known spelling and
+     * which framing field it is; shared by the general parse and {@link QuickRequest}.
+     *
+     * @return whether the field is the head's first Host field in a known spelling
+     */
+    static boolean appendField(byte[] b, int ns, int ne, int vs, int ve, Headers out, RequestHead h) {
+        boolean firstHost = false;
+        String name = KnownNames.lookup(b, ns, ne - ns);
+        if (name == null) {
+            name = new String(b, ns, ne - ns, StandardCharsets.ISO_8859_1);
+            if (h != null) {
+                h.otherNames = true; // e.g. "HOST": only a case-insensitive look-up can tell what it is
+            }
+        } else if (h != null) {
+            int bit = KnownNames.framingBit(name);
+            if (bit == KnownNames.HOST && h.hosts++ == 0) {
+                h.hostIndex = out.size(); // the index the append below gives it
+                firstHost = true;
+            }
+            h.fields |= bit;
+        }
+        // the bytes were checked: the unchecked append skips a second pass (not public API)
+        HeadersAccess.appendUnchecked(out, name, new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1));
+        return firstHost;
     }
 
     /**

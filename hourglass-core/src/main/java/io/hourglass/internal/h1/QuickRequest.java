@@ -1,7 +1,6 @@
 package io.hourglass.internal.h1;
 
 import io.hourglass.http.Headers;
-import io.hourglass.internal.HeadersAccess;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -109,19 +108,9 @@ final class QuickRequest {
             if (p + 1 >= max || b[p] != '\r' || b[p + 1] != '\n') {
                 return -1;
             }
-            String name = KnownNames.lookup(b, ns, colon - ns);
-            if (name == null) {
-                name = new String(b, ns, colon - ns, StandardCharsets.ISO_8859_1);
-                h.otherNames = true;
-            } else {
-                int bit = KnownNames.framingBit(name);
-                if (bit == KnownNames.HOST && h.hosts++ == 0) {
-                    h.hostIndex = out.size();
-                    h.hostChecked = TargetSyntax.isPlainHostPort(b, vs, ve);
-                }
-                h.fields |= bit;
+            if (H1Parser.appendField(b, ns, colon, vs, ve, out, h)) {
+                h.hostChecked = TargetSyntax.isPlainHostPort(b, vs, ve);
             }
-            HeadersAccess.appendUnchecked(out, name, new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1));
             p += 2;
         }
         return -1;

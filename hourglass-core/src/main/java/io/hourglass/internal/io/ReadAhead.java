@@ -19,9 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Two uses, two modes:
  * <ul>
- *   <li>{@link #eager}: the client connection's reader (TLS connections, and every one before JDK 25; plaintext
- *       ones on JDK 25+ are read on the caller's thread, see {@link ChannelIo}), from the connection's start
- *       to its end of stream.
+ *   <li>{@link #eager}: the client connection's reader (TLS connections, every one before JDK 25, and on JDK 25+
+ *       a plaintext one once its origin has others; an origin's only plaintext connection is read on the
+ *       caller's thread, see {@link ChannelIo}), from the connection's start, or its move, to its end of stream.
  *       The caller of a call waits untimed in {@link #read} and the connection's alarm wakes it at its
  *       deadline ({@link #wake}); under DRAIN the connection lives on after a timeout. The reader also sees at
  *       once a pooled connection that the server closed. It keeps a 64 KiB buffer for the connection's life.</li>

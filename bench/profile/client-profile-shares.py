@@ -1,4 +1,6 @@
-# Shares of a collapsed async-profiler profile (threads option) by role: python3 profile-shares.py FILE[.gz]
+#!/usr/bin/env python3
+# Shares of a collapsed async-profiler client profile (threads option) by role (callers, reader threads, carriers,
+# GC, compiler, ...): python3 client-profile-shares.py FILE[.gz]. Used by docs/BENCHMARKS.md's client CPU sections.
 import sys,collections,gzip
 f=sys.argv[1]; c=collections.Counter(); tot=0
 for line in (gzip.open(f,'rt') if f.endswith('.gz') else open(f)):

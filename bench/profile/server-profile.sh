@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# server-profile.sh REPO ka64|many OUTDIR: starts `hourglass serve` from the checkout REPO (built), loads it (wrk
+# keep-alive at 64 connections, or 10 000 connections at one request per second each through many-conns), and
+# records 10 s of CPU samples with async-profiler (OUTDIR/cpu.collapsed) and then 8 s of JFR (OUTDIR/alloc.jfr),
+# with the load generator's output in OUTDIR/load.txt. ASYNC_PROFILER names libasyncProfiler.so (async-profiler
+# 4.x). Summaries: own-code.py (where Hourglass's own samples go), alloc-per-request.sh (bytes per request).
+# Used by issue 17's rounds 4-6 (docs/BENCHMARKS.md, "The server's own per-request work").
+set -euo pipefail
+[ $# -eq 3 ] || { echo "usage: $0 REPO ka64|many OUTDIR" >&2; exit 2; }
+repo=$(cd "$1" && pwd) mode=$2 out=$3
+case $mode in ka64|many) ;; *) echo "$0: mode is ka64 or many, not '$mode'" >&2; exit 2 ;; esac
+ap=${ASYNC_PROFILER:-}
+[ -f "$ap" ] || { echo "$0: set ASYNC_PROFILER to async-profiler's libasyncProfiler.so (async-profiler 4.x)" >&2; exit 2; }
+# shellcheck source=../../scripts/find-jdk.sh
+. "$repo/scripts/find-jdk.sh"   # exports JAVA_HOME (a JDK >= 21), for jcmd and jfr
+mkdir -p "$out"
+addr=127.0.0.$(( 100 + RANDOM % 100 ))
+(cd "$repo" && HOURGLASS_JAVA_OPTS=-XX:+EnableDynamicAgentLoading ./hourglass serve --listen "$addr:0" \
+    --read-header-timeout 10s --write-timeout 30s --idle-timeout 60s > "$out/server.out" 2> "$out/server.err") &
+for _ in $(seq 100); do grep -q listening "$out/server.out" 2>/dev/null && break; sleep 0.2; done
+port=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$out/server.out" | sed 's/.*://')
+pid=$(ss -Htlnp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)   # the JVM listening there
+echo "addr $addr port $port pid $pid" | tee "$out/info.txt"
+if [ "$mode" = many ]; then
+  ulimit -n 20000
+  "$repo/bench/build/go/many-conns" -conns 10000 -rate 1 -warmup 15 -duration 45 -pid "$pid" -path /hello \
+      "$addr:$port" > "$out/load.txt" 2>&1 &
+  load=$!
+  sleep 20
+else
+  wrk -t2 -c64 -d14s "http://$addr:$port/hello" > "$out/warm.txt" 2>&1
+  wrk -t2 -c64 -d25s --latency "http://$addr:$port/hello" > "$out/load.txt" 2>&1 &
+  load=$!
+  sleep 2
+fi
+"$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$ap" "\"start,event=cpu,interval=200us\"" > /dev/null
+sleep 10
+"$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$ap" "\"stop,file=$out/cpu.collapsed,collapsed\"" > /dev/null
+"$JAVA_HOME/bin/jcmd" "$pid" JFR.start name=a settings=profile filename="$out/alloc.jfr" > /dev/null
+sleep 8
+"$JAVA_HOME/bin/jcmd" "$pid" JFR.stop name=a > /dev/null
+wait "$load"
+kill "$pid"
+echo "profiles in $out"
