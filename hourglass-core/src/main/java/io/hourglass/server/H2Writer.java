@@ -100,7 +100,7 @@ final class H2Writer implements Runnable {
         if (!withinBound) {
             c.controlQueueOverflow(); // the peer does not read: nothing more can reach it anyway
         }
-        work.signal();
+        wake();
     }
 
     /** A stream has something to send: joins the ready queue, and the writer thread is told. */
@@ -108,6 +108,17 @@ final class H2Writer implements Runnable {
         if (!o.inReady && !ended) {
             o.inReady = true;
             ready.addLast(o);
+            wake();
+        }
+    }
+
+    /**
+     * Wakes the writer thread for work just queued, unless another thread holds the writer role: that one
+     * takes the work, or {@link #release} wakes the writer thread for it. Waking the writer thread when it has
+     * nothing to do costs a virtual thread's unpark, mount and park for nothing. Under the lock.
+     */
+    private void wake() {
+        if (writing == null) {
             work.signal();
         }
     }
@@ -291,7 +302,9 @@ final class H2Writer implements Runnable {
             ended = true;
             conn.shutdownOutput(); // FIN after the last frame: the client sees the GOAWAY, then the end
         }
-        work.signalAll(); // the writer thread, if work came while the role was taken
+        if (ended || stopping || !ready.isEmpty() || !control.isEmpty()) {
+            work.signal(); // the writer thread, for work that came while the role was taken, or to end
+        }
         outputDone = ended;
         return !ended;
     }
