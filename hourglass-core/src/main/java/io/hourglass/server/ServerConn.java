@@ -433,6 +433,11 @@ final class ServerConn implements Runnable {
         metrics.responded(status, clock.nanoTime() - requestStart);
     }
 
+    /** Its HTTP/2 side once it speaks HTTP/2, else null. Any thread. */
+    H2Conn h2() {
+        return h2;
+    }
+
     /** Graceful shutdown: closes the connection when it is waiting for a request (HTTP/2: the two-step GOAWAY). */
     void closeIfIdle() {
         H2Conn c = h2;
