@@ -36,6 +36,14 @@ final class H2Writer implements Runnable {
     private static final int BATCH_BYTES = 64 * 1024; // DATA per batch: control frames are never held up long
     /** How many batches a handler's thread writes at most before the writer thread takes over the rest. */
     private static final int HANDLER_BATCHES = 4;
+    /**
+     * The write buffer's own array, kept for the connection's life: a small response's frames (a /hello's
+     * HEADERS and DATA are under 100 bytes) and the control frames go out from it without taking an array from
+     * the shared pool and giving it back after every batch (a monitor each way, issue 17); a batch that
+     * outgrows it takes a pooled array, given back when the writer role is released, so an idle connection
+     * holds no more than this one (HTTP/1.1's connection keeps the same, see ServerConn).
+     */
+    private static final int SMALL_OUT = 256;
 
     private final H2Conn c;
     private final ReentrantLock lock;
@@ -66,7 +74,7 @@ final class H2Writer implements Runnable {
         this.lock = c.lock;
         this.work = lock.newCondition();
         this.conn = c.conn;
-        this.out = new OutBuffer(this::sink, OutBuffer.POOLED_SIZE);
+        this.out = new OutBuffer(this::sink, OutBuffer.POOLED_SIZE, SMALL_OUT);
         this.frames = new FrameWriter(out);
     }
 
@@ -293,7 +301,7 @@ final class H2Writer implements Runnable {
     /** Gives the writer role up with nothing left to write. Under the lock. Returns false when output is done. */
     private boolean release() {
         writing = null;
-        out.release(); // an idle connection holds no write buffer
+        out.release(); // an idle connection holds no write buffer but its small array
         if (interruptPending) {
             interruptPending = false;
             Thread.currentThread().interrupt(); // a cancellation that came while this handler wrote
