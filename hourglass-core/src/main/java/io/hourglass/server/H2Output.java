@@ -133,6 +133,7 @@ final class H2Output {
      * while the previous chunk has not left: that wait is the flow control a handler feels.
      */
     private void handOff(boolean end) throws IOException {
+        boolean writeIt;
         c.lock.lock();
         try {
             while (chunk != null && error == null) {
@@ -153,11 +154,13 @@ final class H2Output {
                 outLen = 0;
             }
             endPending |= end;
-            c.writer.scheduleQuietly(this);
+            writeIt = c.writer.scheduleAndClaim(this);
         } finally {
             c.lock.unlock();
         }
-        c.writer.writeNow(); // this thread writes it, unless a writer is at work already
+        if (writeIt) {
+            c.writer.writeClaimed(); // this thread writes it, as no writer was at work: nobody needs waking
+        }
     }
 
     private void awaitOutput() throws InterruptedIOException {

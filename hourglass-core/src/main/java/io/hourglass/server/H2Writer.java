@@ -131,12 +131,23 @@ final class H2Writer implements Runnable {
         }
     }
 
-    /** As {@link #schedule}, for a caller that calls {@link #writeNow()} next: no thread needs waking. */
-    void scheduleQuietly(H2Output o) {
+    /**
+     * As {@link #schedule}, for a handler's thread that writes its work itself: takes the writer role when
+     * nobody holds it (under this same hold of the lock) and returns true; the caller then calls
+     * {@link #writeClaimed()} once it has released the lock. Returns false when another writer is at work (it
+     * takes the work, or {@link #release} wakes the writer thread for it): no thread needs waking either way.
+     * Under the lock.
+     */
+    boolean scheduleAndClaim(H2Output o) {
         if (!o.inReady && !ended) {
             o.inReady = true;
             ready.addLast(o);
         }
+        if (writing != null || ended || (ready.isEmpty() && control.isEmpty())) {
+            return false;
+        }
+        writing = Thread.currentThread();
+        return true;
     }
 
     /** For {@link H2Output#plan}: out of connection window; back when the client opens it. */
@@ -210,20 +221,11 @@ final class H2Writer implements Runnable {
     // ---- writing ----
 
     /**
-     * Called by a handler's thread right after it handed work over (not under the lock): it writes the work
-     * itself when nobody holds the writer role, so no thread needs waking; otherwise the writer at work takes
-     * it. Failures end the connection; the handler learns of them from its stream.
+     * Writes, on a handler's thread that took the writer role with {@link #scheduleAndClaim} (not under the
+     * lock), what it handed over and what else is ready, so no thread needs waking. Failures end the connection;
+     * the handler learns of them from its stream.
      */
-    void writeNow() {
-        lock.lock();
-        try {
-            if (writing != null || ended || (ready.isEmpty() && control.isEmpty())) {
-                return;
-            }
-            writing = Thread.currentThread();
-        } finally {
-            lock.unlock();
-        }
+    void writeClaimed() {
         drain(HANDLER_BATCHES);
     }
 
@@ -251,22 +253,21 @@ final class H2Writer implements Runnable {
 
     /**
      * Writes batches until nothing is left (or {@code batches} were written: a handler's thread does not write
-     * the others' responses for ever), in the writer role; then gives the role up. Returns false when the
-     * connection's output is done (stopped, or failed).
+     * the others' responses for ever), in the writer role; then gives the role up. After each batch, one hold of
+     * the lock both tells the streams what left and plans the next. Returns false when the connection's output
+     * is done (stopped, or failed).
      */
     private boolean drain(int batches) {
         try {
-            for (int n = 0; planned(n < batches); n++) {
-                write(batch);
-                lock.lock();
-                try {
-                    written(batch);
-                } finally {
-                    lock.unlock();
-                }
-                batch.clear();
+            if (!planned()) {
+                return !outputDone;
             }
-            return !outputDone;
+            for (int n = 1; true; n++) {
+                write(batch);
+                if (!writtenAndNext(n < batches)) {
+                    return !outputDone;
+                }
+            }
         } catch (IOException e) {
             failed();
             c.writeFailed(e);
@@ -278,24 +279,42 @@ final class H2Writer implements Runnable {
         }
     }
 
-    /**
-     * Plans the next batch when {@code more} batches may be written; otherwise, or when there is nothing to
-     * write, gives the role up (the writer thread takes what is left) and returns false.
-     */
-    private boolean planned(boolean more) {
+    /** Plans the first batch; with nothing to write, gives the role up and returns false. */
+    private boolean planned() {
         lock.lock();
         try {
-            if (more) {
-                plan(batch);
-                if (!batch.isEmpty()) {
-                    return true;
-                }
-            }
-            release();
-            return false;
+            return planOrRelease(true);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Tells the streams what left, then plans the next batch when {@code more} batches may be written; otherwise,
+     * or when there is nothing to write, gives the role up (the writer thread takes what is left) and returns
+     * false.
+     */
+    private boolean writtenAndNext(boolean more) {
+        lock.lock();
+        try {
+            written(batch);
+            batch.clear();
+            return planOrRelease(more);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Plans the next batch when {@code more}; when not, or when it is empty, gives the role up. Under the lock. */
+    private boolean planOrRelease(boolean more) {
+        if (more) {
+            plan(batch);
+            if (!batch.isEmpty()) {
+                return true;
+            }
+        }
+        release();
+        return false;
     }
 
     /** Gives the writer role up with nothing left to write. Under the lock. Returns false when output is done. */
