@@ -201,10 +201,11 @@ final class H2Dispatch {
         streams.remove(s.id);
         moved(s.phase, -1);
         s.phase = H2Stream.DONE;
-        run.counted(s);
+        long now = c.clock.nanoTime(); // the response's end and, with no stream left, the idle clock's start
+        run.counted(s, now);
         if (streams.isEmpty()) {
             c.active(false);
-            c.timers.startIdle(c.clock.nanoTime());
+            c.timers.startIdle(now);
             c.endIfDone();
         }
     }

@@ -192,10 +192,10 @@ final class H2Run {
         }
     }
 
-    /** Counts a stream's response once it is done: the status whose HEADERS went out, if any. */
-    void counted(H2Stream s) {
+    /** Counts a stream's response once it is done at {@code now}: the status whose HEADERS went out, if any. */
+    void counted(H2Stream s, long now) {
         if (s.out.sentStatus != 0) {
-            c.metrics.responded(s.out.sentStatus, c.clock.nanoTime() - s.startNanos);
+            c.metrics.responded(s.out.sentStatus, now - s.startNanos);
         }
     }
 }
