@@ -133,6 +133,7 @@ final class H2Output {
      * while the previous chunk has not left: that wait is the flow control a handler feels.
      */
     private void handOff(boolean end) throws IOException {
+        boolean others;
         c.lock.lock();
         try {
             while (chunk != null && error == null) {
@@ -154,8 +155,12 @@ final class H2Output {
             }
             endPending |= end;
             c.writer.scheduleQuietly(this);
+            others = c.dispatch.running() > 1;
         } finally {
             c.lock.unlock();
+        }
+        if (others) {
+            Thread.yield();
         }
         c.writer.writeNow(); // this thread writes it, unless a writer is at work already
     }
