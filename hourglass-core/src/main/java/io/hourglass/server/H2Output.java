@@ -142,7 +142,8 @@ final class H2Output {
      * while the previous chunk has not left: that wait is the flow control a handler feels.
      */
     private void handOff(boolean end) throws IOException {
-        boolean writeIt;
+        boolean others;
+        boolean writeIt = false;
         c.lock.lock();
         try {
             while (chunk != null && error == null) {
@@ -163,11 +164,19 @@ final class H2Output {
                 outLen = 0;
             }
             endPending |= end;
-            writeIt = c.writer.scheduleAndClaim(this);
+            others = c.dispatch.running() > 1;
+            if (others) {
+                c.writer.scheduleQuietly(this); // the role is taken after the yield, so the others' responses join
+            } else {
+                writeIt = c.writer.scheduleAndClaim(this);
+            }
         } finally {
             c.lock.unlock();
         }
-        if (writeIt) {
+        if (others) {
+            Thread.yield();
+            c.writer.writeNow(); // this thread writes it, unless a writer is at work already
+        } else if (writeIt) {
             c.writer.writeClaimed(); // this thread writes it, as no writer was at work: nobody needs waking
         }
     }

@@ -131,18 +131,28 @@ final class H2Writer implements Runnable {
         }
     }
 
+    /** As {@link #schedule}, for a caller that calls {@link #writeNow()} next: no thread needs waking. */
+    void scheduleQuietly(H2Output o) {
+        if (!o.inReady && !ended) {
+            o.inReady = true;
+            ready.addLast(o);
+        }
+    }
+
     /**
-     * As {@link #schedule}, for a handler's thread that writes its work itself: takes the writer role when
+     * As {@link #scheduleQuietly}, for a handler's thread that writes its work itself: takes the writer role when
      * nobody holds it (under this same hold of the lock) and returns true; the caller then calls
      * {@link #writeClaimed()} once it has released the lock. Returns false when another writer is at work (it
      * takes the work, or {@link #release} wakes the writer thread for it): no thread needs waking either way.
      * Under the lock.
      */
     boolean scheduleAndClaim(H2Output o) {
-        if (!o.inReady && !ended) {
-            o.inReady = true;
-            ready.addLast(o);
-        }
+        scheduleQuietly(o);
+        return claim();
+    }
+
+    /** Takes the writer role for this thread when nobody holds it and there is work. Under the lock. */
+    private boolean claim() {
         if (writing != null || ended || (ready.isEmpty() && control.isEmpty())) {
             return false;
         }
@@ -227,6 +237,24 @@ final class H2Writer implements Runnable {
      */
     void writeClaimed() {
         drain(HANDLER_BATCHES);
+    }
+
+    /**
+     * Called by a handler's thread after it handed work over with {@link #scheduleQuietly} (not under the lock):
+     * it writes the work itself when nobody holds the writer role, so no thread needs waking; otherwise the
+     * writer at work takes it. Failures end the connection; the handler learns of them from its stream.
+     */
+    void writeNow() {
+        boolean mine;
+        lock.lock();
+        try {
+            mine = claim();
+        } finally {
+            lock.unlock();
+        }
+        if (mine) {
+            drain(HANDLER_BATCHES);
+        }
     }
 
     /** The connection's writer thread: writes when nobody else does, until the connection ends. */
