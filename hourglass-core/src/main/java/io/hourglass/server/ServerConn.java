@@ -433,6 +433,11 @@ final class ServerConn implements Runnable {
         metrics.responded(status, clock.nanoTime() - requestStart);
     }
 
+    /** The connection's HTTP/2 side, or null while it speaks HTTP/1.1 (for tests in this package). */
+    H2Conn h2() {
+        return h2;
+    }
+
     /** Graceful shutdown: closes the connection when it is waiting for a request (HTTP/2: the two-step GOAWAY). */
     void closeIfIdle() {
         H2Conn c = h2;
