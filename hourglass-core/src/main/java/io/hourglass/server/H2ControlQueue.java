@@ -25,11 +25,6 @@ final class H2ControlQueue {
         return len == 0;
     }
 
-    /** Frames queued and not yet taken (for tests and the bound). */
-    int frames() {
-        return frames;
-    }
-
     /** The queued bytes for a batch; the queue starts over empty. Returns null when empty. */
     byte[] take() {
         if (len == 0) {

@@ -68,6 +68,7 @@ final class H2Writer implements Runnable {
     private Thread writing;           // the thread in the writer role, null when none
     private boolean interruptPending; // the writing handler was cancelled meanwhile: interrupt it when done
     private boolean outputDone;       // what the last release found: the output ended (read by the releasing thread)
+    private int idleWakeups;          // the writer thread woke and found nothing to do (idleWakeups())
 
     H2Writer(H2Conn c) {
         this.c = c;
@@ -211,9 +212,14 @@ final class H2Writer implements Runnable {
         work.signalAll();
     }
 
-    /** Control frames queued and not yet written (for tests). */
-    int queuedControlFrames() {
-        return control.frames();
+    /** How often the writer thread was woken and found nothing to do (for tests: each costs a park and unpark). */
+    int idleWakeups() {
+        lock.lock();
+        try {
+            return idleWakeups;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -265,6 +271,9 @@ final class H2Writer implements Runnable {
             try {
                 while (!ended && (writing != null || (!stopping && ready.isEmpty() && control.isEmpty()))) {
                     work.awaitUninterruptibly(); // the writer thread is never interrupted: it only writes
+                    if (!ended && (writing != null || (!stopping && ready.isEmpty() && control.isEmpty()))) {
+                        idleWakeups++; // woken for nothing (or a spurious wake-up of the condition)
+                    }
                 }
                 if (ended) {
                     return;

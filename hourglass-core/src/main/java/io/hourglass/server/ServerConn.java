@@ -433,7 +433,7 @@ final class ServerConn implements Runnable {
         metrics.responded(status, clock.nanoTime() - requestStart);
     }
 
-    /** Its HTTP/2 side once it speaks HTTP/2, else null. Any thread. */
+    /** The connection's HTTP/2 side, or null while it speaks HTTP/1.1 (tests, and the streams gauge: any thread). */
     H2Conn h2() {
         return h2;
     }
