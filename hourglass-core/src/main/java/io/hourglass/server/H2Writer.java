@@ -28,9 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * and a stream with something to send joins the ready queue. The writer plans an {@link H2Batch} under the
  * lock: all queued control frames, then at most one frame from each ready stream in turn (round robin, within
  * the stream's and the connection's send windows); then releases the lock, HPACK-encodes and writes the batch
- * with one flush, and takes the lock again to tell the streams what left. A stream whose window is closed
- * leaves the queue until a WINDOW_UPDATE brings it back, so a slow stream never holds up the others. Each
- * batch's socket write is bounded by the write timeout.
+ * with one flush, and takes the lock again to tell the streams what left and to plan the next batch. A stream
+ * whose window is closed leaves the queue until a WINDOW_UPDATE brings it back, so a slow stream never holds up
+ * the others. Each batch's socket write is bounded by the write timeout.
  */
 final class H2Writer implements Runnable {
     private static final int BATCH_BYTES = 64 * 1024; // DATA per batch: control frames are never held up long
