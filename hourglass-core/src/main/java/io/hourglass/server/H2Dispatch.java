@@ -33,6 +33,13 @@ final class H2Dispatch {
     private int open;           // open or half-closed streams (section 5.1.2)
     private int running;        // handlers running
     private final int maxRunning;
+    // Streams by gauge state (H2Stream.QUEUED, RUNNING, SENDING), for hourglass_h2_streams{state}, which a scrape
+    // reads from here (ServerMetrics.attachConnections) instead of the stream moving shared gauge children: four
+    // contended LongAdder updates per stream (issue 17). Written under the lock with release stores, read by a
+    // scrape without it with acquire loads (COUNT), so a scrape sees each count as the lock holder left it.
+    private final int[] byPhase = new int[3];
+    private static final java.lang.invoke.VarHandle COUNT =
+            java.lang.invoke.MethodHandles.arrayElementVarHandle(int[].class);
 
     H2Dispatch(H2Conn c) {
         this.c = c;
@@ -62,6 +69,23 @@ final class H2Dispatch {
         return running;
     }
 
+    /**
+     * A stream moved between the gauge's states (H2Stream.QUEUED, RUNNING, SENDING; -1 for none). Under the lock.
+     */
+    private void moved(int from, int to) {
+        if (from >= 0 && from < byPhase.length) {
+            COUNT.setRelease(byPhase, from, byPhase[from] - 1);
+        }
+        if (to >= 0 && to < byPhase.length) {
+            COUNT.setRelease(byPhase, to, byPhase[to] + 1);
+        }
+    }
+
+    /** Streams in gauge state {@code phase} now (H2Stream.QUEUED, RUNNING, SENDING). Any thread, no lock. */
+    int streamsIn(int phase) {
+        return (int) COUNT.getAcquire(byPhase, phase);
+    }
+
     /** Whether a new stream would be one more than the client may have open (section 5.1.2). */
     boolean overOpenLimit() {
         return open >= maxRunning;
@@ -85,7 +109,7 @@ final class H2Dispatch {
             return;
         }
         s.phase = H2Stream.QUEUED;
-        c.metrics.h2Stream(-1, H2Stream.QUEUED);
+        moved(-1, H2Stream.QUEUED);
         queue.addLast(s);
         if (queue.size() > 4 * maxRunning) {
             c.metrics.limit(ServerMetrics.Limit.STREAM_QUEUE);
@@ -104,13 +128,13 @@ final class H2Dispatch {
         c.timers.streamOpened(s);
         c.active(true);
         s.phase = H2Stream.SENDING;
-        c.metrics.h2Stream(-1, H2Stream.SENDING);
+        moved(-1, H2Stream.SENDING);
         s.out.answer(status, message);
     }
 
     private void start(H2Stream s) {
         running++;
-        c.metrics.h2Stream(s.phase == H2Stream.QUEUED ? H2Stream.QUEUED : -1, H2Stream.RUNNING);
+        moved(s.phase == H2Stream.QUEUED ? H2Stream.QUEUED : -1, H2Stream.RUNNING);
         s.phase = H2Stream.RUNNING;
         s.thread = Thread.ofVirtual().unstarted(s);
         s.thread.start();
@@ -127,7 +151,7 @@ final class H2Dispatch {
         try {
             running--;
             s.thread = null;
-            c.metrics.h2Stream(H2Stream.RUNNING, H2Stream.SENDING);
+            moved(H2Stream.RUNNING, H2Stream.SENDING);
             s.phase = H2Stream.SENDING;
             settle(s);
             while (running < maxRunning && !queue.isEmpty()) {
@@ -175,12 +199,13 @@ final class H2Dispatch {
         }
         c.frames.returnToConnection(s.discardBody());
         streams.remove(s.id);
-        c.metrics.h2Stream(s.phase, -1);
+        moved(s.phase, -1);
         s.phase = H2Stream.DONE;
-        run.counted(s);
+        long now = c.clock.nanoTime(); // the response's end and, with no stream left, the idle clock's start
+        run.counted(s, now);
         if (streams.isEmpty()) {
             c.active(false);
-            c.timers.startIdle(c.clock.nanoTime());
+            c.timers.startIdle(now);
             c.endIfDone();
         }
     }

@@ -190,6 +190,7 @@ final class H2Frames implements FrameListener {
         H2Stream s = new H2Stream(c, id, head, now, c.h2.initialStreamWindow(), c.peer.initialWindowSize());
         s.remoteClosed = endStream;
         s.expectContinue = !endStream && head.headers().hasToken("expect", "100-continue");
+        s.headerDeadline = RequestDeadline.found(c.cfg, head.headers(), now);
         String target = head.path() != null ? head.path() : head.authority();
         long length = head.contentLength() >= 0 ? head.contentLength() : endStream ? 0 : -1;
         s.request = new Request(head.method(), target, head.headers(), length, s, now);

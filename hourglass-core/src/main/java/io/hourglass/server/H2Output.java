@@ -56,6 +56,7 @@ final class H2Output {
     private byte[] outBuf;
     private int outLen;
     private boolean handedOff;        // something of the handler's response went to the writer
+    private long bodyLeft = -1;       // of the declared content-length, what is not written yet; -1 when none
 
     H2Output(H2Stream s, int initialWindow) {
         this.s = s;
@@ -82,13 +83,21 @@ final class H2Output {
         H2Messages.serverResponseFields(status, headers, HttpDate.value(), contentLength, f);
         stagedHead = f;
         stagedStatus = status;
+        bodyLeft = bodyless ? -1 : contentLength;
     }
 
     /** Body bytes, staged in a buffer of up to {@value #CHUNK} bytes; a full one is handed over. */
     void write(byte[] b, int off, int len) throws IOException {
+        long declared = bodyLeft;
+        if (declared >= 0) {
+            bodyLeft = Math.max(0, declared - len);
+        }
         while (len > 0) {
             if (outBuf == null) {
-                outBuf = new byte[Math.min(CHUNK, Math.max(len, 512))];
+                // a body of a declared length that fits in one chunk gets an array of its size (a short body
+                // does not make 512 bytes of garbage per response); otherwise one that grows up to a chunk
+                outBuf = new byte[declared >= len && declared <= CHUNK ? (int) declared
+                        : Math.min(CHUNK, Math.max(len, 512))];
             } else if (outLen == outBuf.length) {
                 if (outBuf.length < CHUNK) {
                     outBuf = java.util.Arrays.copyOf(outBuf, Math.min(CHUNK, Math.max(outLen + len, 2 * outLen)));
@@ -134,6 +143,7 @@ final class H2Output {
      */
     private void handOff(boolean end) throws IOException {
         boolean others;
+        boolean writeIt = false;
         c.lock.lock();
         try {
             while (chunk != null && error == null) {
@@ -154,15 +164,21 @@ final class H2Output {
                 outLen = 0;
             }
             endPending |= end;
-            c.writer.scheduleQuietly(this);
             others = c.dispatch.running() > 1;
+            if (others) {
+                c.writer.scheduleQuietly(this); // the role is taken after the yield, so the others' responses join
+            } else {
+                writeIt = c.writer.scheduleAndClaim(this);
+            }
         } finally {
             c.lock.unlock();
         }
         if (others) {
             Thread.yield();
+            c.writer.writeNow(); // this thread writes it, unless a writer is at work already
+        } else if (writeIt) {
+            c.writer.writeClaimed(); // this thread writes it, as no writer was at work: nobody needs waking
         }
-        c.writer.writeNow(); // this thread writes it, unless a writer is at work already
     }
 
     private void awaitOutput() throws InterruptedIOException {

@@ -43,7 +43,7 @@ final class H2Run {
         long own = ht == 0 ? 0 : now + ht;
         // issue 14: the client's deadline (less the reserve) shortens the handler's, from the stream's HEADERS;
         // one that leaves nothing gets a 504 in place of the handler
-        long received = RequestDeadline.received(c.cfg, c.metrics, req.headers(), s.startNanos);
+        long received = RequestDeadline.counted(c.metrics, s.headerDeadline); // found by the reading thread
         boolean reject = received != 0 && RequestDeadline.expired(c.cfg, c.metrics, received, now);
         req.clientDeadline(!reject && received != 0 && (own == 0 || received - own < 0));
         long deadline = reject ? own : RequestDeadline.earliest(own, received);
@@ -192,10 +192,10 @@ final class H2Run {
         }
     }
 
-    /** Counts a stream's response once it is done: the status whose HEADERS went out, if any. */
-    void counted(H2Stream s) {
+    /** Counts a stream's response once it is done at {@code now}: the status whose HEADERS went out, if any. */
+    void counted(H2Stream s, long now) {
         if (s.out.sentStatus != 0) {
-            c.metrics.responded(s.out.sentStatus, c.clock.nanoTime() - s.startNanos);
+            c.metrics.responded(s.out.sentStatus, now - s.startNanos);
         }
     }
 }

@@ -55,6 +55,7 @@ final class H2Stream implements ServerExchange, Runnable {
     IOException recvError;            // what body reads throw: a reset, a timeout
     private Headers trailers;
     boolean expectContinue;
+    long headerDeadline;              // RequestDeadline.found: set by the reading thread before the handler starts
 
     // ---- deadlines and rates (instants of the server's clock, 0 for none; written under the lock) ----
     volatile long handlerDeadline;    // volatile: the handler's thread reads it without the lock (Request.deadline)

@@ -28,14 +28,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * and a stream with something to send joins the ready queue. The writer plans an {@link H2Batch} under the
  * lock: all queued control frames, then at most one frame from each ready stream in turn (round robin, within
  * the stream's and the connection's send windows); then releases the lock, HPACK-encodes and writes the batch
- * with one flush, and takes the lock again to tell the streams what left. A stream whose window is closed
- * leaves the queue until a WINDOW_UPDATE brings it back, so a slow stream never holds up the others. Each
- * batch's socket write is bounded by the write timeout.
+ * with one flush, and takes the lock again to tell the streams what left and to plan the next batch. A stream
+ * whose window is closed leaves the queue until a WINDOW_UPDATE brings it back, so a slow stream never holds up
+ * the others. Each batch's socket write is bounded by the write timeout.
  */
 final class H2Writer implements Runnable {
     private static final int BATCH_BYTES = 64 * 1024; // DATA per batch: control frames are never held up long
     /** How many batches a handler's thread writes at most before the writer thread takes over the rest. */
     private static final int HANDLER_BATCHES = 4;
+    /**
+     * The write buffer's own array, kept for the connection's life: a small response's frames (a /hello's
+     * HEADERS and DATA are under 100 bytes) and the control frames go out from it without taking an array from
+     * the shared pool and giving it back after every batch (a monitor each way, issue 17); a batch that
+     * outgrows it takes a pooled array, given back when the writer role is released, so an idle connection
+     * holds no more than this one (HTTP/1.1's connection keeps the same, see ServerConn).
+     */
+    private static final int SMALL_OUT = 256;
 
     private final H2Conn c;
     private final ReentrantLock lock;
@@ -67,7 +75,7 @@ final class H2Writer implements Runnable {
         this.lock = c.lock;
         this.work = lock.newCondition();
         this.conn = c.conn;
-        this.out = new OutBuffer(this::sink, OutBuffer.POOLED_SIZE);
+        this.out = new OutBuffer(this::sink, OutBuffer.POOLED_SIZE, SMALL_OUT);
         this.frames = new FrameWriter(out);
     }
 
@@ -130,6 +138,27 @@ final class H2Writer implements Runnable {
             o.inReady = true;
             ready.addLast(o);
         }
+    }
+
+    /**
+     * As {@link #scheduleQuietly}, for a handler's thread that writes its work itself: takes the writer role when
+     * nobody holds it (under this same hold of the lock) and returns true; the caller then calls
+     * {@link #writeClaimed()} once it has released the lock. Returns false when another writer is at work (it
+     * takes the work, or {@link #release} wakes the writer thread for it): no thread needs waking either way.
+     * Under the lock.
+     */
+    boolean scheduleAndClaim(H2Output o) {
+        scheduleQuietly(o);
+        return claim();
+    }
+
+    /** Takes the writer role for this thread when nobody holds it and there is work. Under the lock. */
+    private boolean claim() {
+        if (writing != null || ended || (ready.isEmpty() && control.isEmpty())) {
+            return false;
+        }
+        writing = Thread.currentThread();
+        return true;
     }
 
     /** For {@link H2Output#plan}: out of connection window; back when the client opens it. */
@@ -208,21 +237,30 @@ final class H2Writer implements Runnable {
     // ---- writing ----
 
     /**
-     * Called by a handler's thread right after it handed work over (not under the lock): it writes the work
-     * itself when nobody holds the writer role, so no thread needs waking; otherwise the writer at work takes
-     * it. Failures end the connection; the handler learns of them from its stream.
+     * Writes, on a handler's thread that took the writer role with {@link #scheduleAndClaim} (not under the
+     * lock), what it handed over and what else is ready, so no thread needs waking. Failures end the connection;
+     * the handler learns of them from its stream.
+     */
+    void writeClaimed() {
+        drain(HANDLER_BATCHES);
+    }
+
+    /**
+     * Called by a handler's thread after it handed work over with {@link #scheduleQuietly} (not under the lock):
+     * it writes the work itself when nobody holds the writer role, so no thread needs waking; otherwise the
+     * writer at work takes it. Failures end the connection; the handler learns of them from its stream.
      */
     void writeNow() {
+        boolean mine;
         lock.lock();
         try {
-            if (writing != null || ended || (ready.isEmpty() && control.isEmpty())) {
-                return;
-            }
-            writing = Thread.currentThread();
+            mine = claim();
         } finally {
             lock.unlock();
         }
-        drain(HANDLER_BATCHES);
+        if (mine) {
+            drain(HANDLER_BATCHES);
+        }
     }
 
     /** The connection's writer thread: writes when nobody else does, until the connection ends. */
@@ -252,22 +290,21 @@ final class H2Writer implements Runnable {
 
     /**
      * Writes batches until nothing is left (or {@code batches} were written: a handler's thread does not write
-     * the others' responses for ever), in the writer role; then gives the role up. Returns false when the
-     * connection's output is done (stopped, or failed).
+     * the others' responses for ever), in the writer role; then gives the role up. After each batch, one hold of
+     * the lock both tells the streams what left and plans the next. Returns false when the connection's output
+     * is done (stopped, or failed).
      */
     private boolean drain(int batches) {
         try {
-            for (int n = 0; planned(n < batches); n++) {
-                write(batch);
-                lock.lock();
-                try {
-                    written(batch);
-                } finally {
-                    lock.unlock();
-                }
-                batch.clear();
+            if (!planned()) {
+                return !outputDone;
             }
-            return !outputDone;
+            for (int n = 1; true; n++) {
+                write(batch);
+                if (!writtenAndNext(n < batches)) {
+                    return !outputDone;
+                }
+            }
         } catch (IOException e) {
             failed();
             c.writeFailed(e);
@@ -279,30 +316,48 @@ final class H2Writer implements Runnable {
         }
     }
 
-    /**
-     * Plans the next batch when {@code more} batches may be written; otherwise, or when there is nothing to
-     * write, gives the role up (the writer thread takes what is left) and returns false.
-     */
-    private boolean planned(boolean more) {
+    /** Plans the first batch; with nothing to write, gives the role up and returns false. */
+    private boolean planned() {
         lock.lock();
         try {
-            if (more) {
-                plan(batch);
-                if (!batch.isEmpty()) {
-                    return true;
-                }
-            }
-            release();
-            return false;
+            return planOrRelease(true);
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * Tells the streams what left, then plans the next batch when {@code more} batches may be written; otherwise,
+     * or when there is nothing to write, gives the role up (the writer thread takes what is left) and returns
+     * false.
+     */
+    private boolean writtenAndNext(boolean more) {
+        lock.lock();
+        try {
+            written(batch);
+            batch.clear();
+            return planOrRelease(more);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Plans the next batch when {@code more}; when not, or when it is empty, gives the role up. Under the lock. */
+    private boolean planOrRelease(boolean more) {
+        if (more) {
+            plan(batch);
+            if (!batch.isEmpty()) {
+                return true;
+            }
+        }
+        release();
+        return false;
+    }
+
     /** Gives the writer role up with nothing left to write. Under the lock. Returns false when output is done. */
     private boolean release() {
         writing = null;
-        out.release(); // an idle connection holds no write buffer
+        out.release(); // an idle connection holds no write buffer but its small array
         if (interruptPending) {
             interruptPending = false;
             Thread.currentThread().interrupt(); // a cancellation that came while this handler wrote

@@ -18,6 +18,8 @@ final class RequestDeadline {
     /** The response header that marks a 504 as the client's deadline passing (not an upstream's timeout). */
     static final String EXPIRED_HEADER = "Deadline-Expired";
     static final String GRPC_TIMEOUT = "grpc-timeout";
+    /** What {@link #found} returns for an invalid deadline value: never an instant it returns. */
+    static final long INVALID = Long.MIN_VALUE;
 
     private RequestDeadline() {}
 
@@ -29,6 +31,19 @@ final class RequestDeadline {
      *     not honour deadlines
      */
     static long received(ServerConfig cfg, ServerMetrics metrics, Headers headers, long arrival) {
+        return counted(metrics, found(cfg, headers, arrival));
+    }
+
+    /**
+     * {@link #received} in two steps, for HTTP/2: this one finds the deadline and counts nothing, so that the
+     * reading thread can look it up while the request's fields it has just decoded are in its CPU's cache (on
+     * the handler's thread, another CPU's, the lookup was mostly cache misses, issue 17); {@link #counted}
+     * counts an invalid one when the handler starts, as on HTTP/1.1.
+     *
+     * @return the instant (never 0 nor {@link #INVALID}), 0 when the request carries none or the server does
+     *     not honour deadlines, or {@link #INVALID} when it carries an invalid one
+     */
+    static long found(ServerConfig cfg, Headers headers, long arrival) {
         if (!cfg.honourDeadlines()) {
             return 0;
         }
@@ -42,14 +57,22 @@ final class RequestDeadline {
         if ((own != null && a < 0) || (grpc != null && b < 0)) {
             // one bad value spoils the pair: a client that cannot write its deadline should not get the
             // other one's (possibly longer) time by accident
-            metrics.deadline(ServerMetrics.DeadlineResult.INVALID);
-            return 0;
+            return INVALID;
         }
         long nanos = own == null ? b : grpc == null ? a : Math.min(a, b);
         long usable = nanos - cfg.deadlineReserve().toNanos();
         // a deadline decades away is as good as none, but keep the instant from wrapping around
         long d = arrival + Math.min(usable, Long.MAX_VALUE / 4);
-        return d == 0 ? 1 : d;
+        return d == 0 || d == INVALID ? d + 1 : d;
+    }
+
+    /** What {@link #found} returned, with an invalid deadline counted and turned into 0 (none). */
+    static long counted(ServerMetrics metrics, long found) {
+        if (found == INVALID) {
+            metrics.deadline(ServerMetrics.DeadlineResult.INVALID);
+            return 0;
+        }
+        return found;
     }
 
     /**

@@ -131,12 +131,12 @@ final class ServerConn implements Runnable {
             // 2 KiB holds most request heads; a bigger one grows the buffer (up to the header limit) for the
             // rest of the connection. Idle connections keep this buffer: it is most of what they hold.
             in = new InBuffer(wire::read, 2048, cfg.maxHeaderBytes() + 4096);
+            if (http2()) {
+                return; // the connection spoke HTTP/2 (H2Conn, which has its own write buffer) and is done
+            }
             // A small response (head and short body) is written from a 256-byte array the connection keeps, so a
             // keep-alive request takes nothing from the shared pool (issue 17); a larger one takes a pooled array.
             out = new OutBuffer(wire::write, OutBuffer.POOLED_SIZE, SMALL_OUT);
-            if (http2()) {
-                return; // the connection spoke HTTP/2 (H2Conn) and is done
-            }
             serve();
         } catch (IOException e) {
             server.log(e); // the network's doing (a reset, a failed handshake): one debug line
@@ -433,7 +433,7 @@ final class ServerConn implements Runnable {
         metrics.responded(status, clock.nanoTime() - requestStart);
     }
 
-    /** The connection's HTTP/2 side, or null while it speaks HTTP/1.1 (for tests in this package). */
+    /** The connection's HTTP/2 side, or null while it speaks HTTP/1.1 (tests, and the streams gauge: any thread). */
     H2Conn h2() {
         return h2;
     }

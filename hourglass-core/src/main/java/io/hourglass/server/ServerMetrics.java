@@ -121,7 +121,7 @@ final class ServerMetrics {
     private final Counter.Child[] limits = new Counter.Child[Limit.values().length];
     private final Counter.Child[] deadlines = new Counter.Child[DeadlineResult.values().length];
     private final Counter.Child h2Connections;
-    private final Gauge.Child[] h2Streams;       // by H2Stream.QUEUED, RUNNING, SENDING
+    private final Gauge.Child[] h2Streams;       // by H2Stream.QUEUED, RUNNING, SENDING; see attachConnections
     private final Counter h2Resets;
     private final Counter.Child[] h2ResetsByPeer = new Counter.Child[ErrorCode.values().length + 1]; // + unknown
     private final Counter.Child[] h2ResetsByServer = new Counter.Child[ErrorCode.values().length + 1];
@@ -207,15 +207,34 @@ final class ServerMetrics {
      * connections in {@code conns} whose state is {@link ServerConn#IDLE}, the active child those in
      * {@link ServerConn#ACTIVE}. So a request moves no gauge (it used to take four {@code LongAdder} updates:
      * idle down, active up, and back), and a read is exact for the moment each connection's volatile state is
-     * read. Returns the action that takes the server's part away again (at the end of its shutdown).
+     * read. The HTTP/2 streams gauge is read the same way: each child adds the streams in its state that the
+     * HTTP/2 connections among {@code conns} hold ({@link H2Dispatch#streamsIn}), so a stream moves no gauge
+     * either. Returns the action that takes the server's part away again (at the end of its shutdown).
      */
     Runnable attachConnections(java.util.Collection<ServerConn> conns) {
-        Runnable idle = GaugeAccess.attach(byState[ServerConn.IDLE], () -> count(conns, ServerConn.IDLE));
-        Runnable active = GaugeAccess.attach(byState[ServerConn.ACTIVE], () -> count(conns, ServerConn.ACTIVE));
+        Runnable[] parts = new Runnable[2 + h2Streams.length];
+        parts[0] = GaugeAccess.attach(byState[ServerConn.IDLE], () -> count(conns, ServerConn.IDLE));
+        parts[1] = GaugeAccess.attach(byState[ServerConn.ACTIVE], () -> count(conns, ServerConn.ACTIVE));
+        for (int i = 0; i < h2Streams.length; i++) {
+            int phase = i; // H2Stream.QUEUED, RUNNING, SENDING are the children's indexes
+            parts[2 + i] = GaugeAccess.attach(h2Streams[i], () -> countStreams(conns, phase));
+        }
         return () -> {
-            idle.run();
-            active.run();
+            for (Runnable detach : parts) {
+                detach.run();
+            }
         };
+    }
+
+    private static long countStreams(java.util.Collection<ServerConn> conns, int phase) {
+        long n = 0;
+        for (ServerConn c : conns) {
+            H2Conn h2 = c.h2();
+            if (h2 != null) {
+                n += h2.dispatch.streamsIn(phase);
+            }
+        }
+        return n;
     }
 
     private static long count(java.util.Collection<ServerConn> conns, int state) {
@@ -257,16 +276,6 @@ final class ServerMetrics {
     /** A connection turned out to speak HTTP/2. */
     void h2Connection() {
         h2Connections.inc();
-    }
-
-    /** A stream moved between the gauge's states (H2Stream.QUEUED, RUNNING, SENDING; -1 for none). */
-    void h2Stream(int from, int to) {
-        if (from >= 0 && from < h2Streams.length) {
-            h2Streams[from].dec();
-        }
-        if (to >= 0 && to < h2Streams.length) {
-            h2Streams[to].inc();
-        }
     }
 
     /** A stream was reset by the client ({@code byPeer}) or by the server, with the wire's error code. */

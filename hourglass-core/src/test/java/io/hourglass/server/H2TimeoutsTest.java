@@ -141,6 +141,24 @@ class H2TimeoutsTest {
     }
 
     @Test
+    void aDeadlineValueNotInTheSyntaxIsIgnoredAndCountedWhenItsHandlerStarts() throws Exception {
+        try (H2TestClient c = client(ServerConfig.builder().handlerTimeout(Duration.ofSeconds(30)),
+                (req, res) -> res.send(io.hourglass.http.Deadline.current().orElseThrow().remaining().toSeconds() + ""))) {
+            c.request(1, "GET", "/", true, "request-timeout", "soon");
+            H2TestClient.Response bad = c.response(1);
+            assertThat(bad.status()).isEqualTo(200);
+            assertThat(Long.parseLong(bad.text().strip())).isBetween(28L, 30L); // the handler timeout's, not the header's
+            c.request(3, "GET", "/", true, "grpc-timeout", "1.5S");
+            assertThat(c.response(3).status()).isEqualTo(200);
+            c.request(5, "GET", "/", true, "request-timeout", "10S");
+            H2TestClient.Response good = c.response(5);
+            assertThat(Long.parseLong(good.text().strip())).isBetween(8L, 9L); // 10 s less the reserve, less the time since
+        }
+        assertThat(server.recorder().deadlines(ServerMetrics.DeadlineResult.INVALID)).isEqualTo(2);
+        assertThat(server.recorder().deadlines(ServerMetrics.DeadlineResult.HONOURED)).isEqualTo(1);
+    }
+
+    @Test
     void handlerTimeoutAfterTheHeadResetsTheStream() throws Exception {
         try (H2TestClient c = client(ServerConfig.builder().handlerTimeout(Duration.ofMillis(300)), (req, res) -> {
             res.body().write("partial".getBytes());

@@ -46,6 +46,14 @@ public final class HpackEncoder {
     private int target;          // the table size to signal next
     private int pendingMin;      // the smallest size reached since the last block
     private boolean pendingUpdate;
+    // The last block, when it was all indexes: encoding it changed neither table, and only encoding and a size
+    // update change them, so the same fields encode to the same bytes again, still in out.buf. A server sends
+    // the same response head (status, content-type, length, the date of this second) over and over: it skips
+    // the table searches then (issue 17). lastSize is -1 when there is no such block.
+    private String[] lastNames = new String[8];
+    private String[] lastValues = new String[8];
+    private int lastSize = -1;
+    private int lastLen;
 
     /**
      * @param maxTableSize the most octets of dynamic table this encoder uses whatever the peer allows
@@ -102,7 +110,12 @@ public final class HpackEncoder {
      * block's length; the block is {@code buffer()[0, length)} until the next call.
      */
     public int encode(FieldList fields) {
+        if (!pendingUpdate && sameAsLast(fields)) {
+            out.len = lastLen; // the block is still in the buffer: nothing wrote over it since
+            return lastLen;
+        }
         out.clear();
+        boolean indexesOnly = !pendingUpdate;
         if (pendingUpdate) {
             if (pendingMin < target) {
                 writeInt(0x20, 5, pendingMin);
@@ -112,10 +125,48 @@ public final class HpackEncoder {
             table.setMaxSize(target);
             pendingUpdate = false;
         }
-        for (int i = 0, n = fields.size(); i < n; i++) {
-            encodeField(fields.name(i), fields.value(i), fields.sensitive(i));
+        int n = fields.size();
+        for (int i = 0; i < n; i++) {
+            indexesOnly &= encodeField(fields.name(i), fields.value(i), fields.sensitive(i));
         }
+        remember(fields, indexesOnly);
         return out.len;
+    }
+
+    /** Whether {@code fields} are those of the last block, which was all indexes (so none was sensitive). */
+    private boolean sameAsLast(FieldList fields) {
+        int n = fields.size();
+        if (n != lastSize) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (fields.sensitive(i) || !fields.name(i).equals(lastNames[i]) || !fields.value(i).equals(lastValues[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void remember(FieldList fields, boolean indexesOnly) {
+        int n = fields.size();
+        if (!indexesOnly || n > 32) {
+            lastSize = -1;
+            return;
+        }
+        if (n > lastNames.length) {
+            lastNames = new String[32];
+            lastValues = new String[32];
+        }
+        for (int i = 0; i < n; i++) {
+            lastNames[i] = fields.name(i);
+            lastValues[i] = fields.value(i);
+        }
+        for (int i = n; i < lastSize; i++) {
+            lastNames[i] = null; // no reference kept past the fields it stands for
+            lastValues[i] = null;
+        }
+        lastSize = n;
+        lastLen = out.len;
     }
 
     /** The block of the last {@link #encode}: bytes {@code [0, length)}. */
@@ -126,16 +177,18 @@ public final class HpackEncoder {
     /** Drops an output buffer that one large block grew, keeping the usual size. */
     public void shrinkBuffer() {
         out.shrink(4096);
+        lastSize = -1;
     }
 
-    private void encodeField(String name, String value, boolean sensitive) {
+    /** Encodes one field; returns whether it went as an index (the tables unchanged). */
+    private boolean encodeField(String name, String value, boolean sensitive) {
         sensitive = sensitive || (!indexAll && (NEVER_INDEXED.contains(name)
                 || (name.equals("cookie") && value.length() < SHORT_COOKIE)));
         if (!sensitive) {
             int exact = exactIndex(name, value);
             if (exact > 0) {
                 writeInt(0x80, 7, exact);
-                return;
+                return true;
             }
         }
         int nameIndex = nameIndex(name);
@@ -151,6 +204,7 @@ public final class HpackEncoder {
             writeString(name);
         }
         writeString(value);
+        return false;
     }
 
     private boolean shouldIndex(String name, String value) {

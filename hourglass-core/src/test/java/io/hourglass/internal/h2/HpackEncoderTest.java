@@ -83,6 +83,50 @@ class HpackEncoderTest {
         assertThat(encode(e, list(":status", "307"))).isEqualTo("0803333037");
     }
 
+    /** A server's response head, as H2Messages makes it, with the date of one second. */
+    private static FieldList responseHead(String date, String length) {
+        return list(":status", "200", "date", date, "content-type", "text/plain; charset=utf-8",
+                "content-length", length);
+    }
+
+    @Test
+    void aRepeatedAllIndexedBlockIsTheSameBytesAndDecodesTheSameAfterOthersMovedTheTable() throws Exception {
+        HpackEncoder e = new HpackEncoder(4096);
+        HpackDecoder d = new HpackDecoder(1 << 16);
+        String date = "Sun, 06 Dec 2026 17:40:00 GMT";
+        String first = encode(e, responseHead(date, "12"));
+        assertThat(first).isNotEqualTo("88"); // literals the first time, each added to the table
+        String indexed = encode(e, responseHead(date, new String("12"))); // equal values, not the same Strings
+        assertThat(indexed).hasSize(8); // four one-byte indexes
+        assertThat(encode(e, responseHead(date, "12"))).isEqualTo(indexed);
+        // another block adds an entry: the same head's dynamic indexes move by one, and the bytes with them
+        String other = encode(e, responseHead(date, "13"));
+        String after = encode(e, responseHead(date, "12"));
+        assertThat(after).isNotEqualTo(indexed).hasSize(8);
+        FieldList out = new FieldList();
+        for (String block : new String[] {first, indexed, indexed, other, after, after}) {
+            byte[] b = java.util.HexFormat.of().parseHex(block);
+            d.decode(b, 0, b.length, out);
+        }
+        assertThat(out.value(3)).isEqualTo("12");
+        assertThat(out.value(1)).isEqualTo(date);
+    }
+
+    @Test
+    void aRepeatedBlockAfterATableSizeChangeOrMarkedSensitiveIsEncodedAfresh() {
+        HpackEncoder e = new HpackEncoder(4096);
+        String date = "Sun, 06 Dec 2026 17:40:00 GMT";
+        encode(e, responseHead(date, "12"));
+        String indexed = encode(e, responseHead(date, "12"));
+        e.peerHeaderTableSize(0);
+        assertThat(encode(e, responseHead(date, "12"))).startsWith("20").isNotEqualTo(indexed);
+        assertThat(e.tableSize()).isZero();
+        HpackEncoder s = new HpackEncoder(4096);
+        encode(s, list("x-key", "k"));
+        assertThat(representation(s, list("x-key", "k"))).isEqualTo("indexed");
+        assertThat(representation(s, new FieldList().add("x-key", "k", true))).isEqualTo("never indexed");
+    }
+
     @Test
     void smallerCapIsAnnouncedInTheFirstBlock() {
         HpackEncoder e = new HpackEncoder(256);
