@@ -212,6 +212,14 @@ final class H2Writer implements Runnable {
         work.signalAll();
     }
 
+    /**
+     * Whether the writer thread has nothing to do: the connection goes on, and another thread holds the writer
+     * role or nothing is queued and no stop asked for. Under the lock.
+     */
+    private boolean writerThreadWaits() {
+        return !ended && (writing != null || (!stopping && ready.isEmpty() && control.isEmpty()));
+    }
+
     /** How often the writer thread was woken and found nothing to do (for tests: each costs a park and unpark). */
     int idleWakeups() {
         lock.lock();
@@ -269,9 +277,9 @@ final class H2Writer implements Runnable {
         while (true) {
             lock.lock();
             try {
-                while (!ended && (writing != null || (!stopping && ready.isEmpty() && control.isEmpty()))) {
+                while (writerThreadWaits()) {
                     work.awaitUninterruptibly(); // the writer thread is never interrupted: it only writes
-                    if (!ended && (writing != null || (!stopping && ready.isEmpty() && control.isEmpty()))) {
+                    if (writerThreadWaits()) {
                         idleWakeups++; // woken for nothing (or a spurious wake-up of the condition)
                     }
                 }
@@ -366,7 +374,7 @@ final class H2Writer implements Runnable {
             ended = true;
             conn.shutdownOutput(); // FIN after the last frame: the client sees the GOAWAY, then the end
         }
-        if (ended || stopping || !ready.isEmpty() || !control.isEmpty()) {
+        if (!writerThreadWaits()) {
             work.signal(); // the writer thread, for work that came while the role was taken, or to end
         }
         outputDone = ended;
