@@ -3,9 +3,11 @@
 //
 // Usage: java -cp hourglass-cli.jar:DIR Main URL N C [W]   (compile with javac -cp hourglass-cli.jar)
 //
-// The same settings and per-call work as 'hourglass load URL -n N --concurrency C' (its closed loop, see
-// LoadRun): pool cap and idle cap max(64, C), default timeouts, one immutable request, C virtual threads,
-// each call's body read to its end into an 8 KiB buffer and the response closed. Unlike 'load' it keeps no
+// The same settings as 'hourglass load URL -n N --concurrency C' (its closed loop, see LoadRun): pool cap and
+// idle cap max(64, C), default timeouts, one immutable request, C virtual threads; each call's body read whole
+// with bodyAsBytes() and the response closed, as the Java peers read theirs (OkHttp's body().bytes(), the JDK's
+// ofByteArray(), Jetty's ContentResponse). Until 2026-12-06 it read into a fresh 8 KiB array per call, 4-8 % of
+// its CPU in profiles (docs/BENCHMARKS.md, "The benchmark peer's body read"). Unlike 'load' it keeps no
 // latency list. Prints one JSON line like the other peers. With BENCH_H2_CA set (client-compare.sh
 // --protocol h2), HTTP/2 over TLS by ALPN trusting that PEM file, as 'load --http2 --ca-file' does; with
 // BENCH_H2C set, HTTP/2 in clear text with prior knowledge (docs/BENCHMARKS.md, the HTTP/2 client's profile).
@@ -14,7 +16,6 @@ import io.hourglass.client.Client;
 import io.hourglass.client.ClientConfig;
 import io.hourglass.client.ClientRequest;
 import io.hourglass.client.ClientResponse;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.util.Locale;
@@ -31,11 +32,8 @@ public class Main {
         for (int i = 0; i < c; i++) {
             callers[i] = Thread.ofVirtual().start(() -> {
                 while (left.getAndDecrement() > 0) {
-                    byte[] sink = new byte[8192];
                     try (ClientResponse r = client.send(req)) {
-                        try (InputStream in = r.body()) {
-                            while (in.read(sink) >= 0) { /* discard */ }
-                        }
+                        r.bodyAsBytes();
                         if (r.status() / 100 == 2) ok.incrementAndGet(); else failed.incrementAndGet();
                     } catch (Exception e) {
                         if (failed.incrementAndGet() <= 3) System.err.println("hg-client: " + e);
