@@ -7,7 +7,7 @@
 // idle cap max(64, C), default timeouts, one immutable request, C virtual threads; each call's body read whole
 // with bodyAsBytes() and the response closed, as the Java peers read theirs (OkHttp's body().bytes(), the JDK's
 // ofByteArray(), Jetty's ContentResponse). Until 2026-12-06 it read into a fresh 8 KiB array per call, 4-8 % of
-// its CPU in profiles (docs/BENCHMARKS.md, "The benchmark peer's body read"). Unlike 'load' it keeps no
+// its CPU in profiles (docs/BENCHMARKS.md, "round 8"). Unlike 'load' it keeps no
 // latency list. Prints one JSON line like the other peers. With BENCH_H2_CA set (client-compare.sh
 // --protocol h2), HTTP/2 over TLS by ALPN trusting that PEM file, as 'load --http2 --ca-file' does; with
 // BENCH_H2C set, HTTP/2 in clear text with prior knowledge (docs/BENCHMARKS.md, the HTTP/2 client's profile).

@@ -253,9 +253,9 @@ public final class ClientResponse implements AutoCloseable {
         return version + " " + status + " " + reason + " (connection #" + connectionId + (reused ? ", reused)" : ", new)");
     }
 
-    /** The body as the caller reads it: closed once, and the call's end reported once. */
     private static final int EXACT_MAX = 1 << 20; // bodyAsBytes: the largest declared length allocated at once
 
+    /** The body as the caller reads it: closed once, and the call's end reported once. */
     private final class Body extends BlockInputStream {
         private final InputStream source;
         private boolean closed;
@@ -309,7 +309,7 @@ public final class ClientResponse implements AutoCloseable {
             while (n < b.length) {
                 int r = read(b, n, b.length - n);
                 if (r < 0) {
-                    return n == b.length ? b : java.util.Arrays.copyOf(b, n); // shorter (a HEAD, a 304): what came
+                    return java.util.Arrays.copyOf(b, n); // shorter than declared (a HEAD, a 304): what came
                 }
                 n += r;
             }

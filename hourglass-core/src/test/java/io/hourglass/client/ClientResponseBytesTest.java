@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link ClientResponse#bodyAsBytes()} reads a body of a declared length into an array of that size: every shape
- * of body still comes back whole, and the connection goes back to the pool.
+ * of body still comes back whole, over HTTP/1.1 and HTTP/2, and the connection goes back to the pool.
  */
 class ClientResponseBytesTest {
     static final String BIG = "0123456789".repeat(20_000); // 200 000 bytes: more than one socket read
@@ -41,9 +43,10 @@ class ClientResponseBytesTest {
         server.shutdown();
     }
 
-    @Test
-    void bodiesOfADeclaredLengthOrNoneComeBackWholeOnOneConnection() throws Exception {
-        try (Client c = new Client()) {
+    @ParameterizedTest
+    @EnumSource(value = Protocol.class, names = {"HTTP_1_1", "H2_PRIOR_KNOWLEDGE"})
+    void bodiesOfADeclaredLengthOrNoneComeBackWholeOnOneConnection(Protocol protocol) throws Exception {
+        try (Client c = new Client(ClientConfig.builder().protocols(protocol).build())) {
             for (int i = 0; i < 2; i++) {
                 assertThat(bytes(c, ClientRequest.get(server.url() + "/small"))).isEqualTo("hello\n");
                 assertThat(bytes(c, ClientRequest.get(server.url() + "/big"))).isEqualTo(BIG);
