@@ -326,18 +326,7 @@ public final class ClientResponse implements AutoCloseable {
 
         private long declaredLength() {
             String v = headers.first("Content-Length");
-            if (v == null || v.isEmpty() || v.length() > 18) {
-                return -1;
-            }
-            long n = 0;
-            for (int i = 0; i < v.length(); i++) {
-                char ch = v.charAt(i);
-                if (ch < '0' || ch > '9') {
-                    return -1;
-                }
-                n = n * 10 + (ch - '0');
-            }
-            return n;
+            return v == null ? -1 : io.hourglass.internal.text.Decimal.parse(v, 18);
         }
 
         @Override

@@ -37,18 +37,7 @@ final class KeepAliveHint {
         if (v.length() >= 2 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"') {
             v = v.substring(1, v.length() - 1); // a quoted-string is allowed for a parameter value
         }
-        if (v.isEmpty() || v.length() > 9) {
-            return -1; // up to 31 years; anything longer is as good as no hint
-        }
-        long s = 0;
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            s = s * 10 + (c - '0');
-        }
-        return s;
+        return io.hourglass.internal.text.Decimal.parse(v, 9); // up to 31 years; anything longer is as good as no hint
     }
 
     /**

@@ -104,18 +104,7 @@ final class ByteRanges {
 
     /** A non-negative decimal number, -1 when empty or not all digits, or too large. */
     private static long digits(String s) {
-        if (s.isEmpty() || s.length() > 18) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
+        return io.hourglass.internal.text.Decimal.parse(s, 18);
     }
 
     // ---- multipart/byteranges ----
