@@ -72,23 +72,23 @@ class ClientResponseBytesTest {
 
     @Test
     void aBodyLongerOrShorterThanItsDeclaredLengthComesBackAsItIs() throws Exception {
-        // An interceptor replaced the body and kept the headers: Content-Length no longer matches it.
-        Interceptor longer = chain -> {
-            ClientResponse r = chain.proceed(chain.request());
-            r.close();
-            return r.withBody(new ByteArrayInputStream("a body longer than six".getBytes(StandardCharsets.UTF_8)));
-        };
-        try (Client c = new Client(ClientConfig.builder().addInterceptor(longer).build())) {
-            assertThat(bytes(c, ClientRequest.get(server.url() + "/small"))).isEqualTo("a body longer than six");
+        // An interceptor replaced the body and kept the headers: Content-Length (6) no longer matches it.
+        String longer = "a body longer than six";
+        try (Client c = new Client(ClientConfig.builder().addInterceptor(replacingBody(longer)).build())) {
+            assertThat(bytes(c, ClientRequest.get(server.url() + "/small"))).isEqualTo(longer);
         }
-        Interceptor shorter = chain -> {
-            ClientResponse r = chain.proceed(chain.request());
-            r.close();
-            return r.withBody(new ByteArrayInputStream("hi".getBytes(StandardCharsets.UTF_8)));
-        };
-        try (Client c = new Client(ClientConfig.builder().addInterceptor(shorter).build())) {
+        try (Client c = new Client(ClientConfig.builder().addInterceptor(replacingBody("hi")).build())) {
             assertThat(bytes(c, ClientRequest.get(server.url() + "/small"))).isEqualTo("hi");
         }
+    }
+
+    /** An interceptor that answers with the server's headers and {@code body} in place of the server's body. */
+    static Interceptor replacingBody(String body) {
+        return chain -> {
+            ClientResponse r = chain.proceed(chain.request());
+            r.close();
+            return r.withBody(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+        };
     }
 
     static String bytes(Client c, ClientRequest req) throws Exception {
