@@ -16,21 +16,17 @@ if [ "$proto" = h2 ]; then
 elif [ "$proto" != h2c ]; then
   echo "$0: protocol is h2c or h2, not '$proto'" >&2; exit 2
 fi
-addr=127.0.0.$(( 100 + RANDOM % 100 ))
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-(cd "$repo" && exec ./hourglass serve --listen "$addr:0" --read-header-timeout 10s --write-timeout 30s \
-    --idle-timeout 60s "${tls[@]}" > "$out/server.out" 2> "$out/server.err") &
-for _ in $(seq 150); do grep -q listening "$out/server.out" 2>/dev/null && break; sleep 0.2; done
-port=$(grep -o 'listening on https*://[0-9.]*:[0-9]*' "$out/server.out" | sed 's/.*://')
-pid=$(ss -Htlnp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+# shellcheck source=serve.sh
+. "$(dirname "$0")/serve.sh"
+start_serve "$repo" "$out" "${tls[@]}"
 url="$scheme://$addr:$port/hello"
 h2load -t1 "$@" -D 8 "$url" > /dev/null 2>&1
-io() { awk '/syscr/ { r = $2 } /syscw/ { w = $2 } END { print r, w }' "/proc/$pid/io"; }
 ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
-read -r r0 w0 < <(io); t0=$(ticks)
+read -r r0 w0 < <(proc_io "$pid"); t0=$(ticks)
 h2load -t1 "$@" -D "$dur" "$url" > "$out/load.txt" 2>&1
-t1=$(ticks); read -r r1 w1 < <(io)
+t1=$(ticks); read -r r1 w1 < <(proc_io "$pid")
 kill "$pid"; wait 2>/dev/null || true
 n=$(grep -o 'requests: [0-9]* total' "$out/load.txt" | awk '{ print $2 }')
 awk -v n="$n" -v t=$(( t1 - t0 )) -v hz="$(getconf CLK_TCK)" -v r=$(( r1 - r0 )) -v w=$(( w1 - w0 )) 'BEGIN {

@@ -15,12 +15,9 @@ ap=${ASYNC_PROFILER:-}
 # shellcheck source=../../scripts/find-jdk.sh
 . "$repo/scripts/find-jdk.sh"   # exports JAVA_HOME (a JDK >= 21), for jcmd and jfr
 mkdir -p "$out"
-addr=127.0.0.$(( 100 + RANDOM % 100 ))
-(cd "$repo" && HOURGLASS_JAVA_OPTS=-XX:+EnableDynamicAgentLoading ./hourglass serve --listen "$addr:0" \
-    --read-header-timeout 10s --write-timeout 30s --idle-timeout 60s > "$out/server.out" 2> "$out/server.err") &
-for _ in $(seq 100); do grep -q listening "$out/server.out" 2>/dev/null && break; sleep 0.2; done
-port=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$out/server.out" | sed 's/.*://')
-pid=$(ss -Htlnp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)   # the JVM listening there
+# shellcheck source=serve.sh
+. "$(dirname "$0")/serve.sh"
+HOURGLASS_JAVA_OPTS=-XX:+EnableDynamicAgentLoading start_serve "$repo" "$out"
 echo "addr $addr port $port pid $pid" | tee "$out/info.txt"
 if [ "$mode" = many ]; then
   ulimit -n 20000

@@ -14,6 +14,8 @@ repo=$(cd "$1" && pwd) runs=$2 conns=${3:-256}
 . "$repo/scripts/find-jdk.sh"
 command -v wrk > /dev/null || { echo "$0: needs wrk (apt-get install wrk)" >&2; exit 2; }
 lock=${BENCH_LOCK:-/work/bench.lock}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 snap() {
   for t in /proc/"$1"/task/*; do
     local c s v
@@ -23,23 +25,19 @@ snap() {
   done | awk '{n=$1; gsub(/[-#]?[0-9]+$/,"",n); gsub(/-[0-9]+-?$/,"",n); cpu[n]+=$2+$3; cs[n]+=$4; cnt[n]++}
               END{for (k in cpu) print k, cpu[k], cs[k], cnt[k]}' | sort
 }
-io() { awk '/^syscr|^syscw/{printf "%s ", $2}' /proc/"$1"/io; }
+# shellcheck source=serve.sh
+. "$(dirname "$0")/serve.sh"
 one() {
   local r=$1 addr port pid a b io1 io2 reqs rps
-  addr=127.0.0.$(( 100 + RANDOM % 100 ))
-  (cd "$repo" && HOURGLASS_JAVA_OPTS="-XX:+EnableDynamicAgentLoading ${XOPTS:-}" ./hourglass serve --listen "$addr:0" \
-      --read-header-timeout 10s --write-timeout 30s --idle-timeout 60s > /tmp/threads-cpu.out 2> /tmp/threads-cpu.err) &
-  for _ in $(seq 100); do grep -q listening /tmp/threads-cpu.out 2>/dev/null && break; sleep 0.2; done
-  port=$(grep -o 'listening on http://[0-9.]*:[0-9]*' /tmp/threads-cpu.out | sed 's/.*://')
-  pid=$(ss -Htlnp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+  HOURGLASS_JAVA_OPTS="-XX:+EnableDynamicAgentLoading ${XOPTS:-}" start_serve "$repo" "$tmp"
   wrk -t2 -c"$conns" -d10s "http://$addr:$port/hello" > /dev/null 2>&1
-  a=$(snap "$pid"); io1=$(io "$pid")
+  a=$(snap "$pid"); io1=$(proc_io "$pid")
   [ -z "${AP:-}" ] || "$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$AP" "\"start,event=cpu,interval=200us\"" > /dev/null
-  wrk -t2 -c"$conns" -d8s "http://$addr:$port/hello" > /tmp/threads-cpu.wrk 2>&1
+  wrk -t2 -c"$conns" -d8s "http://$addr:$port/hello" > "$tmp/wrk.txt" 2>&1
   [ -z "${AP:-}" ] || "$JAVA_HOME/bin/jcmd" "$pid" JVMTI.agent_load "$AP" "\"stop,file=/tmp/threads-cpu-$r.collapsed,collapsed\"" > /dev/null
-  b=$(snap "$pid"); io2=$(io "$pid")
+  b=$(snap "$pid"); io2=$(proc_io "$pid")
   kill "$pid"; wait 2> /dev/null || true
-  reqs=$(awk '/requests in/{print $1}' /tmp/threads-cpu.wrk); rps=$(awk '/Requests\/sec/{print $2}' /tmp/threads-cpu.wrk)
+  reqs=$(awk '/requests in/{print $1}' "$tmp/wrk.txt"); rps=$(awk '/Requests\/sec/{print $2}' "$tmp/wrk.txt")
   echo "run $r: $rps req/s"
   echo "$io1 $io2" | awk -v n="$reqs" '{printf "   socket reads/req %.2f, writes/req %.2f\n", ($3-$1)/n, ($4-$2)/n}'
   join <(echo "$a") <(echo "$b") | awk -v n="$reqs" '{d=$5-$2; tot+=d; if (d>0) printf "   %-20s threads %d  %6.2f us/req  ctxsw/req %.3f\n", $1, $7, d*10000/n, ($6-$3)/n}
