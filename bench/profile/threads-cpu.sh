@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # threads-cpu.sh REPO RUNS [CONNS]: `hourglass serve` from the checkout REPO (built) under wrk -t2 -cCONNS (default 256)
 # keep-alive /hello (LOAD=h2c: h2load -t1 -cCONNS -m1 over h2c instead, one stream in flight per connection), a fresh
-# JVM per run: 10 s of warm-up, then 8 s measured, with the server's CPU per request by
-# thread group (carriers "ForkJoinPool", the JDK's "MasterPoller", the deadline timer, the JIT "C", "GC") from
-# /proc/PID/task/*/stat, context switches per request, and socket reads and writes per request from /proc/PID/io.
-# XOPTS: more JVM options for the server (e.g. -Djdk.pollerMode=1); SERVE_ARGS: more flags for `hourglass serve`. AP: async-profiler's libasyncProfiler.so, to
-# record the measured part's CPU samples into /tmp/threads-cpu-RUN.collapsed. Made for the bimodal 256-connection
+# JVM per run: 10 s of warm-up, then 8 s measured, with the server's CPU per request by thread group (carriers
+# "ForkJoinPool", the JDK's "MasterPoller", the deadline timer, the JIT "C", "GC") from /proc/PID/task/*/stat, context
+# switches per request, and socket reads and writes per request from /proc/PID/io. XOPTS: more JVM options for the
+# server (e.g. -Djdk.pollerMode=1); SERVE_ARGS: more flags for `hourglass serve` (e.g. --idle-timeout 0). AP:
+# async-profiler's libasyncProfiler.so, to record the measured part's CPU samples into /tmp/threads-cpu-RUN.collapsed. Made for the bimodal 256-connection
 # figure of round 8 (docs/BENCHMARKS.md, "Round 8"). Takes the bench lock (BENCH_LOCK, default /work/bench.lock)
 # around each run when flock is there.
 set -euo pipefail
