@@ -5,9 +5,9 @@
 # "ForkJoinPool", the JDK's "MasterPoller", the deadline timer, the JIT "C", "GC") from /proc/PID/task/*/stat, context
 # switches per request, and socket reads and writes per request from /proc/PID/io. XOPTS: more JVM options for the
 # server (e.g. -Djdk.pollerMode=1); SERVE_ARGS: more flags for `hourglass serve` (e.g. --idle-timeout 0). AP:
-# async-profiler's libasyncProfiler.so, to record the measured part's CPU samples into /tmp/threads-cpu-RUN.collapsed. Made for the bimodal 256-connection
-# figure of round 8 (docs/BENCHMARKS.md, "Round 8"). Takes the bench lock (BENCH_LOCK, default /work/bench.lock)
-# around each run when flock is there.
+# async-profiler's libasyncProfiler.so, to record the measured part's CPU samples into /tmp/threads-cpu-RUN.collapsed.
+# Made for the bimodal 256-connection figure of round 8 (docs/BENCHMARKS.md, "Round 8"). Takes the bench lock
+# (BENCH_LOCK, default /work/bench.lock) around each run when flock is there.
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 REPO RUNS [CONNS]" >&2; exit 2; }
 repo=$(cd "$1" && pwd) runs=$2 conns=${3:-256}
