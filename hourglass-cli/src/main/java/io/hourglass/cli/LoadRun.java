@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,8 +41,13 @@ import java.util.function.Consumer;
  */
 final class LoadRun implements AutoCloseable {
     // Bytes of a response body read at a time and dropped: a closed loop's caller keeps one array for all its calls
-    // (one per call cost the generator 6-9 % of its CPU per call in the benchmark peer that copied it: round 8).
+    // (one per call cost the generator 6-9 % of its CPU per call in the benchmark peer that copied it: round 8), and
+    // an open loop's calls, each on a thread of its own, take one from a pool and give it back: the pool holds at
+    // most SINKS_KEPT arrays (more calls in flight than that make the rest anew), so it never holds more than a run
+    // needs at its peak.
     private static final int SINK = 8192;
+    private static final int SINKS_KEPT = 1024;
+    private final ArrayBlockingQueue<byte[]> sinks = new ArrayBlockingQueue<>(SINKS_KEPT);
 
     /** What the listener saw of the call running on this thread (each call runs on its own thread). */
     private static final class Mark {
@@ -273,10 +279,13 @@ final class LoadRun implements AutoCloseable {
             track(inFlight.incrementAndGet());
             lastStart = System.nanoTime();
             Thread.ofVirtual().start(() -> {
+                byte[] pooled = sinks.poll();
+                byte[] sink = pooled != null ? pooled : new byte[SINK];
                 try {
-                    one(t, at, new byte[SINK]);
+                    one(t, at, sink);
                 } finally {
                     inFlight.decrementAndGet();
+                    sinks.offer(sink); // dropped when the pool is full
                 }
             });
         }
