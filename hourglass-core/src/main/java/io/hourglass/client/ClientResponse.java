@@ -3,11 +3,13 @@ package io.hourglass.client;
 import io.hourglass.http.Headers;
 import io.hourglass.internal.h1.ResponseHead;
 import io.hourglass.internal.io.BlockInputStream;
+import io.hourglass.internal.text.Decimal;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -309,7 +311,7 @@ public final class ClientResponse implements AutoCloseable {
             while (n < b.length) {
                 int r = read(b, n, b.length - n);
                 if (r < 0) {
-                    return java.util.Arrays.copyOf(b, n); // shorter than declared (a HEAD, a 304): what came
+                    return Arrays.copyOf(b, n); // shorter than declared (a HEAD, a 304): what came
                 }
                 n += r;
             }
@@ -318,7 +320,7 @@ public final class ClientResponse implements AutoCloseable {
                 return b;
             }
             byte[] rest = super.readAllBytes();
-            byte[] all = java.util.Arrays.copyOf(b, b.length + 1 + rest.length);
+            byte[] all = Arrays.copyOf(b, b.length + 1 + rest.length);
             all[b.length] = probe[0];
             System.arraycopy(rest, 0, all, b.length + 1, rest.length);
             return all;
@@ -326,7 +328,7 @@ public final class ClientResponse implements AutoCloseable {
 
         private long declaredLength() {
             String v = headers.first("Content-Length");
-            return v == null ? -1 : io.hourglass.internal.text.Decimal.parse(v, 18);
+            return v == null ? -1 : Decimal.parse(v, 18);
         }
 
         @Override

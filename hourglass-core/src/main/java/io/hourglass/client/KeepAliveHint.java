@@ -1,5 +1,7 @@
 package io.hourglass.client;
 
+import io.hourglass.internal.text.Decimal;
+
 /**
  * The {@code timeout} parameter of a response's {@code Keep-Alive} field ({@code Keep-Alive: timeout=5,
  * max=100}; RFC 2068 section 19.7.1.1, kept by Apache, nginx, Node and Hourglass's server): how many seconds
@@ -37,7 +39,7 @@ final class KeepAliveHint {
         if (v.length() >= 2 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"') {
             v = v.substring(1, v.length() - 1); // a quoted-string is allowed for a parameter value
         }
-        return io.hourglass.internal.text.Decimal.parse(v, 9); // up to 31 years; anything longer is as good as no hint
+        return Decimal.parse(v, 9); // up to 31 years; anything longer is as good as no hint
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.hourglass.server;
 
+import io.hourglass.internal.text.Decimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,8 +69,8 @@ final class ByteRanges {
             if (dash < 0) {
                 return Decision.IGNORE;
             }
-            long a = digits(r.substring(0, dash).strip());
-            long b = digits(r.substring(dash + 1).strip());
+            long a = Decimal.parse(r.substring(0, dash).strip(), 18);
+            long b = Decimal.parse(r.substring(dash + 1).strip(), 18);
             Range range;
             if (dash == 0) { // suffix-range: the last b bytes
                 if (b < 0) {
@@ -100,11 +101,6 @@ final class ByteRanges {
             return Decision.IGNORE;
         }
         return new Decision(false, false, List.copyOf(out));
-    }
-
-    /** A non-negative decimal number, -1 when empty or not all digits, or too large. */
-    private static long digits(String s) {
-        return io.hourglass.internal.text.Decimal.parse(s, 18);
     }
 
     // ---- multipart/byteranges ----
